@@ -1,0 +1,288 @@
+import Database from 'better-sqlite3';
+import { mkdirSync } from 'node:fs';
+import { dirname } from 'node:path';
+import type { ConsentChange, StoredEvent, StoredItem, StoredKey, StoredUser, Workspace } from '../../domain/schemas.ts';
+import type { Blob, BlobInfo, Doc, EventScanOptions, InsertEventsResult, Store } from '../store.ts';
+import {
+  EVENT_COLUMNS, consentFromRow, eventFromRow, eventToValues, itemFromRow, keyFromRow, parseJson, toNumber, type Row,
+} from '../rows.ts';
+import { SQLITE_MIGRATIONS } from './migrations.ts';
+
+/**
+ * The embedded store: one SQLite file in WAL mode with `synchronous=FULL`, so a write is acknowledged
+ * only after its commit reached the disk (it survives `kill -9` and power loss).
+ */
+export class SqliteStore implements Store {
+  readonly dialect = 'sqlite' as const;
+  readonly db: Database.Database;
+  private readonly stmts = new Map<string, Database.Statement>();
+
+  constructor(readonly file: string) {
+    if (file !== ':memory:') mkdirSync(dirname(file), { recursive: true });
+    this.db = new Database(file);
+    this.db.pragma('journal_mode = WAL');
+    this.db.pragma('synchronous = FULL');
+    this.db.pragma('busy_timeout = 5000');
+    this.db.pragma('foreign_keys = ON');
+  }
+
+  private q(sql: string): Database.Statement {
+    let s = this.stmts.get(sql);
+    if (!s) {
+      s = this.db.prepare(sql);
+      this.stmts.set(sql, s);
+    }
+    return s;
+  }
+
+  async migrate(): Promise<void> {
+    this.db.exec('CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at INTEGER NOT NULL)');
+    const apply = this.db.transaction(() => {
+      const done = new Set((this.db.prepare('SELECT version FROM schema_migrations').all() as Row[]).map((r) => Number(r.version)));
+      for (const m of SQLITE_MIGRATIONS) {
+        if (done.has(m.version)) continue;
+        this.db.exec(m.sql);
+        this.db.prepare('INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, ?, ?)').run(m.version, m.name, Date.now());
+      }
+    });
+    apply.immediate();
+  }
+
+  async close(): Promise<void> {
+    if (this.db.open) this.db.close();
+  }
+
+  /** Folds the WAL into the main file (used by tests that inspect the raw files). */
+  checkpoint(): void {
+    this.db.pragma('wal_checkpoint(TRUNCATE)');
+  }
+
+  async createWorkspace(w: Workspace): Promise<boolean> {
+    const r = this.q('INSERT INTO workspaces (id, name, created_at) VALUES (?, ?, ?) ON CONFLICT (id) DO NOTHING').run(w.id, w.name, w.createdAt);
+    return r.changes > 0;
+  }
+  async getWorkspace(id: string): Promise<Workspace | null> {
+    const r = this.q('SELECT * FROM workspaces WHERE id = ?').get(id) as Row | undefined;
+    return r ? { id: String(r.id), name: (r.name as string | null) ?? null, createdAt: toNumber(r.created_at) } : null;
+  }
+  async listWorkspaces(): Promise<Workspace[]> {
+    return (this.q('SELECT * FROM workspaces ORDER BY id').all() as Row[]).map((r) => ({ id: String(r.id), name: (r.name as string | null) ?? null, createdAt: toNumber(r.created_at) }));
+  }
+
+  async upsertItems(ws: string, items: StoredItem[]): Promise<number> {
+    const st = this.q('INSERT INTO items (workspace, id, body, available, updated_at) VALUES (?, ?, ?, ?, ?) ON CONFLICT (workspace, id) DO UPDATE SET body = excluded.body, available = excluded.available, updated_at = excluded.updated_at');
+    this.db.transaction(() => {
+      for (const it of items) st.run(ws, it.id, JSON.stringify(it), it.available ? 1 : 0, it.updatedAt);
+    })();
+    return items.length;
+  }
+  async getItem(ws: string, id: string): Promise<StoredItem | null> {
+    const r = this.q('SELECT body FROM items WHERE workspace = ? AND id = ?').get(ws, id) as Row | undefined;
+    return r ? itemFromRow(r) : null;
+  }
+  async listItems(ws: string): Promise<StoredItem[]> {
+    return (this.q('SELECT body FROM items WHERE workspace = ? ORDER BY id').all(ws) as Row[]).map(itemFromRow);
+  }
+  async deleteItem(ws: string, id: string): Promise<boolean> {
+    return this.q('DELETE FROM items WHERE workspace = ? AND id = ?').run(ws, id).changes > 0;
+  }
+
+  async insertEvents(ws: string, events: StoredEvent[]): Promise<InsertEventsResult> {
+    const st = this.q(`INSERT INTO events (${EVENT_COLUMNS.join(', ')}) VALUES (${EVENT_COLUMNS.map(() => '?').join(', ')}) ON CONFLICT (workspace, message_id) DO NOTHING`);
+    const inserted: StoredEvent[] = [];
+    let duplicates = 0;
+    this.db.transaction(() => {
+      for (const e of events) {
+        if (st.run(...eventToValues(ws, e)).changes > 0) inserted.push(e);
+        else duplicates++;
+      }
+    }).immediate();
+    return { inserted, duplicates };
+  }
+  async eventsOf(ws: string, subject: string, limit?: number): Promise<StoredEvent[]> {
+    if (limit === undefined) {
+      return (this.q('SELECT * FROM events WHERE workspace = ? AND subject = ? ORDER BY ts, seq').all(ws, subject) as Row[]).map(eventFromRow);
+    }
+    const rows = this.q('SELECT * FROM events WHERE workspace = ? AND subject = ? ORDER BY ts DESC, seq DESC LIMIT ?').all(ws, subject, limit) as Row[];
+    return rows.reverse().map(eventFromRow);
+  }
+  async *scanEvents(ws: string, opts: EventScanOptions = {}): AsyncIterable<StoredEvent[]> {
+    const pageSize = opts.pageSize ?? 10_000;
+    const since = opts.since ?? 0;
+    let after = 0;
+    for (;;) {
+      const rows = this.q('SELECT * FROM events WHERE workspace = ? AND seq > ? AND ts >= ? ORDER BY seq LIMIT ?').all(ws, after, since, pageSize) as Row[];
+      if (rows.length === 0) return;
+      after = toNumber(rows[rows.length - 1].seq);
+      yield rows.map(eventFromRow);
+      if (rows.length < pageSize) return;
+    }
+  }
+  async countEvents(ws: string): Promise<number> {
+    return toNumber((this.q('SELECT count(*) AS n FROM events WHERE workspace = ?').get(ws) as Row).n);
+  }
+  async reassignEvents(ws: string, from: string, to: string): Promise<number> {
+    return this.q('UPDATE events SET subject = ?, user_id = COALESCE(user_id, ?) WHERE workspace = ? AND subject = ?').run(to, to, ws, from).changes;
+  }
+  async deleteEventsOf(ws: string, subject: string): Promise<number> {
+    return this.q('DELETE FROM events WHERE workspace = ? AND subject = ?').run(ws, subject).changes;
+  }
+  async deleteEventsBefore(ws: string, before: number): Promise<number> {
+    return this.q('DELETE FROM events WHERE workspace = ? AND ts < ?').run(ws, before).changes;
+  }
+
+  async putUser(ws: string, id: string, traits: Record<string, unknown>, at: number): Promise<StoredUser> {
+    return this.db.transaction(() => {
+      const old = this.q('SELECT * FROM users WHERE workspace = ? AND id = ?').get(ws, id) as Row | undefined;
+      const merged = { ...(old ? parseJson(old.traits) : {}), ...traits };
+      const createdAt = old ? toNumber(old.created_at) : at;
+      this.q('INSERT INTO users (workspace, id, traits, created_at, updated_at) VALUES (?, ?, ?, ?, ?) ON CONFLICT (workspace, id) DO UPDATE SET traits = excluded.traits, updated_at = excluded.updated_at')
+        .run(ws, id, JSON.stringify(merged), createdAt, at);
+      return { id, traits: merged, createdAt, updatedAt: at };
+    }).immediate();
+  }
+  async getUser(ws: string, id: string): Promise<StoredUser | null> {
+    const r = this.q('SELECT * FROM users WHERE workspace = ? AND id = ?').get(ws, id) as Row | undefined;
+    return r ? { id, traits: parseJson(r.traits), createdAt: toNumber(r.created_at), updatedAt: toNumber(r.updated_at) } : null;
+  }
+  async deleteUser(ws: string, id: string): Promise<boolean> {
+    return this.q('DELETE FROM users WHERE workspace = ? AND id = ?').run(ws, id).changes > 0;
+  }
+
+  async getProfile(ws: string, subject: string): Promise<Record<string, unknown> | null> {
+    const r = this.q('SELECT body FROM profiles WHERE workspace = ? AND subject = ?').get(ws, subject) as Row | undefined;
+    return r ? parseJson(r.body) : null;
+  }
+  async getProfiles(ws: string, subjects: string[]): Promise<Map<string, Record<string, unknown>>> {
+    const out = new Map<string, Record<string, unknown>>();
+    for (let i = 0; i < subjects.length; i += 500) {
+      const chunk = subjects.slice(i, i + 500);
+      const rows = this.db.prepare(`SELECT subject, body FROM profiles WHERE workspace = ? AND subject IN (${chunk.map(() => '?').join(',')})`).all(ws, ...chunk) as Row[];
+      for (const r of rows) out.set(String(r.subject), parseJson(r.body));
+    }
+    return out;
+  }
+  async putProfiles(ws: string, profiles: Array<{ subject: string; profile: Record<string, unknown> }>): Promise<void> {
+    const st = this.q('INSERT INTO profiles (workspace, subject, body) VALUES (?, ?, ?) ON CONFLICT (workspace, subject) DO UPDATE SET body = excluded.body');
+    this.db.transaction(() => {
+      for (const p of profiles) st.run(ws, p.subject, JSON.stringify(p.profile));
+    })();
+  }
+  async deleteProfile(ws: string, subject: string): Promise<boolean> {
+    return this.q('DELETE FROM profiles WHERE workspace = ? AND subject = ?').run(ws, subject).changes > 0;
+  }
+
+  async appendConsent(ws: string, userId: string, c: ConsentChange): Promise<void> {
+    this.q('INSERT INTO consent (workspace, user_id, purposes, source, policy_version, at) VALUES (?, ?, ?, ?, ?, ?)').run(ws, userId, JSON.stringify(c.purposes), c.source, c.policyVersion, c.at);
+  }
+  async consentHistory(ws: string, userId: string): Promise<ConsentChange[]> {
+    return (this.q('SELECT * FROM consent WHERE workspace = ? AND user_id = ? ORDER BY seq').all(ws, userId) as Row[]).map(consentFromRow);
+  }
+  async deleteConsent(ws: string, userId: string): Promise<number> {
+    return this.q('DELETE FROM consent WHERE workspace = ? AND user_id = ?').run(ws, userId).changes;
+  }
+
+  async linkIdentity(ws: string, anonymousId: string, userId: string, at: number): Promise<void> {
+    this.q('INSERT INTO identity_links (workspace, anonymous_id, user_id, at) VALUES (?, ?, ?, ?) ON CONFLICT (workspace, anonymous_id) DO UPDATE SET user_id = excluded.user_id, at = excluded.at').run(ws, anonymousId, userId, at);
+  }
+  async resolveAnonymous(ws: string, anonymousId: string): Promise<string | null> {
+    const r = this.q('SELECT user_id FROM identity_links WHERE workspace = ? AND anonymous_id = ?').get(ws, anonymousId) as Row | undefined;
+    return r ? String(r.user_id) : null;
+  }
+  async anonymousIdsOf(ws: string, userId: string): Promise<string[]> {
+    return (this.q('SELECT anonymous_id FROM identity_links WHERE workspace = ? AND user_id = ? ORDER BY anonymous_id').all(ws, userId) as Row[]).map((r) => String(r.anonymous_id));
+  }
+  async deleteIdentityLinks(ws: string, userId: string): Promise<number> {
+    return this.q('DELETE FROM identity_links WHERE workspace = ? AND user_id = ?').run(ws, userId).changes;
+  }
+
+  async putBlob(ws: string, name: string, data: Uint8Array, meta: Record<string, unknown>, at: number): Promise<void> {
+    this.q('INSERT INTO blobs (workspace, name, data, meta, updated_at) VALUES (?, ?, ?, ?, ?) ON CONFLICT (workspace, name) DO UPDATE SET data = excluded.data, meta = excluded.meta, updated_at = excluded.updated_at')
+      .run(ws, name, Buffer.from(data.buffer, data.byteOffset, data.byteLength), JSON.stringify(meta), at);
+  }
+  async getBlob(ws: string, name: string): Promise<Blob | null> {
+    const r = this.q('SELECT * FROM blobs WHERE workspace = ? AND name = ?').get(ws, name) as Row | undefined;
+    if (!r) return null;
+    const b = r.data as Buffer;
+    return { name, data: new Uint8Array(b.buffer, b.byteOffset, b.byteLength), meta: parseJson(r.meta), updatedAt: toNumber(r.updated_at) };
+  }
+  async blobInfo(ws: string, name: string): Promise<BlobInfo | null> {
+    const r = this.q('SELECT name, meta, updated_at FROM blobs WHERE workspace = ? AND name = ?').get(ws, name) as Row | undefined;
+    return r ? { name, meta: parseJson(r.meta), updatedAt: toNumber(r.updated_at) } : null;
+  }
+  async listBlobs(ws: string, prefix = ''): Promise<BlobInfo[]> {
+    return (this.q("SELECT name, meta, updated_at FROM blobs WHERE workspace = ? AND substr(name, 1, length(?)) = ? ORDER BY name").all(ws, prefix, prefix) as Row[])
+      .map((r) => ({ name: String(r.name), meta: parseJson(r.meta), updatedAt: toNumber(r.updated_at) }));
+  }
+  async deleteBlob(ws: string, name: string): Promise<boolean> {
+    return this.q('DELETE FROM blobs WHERE workspace = ? AND name = ?').run(ws, name).changes > 0;
+  }
+
+  async putDocs(ws: string, docs: Doc[]): Promise<void> {
+    const st = this.q('INSERT INTO docs (workspace, collection, id, subject, body, created_at) VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (workspace, collection, id) DO UPDATE SET subject = excluded.subject, body = excluded.body');
+    this.db.transaction(() => {
+      for (const d of docs) st.run(ws, d.collection, d.id, d.subject, JSON.stringify(d.body), d.createdAt);
+    })();
+  }
+  async getDoc(ws: string, collection: string, id: string): Promise<Doc | null> {
+    const r = this.q('SELECT * FROM docs WHERE workspace = ? AND collection = ? AND id = ?').get(ws, collection, id) as Row | undefined;
+    return r ? docFromRow(r) : null;
+  }
+  async listDocs(ws: string, collection: string, opts: { subject?: string; limit?: number } = {}): Promise<Doc[]> {
+    const limit = opts.limit ?? 1000;
+    const rows = opts.subject === undefined
+      ? this.q('SELECT * FROM docs WHERE workspace = ? AND collection = ? ORDER BY created_at DESC, id DESC LIMIT ?').all(ws, collection, limit)
+      : this.q('SELECT * FROM docs WHERE workspace = ? AND collection = ? AND subject = ? ORDER BY created_at DESC, id DESC LIMIT ?').all(ws, collection, opts.subject, limit);
+    return (rows as Row[]).map(docFromRow);
+  }
+  async deleteDoc(ws: string, collection: string, id: string): Promise<boolean> {
+    return this.q('DELETE FROM docs WHERE workspace = ? AND collection = ? AND id = ?').run(ws, collection, id).changes > 0;
+  }
+  async docsOfSubject(ws: string, subject: string): Promise<Doc[]> {
+    return (this.q('SELECT * FROM docs WHERE workspace = ? AND subject = ? ORDER BY collection, created_at, id').all(ws, subject) as Row[]).map(docFromRow);
+  }
+  async deleteDocsOfSubject(ws: string, subject: string): Promise<number> {
+    return this.q('DELETE FROM docs WHERE workspace = ? AND subject = ?').run(ws, subject).changes;
+  }
+
+  async insertKey(k: StoredKey): Promise<void> {
+    this.q('INSERT INTO api_keys (id, workspace, scope, name, hash, root, created_at, last_used_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)')
+      .run(k.id, k.workspace, k.scope, k.name, k.hash, k.root ? 1 : 0, k.createdAt, k.lastUsedAt);
+  }
+  async keyByHash(hash: string): Promise<StoredKey | null> {
+    const r = this.q('SELECT * FROM api_keys WHERE hash = ?').get(hash) as Row | undefined;
+    return r ? keyFromRow(r) : null;
+  }
+  async listKeys(ws: string): Promise<StoredKey[]> {
+    return (this.q('SELECT * FROM api_keys WHERE workspace = ? ORDER BY created_at, id').all(ws) as Row[]).map(keyFromRow);
+  }
+  async deleteKey(ws: string, id: string): Promise<boolean> {
+    return this.q('DELETE FROM api_keys WHERE workspace = ? AND id = ?').run(ws, id).changes > 0;
+  }
+  async touchKey(id: string, at: number): Promise<void> {
+    this.q('UPDATE api_keys SET last_used_at = ? WHERE id = ?').run(at, id);
+  }
+  async hasRootKey(): Promise<boolean> {
+    return this.q('SELECT 1 FROM api_keys WHERE root = 1 LIMIT 1').get() !== undefined;
+  }
+
+  async bumpCounter(ws: string, name: string): Promise<number> {
+    const r = this.q('INSERT INTO counters (workspace, name, value) VALUES (?, ?, 1) ON CONFLICT (workspace, name) DO UPDATE SET value = value + 1 RETURNING value').get(ws, name) as Row;
+    return toNumber(r.value);
+  }
+  async readCounters(ws: string): Promise<Record<string, number>> {
+    const out: Record<string, number> = {};
+    for (const r of this.q('SELECT name, value FROM counters WHERE workspace = ?').all(ws) as Row[]) out[String(r.name)] = toNumber(r.value);
+    return out;
+  }
+}
+
+function docFromRow(r: Row): Doc {
+  return {
+    collection: String(r.collection),
+    id: String(r.id),
+    subject: (r.subject as string | null) ?? null,
+    body: parseJson(r.body),
+    createdAt: toNumber(r.created_at),
+  };
+}
