@@ -6,12 +6,12 @@
  * const bytes = pack({ k: 3 }, { scores: new Float32Array([1, 2]) });
  * const { header, arrays } = unpack(bytes); // arrays.scores is a Float32Array
  */
-export type PackedArray = Float32Array | Float64Array | Int32Array | Uint32Array | Uint8Array;
+export type PackedArray = Float32Array<ArrayBuffer> | Float64Array<ArrayBuffer> | Int32Array<ArrayBuffer> | Uint32Array<ArrayBuffer> | Uint8Array<ArrayBuffer>;
 
 const KINDS = { f32: Float32Array, f64: Float64Array, i32: Int32Array, u32: Uint32Array, u8: Uint8Array } as const;
 type Kind = keyof typeof KINDS;
 
-function kindOf(a: PackedArray): Kind {
+function kindOf(a: ArrayBufferView): Kind {
   if (a instanceof Float32Array) return 'f32';
   if (a instanceof Float64Array) return 'f64';
   if (a instanceof Int32Array) return 'i32';
@@ -21,7 +21,7 @@ function kindOf(a: PackedArray): Kind {
 
 const align8 = (n: number) => (n + 7) & ~7;
 
-export function pack(header: Record<string, unknown>, arrays: Record<string, PackedArray> = {}): Uint8Array {
+export function pack(header: Record<string, unknown>, arrays: Record<string, ArrayBufferView & { length: number }> = {}): Uint8Array {
   const layout: Array<{ name: string; kind: Kind; length: number; offset: number }> = [];
   let offset = 0;
   for (const [name, a] of Object.entries(arrays)) {
