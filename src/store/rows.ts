@@ -1,5 +1,6 @@
 /** Row <-> domain conversions shared by the SQL adapters (the SQL itself stays in each adapter). */
-import type { ConsentChange, EventType, StoredEvent, StoredItem, StoredKey, KeyScope } from '../domain/schemas.ts';
+import type { ConsentChange, EventType, StoredEvent, StoredItem, StoredKey, KeyScope, Workspace } from '../domain/schemas.ts';
+import type { BlobInfo, Doc } from './store.ts';
 
 export type Row = Record<string, unknown>;
 
@@ -62,3 +63,21 @@ export function consentFromRow(r: Row): ConsentChange {
 }
 
 export { json as parseJson, num as toNumber };
+
+export function workspaceFromRow(r: Row): Workspace {
+  return { id: String(r.id), name: strOrNull(r.name), createdAt: num(r.created_at) };
+}
+
+export function blobInfoFromRow(r: Row): BlobInfo {
+  return { name: String(r.name), meta: json(r.meta), updatedAt: num(r.updated_at) };
+}
+
+export function docFromRow(r: Row): Doc {
+  return {
+    collection: String(r.collection),
+    id: String(r.id),
+    subject: strOrNull(r.subject),
+    body: json(r.body),
+    createdAt: num(r.created_at),
+  };
+}
