@@ -7,6 +7,9 @@ export const Id = z
   .max(256, 'must be at most 256 characters')
   .regex(/^[^\u0000-\u001f\u007f]+$/, 'must not contain control characters');
 
+/** Free text stored in a text column: PostgreSQL refuses NUL characters, so Afín refuses them everywhere. */
+export const Text = (max: number) => z.string().max(max).refine((s) => !s.includes('\u0000'), 'must not contain NUL characters');
+
 export const LANGUAGES = ['en', 'es'] as const;
 export const Language = z.enum(LANGUAGES);
 
@@ -60,10 +63,10 @@ export const EventInput = z
     anonymousId: Id.optional(),
     itemId: Id.optional(),
     value: z.number().finite().optional(),
-    query: z.string().max(2000).optional(),
-    channel: z.string().min(1).max(64).optional(),
+    query: Text(2000).optional(),
+    channel: Text(64).pipe(z.string().min(1)).optional(),
     recommendationId: Id.optional(),
-    variant: z.string().max(256).optional(),
+    variant: Text(256).optional(),
     timestamp: Timestamp.optional(),
     properties: z.record(z.string().max(200), z.unknown()).optional(),
   })
@@ -125,8 +128,8 @@ export const ConsentBody = z
     profiling: z.boolean().optional(),
     marketing: z.boolean().optional(),
     chatMemory: z.boolean().optional(),
-    source: z.string().max(200).optional(),
-    policyVersion: z.string().max(100).optional(),
+    source: Text(200).optional(),
+    policyVersion: Text(100).optional(),
   })
   .strict();
 
@@ -140,7 +143,7 @@ export interface ConsentChange {
 
 export const KEY_SCOPES = ['admin', 'server', 'public'] as const;
 export type KeyScope = (typeof KEY_SCOPES)[number];
-export const KeyBody = z.object({ scope: z.enum(KEY_SCOPES), name: z.string().max(200).optional() }).strict();
+export const KeyBody = z.object({ scope: z.enum(KEY_SCOPES), name: Text(200).optional() }).strict();
 
 export interface StoredKey {
   id: string;
@@ -154,7 +157,7 @@ export interface StoredKey {
 }
 
 export const WorkspaceBody = z
-  .object({ id: z.string().regex(/^[a-z0-9][a-z0-9_-]{0,62}$/, 'must be 1-63 lowercase letters, digits, - or _'), name: z.string().max(200).optional() })
+  .object({ id: z.string().regex(/^[a-z0-9][a-z0-9_-]{0,62}$/, 'must be 1-63 lowercase letters, digits, - or _'), name: Text(200).optional() })
   .strict();
 export interface Workspace {
   id: string;

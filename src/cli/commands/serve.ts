@@ -1,0 +1,42 @@
+import type { Command } from 'commander';
+import { loadConfig, type Config } from '../../config.ts';
+import { Engine } from '../../engine/engine.ts';
+import { buildApp } from '../../server/app.ts';
+
+/** Starts the server on a config; resolves once it listens. Used by `serve` and `demo`. */
+export async function startServer(cfg: Config, engine?: Engine) {
+  const eng = engine ?? (await Engine.open(cfg));
+  const rootKey = await eng.keys.ensureRootKey();
+  const app = await buildApp({
+    engine: eng,
+    bodyLimit: cfg.bodyLimit,
+    logger: { level: cfg.logLevel, redact: ['req.headers.authorization', 'req.headers.cookie'] },
+  });
+  let closing = false;
+  const shutdown = async (signal: string) => {
+    if (closing) return;
+    closing = true;
+    app.log.info({ signal }, 'draining');
+    await app.close(); // stops accepting, lets in-flight requests finish
+    await eng.close();
+    process.exit(0);
+  };
+  process.once('SIGTERM', () => void shutdown('SIGTERM'));
+  process.once('SIGINT', () => void shutdown('SIGINT'));
+  await app.listen({ port: cfg.port, host: cfg.host });
+  const addr = app.server.address();
+  const port = typeof addr === 'object' && addr ? addr.port : cfg.port;
+  const url = `http://${cfg.host.includes(':') ? `[${cfg.host}]` : cfg.host}:${port}`;
+  return { app, engine: eng, url, rootKey };
+}
+
+export function registerServe(program: Command) {
+  program
+    .command('serve')
+    .description('start the HTTP API (AFIN_PORT, AFIN_HOST, AFIN_DATA_DIR, AFIN_DATABASE_URL, AFIN_ADMIN_KEY)')
+    .action(async () => {
+      const { url, rootKey } = await startServer(loadConfig());
+      process.stdout.write(`Afín is listening on ${url}  (docs: ${url}/docs)\n`);
+      if (rootKey) process.stdout.write(`Root admin key (shown once, store it now): ${rootKey}\n`);
+    });
+}

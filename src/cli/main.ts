@@ -1,0 +1,25 @@
+import { Command } from 'commander';
+import { registerDemo } from './commands/demo.ts';
+import { registerEval } from './commands/eval.ts';
+import { registerImport } from './commands/import.ts';
+import { registerKeys } from './commands/keys.ts';
+import { registerServe } from './commands/serve.ts';
+import { registerTrain } from './commands/train.ts';
+
+const program = new Command();
+program
+  .name('afin')
+  .description('Afín — a self-hosted AI personalization engine')
+  .version('0.1.0')
+  .showHelpAfterError();
+registerServe(program);
+registerDemo(program);
+registerImport(program);
+registerTrain(program);
+registerKeys(program);
+registerEval(program);
+
+program.parseAsync(process.argv).catch((err: Error) => {
+  process.stderr.write(`afin: ${err.message}\n`);
+  process.exit(1);
+});

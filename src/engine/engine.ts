@@ -1,0 +1,57 @@
+import type { Config } from '../config.ts';
+import { IngestService } from '../ingest/ingest-service.ts';
+import { KeyService } from '../keys/key-service.ts';
+import { ConsentService } from '../privacy/consent.ts';
+import { RecommendService } from '../recommend/recommend-service.ts';
+import { RecommendationLog } from '../recommend/recommendation-log.ts';
+import { trainModels, type TrainOptions } from '../recommend/train.ts';
+import type { ModelInfo } from '../recommend/model-store.ts';
+import { openStore } from '../store/open-store.ts';
+import type { Store } from '../store/store.ts';
+import { WorkspaceState } from './workspace-state.ts';
+
+export interface EngineOptions {
+  clock?: () => number;
+  /** How long a node trusts its caches before it checks the store for other nodes' writes. */
+  cacheMaxAgeMs?: number;
+}
+
+/** The composition root: one store, the caches over it, and every slice's service. */
+export class Engine {
+  readonly state: WorkspaceState;
+  readonly consent: ConsentService;
+  readonly ingest: IngestService;
+  readonly keys: KeyService;
+  readonly recLog: RecommendationLog;
+  readonly recommend: RecommendService;
+  readonly clock: () => number;
+
+  constructor(readonly store: Store, readonly config: Pick<Config, 'adminKey'>, opts: EngineOptions = {}) {
+    this.clock = opts.clock ?? Date.now;
+    this.state = new WorkspaceState(store, opts.cacheMaxAgeMs ?? 1000, this.clock);
+    this.consent = new ConsentService(store, undefined, this.clock);
+    this.ingest = new IngestService(store, this.state, this.clock, (ws, subject) => this.consent.allows(ws, subject, 'profiling'));
+    this.keys = new KeyService(store, config.adminKey, this.clock);
+    this.recLog = new RecommendationLog(store);
+    this.recommend = new RecommendService(store, this.state, this.ingest, this.consent, this.recLog, (ws) => this.train(ws), this.clock);
+  }
+
+  static async open(cfg: Config, opts?: EngineOptions): Promise<Engine> {
+    const store = await openStore(cfg);
+    const engine = new Engine(store, cfg, opts);
+    await store.createWorkspace({ id: 'default', name: 'Default', createdAt: engine.clock() });
+    return engine;
+  }
+
+  /** Trains on every stored event of the workspace and swaps the new models in. */
+  async train(ws: string, opts: Partial<TrainOptions> = {}): Promise<ModelInfo[]> {
+    const infos = await trainModels(this.store, ws, { now: this.clock(), ...opts });
+    this.state.invalidate(ws);
+    return infos;
+  }
+
+  async close(): Promise<void> {
+    await this.recLog.close();
+    await this.store.close();
+  }
+}

@@ -1,0 +1,86 @@
+import { Catalog } from '../catalog/catalog.ts';
+import { loadModel, type LoadedModel } from '../recommend/model-store.ts';
+import type { Store } from '../store/store.ts';
+
+/** A trained model, ready to serve against the current catalogue. */
+export interface ServingModel extends LoadedModel {
+  /** Model item index -> catalogue index, or -1 for items no longer in the catalogue. */
+  toCatalog: Int32Array;
+  /** Item id -> model item index. */
+  modelIndex: Map<string, number>;
+}
+
+interface Entry {
+  catalog: Catalog;
+  models: Map<string, Promise<ServingModel | null>>;
+  counters: Record<string, number>;
+  checkedAt: number;
+}
+
+/**
+ * What a node keeps in memory per workspace: the catalogue snapshot and the loaded models. It is a
+ * cache of the store: other nodes' writes bump store counters, which this polls at most once per
+ * `maxAgeMs`; local writes invalidate at once.
+ */
+export class WorkspaceState {
+  private readonly entries = new Map<string, Promise<Entry>>();
+
+  constructor(private readonly store: Store, private readonly maxAgeMs = 1000, private readonly clock: () => number = Date.now) {}
+
+  private async load(ws: string, prev?: Entry, counters?: Record<string, number>): Promise<Entry> {
+    const c = counters ?? (await this.store.readCounters(ws));
+    const sameItems = prev && prev.counters.items === c.items;
+    const catalog = sameItems ? prev.catalog : new Catalog(await this.store.listItems(ws), c.items ?? 0);
+    const sameModels = sameItems && prev.counters.models === c.models;
+    return { catalog, models: sameModels ? prev.models : new Map(), counters: c, checkedAt: this.clock() };
+  }
+
+  private async entry(ws: string): Promise<Entry> {
+    let p = this.entries.get(ws);
+    if (!p) {
+      p = this.load(ws);
+      this.entries.set(ws, p);
+      p.catch(() => this.entries.delete(ws));
+      return p;
+    }
+    const e = await p;
+    if (this.clock() - e.checkedAt < this.maxAgeMs) return e;
+    e.checkedAt = this.clock(); // one poll at a time
+    const counters = await this.store.readCounters(ws);
+    if (counters.items === e.counters.items && counters.models === e.counters.models) return e;
+    const next = this.load(ws, e, counters);
+    this.entries.set(ws, next);
+    return next;
+  }
+
+  async catalog(ws: string): Promise<Catalog> {
+    return (await this.entry(ws)).catalog;
+  }
+
+  /** The stored model `name`, or null if it was never trained. */
+  async model(ws: string, name: string): Promise<ServingModel | null> {
+    const e = await this.entry(ws);
+    let m = e.models.get(name);
+    if (!m) {
+      m = loadModel(this.store, ws, name).then((lm) => (lm ? bindToCatalog(lm, e.catalog) : null));
+      e.models.set(name, m);
+      m.catch(() => e.models.delete(name));
+    }
+    return m;
+  }
+
+  /** Forgets what this node holds for a workspace (after a local write). */
+  invalidate(ws: string): void {
+    this.entries.delete(ws);
+  }
+}
+
+function bindToCatalog(m: LoadedModel, catalog: Catalog): ServingModel {
+  const toCatalog = new Int32Array(m.itemIds.length);
+  const modelIndex = new Map<string, number>();
+  m.itemIds.forEach((id, i) => {
+    toCatalog[i] = catalog.index.get(id) ?? -1;
+    modelIndex.set(id, i);
+  });
+  return { ...m, toCatalog, modelIndex };
+}

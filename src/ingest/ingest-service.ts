@@ -1,0 +1,183 @@
+import { randomUUID } from 'node:crypto';
+import { AfinError, describeIssue, parseOr } from '../domain/errors.ts';
+import { AliasBody, EventInput, Item, UserBody, type StoredEvent, type StoredItem, type StoredUser } from '../domain/schemas.ts';
+import type { WorkspaceState } from '../engine/workspace-state.ts';
+import { applyEvent, buildProfile, type Profile } from '../profile/profile.ts';
+import type { Store } from '../store/store.ts';
+import { anonSubject } from './identity.ts';
+
+export const MAX_BATCH = 1000;
+/** Events dated further ahead than this are refused: almost always a unit mistake (seconds vs ms). */
+const MAX_FUTURE_MS = 24 * 3_600_000;
+
+export interface Rejection {
+  index: number;
+  field?: string;
+  error: string;
+}
+
+export interface EventsResult {
+  accepted: number;
+  duplicates: number;
+  rejected: Rejection[];
+}
+
+/** Decides, per person, whether profile features may be derived (consent's `profiling` purpose). */
+export type ProfilingGate = (ws: string, subject: string) => Promise<boolean>;
+
+function asBatch(body: unknown): unknown[] {
+  const list = Array.isArray(body) ? body : body !== null && typeof body === 'object' ? [body] : null;
+  if (!list) throw new AfinError('invalid_body', 'body: expected a JSON array of objects', 'body');
+  if (list.length > MAX_BATCH) throw new AfinError('batch_too_large', `body: a batch holds at most ${MAX_BATCH} elements, got ${list.length}`, 'body');
+  return list;
+}
+
+/** Items, events, users and aliases in: validation, dedup, identity and real-time profiles. */
+export class IngestService {
+  constructor(
+    private readonly store: Store,
+    private readonly state: WorkspaceState,
+    private readonly clock: () => number = Date.now,
+    private readonly mayProfile: ProfilingGate = async () => true,
+  ) {}
+
+  async putItems(ws: string, body: unknown): Promise<{ upserted: number; rejected: Rejection[] }> {
+    const list = asBatch(body);
+    const now = this.clock();
+    const good: StoredItem[] = [];
+    const rejected: Rejection[] = [];
+    const seen = new Map<string, number>();
+    list.forEach((raw, index) => {
+      const r = Item.safeParse(raw);
+      if (!r.success) {
+        const { field, message } = describeIssue(r.error, `[${index}]`);
+        rejected.push({ index, field, error: message });
+        return;
+      }
+      const item: StoredItem = { ...r.data, available: r.data.available ?? true, updatedAt: now };
+      const prev = seen.get(item.id);
+      if (prev !== undefined) good[prev] = item; // the last copy of an id in one batch wins
+      else {
+        seen.set(item.id, good.length);
+        good.push(item);
+      }
+    });
+    if (good.length > 0) {
+      await this.store.upsertItems(ws, good);
+      await this.store.bumpCounter(ws, 'items');
+      this.state.invalidate(ws);
+    }
+    return { upserted: good.length, rejected };
+  }
+
+  async deleteItem(ws: string, id: string): Promise<boolean> {
+    const gone = await this.store.deleteItem(ws, id);
+    if (gone) {
+      await this.store.bumpCounter(ws, 'items');
+      this.state.invalidate(ws);
+    }
+    return gone;
+  }
+
+  /** The person an event is about: the user, or the anonymous visitor (or whom they were aliased to). */
+  async subjectOf(ws: string, ids: { userId?: string | null; anonymousId?: string | null }): Promise<string> {
+    if (ids.userId) return ids.userId;
+    if (!ids.anonymousId) throw new AfinError('invalid_query', 'userId or anonymousId is required', 'userId');
+    return (await this.store.resolveAnonymous(ws, ids.anonymousId)) ?? anonSubject(ids.anonymousId);
+  }
+
+  async postEvents(ws: string, body: unknown): Promise<EventsResult> {
+    const list = asBatch(body);
+    const now = this.clock();
+    const rejected: Rejection[] = [];
+    const events: StoredEvent[] = [];
+    const links = new Map<string, string>();
+    for (let index = 0; index < list.length; index++) {
+      const r = EventInput.safeParse(list[index]);
+      if (!r.success) {
+        const { field, message } = describeIssue(r.error, `[${index}]`);
+        rejected.push({ index, field, error: message });
+        continue;
+      }
+      const e = r.data;
+      const timestamp = e.timestamp === undefined ? now : typeof e.timestamp === 'number' ? e.timestamp : Date.parse(e.timestamp);
+      if (timestamp > now + MAX_FUTURE_MS) {
+        rejected.push({ index, field: `[${index}].timestamp`, error: `[${index}].timestamp: more than a day in the future (epoch milliseconds expected)` });
+        continue;
+      }
+      if (e.userId && e.anonymousId) links.set(e.anonymousId, e.userId);
+      events.push({
+        messageId: e.messageId ?? `evt_${randomUUID()}`,
+        type: e.type,
+        subject: await this.subjectOf(ws, e),
+        userId: e.userId ?? null,
+        anonymousId: e.anonymousId ?? null,
+        itemId: e.itemId ?? null,
+        value: e.value ?? null,
+        query: e.query ?? null,
+        channel: e.channel ?? null,
+        recommendationId: e.recommendationId ?? null,
+        variant: e.variant ?? null,
+        timestamp,
+        receivedAt: now,
+        properties: e.properties ?? null,
+      });
+    }
+    const { inserted, duplicates } = events.length ? await this.store.insertEvents(ws, events) : { inserted: [], duplicates: 0 };
+    // An event carrying both ids identifies the visitor: merge what they did anonymously.
+    for (const [anonymousId, userId] of links) {
+      if ((await this.store.resolveAnonymous(ws, anonymousId)) !== userId) await this.alias(ws, { anonymousId, userId });
+    }
+    await this.updateProfiles(ws, inserted);
+    return { accepted: inserted.length, duplicates, rejected };
+  }
+
+  private async updateProfiles(ws: string, events: StoredEvent[]): Promise<void> {
+    if (events.length === 0) return;
+    const bySubject = new Map<string, StoredEvent[]>();
+    for (const e of events) {
+      let l = bySubject.get(e.subject);
+      if (!l) bySubject.set(e.subject, (l = []));
+      l.push(e);
+    }
+    const allowed: string[] = [];
+    for (const s of bySubject.keys()) if (await this.mayProfile(ws, s)) allowed.push(s);
+    if (allowed.length === 0) return;
+    const catalog = await this.state.catalog(ws);
+    const stored = await this.store.getProfiles(ws, allowed);
+    const out: Array<{ subject: string; profile: Record<string, unknown> }> = [];
+    for (const subject of allowed) {
+      let p = (stored.get(subject) as Profile | undefined) ?? null;
+      for (const e of bySubject.get(subject)!.sort((a, b) => a.timestamp - b.timestamp)) p = applyEvent(p, e, e.itemId ? catalog.get(e.itemId) : undefined);
+      out.push({ subject, profile: p as unknown as Record<string, unknown> });
+    }
+    await this.store.putProfiles(ws, out);
+  }
+
+  /** Recomputes a person's profile from all their stored events. */
+  async rebuildProfile(ws: string, subject: string): Promise<void> {
+    if (!(await this.mayProfile(ws, subject))) {
+      await this.store.deleteProfile(ws, subject);
+      return;
+    }
+    const catalog = await this.state.catalog(ws);
+    const p = buildProfile(await this.store.eventsOf(ws, subject), (id) => catalog.get(id));
+    if (p) await this.store.putProfiles(ws, [{ subject, profile: p as unknown as Record<string, unknown> }]);
+    else await this.store.deleteProfile(ws, subject);
+  }
+
+  async putUser(ws: string, id: string, body: unknown): Promise<StoredUser> {
+    const { traits } = parseOr(UserBody, body, 'invalid_body');
+    return this.store.putUser(ws, id, traits, this.clock());
+  }
+
+  /** Identifies an anonymous visitor: links the ids and merges the anonymous history into the user. */
+  async alias(ws: string, body: unknown): Promise<{ anonymousId: string; userId: string; merged: number }> {
+    const { anonymousId, userId } = parseOr(AliasBody, body, 'invalid_body');
+    await this.store.linkIdentity(ws, anonymousId, userId, this.clock());
+    const merged = await this.store.reassignEvents(ws, anonSubject(anonymousId), userId);
+    await this.store.deleteProfile(ws, anonSubject(anonymousId));
+    if (merged > 0) await this.rebuildProfile(ws, userId);
+    return { anonymousId, userId, merged };
+  }
+}

@@ -1,0 +1,54 @@
+import type { FastifyInstance } from 'fastify';
+import { AfinError } from '../domain/errors.ts';
+import { AliasBody, EventInput, Item, UserBody } from '../domain/schemas.ts';
+import type { Engine } from '../engine/engine.ts';
+import { jsonSchema } from '../server/openapi.ts';
+import { idParam } from '../server/route-helpers.ts';
+
+const batchOf = (s: Parameters<typeof jsonSchema>[0]) => ({ type: 'array', maxItems: 1000, items: jsonSchema(s) });
+
+/** Items, events, users and aliases: the contract's ingestion routes. */
+export async function ingestRoutes(app: FastifyInstance, { engine }: { engine: Engine }) {
+  app.put('/v1/items', {
+    config: { access: 'server' },
+    schema: { tags: ['ingest'], summary: 'Create or update up to 1,000 items; bad elements are rejected by index', body: batchOf(Item) },
+  }, async (req) => engine.ingest.putItems(req.principal.workspace, req.body));
+
+  app.get('/v1/items/:id', {
+    config: { access: 'public' },
+    schema: { tags: ['ingest'], summary: 'One item', params: { type: 'object', properties: { id: { type: 'string' } } } },
+  }, async (req) => {
+    const id = idParam(req.params);
+    const item = await engine.store.getItem(req.principal.workspace, id);
+    if (!item) throw new AfinError('not_found', `item "${id}" not found`, 'id');
+    const { updatedAt, ...rest } = item;
+    return { ...rest, updatedAt: new Date(updatedAt).toISOString() };
+  });
+
+  app.delete('/v1/items/:id', {
+    config: { access: 'server' },
+    schema: { tags: ['ingest'], summary: 'Delete an item: it is never recommended again' },
+  }, async (req, reply) => {
+    const id = idParam(req.params);
+    if (!(await engine.ingest.deleteItem(req.principal.workspace, id))) throw new AfinError('not_found', `item "${id}" not found`, 'id');
+    return reply.status(204).send();
+  });
+
+  app.post('/v1/events', {
+    config: { access: 'public' },
+    schema: { tags: ['ingest'], summary: 'Record up to 1,000 events; repeated messageIds count as duplicates', body: batchOf(EventInput) },
+  }, async (req) => engine.ingest.postEvents(req.principal.workspace, req.body));
+
+  app.put('/v1/users/:id', {
+    config: { access: 'server' },
+    schema: { tags: ['ingest'], summary: 'Create a user or merge traits into theirs', body: jsonSchema(UserBody) },
+  }, async (req) => {
+    const u = await engine.ingest.putUser(req.principal.workspace, idParam(req.params), req.body);
+    return { ...u, createdAt: new Date(u.createdAt).toISOString(), updatedAt: new Date(u.updatedAt).toISOString() };
+  });
+
+  app.post('/v1/alias', {
+    config: { access: 'server' },
+    schema: { tags: ['ingest'], summary: 'Identify an anonymous visitor: their history merges into the user', body: jsonSchema(AliasBody) },
+  }, async (req) => engine.ingest.alias(req.principal.workspace, req.body));
+}

@@ -1,0 +1,43 @@
+import type { FastifyInstance } from 'fastify';
+import { AfinError, parseOr } from '../domain/errors.ts';
+import { KeyBody, WorkspaceBody } from '../domain/schemas.ts';
+import type { Engine } from '../engine/engine.ts';
+import { jsonSchema } from '../server/openapi.ts';
+import { idParam } from '../server/route-helpers.ts';
+
+/** API keys of the caller's workspace, and workspaces (root key only). */
+export async function keyRoutes(app: FastifyInstance, { engine }: { engine: Engine }) {
+  app.post('/v1/keys', {
+    config: { access: 'admin' },
+    schema: { tags: ['keys'], summary: 'Create a key in this workspace; the secret is shown once', body: jsonSchema(KeyBody) },
+  }, async (req, reply) => reply.status(201).send(await engine.keys.create(req.principal.workspace, req.body)));
+
+  app.get('/v1/keys', {
+    config: { access: 'admin' },
+    schema: { tags: ['keys'], summary: 'The keys of this workspace (never their secrets)' },
+  }, async (req) => ({ keys: await engine.keys.list(req.principal.workspace) }));
+
+  app.delete('/v1/keys/:id', {
+    config: { access: 'admin' },
+    schema: { tags: ['keys'], summary: 'Revoke a key' },
+  }, async (req, reply) => {
+    const id = idParam(req.params);
+    if (!(await engine.keys.revoke(req.principal.workspace, id))) throw new AfinError('not_found', `key "${id}" not found`, 'id');
+    return reply.status(204).send();
+  });
+
+  app.post('/v1/workspaces', {
+    config: { access: 'root' },
+    schema: { tags: ['keys'], summary: 'Create a workspace (root key only)', body: jsonSchema(WorkspaceBody) },
+  }, async (req, reply) => {
+    const { id, name } = parseOr(WorkspaceBody, req.body, 'invalid_body');
+    const ws = { id, name: name ?? null, createdAt: engine.clock() };
+    if (!(await engine.store.createWorkspace(ws))) throw new AfinError('conflict', `workspace "${id}" already exists`, 'id');
+    return reply.status(201).send({ ...ws, createdAt: new Date(ws.createdAt).toISOString() });
+  });
+
+  app.get('/v1/workspaces', {
+    config: { access: 'root' },
+    schema: { tags: ['keys'], summary: 'All workspaces (root key only)' },
+  }, async () => ({ workspaces: (await engine.store.listWorkspaces()).map((w) => ({ ...w, createdAt: new Date(w.createdAt).toISOString() })) }));
+}

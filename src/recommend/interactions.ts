@@ -1,0 +1,74 @@
+import type { StoredEvent } from '../domain/schemas.ts';
+import { eventWeight } from '../domain/weights.ts';
+import type { Interactions } from './models/types.ts';
+
+/** Interactions plus the id lists that map dense indices back to users and items. */
+export interface InteractionSet {
+  data: Interactions;
+  userIds: string[];
+  itemIds: string[];
+}
+
+/**
+ * Collects events into coordinate-form interactions. Only events about an item with a non-zero
+ * weight count; `knownItems` fixes the item index order (catalogue first), later items are appended.
+ */
+export class InteractionBuilder {
+  private users: number[] = [];
+  private items: number[] = [];
+  private weights: number[] = [];
+  private times: number[] = [];
+  private readonly userIndex = new Map<string, number>();
+  private readonly itemIndex = new Map<string, number>();
+  readonly userIds: string[] = [];
+  readonly itemIds: string[] = [];
+
+  constructor(knownItems: readonly string[] = []) {
+    for (const id of knownItems) this.itemOf(id);
+  }
+
+  private itemOf(id: string): number {
+    let i = this.itemIndex.get(id);
+    if (i === undefined) {
+      i = this.itemIds.length;
+      this.itemIndex.set(id, i);
+      this.itemIds.push(id);
+    }
+    return i;
+  }
+
+  add(e: Pick<StoredEvent, 'subject' | 'itemId' | 'type' | 'value' | 'timestamp'>): void {
+    if (!e.itemId) return;
+    const w = eventWeight(e.type, e.value);
+    if (w === 0) return;
+    let u = this.userIndex.get(e.subject);
+    if (u === undefined) {
+      u = this.userIds.length;
+      this.userIndex.set(e.subject, u);
+      this.userIds.push(e.subject);
+    }
+    this.users.push(u);
+    this.items.push(this.itemOf(e.itemId));
+    this.weights.push(w);
+    this.times.push(e.timestamp);
+  }
+
+  get size(): number {
+    return this.users.length;
+  }
+
+  build(): InteractionSet {
+    return {
+      data: {
+        nUsers: this.userIds.length,
+        nItems: this.itemIds.length,
+        users: Int32Array.from(this.users),
+        items: Int32Array.from(this.items),
+        weights: Float32Array.from(this.weights),
+        times: Float64Array.from(this.times),
+      },
+      userIds: this.userIds,
+      itemIds: this.itemIds,
+    };
+  }
+}

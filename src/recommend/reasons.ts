@@ -1,0 +1,25 @@
+import type { EventType, StoredItem } from '../domain/schemas.ts';
+
+const VERBS: Partial<Record<EventType, string>> = {
+  view: 'viewed', click: 'looked at', add_to_cart: 'added to your cart', purchase: 'bought', rating: 'rated',
+  like: 'liked', email_click: 'opened',
+};
+
+/** "Because you bought Trail Runner 2" */
+export function becauseReason(type: EventType, source: StoredItem | undefined, sourceId: string): string {
+  return `Because you ${VERBS[type] ?? 'engaged with'} ${source?.title ?? sourceId}`;
+}
+
+export function similarReason(source: StoredItem | undefined, sourceId: string): string {
+  return `Often chosen together with ${source?.title ?? sourceId}`;
+}
+
+export function filterReason(f: { category?: string; minPrice?: number; maxPrice?: number }, currency: string | undefined): string | null {
+  const parts: string[] = [];
+  if (f.category) parts.push(f.category);
+  const cur = currency ? ` ${currency === 'EUR' ? '€' : currency === 'USD' ? '$' : currency}` : '';
+  if (f.minPrice !== undefined && f.maxPrice !== undefined) parts.push(`between ${f.minPrice} and ${f.maxPrice}${cur}`);
+  else if (f.maxPrice !== undefined) parts.push(`under ${f.maxPrice}${cur}`);
+  else if (f.minPrice !== undefined) parts.push(`from ${f.minPrice}${cur}`);
+  return parts.length ? `Matches: ${parts.join(', ')}` : null;
+}

@@ -1,0 +1,236 @@
+import { randomBytes } from 'node:crypto';
+import { AfinError } from '../domain/errors.ts';
+import type { RecommendationQueryT, StoredEvent } from '../domain/schemas.ts';
+import { decay, eventWeight } from '../domain/weights.ts';
+import type { Catalog } from '../catalog/catalog.ts';
+import type { ServingModel, WorkspaceState } from '../engine/workspace-state.ts';
+import type { IngestService } from '../ingest/ingest-service.ts';
+import type { ConsentService } from '../privacy/consent.ts';
+import type { Profile } from '../profile/profile.ts';
+import type { Store } from '../store/store.ts';
+import type { HistoryEntry } from './models/types.ts';
+import { topK } from './models/top-k.ts';
+import { becauseReason, filterReason, similarReason } from './reasons.ts';
+import type { RecommendationLog } from './recommendation-log.ts';
+import { DEFAULT_MODEL, FALLBACK_MODEL, MODELS } from './registry.ts';
+import type { ModelInfo } from './model-store.ts';
+
+export interface RecommendedItem {
+  id: string;
+  score: number;
+  reasons: string[];
+  title: string;
+  price?: number;
+  currency?: string;
+}
+
+export interface Recommendation {
+  recommendationId: string;
+  personalized: boolean;
+  model: string;
+  items: RecommendedItem[];
+}
+
+/** How many of a person's newest events shape their recommendations. */
+const HISTORY_LIMIT = 200;
+/** Older events count less: half the weight after this many days. */
+const HISTORY_HALF_LIFE_DAYS = 30;
+/** How much the non-personal trend adds to a personal score (breaks ties, fills short lists). */
+const TREND_BLEND = 0.05;
+
+export type Trainer = (ws: string) => Promise<ModelInfo[]>;
+
+/** Candidates, scoring, filters, ranking and explanations for `GET /v1/recommendations`. */
+export class RecommendService {
+  private readonly training = new Map<string, Promise<unknown>>();
+
+  constructor(
+    private readonly store: Store,
+    private readonly state: WorkspaceState,
+    private readonly ingest: IngestService,
+    private readonly consent: ConsentService,
+    private readonly log: RecommendationLog,
+    private readonly train: Trainer,
+    private readonly clock: () => number = Date.now,
+  ) {}
+
+  /** A model, training every model first when the workspace has none yet (its first request). */
+  private async model(ws: string, name: string): Promise<ServingModel | null> {
+    const m = await this.state.model(ws, name);
+    if (m) return m;
+    if ((await this.store.countEvents(ws)) === 0) return null;
+    let t = this.training.get(ws);
+    if (!t) {
+      t = this.train(ws).finally(() => this.training.delete(ws));
+      this.training.set(ws, t);
+    }
+    await t;
+    return this.state.model(ws, name);
+  }
+
+  async recommend(ws: string, q: RecommendationQueryT): Promise<Recommendation> {
+    const name = q.model ?? DEFAULT_MODEL;
+    if (!MODELS[name]) throw new AfinError('invalid_query', `model: unknown model "${name}" (known: ${Object.keys(MODELS).join(', ')})`, 'model');
+    if (q.minPrice !== undefined && q.maxPrice !== undefined && q.minPrice > q.maxPrice) throw new AfinError('invalid_query', 'minPrice: must not exceed maxPrice', 'minPrice');
+    const now = this.clock();
+    const catalog = await this.state.catalog(ws);
+    const hasPerson = Boolean(q.userId || q.anonymousId);
+    const subject = hasPerson ? await this.ingest.subjectOf(ws, q) : null;
+    const mayPersonalize = subject !== null && (q.userId ? await this.consent.allows(ws, q.userId, 'personalization') : true);
+    const events = subject ? await this.store.eventsOf(ws, subject, HISTORY_LIMIT) : [];
+
+    // Hard filters apply whatever the consent: they are what the page asked for.
+    const seen = new Set<string>();
+    const bought = new Set<string>();
+    for (const e of events) {
+      if (!e.itemId) continue;
+      seen.add(e.itemId);
+      if (e.type === 'purchase') bought.add(e.itemId);
+      if (e.type === 'return') bought.delete(e.itemId);
+    }
+    const excluded = new Set(q.exclude ?? []);
+    if (q.itemId && q.context === 'item') excluded.add(q.itemId);
+    const keep = (i: number): boolean => {
+      if (!catalog.available[i]) return false;
+      const it = catalog.items[i];
+      if (excluded.has(it.id)) return false;
+      if (q.excludeSeen && seen.has(it.id)) return false;
+      if (!q.includePurchased && bought.has(it.id)) return false;
+      if (q.category && !catalog.inCategory(i, q.category)) return false;
+      const p = catalog.price[i];
+      if (q.minPrice !== undefined && !(p >= q.minPrice)) return false;
+      if (q.maxPrice !== undefined && !(p <= q.maxPrice)) return false;
+      return true;
+    };
+
+    const fallback = await this.model(ws, FALLBACK_MODEL);
+    const personal = mayPersonalize && MODELS[name].personal ? await this.model(ws, name) : null;
+    const history = personal ? this.history(personal, events, q, now, catalog) : [];
+
+    const scores = new Float64Array(catalog.size).fill(Number.NaN);
+    const because = new Int32Array(catalog.size).fill(-1);
+    let personalHits = 0;
+    if (fallback) this.addScores(scores, fallback, fallback.recommender.score([], now).scores, TREND_BLEND);
+    else catalog.items.forEach((it, i) => (scores[i] = it.updatedAt / 1e15)); // no events at all: newest first
+    if (personal && history.length > 0) {
+      const r = personal.recommender.score(history.map((h) => h.entry), now);
+      personalHits = this.addScores(scores, personal, r.scores, 1, r.because, because);
+    } else if (!MODELS[name].personal && mayPersonalize) {
+      const m = await this.model(ws, name);
+      if (m) this.addScores(scores, m, m.recommender.score([], now).scores, 1);
+    }
+
+    const top = topK(scores, q.n, keep);
+    const filterNote = filterReason(q, catalog.items[top[0]]?.currency);
+    const profile = subject && mayPersonalize ? ((await this.store.getProfile(ws, subject)) as Profile | null) : null;
+    const items: RecommendedItem[] = Array.from(top, (i) => {
+      const it = catalog.items[i];
+      const reasons: string[] = [];
+      const h = because[i];
+      if (h >= 0) {
+        const src = history[h];
+        reasons.push(q.context === 'item' && src.event === null ? similarReason(catalog.get(src.itemId), src.itemId) : becauseReason(src.event?.type ?? 'view', catalog.get(src.itemId), src.itemId));
+      }
+      const liked = profile ? (it.categories ?? []).find((c) => (profile.categories[c] ?? 0) > 0) : undefined;
+      if (liked) reasons.push(`Matches your interest in ${liked}`);
+      if (reasons.length === 0) reasons.push(fallback ? (it.categories?.[0] ? `Trending in ${it.categories[0]}` : 'Trending now') : 'New in the catalogue');
+      if (filterNote) reasons.push(filterNote);
+      const out: RecommendedItem = { id: it.id, score: Math.round(scores[i] * 1e6) / 1e6, reasons, title: it.title };
+      if (it.price !== undefined) out.price = it.price;
+      if (it.currency !== undefined) out.currency = it.currency;
+      return out;
+    });
+
+    const personalized = personalHits > 0 && items.some((_, k) => because[top[k]] >= 0);
+    const result: Recommendation = {
+      recommendationId: `rec_${randomBytes(12).toString('base64url')}`,
+      personalized,
+      model: personalized ? name : fallback ? (MODELS[name].personal ? FALLBACK_MODEL : name) : 'catalog',
+      items,
+    };
+    this.log.add(ws, {
+      collection: 'recommendation', id: result.recommendationId, subject: q.userId ?? subject, createdAt: now,
+      body: { model: result.model, personalized, context: q.context, query: { ...q }, items: items.map((i) => ({ id: i.id, score: i.score, reasons: i.reasons })) },
+    });
+    return result;
+  }
+
+  /** The person's history as model input: recent, decayed, and shaped by the page's context. */
+  private history(m: ServingModel, events: StoredEvent[], q: RecommendationQueryT, now: number, catalog: Catalog) {
+    const out: Array<{ entry: HistoryEntry; event: StoredEvent | null; itemId: string }> = [];
+    let strongest = 1;
+    for (const e of events) {
+      if (!e.itemId) continue;
+      const item = m.modelIndex.get(e.itemId);
+      if (item === undefined) continue;
+      const w = eventWeight(e.type, e.value) * decay(now - e.timestamp, HISTORY_HALF_LIFE_DAYS);
+      if (w === 0) continue;
+      strongest = Math.max(strongest, w);
+      out.push({ entry: { item, weight: w, time: e.timestamp }, event: e, itemId: e.itemId });
+    }
+    // On an item page, the item in view matters most; in the cart, what is in it.
+    if (q.context === 'item' && q.itemId) {
+      const item = m.modelIndex.get(q.itemId);
+      if (item !== undefined && catalog.get(q.itemId)) out.push({ entry: { item, weight: 3 * strongest, time: now }, event: null, itemId: q.itemId });
+    }
+    if (q.context === 'cart') {
+      for (const h of out) if (h.event?.type === 'add_to_cart') h.entry.weight *= 3;
+    }
+    return out;
+  }
+
+  /** Adds `scale ×` normalised model scores onto catalogue scores; returns how many items got a positive score. */
+  private addScores(target: Float64Array, m: ServingModel, s: Float32Array, scale: number, because?: Int32Array, becauseOut?: Int32Array): number {
+    let max = 0;
+    for (let k = 0; k < s.length; k++) if (s[k] > max) max = s[k];
+    let hits = 0;
+    for (let k = 0; k < s.length; k++) {
+      const c = m.toCatalog[k];
+      if (c < 0) continue;
+      const v = max > 0 && s[k] > 0 ? (scale * s[k]) / max : 0;
+      target[c] = (Number.isNaN(target[c]) ? 0 : target[c]) + v;
+      if (v > 0) {
+        hits++;
+        if (because && becauseOut && because[k] >= 0) becauseOut[c] = because[k];
+      }
+    }
+    return hits;
+  }
+
+  async similar(ws: string, itemId: string, n: number): Promise<{ items: RecommendedItem[] }> {
+    const catalog = await this.state.catalog(ws);
+    const self = catalog.get(itemId);
+    if (!self) throw new AfinError('not_found', `item "${itemId}" not found`, 'id');
+    const out: RecommendedItem[] = [];
+    const used = new Set([itemId]);
+    const m = await this.model(ws, 'cooccurrence');
+    const idx = m?.modelIndex.get(itemId);
+    if (m && idx !== undefined) {
+      const { items, scores } = m.recommender.similar(idx, n * 3);
+      for (let k = 0; k < items.length && out.length < n; k++) {
+        const c = m.toCatalog[items[k]];
+        if (c < 0 || !catalog.available[c] || used.has(catalog.items[c].id)) continue;
+        const it = catalog.items[c];
+        used.add(it.id);
+        out.push({ id: it.id, score: Math.round(scores[k] * 1e6) / 1e6, reasons: [similarReason(self, itemId)], title: it.title, ...(it.price !== undefined ? { price: it.price } : {}) });
+      }
+    }
+    // Too little co-engagement (a new item, a young shop): fill with the same category, trending first.
+    if (out.length < n) {
+      const trend = await this.model(ws, FALLBACK_MODEL);
+      const heat = new Float64Array(catalog.size);
+      if (trend) {
+        const s = trend.recommender.score([], this.clock()).scores;
+        for (let k = 0; k < s.length; k++) if (trend.toCatalog[k] >= 0) heat[trend.toCatalog[k]] = s[k];
+      }
+      const cats = new Set((self.categories ?? []).map((c) => c.toLowerCase()));
+      const shared = (i: number) => (catalog.items[i].categories ?? []).filter((c) => cats.has(c.toLowerCase()));
+      const fill = topK(heat.map((h, i) => (shared(i).length > 0 ? h + 1e-9 : Number.NaN)), n - out.length, (i) => catalog.available[i] === 1 && !used.has(catalog.items[i].id));
+      for (const c of fill) {
+        const it = catalog.items[c];
+        out.push({ id: it.id, score: 0, reasons: [`Also in ${shared(c)[0]}`], title: it.title, ...(it.price !== undefined ? { price: it.price } : {}) });
+      }
+    }
+    return { items: out };
+  }
+}

@@ -1,0 +1,64 @@
+import type { FastifyInstance } from 'fastify';
+import { AfinError, parseOr } from '../domain/errors.ts';
+import { RecommendationQuery, SimilarQuery, TrainBody } from '../domain/schemas.ts';
+import type { Engine } from '../engine/engine.ts';
+import { jsonSchema } from '../server/openapi.ts';
+import { idParam } from '../server/route-helpers.ts';
+import { listModels } from './model-store.ts';
+import { MODELS } from './registry.ts';
+
+const recItem = {
+  type: 'object',
+  properties: {
+    id: { type: 'string' }, score: { type: 'number' }, reasons: { type: 'array', items: { type: 'string' } },
+    title: { type: 'string' }, price: { type: 'number' }, currency: { type: 'string' },
+  },
+  required: ['id', 'score', 'reasons'],
+};
+
+/** Recommendations, similar items and training. */
+export async function recommendRoutes(app: FastifyInstance, { engine }: { engine: Engine }) {
+  app.get('/v1/recommendations', {
+    config: { access: 'public' },
+    schema: {
+      tags: ['recommend'], summary: 'Recommendations for a person and a context, each with its reasons',
+      querystring: jsonSchema(RecommendationQuery),
+      response: {
+        200: {
+          type: 'object',
+          properties: { recommendationId: { type: 'string' }, personalized: { type: 'boolean' }, model: { type: 'string' }, items: { type: 'array', items: recItem } },
+          required: ['recommendationId', 'personalized', 'model', 'items'],
+        },
+      },
+    },
+  }, async (req) => engine.recommend.recommend(req.principal.workspace, parseOr(RecommendationQuery, req.query, 'invalid_query')));
+
+  app.get('/v1/items/:id/similar', {
+    config: { access: 'public' },
+    schema: { tags: ['recommend'], summary: 'Items like this one ("people who viewed X also bought Y")', querystring: jsonSchema(SimilarQuery) },
+  }, async (req) => {
+    const { n } = parseOr(SimilarQuery, req.query, 'invalid_query');
+    return engine.recommend.similar(req.principal.workspace, idParam(req.params), n);
+  });
+
+  app.post('/v1/train', {
+    config: { access: 'admin' },
+    schema: { tags: ['recommend'], summary: `Train now on all stored events and swap the new model in (models: ${Object.keys(MODELS).join(', ')})`, body: jsonSchema(TrainBody) },
+  }, async (req) => {
+    const { model } = parseOr(TrainBody, req.body ?? {}, 'invalid_body');
+    if (model && !MODELS[model]) throw new AfinError('invalid_body', `model: unknown model "${model}" (known: ${Object.keys(MODELS).join(', ')})`, 'model');
+    const started = performance.now();
+    const infos = await engine.train(req.principal.workspace, model ? { models: [model] } : {});
+    return {
+      model: model ?? infos.map((i) => i.name).join(','),
+      trainedAt: new Date(infos[0]?.trainedAt ?? engine.clock()).toISOString(),
+      seconds: Math.round((performance.now() - started)) / 1000,
+      models: infos,
+    };
+  });
+
+  app.get('/v1/models', {
+    config: { access: 'server' },
+    schema: { tags: ['recommend'], summary: 'The trained models of this workspace' },
+  }, async (req) => ({ models: await listModels(engine.store, req.principal.workspace) }));
+}

@@ -1,0 +1,70 @@
+import Fastify, { type FastifyInstance } from 'fastify';
+import swagger from '@fastify/swagger';
+import swaggerUi from '@fastify/swagger-ui';
+import { readFile } from 'node:fs/promises';
+import type { Engine } from '../engine/engine.ts';
+import { ingestRoutes } from '../ingest/routes.ts';
+import { keyRoutes } from '../keys/routes.ts';
+import { privacyRoutes } from '../privacy/routes.ts';
+import { profileRoutes } from '../profile/routes.ts';
+import { recommendRoutes } from '../recommend/routes.ts';
+import { authPlugin } from './auth-plugin.ts';
+import { errorsPlugin } from './errors-plugin.ts';
+
+export interface AppOptions {
+  engine: Engine;
+  /** pino options, or false for silence (tests). */
+  logger?: boolean | Record<string, unknown>;
+  bodyLimit?: number;
+}
+
+const VERSION = '0.1.0';
+
+/** Builds the HTTP app; only `afin serve` listens. Tests call `inject()` on it. */
+export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
+  const app = Fastify({
+    logger: opts.logger ?? false,
+    bodyLimit: opts.bodyLimit ?? 8 * 1024 * 1024,
+    // Validation is zod's job inside each handler (one source of truth, errors naming the field); the
+    // JSON schemas on routes document the API.
+    ajv: { customOptions: { strict: false } },
+    routerOptions: { maxParamLength: 1000 },
+  });
+  app.setValidatorCompiler(() => (data) => ({ value: data }));
+
+  await app.register(errorsPlugin);
+  await app.register(swagger, {
+    openapi: {
+      info: { title: 'Afín API', version: VERSION, description: 'Self-hosted AI personalization engine. Send `Authorization: Bearer <key>`.' },
+      components: { securitySchemes: { bearer: { type: 'http', scheme: 'bearer' } } },
+      security: [{ bearer: [] }],
+    },
+  });
+  await app.register(swaggerUi, { routePrefix: '/docs' });
+  await app.register(authPlugin, { keys: opts.engine.keys });
+
+  app.get('/health', { config: { access: 'none' }, schema: { tags: ['meta'], summary: 'Liveness: no key needed' } }, async () => ({ status: 'ok' }));
+  app.get('/openapi.json', { config: { access: 'none' }, schema: { hide: true } }, async () => app.swagger());
+
+  const demoPage = new URL('../../web/demo/index.html', import.meta.url);
+  app.get('/demo', { config: { access: 'none' }, schema: { hide: true } }, async (_req, reply) => {
+    const html = await readFile(demoPage, 'utf8').catch(() => null);
+    if (html === null) return reply.status(404).send({ error: { code: 'not_found', message: 'demo page not installed' } });
+    return reply.type('text/html; charset=utf-8').send(html);
+  });
+  app.get('/v1/demo/shoppers', {
+    config: { access: 'public' },
+    schema: { tags: ['meta'], summary: 'The demo store\'s simulated shoppers and their hidden tastes (after `afin demo`)' },
+  }, async (req) => {
+    const doc = await opts.engine.store.getDoc(req.principal.workspace, 'demo', 'shoppers');
+    return { shoppers: (doc?.body.shoppers as unknown[]) ?? [] };
+  });
+
+  const deps = { engine: opts.engine };
+  await app.register(ingestRoutes, deps);
+  await app.register(recommendRoutes, deps);
+  await app.register(profileRoutes, deps);
+  await app.register(privacyRoutes, deps);
+  await app.register(keyRoutes, deps);
+  return app;
+}
