@@ -1,9 +1,20 @@
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, FastifyReply } from 'fastify';
+import type { Rejection } from './ingest-service.ts';
 import { AfinError } from '../domain/errors.ts';
 import { AliasBody, EventInput, Item, UserBody } from '../domain/schemas.ts';
 import type { Engine } from '../engine/engine.ts';
 import { jsonSchema } from '../server/openapi.ts';
 import { idParam } from '../server/route-helpers.ts';
+
+/**
+ * A batch whose every element was rejected is a bad request: answer 400 naming the first bad field,
+ * still with the per-element detail, so a client sending one bad element sees a plain 4xx.
+ */
+function batchReply(reply: FastifyReply, result: { rejected: Rejection[] }, stored: number) {
+  const first = result.rejected[0];
+  if (stored > 0 || !first) return result;
+  return reply.status(400).send({ error: { code: 'invalid_body', message: first.error, field: first.field ?? 'body' }, ...result });
+}
 
 const batchOf = (s: Parameters<typeof jsonSchema>[0]) => ({ type: 'array', maxItems: 1000, items: jsonSchema(s) });
 
@@ -12,7 +23,10 @@ export async function ingestRoutes(app: FastifyInstance, { engine }: { engine: E
   app.put('/v1/items', {
     config: { access: 'server' },
     schema: { tags: ['ingest'], summary: 'Create or update up to 1,000 items; bad elements are rejected by index', body: batchOf(Item) },
-  }, async (req) => engine.ingest.putItems(req.principal.workspace, req.body));
+  }, async (req, reply) => {
+    const r = await engine.ingest.putItems(req.principal.workspace, req.body);
+    return batchReply(reply, r, r.upserted);
+  });
 
   app.get('/v1/items/:id', {
     config: { access: 'public' },
@@ -37,7 +51,10 @@ export async function ingestRoutes(app: FastifyInstance, { engine }: { engine: E
   app.post('/v1/events', {
     config: { access: 'public' },
     schema: { tags: ['ingest'], summary: 'Record up to 1,000 events; repeated messageIds count as duplicates', body: batchOf(EventInput) },
-  }, async (req) => engine.ingest.postEvents(req.principal.workspace, req.body));
+  }, async (req, reply) => {
+    const r = await engine.ingest.postEvents(req.principal.workspace, req.body);
+    return batchReply(reply, r, r.accepted + r.duplicates);
+  });
 
   app.put('/v1/users/:id', {
     config: { access: 'server' },

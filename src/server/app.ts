@@ -40,6 +40,10 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
       security: [{ bearer: [] }],
     },
   });
+  // The browsable docs are public, like /openapi.json.
+  app.addHook('onRoute', (route) => {
+    if (route.url.startsWith('/docs')) route.config = { ...(route.config ?? {}), access: 'none' };
+  });
   await app.register(swaggerUi, { routePrefix: '/docs' });
   await app.register(authPlugin, { keys: opts.engine.keys });
 
