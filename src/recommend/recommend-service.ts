@@ -38,6 +38,16 @@ const HISTORY_HALF_LIFE_DAYS = 30;
 /** How much the non-personal trend adds to a personal score (breaks ties, fills short lists). */
 const TREND_BLEND = 0.05;
 
+/** What stood behind one recommended item: kept with the logged answer for `/why`. */
+export interface ItemEvidence {
+  id: string;
+  score: number;
+  personalScore: number;
+  trendScore: number;
+  basedOn?: { itemId: string; title: string | null; event: { type: string; at: string | null } };
+  profileMatch?: { category: string; affinity: number };
+}
+
 export type Trainer = (ws: string) => Promise<ModelInfo[]>;
 
 /** Candidates, scoring, filters, ranking and explanations for `GET /v1/recommendations`. */
@@ -112,6 +122,7 @@ export class RecommendService {
     let personalHits = 0;
     if (fallback) this.addScores(scores, fallback, fallback.recommender.score([], now).scores, TREND_BLEND);
     else catalog.items.forEach((it, i) => (scores[i] = it.updatedAt / 1e15)); // no events at all: newest first
+    const trend = Float64Array.from(scores, (v) => (Number.isNaN(v) ? 0 : v));
     if (personal && history.length > 0) {
       const r = personal.recommender.score(history.map((h) => h.entry), now);
       personalHits = this.addScores(scores, personal, r.scores, 1, r.because, because);
@@ -123,18 +134,26 @@ export class RecommendService {
     const top = topK(scores, q.n, keep);
     const filterNote = filterReason(q, catalog.items[top[0]]?.currency);
     const profile = subject && mayPersonalize ? ((await this.store.getProfile(ws, subject)) as Profile | null) : null;
+    const evidence: ItemEvidence[] = [];
     const items: RecommendedItem[] = Array.from(top, (i) => {
       const it = catalog.items[i];
       const reasons: string[] = [];
+      const ev: ItemEvidence = { id: it.id, score: scores[i], trendScore: trend[i] || 0, personalScore: Math.max(0, (scores[i] || 0) - (trend[i] || 0)) };
       const h = because[i];
       if (h >= 0) {
         const src = history[h];
-        reasons.push(q.context === 'item' && src.event === null ? similarReason(catalog.get(src.itemId), src.itemId) : becauseReason(src.event?.type ?? 'view', catalog.get(src.itemId), src.itemId));
+        const source = catalog.get(src.itemId);
+        reasons.push(q.context === 'item' && src.event === null ? similarReason(source, src.itemId) : becauseReason(src.event?.type ?? 'view', source, src.itemId));
+        ev.basedOn = { itemId: src.itemId, title: source?.title ?? null, event: src.event ? { type: src.event.type, at: new Date(src.event.timestamp).toISOString() } : { type: 'in_view', at: null } };
       }
       const liked = profile ? (it.categories ?? []).find((c) => (profile.categories[c] ?? 0) > 0) : undefined;
-      if (liked) reasons.push(`Matches your interest in ${liked}`);
+      if (liked) {
+        reasons.push(`Matches your interest in ${liked}`);
+        ev.profileMatch = { category: liked, affinity: Math.round(profile!.categories[liked] * 1000) / 1000 };
+      }
       if (reasons.length === 0) reasons.push(fallback ? (it.categories?.[0] ? `Trending in ${it.categories[0]}` : 'Trending now') : 'New in the catalogue');
       if (filterNote) reasons.push(filterNote);
+      evidence.push(ev);
       const out: RecommendedItem = { id: it.id, score: Math.round(scores[i] * 1e6) / 1e6, reasons, title: it.title };
       if (it.price !== undefined) out.price = it.price;
       if (it.currency !== undefined) out.currency = it.currency;
@@ -148,11 +167,40 @@ export class RecommendService {
       model: personalized ? name : fallback ? (MODELS[name].personal ? FALLBACK_MODEL : name) : 'catalog',
       items,
     };
+    const rules: string[] = ['only available items'];
+    if (!q.includePurchased && bought.size) rules.push(`left out ${bought.size} item(s) already bought`);
+    if (q.excludeSeen) rules.push(`left out ${seen.size} item(s) already seen`);
+    if (excluded.size) rules.push(`left out by request: ${[...excluded].join(', ')}`);
+    if (q.category) rules.push(`category: ${q.category}`);
+    if (q.minPrice !== undefined) rules.push(`price ≥ ${q.minPrice}`);
+    if (q.maxPrice !== undefined) rules.push(`price ≤ ${q.maxPrice}`);
+    if (subject && !mayPersonalize) rules.push('personalization is off for this person (consent): non-personalised answer');
     this.log.add(ws, {
       collection: 'recommendation', id: result.recommendationId, subject: q.userId ?? subject, createdAt: now,
-      body: { model: result.model, personalized, context: q.context, query: { ...q }, items: items.map((i) => ({ id: i.id, score: i.score, reasons: i.reasons })) },
+      body: {
+        model: result.model, personalized, context: q.context, query: { ...q }, historyUsed: history.length, rules,
+        items: items.map((it, k) => ({ id: it.id, score: it.score, reasons: it.reasons, evidence: evidence[k] })),
+      },
     });
     return result;
+  }
+
+  /** The evidence behind a logged answer: `GET /v1/recommendations/:id/why`. */
+  async why(ws: string, recommendationId: string) {
+    const doc = await this.log.get(ws, recommendationId);
+    if (!doc) throw new AfinError('not_found', `recommendation "${recommendationId}" not found`, 'recommendationId');
+    const b = doc.body as Record<string, any>;
+    return {
+      recommendationId,
+      userId: doc.subject,
+      createdAt: new Date(doc.createdAt).toISOString(),
+      model: b.model,
+      personalized: b.personalized,
+      context: b.context,
+      historyUsed: b.historyUsed ?? 0,
+      rules: b.rules ?? [],
+      items: b.items,
+    };
   }
 
   /** The person's history as model input: recent, decayed, and shaped by the page's context. */

@@ -1,6 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import { AfinError, parseOr } from '../domain/errors.ts';
-import { RecommendationQuery, SimilarQuery, TrainBody } from '../domain/schemas.ts';
+import { z } from 'zod';
+import { Id, RecommendationQuery, SimilarQuery, TrainBody } from '../domain/schemas.ts';
 import type { Engine } from '../engine/engine.ts';
 import { jsonSchema } from '../server/openapi.ts';
 import { idParam } from '../server/route-helpers.ts';
@@ -32,6 +33,14 @@ export async function recommendRoutes(app: FastifyInstance, { engine }: { engine
       },
     },
   }, async (req) => engine.recommend.recommend(req.principal.workspace, parseOr(RecommendationQuery, req.query, 'invalid_query')));
+
+  app.get('/v1/recommendations/:recommendationId/why', {
+    config: { access: 'server' },
+    schema: { tags: ['recommend'], summary: 'The evidence behind each item of an earlier answer: the events, similar items, scores, rules and filters' },
+  }, async (req) => {
+    const { recommendationId } = parseOr(z.object({ recommendationId: Id }).strict(), req.params, 'invalid_param');
+    return engine.recommend.why(req.principal.workspace, recommendationId);
+  });
 
   app.get('/v1/items/:id/similar', {
     config: { access: 'public' },

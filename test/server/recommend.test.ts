@@ -177,3 +177,20 @@ describe('similar items and training', () => {
     expect(stored?.info.interactions).toBe(60);
   });
 });
+
+describe('GET /v1/recommendations/:id/why', () => {
+  it('returns the evidence behind each item: the event, the scores, the rules', async () => {
+    await seedShop();
+    await post('/v1/events', [{ type: 'view', userId: 'w', itemId: 'i0' }]);
+    const r = await recs('userId=w&n=3&maxPrice=30');
+    const why = (await get(`/v1/recommendations/${r.recommendationId}/why`)).json();
+    expect(why.userId).toBe('w');
+    expect(why.items.map((i: { id: string }) => i.id)).toEqual(r.items.map((i) => i.id));
+    const first = why.items[0];
+    expect(first.evidence.basedOn).toMatchObject({ itemId: 'i0', title: 'Item 0', event: { type: 'view' } });
+    expect(first.evidence.personalScore).toBeGreaterThan(0);
+    expect(why.rules).toContain('price ≤ 30');
+    expect(why.rules).toContain('only available items');
+    expect((await get('/v1/recommendations/rec_missing/why')).statusCode).toBe(404);
+  });
+});
