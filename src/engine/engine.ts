@@ -6,7 +6,8 @@ import { RecommendService } from '../recommend/recommend-service.ts';
 import { RecommendationLog } from '../recommend/recommendation-log.ts';
 import { trainModels, type TrainOptions } from '../recommend/train.ts';
 import type { ModelInfo } from '../recommend/model-store.ts';
-import { openStore } from '../store/open-store.ts';
+import { openStore, type StoreConfig } from '../store/open-store.ts';
+import { trainInWorker } from '../recommend/train-in-worker.ts';
 import type { Store } from '../store/store.ts';
 import { WorkspaceState } from './workspace-state.ts';
 
@@ -14,6 +15,8 @@ export interface EngineOptions {
   clock?: () => number;
   /** How long a node trusts its caches before it checks the store for other nodes' writes. */
   cacheMaxAgeMs?: number;
+  /** Where the store lives, so training can run in a worker thread with its own connection. */
+  storeConfig?: StoreConfig;
 }
 
 /** The composition root: one store, the caches over it, and every slice's service. */
@@ -26,7 +29,10 @@ export class Engine {
   readonly recommend: RecommendService;
   readonly clock: () => number;
 
+  private readonly storeConfig?: StoreConfig;
+
   constructor(readonly store: Store, readonly config: Pick<Config, 'adminKey'>, opts: EngineOptions = {}) {
+    this.storeConfig = opts.storeConfig;
     this.clock = opts.clock ?? Date.now;
     this.state = new WorkspaceState(store, opts.cacheMaxAgeMs ?? 1000, this.clock);
     this.consent = new ConsentService(store, undefined, this.clock);
@@ -38,14 +44,20 @@ export class Engine {
 
   static async open(cfg: Config, opts?: EngineOptions): Promise<Engine> {
     const store = await openStore(cfg);
-    const engine = new Engine(store, cfg, opts);
+    const engine = new Engine(store, cfg, { storeConfig: { databaseUrl: cfg.databaseUrl, dataDir: cfg.dataDir }, ...opts });
     await store.createWorkspace({ id: 'default', name: 'Default', createdAt: engine.clock() });
     return engine;
   }
 
-  /** Trains on every stored event of the workspace and swaps the new models in. */
+  /**
+   * Trains on every stored event of the workspace and swaps the new models in. With a store on disk
+   * or in PostgreSQL the work runs in a worker thread, so the server keeps answering meanwhile.
+   */
   async train(ws: string, opts: Partial<TrainOptions> = {}): Promise<ModelInfo[]> {
-    const infos = await trainModels(this.store, ws, { now: this.clock(), ...opts });
+    const now = this.clock();
+    const infos = this.storeConfig
+      ? await trainInWorker({ store: this.storeConfig, workspace: ws, models: opts.models, now, seed: opts.seed }, opts.onProgress)
+      : await trainModels(this.store, ws, { now, ...opts });
     this.state.invalidate(ws);
     return infos;
   }
