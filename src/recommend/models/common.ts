@@ -1,0 +1,217 @@
+/**
+ * Shared helpers for the collaborative models: a seeded random generator, compressed sparse rows
+ * built from coordinate-form interactions, and the aggregation of a request-time history.
+ * Pure functions over typed arrays.
+ */
+import type { HistoryEntry, Interactions } from './types.ts';
+
+/** How an aggregated (user, item) strength becomes a matrix value. Non-positive sums become 0. */
+export type Signal = 'binary' | 'weight' | 'log';
+
+export function applySignal(w: number, signal: Signal): number {
+  if (!(w > 0)) return 0;
+  if (signal === 'binary') return 1;
+  if (signal === 'log') return Math.log1p(w);
+  return w;
+}
+
+/** Mulberry32: a small, fast, seeded 32-bit generator. Returns numbers in [0, 1). */
+export function rng(seed: number): () => number {
+  let a = (seed >>> 0) ^ 0x9e3779b9;
+  return () => {
+    a = (a + 0x6d2b79f5) | 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+/** A standard normal draw (Box–Muller) from a uniform generator. */
+export function gaussian(rand: () => number): number {
+  let u = 0;
+  while (u === 0) u = rand();
+  return Math.sqrt(-2 * Math.log(u)) * Math.cos(2 * Math.PI * rand());
+}
+
+/** Compressed sparse rows: row r holds columns `indices[indptr[r] .. indptr[r+1])`, sorted. */
+export interface Csr {
+  nRows: number;
+  nCols: number;
+  indptr: Int32Array;
+  indices: Int32Array;
+  values: Float32Array;
+}
+
+/**
+ * Users × items CSR with duplicate (user, item) pairs summed (raw signed weights; callers apply a
+ * signal). Entries whose sum is exactly 0 are dropped.
+ */
+export function userItemCsr(data: Interactions): Csr {
+  const { nUsers, nItems, users, items, weights } = data;
+  const m = users.length;
+  if (items.length !== m || weights.length !== m) throw new RangeError('interaction arrays differ in length');
+  const count = new Int32Array(nUsers + 1);
+  for (let k = 0; k < m; k++) {
+    const u = users[k];
+    const i = items[k];
+    if (!(u >= 0 && u < nUsers && i >= 0 && i < nItems)) throw new RangeError(`interaction ${k} is out of range (user ${u}, item ${i})`);
+    count[u + 1]++;
+  }
+  for (let u = 0; u < nUsers; u++) count[u + 1] += count[u];
+  const fill = count.slice(0, nUsers);
+  const colRaw = new Int32Array(m);
+  const valRaw = new Float64Array(m);
+  for (let k = 0; k < m; k++) {
+    const p = fill[users[k]]++;
+    colRaw[p] = items[k];
+    valRaw[p] = weights[k];
+  }
+  // Sort each row by item and merge duplicates.
+  const indptr = new Int32Array(nUsers + 1);
+  const indices = new Int32Array(m);
+  const values = new Float32Array(m);
+  let out = 0;
+  const order: number[] = [];
+  for (let u = 0; u < nUsers; u++) {
+    const a = count[u];
+    const b = count[u + 1];
+    order.length = 0;
+    for (let p = a; p < b; p++) order.push(p);
+    order.sort((x, y) => colRaw[x] - colRaw[y]);
+    let j = 0;
+    while (j < order.length) {
+      const col = colRaw[order[j]];
+      let s = 0;
+      while (j < order.length && colRaw[order[j]] === col) s += valRaw[order[j++]];
+      if (s !== 0) {
+        indices[out] = col;
+        values[out] = s;
+        out++;
+      }
+    }
+    indptr[u + 1] = out;
+  }
+  return { nRows: nUsers, nCols: nItems, indptr, indices: indices.slice(0, out), values: values.slice(0, out) };
+}
+
+/** Applies a signal to every value and drops the zeros. */
+export function signalCsr(x: Csr, signal: Signal): Csr {
+  const indptr = new Int32Array(x.nRows + 1);
+  const indices = new Int32Array(x.indices.length);
+  const values = new Float32Array(x.indices.length);
+  let out = 0;
+  for (let r = 0; r < x.nRows; r++) {
+    for (let p = x.indptr[r]; p < x.indptr[r + 1]; p++) {
+      const v = applySignal(x.values[p], signal);
+      if (v === 0) continue;
+      indices[out] = x.indices[p];
+      values[out++] = v;
+    }
+    indptr[r + 1] = out;
+  }
+  return { nRows: x.nRows, nCols: x.nCols, indptr, indices: indices.slice(0, out), values: values.slice(0, out) };
+}
+
+export function transpose(x: Csr): Csr {
+  const nnz = x.indices.length;
+  const indptr = new Int32Array(x.nCols + 1);
+  for (let p = 0; p < nnz; p++) indptr[x.indices[p] + 1]++;
+  for (let c = 0; c < x.nCols; c++) indptr[c + 1] += indptr[c];
+  const fill = indptr.slice(0, x.nCols);
+  const indices = new Int32Array(nnz);
+  const values = new Float32Array(nnz);
+  for (let r = 0; r < x.nRows; r++) {
+    for (let p = x.indptr[r]; p < x.indptr[r + 1]; p++) {
+      const q = fill[x.indices[p]]++;
+      indices[q] = r;
+      values[q] = x.values[p];
+    }
+  }
+  return { nRows: x.nCols, nCols: x.nRows, indptr, indices, values };
+}
+
+/** A history folded into one value per distinct item. */
+export interface FoldedHistory {
+  items: Int32Array;
+  /** Summed (optionally decayed) raw weights. */
+  weights: Float64Array;
+  /** Per folded item, the index into the original history of its most recent entry. */
+  source: Int32Array;
+}
+
+/**
+ * Sums a history's weights per item, optionally with an exponential time decay
+ * (`halfLifeMs` > 0: an entry `halfLifeMs` old counts half). Items outside [0, nItems) are dropped.
+ */
+export function foldHistory(history: readonly HistoryEntry[], nItems: number, now: number, halfLifeMs = 0): FoldedHistory {
+  const at = new Map<number, number>();
+  const items: number[] = [];
+  const weights: number[] = [];
+  const source: number[] = [];
+  for (let h = 0; h < history.length; h++) {
+    const e = history[h];
+    if (!(e.item >= 0 && e.item < nItems) || !Number.isFinite(e.weight)) continue;
+    let w = e.weight;
+    if (halfLifeMs > 0 && Number.isFinite(e.time)) w *= Math.pow(0.5, Math.max(0, now - e.time) / halfLifeMs);
+    const k = at.get(e.item);
+    if (k === undefined) {
+      at.set(e.item, items.length);
+      items.push(e.item);
+      weights.push(w);
+      source.push(h);
+    } else {
+      weights[k] += w;
+      if (!(history[source[k]].time > e.time)) source[k] = h;
+    }
+  }
+  return { items: Int32Array.from(items), weights: Float64Array.from(weights), source: Int32Array.from(source) };
+}
+
+/** A Float32Array filled with NaN: "no opinion" on every item. */
+export function noOpinion(n: number): Float32Array {
+  return new Float32Array(n).fill(NaN);
+}
+
+/**
+ * The `n` best entries among `count` candidates (scores from `scoreAt`; −Infinity or NaN skip one),
+ * excluding `self`, best first — a bounded min-heap, O(count · log n).
+ */
+export function bestOf(
+  n: number,
+  count: number,
+  scoreAt: (j: number) => number,
+  self: number,
+): { items: Int32Array; scores: Float32Array } {
+  const k = Math.max(0, Math.min(n, count));
+  const idx = new Int32Array(k);
+  const val = new Float64Array(k);
+  let size = 0;
+  for (let j = 0; j < count; j++) {
+    if (j === self) continue;
+    const v = scoreAt(j);
+    if (!(v > -Infinity)) continue;
+    if (size < k) {
+      let c = size++;
+      while (c > 0) {
+        const p = (c - 1) >> 1;
+        if (val[p] <= v) break;
+        val[c] = val[p]; idx[c] = idx[p]; c = p;
+      }
+      val[c] = v; idx[c] = j;
+    } else if (k > 0 && v > val[0]) {
+      let c = 0;
+      for (;;) {
+        const l = 2 * c + 1;
+        if (l >= size) break;
+        const r = l + 1;
+        const m = r < size && val[r] < val[l] ? r : l;
+        if (val[m] >= v) break;
+        val[c] = val[m]; idx[c] = idx[m]; c = m;
+      }
+      val[c] = v; idx[c] = j;
+    }
+  }
+  const order = Array.from({ length: size }, (_, t) => t).sort((a, b) => val[b] - val[a] || idx[a] - idx[b]);
+  return { items: Int32Array.from(order, (t) => idx[t]), scores: Float32Array.from(order, (t) => val[t]) };
+}

@@ -1,0 +1,174 @@
+/**
+ * EASE — Embarrassingly Shallow Autoencoder (Steck, 2019). An item-to-item weight matrix B with a
+ * zero diagonal that best reconstructs the user–item matrix X under L2 regularisation:
+ *
+ *   min ‖X − X B‖² + λ‖B‖²  s.t. diag(B) = 0   ⇒   P = (XᵀX + λI)⁻¹,  B[i, j] = −P[i, j] / P[j, j].
+ *
+ * A user's scores are their current history times B, so a new event counts at once. The inverse is
+ * the cost (n³ flops, n² memory), so only the `maxItems` most active items are modelled; the rest
+ * get no opinion (NaN).
+ */
+import { applySignal, bestOf, foldHistory, noOpinion, signalCsr, userItemCsr, type Signal } from './common.ts';
+import { invertSpd } from './linalg.ts';
+import { pack, unpack } from './pack.ts';
+import { ModelFitError, type FitOptions, type HistoryEntry, type Interactions, type Recommender, type ScoreResult } from './types.ts';
+
+export interface EaseOptions {
+  /** L2 regularisation λ added to the Gram diagonal. Larger suits sparser data. */
+  lambda: number;
+  /** At most this many items (the most active) are modelled. */
+  maxItems: number;
+  /** How a (user, item) sum of weights becomes a matrix value. */
+  signal: Signal;
+  /** Exponential decay of history weights at scoring time, in days (0: none). */
+  historyHalfLifeDays: number;
+  /**
+   * Emphasised denoising (Steck 2020, EDLAE): adds p/(1−p)·G[i, i] to each diagonal entry, as if each
+   * input were dropped with probability p; 0 is plain EASE.
+   */
+  dropout: number;
+}
+
+export const EASE_DEFAULTS: EaseOptions = { lambda: 250, maxItems: 5000, signal: 'binary', historyHalfLifeDays: 0, dropout: 0 };
+
+export class Ease implements Recommender {
+  readonly name = 'ease';
+  readonly options: EaseOptions;
+  private nItems = 0;
+  /** Model index → item index. */
+  private itemOf: Int32Array = new Int32Array(0);
+  /** Item index → model index, or −1 if the item is not modelled. */
+  private slotOf: Int32Array = new Int32Array(0);
+  /** m×m row-major: B[a, b] is how much modelled item a votes for modelled item b. */
+  private B: Float32Array = new Float32Array(0);
+
+  constructor(options: Partial<EaseOptions> = {}) {
+    this.options = { ...EASE_DEFAULTS, ...options };
+    if (!(this.options.lambda > 0)) throw new RangeError('lambda must be positive');
+    if (!(this.options.maxItems >= 1)) throw new RangeError('maxItems must be at least 1');
+    if (!(this.options.dropout >= 0 && this.options.dropout < 1)) throw new RangeError('dropout must be in [0, 1)');
+  }
+
+  /** Number of modelled items. */
+  get modelledItems(): number {
+    return this.itemOf.length;
+  }
+
+  fit(data: Interactions, opts: FitOptions = {}): void {
+    const progress = opts.onProgress ?? (() => {});
+    const X = signalCsr(userItemCsr(data), this.options.signal);
+    if (X.indices.length === 0) throw new ModelFitError('EASE needs at least one positive interaction');
+    // Keep the most active items (by number of users).
+    const activity = new Float64Array(data.nItems);
+    for (let p = 0; p < X.indices.length; p++) activity[X.indices[p]]++;
+    const active: number[] = [];
+    for (let i = 0; i < data.nItems; i++) if (activity[i] > 0) active.push(i);
+    active.sort((a, b) => activity[b] - activity[a] || a - b);
+    const chosen = active.slice(0, this.options.maxItems).sort((a, b) => a - b);
+    const m = chosen.length;
+    const slotOf = new Int32Array(data.nItems).fill(-1);
+    chosen.forEach((item, s) => (slotOf[item] = s));
+
+    // Gram matrix G = XᵀX (lower triangle) from each user's pairs, then + λI.
+    const G = new Float64Array(m * m);
+    const slots = new Int32Array(data.nItems);
+    const vals = new Float64Array(data.nItems);
+    for (let u = 0; u < X.nRows; u++) {
+      let len = 0;
+      for (let p = X.indptr[u]; p < X.indptr[u + 1]; p++) {
+        const s = slotOf[X.indices[p]];
+        if (s < 0) continue;
+        slots[len] = s; // rows are sorted by item, and slots preserve item order
+        vals[len++] = X.values[p];
+      }
+      for (let a = 0; a < len; a++) {
+        const ra = slots[a] * m;
+        const va = vals[a];
+        for (let b = 0; b <= a; b++) G[ra + slots[b]] += va * vals[b];
+      }
+      if ((u & 1023) === 0) progress(0.05 * (u / X.nRows));
+    }
+    const emphasis = this.options.dropout / (1 - this.options.dropout);
+    for (let s = 0; s < m; s++) G[s * m + s] += this.options.lambda + emphasis * G[s * m + s];
+    invertSpd(G, m, (f) => progress(0.05 + 0.9 * f));
+    // B[a, b] = −P[a, b] / P[b, b], zero diagonal.
+    const B = new Float32Array(m * m);
+    const inv = new Float64Array(m);
+    for (let b = 0; b < m; b++) inv[b] = -1 / G[b * m + b];
+    for (let a = 0; a < m; a++) {
+      const ra = a * m;
+      for (let b = 0; b < m; b++) B[ra + b] = G[ra + b] * inv[b];
+      B[ra + a] = 0;
+    }
+    for (let p = 0; p < B.length; p++) if (!Number.isFinite(B[p])) throw new ModelFitError('EASE produced non-finite weights');
+    this.nItems = data.nItems;
+    this.itemOf = Int32Array.from(chosen);
+    this.slotOf = slotOf;
+    this.B = B;
+    progress(1);
+  }
+
+  score(history: readonly HistoryEntry[], now: number): ScoreResult {
+    const n = this.nItems;
+    const m = this.itemOf.length;
+    const h = foldHistory(history, n, now, this.options.historyHalfLifeDays * 86_400_000);
+    const acc = new Float64Array(m);
+    const best = new Float64Array(m).fill(-Infinity);
+    const from = new Int32Array(m).fill(-1);
+    let used = 0;
+    for (let t = 0; t < h.items.length; t++) {
+      const s = this.slotOf[h.items[t]];
+      const v = applySignal(h.weights[t], this.options.signal);
+      if (s < 0 || v === 0) continue;
+      used++;
+      const row = s * m;
+      const src = h.source[t];
+      for (let b = 0; b < m; b++) {
+        const c = v * this.B[row + b];
+        acc[b] += c;
+        if (c > best[b]) {
+          best[b] = c;
+          from[b] = src;
+        }
+      }
+    }
+    if (used === 0) return { scores: noOpinion(n), because: new Int32Array(n).fill(-1) };
+    const scores = noOpinion(n);
+    const because = new Int32Array(n).fill(-1);
+    for (let b = 0; b < m; b++) {
+      const item = this.itemOf[b];
+      scores[item] = acc[b];
+      because[item] = best[b] > 0 ? from[b] : -1;
+    }
+    return { scores, because };
+  }
+
+  similar(item: number, n: number): { items: Int32Array; scores: Float32Array } {
+    const s = item >= 0 && item < this.nItems ? this.slotOf[item] : -1;
+    if (s < 0) return { items: new Int32Array(0), scores: new Float32Array(0) };
+    const m = this.itemOf.length;
+    const row = s * m;
+    const r = bestOf(n, m, (b) => (this.B[row + b] > 0 ? this.B[row + b] : -Infinity), s);
+    return { items: Int32Array.from(r.items, (b) => this.itemOf[b]), scores: r.scores };
+  }
+
+  save(): Uint8Array {
+    return pack({ model: 'ease', version: 1, options: this.options, nItems: this.nItems }, { itemOf: this.itemOf, B: this.B });
+  }
+
+  static load(bytes: Uint8Array): Ease {
+    const { header, arrays } = unpack(bytes);
+    if (header.model !== 'ease' || header.version !== 1) throw new Error(`not an EASE v1 model: ${header.model} v${header.version}`);
+    const e = new Ease(header.options as EaseOptions);
+    e.nItems = header.nItems;
+    e.itemOf = arrays.itemOf as Int32Array;
+    e.B = arrays.B as Float32Array;
+    e.slotOf = new Int32Array(e.nItems).fill(-1);
+    e.itemOf.forEach((item, s) => (e.slotOf[item] = s));
+    return e;
+  }
+}
+
+export function load(bytes: Uint8Array): Ease {
+  return Ease.load(bytes);
+}

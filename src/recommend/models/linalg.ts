@@ -1,0 +1,233 @@
+/**
+ * Dense linear algebra over row-major Float64Arrays, written for the cache: every hot loop is a dot
+ * product of two contiguous row segments, computed in tiles with a 2×2 register block so each loaded
+ * value is used twice.
+ *
+ * `invertSpd` inverts a symmetric positive definite matrix in place in three blocked sweeps —
+ * Cholesky (G = L Lᵀ), the triangular inverse (Wᵀ = L⁻ᵀ, kept in the upper triangle) and the
+ * product G⁻¹ = Wᵀ W — about n³ floating-point operations in all, and no second n×n buffer.
+ */
+
+/** Tile edge for the blocked sweeps. */
+const NB = 64;
+/** Inner-dimension chunk, so one tile pair (2 × NB × KB doubles) stays in L2. */
+const KB = 256;
+
+/**
+ * C[i, j] += alpha · Σₖ X[i, k] · Y[j, k] for i < m, j < nn, k < kk, where X[i, k] is
+ * `X[xo + i·ldx + k]` and likewise for Y and C. X, Y and C may be the same array if the written
+ * region does not overlap the read ones.
+ */
+export function gemmNT(
+  m: number, nn: number, kk: number, alpha: number,
+  X: Float64Array, xo: number, ldx: number,
+  Y: Float64Array, yo: number, ldy: number,
+  C: Float64Array, co: number, ldc: number,
+): void {
+  for (let k0 = 0; k0 < kk; k0 += KB) {
+    const kl = Math.min(KB, kk - k0);
+    let i = 0;
+    for (; i + 1 < m; i += 2) {
+      const x0 = xo + i * ldx + k0;
+      const x1 = x0 + ldx;
+      const c0 = co + i * ldc;
+      const c1 = c0 + ldc;
+      let j = 0;
+      for (; j + 1 < nn; j += 2) {
+        const y0 = yo + j * ldy + k0;
+        const y1 = y0 + ldy;
+        let s00 = 0, s01 = 0, s10 = 0, s11 = 0;
+        for (let k = 0; k < kl; k++) {
+          const a0 = X[x0 + k], a1 = X[x1 + k], b0 = Y[y0 + k], b1 = Y[y1 + k];
+          s00 += a0 * b0; s01 += a0 * b1; s10 += a1 * b0; s11 += a1 * b1;
+        }
+        C[c0 + j] += alpha * s00; C[c0 + j + 1] += alpha * s01;
+        C[c1 + j] += alpha * s10; C[c1 + j + 1] += alpha * s11;
+      }
+      if (j < nn) {
+        const y0 = yo + j * ldy + k0;
+        let s0 = 0, s1 = 0;
+        for (let k = 0; k < kl; k++) { const b = Y[y0 + k]; s0 += X[x0 + k] * b; s1 += X[x1 + k] * b; }
+        C[c0 + j] += alpha * s0; C[c1 + j] += alpha * s1;
+      }
+    }
+    if (i < m) {
+      const x0 = xo + i * ldx + k0;
+      const c0 = co + i * ldc;
+      for (let j = 0; j < nn; j++) {
+        const y0 = yo + j * ldy + k0;
+        let s = 0;
+        for (let k = 0; k < kl; k++) s += X[x0 + k] * Y[y0 + k];
+        C[c0 + j] += alpha * s;
+      }
+    }
+  }
+}
+
+/** Σ_{k<len} A[a+k]·B[b+k] with four accumulators. */
+export function dot(A: Float64Array, a: number, B: Float64Array, b: number, len: number): number {
+  let s0 = 0, s1 = 0, s2 = 0, s3 = 0;
+  let k = 0;
+  for (; k + 3 < len; k += 4) {
+    s0 += A[a + k] * B[b + k];
+    s1 += A[a + k + 1] * B[b + k + 1];
+    s2 += A[a + k + 2] * B[b + k + 2];
+    s3 += A[a + k + 3] * B[b + k + 3];
+  }
+  for (; k < len; k++) s0 += A[a + k] * B[b + k];
+  return s0 + s1 + s2 + s3;
+}
+
+export class NotPositiveDefiniteError extends Error {
+  override readonly name = 'NotPositiveDefiniteError';
+}
+
+/**
+ * In-place blocked right-looking Cholesky: on return the lower triangle (with the diagonal) of A
+ * holds L with A = L Lᵀ. Only the lower triangle of A is read; the upper one is overwritten with
+ * scratch. Throws NotPositiveDefiniteError.
+ */
+export function cholesky(A: Float64Array, n: number, onProgress?: (f: number) => void): void {
+  for (let k0 = 0; k0 < n; k0 += NB) {
+    const k1 = Math.min(n, k0 + NB);
+    // 1. The diagonal block (earlier blocks' contributions are already subtracted).
+    for (let j = k0; j < k1; j++) {
+      const rj = j * n;
+      const s = A[rj + j] - dot(A, rj + k0, A, rj + k0, j - k0);
+      if (!(s > 0)) throw new NotPositiveDefiniteError(`matrix is not positive definite (pivot ${j}: ${s})`);
+      const d = Math.sqrt(s);
+      A[rj + j] = d;
+      for (let i = j + 1; i < k1; i++) {
+        const ri = i * n;
+        A[ri + j] = (A[ri + j] - dot(A, ri + k0, A, rj + k0, j - k0)) / d;
+      }
+    }
+    // 2. The panel below it: L[i, j] for i ≥ k1, k0 ≤ j < k1.
+    for (let i = k1; i < n; i++) {
+      const ri = i * n;
+      for (let j = k0; j < k1; j++) {
+        const rj = j * n;
+        A[ri + j] = (A[ri + j] - dot(A, ri + k0, A, rj + k0, j - k0)) / A[rj + j];
+      }
+    }
+    // 3. The trailing lower triangle: A[i, j] -= L[i, k0:k1] · L[j, k0:k1] for k1 ≤ j ≤ i.
+    for (let i0 = k1; i0 < n; i0 += NB) {
+      const i1 = Math.min(n, i0 + NB);
+      for (let j0 = k1; j0 <= i0; j0 += NB) {
+        const j1 = Math.min(n, j0 + NB);
+        gemmNT(i1 - i0, j1 - j0, k1 - k0, -1, A, i0 * n + k0, n, A, j0 * n + k0, n, A, i0 * n + j0, n);
+      }
+    }
+    onProgress?.(1 - ((n - k1) / n) ** 3);
+  }
+}
+
+/**
+ * In-place inverse of a symmetric positive definite n×n matrix (row-major; only the lower triangle
+ * is read). On return A holds the full symmetric inverse.
+ */
+export function invertSpd(A: Float64Array, n: number, onProgress?: (f: number) => void): void {
+  if (A.length < n * n) throw new RangeError('matrix is smaller than n×n');
+  cholesky(A, n, (f) => onProgress?.(f / 3));
+
+  // Wᵀ = L⁻ᵀ (upper triangular) goes into the upper triangle, its diagonal onto A's diagonal;
+  // L's diagonal moves to dL. From L W = I, for j ≤ i:
+  //   Wᵀ[j, i] = (δᵢⱼ − Σ_{j≤k<i} L[i, k] Wᵀ[j, k]) / L[i, i]
+  // a dot product of row i of L with row j of Wᵀ, both contiguous.
+  const dL = new Float64Array(n);
+  for (let i = 0; i < n; i++) {
+    dL[i] = A[i * n + i];
+    A[i * n + i] = 1 / dL[i];
+  }
+  for (let i0 = 0; i0 < n; i0 += NB) {
+    const i1 = Math.min(n, i0 + NB);
+    const w = i1 - i0;
+    // Clear the destination column block Wᵀ[j, i0:i1] for j < i1 (strictly upper part).
+    for (let j = 0; j < i1; j++) {
+      const from = j * n + Math.max(i0, j + 1);
+      const to = j * n + i1;
+      if (from < to) A.fill(0, from, to);
+    }
+    // Contributions of k < i0, for rows j < i0, tile by tile.
+    for (let j0 = 0; j0 < i0; j0 += NB) {
+      const j1 = Math.min(i0, j0 + NB);
+      // Full part: k in [j1, i0).
+      if (i0 > j1) gemmNT(j1 - j0, w, i0 - j1, 1, A, j0 * n + j1, n, A, i0 * n + j1, n, A, j0 * n + i0, n);
+      // Triangular part: k in [j, j1).
+      for (let j = j0; j < j1; j++) {
+        const rj = j * n;
+        for (let i = i0; i < i1; i++) A[rj + i] += dot(A, rj + j, A, i * n + j, j1 - j);
+      }
+    }
+    // Within the block, in order of i: contributions of k in [max(j, i0), i), then divide.
+    for (let i = i0; i < i1; i++) {
+      const ri = i * n;
+      const inv = -1 / dL[i];
+      for (let j = 0; j < i; j++) {
+        const rj = j * n;
+        const k0 = Math.max(j, i0);
+        A[rj + i] = (A[rj + i] + dot(A, ri + k0, A, rj + k0, i - k0)) * inv;
+      }
+    }
+    onProgress?.(1 / 3 + (1 - ((n - i1) / n) ** 3) / 3);
+  }
+
+  // G⁻¹ = Wᵀ W: P[a, b] = Σ_{k≥a} Wᵀ[a, k] Wᵀ[b, k] for b ≤ a, written into the strict lower
+  // triangle (L is no longer needed), the diagonal into dP.
+  const dP = dL; // reuse
+  const tile = new Float64Array(NB * NB);
+  for (let a0 = 0; a0 < n; a0 += NB) {
+    const a1 = Math.min(n, a0 + NB);
+    const h = a1 - a0;
+    for (let b0 = 0; b0 <= a0; b0 += NB) {
+      const b1 = Math.min(n, b0 + NB);
+      const w = b1 - b0;
+      tile.fill(0, 0, h * w);
+      // Full part: k in [a1, n).
+      if (n > a1) gemmNT(h, w, n - a1, 1, A, a0 * n + a1, n, A, b0 * n + a1, n, tile, 0, w);
+      // Triangular part: k in [a, a1) for row a.
+      for (let a = a0; a < a1; a++) {
+        const ra = a * n;
+        const t = (a - a0) * w;
+        for (let b = b0; b < Math.min(b1, a + 1); b++) tile[t + b - b0] += dot(A, ra + a, A, b * n + a, a1 - a);
+      }
+      for (let a = a0; a < a1; a++) {
+        const ra = a * n;
+        const t = (a - a0) * w;
+        for (let b = b0; b < Math.min(b1, a); b++) A[ra + b] = tile[t + b - b0];
+        if (b0 <= a && a < b1) dP[a] = tile[t + a - b0];
+      }
+    }
+    onProgress?.(2 / 3 + (1 - ((n - a1) / n) ** 3) / 3 * 0.98);
+  }
+  // Mirror the lower triangle into the upper one, tile by tile, and restore the diagonal.
+  for (let i0 = 0; i0 < n; i0 += NB) {
+    const i1 = Math.min(n, i0 + NB);
+    for (let j0 = 0; j0 <= i0; j0 += NB) {
+      const j1 = Math.min(n, j0 + NB);
+      for (let i = i0; i < i1; i++) {
+        for (let j = j0; j < Math.min(j1, i); j++) A[j * n + i] = A[i * n + j];
+      }
+    }
+  }
+  for (let i = 0; i < n; i++) A[i * n + i] = dP[i];
+  onProgress?.(1);
+}
+
+/**
+ * Solves (in place, into b) A x = b for a small SPD k×k matrix given its Cholesky factor L (lower,
+ * row-major, as left by `cholesky`).
+ */
+export function choleskySolve(L: Float64Array, k: number, b: Float64Array): void {
+  for (let i = 0; i < k; i++) {
+    const ri = i * k;
+    let s = b[i];
+    for (let j = 0; j < i; j++) s -= L[ri + j] * b[j];
+    b[i] = s / L[ri + i];
+  }
+  for (let i = k - 1; i >= 0; i--) {
+    let s = b[i];
+    for (let j = i + 1; j < k; j++) s -= L[j * k + i] * b[j];
+    b[i] = s / L[i * k + i];
+  }
+}
