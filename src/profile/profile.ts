@@ -21,16 +21,19 @@ export interface Profile {
   lastPurchase: number | null;
   /** Items added to the cart and not bought since. */
   cart: string[];
+  /** When each recently bought item was last bought, so a late, older add-to-cart does not refill the cart. */
+  boughtAt: Record<string, number>;
 }
 
 export const AFFINITY_HALF_LIFE_DAYS = 14;
 const MAX_KEYS = 50;
 const MAX_CART = 50;
+const MAX_BOUGHT = 200;
 
 export function emptyProfile(at: number): Profile {
   return {
     version: 1, firstSeen: at, lastSeen: at, events: {}, categories: {}, tags: {}, decayedAt: at,
-    price: { sum: 0, weight: 0, min: null, max: null }, languages: {}, channels: {}, purchases: 0, lastPurchase: null, cart: [],
+    price: { sum: 0, weight: 0, min: null, max: null }, languages: {}, channels: {}, purchases: 0, lastPurchase: null, cart: [], boughtAt: {},
   };
 }
 
@@ -82,8 +85,18 @@ export function applyEvent(prev: Profile | null, e: StoredEvent, item: StoredIte
     if (w > 0 && item.language) p.languages[item.language] = (p.languages[item.language] ?? 0) + 1;
   }
   if (e.itemId) {
-    if (e.type === 'add_to_cart' && !p.cart.includes(e.itemId)) p.cart = [...p.cart, e.itemId].slice(-MAX_CART);
-    if (e.type === 'purchase') p.cart = p.cart.filter((id) => id !== e.itemId);
+    p.boughtAt ??= {}; // profiles stored before this field existed
+    const boughtAt = p.boughtAt[e.itemId] ?? -Infinity;
+    if (e.type === 'add_to_cart' && t > boughtAt && !p.cart.includes(e.itemId)) p.cart = [...p.cart, e.itemId].slice(-MAX_CART);
+    if (e.type === 'purchase') {
+      p.cart = p.cart.filter((id) => id !== e.itemId);
+      p.boughtAt[e.itemId] = Math.max(boughtAt, t);
+      const ids = Object.keys(p.boughtAt);
+      if (ids.length > MAX_BOUGHT) {
+        ids.sort((a, b) => p.boughtAt[a] - p.boughtAt[b]);
+        for (const id of ids.slice(0, ids.length - MAX_BOUGHT)) delete p.boughtAt[id];
+      }
+    }
   }
   if (e.type === 'purchase') {
     p.purchases++;

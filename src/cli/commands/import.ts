@@ -38,9 +38,9 @@ export async function* readRecords(file: string, onBytes: (n: number) => void): 
   const input = createReadStream(file);
   input.on('data', (chunk) => onBytes(chunk.length));
   if (/\.csv$/i.test(file)) {
-    const parser = input.pipe(parseCsv({ columns: true, skip_empty_lines: true, relax_column_count: true, bom: true }));
-    let line = 1;
-    for await (const rec of parser) yield { line: ++line, value: csvRecordToObject(rec) };
+    // `info` gives each record's own line in the file (blank lines and quoted newlines included).
+    const parser = input.pipe(parseCsv({ columns: true, skip_empty_lines: true, relax_column_count: true, bom: true, info: true }));
+    for await (const { record, info } of parser) yield { line: info.lines, value: csvRecordToObject(record) };
     return;
   }
   let line = 0;

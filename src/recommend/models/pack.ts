@@ -11,7 +11,7 @@ export type PackedArray = Float32Array<ArrayBuffer> | Float64Array<ArrayBuffer> 
 const KINDS = { f32: Float32Array, f64: Float64Array, i32: Int32Array, u32: Uint32Array, u8: Uint8Array } as const;
 type Kind = keyof typeof KINDS;
 
-function kindOf(a: ArrayBufferView): Kind {
+function kindOf(a: PackableArray): Kind {
   if (a instanceof Float32Array) return 'f32';
   if (a instanceof Float64Array) return 'f64';
   if (a instanceof Int32Array) return 'i32';
@@ -21,7 +21,10 @@ function kindOf(a: ArrayBufferView): Kind {
 
 const align8 = (n: number) => (n + 7) & ~7;
 
-export function pack(header: Record<string, unknown>, arrays: Record<string, ArrayBufferView & { length: number }> = {}): Uint8Array {
+/** Any of the five kinds `unpack` restores (over any buffer). */
+export type PackableArray = Float32Array | Float64Array | Int32Array | Uint32Array | Uint8Array;
+
+export function pack(header: Record<string, unknown>, arrays: Record<string, PackableArray> = {}): Uint8Array {
   const layout: Array<{ name: string; kind: Kind; length: number; offset: number }> = [];
   let offset = 0;
   for (const [name, a] of Object.entries(arrays)) {
