@@ -1,0 +1,138 @@
+/**
+ * Recommendation latency and throughput: autocannon (in this process) drives GET /v1/recommendations
+ * with 32 connections against `afin demo` (a spawned process, demo store loaded and trained), userIds
+ * rotating across requests, side by side with a bare Fastify server (its own process) answering a
+ * constant JSON of the same size, without and with a bearer-key check.
+ *
+ *   node bin/run-ts.mjs bench/recommend.ts [--seconds 15] [--warmup 3] [--connections 32] [--n 10]
+ *     [--demo-items 300] [--demo-shoppers 200] [--log-level info]
+ *
+ * Headline: ratio = recommend rps / bare rps. Prints progress on stderr and one JSON line on stdout.
+ */
+import autocannon from 'autocannon';
+import { writeFileSync } from 'node:fs';
+import { cpus } from 'node:os';
+import { join } from 'node:path';
+import {
+  HOST, call, emit, freePort, log, main, parseArgs, removeDirLater, round, serverErrors, spawnBare, spawnNode,
+  stopProcess, tempDir, waitReady,
+} from './lib.ts';
+
+const opts = parseArgs({
+  seconds: 15,
+  warmup: 3,
+  connections: 32,
+  n: 10,
+  demoItems: 300,
+  demoShoppers: 200,
+  logLevel: 'info',
+  startupSeconds: 300,
+});
+
+const ADMIN_KEY = 'bench-admin-key-0123456789';
+
+interface Figures {
+  rps: number;
+  requests: number;
+  p50Ms: number;
+  p90Ms: number;
+  p99Ms: number;
+  avgMs: number;
+  maxMs: number;
+  non2xx: number;
+  errors: number;
+  timeouts: number;
+  bytesPerResponse: number;
+}
+
+/** One bounded autocannon run; `paths` rotate across requests. */
+async function cannon(url: string, paths: string[], headers: Record<string, string>, seconds: number): Promise<Figures> {
+  let i = 0;
+  const run = autocannon({
+    url,
+    connections: opts.connections,
+    duration: seconds,
+    timeout: 10,
+    headers,
+    requests: [{ method: 'GET', setupRequest: (req) => ({ ...req, path: paths[i++ % paths.length] }) }],
+  });
+  // Belt and braces: stop it even if autocannon's own clock misbehaves.
+  const guard = setTimeout(() => run.stop(), (seconds + 30) * 1000);
+  const r = await run;
+  clearTimeout(guard);
+  const total = r['2xx'] + r.non2xx;
+  return {
+    rps: round(r.requests.total / r.duration, 0),
+    requests: r.requests.total,
+    p50Ms: r.latency.p50, p90Ms: r.latency.p90, p99Ms: r.latency.p99, avgMs: round(r.latency.average, 2), maxMs: r.latency.max,
+    non2xx: r.non2xx, errors: r.errors, timeouts: r.timeouts,
+    bytesPerResponse: total > 0 ? Math.round(r.throughput.total / total) : 0,
+  };
+}
+
+await main(async () => {
+  if (opts.seconds <= 0 || opts.seconds > 600) throw new Error('--seconds must be in (0, 600]');
+  if (opts.connections < 1 || opts.connections > 1024) throw new Error('--connections must be 1..1024');
+  const work = tempDir('recommend');
+  removeDirLater(work);
+
+  // 1. The demo store, served.
+  const demoPort = await freePort();
+  log(`starting afin demo (${opts.demoItems} items, ${opts.demoShoppers} shoppers) on ${HOST}:${demoPort}`);
+  const demo = spawnNode('afin-demo', ['bin/afin.mjs', 'demo', '--items', String(opts.demoItems), '--shoppers', String(opts.demoShoppers)], {
+    AFIN_PORT: String(demoPort), AFIN_HOST: HOST, AFIN_DATA_DIR: join(work, 'data'), AFIN_ADMIN_KEY: ADMIN_KEY, AFIN_LOG_LEVEL: opts.logLevel,
+  }, work, demoPort);
+  const t0 = performance.now();
+  await waitReady(demo, opts.startupSeconds * 1000, { line: 'Afín demo is running' });
+  log(`demo ready in ${round((performance.now() - t0) / 1000)} s`);
+
+  // A browser-scoped key, as a site would embed: the realistic credential for this route.
+  const { key } = await call<{ key: string }>('POST', `${demo.url}/v1/keys`, ADMIN_KEY, { scope: 'public', name: 'bench' });
+  const { shoppers } = await call<{ shoppers: Array<{ id: string }> }>('GET', `${demo.url}/v1/demo/shoppers`, key);
+  const users = shoppers.map((s) => s.id);
+  if (users.length === 0) throw new Error('the demo store has no shoppers');
+  const query = (u: string) => `/v1/recommendations?userId=${encodeURIComponent(u)}&n=${opts.n}`;
+  const sample = await call<{ items: unknown[]; personalized: boolean }>('GET', `${demo.url}${query(users[0])}`, key);
+  if (sample.items.length === 0) throw new Error(`no recommendations for ${users[0]}: ${JSON.stringify(sample)}`);
+  const sampleFile = join(work, 'recommendation.json');
+  writeFileSync(sampleFile, JSON.stringify(sample));
+  log(`${users.length} users; a sample answer has ${sample.items.length} items, ${JSON.stringify(sample).length} bytes`);
+
+  // 2. The bare server, answering that same JSON.
+  const bare = await spawnBare({ BARE_KEY: key, BARE_RECOMMEND_BODY_FILE: sampleFile, BARE_LOG_LEVEL: opts.logLevel }, work);
+  await waitReady(bare, 60_000);
+
+  // 3. Side by side, each warmed up first. Paths: every user in turn (shuffled deterministically).
+  const order = users.map((u, i) => ({ u, k: (i * 7919) % users.length })).sort((a, b) => a.k - b.k).map((x) => x.u);
+  const paths = order.map(query);
+  const auth = { authorization: `Bearer ${key}` };
+  const targets: Record<string, Figures> = {};
+  const plan: Array<[string, string, string[], Record<string, string>]> = [
+    ['bare', bare.url, paths, {}],
+    ['bareAuth', bare.url, paths.map((p) => `/auth${p}`), auth],
+    ['recommend', demo.url, paths, auth],
+  ];
+  for (const [label, url, ps, headers] of plan) {
+    if (opts.warmup > 0) await cannon(url, ps, headers, opts.warmup);
+    log(`${label}: ${opts.connections} connections for ${opts.seconds} s`);
+    const f = await cannon(url, ps, headers, opts.seconds);
+    targets[label] = f;
+    log(`${label}: ${f.rps} req/s, p50 ${f.p50Ms} ms, p99 ${f.p99Ms} ms, ${f.bytesPerResponse} B/response, non-2xx ${f.non2xx}, errors ${f.errors}`);
+    if (label === 'recommend' && (f.non2xx || f.errors)) for (const l of serverErrors(demo)) log(`demo server log: ${l}`);
+  }
+  await stopProcess(bare.proc);
+  await stopProcess(demo.proc);
+
+  const ratio = round(targets.recommend.rps / targets.bare.rps, 3);
+  emit({
+    bench: 'recommend',
+    seconds: opts.seconds, connections: opts.connections, n: opts.n, users: users.length,
+    demoItems: opts.demoItems, demoShoppers: opts.demoShoppers, logLevel: opts.logLevel, keyScope: 'public',
+    node: process.version, cpus: cpus().length,
+    recommend_rps: targets.recommend.rps, bare_rps: targets.bare.rps, bareAuth_rps: targets.bareAuth.rps,
+    ratio, ratioVsBareAuth: round(targets.recommend.rps / targets.bareAuth.rps, 3),
+    targets,
+  });
+  const failed = Object.values(targets).some((t) => t.non2xx > 0 || t.errors > 0);
+  return failed ? 1 : 0;
+});
