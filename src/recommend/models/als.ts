@@ -23,6 +23,11 @@ export interface AlsOptions {
   factors: number;
   /** L2 regularisation λ. */
   regularization: number;
+  /**
+   * Frequency scaling ν of the regularisation (Rendle et al. 2021, "Revisiting the performance of
+   * iALS"): a row with n observed entries out of N gets λ·(1 + α·n/N)^ν. 0 is plain HKV.
+   */
+  regExponent: number;
   /** Confidence slope α in c = 1 + α·r. */
   alpha: number;
   /** Alternating sweeps over users and items. */
@@ -40,7 +45,7 @@ export interface AlsOptions {
 }
 
 export const ALS_DEFAULTS: AlsOptions = {
-  factors: 64, regularization: 0.1, alpha: 10, iterations: 15, cgSteps: 3, signal: 'log', initScale: 0.1, historyHalfLifeDays: 0, explainTop: 200,
+  factors: 64, regularization: 0.1, regExponent: 0, alpha: 10, iterations: 15, cgSteps: 3, signal: 'log', initScale: 0.1, historyHalfLifeDays: 0, explainTop: 200,
 };
 
 /** Strength and confidence of one aggregated (user, item) value. */
@@ -56,7 +61,7 @@ export class Als implements Recommender {
   private nItems = 0;
   /** nItems × k item factors. */
   private Y: Float64Array = new Float64Array(0);
-  /** k × k: YᵀY + λI, cached for fold-in. */
+  /** k × k: YᵀY, cached for fold-in. */
   private YtY: Float64Array = new Float64Array(0);
 
   constructor(options: Partial<AlsOptions> = {}) {
@@ -90,17 +95,23 @@ export class Als implements Recommender {
     const G = new Float64Array(k * k);
     const work = new CgWork(k);
     for (let it = 0; it < o.iterations; it++) {
-      gram(Y, data.nItems, k, o.regularization, G);
-      sweep(R, Y, X, G, k, o.alpha, o.cgSteps, work);
-      gram(X, data.nUsers, k, o.regularization, G);
-      sweep(Rt, X, Y, G, k, o.alpha, o.cgSteps, work);
+      gram(Y, data.nItems, k, 0, G);
+      sweep(R, Y, X, G, k, o.alpha, o.cgSteps, work, (nr) => this.reg(nr, data.nItems));
+      gram(X, data.nUsers, k, 0, G);
+      sweep(Rt, X, Y, G, k, o.alpha, o.cgSteps, work, (nr) => this.reg(nr, data.nUsers));
       progress((it + 1) / o.iterations);
     }
     for (let p = 0; p < Y.length; p++) if (!Number.isFinite(Y[p])) throw new ModelFitError('ALS diverged (non-finite factors); raise regularization');
     this.nItems = data.nItems;
     this.Y = Y;
     this.YtY = new Float64Array(k * k);
-    gram(Y, data.nItems, k, o.regularization, this.YtY);
+    gram(Y, data.nItems, k, 0, this.YtY);
+  }
+
+  /** The regularisation of a row with `count` observed entries out of `of`. */
+  private reg(count: number, of: number): number {
+    const o = this.options;
+    return o.regExponent === 0 ? o.regularization : o.regularization * Math.pow(1 + (o.alpha * count) / Math.max(1, of), o.regExponent);
   }
 
   score(history: readonly HistoryEntry[], now: number): ScoreResult {
@@ -110,6 +121,10 @@ export class Als implements Recommender {
     const h = foldHistory(history, n, now, o.historyHalfLifeDays * 86_400_000);
     // A = YᵀY + λI + Σ (c − 1) yᵢ yᵢᵀ, b = Σ c·p yᵢ.
     const A = this.YtY.slice();
+    let observed = 0;
+    for (let t = 0; t < h.items.length; t++) if (strength(h.weights[t], o.signal) !== 0) observed++;
+    const lambda = this.reg(observed, n);
+    for (let a = 0; a < k; a++) A[a * k + a] += lambda;
     const b = new Float64Array(k);
     const conf = new Float64Array(h.items.length);
     let positives = 0;
@@ -244,7 +259,7 @@ class CgWork {
  * Updates every row of `out` (one per CSR row of R) from the fixed factors `F`, with G = FᵀF + λI:
  * a few CG steps on (G + Σᵢ (cᵢ − 1) fᵢfᵢᵀ) x = Σᵢ cᵢ pᵢ fᵢ, starting from the current x.
  */
-function sweep(R: Csr, F: Float64Array, out: Float64Array, G: Float64Array, k: number, alpha: number, steps: number, w: CgWork): void {
+function sweep(R: Csr, F: Float64Array, out: Float64Array, G: Float64Array, k: number, alpha: number, steps: number, w: CgWork, regOf: (n: number) => number): void {
   const { r, p, Ap } = w;
   for (let u = 0; u < R.nRows; u++) {
     const start = R.indptr[u];
@@ -254,8 +269,9 @@ function sweep(R: Csr, F: Float64Array, out: Float64Array, G: Float64Array, k: n
       out.fill(0, xo, xo + k);
       continue;
     }
+    const lambda = regOf(end - start);
     // r = b − A x
-    applyA(G, F, R, start, end, out, xo, k, alpha, Ap);
+    applyA(G, lambda, F, R, start, end, out, xo, k, alpha, Ap);
     r.fill(0);
     for (let q = start; q < end; q++) {
       const v = R.values[q];
@@ -271,7 +287,7 @@ function sweep(R: Csr, F: Float64Array, out: Float64Array, G: Float64Array, k: n
       rs += r[a] * r[a];
     }
     for (let s = 0; s < steps && rs > 1e-20; s++) {
-      applyA(G, F, R, start, end, p, 0, k, alpha, Ap);
+      applyA(G, lambda, F, R, start, end, p, 0, k, alpha, Ap);
       let pAp = 0;
       for (let a = 0; a < k; a++) pAp += p[a] * Ap[a];
       if (!(pAp > 0)) break;
@@ -289,13 +305,13 @@ function sweep(R: Csr, F: Float64Array, out: Float64Array, G: Float64Array, k: n
   }
 }
 
-/** out = (G + Σ (c − 1) fᵢfᵢᵀ) v, v = vec[vo .. vo + k). */
-function applyA(G: Float64Array, F: Float64Array, R: Csr, start: number, end: number, vec: Float64Array, vo: number, k: number, alpha: number, out: Float64Array): void {
+/** out = (G + λI + Σ (c − 1) fᵢfᵢᵀ) v, v = vec[vo .. vo + k). */
+function applyA(G: Float64Array, lambda: number, F: Float64Array, R: Csr, start: number, end: number, vec: Float64Array, vo: number, k: number, alpha: number, out: Float64Array): void {
   for (let a = 0; a < k; a++) {
     const ga = a * k;
     let s = 0;
     for (let b = 0; b < k; b++) s += G[ga + b] * vec[vo + b];
-    out[a] = s;
+    out[a] = s + lambda * vec[vo + a];
   }
   for (let q = start; q < end; q++) {
     const c1 = alpha * Math.abs(R.values[q]);

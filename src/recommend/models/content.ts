@@ -13,7 +13,7 @@
  */
 import { bestOf, foldHistory, noOpinion } from './common.ts';
 import { pack, unpack } from './pack.ts';
-import { analyze, detectLanguage, type Lang } from './text.ts';
+import { analyze, detectLanguage, queryTerms, type Lang } from './text.ts';
 import type { FitOptions, HistoryEntry, Interactions, Recommender, ScoreResult } from './types.ts';
 
 export interface ItemText {
@@ -144,14 +144,20 @@ export class ContentBased implements Recommender {
     this.nItems = Math.max(data.nItems, this.nDocs);
   }
 
-  /** BM25 ranking of every item for a free-text query (0: no match; NaN: the item has no text). */
+  /**
+   * BM25 ranking of every item for a free-text query (0: no match; NaN: the item has no text).
+   * Without a language, each word is tried with both the English and the Spanish stem.
+   */
   query(text: string, language?: Lang): ScoreResult {
     const scores = new Float32Array(this.nItems);
     for (let i = 0; i < this.nItems; i++) if (!(i < this.nDocs && this.norm[i] > 0)) scores[i] = NaN;
     const counts = new Map<number, number>();
-    for (const t of analyze(text, language ?? detectLanguage(text))) {
-      const id = this.termId.get(t);
-      if (id !== undefined) counts.set(id, (counts.get(id) ?? 0) + 1);
+    const tokens = language ? analyze(text, language).map((t) => [t]) : queryTerms(text);
+    for (const alts of tokens) {
+      for (const t of alts) {
+        const id = this.termId.get(t);
+        if (id !== undefined) counts.set(id, (counts.get(id) ?? 0) + 1);
+      }
     }
     for (const [t, c] of counts) {
       for (let p = this.tPtr[t]; p < this.tPtr[t + 1]; p++) scores[this.tDoc[p]] += c * this.tW[p];
@@ -161,7 +167,8 @@ export class ContentBased implements Recommender {
 
   /** The analysed terms of a text, as the index sees them (for explanations: "matches: …"). */
   terms(text: string, language?: Lang): string[] {
-    return analyze(text, language ?? detectLanguage(text)).filter((t) => this.termId.has(t));
+    const tokens = language ? analyze(text, language).map((t) => [t]) : queryTerms(text);
+    return [...new Set(tokens.flat().filter((t) => this.termId.has(t)))];
   }
 
   score(history: readonly HistoryEntry[], now: number): ScoreResult {

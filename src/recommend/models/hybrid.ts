@@ -4,10 +4,11 @@
  * For a user with L distinct positive history items and an item with nᵢ interacting users:
  *
  *   β = L / (L + userEvidence),  αᵢ = nᵢ / (nᵢ + itemEvidence)
- *   score(i) = β·αᵢ · ĉ(i) + (1 − β·αᵢ) · t̂(i) + popularityWeight · p̂(i)
+ *   score(i) = β·αᵢ · ĉ(i) + (1 − β·αᵢ) · γ · t̂(i) + popularityWeight · p̂(i)
  *
  * where ĉ and t̂ are the collaborative and content scores rescaled to [0, 1] over the catalog and p̂
- * is the item's popularity rescaled the same way. So a well-known user and a well-known item are
+ * is the item's popularity rescaled the same way; γ (`contentWeight` < 1) discounts text, the weaker
+ * evidence, so a cold item needs a close textual match to outrank a collaborative favourite. So a well-known user and a well-known item are
  * scored collaboratively, a brand-new item (nᵢ = 0) by its text alone, a user with one or two events
  * mostly by text, and a user with no history by popularity. A component with no opinion on an item
  * (NaN) gives its share to the other.
@@ -26,9 +27,11 @@ export interface HybridOptions {
   userEvidence: number;
   /** Weight of the popularity prior (alone for users with no history). */
   popularityWeight: number;
+  /** Discount γ of the content score relative to the collaborative one. */
+  contentWeight: number;
 }
 
-export const HYBRID_DEFAULTS: HybridOptions = { itemEvidence: 5, userEvidence: 3, popularityWeight: 0.05 };
+export const HYBRID_DEFAULTS: HybridOptions = { itemEvidence: 5, userEvidence: 3, popularityWeight: 0.05, contentWeight: 0.6 };
 
 /** Rescales finite values to [0, 1]; non-finite ones stay NaN. */
 function unit(s: Float32Array): Float32Array {
@@ -106,7 +109,7 @@ export class Hybrid implements Recommender {
       const hasT = Number.isFinite(ts[i]);
       if (!hasC) wc = 0;
       else if (!hasT) wc = 1;
-      const wt = hasT ? 1 - wc : 0;
+      const wt = hasT ? (1 - wc) * this.options.contentWeight : 0;
       const fromC = hasC ? wc * cs[i] : 0;
       const fromT = hasT ? wt * ts[i] : 0;
       scores[i] = fromC + fromT + popularityWeight * this.pop[i];

@@ -100,3 +100,22 @@ export function analyze(text: string, lang: Lang): string[] {
   }
   return out;
 }
+
+/**
+ * Terms of a query whose language is unknown: each word that is not a stop word in both languages
+ * yields its English and its Spanish stem (one or two distinct terms), so short queries such as
+ * "zapatilla roja" match whichever language the catalog is written in.
+ */
+export function queryTerms(text: string): string[][] {
+  const out: string[][] = [];
+  for (const w of words(text)) {
+    const en = !EN_STOP.has(w);
+    const es = !ES_STOP.has(w);
+    if ((!en && !es) || (w.length < 2 && !/\d/.test(w))) continue;
+    const alts = new Set<string>();
+    if (en) alts.add(stemEn(w));
+    if (es) alts.add(stemEs(w));
+    out.push([...alts]);
+  }
+  return out;
+}
