@@ -131,7 +131,23 @@ export const ConsentBody = z
     source: Text(200).optional(),
     policyVersion: Text(100).optional(),
   })
+  .strict()
+  .refine((b) => CONSENT_PURPOSES.some((p) => b[p] !== undefined), { message: `give at least one purpose: ${CONSENT_PURPOSES.join(', ')}`, path: ['personalization'] });
+
+/** Objecting to profiling (GDPR Art. 21): one call turns off profiling, personalization and marketing. */
+export const ObjectionBody = z
+  .object({ source: Text(200).optional(), policyVersion: Text(100).optional(), reason: Text(1000).optional() })
   .strict();
+
+export const AuditQuery = z
+  .object({
+    limit: z.coerce.number().int().min(1).max(10_000).default(1000),
+    since: z.union([z.coerce.number().int().min(0).max(8.64e15), z.string().max(64).refine((s) => !Number.isNaN(Date.parse(s)), 'must be an ISO 8601 date-time or epoch milliseconds').transform((s) => Date.parse(s))]).optional(),
+    format: z.enum(['json', 'jsonl']).default('json'),
+  })
+  .strict();
+
+export const TransparencyQuery = z.object({ format: z.enum(['json', 'text']).default('json') }).strict();
 
 /** One change of consent, kept forever as proof. */
 export interface ConsentChange {
@@ -143,7 +159,28 @@ export interface ConsentChange {
 
 export const KEY_SCOPES = ['admin', 'server', 'public'] as const;
 export type KeyScope = (typeof KEY_SCOPES)[number];
-export const KeyBody = z.object({ scope: z.enum(KEY_SCOPES), name: Text(200).optional() }).strict();
+/** A browser origin as the `Origin` header carries it: scheme, host and optional port, nothing else. */
+export const Origin = z
+  .string()
+  .max(300)
+  .regex(/^(https?:\/\/(\[[0-9a-fA-F:.]+\]|[A-Za-z0-9.-]+)(:\d{1,5})?|\*)$/, 'must be an origin such as https://shop.example (scheme, host, optional port) or *');
+
+/** Per-key settings: the origins a browser may call from, and a rate limit overriding the scope's. */
+export const KeySettingsBody = z
+  .object({
+    allowedOrigins: z.array(Origin).max(100).nullable().optional(),
+    rateLimit: z.number().positive().max(1_000_000).nullable().optional(),
+  })
+  .strict();
+
+export const KeyBody = z
+  .object({
+    scope: z.enum(KEY_SCOPES),
+    name: Text(200).optional(),
+    allowedOrigins: z.array(Origin).max(100).optional(),
+    rateLimit: z.number().positive().max(1_000_000).optional(),
+  })
+  .strict();
 
 export interface StoredKey {
   id: string;

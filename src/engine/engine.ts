@@ -2,6 +2,7 @@ import type { Config } from '../config.ts';
 import { IngestService } from '../ingest/ingest-service.ts';
 import { KeyService } from '../keys/key-service.ts';
 import { ConsentService } from '../privacy/consent.ts';
+import { PrivacyService } from '../privacy/privacy-service.ts';
 import { RecommendService } from '../recommend/recommend-service.ts';
 import { RecommendationLog } from '../recommend/recommendation-log.ts';
 import { trainModels, type TrainOptions } from '../recommend/train.ts';
@@ -17,7 +18,12 @@ export interface EngineOptions {
   cacheMaxAgeMs?: number;
   /** Where the store lives, so training can run in a worker thread with its own connection. */
   storeConfig?: StoreConfig;
+  /** After an erasure, retrain the models this long later (default 60 s; null: never). */
+  retrainAfterErasureMs?: number | null;
 }
+
+/** The settings the engine reads (tests pass only some). */
+export type EngineConfig = Pick<Config, 'adminKey'> & Partial<Pick<Config, 'consentDefaults' | 'retention' | 'rateLimits' | 'allowPrivateUrls'>>;
 
 /** The composition root: one store, the caches over it, and every slice's service. */
 export class Engine {
@@ -27,16 +33,18 @@ export class Engine {
   readonly keys: KeyService;
   readonly recLog: RecommendationLog;
   readonly recommend: RecommendService;
+  readonly privacy: PrivacyService;
   readonly clock: () => number;
 
   private readonly storeConfig?: StoreConfig;
 
-  constructor(readonly store: Store, readonly config: Pick<Config, 'adminKey'>, opts: EngineOptions = {}) {
+  constructor(readonly store: Store, readonly config: EngineConfig, opts: EngineOptions = {}) {
     this.storeConfig = opts.storeConfig;
     this.clock = opts.clock ?? Date.now;
     this.state = new WorkspaceState(store, opts.cacheMaxAgeMs ?? 1000, this.clock);
-    this.consent = new ConsentService(store, undefined, this.clock);
-    this.ingest = new IngestService(store, this.state, this.clock, (ws, subject) => this.consent.allows(ws, subject, 'profiling'));
+    this.consent = new ConsentService(store, config.consentDefaults, this.clock);
+    this.privacy = new PrivacyService(this, { retention: config.retention, cacheMaxAgeMs: opts.cacheMaxAgeMs, retrainAfterErasureMs: opts.retrainAfterErasureMs });
+    this.ingest = new IngestService(store, this.state, this.clock, (ws, subject) => this.consent.allows(ws, subject, 'profiling'), (ws) => this.privacy.suppression.checker(ws));
     this.keys = new KeyService(store, config.adminKey, this.clock);
     this.recLog = new RecommendationLog(store);
     this.recommend = new RecommendService(store, this.state, this.ingest, this.consent, this.recLog, (ws) => this.train(ws), this.clock);
@@ -63,6 +71,7 @@ export class Engine {
   }
 
   async close(): Promise<void> {
+    this.privacy.stop();
     await this.recLog.close();
     await this.store.close();
   }

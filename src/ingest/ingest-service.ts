@@ -20,10 +20,15 @@ export interface EventsResult {
   accepted: number;
   duplicates: number;
   rejected: Rejection[];
+  /** Events dropped because they are about an erased person (present only when there were some). */
+  suppressed?: number;
 }
 
 /** Decides, per person, whether profile features may be derived (consent's `profiling` purpose). */
 export type ProfilingGate = (ws: string, subject: string) => Promise<boolean>;
+
+/** Per batch, a test of whether ids belong to an erased person (whose late events are dropped). */
+export type SuppressionGate = (ws: string) => Promise<(ids: { userId?: string | null; anonymousId?: string | null }) => boolean>;
 
 function asBatch(body: unknown): unknown[] {
   const list = Array.isArray(body) ? body : body !== null && typeof body === 'object' ? [body] : null;
@@ -39,6 +44,7 @@ export class IngestService {
     private readonly state: WorkspaceState,
     private readonly clock: () => number = Date.now,
     private readonly mayProfile: ProfilingGate = async () => true,
+    private readonly suppressed: SuppressionGate = async () => () => false,
   ) {}
 
   async putItems(ws: string, body: unknown): Promise<{ upserted: number; rejected: Rejection[] }> {
@@ -92,6 +98,8 @@ export class IngestService {
     const rejected: Rejection[] = [];
     const events: StoredEvent[] = [];
     const links = new Map<string, string>();
+    const erased = await this.suppressed(ws);
+    let suppressed = 0;
     for (let index = 0; index < list.length; index++) {
       const r = EventInput.safeParse(list[index]);
       if (!r.success) {
@@ -103,6 +111,10 @@ export class IngestService {
       const timestamp = e.timestamp === undefined ? now : typeof e.timestamp === 'number' ? e.timestamp : Date.parse(e.timestamp);
       if (timestamp > now + MAX_FUTURE_MS) {
         rejected.push({ index, field: `[${index}].timestamp`, error: `[${index}].timestamp: more than a day in the future (epoch milliseconds expected)` });
+        continue;
+      }
+      if (erased(e)) {
+        suppressed++;
         continue;
       }
       if (e.userId && e.anonymousId) links.set(e.anonymousId, e.userId);
@@ -129,7 +141,7 @@ export class IngestService {
       if ((await this.store.resolveAnonymous(ws, anonymousId)) !== userId) await this.alias(ws, { anonymousId, userId });
     }
     await this.updateProfiles(ws, inserted);
-    return { accepted: inserted.length, duplicates, rejected };
+    return suppressed > 0 ? { accepted: inserted.length, duplicates, rejected, suppressed } : { accepted: inserted.length, duplicates, rejected };
   }
 
   private async updateProfiles(ws: string, events: StoredEvent[]): Promise<void> {
@@ -174,6 +186,8 @@ export class IngestService {
   /** Identifies an anonymous visitor: links the ids and merges the anonymous history into the user. */
   async alias(ws: string, body: unknown): Promise<{ anonymousId: string; userId: string; merged: number }> {
     const { anonymousId, userId } = parseOr(AliasBody, body, 'invalid_body');
+    const erased = await this.suppressed(ws);
+    if (erased({ userId }) || erased({ anonymousId })) return { anonymousId, userId, merged: 0 }; // a late alias for an erased person
     await this.store.linkIdentity(ws, anonymousId, userId, this.clock());
     const merged = await this.store.reassignEvents(ws, anonSubject(anonymousId), userId);
     await this.store.deleteProfile(ws, anonSubject(anonymousId));

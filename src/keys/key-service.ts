@@ -1,6 +1,6 @@
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
 import { AfinError, parseOr } from '../domain/errors.ts';
-import { KeyBody, type KeyScope, type StoredKey } from '../domain/schemas.ts';
+import { KeyBody, KeySettingsBody, type KeyScope, type StoredKey } from '../domain/schemas.ts';
 import type { Store } from '../store/store.ts';
 
 /** Who is calling: resolved from the bearer key. */
@@ -10,7 +10,20 @@ export interface Principal {
   scope: KeyScope;
   /** The deployment's root key: may create workspaces and act in any of them. */
   root: boolean;
+  /** Browser origins this key may be used from (null: no cross-origin use). */
+  allowedOrigins: string[] | null;
+  /** Requests per second for this key, overriding its scope's default (null: the default). */
+  rateLimit: number | null;
 }
+
+/** Per-key settings, kept as a document beside the key (collection `key-settings`, id = key id). */
+export interface KeySettings {
+  allowedOrigins: string[] | null;
+  rateLimit: number | null;
+}
+
+const SETTINGS = 'key-settings';
+const NO_SETTINGS: KeySettings = { allowedOrigins: null, rateLimit: null };
 
 /** What each scope may do; a higher scope includes the lower ones. */
 export const SCOPE_RANK: Record<KeyScope, number> = { public: 0, server: 1, admin: 2 };
@@ -24,7 +37,7 @@ const CACHE_MS = 5000;
  * so a fast hash is enough: there is nothing to brute-force).
  */
 export class KeyService {
-  private readonly cache = new Map<string, { key: StoredKey | null; at: number }>();
+  private readonly cache = new Map<string, { key: StoredKey | null; settings: KeySettings; at: number }>();
   private readonly touched = new Map<string, number>();
   private readonly rootHash: Buffer | null;
 
@@ -36,12 +49,37 @@ export class KeyService {
     return `afin_${scope}_${randomBytes(32).toString('base64url')}`;
   }
 
-  async create(workspace: string, body: unknown, root = false): Promise<{ id: string; key: string; scope: KeyScope; workspace: string; name: string | null; createdAt: string }> {
-    const { scope, name } = parseOr(KeyBody, body, 'invalid_body');
+  async create(workspace: string, body: unknown, root = false): Promise<{ id: string; key: string; scope: KeyScope; workspace: string; name: string | null; createdAt: string } & KeySettings> {
+    const { scope, name, allowedOrigins, rateLimit } = parseOr(KeyBody, body, 'invalid_body');
     const key = KeyService.newSecret(scope);
     const stored: StoredKey = { id: `key_${randomBytes(9).toString('base64url')}`, workspace, scope, name: name ?? null, hash: hashKey(key), root, createdAt: this.clock(), lastUsedAt: null };
+    const settings: KeySettings = { allowedOrigins: allowedOrigins ?? null, rateLimit: rateLimit ?? null };
+    if (settings.allowedOrigins !== null || settings.rateLimit !== null) await this.putSettings(workspace, stored.id, settings);
     await this.store.insertKey(stored);
-    return { id: stored.id, key, scope, workspace, name: stored.name, createdAt: new Date(stored.createdAt).toISOString() };
+    return { id: stored.id, key, scope, workspace, name: stored.name, createdAt: new Date(stored.createdAt).toISOString(), ...settings };
+  }
+
+  private async putSettings(workspace: string, id: string, s: KeySettings): Promise<void> {
+    await this.store.putDocs(workspace, [{ collection: SETTINGS, id, subject: null, body: { ...s }, createdAt: this.clock() }]);
+  }
+
+  private async settingsOf(workspace: string, id: string): Promise<KeySettings> {
+    const d = await this.store.getDoc(workspace, SETTINGS, id);
+    return d ? { allowedOrigins: (d.body.allowedOrigins as string[] | null) ?? null, rateLimit: (d.body.rateLimit as number | null) ?? null } : NO_SETTINGS;
+  }
+
+  /** Changes a key's allowed origins or rate limit (`null` clears a setting). Null if there is no such key. */
+  async updateSettings(workspace: string, id: string, body: unknown): Promise<(KeySettings & { id: string }) | null> {
+    const b = parseOr(KeySettingsBody, body, 'invalid_body');
+    if (!(await this.store.listKeys(workspace)).some((k) => k.id === id)) return null;
+    const cur = await this.settingsOf(workspace, id);
+    const next: KeySettings = {
+      allowedOrigins: b.allowedOrigins === undefined ? cur.allowedOrigins : b.allowedOrigins,
+      rateLimit: b.rateLimit === undefined ? cur.rateLimit : b.rateLimit,
+    };
+    await this.putSettings(workspace, id, next);
+    this.cache.clear();
+    return { id, ...next };
   }
 
   /** Creates the root key when none is configured or stored; returns the secret (to print once) or null. */
@@ -52,14 +90,18 @@ export class KeyService {
   }
 
   async list(workspace: string) {
+    const settings = new Map((await this.store.listDocs(workspace, SETTINGS, { limit: 1_000_000 })).map((d) => [d.id, d.body]));
     return (await this.store.listKeys(workspace)).map((k) => ({
       id: k.id, scope: k.scope, name: k.name, workspace: k.workspace, root: k.root,
       createdAt: new Date(k.createdAt).toISOString(), lastUsedAt: k.lastUsedAt === null ? null : new Date(k.lastUsedAt).toISOString(),
+      allowedOrigins: (settings.get(k.id)?.allowedOrigins as string[] | null | undefined) ?? null,
+      rateLimit: (settings.get(k.id)?.rateLimit as number | null | undefined) ?? null,
     }));
   }
 
   async revoke(workspace: string, id: string): Promise<boolean> {
     const gone = await this.store.deleteKey(workspace, id);
+    if (gone) await this.store.deleteDoc(workspace, SETTINGS, id);
     this.cache.clear();
     return gone;
   }
@@ -70,18 +112,19 @@ export class KeyService {
     const hash = hashKey(secret);
     let principal: Principal | null = null;
     if (this.rootHash && timingSafeEqual(Buffer.from(hash, 'hex'), this.rootHash)) {
-      principal = { keyId: 'root', workspace: 'default', scope: 'admin', root: true };
+      principal = { keyId: 'root', workspace: 'default', scope: 'admin', root: true, allowedOrigins: null, rateLimit: null };
     } else {
       const now = this.clock();
       let hit = this.cache.get(hash);
       if (!hit || now - hit.at > CACHE_MS) {
-        hit = { key: await this.store.keyByHash(hash), at: now };
+        const key = await this.store.keyByHash(hash);
+        hit = { key, settings: key ? await this.settingsOf(key.workspace, key.id) : NO_SETTINGS, at: now };
         this.cache.set(hash, hit);
         if (this.cache.size > 10_000) this.cache.delete(this.cache.keys().next().value!);
       }
       if (!hit.key) throw new AfinError('unauthorized', 'unknown or revoked API key');
       const k = hit.key;
-      principal = { keyId: k.id, workspace: k.workspace, scope: k.scope, root: k.root };
+      principal = { keyId: k.id, workspace: k.workspace, scope: k.scope, root: k.root, ...hit.settings };
       // Record use, at most once a minute per key, off the request path.
       if (now - (this.touched.get(k.id) ?? 0) > 60_000) {
         this.touched.set(k.id, now);

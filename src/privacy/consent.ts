@@ -1,19 +1,38 @@
+import { DEFAULT_CONSENT_DEFAULTS } from '../config.ts';
 import { parseOr } from '../domain/errors.ts';
 import { CONSENT_PURPOSES, ConsentBody, type ConsentChange, type ConsentPurpose } from '../domain/schemas.ts';
 import type { Store } from '../store/store.ts';
 
 export type ConsentState = Record<ConsentPurpose, boolean>;
 
+/** What each purpose covers, in words for the transparency report and the README. */
+export const PURPOSE_DESCRIPTIONS: Record<ConsentPurpose, string> = {
+  personalization: 'recommendations, ranking and content chosen for you from what you did',
+  profiling: 'a derived profile of your interests, price range, funnel stage and segments',
+  marketing: 'nudges, reminders and personalized emails sent to you',
+  chatMemory: 'what the assistant remembers about you from one conversation to the next',
+};
+
 export interface ConsentRecord extends ConsentState {
   userId: string;
   /** When each purpose was last set explicitly (null: the configured default applies). */
   updatedAt: Record<ConsentPurpose, string | null>;
+  /** Per purpose: `given`/`withdrawn` explicitly, or `default-on`/`default-off` (nothing recorded). */
+  basis: Record<ConsentPurpose, 'given' | 'withdrawn' | 'default-on' | 'default-off'>;
   policyVersion: string | null;
   history: Array<{ at: string; source: string; policyVersion: string | null; purposes: Partial<ConsentState> }>;
 }
 
-/** Opt-out by default: personalization works until a person says no. Configure for opt-in regimes. */
-export const DEFAULT_CONSENT: ConsentState = { personalization: true, profiling: true, marketing: false, chatMemory: true };
+/**
+ * The answer of the one choke point: what may be used for this person right now. Personalised
+ * paths (recommendations, chat memory, content, nudges, presentation) read only these flags.
+ */
+export interface ConsentPolicy extends Readonly<ConsentState> {
+  readonly subject: string;
+}
+
+/** The built-in defaults (see `AFIN_CONSENT_DEFAULTS`). */
+export const DEFAULT_CONSENT: ConsentState = DEFAULT_CONSENT_DEFAULTS;
 
 /** Folds a consent history (oldest first) over the defaults. */
 export function currentConsent(history: readonly ConsentChange[], defaults: ConsentState): ConsentState {
@@ -24,13 +43,22 @@ export function currentConsent(history: readonly ConsentChange[], defaults: Cons
 
 /**
  * The one choke point every personalised path asks: what may be used for this person. The full
- * history of changes is kept as proof of consent.
+ * history of changes is kept as proof of consent (timestamp, source, policy version).
  */
 export class ConsentService {
-  constructor(private readonly store: Store, private readonly defaults: ConsentState = DEFAULT_CONSENT, private readonly clock: () => number = Date.now) {}
+  constructor(private readonly store: Store, readonly defaults: ConsentState = DEFAULT_CONSENT, private readonly clock: () => number = Date.now) {}
 
   async state(ws: string, userId: string): Promise<ConsentState> {
     return currentConsent(await this.store.consentHistory(ws, userId), this.defaults);
+  }
+
+  /**
+   * The policy for a subject: a user id, or an anonymous subject (`anon:…`), which gets the
+   * configured defaults unless consent was recorded for it.
+   * @example if (!(await engine.consent.policy(ws, subject)).personalization) return nonPersonalized();
+   */
+  async policy(ws: string, subject: string): Promise<ConsentPolicy> {
+    return { subject, ...(await this.state(ws, subject)) };
   }
 
   async allows(ws: string, userId: string, purpose: ConsentPurpose): Promise<boolean> {
@@ -42,15 +70,20 @@ export class ConsentService {
     const state = currentConsent(history, this.defaults);
     const updatedAt = Object.fromEntries(CONSENT_PURPOSES.map((p) => [p, null])) as Record<ConsentPurpose, string | null>;
     for (const c of history) for (const p of CONSENT_PURPOSES) if (c.purposes[p] !== undefined) updatedAt[p] = new Date(c.at).toISOString();
+    const basis = Object.fromEntries(CONSENT_PURPOSES.map((p) => [
+      p, updatedAt[p] === null ? (this.defaults[p] ? 'default-on' : 'default-off') : state[p] ? 'given' : 'withdrawn',
+    ])) as ConsentRecord['basis'];
     return {
       userId,
       ...state,
       updatedAt,
+      basis,
       policyVersion: history.at(-1)?.policyVersion ?? null,
       history: history.map((c) => ({ at: new Date(c.at).toISOString(), source: c.source, policyVersion: c.policyVersion, purposes: c.purposes })),
     };
   }
 
+  /** Validates and appends a change; returns what changed and the new record. */
   async update(ws: string, userId: string, body: unknown, source = 'api'): Promise<ConsentRecord> {
     const b = parseOr(ConsentBody, body, 'invalid_body');
     const purposes: Partial<ConsentState> = {};

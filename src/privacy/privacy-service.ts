@@ -1,48 +1,182 @@
+import { DEFAULT_CONSENT_DEFAULTS, type RetentionConfig } from '../config.ts';
+import { parseOr } from '../domain/errors.ts';
+import { CONSENT_PURPOSES, ObjectionBody } from '../domain/schemas.ts';
 import type { Engine } from '../engine/engine.ts';
 import { anonSubject } from '../ingest/identity.ts';
 import { viewProfile, type Profile } from '../profile/profile.ts';
+import { AuditLog, type AuditActor } from './audit.ts';
+import { PURPOSE_DESCRIPTIONS, type ConsentRecord } from './consent.ts';
+import { Pseudonymizer } from './pseudonym.ts';
+import { RetentionJob } from './retention.ts';
+import { SuppressionList } from './suppression.ts';
 
-/** Export and erasure of everything held about one person. */
+export interface PrivacyOptions {
+  retention?: RetentionConfig;
+  /** After an erasure, retrain the workspace's models this long later (debounced); null: never. */
+  retrainAfterErasureMs?: number | null;
+  cacheMaxAgeMs?: number;
+}
+
+export interface ErasureReport {
+  events: number;
+  documents: number;
+  profiles: number;
+  links: number;
+  consent: number;
+  user: boolean;
+  auditEntries: number;
+}
+
+const NO_RETENTION: RetentionConfig = { eventMaxAgeDays: null, auditMaxAgeDays: null, intervalMs: 3_600_000 };
+
+/**
+ * The privacy slice's service: consent changes and objection, export, erasure (with suppression of
+ * late events), the audit log and retention. The chat ("forget me", "no quiero recomendaciones
+ * personalizadas") and the SDK call the same functions as the HTTP routes.
+ */
 export class PrivacyService {
-  constructor(private readonly engine: Engine) {}
+  readonly pseudonyms: Pseudonymizer;
+  readonly suppression: SuppressionList;
+  readonly audit: AuditLog;
+  readonly retention: RetentionJob;
+  private readonly retrainAfterMs: number | null;
+  private readonly retrainTimers = new Map<string, NodeJS.Timeout>();
 
-  /** The user's own id and every anonymous subject linked to them. */
-  private async subjects(ws: string, userId: string): Promise<string[]> {
-    const anon = await this.engine.store.anonymousIdsOf(ws, userId);
-    return [userId, ...anon.map(anonSubject)];
+  constructor(private readonly engine: Engine, opts: PrivacyOptions = {}) {
+    this.pseudonyms = new Pseudonymizer(engine.store, engine.clock);
+    this.suppression = new SuppressionList(engine.store, this.pseudonyms, opts.cacheMaxAgeMs ?? 1000, engine.clock);
+    this.audit = new AuditLog(engine.store, this.pseudonyms, engine.clock);
+    this.retention = new RetentionJob(engine.store, opts.retention ?? NO_RETENTION, this.audit, engine.clock);
+    this.retrainAfterMs = opts.retrainAfterErasureMs === undefined ? 60_000 : opts.retrainAfterErasureMs;
   }
 
+  /** The user's own subject and every anonymous subject linked to them. */
+  private async subjects(ws: string, userId: string): Promise<{ subjects: string[]; anonymousIds: string[] }> {
+    const anonymousIds = await this.engine.store.anonymousIdsOf(ws, userId);
+    return { subjects: [userId, ...anonymousIds.map(anonSubject)], anonymousIds };
+  }
+
+  /** Deletes the derived profiles of a person (profiling withdrawn or objected to). */
+  private async dropProfiles(ws: string, userId: string): Promise<number> {
+    let n = 0;
+    for (const s of (await this.subjects(ws, userId)).subjects) n += (await this.engine.store.deleteProfile(ws, s)) ? 1 : 0;
+    return n;
+  }
+
+  /**
+   * Gives or withdraws consent per purpose (`PUT /v1/users/:id/consent`, the chat, the SDK).
+   * Withdrawing `profiling` deletes the derived profile at once.
+   * @example await engine.privacy.setConsent(ws, userId, { personalization: false, source: 'chat' }, { source: 'chat' })
+   */
+  async setConsent(ws: string, userId: string, body: unknown, actor: AuditActor): Promise<ConsentRecord> {
+    const record = await this.engine.consent.update(ws, userId, body, actor.source ?? 'api');
+    const change = record.history.at(-1)!;
+    const profilesDeleted = record.profiling ? 0 : await this.dropProfiles(ws, userId);
+    await this.audit.record(ws, { actor, action: 'consent.update', userId, detail: { purposes: change.purposes, source: change.source, policyVersion: change.policyVersion, profilesDeleted } });
+    return record;
+  }
+
+  /**
+   * Objection to profiling (GDPR Art. 21) in one call: profiling, personalization and marketing are
+   * turned off and the derived profile deleted; the person gets non-personalised answers from now on.
+   */
+  async object(ws: string, userId: string, body: unknown, actor: AuditActor): Promise<ConsentRecord> {
+    const b = parseOr(ObjectionBody, body ?? {}, 'invalid_body');
+    const record = await this.engine.consent.update(ws, userId, {
+      personalization: false, profiling: false, marketing: false,
+      source: b.source ?? actor.source ?? 'objection', ...(b.policyVersion ? { policyVersion: b.policyVersion } : {}),
+    });
+    const profilesDeleted = await this.dropProfiles(ws, userId);
+    await this.audit.record(ws, { actor, action: 'consent.objection', userId, detail: { profilesDeleted, source: b.source ?? actor.source ?? 'objection' } });
+    return record;
+  }
+
+  /** Everything held about the person, machine-readable. */
   async export(ws: string, userId: string) {
     const { store } = this.engine;
-    const subjects = await this.subjects(ws, userId);
-    const events = (await Promise.all(subjects.map((s) => store.eventsOf(ws, s)))).flat();
+    await this.engine.recLog.flush();
+    const { subjects, anonymousIds } = await this.subjects(ws, userId);
+    const events = (await Promise.all(subjects.map((s) => store.eventsOf(ws, s)))).flat().sort((a, b) => a.timestamp - b.timestamp);
     const docs = (await Promise.all(subjects.map((s) => store.docsOfSubject(ws, s)))).flat();
     const profile = (await store.getProfile(ws, userId)) as Profile | null;
+    const collections: Record<string, number> = {};
+    for (const d of docs) collections[d.collection] = (collections[d.collection] ?? 0) + 1;
     return {
+      format: 'afin-export/1',
       userId,
       exportedAt: new Date(this.engine.clock()).toISOString(),
       user: await store.getUser(ws, userId),
-      anonymousIds: await store.anonymousIdsOf(ws, userId),
+      anonymousIds,
       consent: await this.engine.consent.record(ws, userId),
       profile: { raw: profile, view: profile ? viewProfile(profile, this.engine.clock(), { terciles: (await this.engine.state.catalog(ws)).terciles }) : null },
       events: events.map((e) => ({ ...e, timestamp: new Date(e.timestamp).toISOString(), receivedAt: new Date(e.receivedAt).toISOString() })),
+      /** Chat transcripts, recommendation logs, nudges, experiment assignments: every document about the person. */
       documents: docs.map((d) => ({ collection: d.collection, id: d.id, createdAt: new Date(d.createdAt).toISOString(), body: d.body })),
+      collections,
+      audit: await this.audit.about(ws, userId),
     };
   }
 
-  /** Erases the person everywhere the store holds them; returns counts per kind. */
-  async erase(ws: string, userId: string) {
+  /**
+   * Erases the person everywhere: events (anonymous ones too), profiles, identity links, documents
+   * (chat, recommendation logs…), consent history, traits and their audit entries. A suppression
+   * record (a keyed hash) makes late events for the ids be dropped; the erasure itself is audited
+   * under the same pseudonym; models are retrained shortly after, so aggregates forget them too.
+   */
+  async erase(ws: string, userId: string, actor: AuditActor): Promise<ErasureReport> {
     const { store } = this.engine;
-    const subjects = await this.subjects(ws, userId);
-    let events = 0, documents = 0, profiles = 0;
+    await this.engine.recLog.flush(); // what was logged about them in the last second reaches the store, to be deleted
+    const { subjects, anonymousIds } = await this.subjects(ws, userId);
+    // Suppress first: an event arriving while we delete is dropped rather than recreating the person.
+    await this.suppression.add(ws, { userId, anonymousIds }, this.engine.clock());
+    const out: ErasureReport = { events: 0, documents: 0, profiles: 0, links: 0, consent: 0, user: false, auditEntries: 0 };
     for (const s of subjects) {
-      events += await store.deleteEventsOf(ws, s);
-      documents += await store.deleteDocsOfSubject(ws, s);
-      profiles += (await store.deleteProfile(ws, s)) ? 1 : 0;
+      out.events += await store.deleteEventsOf(ws, s);
+      out.documents += await store.deleteDocsOfSubject(ws, s);
+      out.profiles += (await store.deleteProfile(ws, s)) ? 1 : 0;
     }
-    const links = await store.deleteIdentityLinks(ws, userId);
-    const consent = await store.deleteConsent(ws, userId);
-    const user = await store.deleteUser(ws, userId);
-    return { events, documents, profiles, links, consent, user };
+    out.links = await store.deleteIdentityLinks(ws, userId);
+    out.consent = await store.deleteConsent(ws, userId);
+    out.user = await store.deleteUser(ws, userId);
+    out.auditEntries = await this.audit.forget(ws, userId);
+    await this.audit.record(ws, { actor, action: 'user.erase', userId, detail: { ...out, anonymousIds: anonymousIds.length } });
+    this.engine.state.invalidate(ws);
+    if (out.events > 0) this.scheduleRetrain(ws);
+    return out;
+  }
+
+  private scheduleRetrain(ws: string): void {
+    if (this.retrainAfterMs === null || this.retrainTimers.has(ws)) return;
+    const t = setTimeout(() => {
+      this.retrainTimers.delete(ws);
+      void (async () => {
+        if ((await this.engine.store.listBlobs(ws, 'model:')).length === 0) return;
+        await this.engine.train(ws);
+        await this.audit.record(ws, { actor: { source: 'erasure' }, action: 'models.retrain', detail: { reason: 'erasure' } });
+      })().catch(() => undefined);
+    }, this.retrainAfterMs);
+    t.unref();
+    this.retrainTimers.set(ws, t);
+  }
+
+  /** The deployment's privacy settings, for the transparency report and `GET /v1/privacy`. */
+  settings() {
+    const defaults = this.engine.consent.defaults ?? DEFAULT_CONSENT_DEFAULTS;
+    const r = this.retention.config;
+    return {
+      purposes: CONSENT_PURPOSES.map((p) => ({ purpose: p, description: PURPOSE_DESCRIPTIONS[p], default: defaults[p] ? 'opt-out' : 'opt-in' })),
+      retention: {
+        eventMaxAgeDays: r.eventMaxAgeDays,
+        auditMaxAgeDays: r.auditMaxAgeDays,
+        lastRun: this.retention.last,
+      },
+    };
+  }
+
+  /** Stops timers (retention, pending retrains). */
+  stop(): void {
+    this.retention.stop();
+    for (const t of this.retrainTimers.values()) clearTimeout(t);
+    this.retrainTimers.clear();
   }
 }

@@ -8,8 +8,10 @@ import { keyRoutes } from '../keys/routes.ts';
 import { privacyRoutes } from '../privacy/routes.ts';
 import { profileRoutes } from '../profile/routes.ts';
 import { recommendRoutes } from '../recommend/routes.ts';
+import { auditPlugin } from '../privacy/audit-plugin.ts';
 import { authPlugin } from './auth-plugin.ts';
 import { errorsPlugin } from './errors-plugin.ts';
+import { secureLoggerOptions, securityPlugin } from './security-plugin.ts';
 
 export interface AppOptions {
   engine: Engine;
@@ -23,7 +25,7 @@ const VERSION = '0.1.0';
 /** Builds the HTTP app; only `afin serve` listens. Tests call `inject()` on it. */
 export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
   const app = Fastify({
-    logger: opts.logger ?? false,
+    logger: secureLoggerOptions(opts.logger),
     bodyLimit: opts.bodyLimit ?? 8 * 1024 * 1024,
     // Validation is zod's job inside each handler (one source of truth, errors naming the field); the
     // JSON schemas on routes document the API.
@@ -33,6 +35,7 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
   app.setValidatorCompiler(() => (data) => ({ value: data }));
 
   await app.register(errorsPlugin);
+  await app.register(securityPlugin);
   await app.register(swagger, {
     openapi: {
       info: { title: 'Afín API', version: VERSION, description: 'Self-hosted AI personalization engine. Send `Authorization: Bearer <key>`.' },
@@ -45,7 +48,10 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
     if (route.url.startsWith('/docs')) route.config = { ...(route.config ?? {}), access: 'none' };
   });
   await app.register(swaggerUi, { routePrefix: '/docs' });
-  await app.register(authPlugin, { keys: opts.engine.keys });
+  await app.register(authPlugin, { keys: opts.engine.keys, rateLimits: opts.engine.config.rateLimits, clock: opts.engine.clock });
+  await app.register(auditPlugin, { audit: opts.engine.privacy.audit });
+  app.addHook('onReady', async () => opts.engine.privacy.retention.start());
+  app.addHook('onClose', async () => opts.engine.privacy.stop());
 
   app.get('/health', { config: { access: 'none' }, schema: { tags: ['meta'], summary: 'Liveness: no key needed' } }, async () => ({ status: 'ok' }));
   app.get('/openapi.json', { config: { access: 'none' }, schema: { hide: true } }, async () => app.swagger());

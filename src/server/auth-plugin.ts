@@ -1,8 +1,10 @@
 import fp from 'fastify-plugin';
-import type { FastifyInstance, FastifyRequest } from 'fastify';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { DEFAULT_RATE_LIMITS } from '../config.ts';
 import { AfinError } from '../domain/errors.ts';
 import { SCOPE_RANK, type KeyService, type Principal } from '../keys/key-service.ts';
 import type { KeyScope } from '../domain/schemas.ts';
+import { RateLimiter } from './rate-limit.ts';
 
 /** What a route needs: no key, a key of at least this scope, or the deployment's root key. */
 export type RouteAccess = 'none' | KeyScope | 'root';
@@ -16,6 +18,15 @@ declare module 'fastify' {
   }
 }
 
+export interface AuthOptions {
+  keys: KeyService;
+  /** Requests per second per key, by scope (a key's own `rateLimit` overrides). The root key is not limited. */
+  rateLimits?: Record<KeyScope, number>;
+  /** Failed authentications tolerated per client address before it gets 429s: a burst, refilled at 1 per 2 s. */
+  authFailureBurst?: number;
+  clock?: () => number;
+}
+
 function bearer(req: FastifyRequest): string | undefined {
   const h = req.headers.authorization;
   if (typeof h !== 'string') return undefined;
@@ -23,16 +34,56 @@ function bearer(req: FastifyRequest): string | undefined {
   return m?.[1];
 }
 
-/** Resolves the key on every route that asks for one; routes declare `config.access`. */
-export const authPlugin = fp(async (app: FastifyInstance, opts: { keys: KeyService }) => {
+function tooMany(reply: FastifyReply, wait: number, message: string): AfinError {
+  reply.header('retry-after', String(wait));
+  return new AfinError('rate_limited', message);
+}
+
+/**
+ * Resolves the key on every route that asks for one (routes declare `config.access`), then applies
+ * the key's browser origins (CORS) and its rate limit.
+ */
+export const authPlugin = fp(async (app: FastifyInstance, opts: AuthOptions) => {
+  const limits = opts.rateLimits ?? DEFAULT_RATE_LIMITS;
+  const limiter = new RateLimiter(opts.clock);
+  const failures = new RateLimiter(opts.clock);
+  const failureBurst = opts.authFailureBurst ?? 30;
   app.decorateRequest('principal', null as unknown as Principal);
-  app.addHook('onRequest', async (req) => {
+  app.addHook('onRequest', async (req, reply) => {
     const access = req.routeOptions.config.access ?? 'admin';
     if (access === 'none') return;
     const ws = req.headers['afin-workspace'];
-    const principal = await opts.keys.authenticate(bearer(req), typeof ws === 'string' ? ws : undefined);
+    let principal: Principal;
+    try {
+      principal = await opts.keys.authenticate(bearer(req), typeof ws === 'string' ? ws : undefined);
+    } catch (e) {
+      // Guessing keys: after a burst of failures an address is slowed down to one try per two seconds.
+      if (e instanceof AfinError && e.code === 'unauthorized') {
+        const wait = failures.take(`ip:${req.ip}`, 0.5, failureBurst);
+        if (wait > 0) throw tooMany(reply, wait, `too many failed authentications from this address; retry in ${wait} s`);
+      }
+      throw e;
+    }
+
+    // A browser calling from another origin: only the origins configured on the key.
+    const origin = req.headers.origin;
+    if (typeof origin === 'string' && principal.allowedOrigins) {
+      if (!principal.allowedOrigins.includes('*') && !principal.allowedOrigins.includes(origin)) {
+        throw new AfinError('forbidden', `Origin ${origin.slice(0, 300)} is not among this key's allowedOrigins`, 'Origin');
+      }
+      reply.header('access-control-allow-origin', origin);
+      reply.header('access-control-expose-headers', 'retry-after, content-type');
+      reply.header('vary', 'Origin');
+    }
+
     if (access === 'root' ? !principal.root : SCOPE_RANK[principal.scope] < SCOPE_RANK[access]) {
       throw new AfinError('forbidden', `this route needs a${access === 'admin' ? 'n' : ''} ${access} key; this key's scope is ${principal.root ? 'root' : principal.scope}`);
+    }
+
+    if (!principal.root) {
+      const rate = principal.rateLimit ?? limits[principal.scope];
+      const wait = limiter.take(principal.keyId, rate, Math.max(1, rate * 2));
+      if (wait > 0) throw tooMany(reply, wait, `this key's rate limit is ${rate} requests per second; retry in ${wait} s`);
     }
     req.principal = principal;
   });

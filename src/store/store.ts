@@ -100,6 +100,8 @@ export interface Store {
   /** Every document about one subject, in every collection (export). */
   docsOfSubject(ws: string, subject: string): Promise<Doc[]>;
   deleteDocsOfSubject(ws: string, subject: string): Promise<number>;
+  /** Deletes the documents of a collection created before `before` (retention). Returns how many. */
+  deleteDocsBefore(ws: string, collection: string, before: number): Promise<number>;
 
   insertKey(key: StoredKey): Promise<void>;
   keyByHash(hash: string): Promise<StoredKey | null>;

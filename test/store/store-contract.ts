@@ -471,6 +471,16 @@ export function runStoreContract(label: string, open: () => Promise<Store>, clea
         expect(await store.deleteDoc(ws, 'chat', 'c9')).toBe(false);
         expect(await store.getDoc(ws, 'chat', 'c9')).toBeNull();
       });
+
+      it('deletes the documents of one collection older than a time (retention)', async () => {
+        const ws = freshWs();
+        await store.putDocs(ws, [doc('log', 'old', 's1', 10), doc('log', 'edge', 's1', 20), doc('log', 'new', null, 30), doc('keep', 'k', 's1', 1)]);
+        await store.putDocs(freshWs(), [doc('log', 'old', 's1', 10)]);
+        expect(await store.deleteDocsBefore(ws, 'log', 20)).toBe(1);
+        expect((await store.listDocs(ws, 'log')).map((d) => d.id)).toEqual(['new', 'edge']);
+        expect(await store.getDoc(ws, 'keep', 'k')).not.toBeNull();
+        expect(await store.deleteDocsBefore(ws, 'log', 20)).toBe(0);
+      });
     });
 
     describe('api keys', () => {

@@ -339,6 +339,9 @@ ON CONFLICT (workspace, collection, id) DO UPDATE SET subject = excluded.subject
   async deleteDocsOfSubject(ws: string, subject: string): Promise<number> {
     return this.count('DELETE FROM docs WHERE workspace = $1 AND subject = $2', [ws, subject]);
   }
+  async deleteDocsBefore(ws: string, collection: string, before: number): Promise<number> {
+    return this.count('DELETE FROM docs WHERE workspace = $1 AND collection = $2 AND created_at < $3', [ws, collection, before]);
+  }
 
   async insertKey(k: StoredKey): Promise<void> {
     await this.pool.query('INSERT INTO api_keys (id, workspace, scope, name, hash, root, created_at, last_used_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)',

@@ -24,6 +24,8 @@ export class SqliteStore implements Store {
     this.db.pragma('synchronous = FULL');
     this.db.pragma('busy_timeout = 5000');
     this.db.pragma('foreign_keys = ON');
+    // Erased rows are overwritten with zeros, not left in free pages: an erasure must leave no trace in the file.
+    this.db.pragma('secure_delete = ON');
   }
 
   private q(sql: string): Database.Statement {
@@ -243,6 +245,9 @@ export class SqliteStore implements Store {
   }
   async deleteDocsOfSubject(ws: string, subject: string): Promise<number> {
     return this.q('DELETE FROM docs WHERE workspace = ? AND subject = ?').run(ws, subject).changes;
+  }
+  async deleteDocsBefore(ws: string, collection: string, before: number): Promise<number> {
+    return this.q('DELETE FROM docs WHERE workspace = ? AND collection = ? AND created_at < ?').run(ws, collection, before).changes;
   }
 
   async insertKey(k: StoredKey): Promise<void> {

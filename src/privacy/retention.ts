@@ -1,0 +1,76 @@
+import type { RetentionConfig } from '../config.ts';
+import type { Store } from '../store/store.ts';
+import { AUDIT_COLLECTION, type AuditLog } from './audit.ts';
+
+const DAY_MS = 86_400_000;
+
+/**
+ * Document collections that are raw behavioural data and expire with the events (recommendation
+ * logs; slices that keep transcripts or delivery logs add their collection here).
+ */
+export const RETAINED_COLLECTIONS: string[] = ['recommendation'];
+
+export interface RetentionRun {
+  at: string;
+  cutoff: string | null;
+  events: number;
+  documents: number;
+  audit: number;
+  workspaces: number;
+}
+
+/**
+ * Enforces the maximum age of raw events (and of the audit log, when configured): a periodic job
+ * on every node (deletes are idempotent, so nodes running it together do no harm).
+ */
+export class RetentionJob {
+  private timer: NodeJS.Timeout | null = null;
+  private running: Promise<RetentionRun> | null = null;
+  last: RetentionRun | null = null;
+
+  constructor(private readonly store: Store, readonly config: RetentionConfig, private readonly audit: AuditLog, private readonly clock: () => number = Date.now) {}
+
+  /** Runs once now over every workspace. */
+  run(): Promise<RetentionRun> {
+    if (!this.running) this.running = this.sweep().finally(() => (this.running = null));
+    return this.running;
+  }
+
+  private async sweep(): Promise<RetentionRun> {
+    const now = this.clock();
+    const { eventMaxAgeDays, auditMaxAgeDays } = this.config;
+    const cutoff = eventMaxAgeDays === null ? null : now - eventMaxAgeDays * DAY_MS;
+    const auditCutoff = auditMaxAgeDays === null ? null : now - auditMaxAgeDays * DAY_MS;
+    const out: RetentionRun = { at: new Date(now).toISOString(), cutoff: cutoff === null ? null : new Date(cutoff).toISOString(), events: 0, documents: 0, audit: 0, workspaces: 0 };
+    for (const w of await this.store.listWorkspaces()) {
+      out.workspaces++;
+      let events = 0, documents = 0, audit = 0;
+      if (cutoff !== null) {
+        events = await this.store.deleteEventsBefore(w.id, cutoff);
+        for (const c of RETAINED_COLLECTIONS) documents += await this.store.deleteDocsBefore(w.id, c, cutoff);
+      }
+      if (auditCutoff !== null) audit = await this.store.deleteDocsBefore(w.id, AUDIT_COLLECTION, auditCutoff);
+      if (events + documents + audit > 0) {
+        await this.audit.record(w.id, { actor: { source: 'retention' }, action: 'retention.run', detail: { events, documents, audit, cutoff: out.cutoff } });
+      }
+      out.events += events;
+      out.documents += documents;
+      out.audit += audit;
+    }
+    this.last = out;
+    return out;
+  }
+
+  /** Starts the periodic job (no-op when nothing is configured to expire). */
+  start(): void {
+    if (this.timer || (this.config.eventMaxAgeDays === null && this.config.auditMaxAgeDays === null)) return;
+    this.timer = setInterval(() => void this.run().catch(() => undefined), this.config.intervalMs);
+    this.timer.unref();
+    void this.run().catch(() => undefined);
+  }
+
+  stop(): void {
+    if (this.timer) clearInterval(this.timer);
+    this.timer = null;
+  }
+}

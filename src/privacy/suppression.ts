@@ -1,0 +1,80 @@
+import type { Store } from '../store/store.ts';
+import type { Pseudonymizer } from './pseudonym.ts';
+
+const COLLECTION = 'suppression';
+const COUNTER = 'suppressions';
+
+interface Entry {
+  set: Set<string>;
+  version: number;
+  checkedAt: number;
+}
+
+/**
+ * The ids of erased people, kept only as keyed hashes, so that events still in flight for them (a
+ * queue, a retrying client) are dropped instead of recreating what was erased. Each node caches the
+ * list per workspace and reloads it when another node's erasure bumps the store counter.
+ */
+export class SuppressionList {
+  private readonly cache = new Map<string, Promise<Entry>>();
+
+  constructor(
+    private readonly store: Store,
+    private readonly pseudonyms: Pseudonymizer,
+    private readonly maxAgeMs = 1000,
+    private readonly clock: () => number = Date.now,
+  ) {}
+
+  private async load(ws: string, version: number): Promise<Entry> {
+    if (version === 0) return { set: new Set(), version, checkedAt: this.clock() };
+    const docs = await this.store.listDocs(ws, COLLECTION, { limit: 1_000_000_000 });
+    return { set: new Set(docs.map((d) => d.id)), version, checkedAt: this.clock() };
+  }
+
+  private async entry(ws: string): Promise<Entry> {
+    const p = this.cache.get(ws);
+    if (p) {
+      const e = await p;
+      if (this.clock() - e.checkedAt < this.maxAgeMs) return e;
+      const version = (await this.store.readCounters(ws))[COUNTER] ?? 0;
+      if (version === e.version) {
+        e.checkedAt = this.clock();
+        return e;
+      }
+    }
+    const version = (await this.store.readCounters(ws))[COUNTER] ?? 0;
+    const next = this.load(ws, version);
+    this.cache.set(ws, next);
+    next.catch(() => this.cache.delete(ws));
+    return next;
+  }
+
+  /** Records erased ids; from now on their events are dropped. */
+  async add(ws: string, ids: { userId: string; anonymousIds: readonly string[] }, at: number): Promise<void> {
+    const hash = await this.pseudonyms.hasher(ws);
+    const docs = [
+      { collection: COLLECTION, id: hash('user', ids.userId), subject: null, body: { kind: 'user', at }, createdAt: at },
+      ...ids.anonymousIds.map((a) => ({ collection: COLLECTION, id: hash('anon', a), subject: null, body: { kind: 'anon', at }, createdAt: at })),
+    ];
+    await this.store.putDocs(ws, docs);
+    await this.store.bumpCounter(ws, COUNTER);
+    this.cache.delete(ws);
+  }
+
+  /** A checker for one batch: true when the user id or the anonymous id belongs to an erased person. */
+  async checker(ws: string): Promise<(ids: { userId?: string | null; anonymousId?: string | null }) => boolean> {
+    const e = await this.entry(ws);
+    if (e.set.size === 0) return () => false;
+    const hash = await this.pseudonyms.hasher(ws);
+    return (ids) => (ids.userId ? e.set.has(hash('user', ids.userId)) : false) || (ids.anonymousId ? e.set.has(hash('anon', ids.anonymousId)) : false);
+  }
+
+  async isSuppressed(ws: string, ids: { userId?: string | null; anonymousId?: string | null }): Promise<boolean> {
+    return (await this.checker(ws))(ids);
+  }
+
+  /** How many erased ids are on the list. */
+  async size(ws: string): Promise<number> {
+    return (await this.entry(ws)).set.size;
+  }
+}

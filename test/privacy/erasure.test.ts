@@ -1,0 +1,145 @@
+import { randomBytes } from 'node:crypto';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import type { FastifyInstance } from 'fastify';
+import { Engine } from '../../src/engine/engine.ts';
+import { buildApp } from '../../src/server/app.ts';
+import { PostgresStore } from '../../src/store/postgres/postgres-store.ts';
+import { SqliteStore } from '../../src/store/sqlite/sqlite-store.ts';
+import type { Store } from '../../src/store/store.ts';
+import { AUTH, ROOT_KEY, items, testClock } from '../helpers.ts';
+
+/**
+ * Issue 5: a unique marker goes into a person's events, traits, consent, chat-like documents and
+ * recommendation logs; after DELETE /v1/users/:id and a checkpoint, neither their ids nor the marker
+ * appear anywhere in the raw database (SQLite files including the WAL; every PostgreSQL table).
+ */
+async function scenario(store: Store, search: (needles: string[]) => Promise<string[]>) {
+  const clock = testClock();
+  const engine = new Engine(store, { adminKey: ROOT_KEY }, { clock, cacheMaxAgeMs: 0, retrainAfterErasureMs: null });
+  await store.createWorkspace({ id: 'default', name: null, createdAt: clock() });
+  const app: FastifyInstance = await buildApp({ engine });
+  const tag = randomBytes(6).toString('hex');
+  const userId = `erase-me-${tag}`;
+  const anonId = `visitor-${tag}`;
+  const marker = `MARKER${tag}`;
+  const other = `keep-me-${tag}`;
+  const call = (method: string, url: string, payload?: unknown) => app.inject({ method: method as 'GET', url, payload: payload as object, headers: AUTH });
+  try {
+    expect((await call('PUT', '/v1/items', items(6))).statusCode).toBe(200);
+    const events = [
+      { type: 'view', anonymousId: anonId, itemId: 'i1', properties: { note: marker } },
+      { type: 'search', anonymousId: anonId, query: `running shoes ${marker}` },
+      { type: 'view', userId, itemId: 'i2', properties: { ref: marker } },
+      { type: 'purchase', userId, itemId: 'i3', query: marker },
+      { type: 'view', userId: other, itemId: 'i2' },
+      { type: 'view', userId: other, itemId: 'i3' },
+    ];
+    expect((await call('POST', '/v1/events', events)).json().accepted).toBe(6);
+    expect((await call('POST', '/v1/alias', { anonymousId: anonId, userId })).statusCode).toBe(200);
+    expect((await call('PUT', `/v1/users/${userId}`, { traits: { name: `Ana ${marker}`, email: `${tag}@example.com` } })).statusCode).toBe(200);
+    expect((await call('PUT', `/v1/users/${userId}/consent`, { marketing: true, source: 'banner', policyVersion: '2026-01' })).statusCode).toBe(200);
+    await store.putDocs('default', [
+      { collection: 'chat', id: `ses_${tag}`, subject: userId, body: { turns: [{ role: 'user', text: `hola ${marker}` }] }, createdAt: clock() },
+      { collection: 'memory', id: `mem_${tag}`, subject: userId, body: { budget: marker }, createdAt: clock() },
+    ]);
+    expect((await call('POST', '/v1/train', {})).statusCode).toBe(200);
+    expect((await call('GET', `/v1/recommendations?userId=${userId}`)).statusCode).toBe(200);
+    expect((await call('GET', `/v1/recommendations?anonymousId=${anonId}`)).statusCode).toBe(200);
+    await engine.recLog.flush();
+
+    const before = await search([userId, anonId, marker]);
+    expect(before.length, 'the person is in the database before erasure').toBeGreaterThan(0);
+
+    expect((await call('DELETE', `/v1/users/${userId}`)).statusCode).toBe(204);
+
+    // Late events for the erased ids are dropped, and say so.
+    const late = (await call('POST', '/v1/events', [
+      { type: 'view', userId, itemId: 'i1', properties: { late: marker } },
+      { type: 'view', anonymousId: anonId, itemId: 'i1' },
+      { type: 'view', userId: other, itemId: 'i4' },
+    ])).json();
+    expect(late).toMatchObject({ accepted: 1, suppressed: 2 });
+    expect((await call('POST', '/v1/alias', { anonymousId: anonId, userId })).json().merged).toBe(0);
+    await engine.recLog.flush();
+    if (store instanceof SqliteStore) store.checkpoint();
+
+    expect(await search([userId, anonId, marker])).toEqual([]);
+    // The rest of the shop is untouched.
+    expect((await store.eventsOf('default', other)).length).toBe(3);
+    const audit = (await call('GET', '/v1/audit')).json().entries as Array<{ action: string; subject?: string }>;
+    expect(audit.find((e) => e.action === 'user.erase')?.subject).toMatch(/^[A-Za-z0-9_-]{43}$/);
+    expect(audit.some((e) => e.action === 'consent.update')).toBe(false); // their consent trail went with them
+    const exp = (await call('GET', `/v1/users/${userId}/export`)).json();
+    expect(exp).toMatchObject({ user: null, events: [], documents: [], anonymousIds: [] });
+  } finally {
+    await app.close();
+    await engine.close();
+  }
+}
+
+describe('erasure leaves zero hits: SQLite raw files', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'afin-erase-'));
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+  it('finds neither the ids nor the marker in afin.db, afin.db-wal or afin.db-shm', async () => {
+    const file = join(dir, 'afin.db');
+    const store = new SqliteStore(file);
+    await store.migrate();
+    const search = async (needles: string[]) => {
+      const hits: string[] = [];
+      for (const f of [file, `${file}-wal`, `${file}-shm`]) {
+        if (!existsSync(f)) continue;
+        const bytes = readFileSync(f);
+        for (const n of needles) {
+          if (bytes.includes(Buffer.from(n, 'utf8'))) hits.push(`${n} in ${f.split('/').pop()}`);
+          if (bytes.includes(Buffer.from(n, 'utf16le'))) hits.push(`${n} (utf-16) in ${f.split('/').pop()}`);
+        }
+      }
+      return hits;
+    };
+    await scenario(store, search);
+  });
+});
+
+const pgUrl = process.env.AFIN_TEST_DATABASE_URL;
+if (!pgUrl) {
+  console.log('PostgreSQL erasure search not run: set AFIN_TEST_DATABASE_URL');
+  describe.skip('erasure leaves zero hits: PostgreSQL (AFIN_TEST_DATABASE_URL not set)', () => {
+    it('needs a database', () => {});
+  });
+} else {
+  describe('erasure leaves zero hits: every PostgreSQL table', () => {
+    it('finds neither the ids nor the marker in any row of any table of the schema', async () => {
+      const schema = `afin_test_${randomBytes(6).toString('hex')}`;
+      const store = new PostgresStore({ connectionString: pgUrl, schema, max: 4 });
+      await store.migrate();
+      const admin = new PostgresStore({ connectionString: pgUrl, schema, max: 1 });
+      const search = async (needles: string[]) => {
+        const hits: string[] = [];
+        const tables = (await admin.pool.query('SELECT table_name FROM information_schema.tables WHERE table_schema = $1', [schema])).rows.map((r) => String(r.table_name));
+        expect(tables).toContain('events');
+        for (const t of tables) {
+          const bytea = (await admin.pool.query("SELECT column_name FROM information_schema.columns WHERE table_schema = $1 AND table_name = $2 AND data_type = 'bytea'", [schema, t])).rows.map((r) => String(r.column_name));
+          for (const n of needles) {
+            const text = await admin.pool.query(`SELECT count(*)::int AS n FROM "${t}" AS x WHERE strpos(x::text, $1) > 0`, [n]);
+            if (text.rows[0].n > 0) hits.push(`${n} in ${t}`);
+            for (const c of bytea) {
+              const bin = await admin.pool.query(`SELECT count(*)::int AS n FROM "${t}" WHERE position(convert_to($1, 'UTF8') in "${c}") > 0`, [n]);
+              if (bin.rows[0].n > 0) hits.push(`${n} in ${t}.${c}`);
+            }
+          }
+        }
+        return hits;
+      };
+      try {
+        await scenario(store, search);
+      } finally {
+        await admin.dropSchema();
+        await admin.close();
+      }
+    });
+  });
+}
