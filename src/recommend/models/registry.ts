@@ -5,6 +5,7 @@ import { Als } from './als.ts';
 import { ContentBased } from './content.ts';
 import { Cooccurrence } from './cooccurrence.ts';
 import { Ease } from './ease.ts';
+import { Ensemble } from './ensemble.ts';
 import { Hybrid } from './hybrid.ts';
 import { ItemKnn } from './itemknn.ts';
 import { unpack } from './pack.ts';
@@ -18,6 +19,7 @@ const LOADERS: Record<string, (bytes: Uint8Array) => Recommender> = {
   itemknn: (b) => ItemKnn.load(b),
   content: (b) => ContentBased.load(b),
   hybrid: (b) => Hybrid.load(b),
+  ensemble: (b) => Ensemble.load(b),
   popularity: (b) => Popularity.load(b),
   trending: (b) => Trending.load(b),
   cooccurrence: (b) => Cooccurrence.load(b),

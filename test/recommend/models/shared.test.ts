@@ -6,6 +6,7 @@ import { describe, expect, it } from 'vitest';
 import { Als, load as loadAls } from '../../../src/recommend/models/als.ts';
 import { ContentBased, load as loadContent } from '../../../src/recommend/models/content.ts';
 import { Ease, load as loadEase } from '../../../src/recommend/models/ease.ts';
+import { Ensemble, load as loadEnsemble } from '../../../src/recommend/models/ensemble.ts';
 import { Hybrid, load as loadHybrid } from '../../../src/recommend/models/hybrid.ts';
 import { ItemKnn, load as loadKnn } from '../../../src/recommend/models/itemknn.ts';
 import { loadModel } from '../../../src/recommend/models/registry.ts';
@@ -32,6 +33,12 @@ const CASES: Case[] = [
   { name: 'itemknn (cosine)', make: () => new ItemKnn({ neighbors: 10, shrink: 2 }), load: loadKnn, emptyIsNoOpinion: true },
   { name: 'itemknn (bm25)', make: () => new ItemKnn({ similarity: 'bm25', neighbors: 10 }), load: loadKnn, emptyIsNoOpinion: true },
   { name: 'content', make: () => withText(new ContentBased()), load: loadContent, emptyIsNoOpinion: true },
+  {
+    name: 'ensemble (ease + als)',
+    make: () => new Ensemble([new Ease({ lambda: 5 }), new Als({ factors: 8, regularization: 0.5, alpha: 5 })], [0.6, 0.4]),
+    load: loadEnsemble,
+    emptyIsNoOpinion: true,
+  },
   { name: 'hybrid', make: () => withText(new Hybrid(new Ease({ lambda: 5 }))), load: loadHybrid, emptyIsNoOpinion: false },
 ];
 

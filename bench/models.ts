@@ -1,0 +1,180 @@
+/**
+ * Model benchmark: fit time and peak memory of EASE and ALS on MovieLens 100K (when the file is
+ * there) and on a synthetic dataset of MovieLens 1M's shape (6,040 users × 3,706 items × 1M
+ * interactions, long-tailed), the GFLOP/s of EASE's n×n inversion, and score latency p50/p99 for
+ * a user with 50 events. Prints one JSON line; progress goes to stderr.
+ *
+ *   node bin/run-ts.mjs bench/models.ts [--ml100k PATH] [--skip-1m]
+ */
+import { existsSync, readFileSync } from 'node:fs';
+import { cpus } from 'node:os';
+import { Worker } from 'node:worker_threads';
+import { parseMovieLens100k } from '../src/eval/datasets.ts';
+import { positiveRows, toInteractions } from '../src/eval/splits.ts';
+import { Als } from '../src/recommend/models/als.ts';
+import { rng } from '../src/recommend/models/common.ts';
+import { Ease } from '../src/recommend/models/ease.ts';
+import { invertSpd } from '../src/recommend/models/linalg.ts';
+import type { HistoryEntry, Interactions, Recommender } from '../src/recommend/models/types.ts';
+
+const args = process.argv.slice(2);
+const argOf = (name: string) => {
+  const i = args.indexOf(name);
+  return i >= 0 ? args[i + 1] : undefined;
+};
+const ML100K = argOf('--ml100k') ?? '/work/shared/data/movielens-100k/u.data';
+const log = (s: string) => process.stderr.write(s + '\n');
+
+/** Samples the process RSS every 10 ms from a worker thread, so a busy main thread is still seen. */
+class RssSampler {
+  private shared = new Float64Array(new SharedArrayBuffer(16));
+  private worker: Worker;
+  constructor() {
+    this.worker = new Worker(
+      `const { workerData } = require('node:worker_threads');
+       const a = new Float64Array(workerData);
+       setInterval(() => { const r = process.memoryUsage.rss(); if (r > a[0]) a[0] = r; }, 10);`,
+      { eval: true, workerData: this.shared.buffer },
+    );
+    this.worker.unref();
+  }
+  /** Starts a new measurement window. */
+  reset(): void {
+    this.shared[0] = process.memoryUsage.rss();
+  }
+  peakMB(): number {
+    return Math.round(Math.max(this.shared[0], process.memoryUsage.rss()) / 1048576);
+  }
+  stop(): void {
+    void this.worker.terminate();
+  }
+}
+
+/** A long-tailed dataset of a given shape: Zipf-like item popularity, log-normal user activity. */
+function synthetic(nUsers: number, nItems: number, nnz: number, seed: number): Interactions {
+  const rand = rng(seed);
+  const itemW = Float64Array.from({ length: nItems }, (_, i) => 1 / Math.pow(i + 10, 0.9));
+  const cum = new Float64Array(nItems);
+  let s = 0;
+  for (let i = 0; i < nItems; i++) cum[i] = s += itemW[i];
+  const pick = () => {
+    const x = rand() * s;
+    let lo = 0;
+    let hi = nItems - 1;
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      if (cum[mid] < x) lo = mid + 1;
+      else hi = mid;
+    }
+    return lo;
+  };
+  const act = Float64Array.from({ length: nUsers }, () => Math.exp(1.1 * Math.sqrt(-2 * Math.log(rand() || 1e-12)) * Math.cos(2 * Math.PI * rand())));
+  const total = act.reduce((a, b) => a + b, 0);
+  const users: number[] = [];
+  const items: number[] = [];
+  for (let u = 0; u < nUsers; u++) {
+    const want = Math.min(Math.floor(nItems * 0.6), Math.max(20, Math.round((act[u] / total) * nnz)));
+    const seen = new Set<number>();
+    while (seen.size < want) seen.add(pick());
+    for (const i of seen) {
+      users.push(u);
+      items.push(i);
+    }
+  }
+  const m = users.length;
+  return {
+    nUsers, nItems,
+    users: Int32Array.from(users),
+    items: Int32Array.from(items),
+    weights: new Float32Array(m).fill(1),
+    times: Float64Array.from({ length: m }, (_, k) => 1_600_000_000_000 + k * 1000),
+  };
+}
+
+function fitBench(make: () => Recommender, data: Interactions, sampler: RssSampler, label: string) {
+  sampler.reset();
+  const model = make();
+  const t = performance.now();
+  let last = 0;
+  model.fit(data, {
+    seed: 1,
+    onProgress: (f) => {
+      if (f - last >= 0.25 || f === 1) {
+        last = f;
+        log(`  ${label}: ${(f * 100).toFixed(0)}%`);
+      }
+    },
+  });
+  const fitSeconds = (performance.now() - t) / 1000;
+  return { model, fitSeconds: +fitSeconds.toFixed(2), peakRssMB: sampler.peakMB() };
+}
+
+function latency(model: Recommender, data: Interactions, requests: number): { p50ms: number; p99ms: number } {
+  const rand = rng(99);
+  const times: number[] = [];
+  for (let r = 0; r < requests + 20; r++) {
+    const h: HistoryEntry[] = [];
+    const seen = new Set<number>();
+    while (h.length < 50) {
+      const k = Math.floor(rand() * data.items.length);
+      if (seen.has(data.items[k])) continue;
+      seen.add(data.items[k]);
+      h.push({ item: data.items[k], weight: 1, time: 1_700_000_000_000 + h.length });
+    }
+    const t = performance.now();
+    model.score(h, 1_700_000_001_000);
+    if (r >= 20) times.push(performance.now() - t); // the first 20 warm the JIT
+  }
+  times.sort((a, b) => a - b);
+  const q = (p: number) => +times[Math.min(times.length - 1, Math.floor(p * times.length))].toFixed(3);
+  return { p50ms: q(0.5), p99ms: q(0.99) };
+}
+
+const sampler = new RssSampler();
+const out: Record<string, unknown> = { bench: 'models', node: process.version, cpus: cpus().length, cpu: cpus()[0]?.model };
+const easeCfg = { lambda: 400 };
+const alsCfg = { factors: 64, regularization: 50, alpha: 10, iterations: 15 };
+out.config = { ease: easeCfg, als: alsCfg };
+
+if (existsSync(ML100K)) {
+  log(`MovieLens 100K from ${ML100K}`);
+  const data = toInteractions(positiveRows(parseMovieLens100k(readFileSync(ML100K, 'utf8'))));
+  const ease = fitBench(() => new Ease(easeCfg), data, sampler, 'ease');
+  const als = fitBench(() => new Als(alsCfg), data, sampler, 'als');
+  out.ml100k = {
+    interactions: data.users.length,
+    ease: { fitSeconds: ease.fitSeconds, peakRssMB: ease.peakRssMB, latency50: latency(ease.model, data, 300) },
+    als: { fitSeconds: als.fitSeconds, peakRssMB: als.peakRssMB, latency50: latency(als.model, data, 300) },
+  };
+} else log(`(no MovieLens 100K at ${ML100K}: skipped)`);
+
+if (!args.includes('--skip-1m')) {
+  log('synthetic ML-1M shape: 6,040 × 3,706 × ~1M');
+  const data = synthetic(6040, 3706, 1_000_000, 1);
+  const ease = fitBench(() => new Ease(easeCfg), data, sampler, 'ease');
+  const easeLat = latency(ease.model, data, 300);
+  const modelled = (ease.model as Ease).modelledItems;
+  const als = fitBench(() => new Als(alsCfg), data, sampler, 'als');
+  const alsLat = latency(als.model, data, 300);
+  out.ml1mShape = {
+    users: data.nUsers, items: data.nItems, interactions: data.users.length,
+    ease: { fitSeconds: ease.fitSeconds, peakRssMB: ease.peakRssMB, modelledItems: modelled, latency50: easeLat },
+    als: { fitSeconds: als.fitSeconds, peakRssMB: als.peakRssMB, latency50: alsLat },
+  };
+  // The inversion alone, on an n×n SPD matrix of the same size: n³ flops (Cholesky n³/3,
+  // triangular inverse n³/3, product n³/3).
+  const n = modelled;
+  const A = new Float64Array(n * n);
+  const r = rng(3);
+  for (let i = 0; i < n; i++) {
+    for (let j = 0; j < i; j++) A[i * n + j] = r() - 0.5;
+    A[i * n + i] = n;
+  }
+  log(`  inverting ${n}×${n} …`);
+  const t = performance.now();
+  invertSpd(A, n);
+  const secs = (performance.now() - t) / 1000;
+  out.easeInversion = { n, seconds: +secs.toFixed(2), gflops: +(n ** 3 / secs / 1e9).toFixed(2) };
+}
+sampler.stop();
+process.stdout.write(JSON.stringify(out) + '\n');
