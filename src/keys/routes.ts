@@ -1,6 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import { AfinError, parseOr } from '../domain/errors.ts';
-import { KeyBody, WorkspaceBody } from '../domain/schemas.ts';
+import { KeyBody, KeySettingsBody, WorkspaceBody } from '../domain/schemas.ts';
 import type { Engine } from '../engine/engine.ts';
 import { jsonSchema } from '../server/openapi.ts';
 import { idParam } from '../server/route-helpers.ts';
@@ -9,13 +9,23 @@ import { idParam } from '../server/route-helpers.ts';
 export async function keyRoutes(app: FastifyInstance, { engine }: { engine: Engine }) {
   app.post('/v1/keys', {
     config: { access: 'admin' },
-    schema: { tags: ['keys'], summary: 'Create a key in this workspace; the secret is shown once', body: jsonSchema(KeyBody) },
+    schema: { tags: ['keys'], summary: 'Create a key in this workspace, optionally with allowedOrigins (browsers) and a rateLimit; the secret is shown once', body: jsonSchema(KeyBody) },
   }, async (req, reply) => reply.status(201).send(await engine.keys.create(req.principal.workspace, req.body)));
 
   app.get('/v1/keys', {
     config: { access: 'admin' },
     schema: { tags: ['keys'], summary: 'The keys of this workspace (never their secrets)' },
   }, async (req) => ({ keys: await engine.keys.list(req.principal.workspace) }));
+
+  app.patch('/v1/keys/:id', {
+    config: { access: 'admin' },
+    schema: { tags: ['keys'], summary: 'Change a key\'s allowed browser origins or rate limit (null clears)', body: jsonSchema(KeySettingsBody) },
+  }, async (req) => {
+    const id = idParam(req.params);
+    const out = await engine.keys.updateSettings(req.principal.workspace, id, req.body);
+    if (!out) throw new AfinError('not_found', `key "${id}" not found`, 'id');
+    return out;
+  });
 
   app.delete('/v1/keys/:id', {
     config: { access: 'admin' },

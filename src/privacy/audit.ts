@@ -42,12 +42,15 @@ export const auditSubject = (pseudonym: string) => `pseudonym:${pseudonym}`;
  * erasure without holding the erased id.
  */
 export class AuditLog {
+  private seq = 0;
+
   constructor(private readonly store: Store, private readonly pseudonyms: Pseudonymizer, private readonly clock: () => number = Date.now) {}
 
   async record(ws: string, e: AuditInput): Promise<AuditEntry> {
     const at = this.clock();
     // Time-ordered ids: newest-first listing stays stable for entries written in the same millisecond.
-    const id = `aud_${at.toString(36).padStart(9, '0')}_${randomBytes(6).toString('base64url')}`;
+    const seq = (this.seq = (this.seq + 1) % 1_679_616);
+    const id = `aud_${at.toString(36).padStart(9, '0')}${seq.toString(36).padStart(4, '0')}_${randomBytes(6).toString('base64url')}`;
     const pseudonym = e.userId !== undefined ? await this.pseudonyms.of(ws, 'user', e.userId) : undefined;
     const body: Record<string, unknown> = { actor: e.actor, action: e.action };
     if (e.target !== undefined) body.target = e.target;
