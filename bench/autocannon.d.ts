@@ -40,6 +40,7 @@ declare module 'autocannon' {
     non2xx: number;
     duration: number;
     '2xx': number;
+    statusCodeStats?: Record<string, { count: number }>;
     [key: string]: unknown;
   }
   interface Instance extends PromiseLike<Result> {
