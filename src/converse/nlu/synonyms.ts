@@ -8,22 +8,26 @@ export interface SynonymGroup {
   canonical: string;
   en: readonly string[];
   es: readonly string[];
+  /** Forms that only count after a cue ("for work", "para casa"): on their own they are too common. */
+  cueOnly?: readonly string[];
+  /** Other slots a mention implies ("running shoes" → use running). */
+  implies?: { use?: string };
 }
 
-function g(canonical: string, en: string[], es: string[]): SynonymGroup {
-  return { canonical, en: [canonical, ...en], es };
+function g(canonical: string, en: string[], es: string[], extra: Partial<SynonymGroup> = {}): SynonymGroup {
+  return { canonical, en: extra.cueOnly?.includes(canonical) ? en : [canonical, ...en], es, ...extra };
 }
 
 /** Product types. */
 export const PRODUCT_SYNONYMS: readonly SynonymGroup[] = [
-  g('headphones', ['headphone', 'headset', 'earphones', 'earbuds', 'ear buds', 'in-ear headphones', 'over-ear headphones', 'cans'], ['auriculares', 'auricular', 'cascos', 'casco de música', 'audífonos', 'cascos inalámbricos']),
-  g('running shoes', ['runners', 'running trainers', 'running sneakers', 'jogging shoes'], ['zapatillas de correr', 'zapatillas para correr', 'zapatillas de running', 'zapatillas running', 'tenis para correr']),
+  g('headphones', ['headphone', 'headset', 'earphones', 'earbuds', 'ear buds', 'in-ear headphones', 'over-ear headphones'], ['auriculares', 'auricular', 'cascos', 'casco de música', 'audífonos']),
+  g('running shoes', ['runners', 'running trainers', 'running sneakers', 'jogging shoes'], ['zapatillas de correr', 'zapatillas para correr', 'zapatillas de running', 'zapatillas running', 'tenis para correr'], { implies: { use: 'running' } }),
   g('sneakers', ['trainers', 'sneaker', 'sports shoes', 'tennis shoes', 'kicks'], ['zapatillas', 'deportivas', 'bambas', 'tenis', 'zapatillas deportivas']),
   g('shoes', ['shoe', 'footwear'], ['zapatos', 'calzado']),
   g('boots', ['boot', 'ankle boots'], ['botas', 'botines']),
   g('sandals', ['flip flops', 'flip-flops'], ['sandalias', 'chanclas']),
   g('jacket', ['jackets', 'coat', 'parka', 'windbreaker'], ['chaqueta', 'cazadora', 'abrigo', 'parka', 'chubasquero', 'chamarra']),
-  g('t-shirt', ['t-shirts', 'tshirt', 'tee', 'tees', 'top'], ['camiseta', 'playera', 'remera']),
+  g('t-shirt', ['t-shirts', 'tshirt', 'tee', 'tees'], ['camiseta', 'playera', 'remera']),
   g('shirt', ['shirts', 'blouse'], ['camisa', 'blusa']),
   g('sweater', ['jumper', 'pullover', 'hoodie', 'sweatshirt'], ['jersey', 'suéter', 'sudadera', 'buzo']),
   g('trousers', ['pants', 'jeans', 'leggings', 'joggers'], ['pantalones', 'pantalón', 'vaqueros', 'mallas', 'leggings', 'jeans']),
@@ -35,30 +39,29 @@ export const PRODUCT_SYNONYMS: readonly SynonymGroup[] = [
   g('watch', ['watches', 'wristwatch'], ['reloj', 'relojes']),
   g('smartwatch', ['smart watch', 'fitness tracker', 'activity tracker', 'fitness band'], ['reloj inteligente', 'pulsera de actividad', 'smartwatch']),
   g('phone', ['smartphone', 'mobile', 'mobile phone', 'cell phone', 'cellphone'], ['móvil', 'teléfono', 'celular', 'smartphone']),
-  g('phone case', ['case', 'cover', 'phone cover'], ['funda', 'funda de móvil', 'carcasa']),
+  g('phone case', ['phone cover', 'iphone case'], ['funda de móvil', 'funda para el móvil', 'carcasa']),
   g('laptop', ['notebook', 'computer', 'pc'], ['portátil', 'ordenador', 'computadora', 'ordenador portátil', 'laptop']),
   g('tablet', ['ipad'], ['tableta', 'tablet']),
   g('speaker', ['speakers', 'bluetooth speaker', 'soundbar'], ['altavoz', 'altavoces', 'bocina', 'barra de sonido']),
   g('keyboard', ['keyboards'], ['teclado']),
   g('mouse', ['mice'], ['ratón', 'mouse']),
-  g('monitor', ['screen', 'display'], ['monitor', 'pantalla']),
+  g('monitor', ['computer screen'], ['monitor']),
   g('camera', ['cameras'], ['cámara']),
-  g('charger', ['power bank', 'cable'], ['cargador', 'batería externa']),
+  g('charger', ['power bank', 'charging cable'], ['cargador', 'batería externa']),
   g('sunglasses', ['shades'], ['gafas de sol', 'lentes de sol']),
-  g('yoga mat', ['exercise mat', 'mat'], ['esterilla', 'esterilla de yoga', 'colchoneta']),
+  g('yoga mat', ['exercise mat'], ['esterilla', 'esterilla de yoga', 'colchoneta']),
   g('bike', ['bicycle', 'cycle'], ['bicicleta', 'bici']),
-  g('helmet', [], ['casco']),
+  g('helmet', ['bike helmet', 'cycling helmet'], ['casco de bici', 'casco de ciclismo', 'casco de moto', 'casco para la bici']),
   g('tent', [], ['tienda de campaña', 'carpa']),
   g('water bottle', ['bottle', 'flask'], ['botella', 'cantimplora', 'termo']),
   g('coffee maker', ['coffee machine', 'espresso machine'], ['cafetera']),
   g('book', ['books', 'novel'], ['libro', 'novela']),
   g('toy', ['toys'], ['juguete']),
   g('game', ['video game', 'videogame', 'board game'], ['juego', 'videojuego', 'juego de mesa']),
-  g('lamp', ['light', 'desk lamp'], ['lámpara', 'flexo']),
+  g('lamp', ['desk lamp', 'floor lamp'], ['lámpara', 'flexo']),
   g('chair', ['office chair', 'gaming chair'], ['silla', 'silla de oficina', 'silla gaming']),
   g('perfume', ['fragrance', 'cologne'], ['perfume', 'colonia', 'fragancia']),
   g('jewellery', ['jewelry', 'necklace', 'ring', 'earrings', 'bracelet'], ['joyas', 'joyería', 'collar', 'anillo', 'pendientes', 'pulsera']),
-  g('gift', ['present'], ['regalo']),
 ];
 
 export const COLOUR_SYNONYMS: readonly SynonymGroup[] = [
@@ -67,14 +70,14 @@ export const COLOUR_SYNONYMS: readonly SynonymGroup[] = [
   g('blue', ['light blue', 'sky blue'], ['azul', 'celeste', 'azul claro']),
   g('green', ['olive', 'khaki'], ['verde', 'caqui', 'oliva']),
   g('black', [], ['negro', 'negra']),
-  g('white', ['off-white', 'ivory'], ['blanco', 'blanca', 'crudo']),
+  g('white', ['off-white', 'ivory'], ['blanco', 'blanca']),
   g('grey', ['gray', 'charcoal'], ['gris', 'grisáceo']),
   g('pink', ['rose'], ['rosa', 'rosado', 'fucsia']),
   g('purple', ['violet', 'lilac', 'lavender'], ['morado', 'violeta', 'lila', 'púrpura']),
   g('yellow', ['mustard'], ['amarillo', 'mostaza']),
   g('orange', [], ['naranja', 'anaranjado']),
-  g('brown', ['tan', 'chocolate'], ['marrón', 'café', 'castaño', 'chocolate']),
-  g('beige', ['cream', 'sand', 'nude'], ['beis', 'beige', 'crema', 'arena']),
+  g('brown', ['tan'], ['marrón', 'castaño']),
+  g('beige', ['cream', 'nude'], ['beis', 'beige']),
   g('gold', ['golden'], ['dorado', 'oro']),
   g('silver', [], ['plateado', 'plata']),
   g('turquoise', ['teal', 'aqua'], ['turquesa', 'aguamarina']),
@@ -83,45 +86,45 @@ export const COLOUR_SYNONYMS: readonly SynonymGroup[] = [
 
 /** Intended uses: matched after "for"/"para" and on their own. */
 export const USE_SYNONYMS: readonly SynonymGroup[] = [
-  g('running', ['run', 'runs', 'jogging', 'jog', 'marathon', 'marathons', 'trail running'], ['correr', 'running', 'footing', 'maratón', 'maratones', 'carrera', 'carreras', 'trail']),
-  g('gaming', ['games', 'gamers', 'gamer', 'playing games', 'video games'], ['gaming', 'jugar', 'videojuegos', 'gamer', 'juegos']),
-  g('office', ['work', 'working', 'the office', 'business', 'meetings', 'work from home', 'home office', 'remote work'], ['oficina', 'trabajo', 'trabajar', 'teletrabajo', 'teletrabajar', 'reuniones']),
-  g('travel', ['travelling', 'traveling', 'trips', 'trip', 'flights', 'commuting', 'commute'], ['viajar', 'viaje', 'viajes', 'vuelos', 'ir al trabajo']),
-  g('gym', ['workout', 'workouts', 'training', 'fitness', 'the gym', 'lifting', 'crossfit'], ['gimnasio', 'gym', 'entrenar', 'entrenamiento', 'ejercicio', 'crossfit', 'pesas']),
-  g('hiking', ['hike', 'hikes', 'trekking', 'mountains', 'mountain', 'camping', 'outdoors'], ['senderismo', 'montaña', 'trekking', 'acampar', 'camping', 'excursiones', 'excursión']),
-  g('cycling', ['biking', 'riding', 'bike rides'], ['ciclismo', 'bici', 'montar en bici', 'pedalear']),
-  g('swimming', ['swim', 'the pool', 'the beach', 'beach'], ['nadar', 'natación', 'piscina', 'playa']),
-  g('yoga', ['pilates', 'stretching'], ['yoga', 'pilates', 'estiramientos']),
-  g('study', ['studying', 'school', 'university', 'college', 'class'], ['estudiar', 'estudios', 'colegio', 'universidad', 'clase', 'el cole']),
-  g('music', ['listening to music', 'podcasts'], ['música', 'escuchar música', 'podcasts']),
-  g('kids', ['children', 'a child', 'a kid', 'my son', 'my daughter', 'toddlers', 'baby'], ['niños', 'niño', 'niña', 'mi hijo', 'mi hija', 'bebé', 'peques']),
-  g('gift', ['a gift', 'a present', 'present', 'gifting'], ['regalo', 'regalar', 'un regalo']),
-  g('everyday', ['daily use', 'every day', 'casual use', 'day to day'], ['diario', 'el día a día', 'uso diario', 'todos los días']),
-  g('winter', ['the cold', 'snow', 'skiing'], ['invierno', 'frío', 'nieve', 'esquiar']),
-  g('summer', ['hot weather', 'the heat'], ['verano', 'calor']),
-  g('wedding', ['weddings', 'a wedding', 'formal events', 'parties', 'party'], ['boda', 'bodas', 'fiesta', 'fiestas', 'eventos']),
-  g('home', ['the house', 'at home', 'the kitchen', 'the living room'], ['casa', 'hogar', 'la cocina', 'el salón']),
+  g('running', ['jogging', 'marathon', 'marathons', 'trail running'], ['correr', 'running', 'footing', 'maratón', 'maratones'], { cueOnly: ['run', 'runs', 'races', 'carrera', 'carreras', 'trail'] }),
+  g('gaming', ['gamers', 'gamer', 'playing games'], ['gaming', 'jugar a videojuegos', 'gamer'], { cueOnly: ['games', 'video games', 'jugar', 'videojuegos', 'juegos'] }),
+  g('office', ['home office', 'remote work', 'work from home', 'working from home'], ['oficina', 'teletrabajo', 'teletrabajar'], { cueOnly: ['work', 'working', 'business', 'meetings', 'trabajo', 'trabajar', 'reuniones'] }),
+  g('travel', ['travelling', 'traveling', 'commuting'], ['viajar', 'viajes'], { cueOnly: ['trips', 'trip', 'flights', 'commute', 'viaje', 'vuelos', 'ir al trabajo'] }),
+  g('gym', ['workout', 'workouts', 'fitness', 'crossfit', 'weightlifting'], ['gimnasio', 'gym', 'entrenar', 'crossfit'], { cueOnly: ['training', 'lifting', 'entrenamiento', 'ejercicio', 'hacer ejercicio', 'pesas'] }),
+  g('hiking', ['trekking', 'camping', 'hillwalking'], ['senderismo', 'trekking', 'acampar', 'camping'], { cueOnly: ['hike', 'hikes', 'mountains', 'mountain', 'outdoors', 'montaña', 'excursiones', 'excursión', 'el monte'] }),
+  g('cycling', ['biking', 'bike rides'], ['ciclismo', 'montar en bici', 'pedalear'], { cueOnly: ['riding', 'the bike', 'la bici', 'bici'] }),
+  g('swimming', ['swim'], ['nadar', 'natación'], { cueOnly: ['the pool', 'the beach', 'beach', 'piscina', 'playa', 'la piscina', 'la playa'] }),
+  g('yoga', ['pilates'], ['yoga', 'pilates'], { cueOnly: ['stretching', 'estiramientos'] }),
+  g('study', ['studying'], ['estudiar'], { cueOnly: ['school', 'university', 'college', 'class', 'estudios', 'colegio', 'universidad', 'clase', 'el cole'] }),
+  g('music', ['listening to music'], ['escuchar música'], { cueOnly: ['podcasts', 'música'] }),
+  g('kids', ['children', 'toddlers'], ['niños', 'peques'], { cueOnly: ['a child', 'a kid', 'kid', 'kids', 'my son', 'my daughter', 'baby', 'niño', 'niña', 'mi hijo', 'mi hija', 'bebé', 'un niño', 'una niña'] }),
+  g('gift', ['gifting'], ['regalar'], { cueOnly: ['a gift', 'a present', 'present', 'gift', 'regalo', 'un regalo'] }),
+  g('everyday', ['daily use', 'everyday use'], ['uso diario'], { cueOnly: ['every day', 'day to day', 'diario', 'el día a día', 'todos los días'] }),
+  g('winter', ['skiing', 'snowboarding'], ['esquiar'], { cueOnly: ['the cold', 'snow', 'invierno', 'frío', 'el frío', 'nieve', 'la nieve'] }),
+  g('summer', [], [], { cueOnly: ['hot weather', 'the heat', 'verano', 'el verano', 'calor', 'el calor'] }),
+  g('wedding', ['weddings'], ['boda', 'bodas'], { cueOnly: ['a wedding', 'formal events', 'parties', 'party', 'fiesta', 'fiestas', 'eventos', 'una boda'] }),
+  g('home', [], [], { cueOnly: ['the house', 'at home', 'home', 'casa', 'hogar', 'la casa'] }),
 ];
 
 export const STYLE_SYNONYMS: readonly SynonymGroup[] = [
-  g('casual', ['relaxed', 'laid-back', 'informal'], ['casual', 'informal', 'desenfadado']),
-  g('formal', ['smart', 'elegant', 'dressy', 'classy'], ['formal', 'elegante', 'de vestir', 'arreglado']),
+  g('casual', ['relaxed', 'laid-back'], ['casual', 'desenfadado']),
+  g('formal', ['elegant', 'dressy', 'classy'], ['elegante', 'de vestir', 'arreglado']),
   g('sporty', ['sport', 'athletic', 'athleisure'], ['deportivo', 'sport', 'atlético']),
-  g('minimalist', ['minimal', 'simple', 'clean', 'plain'], ['minimalista', 'sencillo', 'simple', 'liso']),
+  g('minimalist', ['minimal', 'plain'], ['minimalista', 'liso']),
   g('vintage', ['retro', 'old-school', 'old school'], ['vintage', 'retro', 'antiguo']),
   g('classic', ['timeless', 'traditional'], ['clásico', 'tradicional', 'atemporal']),
-  g('modern', ['contemporary', 'trendy', 'fashionable'], ['moderno', 'actual', 'a la moda', 'de moda']),
+  g('modern', ['contemporary', 'trendy', 'fashionable'], ['moderno', 'a la moda', 'de moda']),
   g('bohemian', ['boho'], ['bohemio', 'boho']),
-  g('rugged', ['tough', 'heavy-duty', 'heavy duty'], ['resistente', 'robusto']),
+  g('rugged', ['heavy-duty', 'heavy duty'], ['robusto']),
 ];
 
 /** Features that people ask for and catalogs put in tags; `opposite` is implied when the feature is negated. */
 export const FEATURE_SYNONYMS: ReadonlyArray<SynonymGroup & { opposite?: string }> = [
-  { ...g('wireless', ['bluetooth', 'cordless', 'cable-free', 'true wireless'], ['inalámbrico', 'inalámbricos', 'bluetooth', 'sin cables']), opposite: 'wired' },
+  { ...g('wireless', ['bluetooth', 'cordless', 'true wireless'], ['inalámbrico', 'inalámbricos', 'bluetooth']), opposite: 'wired' },
   { ...g('wired', ['cable', 'cabled', 'with cable', 'corded'], ['con cable', 'cable', 'cableado']), opposite: 'wireless' },
   g('noise cancelling', ['noise-cancelling', 'noise canceling', 'anc', 'active noise cancellation'], ['cancelación de ruido', 'cancelación activa de ruido', 'anc']),
   g('waterproof', ['water resistant', 'water-resistant', 'rainproof'], ['impermeable', 'resistente al agua', 'sumergible']),
-  g('lightweight', ['light', 'ultralight'], ['ligero', 'ligera', 'liviano', 'ultraligero']),
+  g('lightweight', ['ultralight', 'ultra light'], ['ligero', 'ligera', 'liviano', 'ultraligero']),
   g('leather', [], ['cuero', 'piel']),
   g('vegan', ['cruelty-free', 'cruelty free'], ['vegano', 'vegana']),
   g('organic', ['eco', 'eco-friendly', 'sustainable', 'recycled'], ['orgánico', 'ecológico', 'sostenible', 'reciclado']),

@@ -1,0 +1,42 @@
+import { describe, expect, it } from 'vitest';
+import { createNlu, understand } from '../../../src/converse/nlu/index.ts';
+
+const nlu = createNlu(
+  [
+    { categories: ['Headphones'], tags: ['wireless'], attributes: { brand: 'Sony', colour: 'black' } },
+    { categories: ['Running shoes'], tags: ['running'], attributes: { brand: 'Nike', colour: 'red' } },
+  ],
+  { seed: 1 },
+);
+
+describe('understand', () => {
+  it('puts language, intent and slots together', () => {
+    const u = understand(nlu, 'busco auriculares para correr de menos de 60 €');
+    expect(u.language).toBe('es');
+    expect(u.intent).toBe('recommend');
+    expect(u.slots).toMatchObject({ category: 'Headphones', use: 'running', budget: { max: 60, currency: 'EUR' } });
+    expect(u.fromSlots).toBe(false);
+  });
+
+  it('keeps the conversation language on ambiguous messages', () => {
+    const u = understand(nlu, 'Sony', { previousLanguage: 'es' });
+    expect(u.language).toBe('es');
+    expect(u.slots.brand).toBe('Sony');
+  });
+
+  it('turns an unsure out_of_scope into a shopping intent when the message names shoppable things', () => {
+    const strict = { ...nlu, model: { ...nlu.model, threshold: 0.99 } };
+    const u = understand(strict, 'Sony, under 50 euros', { previousLanguage: 'en' });
+    expect(['recommend', 'refine']).toContain(u.intent);
+    expect(u.fromSlots).toBe(true);
+    expect(understand(strict, 'what is the capital of France?').intent).toBe('out_of_scope');
+  });
+
+  it('is deterministic', () => {
+    const a = createNlu([], { seed: 4 });
+    const b = createNlu([], { seed: 4 });
+    for (const text of ['cheaper please', 'olvídame', 'compare the first two']) {
+      expect(understand(a, text)).toEqual(understand(b, text));
+    }
+  });
+});
