@@ -10,7 +10,7 @@ import { profileRoutes } from '../profile/routes.ts';
 import { recommendRoutes } from '../recommend/routes.ts';
 import { auditPlugin } from '../privacy/audit-plugin.ts';
 import { authPlugin } from './auth-plugin.ts';
-import { errorsPlugin } from './errors-plugin.ts';
+import { errorsPlugin, frameworkErrors } from './errors-plugin.ts';
 import { secureLoggerOptions, securityPlugin } from './security-plugin.ts';
 
 export interface AppOptions {
@@ -31,6 +31,7 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
     // JSON schemas on routes document the API.
     ajv: { customOptions: { strict: false } },
     routerOptions: { maxParamLength: 1000 },
+    frameworkErrors,
   });
   app.setValidatorCompiler(() => (data) => ({ value: data }));
 

@@ -1,5 +1,6 @@
 import fp from 'fastify-plugin';
-import type { FastifyError, FastifyInstance } from 'fastify';
+import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { securityHeaders } from './security-plugin.ts';
 import { AfinError, type ErrorCode } from '../domain/errors.ts';
 
 /** Fastify's own error codes, mapped onto Afín's catalogue. */
@@ -37,3 +38,19 @@ export const errorsPlugin = fp(async (app: FastifyInstance) => {
     reply.status(404).send({ error: { code: 'not_found', message: `no route ${req.method} ${req.url.split('?')[0]}` } });
   });
 });
+
+/**
+ * Errors Fastify raises while routing, before any hook or handler runs (a URL that is not valid
+ * percent-encoded UTF-8, a path parameter over the length limit): answered in Afín's shape, with the
+ * security headers, instead of Fastify's default body. Pass as the `frameworkErrors` server option.
+ */
+export function frameworkErrors(err: FastifyError, req: FastifyRequest, reply: FastifyReply): void {
+  const e = err.code === 'FST_ERR_BAD_URL'
+    ? new AfinError('invalid_param', 'the URL is not valid percent-encoded UTF-8', 'url')
+    : err.code === 'FST_ERR_MAX_PARAM_LENGTH'
+      ? new AfinError('invalid_param', 'a path parameter is longer than 1,000 characters', 'url')
+      : toAfinError(err);
+  securityHeaders(reply, req.url ?? '/');
+  if (e.status >= 500) req.log.error({ err }, 'framework error');
+  void reply.status(e.status).send({ error: { code: e.code, message: e.message, ...(e.field ? { field: e.field } : {}) } });
+}

@@ -1,5 +1,5 @@
 import fp from 'fastify-plugin';
-import type { FastifyInstance, FastifyServerOptions } from 'fastify';
+import type { FastifyInstance, FastifyReply, FastifyServerOptions } from 'fastify';
 import type { RouteAccess } from './auth-plugin.ts';
 
 /** One route of the app, as registered (the fuzzer and the inventory test walk this list). */
@@ -22,6 +22,18 @@ const isPage = (path: string) => path === '/docs' || path.startsWith('/docs/') |
 const API_CSP = "default-src 'none'; frame-ancestors 'none'; base-uri 'none'; form-action 'none'";
 const PAGE_CSP = "default-src 'self'; script-src 'self' 'unsafe-inline'; style-src 'self' 'unsafe-inline'; img-src 'self' data: https:; connect-src 'self'; frame-ancestors 'none'; base-uri 'self'; form-action 'self'";
 
+/** Sets the security headers every answer carries (also used for errors raised before routing). */
+export function securityHeaders(reply: FastifyReply, url: string): void {
+  const path = url.split('?')[0];
+  reply.header('x-content-type-options', 'nosniff');
+  reply.header('x-frame-options', 'DENY');
+  reply.header('referrer-policy', 'no-referrer');
+  reply.header('cross-origin-opener-policy', 'same-origin');
+  reply.header('content-security-policy', isPage(path) ? PAGE_CSP : API_CSP);
+  // Answers about people must not sit in browser or proxy caches.
+  if (!path.startsWith('/docs/static')) reply.header('cache-control', 'no-store');
+}
+
 /**
  * Security headers on every answer, CORS preflights, and the route inventory. The per-key part of
  * CORS (which origins a key may be used from) is enforced by the auth plugin once the key is known.
@@ -35,16 +47,7 @@ export const securityPlugin = fp(async (app: FastifyInstance) => {
     }
   });
 
-  app.addHook('onRequest', async (req, reply) => {
-    const path = req.url.split('?')[0];
-    reply.header('x-content-type-options', 'nosniff');
-    reply.header('x-frame-options', 'DENY');
-    reply.header('referrer-policy', 'no-referrer');
-    reply.header('cross-origin-opener-policy', 'same-origin');
-    reply.header('content-security-policy', isPage(path) ? PAGE_CSP : API_CSP);
-    // Answers about people must not sit in browser or proxy caches.
-    if (!path.startsWith('/docs/static')) reply.header('cache-control', 'no-store');
-  });
+  app.addHook('onRequest', async (req, reply) => securityHeaders(reply, req.url));
 
   // Preflights carry no key, so they cannot be judged per key: they only describe what the API
   // accepts. The real request is then refused unless its key lists the origin (see auth-plugin).

@@ -1,7 +1,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, LightMyRequestResponse } from 'fastify';
 import { Engine, type EngineConfig } from '../../src/engine/engine.ts';
 import { buildApp, type AppOptions } from '../../src/server/app.ts';
 import { SqliteStore } from '../../src/store/sqlite/sqlite-store.ts';
@@ -12,7 +12,7 @@ export interface ConfiguredApp {
   engine: Engine;
   store: SqliteStore;
   clock: ReturnType<typeof testClock>;
-  call(method: string, url: string, payload?: unknown, headers?: Record<string, string>): ReturnType<FastifyInstance['inject']>;
+  call(method: string, url: string, payload?: unknown, headers?: Record<string, string>): Promise<LightMyRequestResponse>;
   key(scope: 'admin' | 'server' | 'public', extra?: Record<string, unknown>): Promise<{ id: string; key: string }>;
   close(): Promise<void>;
 }
