@@ -50,7 +50,6 @@ function heldOut(algorithm: 'logreg' | 'naive-bayes') {
   return {
     en: { accuracy: mean((r) => r.en.accuracy), macroF1: mean((r) => r.en.macroF1), n: runs[0].en.n },
     es: { accuracy: mean((r) => r.es.accuracy), macroF1: mean((r) => r.es.macroF1), n: runs[0].es.n },
-    trainMs: Math.round(mean((r) => r.trainMs)),
   };
 }
 const logreg = heldOut('logreg');

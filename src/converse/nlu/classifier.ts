@@ -56,8 +56,6 @@ export interface TextClassifier {
   /** logreg: weights[column * labels + label]; naive Bayes: log P(feature | label), same layout. */
   weights: Float64Array;
   bias: Float64Array;
-  /** Training time in milliseconds (for reports; not part of the model's behaviour). */
-  trainMs: number;
 }
 
 export interface Prediction {
@@ -148,7 +146,6 @@ function scores(model: TextClassifier, x: Sparse, out: Float64Array): void {
 
 /** Trains a classifier on labelled examples. Deterministic for a given seed. */
 export function trainTextClassifier(examples: readonly Example[], options: TrainOptions = {}): TextClassifier {
-  const t0 = performance.now();
   const features: FeatureOptions = {
     charMin: options.charMin ?? DEFAULT_FEATURES.charMin,
     charMax: options.charMax ?? DEFAULT_FEATURES.charMax,
@@ -167,7 +164,7 @@ export function trainTextClassifier(examples: readonly Example[], options: Train
   const D = vocabulary.size;
   const weights = new Float64Array(D * K);
   const bias = new Float64Array(K);
-  const model: TextClassifier = { algorithm, labels, features, vocabulary, weights, bias, trainMs: 0 };
+  const model: TextClassifier = { algorithm, labels, features, vocabulary, weights, bias };
 
   if (algorithm === 'naive-bayes') {
     const alpha = options.alpha ?? 0.1;
@@ -226,7 +223,6 @@ export function trainTextClassifier(examples: readonly Example[], options: Train
       }
     }
   }
-  model.trainMs = performance.now() - t0;
   return model;
 }
 

@@ -67,7 +67,6 @@ export interface IntentEvaluation {
   seed: number;
   testFraction: number;
   trainExamples: number;
-  trainMs: number;
   en: Scores;
   es: Scores;
   all: Scores;
@@ -91,7 +90,6 @@ export function evaluateIntents(seed = 1, testFraction = 0.25, options: IntentTr
     seed,
     testFraction,
     trainExamples: train.length,
-    trainMs: model.classifier.trainMs,
     en: pick('en'),
     es: pick('es'),
     all: pick(),

@@ -1,3 +1,13 @@
+/**
+ * The intents the shop assistant understands, their shipped training phrases, and the intent model: a
+ * classifier (see classifier.ts) trained at start on the phrases of both languages, with an out_of_scope
+ * answer when it is not sure.
+ */
+import { predict, trainTextClassifier, type Example, type TextClassifier, type TrainOptions } from './classifier.ts';
+import { PHRASES_EN } from './phrases-en.ts';
+import { PHRASES_ES } from './phrases-es.ts';
+import type { Lang } from './text.ts';
+
 /** The intents the shop assistant understands. */
 export const INTENTS = [
   'greet',
@@ -49,11 +59,6 @@ export const INTENT_DESCRIPTIONS: Readonly<Record<Intent, string>> = {
   bye: 'goodbye',
   out_of_scope: 'anything the shop assistant does not handle',
 };
-
-import { predict, trainTextClassifier, type Example, type TextClassifier, type TrainOptions } from './classifier.ts';
-import { PHRASES_EN } from './phrases-en.ts';
-import { PHRASES_ES } from './phrases-es.ts';
-import type { Lang } from './text.ts';
 
 export const PHRASES: Readonly<Record<Lang, PhraseSet>> = { en: PHRASES_EN, es: PHRASES_ES };
 
