@@ -43,7 +43,8 @@ export const securityPlugin = fp(async (app: FastifyInstance) => {
   app.decorate('afinRoutes', routes);
   app.addHook('onRoute', (r) => {
     for (const method of [r.method].flat()) {
-      if (method !== 'HEAD') routes.push({ method, url: r.url, access: (r.config as { access?: RouteAccess } | undefined)?.access ?? 'admin' });
+      // Read `access` lazily: onRoute hooks registered later may still set it (the /docs pages).
+      if (method !== 'HEAD') routes.push({ method, url: r.url, get access() { return (r.config as { access?: RouteAccess } | undefined)?.access ?? 'admin'; } });
     }
   });
 
