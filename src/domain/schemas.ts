@@ -170,8 +170,12 @@ export const KeySettingsBody = z
   .object({
     allowedOrigins: z.array(Origin).max(100).nullable().optional(),
     rateLimit: z.number().positive().max(1_000_000).nullable().optional(),
+    requireUserToken: z.boolean().optional(),
   })
   .strict();
+
+/** A signed user token for a browser: how long it is valid. */
+export const UserTokenBody = z.object({ ttlSeconds: z.number().int().min(60).max(30 * 86_400).optional() }).strict();
 
 export const KeyBody = z
   .object({
@@ -179,6 +183,7 @@ export const KeyBody = z
     name: Text(200).optional(),
     allowedOrigins: z.array(Origin).max(100).optional(),
     rateLimit: z.number().positive().max(1_000_000).optional(),
+    requireUserToken: z.boolean().optional(),
   })
   .strict();
 

@@ -2,6 +2,7 @@ import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
 import { AfinError, parseOr } from '../domain/errors.ts';
 import { KeyBody, KeySettingsBody, type KeyScope, type StoredKey } from '../domain/schemas.ts';
 import type { Store } from '../store/store.ts';
+import { UserTokens } from './user-token.ts';
 
 /** Who is calling: resolved from the bearer key. */
 export interface Principal {
@@ -14,16 +15,27 @@ export interface Principal {
   allowedOrigins: string[] | null;
   /** Requests per second for this key, overriding its scope's default (null: the default). */
   rateLimit: number | null;
+  /** Requests naming a userId must carry a signed user token for that user (`Afin-User-Token`). */
+  requireUserToken: boolean;
 }
 
 /** Per-key settings, kept as a document beside the key (collection `key-settings`, id = key id). */
 export interface KeySettings {
   allowedOrigins: string[] | null;
   rateLimit: number | null;
+  requireUserToken: boolean;
 }
 
 const SETTINGS = 'key-settings';
-const NO_SETTINGS: KeySettings = { allowedOrigins: null, rateLimit: null };
+const NO_SETTINGS: KeySettings = { allowedOrigins: null, rateLimit: null, requireUserToken: false };
+
+function settingsFrom(body: Record<string, unknown> | undefined): KeySettings {
+  return {
+    allowedOrigins: (body?.allowedOrigins as string[] | null | undefined) ?? null,
+    rateLimit: (body?.rateLimit as number | null | undefined) ?? null,
+    requireUserToken: body?.requireUserToken === true,
+  };
+}
 
 /** What each scope may do; a higher scope includes the lower ones. */
 export const SCOPE_RANK: Record<KeyScope, number> = { public: 0, server: 1, admin: 2 };
@@ -40,8 +52,11 @@ export class KeyService {
   private readonly cache = new Map<string, { key: StoredKey | null; settings: KeySettings; at: number }>();
   private readonly touched = new Map<string, number>();
   private readonly rootHash: Buffer | null;
+  /** Signed tokens that bind a browser's public key to one signed-in person. */
+  readonly userTokens: UserTokens;
 
   constructor(private readonly store: Store, rootKey?: string, private readonly clock: () => number = Date.now) {
+    this.userTokens = new UserTokens(store, clock);
     this.rootHash = rootKey ? Buffer.from(hashKey(rootKey), 'hex') : null;
   }
 
@@ -50,11 +65,11 @@ export class KeyService {
   }
 
   async create(workspace: string, body: unknown, root = false): Promise<{ id: string; key: string; scope: KeyScope; workspace: string; name: string | null; createdAt: string } & KeySettings> {
-    const { scope, name, allowedOrigins, rateLimit } = parseOr(KeyBody, body, 'invalid_body');
+    const { scope, name, allowedOrigins, rateLimit, requireUserToken } = parseOr(KeyBody, body, 'invalid_body');
     const key = KeyService.newSecret(scope);
     const stored: StoredKey = { id: `key_${randomBytes(9).toString('base64url')}`, workspace, scope, name: name ?? null, hash: hashKey(key), root, createdAt: this.clock(), lastUsedAt: null };
-    const settings: KeySettings = { allowedOrigins: allowedOrigins ?? null, rateLimit: rateLimit ?? null };
-    if (settings.allowedOrigins !== null || settings.rateLimit !== null) await this.putSettings(workspace, stored.id, settings);
+    const settings: KeySettings = { allowedOrigins: allowedOrigins ?? null, rateLimit: rateLimit ?? null, requireUserToken: requireUserToken ?? false };
+    if (settings.allowedOrigins !== null || settings.rateLimit !== null || settings.requireUserToken) await this.putSettings(workspace, stored.id, settings);
     await this.store.insertKey(stored);
     return { id: stored.id, key, scope, workspace, name: stored.name, createdAt: new Date(stored.createdAt).toISOString(), ...settings };
   }
@@ -65,7 +80,7 @@ export class KeyService {
 
   private async settingsOf(workspace: string, id: string): Promise<KeySettings> {
     const d = await this.store.getDoc(workspace, SETTINGS, id);
-    return d ? { allowedOrigins: (d.body.allowedOrigins as string[] | null) ?? null, rateLimit: (d.body.rateLimit as number | null) ?? null } : NO_SETTINGS;
+    return d ? settingsFrom(d.body) : NO_SETTINGS;
   }
 
   /** Changes a key's allowed origins or rate limit (`null` clears a setting). Null if there is no such key. */
@@ -76,6 +91,7 @@ export class KeyService {
     const next: KeySettings = {
       allowedOrigins: b.allowedOrigins === undefined ? cur.allowedOrigins : b.allowedOrigins,
       rateLimit: b.rateLimit === undefined ? cur.rateLimit : b.rateLimit,
+      requireUserToken: b.requireUserToken === undefined ? cur.requireUserToken : b.requireUserToken,
     };
     await this.putSettings(workspace, id, next);
     this.cache.clear();
@@ -94,8 +110,7 @@ export class KeyService {
     return (await this.store.listKeys(workspace)).map((k) => ({
       id: k.id, scope: k.scope, name: k.name, workspace: k.workspace, root: k.root,
       createdAt: new Date(k.createdAt).toISOString(), lastUsedAt: k.lastUsedAt === null ? null : new Date(k.lastUsedAt).toISOString(),
-      allowedOrigins: (settings.get(k.id)?.allowedOrigins as string[] | null | undefined) ?? null,
-      rateLimit: (settings.get(k.id)?.rateLimit as number | null | undefined) ?? null,
+      ...settingsFrom(settings.get(k.id)),
     }));
   }
 
@@ -112,7 +127,7 @@ export class KeyService {
     const hash = hashKey(secret);
     let principal: Principal | null = null;
     if (this.rootHash && timingSafeEqual(Buffer.from(hash, 'hex'), this.rootHash)) {
-      principal = { keyId: 'root', workspace: 'default', scope: 'admin', root: true, allowedOrigins: null, rateLimit: null };
+      principal = { keyId: 'root', workspace: 'default', scope: 'admin', root: true, ...NO_SETTINGS };
     } else {
       const now = this.clock();
       let hit = this.cache.get(hash);

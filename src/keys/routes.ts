@@ -1,6 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import { AfinError, parseOr } from '../domain/errors.ts';
-import { KeyBody, KeySettingsBody, WorkspaceBody } from '../domain/schemas.ts';
+import { KeyBody, KeySettingsBody, UserTokenBody, WorkspaceBody } from '../domain/schemas.ts';
 import type { Engine } from '../engine/engine.ts';
 import { jsonSchema } from '../server/openapi.ts';
 import { idParam } from '../server/route-helpers.ts';
@@ -34,6 +34,14 @@ export async function keyRoutes(app: FastifyInstance, { engine }: { engine: Engi
     const id = idParam(req.params);
     if (!(await engine.keys.revoke(req.principal.workspace, id))) throw new AfinError('not_found', `key "${id}" not found`, 'id');
     return reply.status(204).send();
+  });
+
+  app.post('/v1/users/:id/token', {
+    config: { access: 'server' },
+    schema: { tags: ['keys'], summary: 'Mint a signed user token for the signed-in person, for public keys that require one (Afin-User-Token)', body: jsonSchema(UserTokenBody) },
+  }, async (req) => {
+    const { ttlSeconds } = parseOr(UserTokenBody, req.body ?? {}, 'invalid_body');
+    return engine.keys.userTokens.mint(req.principal.workspace, idParam(req.params), ttlSeconds ?? 3600);
   });
 
   app.post('/v1/workspaces', {

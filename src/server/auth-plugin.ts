@@ -34,6 +34,22 @@ function bearer(req: FastifyRequest): string | undefined {
   return m?.[1];
 }
 
+/** The user ids a request acts for: `?userId=`, and `userId` in the body or in each element of a batch. */
+function namedUserIds(query: unknown, body: unknown): Set<string> {
+  const out = new Set<string>();
+  const add = (v: unknown) => {
+    if (typeof v === 'string') out.add(v);
+    else if (Array.isArray(v)) v.forEach(add);
+  };
+  if (query && typeof query === 'object') add((query as Record<string, unknown>).userId);
+  const fromObject = (o: unknown) => {
+    if (o && typeof o === 'object' && !Array.isArray(o)) add((o as Record<string, unknown>).userId);
+  };
+  if (Array.isArray(body)) body.forEach(fromObject);
+  else fromObject(body);
+  return out;
+}
+
 function tooMany(reply: FastifyReply, wait: number, message: string): AfinError {
   reply.header('retry-after', String(wait));
   return new AfinError('rate_limited', message);
@@ -86,5 +102,21 @@ export const authPlugin = fp(async (app: FastifyInstance, opts: AuthOptions) => 
       if (wait > 0) throw tooMany(reply, wait, `this key's rate limit is ${rate} requests per second; retry in ${wait} s`);
     }
     req.principal = principal;
+  });
+
+  // A key that requires user tokens acts only for the signed-in person its token names.
+  app.addHook('preHandler', async (req) => {
+    const p = req.principal;
+    if (!p?.requireUserToken) return;
+    const named = namedUserIds(req.query, req.body);
+    if (named.size === 0) return;
+    const token = req.headers['afin-user-token'];
+    const who = typeof token === 'string' ? await opts.keys.userTokens.verify(p.workspace, token) : null;
+    if (who === null) {
+      throw new AfinError('forbidden', 'Afin-User-Token: this key acts only for a signed-in person; send a valid token minted with POST /v1/users/:id/token', 'Afin-User-Token');
+    }
+    for (const id of named) {
+      if (id !== who) throw new AfinError('forbidden', 'userId: the user token is for another person', 'userId');
+    }
   });
 });

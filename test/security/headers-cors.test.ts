@@ -69,7 +69,7 @@ describe('CORS per key', () => {
     const r = await t.call('GET', '/v1/items/i1', undefined, bearer(pub.key, { origin: 'https://shop.example' }));
     expect(r.statusCode).toBe(200);
     expect(r.headers['access-control-allow-origin']).toBeUndefined();
-    expect((await t.call('PATCH', `/v1/keys/${pub.id}`, { allowedOrigins: ['https://shop.example'] })).json()).toEqual({ id: pub.id, allowedOrigins: ['https://shop.example'], rateLimit: null });
+    expect((await t.call('PATCH', `/v1/keys/${pub.id}`, { allowedOrigins: ['https://shop.example'] })).json()).toEqual({ id: pub.id, allowedOrigins: ['https://shop.example'], rateLimit: null, requireUserToken: false });
     const now = await t.call('GET', '/v1/items/i1', undefined, bearer(pub.key, { origin: 'https://shop.example' }));
     expect(now.headers['access-control-allow-origin']).toBe('https://shop.example');
     expect((await t.call('GET', '/v1/items/i1', undefined, bearer(pub.key, { origin: 'https://other.example' }))).statusCode).toBe(403);

@@ -1,0 +1,55 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import { items } from '../helpers.ts';
+import { bearer, makeConfiguredApp, type ConfiguredApp } from '../security/app.ts';
+
+let t: ConfiguredApp;
+afterEach(async () => t?.close());
+
+describe('signed user tokens (a public key acts only for the signed-in person)', () => {
+  async function setup() {
+    t = await makeConfiguredApp();
+    await t.call('PUT', '/v1/items', items(6));
+    await t.call('POST', '/v1/events', [{ type: 'purchase', userId: 'ana', itemId: 'i1' }, { type: 'purchase', userId: 'bob', itemId: 'i2' }]);
+    const pub = await t.key('public', { requireUserToken: true });
+    const srv = await t.key('server');
+    const token = (await t.call('POST', '/v1/users/ana/token', { ttlSeconds: 600 }, bearer(srv.key))).json();
+    return { pub, srv, token };
+  }
+
+  it('lets the token holder read their own recommendations and send their own events', async () => {
+    const { pub, token } = await setup();
+    expect(token).toMatchObject({ userId: 'ana', expiresAt: new Date(t.clock() + 600_000).toISOString() });
+    const h = bearer(pub.key, { 'afin-user-token': token.token });
+    expect((await t.call('GET', '/v1/recommendations?userId=ana', undefined, h)).statusCode).toBe(200);
+    expect((await t.call('POST', '/v1/events', [{ type: 'view', userId: 'ana', itemId: 'i3' }], h)).json().accepted).toBe(1);
+    // Anonymous browsing needs no token.
+    expect((await t.call('GET', '/v1/recommendations?anonymousId=v1', undefined, bearer(pub.key))).statusCode).toBe(200);
+  });
+
+  it("refuses another person's data, a missing, forged or expired token", async () => {
+    const { pub, token } = await setup();
+    const h = bearer(pub.key, { 'afin-user-token': token.token });
+    const other = await t.call('GET', '/v1/recommendations?userId=bob', undefined, h);
+    expect(other.statusCode).toBe(403);
+    expect(other.json().error.field).toBe('userId');
+    expect((await t.call('POST', '/v1/events', [{ type: 'view', userId: 'ana', itemId: 'i3' }, { type: 'view', userId: 'bob', itemId: 'i3' }], h)).statusCode).toBe(403);
+    expect((await t.call('GET', '/v1/recommendations?userId=ana', undefined, bearer(pub.key))).json().error.field).toBe('Afin-User-Token');
+    const forged = token.token.replace(/.$/, (c: string) => (c === 'A' ? 'B' : 'A'));
+    expect((await t.call('GET', '/v1/recommendations?userId=ana', undefined, bearer(pub.key, { 'afin-user-token': forged }))).statusCode).toBe(403);
+    const asBob = token.token.replace(Buffer.from('ana').toString('base64url'), Buffer.from('bob').toString('base64url'));
+    expect((await t.call('GET', '/v1/recommendations?userId=bob', undefined, bearer(pub.key, { 'afin-user-token': asBob }))).statusCode).toBe(403);
+    t.clock.advance(601_000);
+    expect((await t.call('GET', '/v1/recommendations?userId=ana', undefined, h)).statusCode).toBe(403);
+    expect(await t.store.eventsOf('default', 'bob')).toHaveLength(1);
+  });
+
+  it('is minted by server keys only, and a key without the setting needs no token', async () => {
+    t = await makeConfiguredApp();
+    const pub = await t.key('public');
+    expect((await t.call('POST', '/v1/users/ana/token', {}, bearer(pub.key))).statusCode).toBe(403);
+    expect((await t.call('GET', '/v1/recommendations?userId=ana', undefined, bearer(pub.key))).statusCode).toBe(200);
+    expect((await t.call('POST', '/v1/users/ana/token', { ttlSeconds: 5 })).statusCode).toBe(400);
+    await t.call('PATCH', `/v1/keys/${pub.id}`, { requireUserToken: true });
+    expect((await t.call('GET', '/v1/recommendations?userId=ana', undefined, bearer(pub.key))).statusCode).toBe(403);
+  });
+});
