@@ -3,7 +3,7 @@ import { AfinError, describeIssue, parseOr } from '../domain/errors.ts';
 import { AliasBody, EventInput, Item, UserBody, type StoredEvent, type StoredItem, type StoredUser } from '../domain/schemas.ts';
 import type { WorkspaceState } from '../engine/workspace-state.ts';
 import { applyEvent, buildProfile, type Profile } from '../profile/profile.ts';
-import type { Store } from '../store/store.ts';
+import type { ProfileUpdater, Store } from '../store/store.ts';
 import { anonSubject } from './identity.ts';
 
 export const MAX_BATCH = 1000;
@@ -135,35 +135,37 @@ export class IngestService {
         properties: e.properties ?? null,
       });
     }
-    const { inserted, duplicates } = events.length ? await this.store.insertEvents(ws, events) : { inserted: [], duplicates: 0 };
+    const { inserted, duplicates } = events.length ? await this.store.ingestEvents(ws, events, await this.profilable(ws, events), await this.profileUpdater(ws)) : { inserted: [], duplicates: 0 };
     // An event carrying both ids identifies the visitor: merge what they did anonymously.
     for (const [anonymousId, userId] of links) {
       if ((await this.store.resolveAnonymous(ws, anonymousId)) !== userId) await this.alias(ws, { anonymousId, userId });
     }
-    await this.updateProfiles(ws, inserted);
     return suppressed > 0 ? { accepted: inserted.length, duplicates, rejected, suppressed } : { accepted: inserted.length, duplicates, rejected };
   }
 
-  private async updateProfiles(ws: string, events: StoredEvent[]): Promise<void> {
-    if (events.length === 0) return;
-    const bySubject = new Map<string, StoredEvent[]>();
-    for (const e of events) {
-      let l = bySubject.get(e.subject);
-      if (!l) bySubject.set(e.subject, (l = []));
-      l.push(e);
-    }
-    const allowed: string[] = [];
-    for (const s of bySubject.keys()) if (await this.mayProfile(ws, s)) allowed.push(s);
-    if (allowed.length === 0) return;
+  /** The people in a batch whose consent allows a profile (asked before the store's transaction). */
+  private async profilable(ws: string, events: readonly StoredEvent[]): Promise<Set<string>> {
+    const allowed = new Set<string>();
+    for (const s of new Set(events.map((e) => e.subject))) if (await this.mayProfile(ws, s)) allowed.add(s);
+    return allowed;
+  }
+
+  /** Applies new events to the locked current profiles, in time order, against the catalogue snapshot. */
+  private async profileUpdater(ws: string): Promise<ProfileUpdater> {
     const catalog = await this.state.catalog(ws);
-    const stored = await this.store.getProfiles(ws, allowed);
-    const out: Array<{ subject: string; profile: Record<string, unknown> }> = [];
-    for (const subject of allowed) {
-      let p = (stored.get(subject) as Profile | undefined) ?? null;
-      for (const e of bySubject.get(subject)!.sort((a, b) => a.timestamp - b.timestamp)) p = applyEvent(p, e, e.itemId ? catalog.get(e.itemId) : undefined);
-      out.push({ subject, profile: p as unknown as Record<string, unknown> });
-    }
-    await this.store.putProfiles(ws, out);
+    return (inserted, current) => {
+      const bySubject = new Map<string, StoredEvent[]>();
+      for (const e of inserted) {
+        let l = bySubject.get(e.subject);
+        if (!l) bySubject.set(e.subject, (l = []));
+        l.push(e);
+      }
+      return [...bySubject].map(([subject, evs]) => {
+        let p = (current.get(subject) as Profile | undefined) ?? null;
+        for (const e of evs.sort((a, b) => a.timestamp - b.timestamp)) p = applyEvent(p, e, e.itemId ? catalog.get(e.itemId) : undefined);
+        return { subject, profile: p as unknown as Record<string, unknown> };
+      });
+    };
   }
 
   /** Recomputes a person's profile from all their stored events. */

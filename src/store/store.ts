@@ -28,6 +28,15 @@ export interface InsertEventsResult {
   duplicates: number;
 }
 
+/**
+ * Computes new profiles from newly stored events and the current profiles of their subjects. Pure and
+ * synchronous: it runs inside the store's transaction, with those profiles locked.
+ */
+export type ProfileUpdater = (
+  inserted: readonly StoredEvent[],
+  current: ReadonlyMap<string, Record<string, unknown>>,
+) => Array<{ subject: string; profile: Record<string, unknown> }>;
+
 export interface EventScanOptions {
   /** Only events at or after this time (epoch ms). */
   since?: number;
@@ -56,6 +65,12 @@ export interface Store {
 
   /** Stores the events whose messageId is new; duplicates (also against earlier batches) are skipped. */
   insertEvents(ws: string, events: StoredEvent[]): Promise<InsertEventsResult>;
+  /**
+   * Like insertEvents, and in the same transaction updates the profiles of the inserted events'
+   * subjects (`profileSubjects` limits which may be profiled). Concurrent batches about the same person
+   * are serialised, so no update is lost, and events and profiles commit together or not at all.
+   */
+  ingestEvents(ws: string, events: StoredEvent[], profileSubjects: ReadonlySet<string>, update: ProfileUpdater): Promise<InsertEventsResult>;
   /** A subject's events, oldest first; `limit` keeps the newest ones. */
   eventsOf(ws: string, subject: string, limit?: number): Promise<StoredEvent[]>;
   /** Pages through all events of a workspace in insertion order. */

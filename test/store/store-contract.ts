@@ -5,7 +5,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { StoredEvent, StoredItem, StoredKey } from '../../src/domain/schemas.ts';
-import type { Doc, Store } from '../../src/store/store.ts';
+import type { Doc, ProfileUpdater, Store } from '../../src/store/store.ts';
 
 export function runStoreContract(label: string, open: () => Promise<Store>, cleanup?: (s: Store) => Promise<void>): void {
   describe(`Store contract: ${label}`, () => {
@@ -287,6 +287,46 @@ export function runStoreContract(label: string, open: () => Promise<Store>, clea
         const ws = freshWs();
         await Promise.all([store.putUser(ws, 'r', { a: 1 }, 10), store.putUser(ws, 'r', { b: 2 }, 10)]);
         expect((await store.getUser(ws, 'r'))?.traits).toEqual({ a: 1, b: 2 });
+      });
+    });
+
+    describe('ingestEvents (events and profiles in one transaction)', () => {
+      const counting: ProfileUpdater = (inserted, current) => {
+        const out = new Map<string, { n: number; ids: string[] }>();
+        for (const e of inserted) {
+          const p = out.get(e.subject) ?? { ...((current.get(e.subject) as { n: number; ids: string[] }) ?? { n: 0, ids: [] }) };
+          out.set(e.subject, { n: p.n + 1, ids: [...p.ids, e.messageId] });
+        }
+        return [...out].map(([subject, profile]) => ({ subject, profile }));
+      };
+
+      it('updates the profiles of inserted events only, and only of allowed subjects', async () => {
+        const ws = freshWs();
+        const r = await store.ingestEvents(ws, [ev('g1', 'a', 1), ev('g2', 'b', 2), ev('g1', 'a', 3)], new Set(['a']), counting);
+        expect(r.duplicates).toBe(1);
+        expect(ids(r.inserted)).toEqual(['g1', 'g2']);
+        expect(await store.getProfile(ws, 'a')).toEqual({ n: 1, ids: ['g1'] });
+        expect(await store.getProfile(ws, 'b')).toBeNull();
+        const again = await store.ingestEvents(ws, [ev('g1', 'a', 1), ev('g3', 'a', 4)], new Set(['a']), counting);
+        expect(ids(again.inserted)).toEqual(['g3']);
+        expect(await store.getProfile(ws, 'a')).toEqual({ n: 2, ids: ['g1', 'g3'] });
+      });
+
+      it('loses no profile update when many batches about the same people run at once', async () => {
+        const ws = freshWs();
+        const batches = Array.from({ length: 24 }, (_, k) => [ev(`c${k}-a`, 'p1', k), ev(`c${k}-b`, 'p2', k), ev(`c${k}-c`, k % 2 ? 'p1' : 'p3', k)]);
+        await Promise.all(batches.map((b) => store.ingestEvents(ws, b, new Set(['p1', 'p2', 'p3']), counting)));
+        const p1 = (await store.getProfile(ws, 'p1')) as { n: number };
+        const p2 = (await store.getProfile(ws, 'p2')) as { n: number };
+        const p3 = (await store.getProfile(ws, 'p3')) as { n: number };
+        expect([p1.n, p2.n, p3.n]).toEqual([36, 24, 12]);
+      });
+
+      it('stores nothing when the profile update fails', async () => {
+        const ws = freshWs();
+        await expect(store.ingestEvents(ws, [ev('f1', 'a', 1)], new Set(['a']), () => { throw new Error('boom'); })).rejects.toThrow('boom');
+        expect(await store.countEvents(ws)).toBe(0);
+        expect((await store.insertEvents(ws, [ev('f1', 'a', 1)])).inserted).toHaveLength(1);
       });
     });
 

@@ -1,6 +1,6 @@
 import pg from 'pg';
 import type { ConsentChange, StoredEvent, StoredItem, StoredKey, StoredUser, Workspace } from '../../domain/schemas.ts';
-import type { Blob, BlobInfo, Doc, EventScanOptions, InsertEventsResult, Store } from '../store.ts';
+import type { Blob, BlobInfo, Doc, EventScanOptions, InsertEventsResult, Store, ProfileUpdater } from '../store.ts';
 import {
   EVENT_COLUMNS, blobInfoFromRow, consentFromRow, docFromRow, eventFromRow, eventToValues, itemFromRow, keyFromRow,
   parseJson, toNumber, workspaceFromRow, type Row,
@@ -150,6 +150,45 @@ ON CONFLICT (workspace, id) DO UPDATE SET body = excluded.body, available = excl
   }
 
   async insertEvents(ws: string, events: StoredEvent[]): Promise<InsertEventsResult> {
+    return this.insertEventRows(this.pool, ws, events);
+  }
+
+  async ingestEvents(ws: string, events: StoredEvent[], profileSubjects: ReadonlySet<string>, update: ProfileUpdater): Promise<InsertEventsResult> {
+    return this.retrying(() => this.tx(async (c) => {
+      const result = await this.insertEventRows(c, ws, events);
+      const subjects = [...new Set(result.inserted.map((e) => e.subject))].filter((s) => profileSubjects.has(s)).sort();
+      if (subjects.length === 0) return result;
+      // Per-person locks, taken in sorted order (no deadlock between batches) and after the insert
+      // (a batch waiting on another's messageId holds none): concurrent batches about one person queue here.
+      await c.query('SELECT pg_advisory_xact_lock(hashtext($1 || chr(31) || s)) FROM unnest($2::text[]) AS s ORDER BY s', [ws, subjects]);
+      const { rows } = await c.query('SELECT subject, body FROM profiles WHERE workspace = $1 AND subject = ANY($2::text[])', [ws, subjects]);
+      const current = new Map<string, Record<string, unknown>>(rows.map((r: Row) => [String(r.subject), parseJson(r.body)]));
+      const next = update(result.inserted.filter((e) => profileSubjects.has(e.subject)), current);
+      if (next.length > 0) {
+        await c.query(
+          `INSERT INTO profiles (workspace, subject, body) SELECT $1, * FROM unnest($2::text[], $3::text[])
+ON CONFLICT (workspace, subject) DO UPDATE SET body = excluded.body`,
+          [ws, next.map((p) => p.subject), next.map((p) => JSON.stringify(p.profile))],
+        );
+      }
+      return result;
+    }));
+  }
+
+  /** Runs a transaction again when PostgreSQL aborted it as a deadlock victim or a serialization failure. */
+  private async retrying<T>(fn: () => Promise<T>, attempts = 5): Promise<T> {
+    for (let i = 1; ; i++) {
+      try {
+        return await fn();
+      } catch (e) {
+        const code = (e as { code?: string }).code;
+        if (i >= attempts || (code !== '40P01' && code !== '40001')) throw e;
+        await new Promise((r) => setTimeout(r, 5 * i + Math.floor(Math.random() * 10)));
+      }
+    }
+  }
+
+  private async insertEventRows(db: pg.Pool | pg.PoolClient, ws: string, events: StoredEvent[]): Promise<InsertEventsResult> {
     // A messageId repeated inside the batch counts as a duplicate of its first occurrence.
     const firsts = new Map<string, StoredEvent>();
     for (const e of events) if (!firsts.has(e.messageId)) firsts.set(e.messageId, e);
@@ -160,7 +199,7 @@ ON CONFLICT (workspace, id) DO UPDATE SET body = excluded.body, available = excl
       const values = eventToValues(ws, e);
       for (let c = 0; c < columns.length; c++) columns[c][i] = values[c + 1];
     });
-    const res = await this.pool.query(EVENT_INSERT_SQL, [ws, ...columns]);
+    const res = await db.query(EVENT_INSERT_SQL, [ws, ...columns]);
     const fresh = new Set(res.rows.map((r) => String(r.message_id)));
     const inserted = batch.filter((e) => fresh.has(e.messageId));
     return { inserted, duplicates: events.length - inserted.length };

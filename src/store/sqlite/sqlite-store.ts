@@ -2,7 +2,7 @@ import Database from 'better-sqlite3';
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import type { ConsentChange, StoredEvent, StoredItem, StoredKey, StoredUser, Workspace } from '../../domain/schemas.ts';
-import type { Blob, BlobInfo, Doc, EventScanOptions, InsertEventsResult, Store } from '../store.ts';
+import type { Blob, BlobInfo, Doc, EventScanOptions, InsertEventsResult, ProfileUpdater, Store } from '../store.ts';
 import {
   EVENT_COLUMNS, consentFromRow, eventFromRow, eventToValues, itemFromRow, keyFromRow, parseJson, toNumber, type Row,
 } from '../rows.ts';
@@ -89,17 +89,31 @@ export class SqliteStore implements Store {
     return this.q('DELETE FROM items WHERE workspace = ? AND id = ?').run(ws, id).changes > 0;
   }
 
-  async insertEvents(ws: string, events: StoredEvent[]): Promise<InsertEventsResult> {
+  private insertEventRows(ws: string, events: StoredEvent[]): InsertEventsResult {
     const st = this.q(`INSERT INTO events (${EVENT_COLUMNS.join(', ')}) VALUES (${EVENT_COLUMNS.map(() => '?').join(', ')}) ON CONFLICT (workspace, message_id) DO NOTHING`);
     const inserted: StoredEvent[] = [];
     let duplicates = 0;
-    this.db.transaction(() => {
-      for (const e of events) {
-        if (st.run(...eventToValues(ws, e)).changes > 0) inserted.push(e);
-        else duplicates++;
-      }
-    }).immediate();
+    for (const e of events) {
+      if (st.run(...eventToValues(ws, e)).changes > 0) inserted.push(e);
+      else duplicates++;
+    }
     return { inserted, duplicates };
+  }
+  async insertEvents(ws: string, events: StoredEvent[]): Promise<InsertEventsResult> {
+    return this.db.transaction(() => this.insertEventRows(ws, events)).immediate();
+  }
+  async ingestEvents(ws: string, events: StoredEvent[], profileSubjects: ReadonlySet<string>, update: ProfileUpdater): Promise<InsertEventsResult> {
+    // One immediate transaction: SQLite has one writer, so nothing else can interleave.
+    return this.db.transaction(() => {
+      const result = this.insertEventRows(ws, events);
+      const subjects = [...new Set(result.inserted.map((e) => e.subject))].filter((s) => profileSubjects.has(s));
+      if (subjects.length > 0) {
+        const current = this.profilesNow(ws, subjects);
+        const st = this.q('INSERT INTO profiles (workspace, subject, body) VALUES (?, ?, ?) ON CONFLICT (workspace, subject) DO UPDATE SET body = excluded.body');
+        for (const p of update(result.inserted.filter((e) => profileSubjects.has(e.subject)), current)) st.run(ws, p.subject, JSON.stringify(p.profile));
+      }
+      return result;
+    }).immediate();
   }
   async eventsOf(ws: string, subject: string, limit?: number): Promise<StoredEvent[]> {
     if (limit === undefined) {
@@ -156,6 +170,9 @@ export class SqliteStore implements Store {
     return r ? parseJson(r.body) : null;
   }
   async getProfiles(ws: string, subjects: string[]): Promise<Map<string, Record<string, unknown>>> {
+    return this.profilesNow(ws, subjects);
+  }
+  private profilesNow(ws: string, subjects: string[]): Map<string, Record<string, unknown>> {
     const out = new Map<string, Record<string, unknown>>();
     for (let i = 0; i < subjects.length; i += 500) {
       const chunk = subjects.slice(i, i + 500);
