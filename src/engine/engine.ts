@@ -10,6 +10,7 @@ import type { ModelInfo } from '../recommend/model-store.ts';
 import { openStore, type StoreConfig } from '../store/open-store.ts';
 import { trainInWorker } from '../recommend/train-in-worker.ts';
 import type { Store } from '../store/store.ts';
+import { cachingStore } from '../store/caching-store.ts';
 import { WorkspaceState } from './workspace-state.ts';
 
 export interface EngineOptions {
@@ -38,10 +39,14 @@ export class Engine {
 
   private readonly storeConfig?: StoreConfig;
 
-  constructor(readonly store: Store, readonly config: EngineConfig, opts: EngineOptions = {}) {
+  readonly store: Store;
+
+  constructor(store: Store, readonly config: EngineConfig, opts: EngineOptions = {}) {
     this.storeConfig = opts.storeConfig;
+    // Per-person reads are cached for as long as a node trusts its caches; this node's writes invalidate them.
+    this.store = store = cachingStore(store, opts.cacheMaxAgeMs ?? 1000);
     this.clock = opts.clock ?? Date.now;
-    this.state = new WorkspaceState(store, opts.cacheMaxAgeMs ?? 1000, this.clock);
+    this.state = new WorkspaceState(this.store, opts.cacheMaxAgeMs ?? 1000, this.clock);
     this.consent = new ConsentService(store, config.consentDefaults, this.clock);
     this.privacy = new PrivacyService(this, { retention: config.retention, cacheMaxAgeMs: opts.cacheMaxAgeMs, retrainAfterErasureMs: opts.retrainAfterErasureMs });
     this.ingest = new IngestService(store, this.state, this.clock, (ws, subject) => this.consent.allows(ws, subject, 'profiling'), (ws) => this.privacy.suppression.checker(ws));

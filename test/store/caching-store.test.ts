@@ -1,0 +1,54 @@
+import { describe, expect, it } from 'vitest';
+import type { StoredEvent } from '../../src/domain/schemas.ts';
+import { cachingStore } from '../../src/store/caching-store.ts';
+import { SqliteStore } from '../../src/store/sqlite/sqlite-store.ts';
+
+const ev = (messageId: string, subject: string, timestamp: number): StoredEvent => ({
+  messageId, type: 'view', subject, userId: subject, anonymousId: null, itemId: 'i1', value: null, query: null,
+  channel: null, recommendationId: null, variant: null, timestamp, receivedAt: timestamp, properties: null,
+});
+
+async function setup() {
+  const inner = new SqliteStore(':memory:');
+  await inner.migrate();
+  let now = 1000;
+  const store = cachingStore(inner, 500, 100, () => now);
+  return { inner, store, advance: (ms: number) => (now += ms) };
+}
+
+describe('cachingStore', () => {
+  it('serves repeated per-person reads from memory until the time is up', async () => {
+    const { inner, store, advance } = await setup();
+    await store.insertEvents('w', [ev('a', 'u', 1)]);
+    expect(await store.eventsOf('w', 'u', 10)).toHaveLength(1);
+    await inner.insertEvents('w', [ev('b', 'u', 2)]); // another node writes behind this one's back
+    expect(await store.eventsOf('w', 'u', 10)).toHaveLength(1);
+    advance(600);
+    expect(await store.eventsOf('w', 'u', 10)).toHaveLength(2);
+  });
+
+  it('sees its own writes at once, for the people they touch', async () => {
+    const { store } = await setup();
+    expect(await store.eventsOf('w', 'u', 10)).toHaveLength(0);
+    expect(await store.consentHistory('w', 'u')).toHaveLength(0);
+    await store.ingestEvents('w', [ev('a', 'u', 1)], new Set(['u']), (ins) => ins.map((e) => ({ subject: e.subject, profile: { n: 1 } })));
+    expect(await store.eventsOf('w', 'u', 10)).toHaveLength(1);
+    expect(await store.getProfile('w', 'u')).toEqual({ n: 1 });
+    await store.appendConsent('w', 'u', { purposes: { personalization: false }, source: 'api', policyVersion: null, at: 5 });
+    expect(await store.consentHistory('w', 'u')).toHaveLength(1);
+    await store.reassignEvents('w', 'u', 'v');
+    expect(await store.eventsOf('w', 'u', 10)).toHaveLength(0);
+    expect(await store.eventsOf('w', 'v', 10)).toHaveLength(1);
+  });
+
+  it('clears the whole workspace on a write it does not know, and keeps workspaces apart', async () => {
+    const { store } = await setup();
+    await store.insertEvents('w', [ev('a', 'u', 1)]);
+    await store.insertEvents('x', [ev('a', 'u', 1)]);
+    expect(await store.eventsOf('w', 'u', 10)).toHaveLength(1);
+    expect(await store.eventsOf('x', 'u', 10)).toHaveLength(1);
+    await store.deleteEventsBefore('w', 10);
+    expect(await store.eventsOf('w', 'u', 10)).toHaveLength(0);
+    expect(await store.eventsOf('x', 'u', 10)).toHaveLength(1);
+  });
+});
