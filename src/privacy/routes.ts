@@ -1,5 +1,5 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
-import { parseOr } from '../domain/errors.ts';
+import { AfinError, parseOr } from '../domain/errors.ts';
 import { AuditQuery, ConsentBody, ObjectionBody, TransparencyQuery } from '../domain/schemas.ts';
 import type { Engine } from '../engine/engine.ts';
 import { jsonSchema } from '../server/openapi.ts';
@@ -57,6 +57,17 @@ export async function privacyRoutes(app: FastifyInstance, { engine }: { engine: 
     schema: { tags: ['privacy'], summary: 'Erase a user everywhere; later events for their ids are dropped' },
   }, async (req, reply) => {
     await privacy.erase(req.principal.workspace, idParam(req.params), actorOf(req));
+    return reply.status(204).send();
+  });
+
+  app.delete('/v1/suppressions/:id', {
+    config: { access: 'admin', selfAudited: true },
+    schema: { tags: ['privacy'], summary: 'Accept events for an erased user id again (the person came back); 404 if it was not suppressed' },
+  }, async (req, reply) => {
+    const ws = req.principal.workspace;
+    const id = idParam(req.params);
+    if (!(await privacy.suppression.remove(ws, id))) throw new AfinError('not_found', 'this user id is not suppressed', 'id');
+    await privacy.audit.record(ws, { actor: actorOf(req), action: 'suppression.lift', userId: id });
     return reply.status(204).send();
   });
 

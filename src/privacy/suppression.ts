@@ -61,6 +61,19 @@ export class SuppressionList {
     this.cache.delete(ws);
   }
 
+  /**
+   * Lifts the suppression of a user id (the person came back and signed up again): their events are
+   * accepted from now on. Returns false when the id was not suppressed.
+   */
+  async remove(ws: string, userId: string): Promise<boolean> {
+    const gone = await this.store.deleteDoc(ws, COLLECTION, await this.pseudonyms.of(ws, 'user', userId));
+    if (gone) {
+      await this.store.bumpCounter(ws, COUNTER);
+      this.cache.delete(ws);
+    }
+    return gone;
+  }
+
   /** A checker for one batch: true when the user id or the anonymous id belongs to an erased person. */
   async checker(ws: string): Promise<(ids: { userId?: string | null; anonymousId?: string | null }) => boolean> {
     const e = await this.entry(ws);

@@ -103,3 +103,21 @@ describe('audit log', () => {
     expect((await t.call('GET', '/v1/audit', undefined, bearer(srv.key))).statusCode).toBe(403);
   });
 });
+
+describe('suppression after erasure', () => {
+  it('drops late events for an erased id until an admin lifts it for a returning person', async () => {
+    t = await makeConfiguredApp();
+    await t.call('PUT', '/v1/items', items(2));
+    await t.call('POST', '/v1/events', [{ type: 'view', userId: 'ana', itemId: 'i1' }]);
+    expect((await t.call('DELETE', '/v1/users/ana')).statusCode).toBe(204);
+    expect((await t.call('POST', '/v1/events', [{ type: 'view', userId: 'ana', itemId: 'i1' }])).json()).toMatchObject({ accepted: 0, suppressed: 1 });
+    expect((await t.call('GET', '/v1/privacy')).json().suppressedIds).toBe(1);
+    const srv = await t.key('server');
+    expect((await t.call('DELETE', '/v1/suppressions/ana', undefined, bearer(srv.key))).statusCode).toBe(403);
+    expect((await t.call('DELETE', '/v1/suppressions/ana')).statusCode).toBe(204);
+    expect((await t.call('DELETE', '/v1/suppressions/ana')).statusCode).toBe(404);
+    expect((await t.call('POST', '/v1/events', [{ type: 'view', userId: 'ana', itemId: 'i1' }])).json()).toEqual({ accepted: 1, duplicates: 0, rejected: [] });
+    const actions = (await t.call('GET', '/v1/audit')).json().entries.map((e: { action: string }) => e.action);
+    expect(actions.filter((a: string) => !a.includes(' /v1/'))).toEqual(['suppression.lift', 'user.erase']);
+  });
+});
