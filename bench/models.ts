@@ -70,17 +70,30 @@ function synthetic(nUsers: number, nItems: number, nnz: number, seed: number): I
   };
   const act = Float64Array.from({ length: nUsers }, () => Math.exp(1.1 * Math.sqrt(-2 * Math.log(rand() || 1e-12)) * Math.cos(2 * Math.PI * rand())));
   const total = act.reduce((a, b) => a + b, 0);
-  const users: number[] = [];
-  const items: number[] = [];
-  for (let u = 0; u < nUsers; u++) {
-    const want = Math.min(Math.floor(nItems * 0.6), Math.max(20, Math.round((act[u] / total) * nnz)));
+  const cap = Math.floor(nItems * 0.6);
+  const sets = Array.from({ length: nUsers }, (_, u) => {
+    const want = Math.min(cap, Math.max(20, Math.round((act[u] / total) * nnz)));
     const seen = new Set<number>();
     while (seen.size < want) seen.add(pick());
+    return seen;
+  });
+  // Top up to exactly nnz (capped heavy users leave a shortfall).
+  let count = sets.reduce((a, s) => a + s.size, 0);
+  while (count < nnz) {
+    const u = Math.floor(rand() * nUsers);
+    if (sets[u].size >= cap) continue;
+    const before = sets[u].size;
+    sets[u].add(pick());
+    count += sets[u].size - before;
+  }
+  const users: number[] = [];
+  const items: number[] = [];
+  sets.forEach((seen, u) => {
     for (const i of seen) {
       users.push(u);
       items.push(i);
     }
-  }
+  });
   const m = users.length;
   return {
     nUsers, nItems,
