@@ -3,7 +3,7 @@ import { AfinError, describeIssue, parseOr } from '../domain/errors.ts';
 import { AliasBody, EventInput, Item, UserBody, type StoredEvent, type StoredItem, type StoredUser } from '../domain/schemas.ts';
 import type { WorkspaceState } from '../engine/workspace-state.ts';
 import { applyEvent, buildProfile, type Profile } from '../profile/profile.ts';
-import type { ProfileUpdater, Store } from '../store/store.ts';
+import type { Doc, ProfileUpdater, Store } from '../store/store.ts';
 import { anonSubject } from './identity.ts';
 
 export const MAX_BATCH = 1000;
@@ -29,6 +29,24 @@ export type ProfilingGate = (ws: string, subject: string) => Promise<boolean>;
 
 /** Per batch, a test of whether ids belong to an erased person (whose late events are dropped). */
 export type SuppressionGate = (ws: string) => Promise<(ids: { userId?: string | null; anonymousId?: string | null }) => boolean>;
+
+export const ITEM_CHANGE_COLLECTION = 'item_change';
+
+/** Price drops and returns to stock, kept as signals the assistant can open a conversation with. */
+export function itemChanges(items: readonly StoredItem[], previous: (id: string) => StoredItem | undefined, at: number): Doc[] {
+  const out: Doc[] = [];
+  for (const it of items) {
+    const old = previous(it.id);
+    if (!old) continue;
+    if (old.price !== undefined && it.price !== undefined && it.price < old.price) {
+      out.push({ collection: ITEM_CHANGE_COLLECTION, id: `${it.id}:${at}:price`, subject: null, createdAt: at, body: { itemId: it.id, kind: 'price_drop', oldPrice: old.price, newPrice: it.price } });
+    }
+    if (!old.available && it.available) {
+      out.push({ collection: ITEM_CHANGE_COLLECTION, id: `${it.id}:${at}:stock`, subject: null, createdAt: at, body: { itemId: it.id, kind: 'back_in_stock' } });
+    }
+  }
+  return out;
+}
 
 function asBatch(body: unknown): unknown[] {
   const list = Array.isArray(body) ? body : body !== null && typeof body === 'object' ? [body] : null;
@@ -69,9 +87,12 @@ export class IngestService {
       }
     });
     if (good.length > 0) {
+      const before = await this.state.catalog(ws);
       await this.store.upsertItems(ws, good);
       await this.store.bumpCounter(ws, 'items');
       this.state.invalidate(ws);
+      const changes = itemChanges(good, (id) => before.get(id), now);
+      if (changes.length) await this.store.putDocs(ws, changes);
     }
     return { upserted: good.length, rejected };
   }

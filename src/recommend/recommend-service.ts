@@ -185,6 +185,42 @@ export class RecommendService {
     return result;
   }
 
+  /**
+   * The person's ranking of the whole catalogue, for other slices that filter on their own (the chat):
+   * a score per item id, the history entry behind it, and what they already bought.
+   */
+  async rankFor(ws: string, userId: string, personalize: boolean) {
+    const now = this.clock();
+    const catalog = await this.state.catalog(ws);
+    const events = personalize ? await this.store.eventsOf(ws, userId, HISTORY_LIMIT) : [];
+    const fallback = await this.model(ws, FALLBACK_MODEL);
+    const personal = personalize ? await this.model(ws, DEFAULT_MODEL) : null;
+    const q = { n: 1, context: 'chat' } as RecommendationQueryT;
+    const history = personal ? this.history(personal, events, q, now, catalog) : [];
+    const scores = new Float64Array(catalog.size);
+    const because = new Int32Array(catalog.size).fill(-1);
+    if (fallback) this.addScores(scores, fallback, fallback.recommender.score([], now).scores, TREND_BLEND);
+    if (personal && history.length > 0) {
+      const r = personal.recommender.score(history.map((h) => h.entry), now);
+      this.addScores(scores, personal, r.scores, 1, r.because, because);
+    }
+    const bought = events.filter((e) => e.type === 'purchase' && e.itemId).map((e) => e.itemId!);
+    return {
+      bought,
+      score: (id: string) => {
+        const i = catalog.index.get(id);
+        return i === undefined ? 0 : scores[i] || 0;
+      },
+      because: (id: string) => {
+        const i = catalog.index.get(id);
+        const h = i === undefined ? -1 : because[i];
+        if (h < 0) return null;
+        const src = history[h];
+        return { itemId: src.itemId, itemTitle: catalog.get(src.itemId)?.title ?? src.itemId, type: src.event?.type ?? 'view' };
+      },
+    };
+  }
+
   /** The evidence behind a logged answer: `GET /v1/recommendations/:id/why`. */
   async why(ws: string, recommendationId: string) {
     const doc = await this.log.get(ws, recommendationId);

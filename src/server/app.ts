@@ -3,6 +3,7 @@ import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
 import { readFile } from 'node:fs/promises';
 import type { Engine } from '../engine/engine.ts';
+import { converseRoutes } from '../converse/routes.ts';
 import { ingestRoutes } from '../ingest/routes.ts';
 import { keyRoutes } from '../keys/routes.ts';
 import { privacyRoutes } from '../privacy/routes.ts';
@@ -77,5 +78,6 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
   await app.register(profileRoutes, deps);
   await app.register(privacyRoutes, deps);
   await app.register(keyRoutes, deps);
+  await app.register(converseRoutes, deps);
   return app;
 }

@@ -1,0 +1,676 @@
+import { randomBytes } from 'node:crypto';
+import { AfinError } from '../domain/errors.ts';
+import type { StoredItem } from '../domain/schemas.ts';
+import type { Engine } from '../engine/engine.ts';
+import { funnelStage, type Profile } from '../profile/profile.ts';
+import { emptyExcluded, facetsOf, searchCatalog, mergeWanted, type SoftSlot, type Wanted } from './catalog-search.ts';
+import { faqAnswer } from './faq.ts';
+import { budgetText, joinList, label, useText } from './labels.ts';
+import { buildVocabulary, trainIntentModel, understand, type IntentModel, type Nlu, type Understanding } from './nlu/index.ts';
+import type { Lang } from './nlu/text.ts';
+import { quickReplies, type QuickReplyKey } from './quick-replies.ts';
+import { ChatStore, emptyMemory, newSession, type AskableSlot, type ChatMemory, type ChatSession, type ShownItem } from './session.ts';
+import { formatPrice, say, type Style, type TemplateKey } from './templates.ts';
+import { learnedAddress, learnedTone, observeWriting, requestedStyle, toneFromTrait } from './tone.ts';
+
+export interface ChatRequest {
+  userId: string;
+  sessionId?: string;
+  message: string;
+  channel?: string;
+}
+
+export interface ChatItem {
+  id: string;
+  title: string;
+  price?: number;
+  currency?: string;
+  reasons: string[];
+}
+
+export interface ChatReply {
+  sessionId: string;
+  reply: string;
+  language: Lang;
+  tone: string;
+  address?: 'tu' | 'usted';
+  intent: string;
+  confidence: number;
+  slots: Record<string, unknown>;
+  items: ChatItem[];
+  suggestions: string[];
+  /** Whether memory and personal ranking were used for this answer. */
+  personalized: boolean;
+  /** Waiting for a human agent. */
+  flagged: boolean;
+  /** Replies a human agent wrote since the last answer. */
+  agentMessages: Array<{ text: string; at: string; agent?: string }>;
+}
+
+/** The intent model is the same for every workspace: trained once per process, at first use. */
+let sharedModel: IntentModel | null = null;
+export function intentModel(): IntentModel {
+  return (sharedModel ??= trainIntentModel(1));
+}
+
+const SKIP = /\b(doesn'?t matter|does not matter|no matter|don'?t care|any(thing)?( is fine)?|whatever|no (budget|limit|preference)|me da igual|da igual|cualquier[ao]?|sin (l[ií]mite|preferencia)|lo que sea|no importa)\b/i;
+const PERSONALIZATION_WORDS = /recommend|recomend|personali[sz]|suggest|suger/i;
+
+interface Turn {
+  ws: string;
+  session: ChatSession;
+  memory: ChatMemory | null;
+  style: Style;
+  u: Understanding;
+  profile: Profile | null;
+  name: string | null;
+  personalize: boolean;
+  seed: string;
+}
+
+interface Outcome {
+  reply: string;
+  items?: ChatItem[];
+  suggestions?: string[];
+  quick?: QuickReplyKey[];
+}
+
+/**
+ * The embedded shop assistant: understands a message, keeps the conversation's state, asks what it
+ * needs (at most two questions, one at a time), recommends from the real catalogue, and remembers the
+ * person across sessions when their consent allows.
+ */
+export class Assistant {
+  readonly chats: ChatStore;
+  private readonly vocabularies = new Map<string, { version: number; nlu: Nlu }>();
+
+  constructor(private readonly engine: Engine) {
+    this.chats = new ChatStore(engine.store);
+  }
+
+  private async nlu(ws: string): Promise<Nlu> {
+    const catalog = await this.engine.state.catalog(ws);
+    const hit = this.vocabularies.get(ws);
+    if (hit && hit.version === catalog.version && catalog.version !== 0) return hit.nlu;
+    const nlu = { model: intentModel(), vocabulary: buildVocabulary(catalog.items) };
+    this.vocabularies.set(ws, { version: catalog.version, nlu });
+    return nlu;
+  }
+
+  async reply(ws: string, req: ChatRequest): Promise<ChatReply> {
+    const now = this.engine.clock();
+    const { store, consent } = this.engine;
+    let session = req.sessionId ? await this.chats.session(ws, req.sessionId) : null;
+    if (session && session.userId !== req.userId) throw new AfinError('not_found', `chat session "${req.sessionId}" not found`, 'sessionId');
+    const isNew = !session;
+    session ??= newSession(req.sessionId ?? `ses_${randomBytes(12).toString('base64url')}`, req.userId, now);
+
+    const allowed = await consent.state(ws, req.userId);
+    const memory = allowed.chatMemory ? (await this.chats.memory(ws, req.userId)) ?? emptyMemory(now) : null;
+    const user = await store.getUser(ws, req.userId);
+    const traits = user?.traits ?? {};
+    const traitLang = traits.language === 'en' || traits.language === 'es' ? traits.language : undefined;
+
+    const previousLanguage = session.language ?? memory?.language ?? traitLang;
+    const u = understand(await this.nlu(ws), req.message, { previousLanguage: previousLanguage ?? undefined });
+    session.language = u.language;
+    session.writing = observeWriting(session.writing, req.message, u.language);
+    if (isNew && memory) session.pastWriting = memory.writing;
+    const writing = session.pastWriting && memory ? addStats(session.pastWriting, session.writing) : session.writing;
+    const style: Style = {
+      lang: u.language,
+      tone: session.tone ?? toneFromTrait(traits.tone) ?? memory?.tone ?? learnedTone(writing),
+      address: session.address ?? (traits.address === 'usted' || traits.address === 'tu' ? traits.address : undefined) ?? memory?.address ?? learnedAddress(writing),
+    };
+    const profile = allowed.profiling ? ((await store.getProfile(ws, req.userId)) as Profile | null) : null;
+    const turn: Turn = {
+      ws, session, memory, style, u, profile, personalize: allowed.personalization,
+      name: typeof traits.name === 'string' ? traits.name.split(' ')[0] : null,
+      seed: `${session.id}:${session.turns.length}`,
+    };
+
+    session.turns.push({ role: 'user', text: req.message, at: now, intent: u.intent });
+    const out = await this.respond(turn, isNew);
+    const items = out.items ?? [];
+    session.turns.push({ role: 'assistant', text: out.reply, at: now, intent: u.intent, items: items.map(({ id, title, price, currency }) => ({ id, title, price, currency })) });
+    session.updatedAt = now;
+    const agentMessages = session.pendingAgent.map((t) => ({ text: t.text, at: new Date(t.at).toISOString(), ...(t.agent ? { agent: t.agent } : {}) }));
+    session.pendingAgent = [];
+    await this.chats.saveSession(ws, session);
+    await this.remember(turn, now);
+    await this.logTurn(ws, req, session.id, u.intent, out.reply, items, now);
+    await store.bumpCounter(ws, `chat:q:${funnelStage(profile, now)}:${u.intent}`);
+
+    return {
+      sessionId: session.id,
+      reply: out.reply,
+      language: style.lang,
+      tone: turn.style.tone,
+      ...(style.lang === 'es' ? { address: turn.style.address } : {}),
+      intent: u.intent,
+      confidence: Math.round(u.confidence * 1000) / 1000,
+      slots: describeWanted(session.wanted, u),
+      items,
+      suggestions: out.suggestions ?? (await this.suggest(turn, out.quick ?? defaultQuick(session))),
+      personalized: allowed.personalization && (memory !== null || items.length > 0),
+      flagged: session.flagged !== null,
+      agentMessages,
+    };
+  }
+
+  /** Picks what to do with the message. */
+  private async respond(t: Turn, isNew: boolean): Promise<Outcome> {
+    const { session: s, u } = t;
+    const answersQuestion = s.requested !== null && (filled(u, s.requested) || SKIP.test(u.text) || u.intent === 'deny');
+    if (u.intent !== 'out_of_scope' || answersQuestion) s.misunderstood = 0;
+    if (answersQuestion && !['thanks', 'bye', 'human', 'privacy_forget', 'privacy_what_you_know', 'tone_request'].includes(u.intent)) {
+      if (!filled(u, s.requested!)) s.skipped.push(s.requested!);
+      s.wanted = mergeWanted(s.wanted, u.slots);
+      return this.recommendFlow(t);
+    }
+    s.requested = null;
+    switch (u.intent) {
+      case 'greet':
+        return isNew || s.turns.length <= 1 ? this.greet(t) : { reply: say('greet_new', t.style, {}, t.seed), quick: ['recommend', 'order_status', 'shipping'] };
+      case 'recommend':
+        s.asked = [];
+        s.skipped = [];
+        s.rejected = [];
+        s.wanted = mergeWanted(this.withMemory(t, s.wanted, u), u.slots);
+        return this.recommendFlow(t);
+      case 'refine':
+        return this.refine(t);
+      case 'compare':
+        // "the second one" alone points at one item: it asks about it, it does not compare.
+        return u.slots.ordinals?.length === 1 ? this.detail(t) : this.compare(t);
+      case 'item_question':
+        return this.detail(t);
+      case 'add_to_cart':
+        return this.addToCart(t);
+      case 'order_status':
+        return this.orderStatus(t);
+      case 'return_policy':
+      case 'shipping':
+        return { reply: say('faq', t.style, { answer: await faqAnswer(this.engine.store, t.ws, u.intent, t.style) }), quick: ['order_status', 'recommend'] };
+      case 'preference':
+        return this.preference(t);
+      case 'tone_request': {
+        const r = requestedStyle(u.slots.tone ?? guessToneRequest(u.text));
+        if (r.tone) s.tone = t.style.tone = r.tone;
+        if (r.address) s.address = t.style.address = r.address;
+        const key: TemplateKey = r.address === 'usted' && !r.tone ? 'address_usted' : 'tone_switched';
+        return { reply: say(key, t.style, {}, t.seed) };
+      }
+      case 'human':
+        s.flagged = { at: this.engine.clock(), reason: 'asked_for_person' };
+        return { reply: say('human', t.style, {}, t.seed), suggestions: [] };
+      case 'privacy_forget':
+        return this.forget(t);
+      case 'privacy_what_you_know':
+        return this.whatIKnow(t);
+      case 'help':
+        return { reply: say('help', t.style, {}, t.seed), quick: ['recommend', 'order_status', 'shipping', 'return_policy'] };
+      case 'thanks':
+        return { reply: say('thanks', t.style, {}, t.seed), quick: ['recommend', 'bye'] };
+      case 'bye':
+        return { reply: say('bye', t.style, {}, t.seed), suggestions: [] };
+      case 'affirm':
+        if (s.shown.length > 0) return this.addToCart(t);
+        return this.recommendFlow(t);
+      case 'deny':
+        return { reply: say('ask_product', t.style, {}, t.seed), quick: ['recommend', 'order_status'] };
+      default: {
+        s.misunderstood++;
+        if (s.misunderstood >= 2) {
+          s.flagged = { at: this.engine.clock(), reason: 'not_understood' };
+          return { reply: say('fallback_handoff', t.style, {}, t.seed), suggestions: [] };
+        }
+        return { reply: say('fallback', t.style, {}, t.seed), quick: ['recommend', 'order_status', 'human'] };
+      }
+    }
+  }
+
+  private async greet(t: Turn): Promise<Outcome> {
+    const name = t.name ? ` ${t.name}` : '';
+    const topic = t.memory?.lastTopic;
+    if (topic && (topic.productType || topic.category)) {
+      const what = [label(topic.productType ?? topic.category!, t.style.lang), topic.use ? useText(topic.use, t.style.lang) : ''].filter(Boolean).join(' ');
+      return { reply: say('greet_back_topic', t.style, { name, topic: what }, t.seed), quick: ['recommend', 'order_status'] };
+    }
+    if (t.personalize && t.memory) {
+      const recent = (await this.engine.store.eventsOf(t.ws, t.session.userId, 20)).filter((e) => e.itemId && (e.type === 'view' || e.type === 'add_to_cart')).at(-1);
+      const item = recent?.itemId ? (await this.engine.state.catalog(t.ws)).get(recent.itemId) : undefined;
+      if (item) return { reply: say('greet_back_events', t.style, { name, item: item.title }, t.seed), quick: ['recommend', 'order_status'] };
+    }
+    return { reply: say('greet_new', t.style, {}, t.seed), quick: ['recommend', 'order_status', 'shipping'] };
+  }
+
+  /** Fills what the person did not say from what they said in earlier sessions. */
+  private withMemory(t: Turn, w: Wanted, u: Understanding): Wanted {
+    const m = t.memory;
+    if (!m) return w;
+    const out: Wanted = { ...w, excluded: { ...w.excluded } };
+    for (const k of ['brands', 'colours', 'categories', 'tags'] as const) out.excluded[k] = [...new Set([...out.excluded[k], ...m.dislikes[k]])];
+    const kind = u.slots.productType ?? u.slots.category;
+    if (kind && !u.slots.budget && m.budgets[kind]) out.budget = { ...m.budgets[kind] };
+    return out;
+  }
+
+  /** Asks for what is missing (at most two questions per request), then recommends. */
+  private async recommendFlow(t: Turn): Promise<Outcome> {
+    const s = t.session;
+    const catalog = await this.engine.state.catalog(t.ws);
+    const w = s.wanted;
+    const next = this.nextQuestion(s, catalog.items);
+    if (next) {
+      s.requested = next.slot;
+      s.asked.push(next.slot);
+      const product = label(w.productType ?? w.category ?? '', t.style.lang);
+      return { reply: say(`ask_${next.slot}` as TemplateKey, t.style, { product }, t.seed), suggestions: next.options };
+    }
+    s.requested = null;
+    return this.showItems(t);
+  }
+
+  private nextQuestion(s: ChatSession, items: readonly StoredItem[]): { slot: AskableSlot; options: string[] } | null {
+    if (s.asked.length >= 2) return null;
+    const w = s.wanted;
+    const lang = s.language ?? 'en';
+    const open = (slot: AskableSlot) => !s.asked.includes(slot) && !s.skipped.includes(slot);
+    if (!w.productType && !w.category) {
+      if (!open('product')) return null;
+      const counts = new Map<string, number>();
+      for (const it of items) if (it.available) for (const c of it.categories ?? []) counts.set(c, (counts.get(c) ?? 0) + 1);
+      const top = [...counts].sort((a, b) => b[1] - a[1]).slice(0, 4).map(([c]) => capitalise(label(c, lang)));
+      return { slot: 'product', options: top };
+    }
+    const kind = (w.productType ?? w.category)!;
+    const matching = items.filter((it) => it.available && facetsOf(it).kinds.has(kind.toLowerCase()) || (it.tags ?? []).some((x) => x.toLowerCase() === kind.toLowerCase()));
+    if (!w.budget && open('budget')) {
+      const prices = matching.map((i) => i.price).filter((p): p is number => p !== undefined).sort((a, b) => a - b);
+      if (prices.length >= 3) {
+        const cur = matching.find((i) => i.currency)?.currency;
+        const lo = roundPrice(prices[Math.floor(prices.length / 3)]);
+        const hi = roundPrice(prices[Math.floor((2 * prices.length) / 3)]);
+        const f = (v: number) => formatPrice(v, cur, lang);
+        const options = lang === 'es'
+          ? [`Menos de ${f(lo)}`, `Entre ${f(lo)} y ${f(hi)}`, `Más de ${f(hi)}`, 'Me da igual']
+          : [`Under ${f(lo)}`, `${f(lo)} to ${f(hi)}`, `Over ${f(hi)}`, "Doesn't matter"];
+        return { slot: 'budget', options };
+      }
+    }
+    if (!w.use && open('use')) {
+      const uses = countFacet(matching, (it) => [...facetsOf(it).uses]);
+      if (uses.length >= 2) return { slot: 'use', options: [...uses.slice(0, 3).map((x) => capitalise(label(x, lang))), lang === 'es' ? 'Me da igual' : "Doesn't matter"] };
+    }
+    if (!w.colour && !w.brand && open('colour')) {
+      const colours = countFacet(matching, (it) => [...facetsOf(it).colours]);
+      if (colours.length >= 4) return { slot: 'colour', options: [...colours.slice(0, 3).map((x) => capitalise(label(x, lang))), lang === 'es' ? 'Me da igual' : "Doesn't matter"] };
+    }
+    return null;
+  }
+
+  /** Three items that satisfy every hard constraint, ranked for this person, each with its reason. */
+  private async showItems(t: Turn): Promise<Outcome> {
+    const s = t.session;
+    const catalog = await this.engine.state.catalog(t.ws);
+    const ranking = await this.engine.recommend.rankFor(t.ws, s.userId, t.personalize);
+    const exclude = new Set([...s.rejected, ...ranking.bought]);
+    const found = searchCatalog(catalog.items, s.wanted, (id) => ranking.score(id), exclude, 3);
+    const constraints = constraintText(s.wanted, t.style.lang, catalog.items[0]?.currency);
+    if (found.items.length === 0) {
+      // What was shown before stays on screen, so "compare the first two" still works.
+      return { reply: say('no_match', t.style, { constraints: constraints ? ` (${constraints})` : '' }, t.seed), quick: ['refine', 'recommend'] };
+    }
+    const related = (it: StoredItem, sourceId: string) => {
+      const src = catalog.get(sourceId);
+      const kinds = facetsOf(it).kinds;
+      return Boolean(src && [...facetsOf(src).kinds].some((k) => kinds.has(k)));
+    };
+    const items = found.items.map((it) => {
+      const b = ranking.because(it.id);
+      // Cite what the person did only when it is about the same kind of thing.
+      return this.chatItem(t, it, b && related(it, b.itemId) ? b : null);
+    });
+    s.shown = items.map(({ id, title, price, currency }) => ({ id, title, price, currency }));
+    s.focus = items.length === 1 ? items[0].id : null;
+    s.asked = [];
+    const intro = found.relaxed.length
+      ? say('recommend_relaxed', t.style, { dropped: relaxedText(found.relaxed, t.style.lang) }, t.seed)
+      : say('recommend', t.style, { count: items.length, constraints: constraints ? ` (${constraints})` : '' }, t.seed);
+    return { reply: `${intro}\n${items.map((it, k) => `${k + 1}. ${it.title} — ${formatPrice(it.price ?? 0, it.currency, t.style.lang)}`).join('\n')}`, items, quick: ['refine', 'compare', 'add_to_cart', 'item_question'] };
+  }
+
+  /** One line of reason per item, citing what the person said or did. */
+  private chatItem(t: Turn, it: StoredItem, because: { itemTitle: string; type: string } | null): ChatItem {
+    const lang = t.style.lang;
+    const w = t.session.wanted;
+    const said: string[] = [];
+    if (w.budget) said.push(budgetText(w.budget, lang, it.currency));
+    if (w.use && facetsOf(it).uses.has(w.use.toLowerCase())) said.push(useText(w.use, lang));
+    if (w.colour && facetsOf(it).colours.has(w.colour.toLowerCase())) said.push(lang === 'es' ? `en ${label(w.colour, lang)}` : `in ${label(w.colour, lang)}`);
+    if (w.brand) said.push(lang === 'es' ? `de ${w.brand}` : `by ${w.brand}`);
+    const parts: string[] = [];
+    if (said.length) parts.push(lang === 'es' ? `Lo que ${t.style.address === 'usted' ? 'pide' : 'pides'}: ${said.join(', ')}` : `What you asked for: ${said.join(', ')}`);
+    if (because) parts.push(becauseText(because, lang, t.style.address));
+    if (!parts.length) parts.push(lang === 'es' ? 'Muy popular ahora mismo' : 'Popular right now');
+    const out: ChatItem = { id: it.id, title: it.title, reasons: [parts.join('. ')] };
+    if (it.price !== undefined) out.price = it.price;
+    if (it.currency !== undefined) out.currency = it.currency;
+    return out;
+  }
+
+  private async refine(t: Turn): Promise<Outcome> {
+    const s = t.session;
+    const sl = t.u.slots;
+    if (s.shown.length === 0 && !s.wanted.productType && !s.wanted.category) {
+      s.wanted = mergeWanted(s.wanted, sl);
+      return this.recommendFlow(t);
+    }
+    const prices = s.shown.map((i) => i.price).filter((p): p is number => p !== undefined);
+    let w = mergeWanted(s.wanted, { ...sl, budget: undefined });
+    if (sl.comparative === 'cheaper' && prices.length) w = { ...w, budget: { max: Math.round((Math.min(...prices) - 0.01) * 100) / 100 } };
+    else if (sl.comparative === 'pricier' && prices.length) w = { ...w, budget: { min: Math.round((Math.max(...prices) + 0.01) * 100) / 100 } };
+    else if (sl.budget) w = { ...w, budget: sl.budget };
+    const catalog = await this.engine.state.catalog(t.ws);
+    const shownItems = s.shown.map((i) => catalog.get(i.id)).filter((i): i is StoredItem => Boolean(i));
+    if (sl.change?.includes('colour')) {
+      w.colour = undefined;
+      w.excluded = { ...w.excluded, colours: [...new Set([...w.excluded.colours, ...shownItems.flatMap((i) => [...facetsOf(i).colours])])] };
+    }
+    if (sl.change?.includes('brand')) {
+      w.brand = undefined;
+      w.excluded = { ...w.excluded, brands: [...new Set([...w.excluded.brands, ...shownItems.map((i) => facetsOf(i).brand).filter((b): b is string => Boolean(b))])] };
+    }
+    s.rejected = [...new Set([...s.rejected, ...s.shown.map((i) => i.id)])];
+    s.wanted = w;
+    s.asked = ['budget', 'use']; // a refinement recommends at once
+    return this.showItems(t);
+  }
+
+  /** The items the message points at: ordinals, else the item in focus, else (when `all`) what is shown. */
+  private targets(s: ChatSession, ordinals: number[] | undefined, fallbackCount: number): ShownItem[] {
+    if (ordinals?.length) return ordinals.map((o) => s.shown[o > 0 ? o - 1 : s.shown.length + o]).filter((x): x is ShownItem => Boolean(x));
+    if (s.focus) {
+      const f = s.shown.find((i) => i.id === s.focus);
+      if (f && fallbackCount === 1) return [f];
+    }
+    if (s.shown.length === 1) return [s.shown[0]];
+    return fallbackCount > 1 ? s.shown.slice(0, fallbackCount) : [];
+  }
+
+  private async compare(t: Turn): Promise<Outcome> {
+    const s = t.session;
+    if (s.shown.length === 0) return { reply: say('nothing_shown', t.style, {}, t.seed), quick: ['recommend'] };
+    const picked = this.targets(s, t.u.slots.ordinals, 2);
+    const chosen = picked.length >= 2 ? picked : s.shown.slice(0, 2);
+    const catalog = await this.engine.state.catalog(t.ws);
+    const lang = t.style.lang;
+    const lines = chosen.map((i) => {
+      const it = catalog.get(i.id);
+      const f = it ? facetsOf(it) : null;
+      const facts = [formatPrice(i.price ?? 0, i.currency, lang), f?.brand, f && f.colours.size ? [...f.colours].map((c) => label(c, lang)).join('/') : null, f && f.uses.size ? [...f.uses].map((x) => label(x, lang)).join(', ') : null]
+        .filter(Boolean).join(' · ');
+      return `• ${i.title}: ${facts}`;
+    });
+    const byPrice = [...chosen].filter((i) => i.price !== undefined).sort((a, b) => a.price! - b.price!);
+    let verdict = '';
+    if (byPrice.length >= 2 && byPrice[0].price! < byPrice[byPrice.length - 1].price!) {
+      const diff = formatPrice(byPrice[byPrice.length - 1].price! - byPrice[0].price!, byPrice[0].currency, lang);
+      verdict = lang === 'es' ? `\n${byPrice[0].title} es ${diff} más barato.` : `\n${byPrice[0].title} is ${diff} cheaper.`;
+    }
+    s.focus = null;
+    const items = chosen.map((i) => ({ ...i, reasons: [lang === 'es' ? 'En la comparación' : 'In the comparison'] }));
+    return { reply: `${say('compare', t.style, {}, t.seed)}\n${lines.join('\n')}${verdict}`, items, quick: ['add_to_cart', 'refine'] };
+  }
+
+  private async detail(t: Turn): Promise<Outcome> {
+    const s = t.session;
+    if (s.shown.length === 0) return { reply: say('nothing_shown', t.style, {}, t.seed), quick: ['recommend'] };
+    const [target] = this.targets(s, t.u.slots.ordinals, 1);
+    if (!target) return { reply: say('which_item', t.style, {}, t.seed), suggestions: ordinalOptions(s, t.style.lang) };
+    s.focus = target.id;
+    const it = (await this.engine.state.catalog(t.ws)).get(target.id);
+    const lang = t.style.lang;
+    const f = it ? facetsOf(it) : null;
+    const facts: string[] = [];
+    if (f?.brand) facts.push(lang === 'es' ? `Marca: ${f.brand}.` : `Brand: ${f.brand}.`);
+    if (f?.colours.size) facts.push(lang === 'es' ? `Color: ${[...f.colours].map((c) => label(c, lang)).join(', ')}.` : `Colour: ${[...f.colours].map((c) => label(c, lang)).join(', ')}.`);
+    if (f?.uses.size) facts.push(lang === 'es' ? `Pensado ${[...f.uses].map((x) => useText(x, lang)).join(', ')}.` : `Made ${[...f.uses].map((x) => useText(x, lang)).join(', ')}.`);
+    if (it?.description && t.style.tone !== 'direct') facts.push(firstSentence(it.description));
+    if (it && !it.available) facts.push(lang === 'es' ? 'Ahora mismo no está disponible.' : 'It is out of stock right now.');
+    const reply = say('detail', t.style, { title: target.title, price: formatPrice(target.price ?? 0, target.currency, lang), facts: facts.join(' ') }, t.seed);
+    return { reply, items: [{ ...target, reasons: [lang === 'es' ? 'El que [preguntas|pregunta]'.replace(/\[([^|]*)\|([^\]]*)\]/, t.style.address === 'usted' ? '$2' : '$1') : 'The one you asked about'] }], quick: ['add_to_cart', 'compare', 'refine'] };
+  }
+
+  private async addToCart(t: Turn): Promise<Outcome> {
+    const s = t.session;
+    if (s.shown.length === 0) return { reply: say('nothing_shown', t.style, {}, t.seed), quick: ['recommend'] };
+    const [target] = this.targets(s, t.u.slots.ordinals, 1);
+    if (!target) return { reply: say('which_item', t.style, {}, t.seed), suggestions: ordinalOptions(s, t.style.lang) };
+    await this.engine.ingest.postEvents(t.ws, [{ type: 'add_to_cart', userId: s.userId, itemId: target.id, channel: 'chat', properties: { sessionId: s.id } }]);
+    s.focus = target.id;
+    return { reply: say('added_to_cart', t.style, { title: target.title }, t.seed), items: [{ ...target, reasons: [t.style.lang === 'es' ? 'Añadido al carrito' : 'Added to your cart'] }], quick: ['recommend', 'shipping'] };
+  }
+
+  private async orderStatus(t: Turn): Promise<Outcome> {
+    const events = await this.engine.store.eventsOf(t.ws, t.session.userId, 200);
+    const last = events.filter((e) => e.type === 'purchase' && e.itemId).at(-1);
+    const faq = await faqAnswer(this.engine.store, t.ws, 'order_status', t.style);
+    if (!last) return { reply: say('order_none', t.style, { faq }, t.seed), quick: ['recommend', 'human'] };
+    const item = (await this.engine.state.catalog(t.ws)).get(last.itemId!);
+    const date = new Date(last.timestamp).toLocaleDateString(t.style.lang === 'es' ? 'es-ES' : 'en-GB', { day: 'numeric', month: 'long', timeZone: 'UTC' });
+    return { reply: say('order_last', t.style, { title: item?.title ?? last.itemId!, date, faq }, t.seed), quick: ['shipping', 'return_policy', 'human'] };
+  }
+
+  private async preference(t: Turn): Promise<Outcome> {
+    const s = t.session;
+    const sl = t.u.slots;
+    s.wanted = mergeWanted(s.wanted, { ...sl, productType: undefined, category: undefined, budget: undefined });
+    const lang = t.style.lang;
+    const parts: string[] = [];
+    const no = lang === 'es' ? 'nada de' : 'no';
+    for (const b of sl.excluded.brands) parts.push(`${no} ${b}`);
+    for (const c of sl.excluded.colours) parts.push(`${no} ${label(c, lang)}`);
+    for (const c of sl.excluded.categories) parts.push(`${no} ${label(c, lang)}`);
+    for (const c of sl.excluded.tags) parts.push(`${no} ${label(c, lang)}`);
+    if (sl.brand) parts.push(sl.brand);
+    if (sl.colour) parts.push(label(sl.colour, lang));
+    if (t.memory) {
+      const m = t.memory;
+      m.dislikes.brands = [...new Set([...m.dislikes.brands, ...sl.excluded.brands])];
+      m.dislikes.colours = [...new Set([...m.dislikes.colours, ...sl.excluded.colours])];
+      m.dislikes.categories = [...new Set([...m.dislikes.categories, ...sl.excluded.categories])];
+      m.dislikes.tags = [...new Set([...m.dislikes.tags, ...sl.excluded.tags])];
+      if (sl.brand) m.likes.brands = [...new Set([...m.likes.brands, sl.brand])];
+      if (sl.colour) m.likes.colours = [...new Set([...m.likes.colours, sl.colour])];
+    }
+    const what = parts.length ? joinList(parts, lang) : t.u.text;
+    // With something on screen, the preference reshapes the list at once.
+    if (s.shown.length > 0 && (sl.excluded.brands.length || sl.excluded.colours.length || sl.brand || sl.colour)) {
+      const shown = await this.showItems(t);
+      return { ...shown, reply: `${say('preference_noted', t.style, { what }, t.seed)} ${shown.reply}` };
+    }
+    return { reply: say('preference_noted', t.style, { what }, t.seed), quick: ['recommend'] };
+  }
+
+  private async forget(t: Turn): Promise<Outcome> {
+    const { ws, session: s } = t;
+    if (PERSONALIZATION_WORDS.test(t.u.text)) {
+      await this.engine.privacy.setConsent(ws, s.userId, { personalization: false, source: 'chat' }, { source: 'chat' });
+      t.personalize = false;
+      return { reply: say('personalization_off', t.style, {}, t.seed) };
+    }
+    await this.engine.privacy.setConsent(ws, s.userId, { chatMemory: false, source: 'chat' }, { source: 'chat' });
+    await this.chats.forget(ws, s.userId, s.id);
+    t.memory = null;
+    return { reply: say('forgot', t.style, {}, t.seed) };
+  }
+
+  private async whatIKnow(t: Turn): Promise<Outcome> {
+    const lang = t.style.lang;
+    const p = t.profile;
+    const parts: string[] = [];
+    if (p) {
+      const cats = Object.entries(p.categories).filter(([, v]) => v > 0).sort((a, b) => b[1] - a[1]).slice(0, 3).map(([c]) => label(c, lang));
+      const views = p.events.view?.count ?? 0;
+      const usted = t.style.address === 'usted';
+      if (cats.length) parts.push(lang === 'es' ? `${usted ? 'le' : 'te'} interesa ${joinList(cats, lang)}` : `you're interested in ${joinList(cats, lang)}`);
+      parts.push(lang === 'es' ? `${usted ? 'ha' : 'has'} visto ${views} productos y comprado ${p.purchases}` : `you've viewed ${views} products and bought ${p.purchases}`);
+    }
+    const m = t.memory;
+    if (m?.dislikes.brands.length || m?.dislikes.colours.length) {
+      const dis = [...(m?.dislikes.brands ?? []), ...(m?.dislikes.colours ?? []).map((c) => label(c, lang))];
+      parts.push(lang === 'es' ? `no ${t.style.address === 'usted' ? 'le' : 'te'} gusta ${joinList(dis, lang)}` : `you don't like ${joinList(dis, lang)}`);
+    }
+    if (!m) parts.push(lang === 'es' ? 'no recuerdo nuestras conversaciones' : "I don't remember our conversations");
+    const summary = parts.length ? `${capitalise(parts.join('; '))}.` : lang === 'es' ? 'Nada todavía.' : 'Nothing yet.';
+    return { reply: say('what_you_know', t.style, { summary }, t.seed), quick: ['recommend'] };
+  }
+
+  /** The next questions offered: those people at the same funnel stage asked most, among the ones that fit now. */
+  private async suggest(t: Turn, candidates: QuickReplyKey[]): Promise<string[]> {
+    const counters = await this.engine.store.readCounters(t.ws);
+    const stage = funnelStage(t.profile, this.engine.clock());
+    const freq = (k: QuickReplyKey) => counters[`chat:q:${stage}:${k}`] ?? 0;
+    const ranked = [...candidates].sort((a, b) => freq(b) - freq(a) || candidates.indexOf(a) - candidates.indexOf(b));
+    return quickReplies(ranked.slice(0, 3), t.style);
+  }
+
+  /** Long-term memory: what carries over to the next session (only with chatMemory consent). */
+  private async remember(t: Turn, now: number): Promise<void> {
+    const m = t.memory;
+    if (!m) return;
+    const s = t.session;
+    const w = s.wanted;
+    if (w.productType || w.category) {
+      m.lastTopic = { productType: w.productType, category: w.category, use: w.use };
+      if (w.budget && !w.budget.relative) m.budgets[(w.productType ?? w.category)!] = w.budget;
+    }
+    m.language = s.language;
+    if (s.tone) m.tone = s.tone;
+    if (s.address) m.address = s.address;
+    m.writing = s.pastWriting ? addStats(s.pastWriting, s.writing) : s.writing;
+    m.lastSessionAt = now;
+    m.updatedAt = now;
+    await this.chats.saveMemory(t.ws, s.userId, m);
+  }
+
+  /** The conversation itself is stored as `chat` events (so export, retention and erasure cover it). */
+  private async logTurn(ws: string, req: ChatRequest, sessionId: string, intent: string, reply: string, items: ChatItem[], now: number) {
+    const channel = req.channel ?? 'chat';
+    await this.engine.ingest.postEvents(ws, [
+      { type: 'chat', userId: req.userId, channel, timestamp: now, query: req.message.slice(0, 2000), properties: { sessionId, role: 'user', intent } },
+      { type: 'chat', userId: req.userId, channel, timestamp: now, properties: { sessionId, role: 'assistant', text: reply.slice(0, 4000), items: items.map((i) => i.id) } },
+    ]);
+  }
+
+  /** A human agent's reply: it joins the transcript and reaches the person with their next answer. */
+  async agentReply(ws: string, sessionId: string, text: string, agent?: string): Promise<ChatSession> {
+    const s = await this.chats.session(ws, sessionId);
+    if (!s) throw new AfinError('not_found', `chat session "${sessionId}" not found`, 'sessionId');
+    const turn = { role: 'agent' as const, text, at: this.engine.clock(), ...(agent ? { agent } : {}) };
+    s.turns.push(turn);
+    s.pendingAgent.push(turn);
+    s.updatedAt = turn.at;
+    await this.chats.saveSession(ws, s);
+    return s;
+  }
+
+  async resolve(ws: string, sessionId: string): Promise<ChatSession> {
+    const s = await this.chats.session(ws, sessionId);
+    if (!s) throw new AfinError('not_found', `chat session "${sessionId}" not found`, 'sessionId');
+    s.flagged = null;
+    s.misunderstood = 0;
+    await this.chats.saveSession(ws, s);
+    return s;
+  }
+}
+
+function filled(u: Understanding, slot: AskableSlot): boolean {
+  const sl = u.slots;
+  switch (slot) {
+    case 'product': return Boolean(sl.productType || sl.category);
+    case 'budget': return Boolean(sl.budget);
+    case 'use': return Boolean(sl.use);
+    case 'colour': return Boolean(sl.colour || sl.brand || sl.excluded.colours.length);
+  }
+}
+
+function guessToneRequest(text: string): 'brief' | 'detailed' | 'informal' | 'formal' | undefined {
+  if (/usted|formal/i.test(text)) return 'formal';
+  if (/\btú\b|\btu\b|informal|colega|relax/i.test(text)) return 'informal';
+  if (/brief|short|breve|corto|conciso|directo|direct/i.test(text)) return 'brief';
+  if (/detail|detalle|explica|technical|técnic/i.test(text)) return 'detailed';
+  return undefined;
+}
+
+function addStats(a: ChatMemory['writing'], b: ChatMemory['writing']): ChatMemory['writing'] {
+  const out = { ...a };
+  for (const k of Object.keys(b) as Array<keyof typeof b>) out[k] = a[k] + b[k];
+  return out;
+}
+
+function countFacet(items: readonly StoredItem[], f: (it: StoredItem) => string[]): string[] {
+  const c = new Map<string, number>();
+  for (const it of items) for (const v of f(it)) c.set(v, (c.get(v) ?? 0) + 1);
+  return [...c].sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0])).map(([v]) => v);
+}
+
+function roundPrice(p: number): number {
+  return p >= 100 ? Math.round(p / 10) * 10 : Math.max(5, Math.round(p / 5) * 5);
+}
+
+function capitalise(s: string): string {
+  return s.charAt(0).toUpperCase() + s.slice(1);
+}
+
+function firstSentence(text: string): string {
+  const m = /^(.{20,240}?[.!?])(\s|$)/.exec(text.trim());
+  return m ? m[1] : text.trim().slice(0, 200);
+}
+
+function constraintText(w: Wanted, lang: Lang, currency?: string): string {
+  const parts: string[] = [];
+  if (w.productType || w.category) parts.push(label((w.productType ?? w.category)!, lang));
+  if (w.budget) parts.push(budgetText(w.budget, lang, currency));
+  if (w.use) parts.push(useText(w.use, lang));
+  if (w.colour) parts.push(lang === 'es' ? `en ${label(w.colour, lang)}` : `in ${label(w.colour, lang)}`);
+  if (w.brand) parts.push(lang === 'es' ? `de ${w.brand}` : `by ${w.brand}`);
+  const no = [...w.excluded.brands, ...w.excluded.colours.map((c) => label(c, lang))];
+  if (no.length) parts.push(lang === 'es' ? `sin ${joinList(no, lang)}` : `no ${joinList(no, lang)}`);
+  return parts.join(', ');
+}
+
+function relaxedText(slots: SoftSlot[], lang: Lang): string {
+  const names: Record<SoftSlot, [string, string]> = { colour: ['the colour', 'el color'], use: ['the use', 'el uso'], brand: ['the brand', 'la marca'], tags: ['the features', 'las características'] };
+  return joinList(slots.map((s) => names[s][lang === 'es' ? 1 : 0]), lang);
+}
+
+function becauseText(b: { itemTitle: string; type: string }, lang: Lang, address: 'tu' | 'usted'): string {
+  const en: Record<string, string> = { purchase: 'bought', add_to_cart: 'added', like: 'liked' };
+  const esTu: Record<string, string> = { purchase: 'compraste', add_to_cart: 'añadiste', like: 'te gustó' };
+  const esUsted: Record<string, string> = { purchase: 'compró', add_to_cart: 'añadió', like: 'le gustó' };
+  if (lang === 'es') return `Porque ${(address === 'usted' ? esUsted : esTu)[b.type] ?? (address === 'usted' ? 'vio' : 'viste')} ${b.itemTitle}`;
+  return `Because you ${en[b.type] ?? 'viewed'} ${b.itemTitle}`;
+}
+
+function ordinalOptions(s: ChatSession, lang: Lang): string[] {
+  const names = lang === 'es' ? ['El primero', 'El segundo', 'El tercero'] : ['The first one', 'The second one', 'The third one'];
+  return names.slice(0, Math.min(3, s.shown.length));
+}
+
+function defaultQuick(s: ChatSession): QuickReplyKey[] {
+  return s.shown.length ? ['refine', 'compare', 'add_to_cart'] : ['recommend', 'order_status', 'shipping'];
+}
+
+/** The slots the conversation holds, as the contract's `slots` object. */
+function describeWanted(w: Wanted, u: Understanding): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const k of ['category', 'productType', 'budget', 'use', 'colour', 'brand', 'tags'] as const) if (w[k] !== undefined) out[k] = w[k];
+  const ex = w.excluded ?? emptyExcluded();
+  if (Object.values(ex).some((l) => l.length)) out.excluded = ex;
+  if (u.slots.ordinals?.length) out.ordinals = u.slots.ordinals;
+  if (u.slots.comparative) out.comparative = u.slots.comparative;
+  return out;
+}

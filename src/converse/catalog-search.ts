@@ -1,0 +1,155 @@
+import type { StoredItem } from '../domain/schemas.ts';
+import type { Budget, Excluded, Slots } from './nlu/slots.ts';
+import { fold } from './nlu/text.ts';
+
+/** What the conversation has asked for so far: the slots that constrain a search. */
+export interface Wanted {
+  category?: string;
+  productType?: string;
+  budget?: Budget;
+  use?: string;
+  colour?: string;
+  brand?: string;
+  tags?: string[];
+  excluded: Excluded;
+}
+
+export const emptyExcluded = (): Excluded => ({ brands: [], colours: [], categories: [], tags: [], styles: [] });
+
+/** The facets of an item a shopper talks about, read from its categories, tags and attributes. */
+export interface Facets {
+  kinds: Set<string>;
+  brand?: string;
+  colours: Set<string>;
+  uses: Set<string>;
+  tags: Set<string>;
+}
+
+const norm = (s: unknown) => fold(String(s)).trim();
+const list = (v: unknown): string[] => (Array.isArray(v) ? v.map(String) : v === undefined || v === null ? [] : [String(v)]);
+
+export function facetsOf(item: StoredItem): Facets {
+  const a = (item.attributes ?? {}) as Record<string, unknown>;
+  const pick = (...keys: string[]) => keys.flatMap((k) => list(a[k]));
+  return {
+    kinds: new Set([...(item.categories ?? []), ...pick('productType', 'type', 'tipo')].map(norm)),
+    brand: pick('brand', 'marca')[0],
+    colours: new Set(pick('colour', 'color', 'colours', 'colors').map(norm)),
+    uses: new Set(pick('use', 'uses', 'usage', 'activity').map(norm)),
+    tags: new Set((item.tags ?? []).map(norm)),
+  };
+}
+
+/** The price window a budget allows, given the prices of the candidates (for "cheap" and "premium"). */
+export function priceWindow(b: Budget | undefined, prices: readonly number[]): { min?: number; max?: number } {
+  if (!b) return {};
+  const w: { min?: number; max?: number } = {};
+  if (b.min !== undefined) w.min = b.min;
+  if (b.max !== undefined) w.max = b.max;
+  if (b.around !== undefined) {
+    w.min = Math.max(w.min ?? 0, b.around * 0.75);
+    w.max = Math.min(w.max ?? Infinity, b.around * 1.25);
+  }
+  if (b.relative && prices.length > 0) {
+    const sorted = [...prices].sort((x, y) => x - y);
+    if (b.relative === 'cheap') w.max = Math.min(w.max ?? Infinity, sorted[Math.floor((sorted.length - 1) * 0.4)]);
+    else w.min = Math.max(w.min ?? 0, sorted[Math.ceil((sorted.length - 1) * 0.6)]);
+  }
+  return w;
+}
+
+function hasKind(f: Facets, wanted: string): boolean {
+  const w = norm(wanted);
+  return f.kinds.has(w) || f.tags.has(w);
+}
+
+/** Hard constraints: what the person asked for or ruled out. Never broken. */
+export function meetsHard(item: StoredItem, f: Facets, w: Wanted, window: { min?: number; max?: number }): boolean {
+  if (!item.available) return false;
+  if (w.productType && !hasKind(f, w.productType) && !(w.category && hasKind(f, w.category) && !w.productType)) return false;
+  if (!w.productType && w.category && !hasKind(f, w.category)) return false;
+  if (window.min !== undefined && !((item.price ?? -1) >= window.min)) return false;
+  if (window.max !== undefined && !((item.price ?? Infinity) <= window.max)) return false;
+  const ex = w.excluded;
+  if (f.brand && ex.brands.some((b) => norm(b) === norm(f.brand))) return false;
+  if (ex.colours.some((c) => f.colours.has(norm(c)))) return false;
+  if (ex.categories.some((c) => hasKind(f, c))) return false;
+  if (ex.tags.some((t) => f.tags.has(norm(t)))) return false;
+  return true;
+}
+
+export type SoftSlot = 'colour' | 'use' | 'brand' | 'tags';
+
+/** Soft constraints: preferences that may be relaxed, most dispensable first, when nothing fits all. */
+export const SOFT_ORDER: readonly SoftSlot[] = ['colour', 'tags', 'use', 'brand'];
+
+export function meetsSoft(f: Facets, w: Wanted, slot: SoftSlot): boolean {
+  switch (slot) {
+    case 'colour': return !w.colour || f.colours.has(norm(w.colour));
+    case 'use': return !w.use || f.uses.has(norm(w.use)) || f.tags.has(norm(w.use));
+    case 'brand': return !w.brand || (f.brand !== undefined && norm(f.brand) === norm(w.brand));
+    case 'tags': return !w.tags?.length || w.tags.every((t) => f.tags.has(norm(t)) || f.uses.has(norm(t)));
+  }
+}
+
+export interface SearchResult {
+  items: StoredItem[];
+  /** Soft constraints that had to be dropped to find anything. */
+  relaxed: SoftSlot[];
+}
+
+/**
+ * The items that satisfy every hard constraint and as many soft ones as possible, in the order of
+ * `rank` (the recommender's order for this person). Pure: the catalogue and the ranking are inputs.
+ */
+export function searchCatalog(items: readonly StoredItem[], w: Wanted, rank: (id: string) => number, exclude: ReadonlySet<string>, n = 3): SearchResult {
+  const facets = new Map<string, Facets>();
+  const typed = items.filter((it) => {
+    if (exclude.has(it.id) || !it.available) return false;
+    const f = facetsOf(it);
+    facets.set(it.id, f);
+    return meetsHard(it, f, { ...w, budget: undefined }, {});
+  });
+  const window = priceWindow(w.budget, typed.map((i) => i.price).filter((p): p is number => p !== undefined));
+  const hard = typed.filter((it) => meetsHard(it, facets.get(it.id)!, w, window));
+  // Items meeting more of the preferences come first; the recommender orders items that tie.
+  const active = SOFT_ORDER.filter((s) => !meetsAllTrivially(w, s));
+  const met = new Map(hard.map((it) => [it.id, active.filter((s) => meetsSoft(facets.get(it.id)!, w, s))]));
+  const weight = (id: string) => met.get(id)!.reduce((sum, s) => sum + (SOFT_ORDER.length - SOFT_ORDER.indexOf(s)), 0);
+  const ranked = [...hard].sort((a, b) => weight(b.id) - weight(a.id) || rank(b.id) - rank(a.id) || a.id.localeCompare(b.id)).slice(0, n);
+  // A preference counts as relaxed only when none of the items shown meets it.
+  const relaxed = active.filter((s) => ranked.length > 0 && !ranked.some((it) => met.get(it.id)!.includes(s)));
+  return { items: ranked, relaxed };
+}
+
+function meetsAllTrivially(w: Wanted, s: SoftSlot): boolean {
+  return s === 'tags' ? !w.tags?.length : !w[s];
+}
+
+/** Merges a message's slots into what the conversation wants (new values replace, exclusions add up). */
+export function mergeWanted(prev: Wanted, s: Slots): Wanted {
+  const next: Wanted = { ...prev, excluded: { ...prev.excluded } };
+  if (s.productType && s.productType !== prev.productType) {
+    // A new product: its category, use and taste start afresh.
+    next.productType = s.productType;
+    next.category = s.category;
+    next.use = undefined;
+    next.colour = undefined;
+    next.brand = undefined;
+    next.tags = undefined;
+  } else if (s.category && !s.productType) {
+    if (s.category !== prev.category) next.productType = undefined;
+    next.category = s.category;
+  }
+  if (s.budget) next.budget = { ...s.budget };
+  if (s.use) next.use = s.use;
+  if (s.colour) next.colour = s.colour;
+  if (s.brand) next.brand = s.brand;
+  if (s.tags?.length) next.tags = [...new Set([...(next.tags ?? []), ...s.tags])];
+  for (const k of ['brands', 'colours', 'categories', 'tags', 'styles'] as const) {
+    next.excluded[k] = [...new Set([...(prev.excluded[k] ?? []), ...(s.excluded[k] ?? [])])];
+  }
+  if (next.brand && next.excluded.brands.some((b) => norm(b) === norm(next.brand))) next.brand = undefined;
+  if (next.colour && next.excluded.colours.some((c) => norm(c) === norm(next.colour))) next.colour = undefined;
+  return next;
+}

@@ -1,0 +1,87 @@
+import { randomBytes } from 'node:crypto';
+import type { Engine } from '../engine/engine.ts';
+import { ITEM_CHANGE_COLLECTION } from '../ingest/ingest-service.ts';
+import type { Assistant } from './assistant.ts';
+import type { Lang } from './nlu/text.ts';
+import { quickReplies } from './quick-replies.ts';
+import { emptyMemory, newSession } from './session.ts';
+import { formatPrice, say, type Style, type TemplateKey } from './templates.ts';
+import { learnedAddress, learnedTone, toneFromTrait } from './tone.ts';
+
+/** A cart left alone this long counts as abandoned. */
+const ABANDONED_AFTER_MS = 60 * 60 * 1000;
+
+export type OpenerSignal =
+  | { kind: 'abandoned_cart'; itemId: string; addedAt: string }
+  | { kind: 'price_drop'; itemId: string; oldPrice: number; newPrice: number; at: string }
+  | { kind: 'back_in_stock'; itemId: string; at: string };
+
+/**
+ * Starts a conversation from the freshest signal about something the person engaged with: an item
+ * back in stock, a price drop, or a cart left behind. The opener becomes the session's first turn.
+ */
+export async function opener(engine: Engine, assistant: Assistant, ws: string, userId: string) {
+  const now = engine.clock();
+  const consent = await engine.consent.state(ws, userId);
+  const user = await engine.store.getUser(ws, userId);
+  const memory = consent.chatMemory ? await assistant.chats.memory(ws, userId) : null;
+  const lang: Lang = (user?.traits.language === 'es' || user?.traits.language === 'en' ? user.traits.language : memory?.language) ?? 'en';
+  const writing = memory?.writing ?? emptyMemory(now).writing;
+  const style: Style = { lang, tone: toneFromTrait(user?.traits.tone) ?? memory?.tone ?? learnedTone(writing), address: memory?.address ?? learnedAddress(writing) };
+
+  const signal = consent.personalization ? await findSignal(engine, ws, userId, now) : null;
+  const catalog = await engine.state.catalog(ws);
+  const item = signal ? catalog.get(signal.itemId) : undefined;
+  let reply: string;
+  if (signal && item) {
+    const key: TemplateKey = signal.kind === 'abandoned_cart' ? 'opener_cart' : signal.kind === 'price_drop' ? 'opener_price_drop' : 'opener_back_in_stock';
+    const vars: Record<string, string> = signal.kind === 'price_drop'
+      ? { title: item.title, price: formatPrice(signal.newPrice, item.currency, lang), old: formatPrice(signal.oldPrice, item.currency, lang) }
+      : { title: item.title };
+    reply = say(key, style, vars, userId);
+  } else {
+    reply = say('greet_new', style, {}, userId);
+  }
+  const session = newSession(`ses_${randomBytes(12).toString('base64url')}`, userId, now);
+  session.language = lang;
+  const items = item && signal ? [{ id: item.id, title: item.title, ...(item.price !== undefined ? { price: item.price } : {}), ...(item.currency ? { currency: item.currency } : {}), reasons: [reply] }] : [];
+  session.shown = items.map(({ id, title, price, currency }) => ({ id, title, price, currency }));
+  session.focus = items[0]?.id ?? null;
+  session.turns.push({ role: 'assistant', text: reply, at: now, intent: 'opener', items: session.shown });
+  await assistant.chats.saveSession(ws, session);
+  return {
+    sessionId: session.id,
+    reply,
+    language: lang,
+    tone: style.tone,
+    intent: 'opener',
+    signal: signal && item ? signal : null,
+    slots: {},
+    items,
+    suggestions: quickReplies(items.length ? ['add_to_cart', 'item_question', 'recommend'] : ['recommend', 'order_status', 'shipping'], style),
+  };
+}
+
+async function findSignal(engine: Engine, ws: string, userId: string, now: number): Promise<OpenerSignal | null> {
+  const events = await engine.store.eventsOf(ws, userId, 200);
+  const engaged = new Map<string, number>();
+  for (const e of events) if (e.itemId && ['view', 'click', 'add_to_cart', 'like'].includes(e.type)) engaged.set(e.itemId, Math.max(engaged.get(e.itemId) ?? 0, e.timestamp));
+  const catalog = await engine.state.catalog(ws);
+  const changes = await engine.store.listDocs(ws, ITEM_CHANGE_COLLECTION, { limit: 500 });
+  for (const c of changes) {
+    const itemId = String(c.body.itemId);
+    const seenAt = engaged.get(itemId);
+    const item = catalog.get(itemId);
+    if (seenAt === undefined || seenAt > c.createdAt || !item?.available) continue;
+    if (c.body.kind === 'price_drop' && item.price === c.body.newPrice) {
+      return { kind: 'price_drop', itemId, oldPrice: Number(c.body.oldPrice), newPrice: Number(c.body.newPrice), at: new Date(c.createdAt).toISOString() };
+    }
+    if (c.body.kind === 'back_in_stock') return { kind: 'back_in_stock', itemId, at: new Date(c.createdAt).toISOString() };
+  }
+  // The cart: items added and not bought since, the newest first.
+  const bought = new Map<string, number>();
+  for (const e of events) if (e.type === 'purchase' && e.itemId) bought.set(e.itemId, Math.max(bought.get(e.itemId) ?? 0, e.timestamp));
+  const carts = events.filter((e) => e.type === 'add_to_cart' && e.itemId && (bought.get(e.itemId) ?? 0) < e.timestamp && now - e.timestamp >= ABANDONED_AFTER_MS && catalog.get(e.itemId)?.available);
+  const last = carts.at(-1);
+  return last ? { kind: 'abandoned_cart', itemId: last.itemId!, addedAt: new Date(last.timestamp).toISOString() } : null;
+}

@@ -1,0 +1,251 @@
+import type { Lang } from './nlu/text.ts';
+
+/** How the assistant speaks: the register, and in Spanish the form of address. */
+export type Tone = 'informal' | 'technical' | 'direct';
+export type Address = 'tu' | 'usted';
+export interface Style {
+  lang: Lang;
+  tone: Tone;
+  address: Address;
+}
+
+type Variants = Partial<Record<Tone, readonly string[]>> & { informal: readonly string[] };
+type Entry = Record<Lang, Variants>;
+
+/**
+ * Every sentence the embedded assistant can say, per language and tone, each with variations so the
+ * same content reads differently from turn to turn. Spanish lines write `[tú form|usted form]` where
+ * the address changes the words. `{name}` placeholders are filled from the variables.
+ */
+const T = {
+  greet_new: {
+    en: {
+      informal: ['Hi! 👋 What are you looking for today?', 'Hey there! Tell me what you need and I\'ll find a few good options.', 'Hello! What can I help you find?'],
+      technical: ['Hello. Tell me the product type, budget and intended use, and I will narrow the catalogue down.', 'Good day. Which product are you researching? I can compare specifications.'],
+      direct: ['Hi. What do you need?', 'Hello. What are you after?'],
+    },
+    es: {
+      informal: ['¡Hola! 👋 ¿Qué [buscas|busca] hoy?', '¡Hola! [Cuéntame|Cuénteme] qué [necesitas|necesita] y te propongo algunas opciones.', '¡Buenas! ¿En qué te puedo ayudar?'],
+      technical: ['Hola. [Indícame|Indíqueme] el tipo de producto, el presupuesto y el uso, y acotaré el catálogo.', 'Buenos días. ¿Qué producto [estás|está] valorando? Puedo comparar características.'],
+      direct: ['Hola. ¿Qué [necesitas|necesita]?', 'Hola. ¿Qué [buscas|busca]?'],
+    },
+  },
+  greet_back_topic: {
+    en: {
+      informal: ['Welcome back{name}! Last time you were looking at {topic}. Shall we pick up there?', 'Hi again{name}! Still after {topic}, or something new today?'],
+      technical: ['Welcome back{name}. Your last session was about {topic}; I can continue from those criteria.'],
+      direct: ['Welcome back{name}. Still {topic}?'],
+    },
+    es: {
+      informal: ['¡Hola de nuevo{name}! La última vez [buscabas|buscaba] {topic}. ¿Seguimos por ahí?', '¡Qué bien verte otra vez{name}! ¿Sigues con {topic} o hoy es otra cosa?'],
+      technical: ['Bienvenido de nuevo{name}. La última sesión trató de {topic}; puedo continuar con esos criterios.'],
+      direct: ['Hola{name}. ¿Sigues con {topic}?'],
+    },
+  },
+  greet_back_events: {
+    en: {
+      informal: ['Hi{name}! I see you were checking out {item}. Want more like it?', 'Hello again{name}! You had a look at {item} recently. Shall I find similar things?'],
+      technical: ['Hello{name}. You recently viewed {item}; I can suggest comparable alternatives.'],
+      direct: ['Hi{name}. More like {item}?'],
+    },
+    es: {
+      informal: ['¡Hola{name}! Veo que [estuviste|estuvo] mirando {item}. ¿Te enseño cosas parecidas?', '¡Hola otra vez{name}! Hace poco [miraste|miró] {item}. ¿[Quieres|Quiere] más así?'],
+      technical: ['Hola{name}. [Consultaste|Consultó] hace poco {item}; puedo proponer alternativas comparables.'],
+      direct: ['Hola{name}. ¿Más como {item}?'],
+    },
+  },
+  ask_product: {
+    en: {
+      informal: ['Sure! What kind of product are you after?', 'Happy to help. What type of thing are you looking for?'],
+      technical: ['Which product category should I search?'],
+      direct: ['Which product?'],
+    },
+    es: {
+      informal: ['¡Claro! ¿Qué tipo de producto [buscas|busca]?', 'Encantado de ayudar. ¿Qué [estás|está] buscando exactamente?'],
+      technical: ['¿En qué categoría de producto [quieres|quiere] que busque?'],
+      direct: ['¿Qué producto?'],
+    },
+  },
+  ask_budget: {
+    en: {
+      informal: ['Nice, {product}! What budget do you have in mind?', 'Got it, {product}. Roughly how much would you like to spend?'],
+      technical: ['For {product}, what is your price ceiling? Prices in this range vary a lot with specifications.'],
+      direct: ['Budget for {product}?'],
+    },
+    es: {
+      informal: ['¡Genial, {product}! ¿Qué presupuesto [tienes|tiene] en mente?', 'Entendido, {product}. ¿Cuánto te gustaría gastar más o menos?'],
+      technical: ['Para {product}, ¿cuál es [tu|su] precio máximo? El precio varía mucho según las prestaciones.'],
+      direct: ['¿Presupuesto para {product}?'],
+    },
+  },
+  ask_use: {
+    en: {
+      informal: ['And what will you mainly use it for?', 'What\'s it for, mostly?'],
+      technical: ['What is the primary use case? It determines which features matter.'],
+      direct: ['Main use?'],
+    },
+    es: {
+      informal: ['¿Y para qué lo [vas|va] a usar sobre todo?', '¿Para qué lo [necesitas|necesita] principalmente?'],
+      technical: ['¿Cuál es el uso principal? Determina qué características importan.'],
+      direct: ['¿Uso principal?'],
+    },
+  },
+  ask_colour: {
+    en: {
+      informal: ['Any colour you prefer?', 'Do you have a favourite colour for it?'],
+      technical: ['Do you have a colour preference?'],
+      direct: ['Colour?'],
+    },
+    es: {
+      informal: ['¿Algún color que [prefieras|prefiera]?', '¿[Tienes|Tiene] un color favorito?'],
+      technical: ['¿[Tienes|Tiene] preferencia de color?'],
+      direct: ['¿Color?'],
+    },
+  },
+  recommend: {
+    en: {
+      informal: ['Here are {count} I think you\'ll like{constraints}:', 'Have a look at these{constraints}:', 'These look like a great fit{constraints}:'],
+      technical: ['{count} options that meet your criteria{constraints}, ranked for you:', 'Matching items{constraints}, best first:'],
+      direct: ['Top {count}{constraints}:', 'Best matches{constraints}:'],
+    },
+    es: {
+      informal: ['Aquí [tienes|tiene] {count} que creo que te van a gustar{constraints}:', 'Mira estas opciones{constraints}:', 'Estas encajan muy bien{constraints}:'],
+      technical: ['{count} opciones que cumplen [tus|sus] criterios{constraints}, ordenadas para [ti|usted]:', 'Productos que encajan{constraints}, el mejor primero:'],
+      direct: ['Las {count} mejores{constraints}:', 'Mejores opciones{constraints}:'],
+    },
+  },
+  recommend_relaxed: {
+    en: { informal: ['Nothing matched everything, so I loosened {dropped}. Here\'s what\'s closest:'], technical: ['No exact match; relaxing {dropped}, the closest options are:'], direct: ['No exact match (ignored {dropped}):'] },
+    es: { informal: ['No había nada que cumpliera todo, así que he relajado {dropped}. Esto es lo más parecido:'], technical: ['Sin coincidencia exacta; relajando {dropped}, las opciones más cercanas son:'], direct: ['Sin coincidencia exacta (sin {dropped}):'] },
+  },
+  no_match: {
+    en: { informal: ['Sorry, I couldn\'t find anything matching that{constraints}. Want to try a higher budget or another type?'], technical: ['No catalogue item satisfies those criteria{constraints}. Consider raising the budget or changing the category.'], direct: ['No match{constraints}. Raise the budget?'] },
+    es: { informal: ['Vaya, no he encontrado nada así{constraints}. ¿Probamos con más presupuesto u otro tipo?'], technical: ['Ningún producto del catálogo cumple esos criterios{constraints}. [Puedes|Puede] subir el presupuesto o cambiar de categoría.'], direct: ['Sin resultados{constraints}. ¿Subimos el presupuesto?'] },
+  },
+  detail: {
+    en: { informal: ['{title} costs {price}. {facts}'], technical: ['{title}: {price}. {facts}'], direct: ['{title}: {price}. {facts}'] },
+    es: { informal: ['{title} cuesta {price}. {facts}'], technical: ['{title}: {price}. {facts}'], direct: ['{title}: {price}. {facts}'] },
+  },
+  which_item: {
+    en: { informal: ['Which one do you mean? You can say "the first one" or "the second".'], direct: ['Which one? First, second or third?'] },
+    es: { informal: ['¿Cuál [quieres|quiere] decir? [Puedes|Puede] decir "el primero" o "el segundo".'], direct: ['¿Cuál? ¿Primero, segundo o tercero?'] },
+  },
+  nothing_shown: {
+    en: { informal: ['I haven\'t shown you anything yet. What are you looking for?'], direct: ['Nothing shown yet. What do you need?'] },
+    es: { informal: ['Todavía no te he enseñado nada. ¿Qué [buscas|busca]?'], direct: ['Aún no hay nada en pantalla. ¿Qué [necesitas|necesita]?'] },
+  },
+  compare: {
+    en: { informal: ['Here\'s how they compare:'], technical: ['Side by side:'], direct: ['Comparison:'] },
+    es: { informal: ['Así se comparan:'], technical: ['Comparativa:'], direct: ['Comparación:'] },
+  },
+  added_to_cart: {
+    en: { informal: ['Done! {title} is in your cart. 🛒 Anything else?', 'Added {title} to your cart. Need anything to go with it?'], technical: ['{title} has been added to your cart.'], direct: ['{title} added to cart.'] },
+    es: { informal: ['¡Hecho! {title} ya está en [tu|su] carrito. 🛒 ¿Algo más?', 'He añadido {title} al carrito. ¿[Necesitas|Necesita] algo para acompañarlo?'], technical: ['{title} se ha añadido a [tu|su] carrito.'], direct: ['{title} añadido al carrito.'] },
+  },
+  order_last: {
+    en: { informal: ['Your last order was {title}, on {date}. {faq}'], technical: ['Most recent order: {title} ({date}). {faq}'], direct: ['Last order: {title}, {date}. {faq}'] },
+    es: { informal: ['[Tu|Su] último pedido fue {title}, el {date}. {faq}'], technical: ['Pedido más reciente: {title} ({date}). {faq}'], direct: ['Último pedido: {title}, {date}. {faq}'] },
+  },
+  order_none: {
+    en: { informal: ['I can\'t find any order of yours yet. {faq}'], direct: ['No orders found. {faq}'] },
+    es: { informal: ['No encuentro ningún pedido [tuyo|suyo] todavía. {faq}'], direct: ['No hay pedidos. {faq}'] },
+  },
+  faq: {
+    en: { informal: ['{answer}'] },
+    es: { informal: ['{answer}'] },
+  },
+  preference_noted: {
+    en: { informal: ['Noted: {what}. I\'ll keep that in mind.', 'Got it, {what}. I\'ll remember.'], technical: ['Preference recorded: {what}.'], direct: ['Noted: {what}.'] },
+    es: { informal: ['Apuntado: {what}. Lo tendré en cuenta.', 'Entendido, {what}. Lo recordaré.'], technical: ['Preferencia registrada: {what}.'], direct: ['Anotado: {what}.'] },
+  },
+  tone_switched: {
+    en: { informal: ['Sure, I\'ll keep it relaxed. 😊'], technical: ['Understood. I will include specifications and details from now on.'], direct: ['OK. Short answers.'] },
+    es: { informal: ['¡Claro! Te hablo de tú, sin formalidades. 😊', 'Perfecto, vamos en plan tranquilo.'], technical: ['Entendido. A partir de ahora incluiré características y detalles.'], direct: ['Vale. Respuestas cortas.'] },
+  },
+  address_usted: {
+    en: { informal: ['Of course.'] },
+    es: { informal: ['Por supuesto, le trataré de usted.'] },
+  },
+  human: {
+    en: { informal: ['I\'ve asked a colleague to join this chat. They\'ll reply here shortly.'], direct: ['A person will reply here shortly.'] },
+    es: { informal: ['He avisado a un compañero para que se una a la conversación. [Te|Le] responderá aquí en breve.'], direct: ['Una persona [te|le] responderá aquí en breve.'] },
+  },
+  forgot: {
+    en: { informal: ['Done. I\'ve forgotten our past conversations and won\'t remember this one.'], direct: ['Done: chat memory erased and off.'] },
+    es: { informal: ['Hecho. He olvidado nuestras conversaciones anteriores y no recordaré esta.'], direct: ['Hecho: memoria del chat borrada y desactivada.'] },
+  },
+  personalization_off: {
+    en: { informal: ['Understood. From now on you\'ll get the same suggestions as everyone, not personalised ones.'], direct: ['Personalisation is off.'] },
+    es: { informal: ['Entendido. A partir de ahora verás las mismas sugerencias que todo el mundo, sin personalizar.'], direct: ['Personalización desactivada.'] },
+  },
+  what_you_know: {
+    en: { informal: ['Here\'s what I know: {summary} You can see everything, download it or erase it from your privacy settings.'], direct: ['What I hold: {summary}'] },
+    es: { informal: ['Esto es lo que sé: {summary} [Puedes|Puede] verlo todo, descargarlo o borrarlo en [tu|su] configuración de privacidad.'], direct: ['Lo que guardo: {summary}'] },
+  },
+  thanks: {
+    en: { informal: ['You\'re welcome! 😊', 'Any time!'], technical: ['You are welcome.'], direct: ['Welcome.'] },
+    es: { informal: ['¡De nada! 😊', '¡A [tu|su] disposición!'], technical: ['De nada.'], direct: ['De nada.'] },
+  },
+  bye: {
+    en: { informal: ['Bye! Come back any time. 👋', 'See you soon!'], direct: ['Bye.'] },
+    es: { informal: ['¡Hasta pronto! 👋', '¡Nos vemos!'], direct: ['Adiós.'] },
+  },
+  help: {
+    en: { informal: ['I can find products for you, compare them, answer questions about them, add them to your cart, and tell you about orders, shipping and returns.'] },
+    es: { informal: ['Puedo buscarte productos, compararlos, responder dudas sobre ellos, añadirlos al carrito e informarte de pedidos, envíos y devoluciones.'] },
+  },
+  fallback: {
+    en: { informal: ['Sorry, I didn\'t quite get that. I can help you find products, or answer questions about orders, shipping and returns.', 'Hmm, that\'s not something I can help with, but I\'m great at finding products!'], direct: ['I can\'t help with that. Products, orders, shipping or returns?'] },
+    es: { informal: ['Perdona, no lo he entendido bien. Puedo ayudarte a encontrar productos o resolver dudas de pedidos, envíos y devoluciones.', 'Eso no lo sé hacer, ¡pero buscando productos soy muy bueno!'], direct: ['No puedo ayudar con eso. ¿Productos, pedidos, envíos o devoluciones?'] },
+  },
+  fallback_handoff: {
+    en: { informal: ['I\'m having trouble understanding, so I\'ve asked a colleague to help. They\'ll reply here.'] },
+    es: { informal: ['Me está costando entender[te|le], así que he pedido ayuda a un compañero. [Te|Le] responderá aquí.'] },
+  },
+  opener_cart: {
+    en: { informal: ['You left {title} in your cart. Still interested? I can help you decide.'], direct: ['{title} is still in your cart.'] },
+    es: { informal: ['[Dejaste|Dejó] {title} en el carrito. ¿Sigue interesándote? Te ayudo a decidir.'], direct: ['{title} sigue en [tu|su] carrito.'] },
+  },
+  opener_price_drop: {
+    en: { informal: ['Good news: {title}, which you looked at, is now {price} (was {old}).'], direct: ['{title}: now {price} (was {old}).'] },
+    es: { informal: ['Buenas noticias: {title}, que [miraste|miró], ahora cuesta {price} (antes {old}).'], direct: ['{title}: ahora {price} (antes {old}).'] },
+  },
+  opener_back_in_stock: {
+    en: { informal: ['{title}, which you were interested in, is back in stock!'], direct: ['{title} is back in stock.'] },
+    es: { informal: ['¡{title}, que te interesaba, vuelve a estar disponible!'], direct: ['{title} vuelve a estar disponible.'] },
+  },
+} as const satisfies Record<string, Entry>;
+
+export type TemplateKey = keyof typeof T;
+
+/** A small deterministic hash, to pick a variation that changes from turn to turn. */
+function pickIndex(seed: string, n: number): number {
+  let h = 2166136261;
+  for (let i = 0; i < seed.length; i++) h = Math.imul(h ^ seed.charCodeAt(i), 16777619);
+  return (h >>> 0) % n;
+}
+
+/** Resolves `[tú form|usted form]` for the address in use. */
+export function applyAddress(text: string, address: Address): string {
+  return text.replace(/\[([^\]|]*)\|([^\]]*)\]/g, (_, tu: string, usted: string) => (address === 'usted' ? usted : tu));
+}
+
+/** Renders one template in a style; `seed` picks among the variations. */
+export function say(key: TemplateKey, style: Style, vars: Record<string, string | number> = {}, seed = ''): string {
+  const byTone = (T[key] as Entry)[style.lang];
+  const options = byTone[style.tone] ?? byTone.informal;
+  const raw = options[pickIndex(`${key}:${seed}`, options.length)];
+  const filled = raw.replace(/\{(\w+)\}/g, (_, k: string) => (vars[k] === undefined ? '' : String(vars[k])));
+  return applyAddress(filled, style.address).replace(/\s+([.,:!?])/g, '$1').replace(/\s{2,}/g, ' ').trim();
+}
+
+/** Every template key, for tests that check each renders in each style. */
+export const TEMPLATE_KEYS = Object.keys(T) as TemplateKey[];
+
+/** Formats a price the way the language writes it: "59.99 €" / "59,99 €". */
+export function formatPrice(value: number, currency: string | undefined, lang: Lang): string {
+  const symbol = currency === 'USD' ? '$' : currency === 'GBP' ? '£' : currency && currency !== 'EUR' ? ` ${currency}` : '€';
+  const n = value.toFixed(2).replace(/\.00$/, '');
+  const text = lang === 'es' ? n.replace('.', ',') : n;
+  return symbol === '$' || symbol === '£' ? `${symbol}${text}` : `${text} ${symbol.trim()}`;
+}
