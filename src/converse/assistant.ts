@@ -114,7 +114,8 @@ export class Assistant {
     const previousLanguage = session.language ?? memory?.language ?? traitLang;
     const u = understand(await this.nlu(ws), req.message, { previousLanguage: previousLanguage ?? undefined });
     session.language = u.language;
-    session.writing = observeWriting(session.writing, req.message, u.language);
+    // A short answer to a question says nothing about how the person likes to talk.
+    if (!session.requested) session.writing = observeWriting(session.writing, req.message, u.language);
     if (isNew && memory) session.pastWriting = memory.writing;
     const writing = session.pastWriting && memory ? addStats(session.pastWriting, session.writing) : session.writing;
     const style: Style = {

@@ -44,7 +44,7 @@ export function learnedTone(s: WritingStats): Tone {
   const avg = s.words / s.messages;
   if (s.emoji + s.informal > 0) return 'informal';
   // Short answers to questions are natural; only a run of terse messages says "keep it short".
-  if (s.messages >= 4 && avg <= 3) return 'direct';
+  if (s.messages >= 5 && avg <= 2.5) return 'direct';
   return 'informal';
 }
 
