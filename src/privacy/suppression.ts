@@ -66,6 +66,7 @@ export class SuppressionList {
    * accepted from now on. Returns false when the id was not suppressed.
    */
   async remove(ws: string, userId: string): Promise<boolean> {
+    if ((await this.entry(ws)).set.size === 0) return false; // nothing suppressed: create no pseudonym key either
     const gone = await this.store.deleteDoc(ws, COLLECTION, await this.pseudonyms.of(ws, 'user', userId));
     if (gone) {
       await this.store.bumpCounter(ws, COUNTER);

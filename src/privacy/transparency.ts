@@ -8,7 +8,9 @@ type Settings = ReturnType<PrivacyService['settings']>;
 export const COLLECTION_DESCRIPTIONS: Record<string, string> = {
   recommendation: 'what was recommended to you, when, and why',
   chat: 'your conversations with the assistant',
+  chat_session: 'your conversations with the assistant',
   memory: 'what the assistant remembers about you between conversations',
+  chat_memory: 'what the assistant remembers about you between conversations',
   nudge: 'reminders and messages sent to you',
   experiment: 'which version of the service you were shown in experiments',
 };
@@ -103,8 +105,8 @@ export function transparencyReport(data: Export, settings: Settings): Transparen
       description: COLLECTION_DESCRIPTIONS[collection] ?? `records kept by the ${collection} feature`,
       count,
       source: 'created by Afín while serving you',
-      usedFor: collection === 'chat' || collection === 'memory' ? allowed(['chatMemory']) : ['explaining and measuring recommendations'],
-      notUsedFor: collection === 'chat' || collection === 'memory' ? refused(['chatMemory']) : [],
+      usedFor: /^chat|memory/.test(collection) ? allowed(['chatMemory']) : ['explaining and measuring recommendations'],
+      notUsedFor: /^chat|memory/.test(collection) ? refused(['chatMemory']) : [],
       keptFor: collection === 'recommendation' ? eventsKept : 'until you ask for erasure',
       detail: { first: docs[0]?.createdAt ?? null, last: docs.at(-1)?.createdAt ?? null },
     });

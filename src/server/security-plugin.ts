@@ -74,7 +74,7 @@ export const REDACT_PATHS = [
 
 const PERSON_PATHS: Array<[RegExp, string]> = [
   [/^(\/v1\/users\/)[^/]+/, '$1:id'],
-  [/^(\/v1\/chat\/)[^/]+/, '$1:sessionId'],
+  [/^(\/v1\/chat\/)(?!(?:opener|flagged|faq)(?:[/?]|$))[^/?]+/, '$1:sessionId'],
   [/^(\/v1\/recommendations\/)[^/]+/, '$1:recommendationId'],
 ];
 

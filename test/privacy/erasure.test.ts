@@ -12,8 +12,8 @@ import type { Store } from '../../src/store/store.ts';
 import { AUTH, ROOT_KEY, items, testClock } from '../helpers.ts';
 
 /**
- * Issue 5: a unique marker goes into a person's events, traits, consent, chat-like documents and
- * recommendation logs; after DELETE /v1/users/:id and a checkpoint, neither their ids nor the marker
+ * Issue 5: a unique marker goes into a person's events, traits, consent, chat (a real conversation and
+ * stored documents) and recommendation logs; after DELETE /v1/users/:id and a checkpoint, neither their ids nor the marker
  * appear anywhere in the raw database (SQLite files including the WAL; every PostgreSQL table).
  */
 async function scenario(store: Store, search: (needles: string[]) => Promise<string[]>) {
@@ -46,6 +46,10 @@ async function scenario(store: Store, search: (needles: string[]) => Promise<str
       { collection: 'memory', id: `mem_${tag}`, subject: userId, body: { budget: marker }, createdAt: clock() },
     ]);
     expect((await call('POST', '/v1/train', {})).statusCode).toBe(200);
+    // A real conversation, remembered across sessions (chatMemory is on by default).
+    const chat = await call('POST', '/v1/chat', { userId, message: `I am looking for running shoes, my name is ${marker}` });
+    expect(chat.statusCode, chat.body).toBe(200);
+    expect((await call('POST', '/v1/chat', { userId, sessionId: chat.json().sessionId, message: `under 80 euros ${marker}` })).statusCode).toBe(200);
     expect((await call('GET', `/v1/recommendations?userId=${userId}`)).statusCode).toBe(200);
     expect((await call('GET', `/v1/recommendations?anonymousId=${anonId}`)).statusCode).toBe(200);
     await engine.recLog.flush();

@@ -12,6 +12,8 @@ describe('log redaction', () => {
     expect(redactUrl('/v1/users/ana%40example.com/export')).toBe('/v1/users/:id/export');
     expect(redactUrl('/v1/recommendations?userId=ana&n=3')).toBe('/v1/recommendations?userId=*&n=*');
     expect(redactUrl('/v1/chat/ses_123')).toBe('/v1/chat/:sessionId');
+    expect(redactUrl('/v1/chat/ses_123/agent')).toBe('/v1/chat/:sessionId/agent');
+    expect(redactUrl('/v1/chat/opener?userId=ana')).toBe('/v1/chat/opener?userId=*');
     expect(redactUrl('/v1/recommendations/rec_1/why')).toBe('/v1/recommendations/:recommendationId/why');
     expect(truncateIp('203.0.113.77')).toBe('203.0.113.0');
     expect(truncateIp('::ffff:203.0.113.77')).toBe('203.0.113.0');
