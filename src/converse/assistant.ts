@@ -5,6 +5,7 @@ import type { Engine } from '../engine/engine.ts';
 import { funnelStage, type Profile } from '../profile/profile.ts';
 import { emptyExcluded, facetsOf, searchCatalog, mergeWanted, type SoftSlot, type Wanted } from './catalog-search.ts';
 import { faqAnswer } from './faq.ts';
+import { LlmReplier, type LlmSettings } from './llm-reply.ts';
 import { budgetText, joinList, label, useText } from './labels.ts';
 import { buildVocabulary, trainIntentModel, understand, type IntentModel, type Nlu, type Understanding } from './nlu/index.ts';
 import type { Lang } from './nlu/text.ts';
@@ -45,6 +46,8 @@ export interface ChatReply {
   flagged: boolean;
   /** Replies a human agent wrote since the last answer. */
   agentMessages: Array<{ text: string; at: string; agent?: string }>;
+  /** Who wrote the reply: the embedded assistant, or the configured LLM. */
+  by: 'embedded' | 'llm';
 }
 
 /** The intent model is the same for every workspace: trained once per process, at first use. */
@@ -84,8 +87,11 @@ export class Assistant {
   readonly chats: ChatStore;
   private readonly vocabularies = new Map<string, { version: number; nlu: Nlu }>();
 
-  constructor(private readonly engine: Engine) {
+  private readonly llm: LlmReplier | null;
+
+  constructor(private readonly engine: Engine, llm?: LlmSettings) {
     this.chats = new ChatStore(engine.store);
+    this.llm = llm ? new LlmReplier(engine, llm) : null;
   }
 
   private async nlu(ws: string): Promise<Nlu> {
@@ -131,7 +137,14 @@ export class Assistant {
     };
 
     session.turns.push({ role: 'user', text: req.message, at: now, intent: u.intent });
-    const out = await this.respond(turn, isNew);
+    let out = await this.respond(turn, isNew);
+    let by: 'embedded' | 'llm' = 'embedded';
+    if (this.llm) {
+      // The embedded answer is the draft (and the fallback); the LLM may write it better.
+      const r = await this.llm.rewrite({ ws, session, style, message: req.message, intent: u.intent, personalize: allowed.personalization }, out);
+      by = r.by;
+      out = { ...out, reply: r.reply, items: r.items };
+    }
     const items = out.items ?? [];
     session.turns.push({ role: 'assistant', text: out.reply, at: now, intent: u.intent, items: items.map(({ id, title, price, currency }) => ({ id, title, price, currency })) });
     session.updatedAt = now;
@@ -156,6 +169,7 @@ export class Assistant {
       personalized: allowed.personalization && (memory !== null || items.length > 0),
       flagged: session.flagged !== null,
       agentMessages,
+      by,
     };
   }
 

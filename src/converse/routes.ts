@@ -38,7 +38,7 @@ function transcript(s: ChatSession) {
 
 /** The conversational assistant: chat, transcripts, proactive openers and the human hand-off. */
 export async function converseRoutes(app: FastifyInstance, { engine }: { engine: Engine }) {
-  const assistant = new Assistant(engine);
+  const assistant = new Assistant(engine, engine.config.llm);
 
   app.post('/v1/chat', {
     config: { access: 'public' },

@@ -24,7 +24,7 @@ export interface EngineOptions {
 }
 
 /** The settings the engine reads (tests pass only some). */
-export type EngineConfig = Pick<Config, 'adminKey'> & Partial<Pick<Config, 'consentDefaults' | 'retention' | 'rateLimits' | 'allowPrivateUrls'>>;
+export type EngineConfig = Pick<Config, 'adminKey'> & Partial<Pick<Config, 'consentDefaults' | 'retention' | 'rateLimits' | 'allowPrivateUrls' | 'llm'>>;
 
 /** The composition root: one store, the caches over it, and every slice's service. */
 export class Engine {
