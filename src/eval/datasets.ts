@@ -3,7 +3,7 @@
  * JSON-lines files of (user, item, [value], [timestamp]). Parsers are pure functions of the text;
  * `loadDataset` is the thin I/O shell around them.
  */
-import { readFile, access } from 'node:fs/promises';
+import { readFile, access, stat } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 
 /** A text document about one item (for content models). */
@@ -240,6 +240,9 @@ async function exists(p: string): Promise<boolean> {
 
 /** Reads a dataset from disk. MovieLens item texts are picked up from the same folder when present. */
 export async function loadDataset(kind: DatasetKind, path: string): Promise<Dataset> {
+  // A MovieLens folder names its ratings file by convention.
+  const inFolder: Partial<Record<DatasetKind, string>> = { 'movielens-100k': 'u.data', 'movielens-1m': 'ratings.dat' };
+  if (inFolder[kind] && (await stat(path).then((s) => s.isDirectory(), () => false))) path = join(path, inFolder[kind]!);
   let text: string;
   try {
     text = await readFile(path, 'utf8');
