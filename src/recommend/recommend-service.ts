@@ -37,6 +37,8 @@ const HISTORY_LIMIT = 200;
 const HISTORY_HALF_LIFE_DAYS = 30;
 /** How much the non-personal trend adds to a personal score (breaks ties, fills short lists). */
 const TREND_BLEND = 0.05;
+/** How much of its personal score an item the person already looked at keeps. */
+const SEEN_DISCOUNT = 0.25;
 
 /** What stood behind one recommended item: kept with the logged answer for `/why`. */
 export interface ItemEvidence {
@@ -86,7 +88,7 @@ export class RecommendService {
     const catalog = await this.state.catalog(ws);
     const hasPerson = Boolean(q.userId || q.anonymousId);
     const subject = hasPerson ? await this.ingest.subjectOf(ws, q) : null;
-    const mayPersonalize = subject !== null && (q.userId ? await this.consent.allows(ws, q.userId, 'personalization') : true);
+    const mayPersonalize = subject !== null && (await this.consent.policy(ws, subject)).personalization;
     const events = subject ? await this.store.eventsOf(ws, subject, HISTORY_LIMIT) : [];
 
     // Hard filters apply whatever the consent: they are what the page asked for.
@@ -123,12 +125,27 @@ export class RecommendService {
     if (fallback) this.addScores(scores, fallback, fallback.recommender.score([], now).scores, TREND_BLEND);
     else catalog.items.forEach((it, i) => (scores[i] = it.updatedAt / 1e15)); // no events at all: newest first
     const trend = Float64Array.from(scores, (v) => (Number.isNaN(v) ? 0 : v));
+    // The page's context picks the sources: on an item page or in the cart, what is in view drives an
+    // item-to-item source ("goes with this"); the person's whole history still counts, at half weight.
+    const anchors = history.map((h, k) => (h.event === null || (q.context === 'cart' && h.event.type === 'add_to_cart' && !bought.has(h.itemId)) ? k : -1)).filter((k) => k >= 0);
+    const itemToItem = anchors.length ? await this.model(ws, 'cooccurrence') : null;
     if (personal && history.length > 0) {
       const r = personal.recommender.score(history.map((h) => h.entry), now);
-      personalHits = this.addScores(scores, personal, r.scores, 1, r.because, because);
+      personalHits = this.addScores(scores, personal, r.scores, itemToItem ? 0.5 : 1, r.because, because);
     } else if (!MODELS[name].personal && mayPersonalize) {
       const m = await this.model(ws, name);
       if (m) this.addScores(scores, m, m.recommender.score([], now).scores, 1);
+    }
+    if (itemToItem) {
+      const entries = anchors.map((k) => ({ ...history[k].entry, item: itemToItem.modelIndex.get(history[k].itemId) ?? -1 }));
+      const r = itemToItem.recommender.score(entries, now);
+      const viaAnchor = r.because ? Int32Array.from(r.because, (a) => (a >= 0 ? anchors[a] : -1)) : undefined;
+      personalHits += this.addScores(scores, itemToItem, r.scores, 1, viaAnchor, because, true);
+    }
+    // Seen but not bought: still allowed, but after what the person has not seen yet.
+    for (const id of seen) {
+      const i = catalog.index.get(id);
+      if (i !== undefined && !Number.isNaN(scores[i])) scores[i] = trend[i] + (scores[i] - trend[i]) * SEEN_DISCOUNT;
     }
 
     const top = topK(scores, q.n, keep);
@@ -263,8 +280,11 @@ export class RecommendService {
     return out;
   }
 
-  /** Adds `scale ×` normalised model scores onto catalogue scores; returns how many items got a positive score. */
-  private addScores(target: Float64Array, m: ServingModel, s: Float32Array, scale: number, because?: Int32Array, becauseOut?: Int32Array): number {
+  /**
+   * Adds `scale ×` normalised model scores onto catalogue scores; returns how many items got a positive
+   * score. With `strongerWins`, an item's explanation moves to this source only where it adds more.
+   */
+  private addScores(target: Float64Array, m: ServingModel, s: Float32Array, scale: number, because?: Int32Array, becauseOut?: Int32Array, strongerWins = false): number {
     let max = 0;
     for (let k = 0; k < s.length; k++) if (s[k] > max) max = s[k];
     let hits = 0;
@@ -272,10 +292,11 @@ export class RecommendService {
       const c = m.toCatalog[k];
       if (c < 0) continue;
       const v = max > 0 && s[k] > 0 ? (scale * s[k]) / max : 0;
-      target[c] = (Number.isNaN(target[c]) ? 0 : target[c]) + v;
+      const before = Number.isNaN(target[c]) ? 0 : target[c];
+      target[c] = before + v;
       if (v > 0) {
         hits++;
-        if (because && becauseOut && because[k] >= 0) becauseOut[c] = because[k];
+        if (because && becauseOut && because[k] >= 0 && (!strongerWins || becauseOut[c] < 0 || v > before)) becauseOut[c] = because[k];
       }
     }
     return hits;

@@ -1,7 +1,17 @@
+import type { StoredItem } from '../domain/schemas.ts';
+import { Als } from './models/als.ts';
+import { ContentBased, type ItemText } from './models/content.ts';
 import { Cooccurrence } from './models/cooccurrence.ts';
+import { Ease } from './models/ease.ts';
+import { Hybrid } from './models/hybrid.ts';
+import { ItemKnn } from './models/itemknn.ts';
 import { Popularity } from './models/popularity.ts';
+import { loadModel } from './models/registry.ts';
 import { Trending } from './models/trending.ts';
 import type { Recommender } from './models/types.ts';
+
+/** The item texts a model may read, aligned with its item indices (null: an item known only from events). */
+export type ItemTexts = ReadonlyArray<ItemText | null>;
 
 export interface ModelKind {
   name: string;
@@ -9,26 +19,42 @@ export interface ModelKind {
   description: string;
   /** Whether its scores depend on the person (false: same list for everyone). */
   personal: boolean;
-  create(): Recommender;
+  /** A fresh, unfitted model; text models read the catalogue's texts here. */
+  create(texts: ItemTexts): Recommender;
   load(bytes: Uint8Array): Recommender;
 }
 
+const withTexts = <M extends { fitText(docs: ItemTexts): void }>(m: M, texts: ItemTexts): M => {
+  m.fitText(texts);
+  return m;
+};
+
 /** Every model Afín can train and serve, by name. */
 export const MODELS: Readonly<Record<string, ModelKind>> = {
-  popularity: {
-    name: 'popularity', description: 'most people engaged with it (the non-personalised floor)', personal: false,
-    create: () => new Popularity(), load: (b) => Popularity.load(b),
-  },
-  trending: {
-    name: 'trending', description: 'time-decayed popularity (half-life 7 days)', personal: false,
-    create: () => new Trending(), load: (b) => Trending.load(b),
-  },
-  cooccurrence: {
-    name: 'cooccurrence', description: 'people who viewed X also bought Y (item-to-item co-occurrence)', personal: true,
-    create: () => new Cooccurrence(), load: (b) => Cooccurrence.load(b),
+  popularity: { name: 'popularity', description: 'most people engaged with it (the non-personalised floor)', personal: false, create: () => new Popularity(), load: loadModel },
+  trending: { name: 'trending', description: 'time-decayed popularity (half-life 7 days)', personal: false, create: () => new Trending(), load: loadModel },
+  cooccurrence: { name: 'cooccurrence', description: 'people who viewed X also bought Y (item-to-item co-occurrence)', personal: true, create: () => new Cooccurrence(), load: loadModel },
+  ease: { name: 'ease', description: 'EASE (Steck 2019): closed-form item-item model over the most active items', personal: true, create: () => new Ease(), load: loadModel },
+  als: { name: 'als', description: 'implicit ALS (Hu, Koren, Volinsky 2008) with fold-in of the current history', personal: true, create: () => new Als(), load: loadModel },
+  itemknn: { name: 'itemknn', description: 'item-kNN, cosine with shrinkage', personal: true, create: () => new ItemKnn(), load: loadModel },
+  content: { name: 'content', description: 'BM25 over titles, descriptions, categories and tags (English and Spanish)', personal: true, create: (t) => withTexts(new ContentBased(), t), load: loadModel },
+  hybrid: {
+    name: 'hybrid', description: 'EASE blended with content by evidence: new items and new users still get sensible results', personal: true,
+    create: (t) => withTexts(new Hybrid(new Ease({ signal: 'log' })), t), load: loadModel,
   },
 };
 
 /** The personal model that answers by default, and the non-personal one used for cold starts. */
-export const DEFAULT_MODEL = 'cooccurrence';
+export const DEFAULT_MODEL = 'hybrid';
 export const FALLBACK_MODEL = 'trending';
+/** What `POST /v1/train` and `afin train` fit when no model is named: the serving set. ALS and the rest on request. */
+export const TRAINED_BY_DEFAULT = ['popularity', 'trending', 'cooccurrence', 'hybrid'];
+
+/** Item texts for models, aligned with `itemIds`. */
+export function itemTexts(itemIds: readonly string[], items: readonly StoredItem[]): ItemTexts {
+  const byId = new Map(items.map((i) => [i.id, i]));
+  return itemIds.map((id) => {
+    const it = byId.get(id);
+    return it ? { title: it.title, description: it.description, categories: it.categories, tags: it.tags, language: it.language } : null;
+  });
+}

@@ -1,7 +1,7 @@
 import type { Store } from '../store/store.ts';
 import { InteractionBuilder } from './interactions.ts';
 import { saveModel, type ModelInfo } from './model-store.ts';
-import { MODELS } from './registry.ts';
+import { MODELS, TRAINED_BY_DEFAULT, itemTexts } from './registry.ts';
 
 export interface TrainOptions {
   /** Models to train; default: every registered model. */
@@ -17,7 +17,7 @@ export interface TrainOptions {
  * source of truth; serving nodes pick the new version up from there).
  */
 export async function trainModels(store: Store, ws: string, opts: TrainOptions): Promise<ModelInfo[]> {
-  const names = opts.models ?? Object.keys(MODELS);
+  const names = opts.models ?? TRAINED_BY_DEFAULT;
   for (const n of names) if (!MODELS[n]) throw new Error(`unknown model "${n}" (known: ${Object.keys(MODELS).join(', ')})`);
   const started = performance.now();
   const items = await store.listItems(ws);
@@ -34,7 +34,7 @@ export async function trainModels(store: Store, ws: string, opts: TrainOptions):
   const out: ModelInfo[] = [];
   for (const name of names) {
     const t0 = performance.now();
-    const recommender = MODELS[name].create();
+    const recommender = MODELS[name].create(itemTexts(set.itemIds, items));
     recommender.fit(set.data, { seed: opts.seed ?? 42, onProgress: (f) => opts.onProgress?.(`training ${name}`, f) });
     const info: ModelInfo = {
       name,

@@ -232,7 +232,7 @@ describe('afin CLI', () => {
   });
 
   describe('train', () => {
-    it('trains every model after an import, one line per model', { timeout: TIMEOUT }, async () => {
+    it('trains the serving models after an import, one line per model', { timeout: TIMEOUT }, async () => {
       const dir = freshDir();
       writeFileSync(join(dir, 'items.csv'), ITEMS_CSV);
       writeFileSync(join(dir, 'events.jsonl'), EVENTS_JSONL);
@@ -241,7 +241,7 @@ describe('afin CLI', () => {
       const r = await afin(dir, 'train');
       expect(r.code).toBe(0);
       const lines = r.stdout.trim().split('\n');
-      expect(lines.map((l) => l.split(':')[0])).toEqual(['popularity', 'trending', 'cooccurrence']);
+      expect(lines.map((l) => l.split(':')[0])).toEqual(['popularity', 'trending', 'cooccurrence', 'hybrid']);
       // Catalogue i1 and i3; u1 viewed i1, u2 bought i3 and viewed i1.
       for (const l of lines) expect(l).toMatch(/^\w+: 2 users × 2 items, 3 interactions, [\d.]+s$/);
 

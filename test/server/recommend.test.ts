@@ -165,7 +165,7 @@ describe('similar items and training', () => {
     expect(typeof body.seconds).toBe('number');
     expect(new Date(body.trainedAt).getTime()).toBe(t.clock());
     const models = (await get('/v1/models')).json().models.map((m: { name: string }) => m.name).sort();
-    expect(models).toEqual(['cooccurrence', 'popularity', 'trending']);
+    expect(models).toEqual(['cooccurrence', 'hybrid', 'popularity', 'trending']);
     expect((await post('/v1/train', { model: 'nope' })).json().error.field).toBe('model');
   });
 
