@@ -8,7 +8,7 @@ const DAY_MS = 86_400_000;
  * Document collections that are raw behavioural data and expire with the events (recommendation
  * logs; slices that keep transcripts or delivery logs add their collection here).
  */
-export const RETAINED_COLLECTIONS: string[] = ['recommendation'];
+export const RETAINED_COLLECTIONS: string[] = ['recommendation', 'chat_session', 'item_change'];
 
 export interface RetentionRun {
   at: string;
