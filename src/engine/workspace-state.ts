@@ -1,6 +1,8 @@
 import { Catalog } from '../catalog/catalog.ts';
 import { loadModel, type LoadedModel } from '../recommend/model-store.ts';
 import type { Store } from '../store/store.ts';
+import { loadRankingSettings } from '../recommend/settings.ts';
+import type { RankingSettingsT } from '../recommend/rules.ts';
 
 /** A trained model, ready to serve against the current catalogue. */
 export interface ServingModel extends LoadedModel {
@@ -12,6 +14,7 @@ export interface ServingModel extends LoadedModel {
 
 interface Entry {
   catalog: Catalog;
+  ranking: RankingSettingsT;
   models: Map<string, Promise<ServingModel | null>>;
   counters: Record<string, number>;
   checkedAt: number;
@@ -32,7 +35,8 @@ export class WorkspaceState {
     const sameItems = prev && prev.counters.items === c.items;
     const catalog = sameItems ? prev.catalog : new Catalog(await this.store.listItems(ws), c.items ?? 0);
     const sameModels = sameItems && prev.counters.models === c.models;
-    return { catalog, models: sameModels ? prev.models : new Map(), counters: c, checkedAt: this.clock() };
+    const ranking = prev && prev.counters.settings === c.settings ? prev.ranking : await loadRankingSettings(this.store, ws);
+    return { catalog, ranking, models: sameModels ? prev.models : new Map(), counters: c, checkedAt: this.clock() };
   }
 
   private async entry(ws: string): Promise<Entry> {
@@ -47,7 +51,7 @@ export class WorkspaceState {
     if (this.clock() - e.checkedAt < this.maxAgeMs) return e;
     e.checkedAt = this.clock(); // one poll at a time
     const counters = await this.store.readCounters(ws);
-    if (counters.items === e.counters.items && counters.models === e.counters.models) return e;
+    if (counters.items === e.counters.items && counters.models === e.counters.models && counters.settings === e.counters.settings) return e;
     const next = this.load(ws, e, counters);
     this.entries.set(ws, next);
     return next;
@@ -55,6 +59,11 @@ export class WorkspaceState {
 
   async catalog(ws: string): Promise<Catalog> {
     return (await this.entry(ws)).catalog;
+  }
+
+  /** The workspace's ranking settings: event weights, decay, diversity, business rules. */
+  async ranking(ws: string): Promise<RankingSettingsT> {
+    return (await this.entry(ws)).ranking;
   }
 
   /** The stored model `name`, or null if it was never trained. */

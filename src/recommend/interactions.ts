@@ -1,5 +1,5 @@
-import type { StoredEvent } from '../domain/schemas.ts';
-import { eventWeight } from '../domain/weights.ts';
+import type { EventType, StoredEvent } from '../domain/schemas.ts';
+import { DEFAULT_EVENT_WEIGHTS, eventWeight } from '../domain/weights.ts';
 import type { Interactions } from './models/types.ts';
 
 /** Interactions plus the id lists that map dense indices back to users and items. */
@@ -23,7 +23,7 @@ export class InteractionBuilder {
   readonly userIds: string[] = [];
   readonly itemIds: string[] = [];
 
-  constructor(knownItems: readonly string[] = []) {
+  constructor(knownItems: readonly string[] = [], private readonly eventWeights: Readonly<Record<EventType, number>> = DEFAULT_EVENT_WEIGHTS) {
     for (const id of knownItems) this.itemOf(id);
   }
 
@@ -39,7 +39,7 @@ export class InteractionBuilder {
 
   add(e: Pick<StoredEvent, 'subject' | 'itemId' | 'type' | 'value' | 'timestamp'>): void {
     if (!e.itemId) return;
-    const w = eventWeight(e.type, e.value);
+    const w = eventWeight(e.type, e.value, this.eventWeights);
     if (w === 0) return;
     let u = this.userIndex.get(e.subject);
     if (u === undefined) {

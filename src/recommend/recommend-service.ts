@@ -6,11 +6,14 @@ import type { Catalog } from '../catalog/catalog.ts';
 import type { ServingModel, WorkspaceState } from '../engine/workspace-state.ts';
 import type { IngestService } from '../ingest/ingest-service.ts';
 import type { ConsentService } from '../privacy/consent.ts';
-import type { Profile } from '../profile/profile.ts';
+import { funnelStage, type FunnelStage, type Profile } from '../profile/profile.ts';
 import type { Store } from '../store/store.ts';
 import type { HistoryEntry } from './models/types.ts';
 import { topK } from './models/top-k.ts';
 import { becauseReason, filterReason, similarReason } from './reasons.ts';
+import { diversify, pin, scoreRules, type RankingSettingsT } from './rules.ts';
+import { eventWeightsOf } from './settings.ts';
+import { dueForReplenishment } from './replenishment.ts';
 import type { RecommendationLog } from './recommendation-log.ts';
 import { DEFAULT_MODEL, FALLBACK_MODEL, MODELS } from './registry.ts';
 import type { ModelInfo } from './model-store.ts';
@@ -39,6 +42,14 @@ const HISTORY_HALF_LIFE_DAYS = 30;
 const TREND_BLEND = 0.05;
 /** How much of its personal score an item the person already looked at keeps. */
 const SEEN_DISCOUNT = 0.25;
+/** How far a browsing visitor's favourite categories lift unseen items (personal scores top out at 1). */
+const DISCOVERY_BOOST = 0.15;
+/** How much of its personal score an item keeps when the customer just bought in its category. */
+const CROSS_SELL_DISCOUNT = 0.6;
+/** Lift for an item that is due to be bought again. */
+const REPLENISH_BOOST = 0.5;
+/** Default diversity: no category takes more than half a page. */
+const DEFAULT_CATEGORY_SHARE = 0.5;
 
 /** What stood behind one recommended item: kept with the logged answer for `/why`. */
 export interface ItemEvidence {
@@ -100,6 +111,11 @@ export class RecommendService {
       if (e.type === 'purchase') bought.add(e.itemId);
       if (e.type === 'return') bought.delete(e.itemId);
     }
+    const settings = await this.state.ranking(ws);
+    const profile = subject && mayPersonalize ? ((await this.store.getProfile(ws, subject)) as Profile | null) : null;
+    const stage = funnelStage(profile, now);
+    // What the person buys again and again, once it is about time: allowed back despite "already bought".
+    const due = mayPersonalize && !q.includePurchased ? dueForReplenishment(events, now) : new Set<string>();
     const excluded = new Set(q.exclude ?? []);
     if (q.itemId && q.context === 'item') excluded.add(q.itemId);
     const keep = (i: number): boolean => {
@@ -107,7 +123,7 @@ export class RecommendService {
       const it = catalog.items[i];
       if (excluded.has(it.id)) return false;
       if (q.excludeSeen && seen.has(it.id)) return false;
-      if (!q.includePurchased && bought.has(it.id)) return false;
+      if (!q.includePurchased && bought.has(it.id) && !due.has(it.id)) return false;
       if (q.category && !catalog.inCategory(i, q.category)) return false;
       const p = catalog.price[i];
       if (q.minPrice !== undefined && !(p >= q.minPrice)) return false;
@@ -117,7 +133,7 @@ export class RecommendService {
 
     const fallback = await this.model(ws, FALLBACK_MODEL);
     const personal = mayPersonalize && MODELS[name].personal ? await this.model(ws, name) : null;
-    const history = personal ? this.history(personal, events, q, now, catalog) : [];
+    const history = personal ? this.history(personal, events, q, now, catalog, settings) : [];
 
     const scores = new Float64Array(catalog.size).fill(Number.NaN);
     const because = new Int32Array(catalog.size).fill(-1);
@@ -127,7 +143,9 @@ export class RecommendService {
     const trend = Float64Array.from(scores, (v) => (Number.isNaN(v) ? 0 : v));
     // The page's context picks the sources: on an item page or in the cart, what is in view drives an
     // item-to-item source ("goes with this"); the person's whole history still counts, at half weight.
-    const anchors = history.map((h, k) => (h.event === null || (q.context === 'cart' && h.event.type === 'add_to_cart' && !bought.has(h.itemId)) ? k : -1)).filter((k) => k >= 0);
+    // Someone with a full cart gets complements of it on the home page too.
+    const cartAnchors = q.context === 'cart' || (q.context === 'home' && stage === 'considering');
+    const anchors = history.map((h, k) => (h.event === null || (cartAnchors && h.event.type === 'add_to_cart' && !bought.has(h.itemId)) ? k : -1)).filter((k) => k >= 0);
     const itemToItem = anchors.length ? await this.model(ws, 'cooccurrence') : null;
     if (personal && history.length > 0) {
       const r = personal.recommender.score(history.map((h) => h.entry), now);
@@ -148,11 +166,17 @@ export class RecommendService {
       if (i !== undefined && !Number.isNaN(scores[i])) scores[i] = trend[i] + (scores[i] - trend[i]) * SEEN_DISCOUNT;
     }
 
-    const top = topK(scores, q.n, keep);
+    this.shapeByStage(scores, trend, stage, profile, seen, bought, due, catalog);
+    const ruled = scoreRules(catalog.items, scores, settings.rules ?? [], q.context);
+    const allowed = (i: number) => keep(i) && ruled.keep(i);
+    // Scoring, then the page: diversity across categories, then pinned items at their places.
+    const candidates = Array.from(topK(scores, Math.min(catalog.size, q.n * 5), allowed));
+    const leaf = (i: number) => catalog.items[i].categories?.at(-1)?.toLowerCase();
+    const varied = diversify(candidates, leaf, q.n, settings.maxCategoryShare ?? DEFAULT_CATEGORY_SHARE);
+    const { list: top, pinned, applied: pins } = pin(varied, settings.rules ?? [], q.context, (id) => catalog.index.get(id), allowed, q.n);
     const filterNote = filterReason(q, catalog.items[top[0]]?.currency);
-    const profile = subject && mayPersonalize ? ((await this.store.getProfile(ws, subject)) as Profile | null) : null;
     const evidence: ItemEvidence[] = [];
-    const items: RecommendedItem[] = Array.from(top, (i) => {
+    const items: RecommendedItem[] = top.map((i) => {
       const it = catalog.items[i];
       const reasons: string[] = [];
       const ev: ItemEvidence = { id: it.id, score: scores[i], trendScore: trend[i] || 0, personalScore: Math.max(0, (scores[i] || 0) - (trend[i] || 0)) };
@@ -168,6 +192,8 @@ export class RecommendService {
         reasons.push(`Matches your interest in ${liked}`);
         ev.profileMatch = { category: liked, affinity: Math.round(profile!.categories[liked] * 1000) / 1000 };
       }
+      if (due.has(it.id)) reasons.unshift('Time to restock? You buy this regularly');
+      if (pinned.has(i)) reasons.push('Featured');
       if (reasons.length === 0) reasons.push(fallback ? (it.categories?.[0] ? `Trending in ${it.categories[0]}` : 'Trending now') : 'New in the catalogue');
       if (filterNote) reasons.push(filterNote);
       evidence.push(ev);
@@ -177,14 +203,16 @@ export class RecommendService {
       return out;
     });
 
-    const personalized = personalHits > 0 && items.some((_, k) => because[top[k]] >= 0);
+    const personalized = personalHits > 0 && top.some((i) => because[i] >= 0);
     const result: Recommendation = {
       recommendationId: `rec_${randomBytes(12).toString('base64url')}`,
       personalized,
       model: personalized ? name : fallback ? (MODELS[name].personal ? FALLBACK_MODEL : name) : 'catalog',
       items,
     };
-    const rules: string[] = ['only available items'];
+    const rules: string[] = ['only available items', ...ruled.applied.map((r) => `rule: ${r}`)];
+    for (const p of pins) rules.push(`rule: ${p}`);
+    rules.push(`funnel stage: ${stage}`);
     if (!q.includePurchased && bought.size) rules.push(`left out ${bought.size} item(s) already bought`);
     if (q.excludeSeen) rules.push(`left out ${seen.size} item(s) already seen`);
     if (excluded.size) rules.push(`left out by request: ${[...excluded].join(', ')}`);
@@ -213,7 +241,7 @@ export class RecommendService {
     const fallback = await this.model(ws, FALLBACK_MODEL);
     const personal = personalize ? await this.model(ws, DEFAULT_MODEL) : null;
     const q = { n: 1, context: 'chat' } as RecommendationQueryT;
-    const history = personal ? this.history(personal, events, q, now, catalog) : [];
+    const history = personal ? this.history(personal, events, q, now, catalog, await this.state.ranking(ws)) : [];
     const scores = new Float64Array(catalog.size);
     const because = new Int32Array(catalog.size).fill(-1);
     if (fallback) this.addScores(scores, fallback, fallback.recommender.score([], now).scores, TREND_BLEND);
@@ -238,6 +266,37 @@ export class RecommendService {
     };
   }
 
+  /**
+   * The funnel stage shapes the list: a browsing visitor gets discovery within their affinities (unseen
+   * items of the categories they like rise), a customer gets cross-sell (more of a category they just
+   * bought in sinks) and what is due for replenishment.
+   */
+  private shapeByStage(scores: Float64Array, trend: Float64Array, stage: FunnelStage, profile: Profile | null, seen: Set<string>, bought: Set<string>, due: Set<string>, catalog: Catalog): void {
+    if (!profile) return;
+    if (stage === 'browsing' || stage === 'new_visitor') {
+      const liked = Object.entries(profile.categories).filter(([, v]) => v > 0).sort((a, b) => b[1] - a[1]).slice(0, 3);
+      const top = liked[0]?.[1] ?? 0;
+      if (top <= 0) return;
+      const share = new Map(liked.map(([c, v]) => [c.toLowerCase(), v / top]));
+      for (let i = 0; i < catalog.size; i++) {
+        if (Number.isNaN(scores[i]) || seen.has(catalog.items[i].id)) continue;
+        const best = Math.max(0, ...(catalog.items[i].categories ?? []).map((c) => share.get(c.toLowerCase()) ?? 0));
+        scores[i] += DISCOVERY_BOOST * best;
+      }
+    } else if (stage === 'customer' || stage === 'loyal') {
+      const boughtLeaves = new Set([...bought].map((id) => catalog.get(id)?.categories?.at(-1)?.toLowerCase()).filter(Boolean));
+      for (let i = 0; i < catalog.size; i++) {
+        const it = catalog.items[i];
+        if (Number.isNaN(scores[i]) || due.has(it.id)) continue;
+        if (boughtLeaves.has(it.categories?.at(-1)?.toLowerCase())) scores[i] = trend[i] + (scores[i] - trend[i]) * CROSS_SELL_DISCOUNT;
+      }
+      for (const id of due) {
+        const i = catalog.index.get(id);
+        if (i !== undefined && !Number.isNaN(scores[i])) scores[i] += REPLENISH_BOOST;
+      }
+    }
+  }
+
   /** The evidence behind a logged answer: `GET /v1/recommendations/:id/why`. */
   async why(ws: string, recommendationId: string) {
     const doc = await this.log.get(ws, recommendationId);
@@ -257,14 +316,16 @@ export class RecommendService {
   }
 
   /** The person's history as model input: recent, decayed, and shaped by the page's context. */
-  private history(m: ServingModel, events: StoredEvent[], q: RecommendationQueryT, now: number, catalog: Catalog) {
+  private history(m: ServingModel, events: StoredEvent[], q: RecommendationQueryT, now: number, catalog: Catalog, settings: RankingSettingsT) {
     const out: Array<{ entry: HistoryEntry; event: StoredEvent | null; itemId: string }> = [];
+    const weights = eventWeightsOf(settings);
+    const halfLife = settings.historyHalfLifeDays ?? HISTORY_HALF_LIFE_DAYS;
     let strongest = 1;
     for (const e of events) {
       if (!e.itemId) continue;
       const item = m.modelIndex.get(e.itemId);
       if (item === undefined) continue;
-      const w = eventWeight(e.type, e.value) * decay(now - e.timestamp, HISTORY_HALF_LIFE_DAYS);
+      const w = eventWeight(e.type, e.value, weights) * decay(now - e.timestamp, halfLife);
       if (w === 0) continue;
       strongest = Math.max(strongest, w);
       out.push({ entry: { item, weight: w, time: e.timestamp }, event: e, itemId: e.itemId });

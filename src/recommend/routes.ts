@@ -6,6 +6,9 @@ import type { Engine } from '../engine/engine.ts';
 import { jsonSchema } from '../server/openapi.ts';
 import { idParam } from '../server/route-helpers.ts';
 import { listModels } from './model-store.ts';
+import { RankingSettings } from './rules.ts';
+import { loadRankingSettings, saveRankingSettings } from './settings.ts';
+import { DEFAULT_EVENT_WEIGHTS } from '../domain/weights.ts';
 import { MODELS } from './registry.ts';
 
 const recItem = {
@@ -64,6 +67,21 @@ export async function recommendRoutes(app: FastifyInstance, { engine }: { engine
       seconds: Math.round((performance.now() - started)) / 1000,
       models: infos,
     };
+  });
+
+  app.get('/v1/settings/ranking', {
+    config: { access: 'server' },
+    schema: { tags: ['recommend'], summary: 'Event weights, history decay, diversity and business rules (boost, bury, pin, filter, exclude)' },
+  }, async (req) => ({ ...(await loadRankingSettings(engine.store, req.principal.workspace)), defaults: { eventWeights: DEFAULT_EVENT_WEIGHTS, historyHalfLifeDays: 30, maxCategoryShare: 0.5 } }));
+
+  app.put('/v1/settings/ranking', {
+    config: { access: 'admin' },
+    schema: { tags: ['recommend'], summary: 'Replace the ranking settings; new event weights apply at once to serving and at the next training', body: jsonSchema(RankingSettings) },
+  }, async (req) => {
+    const s = parseOr(RankingSettings, req.body, 'invalid_body');
+    await saveRankingSettings(engine.store, req.principal.workspace, s, engine.clock());
+    engine.state.invalidate(req.principal.workspace);
+    return s;
   });
 
   app.get('/v1/models', {

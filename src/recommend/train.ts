@@ -1,5 +1,6 @@
 import type { Store } from '../store/store.ts';
 import { InteractionBuilder } from './interactions.ts';
+import { eventWeightsOf, loadRankingSettings } from './settings.ts';
 import { saveModel, type ModelInfo } from './model-store.ts';
 import { MODELS, TRAINED_BY_DEFAULT, itemTexts } from './registry.ts';
 
@@ -21,7 +22,7 @@ export async function trainModels(store: Store, ws: string, opts: TrainOptions):
   for (const n of names) if (!MODELS[n]) throw new Error(`unknown model "${n}" (known: ${Object.keys(MODELS).join(', ')})`);
   const started = performance.now();
   const items = await store.listItems(ws);
-  const builder = new InteractionBuilder(items.map((i) => i.id));
+  const builder = new InteractionBuilder(items.map((i) => i.id), eventWeightsOf(await loadRankingSettings(store, ws)));
   const total = Math.max(1, await store.countEvents(ws));
   let read = 0;
   for await (const page of store.scanEvents(ws, { pageSize: 20_000 })) {

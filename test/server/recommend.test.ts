@@ -194,3 +194,32 @@ describe('GET /v1/recommendations/:id/why', () => {
     expect((await get('/v1/recommendations/rec_missing/why')).statusCode).toBe(404);
   });
 });
+
+describe('ranking settings', () => {
+  it('pins, buries and filters by attribute through PUT /v1/settings/ranking, and the answer explains them', async () => {
+    await seedShop();
+    await put('/v1/items', [{ id: 'i10', title: 'Item 10', categories: ['even'], price: 20, attributes: { brand: 'Acme' } }, { id: 'i11', title: 'Item 11', categories: ['odd'], price: 21, attributes: { brand: 'Acme' } }]);
+    const r = await put('/v1/settings/ranking', { rules: [{ kind: 'pin', itemId: 'i11', position: 1, name: 'spring promo' }, { kind: 'bury', match: { itemIds: ['i6'] } }] });
+    expect(r.statusCode).toBe(200);
+    const a = await recs('userId=u0&n=5');
+    expect(a.items[0].id).toBe('i11');
+    expect(a.items[0].reasons).toContain('Featured');
+    const why = (await get(`/v1/recommendations/${a.recommendationId}/why`)).json();
+    expect(why.rules).toContain('rule: spring promo');
+    await put('/v1/settings/ranking', { rules: [{ kind: 'filter', match: { attribute: { key: 'brand', value: 'acme' } } }] });
+    const b = await recs('userId=u0&n=5');
+    expect(b.items.map((i) => i.id).sort()).toEqual(['i10', 'i11']);
+    const bad = await put('/v1/settings/ranking', { rules: [{ kind: 'boost', match: {}, factor: 2 }] });
+    expect(bad.statusCode).toBe(400);
+    expect(bad.json().error.field).toMatch(/^rules\[0\]\.match/);
+  });
+
+  it('keeps a page from being all one category', async () => {
+    await put('/v1/items', Array.from({ length: 12 }, (_, i) => ({ id: `s${i}`, title: `Shoe ${i}`, categories: [i < 8 ? 'shoes' : 'socks'], price: 10 })));
+    const evs = Array.from({ length: 8 }, (_, i) => ({ type: 'view', userId: `v${i}`, itemId: `s${i}` }));
+    await post('/v1/events', evs);
+    const r = await recs('userId=nobody&n=4');
+    const shoes = r.items.filter((i) => Number(i.id.slice(1)) < 8).length;
+    expect(shoes).toBe(2);
+  });
+});
