@@ -71,6 +71,12 @@ interface Turn {
   seed: string;
 }
 
+interface Ranking {
+  bought: string[];
+  score(id: string): number;
+  because(id: string): { itemId: string; itemTitle: string; type: string } | null;
+}
+
 interface Outcome {
   reply: string;
   items?: ChatItem[];
@@ -329,7 +335,7 @@ export class Assistant {
   private async showItems(t: Turn): Promise<Outcome> {
     const s = t.session;
     const catalog = await this.engine.state.catalog(t.ws);
-    const ranking = await this.engine.recommend.rankFor(t.ws, s.userId, t.personalize);
+    const ranking = await this.ranking(t);
     const exclude = new Set([...s.rejected, ...ranking.bought]);
     const found = searchCatalog(catalog.items, s.wanted, (id) => ranking.score(id), exclude, 3);
     const constraints = constraintText(s.wanted, t.style.lang, catalog.items[0]?.currency);
@@ -354,6 +360,19 @@ export class Assistant {
       ? say('recommend_relaxed', t.style, { dropped: relaxedText(found.relaxed, t.style.lang) }, t.seed)
       : say('recommend', t.style, { count: items.length, constraints: constraints ? ` (${constraints})` : '' }, t.seed);
     return { reply: `${intro}\n${items.map((it, k) => `${k + 1}. ${it.title} — ${formatPrice(it.price ?? 0, it.currency, t.style.lang)}`).join('\n')}`, items, quick: ['refine', 'compare', 'add_to_cart', 'item_question'] };
+  }
+
+  /**
+   * The recommender's order for this person. A shop whose recommender cannot be trained yet (no
+   * interactions but chat turns) still gets an answer: the catalogue's own order, nothing personal.
+   */
+  private async ranking(t: Turn): Promise<Ranking> {
+    try {
+      return await this.engine.recommend.rankFor(t.ws, t.session.userId, t.personalize);
+    } catch {
+      const events = await this.engine.store.eventsOf(t.ws, t.session.userId, 500);
+      return { bought: events.filter((e) => e.type === 'purchase' && e.itemId).map((e) => e.itemId!), score: () => 0, because: () => null };
+    }
   }
 
   /** One line of reason per item, citing what the person said or did. */

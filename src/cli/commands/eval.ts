@@ -6,11 +6,16 @@ const EVAL_MODULE = '../../eval/command.ts';
 export function registerEval(program: Command) {
   program
     .command('eval')
-    .description('offline evaluation of the recommenders on a dataset (afin eval --help for the options)')
+    .description('offline evaluation: the recommenders on a dataset, or `afin eval chat` for the assistant (--help for the options)')
     .allowUnknownOption(true)
     .helpOption(false)
     .argument('[args...]')
     .action(async (args: string[]) => {
+      if (args[0] === 'chat') {
+        const { runChatEval } = await import('../../converse/eval/run.ts');
+        process.exitCode = await runChatEval(args.slice(1));
+        return;
+      }
       const mod: { runEval?: (args: string[]) => Promise<number> } = await import(EVAL_MODULE).catch(() => ({}));
       if (!mod.runEval) {
         process.stderr.write('the evaluation harness is not installed in this build\n');

@@ -1,0 +1,155 @@
+/**
+ * The catalogues the chat evaluation runs on: the demo generator's store cut by department
+ * (electronics, sport, fashion, home), a small hand-written kitchen shop whose product types the
+ * generator does not know, and, on request, the real IKEA catalogue read from the shared data folder.
+ */
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { ItemInput } from '../../domain/schemas.ts';
+import { generateCatalog } from '../../simulate/index.ts';
+import type { CatalogName } from './types.ts';
+
+export type EvalItem = ItemInput & { title: string; price: number; categories: string[]; attributes: Record<string, unknown> };
+
+const DEMO_SEED = 2024;
+const DEMO_SIZE = 1400;
+
+let demo: EvalItem[] | null = null;
+function demoItems(): EvalItem[] {
+  return (demo ??= generateCatalog({ seed: DEMO_SEED, size: DEMO_SIZE }) as EvalItem[]);
+}
+
+type Row = [id: string, title: string, type: string, price: number, brand: string, colour: string, uses: string[], tags: string[], description: string];
+
+/** A small kitchen shop written by hand: its own types, brands and Spanish search words. */
+const KITCHEN: Row[] = [
+  ['k-01', 'Hervo Classic Electric Kettle 1.7 L', 'kettle', 29.99, 'Hervo', 'white', ['everyday'], ['kettle', 'hervidor'], 'A 1.7 litre electric kettle with auto shut-off.'],
+  ['k-02', 'Hervo Glass Kettle with LED', 'kettle', 39.99, 'Hervo', 'silver', ['everyday'], ['kettle', 'hervidor', 'glass'], 'Borosilicate glass kettle that lights up blue as it boils.'],
+  ['k-03', 'Tetera eléctrica Calda Retro', 'kettle', 54.99, 'Calda', 'red', ['everyday'], ['kettle', 'hervidor', 'vintage'], 'Hervidor de estilo retro, 1,5 litros, acero inoxidable.'],
+  ['k-04', 'Calda Temperature Control Kettle', 'kettle', 79.99, 'Calda', 'black', ['tea'], ['kettle', 'hervidor'], 'Five temperature presets for green, white and black tea.'],
+  ['k-05', 'Pava Mini Travel Kettle', 'kettle', 19.99, 'Pava', 'white', ['travel'], ['kettle', 'hervidor', 'compact'], 'A 0.5 litre dual-voltage kettle for trips.'],
+  ['k-06', 'Pava Quiet Boil Kettle', 'kettle', 44.99, 'Pava', 'pink', ['everyday'], ['kettle', 'hervidor'], 'A quiet 1.7 litre kettle in pastel pink.'],
+  ['k-07', 'Tostadora Crujo 2 ranuras', 'toaster', 24.99, 'Crujo', 'white', ['breakfast'], ['toaster', 'tostadora'], 'Tostadora de dos ranuras con 7 niveles.'],
+  ['k-08', 'Crujo 4-Slice Toaster', 'toaster', 49.99, 'Crujo', 'silver', ['breakfast', 'family'], ['toaster', 'tostadora'], 'Four wide slots with bagel and defrost settings.'],
+  ['k-09', 'Calda Retro Toaster', 'toaster', 64.99, 'Calda', 'red', ['breakfast'], ['toaster', 'tostadora', 'vintage'], 'A chrome-trimmed retro toaster with a crumb tray.'],
+  ['k-10', 'Hervo Compact Toaster', 'toaster', 19.99, 'Hervo', 'black', ['breakfast'], ['toaster', 'tostadora', 'compact'], 'A small two-slice toaster for small kitchens.'],
+  ['k-11', 'Pava Long Slot Toaster', 'toaster', 39.99, 'Pava', 'pink', ['breakfast'], ['toaster', 'tostadora'], 'Two long slots for artisan bread.'],
+  ['k-12', 'Molta Espresso Machine 15 bar', 'coffee maker', 189, 'Molta', 'black', ['espresso'], ['coffee maker', 'cafetera'], 'A 15 bar pump espresso machine with a steam wand.'],
+  ['k-13', 'Molta Drip Coffee Maker', 'coffee maker', 49.99, 'Molta', 'black', ['everyday'], ['coffee maker', 'cafetera'], 'A 12-cup drip coffee maker with a timer.'],
+  ['k-14', 'Cafetera italiana Brasa 6 tazas', 'coffee maker', 29.99, 'Brasa', 'silver', ['espresso'], ['coffee maker', 'cafetera', 'moka'], 'Cafetera moka de aluminio para 6 tazas.'],
+  ['k-15', 'Brasa Pod Coffee Machine', 'coffee maker', 89.99, 'Brasa', 'red', ['everyday'], ['coffee maker', 'cafetera'], 'A pod machine that brews in 30 seconds.'],
+  ['k-16', 'Molta Bean-to-Cup Machine', 'coffee maker', 449, 'Molta', 'silver', ['espresso'], ['coffee maker', 'cafetera'], 'Grinds beans and froths milk at the touch of a button.'],
+  ['k-17', 'Brasa French Press 1 L', 'coffee maker', 24.99, 'Brasa', 'black', ['everyday'], ['coffee maker', 'cafetera'], 'A double-walled steel French press.'],
+  ['k-18', 'Batidora de vaso Turbo Vita 1000 W', 'blender', 79.99, 'Vita', 'black', ['smoothies'], ['blender', 'batidora'], 'Batidora de vaso de 1000 W con vaso de cristal.'],
+  ['k-19', 'Vita Personal Blender', 'blender', 34.99, 'Vita', 'green', ['smoothies', 'travel'], ['blender', 'batidora', 'compact'], 'Blend straight into a to-go bottle.'],
+  ['k-20', 'Crujo Hand Blender Set', 'blender', 44.99, 'Crujo', 'white', ['soups'], ['blender', 'batidora'], 'A stick blender with whisk and chopper.'],
+  ['k-21', 'Vita Pro High-Speed Blender', 'blender', 229, 'Vita', 'silver', ['smoothies'], ['blender', 'batidora'], 'A 2 hp blender that makes nut butters and hot soup.'],
+  ['k-22', 'Molta Smoothie Blender', 'blender', 59.99, 'Molta', 'pink', ['smoothies'], ['blender', 'batidora'], 'A 700 W jug blender with two travel cups.'],
+  ['k-23', 'Sartén antiadherente Forja 28 cm', 'frying pan', 34.99, 'Forja', 'black', ['everyday'], ['frying pan', 'sartén'], 'Sartén de aluminio forjado apta para inducción.'],
+  ['k-24', 'Forja Cast Iron Skillet 26 cm', 'frying pan', 49.99, 'Forja', 'black', ['everyday'], ['frying pan', 'sartén'], 'A pre-seasoned cast iron skillet.'],
+  ['k-25', 'Hierro Ceramic Frying Pan 24 cm', 'frying pan', 29.99, 'Hierro', 'green', ['everyday'], ['frying pan', 'sartén'], 'A PFAS-free ceramic non-stick pan.'],
+  ['k-26', 'Hierro Steel Frying Pan 30 cm', 'frying pan', 69.99, 'Hierro', 'silver', ['everyday'], ['frying pan', 'sartén'], 'A tri-ply stainless steel pan for searing.'],
+  ['k-27', 'Forja Wok 32 cm', 'frying pan', 39.99, 'Forja', 'black', ['asian cooking'], ['frying pan', 'sartén', 'wok'], 'A carbon steel wok with a wooden handle.'],
+  ['k-28', 'Juego de cuchillos Filo 5 piezas', 'knife set', 89.99, 'Filo', 'black', ['everyday'], ['knife set', 'cuchillos'], 'Cinco cuchillos de acero alemán con taco de madera.'],
+  ['k-29', 'Filo Chef Knife 20 cm', 'knife set', 49.99, 'Filo', 'silver', ['everyday'], ['knife set', 'cuchillos'], 'A forged 20 cm chef knife.'],
+  ['k-30', 'Hierro Knife Block Set', 'knife set', 129, 'Hierro', 'brown', ['everyday'], ['knife set', 'cuchillos'], 'Seven knives in an oak block.'],
+  ['k-31', 'Filo Starter Knife Trio', 'knife set', 24.99, 'Filo', 'red', ['everyday'], ['knife set', 'cuchillos'], 'Paring, utility and chef knife for a first kitchen.'],
+  ['k-32', 'Forja Santoku Knife', 'knife set', 39.99, 'Forja', 'black', ['everyday'], ['knife set', 'cuchillos'], 'A Japanese-style santoku with a granton edge.'],
+];
+
+function kitchenItems(): EvalItem[] {
+  return KITCHEN.map(([id, title, type, price, brand, colour, uses, tags, description]) => ({
+    id, title, description, price, currency: 'EUR', available: true,
+    categories: ['kitchen', type],
+    tags: [...tags, ...uses, colour],
+    attributes: { brand, colour, uses, productType: type },
+  }));
+}
+
+/** The items of a named catalogue (a fresh copy each time). */
+export function catalogItems(name: CatalogName): EvalItem[] {
+  if (name === 'kitchen') return kitchenItems();
+  return structuredClone(demoItems().filter((it) => it.categories[0] === name));
+}
+
+export const CATALOGS: readonly CatalogName[] = ['electronics', 'sport', 'fashion', 'home', 'kitchen'];
+
+/** The product kinds of an item, as a person would name them: its categories, type and tags. */
+export function kindsOf(it: EvalItem): Set<string> {
+  const a = it.attributes;
+  const out = new Set<string>([...it.categories, ...(it.tags ?? [])].map((s) => s.toLowerCase()));
+  if (typeof a.productType === 'string') out.add(a.productType.toLowerCase());
+  return out;
+}
+
+export function colourOf(it: EvalItem): string | undefined {
+  const c = it.attributes.colour ?? it.attributes.color;
+  return typeof c === 'string' ? c.toLowerCase() : undefined;
+}
+
+export function brandOf(it: EvalItem): string | undefined {
+  const b = it.attributes.brand;
+  return typeof b === 'string' ? b : undefined;
+}
+
+// ------------------------------------------------------------------------------------------ IKEA
+
+/** Where the shared data lives; never copied into the project. */
+export const IKEA_DIR = process.env.AFIN_SHARED_DATA ? join(process.env.AFIN_SHARED_DATA, 'catalog-ikea-sa-2020') : '/work/shared/data/catalog-ikea-sa-2020';
+
+/** Splits one `;`-separated line (the file has no quoted separators, but quotes are honoured). */
+function splitLine(line: string): string[] {
+  const out: string[] = [];
+  let cur = '';
+  let quoted = false;
+  for (const ch of line) {
+    if (ch === '"') quoted = !quoted;
+    else if (ch === ';' && !quoted) {
+      out.push(cur);
+      cur = '';
+    } else cur += ch;
+  }
+  out.push(cur);
+  return out;
+}
+
+const IKEA_COLOURS = ['black', 'white', 'grey', 'blue', 'red', 'green', 'beige', 'pink', 'yellow', 'brown', 'orange', 'turquoise', 'silver', 'gold'];
+
+/**
+ * The IKEA Saudi Arabia catalogue (2020 scrape) as Afín items: one item per product id (first
+ * category wins), price in SAR, the colour read from the product URL when it names one.
+ */
+export function ikeaItems(dir = IKEA_DIR): EvalItem[] {
+  const text = readFileSync(join(dir, 'ikea.csv'), 'utf8').replace(/^\uFEFF/, '');
+  const [header, ...lines] = text.split(/\r?\n/).filter(Boolean);
+  const cols = splitLine(header);
+  const at = (name: string) => cols.indexOf(name);
+  const seen = new Set<string>();
+  const out: EvalItem[] = [];
+  for (const line of lines) {
+    const f = splitLine(line);
+    const id = f[at('item_id')];
+    if (!id || seen.has(id)) continue;
+    seen.add(id);
+    const name = f[at('name')].trim();
+    const short = f[at('short_description')].replace(/\s+/g, ' ').trim();
+    const category = f[at('category')].trim();
+    const price = Number(f[at('price')].replace(',', '.'));
+    const link = f[at('link')] ?? '';
+    const slug = /\/p\/([^/]+)-s?\d+\/?$/.exec(link)?.[1] ?? '';
+    const colour = IKEA_COLOURS.find((c) => slug.split('-').includes(c));
+    const designer = f[at('designer')]?.trim();
+    out.push({
+      id: `ikea-${id}`,
+      title: `${name} ${short}`.trim(),
+      description: short,
+      price: Number.isFinite(price) ? price : 0,
+      currency: 'SAR',
+      available: f[at('sellable_online')] === 'TRUE',
+      categories: [category],
+      tags: [],
+      attributes: { brand: 'IKEA', ...(colour ? { colour } : {}), ...(designer ? { designer } : {}) },
+    });
+  }
+  return out;
+}
