@@ -30,10 +30,12 @@ export interface ContentOptions {
   boosts: { title: number; description: number; categories: number; tags: number };
   /** Only the most recent this-many distinct history items are compared (bounds latency). */
   maxHistory: number;
+  /** How many nearest texts of a history item contribute to its score. */
+  neighbours: number;
 }
 
 export const CONTENT_DEFAULTS: ContentOptions = {
-  k1: 1.2, b: 0.75, boosts: { title: 3, description: 1, categories: 2, tags: 2 }, maxHistory: 50,
+  k1: 1.2, b: 0.75, boosts: { title: 3, description: 1, categories: 2, tags: 2 }, maxHistory: 50, neighbours: 100,
 };
 
 export class ContentBased implements Recommender {
@@ -61,6 +63,7 @@ export class ContentBased implements Recommender {
 
   /** Indexes one text per item index (docs[i] describes item i; missing titles are allowed). */
   fitText(docs: ReadonlyArray<ItemText | null | undefined>): void {
+    this.nearest.clear();
     const { k1, b, boosts } = this.options;
     const n = docs.length;
     this.vocab = [];
@@ -181,37 +184,37 @@ export class ContentBased implements Recommender {
       .slice(0, this.options.maxHistory);
     const because = new Int32Array(n).fill(-1);
     if (order.length === 0) return { scores: noOpinion(n), because };
+    // Each history item's nearest texts, computed once per item and kept: a request then costs
+    // history × neighbours instead of walking every posting list of every history item.
     const acc = new Float64Array(n);
     const best = new Float64Array(n);
-    const part = new Float64Array(n);
-    const touched: number[] = [];
-    const mark = new Uint8Array(n);
     let totalW = 0;
     for (const t of order) totalW += h.weights[t];
     for (const t of order) {
-      const i = h.items[t];
-      const wi = h.weights[t] / totalW / this.norm[i];
-      touched.length = 0;
-      for (let q = this.dPtr[i]; q < this.dPtr[i + 1]; q++) {
-        const term = this.dTerm[q];
-        const w = wi * this.dW[q];
-        for (let p = this.tPtr[term]; p < this.tPtr[term + 1]; p++) {
-          const j = this.tDoc[p];
-          if (!mark[j]) { mark[j] = 1; touched.push(j); }
-          part[j] += w * this.tW[p];
-        }
-      }
-      for (const j of touched) {
-        const c = part[j] / this.norm[j];
+      const wi = h.weights[t] / totalW;
+      const nb = this.neighbours(h.items[t]);
+      for (let k = 0; k < nb.items.length; k++) {
+        const j = nb.items[k];
+        const c = wi * nb.scores[k];
         acc[j] += c;
         if (c > best[j]) { best[j] = c; because[j] = h.source[t]; }
-        part[j] = 0;
-        mark[j] = 0;
       }
     }
     const scores = new Float32Array(n);
     for (let j = 0; j < n; j++) scores[j] = j < this.nDocs && this.norm[j] > 0 ? acc[j] : NaN;
     return { scores, because };
+  }
+
+  private readonly nearest = new Map<number, { items: Int32Array; scores: Float32Array }>();
+
+  /** The item's closest texts by cosine (itself excluded), memoised. */
+  private neighbours(item: number): { items: Int32Array; scores: Float32Array } {
+    let nb = this.nearest.get(item);
+    if (!nb) {
+      nb = this.similar(item, this.options.neighbours);
+      this.nearest.set(item, nb);
+    }
+    return nb;
   }
 
   similar(item: number, n: number): { items: Int32Array; scores: Float32Array } {
@@ -235,7 +238,7 @@ export class ContentBased implements Recommender {
   static load(bytes: Uint8Array): ContentBased {
     const { header, arrays } = unpack(bytes);
     if (header.model !== 'content' || header.version !== 1) throw new Error(`not a content v1 model: ${header.model} v${header.version}`);
-    const m = new ContentBased(header.options as ContentOptions);
+    const m = new ContentBased({ ...CONTENT_DEFAULTS, ...(header.options as Partial<ContentOptions>) });
     m.nItems = header.nItems;
     m.nDocs = header.nDocs;
     m.vocab = header.vocab as string[];
