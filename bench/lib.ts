@@ -3,6 +3,7 @@
  * processes (and always killing them), a keep-alive HTTP client, percentiles and throwaway PostgreSQL
  * databases. Everything talks to 127.0.0.1 only.
  */
+import { mulberry32 } from '../src/domain/random.ts';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { closeSync, mkdtempSync, openSync, readFileSync, rmSync } from 'node:fs';
 import http from 'node:http';
@@ -55,14 +56,7 @@ export function parseArgs<T extends Record<string, string | number | boolean>>(d
 
 /** mulberry32: small, fast, seeded. */
 export function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
+  return mulberry32(seed);
 }
 
 /** Draws from a discrete distribution given as [value, weight] pairs. */

@@ -6,6 +6,8 @@
  * enough for synthetic data. String seeds are folded into 32 bits with FNV-1a.
  */
 
+import { MULBERRY_INCREMENT, mulberryOutput } from '../domain/random.ts';
+
 export type Seed = number | string;
 
 /** FNV-1a over the UTF-16 code units of `text`, as an unsigned 32-bit integer. */
@@ -41,11 +43,8 @@ export class Random {
 
   /** A uniform float in [0, 1). */
   next(): number {
-    this.state = (this.state + 0x6d2b79f5) | 0;
-    let t = this.state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+    this.state = (this.state + MULBERRY_INCREMENT) | 0;
+    return mulberryOutput(this.state);
   }
 
   /** A uniform float in [min, max). */

@@ -3,6 +3,7 @@
  * built from coordinate-form interactions, and the aggregation of a request-time history.
  * Pure functions over typed arrays.
  */
+import { mulberry32 } from '../../domain/random.ts';
 import type { HistoryEntry, Interactions } from './types.ts';
 
 /** How an aggregated (user, item) strength becomes a matrix value. Non-positive sums become 0. */
@@ -17,14 +18,7 @@ export function applySignal(w: number, signal: Signal): number {
 
 /** Mulberry32: a small, fast, seeded 32-bit generator. Returns numbers in [0, 1). */
 export function rng(seed: number): () => number {
-  let a = (seed >>> 0) ^ 0x9e3779b9;
-  return () => {
-    a = (a + 0x6d2b79f5) | 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
+  return mulberry32((seed >>> 0) ^ 0x9e3779b9);
 }
 
 /** A standard normal draw (Box–Muller) from a uniform generator. */

@@ -1,0 +1,33 @@
+/**
+ * The one seeded pseudo-random generator every slice uses (mulberry32: a 32-bit state advanced by a
+ * constant, one multiply-xorshift round per draw). Small, fast, and the same everywhere for a seed.
+ */
+export const MULBERRY_INCREMENT = 0x6d2b79f5;
+
+/** The uniform draw in [0, 1) for a mulberry32 state that has just advanced. */
+export function mulberryOutput(state: number): number {
+  let t = state;
+  t = Math.imul(t ^ (t >>> 15), t | 1);
+  t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+  return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+}
+
+/** A generator of uniform draws in [0, 1) from a 32-bit starting state. */
+export function mulberry32(state: number): () => number {
+  let a = state >>> 0;
+  return () => {
+    a = (a + MULBERRY_INCREMENT) >>> 0;
+    return mulberryOutput(a);
+  };
+}
+
+/** Fisher–Yates shuffle in place with the given generator. */
+export function shuffleInPlace<T>(xs: T[], next: () => number): T[] {
+  for (let i = xs.length - 1; i > 0; i--) {
+    const j = Math.floor(next() * (i + 1));
+    const t = xs[i];
+    xs[i] = xs[j];
+    xs[j] = t;
+  }
+  return xs;
+}
