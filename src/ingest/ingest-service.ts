@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { AfinError, describeIssue, parseOr } from '../domain/errors.ts';
 import { AliasBody, EventInput, Item, UserBody, type StoredEvent, type StoredItem, type StoredUser } from '../domain/schemas.ts';
 import type { WorkspaceState } from '../engine/workspace-state.ts';
-import { applyEvent, buildProfile, type Profile } from '../profile/profile.ts';
+import { applyEvents, buildProfile, type Profile } from '../profile/profile.ts';
 import type { Doc, ProfileUpdater, Store } from '../store/store.ts';
 import { anonSubject } from './identity.ts';
 
@@ -181,11 +181,10 @@ export class IngestService {
         if (!l) bySubject.set(e.subject, (l = []));
         l.push(e);
       }
-      return [...bySubject].map(([subject, evs]) => {
-        let p = (current.get(subject) as Profile | undefined) ?? null;
-        for (const e of evs.sort((a, b) => a.timestamp - b.timestamp)) p = applyEvent(p, e, e.itemId ? catalog.get(e.itemId) : undefined);
-        return { subject, profile: p as unknown as Record<string, unknown> };
-      });
+      return [...bySubject].map(([subject, evs]) => ({
+        subject,
+        profile: applyEvents((current.get(subject) as Profile | undefined) ?? null, evs, (id) => catalog.get(id)) as unknown as Record<string, unknown>,
+      }));
     };
   }
 

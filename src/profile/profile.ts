@@ -53,7 +53,19 @@ function keepStrongest(map: Record<string, number>): Record<string, number> {
 
 /** Applies one event (and the item it is about, if known) to a profile, returning the new profile. */
 export function applyEvent(prev: Profile | null, e: StoredEvent, item: StoredItem | undefined): Profile {
-  const p: Profile = prev ? structuredClone(prev) : emptyProfile(e.timestamp);
+  return applyInPlace(prev ? structuredClone(prev) : emptyProfile(e.timestamp), e, item);
+}
+
+/** Applies events in time order to a copy of a profile (one copy for the whole batch). */
+export function applyEvents(prev: Profile | null, events: readonly StoredEvent[], itemOf: (id: string) => StoredItem | undefined): Profile | null {
+  const sorted = [...events].sort((a, b) => a.timestamp - b.timestamp);
+  if (sorted.length === 0) return prev;
+  let p = prev ? structuredClone(prev) : emptyProfile(sorted[0].timestamp);
+  for (const e of sorted) p = applyInPlace(p, e, e.itemId ? itemOf(e.itemId) : undefined);
+  return p;
+}
+
+function applyInPlace(p: Profile, e: StoredEvent, item: StoredItem | undefined): Profile {
   const t = e.timestamp;
   p.firstSeen = Math.min(p.firstSeen, t);
   p.lastSeen = Math.max(p.lastSeen, t);
@@ -107,9 +119,7 @@ export function applyEvent(prev: Profile | null, e: StoredEvent, item: StoredIte
 
 /** Rebuilds a profile from scratch (after an alias merge, or to repair one). */
 export function buildProfile(events: readonly StoredEvent[], itemOf: (id: string) => StoredItem | undefined): Profile | null {
-  let p: Profile | null = null;
-  for (const e of [...events].sort((a, b) => a.timestamp - b.timestamp)) p = applyEvent(p, e, e.itemId ? itemOf(e.itemId) : undefined);
-  return p;
+  return applyEvents(null, events, itemOf);
 }
 
 export const FUNNEL_STAGES = ['new_visitor', 'browsing', 'considering', 'customer', 'loyal', 'at_risk'] as const;
