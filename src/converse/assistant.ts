@@ -3,12 +3,12 @@ import { AfinError } from '../domain/errors.ts';
 import type { StoredItem } from '../domain/schemas.ts';
 import type { Engine } from '../engine/engine.ts';
 import { funnelStage, type Profile } from '../profile/profile.ts';
-import { emptyExcluded, facetsOf, searchCatalog, mergeWanted, type SoftSlot, type Wanted } from './catalog-search.ts';
+import { emptyExcluded, facetsOf, kindMatcher, searchCatalog, mergeWanted, type SoftSlot, type Wanted } from './catalog-search.ts';
 import { faqAnswer } from './faq.ts';
 import { LlmReplier, type LlmSettings } from './llm-reply.ts';
 import { budgetText, joinList, label, useText } from './labels.ts';
-import { buildVocabulary, trainIntentModel, understand, type IntentModel, type Nlu, type Understanding } from './nlu/index.ts';
-import type { Lang } from './nlu/text.ts';
+import { buildVocabulary, trainIntentModel, understand, type Intent, type IntentModel, type Nlu, type Understanding } from './nlu/index.ts';
+import { fold, type Lang } from './nlu/text.ts';
 import { quickReplies, type QuickReplyKey } from './quick-replies.ts';
 import { ChatStore, emptyMemory, newSession, type AskableSlot, type ChatMemory, type ChatSession, type ShownItem } from './session.ts';
 import { formatPrice, say, type Style, type TemplateKey } from './templates.ts';
@@ -65,6 +65,8 @@ interface Turn {
   memory: ChatMemory | null;
   style: Style;
   u: Understanding;
+  /** What the assistant acts on: the classifier's intent reconciled with the slots and the conversation. */
+  intent: Intent;
   profile: Profile | null;
   name: string | null;
   personalize: boolean;
@@ -118,7 +120,10 @@ export class Assistant {
     session ??= newSession(req.sessionId ?? `ses_${randomBytes(12).toString('base64url')}`, req.userId, now);
 
     const allowed = await consent.state(ws, req.userId);
-    const memory = allowed.chatMemory ? (await this.chats.memory(ws, req.userId)) ?? emptyMemory(now) : null;
+    const kept = await this.chats.memory(ws, req.userId);
+    // Withdrawn chatMemory consent: what was remembered from earlier conversations goes, at once.
+    if (!allowed.chatMemory && kept) await this.chats.forget(ws, req.userId, session.id);
+    const memory = allowed.chatMemory ? kept ?? emptyMemory(now) : null;
     const user = await store.getUser(ws, req.userId);
     const traits = user?.traits ?? {};
     const traitLang = traits.language === 'en' || traits.language === 'es' ? traits.language : undefined;
@@ -131,35 +136,37 @@ export class Assistant {
     if (isNew && memory) session.pastWriting = memory.writing;
     const writing = session.pastWriting && memory ? addStats(session.pastWriting, session.writing) : session.writing;
     const style: Style = {
-      lang: u.language,
+      // The profile's language, when set, wins; otherwise the message's (sticky for short ones).
+      lang: traitLang ?? u.language,
       tone: session.tone ?? toneFromTrait(traits.tone) ?? memory?.tone ?? learnedTone(writing),
       address: session.address ?? (traits.address === 'usted' || traits.address === 'tu' ? traits.address : undefined) ?? memory?.address ?? learnedAddress(writing),
     };
     const profile = allowed.profiling ? ((await store.getProfile(ws, req.userId)) as Profile | null) : null;
     const turn: Turn = {
-      ws, session, memory, style, u, profile, personalize: allowed.personalization,
+      ws, session, memory, style, u, intent: u.intent, profile, personalize: allowed.personalization,
       name: typeof traits.name === 'string' ? traits.name.split(' ')[0] : null,
       seed: `${session.id}:${session.turns.length}`,
     };
 
-    session.turns.push({ role: 'user', text: req.message, at: now, intent: u.intent });
+    turn.intent = effectiveIntent(u, session);
+    session.turns.push({ role: 'user', text: req.message, at: now, intent: turn.intent });
     let out = await this.respond(turn, isNew);
     let by: 'embedded' | 'llm' = 'embedded';
     if (this.llm) {
       // The embedded answer is the draft (and the fallback); the LLM may write it better.
-      const r = await this.llm.rewrite({ ws, session, style, message: req.message, intent: u.intent, personalize: allowed.personalization }, out);
+      const r = await this.llm.rewrite({ ws, session, style, message: req.message, intent: turn.intent, personalize: allowed.personalization }, out);
       by = r.by;
       out = { ...out, reply: r.reply, items: r.items };
     }
     const items = out.items ?? [];
-    session.turns.push({ role: 'assistant', text: out.reply, at: now, intent: u.intent, items: items.map(({ id, title, price, currency }) => ({ id, title, price, currency })) });
+    session.turns.push({ role: 'assistant', text: out.reply, at: now, intent: turn.intent, items: items.map(({ id, title, price, currency }) => ({ id, title, price, currency })) });
     session.updatedAt = now;
     const agentMessages = session.pendingAgent.map((t) => ({ text: t.text, at: new Date(t.at).toISOString(), ...(t.agent ? { agent: t.agent } : {}) }));
     session.pendingAgent = [];
     await this.chats.saveSession(ws, session);
     await this.remember(turn, now);
-    await this.logTurn(ws, req, session.id, u.intent, out.reply, items, now);
-    await store.bumpCounter(ws, `chat:q:${funnelStage(profile, now)}:${u.intent}`);
+    await this.logTurn(ws, req, session.id, turn.intent, out.reply, items, now, turn.memory !== null);
+    await store.bumpCounter(ws, `chat:q:${funnelStage(profile, now)}:${turn.intent}`);
 
     return {
       sessionId: session.id,
@@ -167,7 +174,7 @@ export class Assistant {
       language: style.lang,
       tone: turn.style.tone,
       ...(style.lang === 'es' ? { address: turn.style.address } : {}),
-      intent: u.intent,
+      intent: turn.intent,
       confidence: Math.round(u.confidence * 1000) / 1000,
       slots: describeWanted(session.wanted, u),
       items,
@@ -182,22 +189,27 @@ export class Assistant {
   /** Picks what to do with the message. */
   private async respond(t: Turn, isNew: boolean): Promise<Outcome> {
     const { session: s, u } = t;
-    const answersQuestion = s.requested !== null && (filled(u, s.requested) || SKIP.test(u.text) || u.intent === 'deny');
-    if (u.intent !== 'out_of_scope' || answersQuestion) s.misunderstood = 0;
-    if (answersQuestion && !['thanks', 'bye', 'human', 'privacy_forget', 'privacy_what_you_know', 'tone_request'].includes(u.intent)) {
-      if (!filled(u, s.requested!)) s.skipped.push(s.requested!);
+    const pending = s.requested;
+    // An answer the assistant cannot map ("para desayunar" where the catalogue has no such use) still
+    // answers the question: the slot counts as skipped, and the same question is not asked again.
+    const unclear = !u.slots.productType && !u.slots.category
+      && (['recommend', 'refine', 'affirm', 'deny', 'preference'].includes(t.intent) || (t.intent === 'out_of_scope' && u.confidence < 0.8));
+    const answersQuestion = pending !== null && !STRONG.has(t.intent) && (filled(u, pending) || SKIP.test(u.text) || unclear);
+    if (t.intent !== 'out_of_scope' || answersQuestion) s.misunderstood = 0;
+    if (answersQuestion) {
+      if (!filled(u, pending)) s.skipped.push(pending);
       s.wanted = mergeWanted(s.wanted, u.slots);
       return this.recommendFlow(t);
     }
     s.requested = null;
-    switch (u.intent) {
+    switch (t.intent) {
       case 'greet':
         return isNew || s.turns.length <= 1 ? this.greet(t) : { reply: say('greet_new', t.style, {}, t.seed), quick: ['recommend', 'order_status', 'shipping'] };
       case 'recommend':
         s.asked = [];
         s.skipped = [];
         s.rejected = [];
-        s.wanted = mergeWanted(this.withMemory(t, s.wanted, u), u.slots);
+        s.wanted = mergeWanted(this.withMemory(t, { ...s.wanted, below: undefined, above: undefined }, u), u.slots);
         return this.recommendFlow(t);
       case 'refine':
         return this.refine(t);
@@ -212,15 +224,21 @@ export class Assistant {
         return this.orderStatus(t);
       case 'return_policy':
       case 'shipping':
-        return { reply: say('faq', t.style, { answer: await faqAnswer(this.engine.store, t.ws, u.intent, t.style) }), quick: ['order_status', 'recommend'] };
+        return { reply: say('faq', t.style, { answer: await faqAnswer(this.engine.store, t.ws, t.intent, t.style) }), quick: ['order_status', 'recommend'] };
       case 'preference':
         return this.preference(t);
       case 'tone_request': {
         const r = requestedStyle(u.slots.tone ?? guessToneRequest(u.text));
         if (r.tone) s.tone = t.style.tone = r.tone;
         if (r.address) s.address = t.style.address = r.address;
-        const key: TemplateKey = r.address === 'usted' && !r.tone ? 'address_usted' : 'tone_switched';
-        return { reply: say(key, t.style, {}, t.seed) };
+        const key: TemplateKey = r.address === 'usted' && !r.tone ? 'address_usted' : r.address === 'tu' && t.style.lang === 'es' ? 'address_tu' : 'tone_switched';
+        const ack = say(key, t.style, {}, t.seed);
+        // A question left open is asked again, in the new style.
+        if (pending) {
+          const q = await this.ask(t, pending);
+          if (q) return { ...q, reply: `${ack} ${q.reply}` };
+        }
+        return { reply: ack };
       }
       case 'human':
         s.flagged = { at: this.engine.clock(), reason: 'asked_for_person' };
@@ -281,53 +299,39 @@ export class Assistant {
   private async recommendFlow(t: Turn): Promise<Outcome> {
     const s = t.session;
     const catalog = await this.engine.state.catalog(t.ws);
-    const w = s.wanted;
     const next = this.nextQuestion(s, catalog.items);
     if (next) {
-      s.requested = next.slot;
-      s.asked.push(next.slot);
-      const product = label(w.productType ?? w.category ?? '', t.style.lang);
-      return { reply: say(`ask_${next.slot}` as TemplateKey, t.style, { product }, t.seed), suggestions: next.options };
+      const q = await this.ask(t, next);
+      if (q) {
+        s.asked.push(next);
+        return q;
+      }
     }
     s.requested = null;
     return this.showItems(t);
   }
 
-  private nextQuestion(s: ChatSession, items: readonly StoredItem[]): { slot: AskableSlot; options: string[] } | null {
+  /** The question for one slot, in the turn's style, with its quick replies; null when there is nothing to offer. */
+  private async ask(t: Turn, slot: AskableSlot): Promise<Outcome | null> {
+    const s = t.session;
+    const w = s.wanted;
+    const catalog = await this.engine.state.catalog(t.ws);
+    const options = questionOptions(slot, w, catalog.items, t.style.lang);
+    if (!options) return null;
+    s.requested = slot;
+    const product = label(w.productType ?? w.category ?? '', t.style.lang);
+    return { reply: say(`ask_${slot}` as TemplateKey, t.style, { product }, t.seed), suggestions: options };
+  }
+
+  /** The next slot worth asking for: the product, then budget, use and taste where the catalogue has them. */
+  private nextQuestion(s: ChatSession, items: readonly StoredItem[]): AskableSlot | null {
     if (s.asked.length >= 2) return null;
     const w = s.wanted;
-    const lang = s.language ?? 'en';
     const open = (slot: AskableSlot) => !s.asked.includes(slot) && !s.skipped.includes(slot);
-    if (!w.productType && !w.category) {
-      if (!open('product')) return null;
-      const counts = new Map<string, number>();
-      for (const it of items) if (it.available) for (const c of it.categories ?? []) counts.set(c, (counts.get(c) ?? 0) + 1);
-      const top = [...counts].sort((a, b) => b[1] - a[1]).slice(0, 4).map(([c]) => capitalise(label(c, lang)));
-      return { slot: 'product', options: top };
-    }
-    const kind = (w.productType ?? w.category)!;
-    const matching = items.filter((it) => it.available && facetsOf(it).kinds.has(kind.toLowerCase()) || (it.tags ?? []).some((x) => x.toLowerCase() === kind.toLowerCase()));
-    if (!w.budget && open('budget')) {
-      const prices = matching.map((i) => i.price).filter((p): p is number => p !== undefined).sort((a, b) => a - b);
-      if (prices.length >= 3) {
-        const cur = matching.find((i) => i.currency)?.currency;
-        const lo = roundPrice(prices[Math.floor(prices.length / 3)]);
-        const hi = roundPrice(prices[Math.floor((2 * prices.length) / 3)]);
-        const f = (v: number) => formatPrice(v, cur, lang);
-        const options = lang === 'es'
-          ? [`Menos de ${f(lo)}`, `Entre ${f(lo)} y ${f(hi)}`, `Más de ${f(hi)}`, 'Me da igual']
-          : [`Under ${f(lo)}`, `${f(lo)} to ${f(hi)}`, `Over ${f(hi)}`, "Doesn't matter"];
-        return { slot: 'budget', options };
-      }
-    }
-    if (!w.use && open('use')) {
-      const uses = countFacet(matching, (it) => [...facetsOf(it).uses]);
-      if (uses.length >= 2) return { slot: 'use', options: [...uses.slice(0, 3).map((x) => capitalise(label(x, lang))), lang === 'es' ? 'Me da igual' : "Doesn't matter"] };
-    }
-    if (!w.colour && !w.brand && open('colour')) {
-      const colours = countFacet(matching, (it) => [...facetsOf(it).colours]);
-      if (colours.length >= 4) return { slot: 'colour', options: [...colours.slice(0, 3).map((x) => capitalise(label(x, lang))), lang === 'es' ? 'Me da igual' : "Doesn't matter"] };
-    }
+    if (!w.productType && !w.category) return open('product') ? 'product' : null;
+    if (!w.budget && open('budget') && questionOptions('budget', w, items, 'en')) return 'budget';
+    if (!w.use && open('use') && questionOptions('use', w, items, 'en')) return 'use';
+    if (!w.colour && !w.brand && open('colour') && questionOptions('colour', w, items, 'en')) return 'colour';
     return null;
   }
 
@@ -381,9 +385,15 @@ export class Assistant {
     const w = t.session.wanted;
     const said: string[] = [];
     if (w.budget) said.push(budgetText(w.budget, lang, it.currency));
+    if (w.below !== undefined) said.push(cheaperText(w.below, lang, it.currency));
+    if (w.above !== undefined) said.push(pricierText(w.above, lang, it.currency));
     if (w.use && facetsOf(it).uses.has(w.use.toLowerCase())) said.push(useText(w.use, lang));
     if (w.colour && facetsOf(it).colours.has(w.colour.toLowerCase())) said.push(lang === 'es' ? `en ${label(w.colour, lang)}` : `in ${label(w.colour, lang)}`);
     if (w.brand) said.push(lang === 'es' ? `de ${w.brand}` : `by ${w.brand}`);
+    const no = [...w.excluded.brands, ...w.excluded.colours.map((c) => label(c, lang))];
+    if (no.length) said.push(lang === 'es' ? `sin ${joinList(no, lang)}` : `no ${joinList(no, lang)}`);
+    // Nothing else said: the kind of thing asked for is what the person said.
+    if (!said.length && !because && (w.productType || w.category)) said.push(label((w.productType ?? w.category)!, lang));
     const parts: string[] = [];
     if (said.length) parts.push(lang === 'es' ? `Lo que ${t.style.address === 'usted' ? 'pide' : 'pides'}: ${said.join(', ')}` : `What you asked for: ${said.join(', ')}`);
     if (because) parts.push(becauseText(because, lang, t.style.address));
@@ -397,15 +407,18 @@ export class Assistant {
   private async refine(t: Turn): Promise<Outcome> {
     const s = t.session;
     const sl = t.u.slots;
-    if (s.shown.length === 0 && !s.wanted.productType && !s.wanted.category) {
+    if (s.shown.length === 0) {
+      // Nothing on screen yet: the message adds to the request, and the questions go on.
       s.wanted = mergeWanted(s.wanted, sl);
       return this.recommendFlow(t);
     }
     const prices = s.shown.map((i) => i.price).filter((p): p is number => p !== undefined);
     let w = mergeWanted(s.wanted, { ...sl, budget: undefined });
-    if (sl.comparative === 'cheaper' && prices.length) w = { ...w, budget: { max: Math.round((Math.min(...prices) - 0.01) * 100) / 100 } };
-    else if (sl.comparative === 'pricier' && prices.length) w = { ...w, budget: { min: Math.round((Math.max(...prices) + 0.01) * 100) / 100 } };
-    else if (sl.budget) w = { ...w, budget: sl.budget };
+    if (sl.comparative === 'cheaper' && prices.length) w = { ...w, below: Math.min(...prices), above: undefined };
+    else if (sl.comparative === 'pricier' && prices.length) {
+      // Asking for dearer things lifts the ceiling the person set before.
+      w = { ...w, above: Math.max(...prices), below: undefined, budget: w.budget && w.budget.min !== undefined ? { min: w.budget.min, currency: w.budget.currency } : undefined };
+    } else if (sl.budget) w = { ...w, budget: sl.budget, below: undefined, above: undefined };
     const catalog = await this.engine.state.catalog(t.ws);
     const shownItems = s.shown.map((i) => catalog.get(i.id)).filter((i): i is StoredItem => Boolean(i));
     if (sl.change?.includes('colour')) {
@@ -471,7 +484,7 @@ export class Assistant {
     if (f?.brand) facts.push(lang === 'es' ? `Marca: ${f.brand}.` : `Brand: ${f.brand}.`);
     if (f?.colours.size) facts.push(lang === 'es' ? `Color: ${[...f.colours].map((c) => label(c, lang)).join(', ')}.` : `Colour: ${[...f.colours].map((c) => label(c, lang)).join(', ')}.`);
     if (f?.uses.size) facts.push(lang === 'es' ? `Pensado ${[...f.uses].map((x) => useText(x, lang)).join(', ')}.` : `Made ${[...f.uses].map((x) => useText(x, lang)).join(', ')}.`);
-    if (it?.description && t.style.tone !== 'direct') facts.push(firstSentence(it.description));
+    if (it?.description && t.style.tone !== 'direct' && (it.language ?? lang) === lang) facts.push(firstSentence(it.description));
     if (it && !it.available) facts.push(lang === 'es' ? 'Ahora mismo no está disponible.' : 'It is out of stock right now.');
     const reply = say('detail', t.style, { title: target.title, price: formatPrice(target.price ?? 0, target.currency, lang), facts: facts.join(' ') }, t.seed);
     return { reply, items: [{ ...target, reasons: [lang === 'es' ? 'El que [preguntas|pregunta]'.replace(/\[([^|]*)\|([^\]]*)\]/, t.style.address === 'usted' ? '$2' : '$1') : 'The one you asked about'] }], quick: ['add_to_cart', 'compare', 'refine'] };
@@ -553,6 +566,11 @@ export class Assistant {
       parts.push(lang === 'es' ? `${usted ? 'ha' : 'has'} visto ${views} productos y comprado ${p.purchases}` : `you've viewed ${views} products and bought ${p.purchases}`);
     }
     const m = t.memory;
+    const topic = m?.lastTopic ?? (t.session.wanted.productType || t.session.wanted.category ? t.session.wanted : null);
+    if (topic && (topic.productType || topic.category)) {
+      const what = [label((topic.productType ?? topic.category)!, lang), topic.use ? useText(topic.use, lang) : ''].filter(Boolean).join(' ');
+      parts.push(lang === 'es' ? `${t.style.address === 'usted' ? 'está buscando' : 'estás buscando'} ${what}` : `you're looking for ${what}`);
+    }
     if (m?.dislikes.brands.length || m?.dislikes.colours.length) {
       const dis = [...(m?.dislikes.brands ?? []), ...(m?.dislikes.colours ?? []).map((c) => label(c, lang))];
       parts.push(lang === 'es' ? `no ${t.style.address === 'usted' ? 'le' : 'te'} gusta ${joinList(dis, lang)}` : `you don't like ${joinList(dis, lang)}`);
@@ -590,12 +608,15 @@ export class Assistant {
     await this.chats.saveMemory(t.ws, s.userId, m);
   }
 
-  /** The conversation itself is stored as `chat` events (so export, retention and erasure cover it). */
-  private async logTurn(ws: string, req: ChatRequest, sessionId: string, intent: string, reply: string, items: ChatItem[], now: number) {
+  /**
+   * The conversation itself is stored as `chat` events (so export, retention and erasure cover it).
+   * Without chatMemory consent the events keep only what happened (the intent, the items), not the words.
+   */
+  private async logTurn(ws: string, req: ChatRequest, sessionId: string, intent: string, reply: string, items: ChatItem[], now: number, keepText: boolean) {
     const channel = req.channel ?? 'chat';
     await this.engine.ingest.postEvents(ws, [
-      { type: 'chat', userId: req.userId, channel, timestamp: now, query: req.message.slice(0, 2000), properties: { sessionId, role: 'user', intent } },
-      { type: 'chat', userId: req.userId, channel, timestamp: now, properties: { sessionId, role: 'assistant', text: reply.slice(0, 4000), items: items.map((i) => i.id) } },
+      { type: 'chat', userId: req.userId, channel, timestamp: now, ...(keepText ? { query: req.message.slice(0, 2000) } : {}), properties: { sessionId, role: 'user', intent } },
+      { type: 'chat', userId: req.userId, channel, timestamp: now, properties: { sessionId, role: 'assistant', ...(keepText ? { text: reply.slice(0, 4000) } : {}), items: items.map((i) => i.id) } },
     ]);
   }
 
@@ -619,6 +640,64 @@ export class Assistant {
     await this.chats.saveSession(ws, s);
     return s;
   }
+}
+
+/** The quick replies for a question about `slot`, read from the catalogue; null when the catalogue gives nothing to choose from. */
+function questionOptions(slot: AskableSlot, w: Wanted, items: readonly StoredItem[], lang: Lang): string[] | null {
+  const skip = lang === 'es' ? 'Me da igual' : "Doesn't matter";
+  if (slot === 'product') {
+    const counts = new Map<string, number>();
+    for (const it of items) if (it.available) for (const c of it.categories ?? []) counts.set(c, (counts.get(c) ?? 0) + 1);
+    const top = [...counts].sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0])).slice(0, 4).map(([c]) => capitalise(label(c, lang)));
+    return top.length ? top : null;
+  }
+  const isKind = kindMatcher(items, w);
+  const matching = items.filter((it) => it.available && isKind(it));
+  if (slot === 'budget') {
+    const prices = matching.map((i) => i.price).filter((p): p is number => p !== undefined).sort((a, b) => a - b);
+    if (prices.length < 3) return null;
+    const cur = matching.find((i) => i.currency)?.currency;
+    const lo = roundPrice(prices[Math.floor(prices.length / 3)]);
+    const hi = roundPrice(prices[Math.floor((2 * prices.length) / 3)]);
+    if (hi <= lo) return null;
+    const f = (v: number) => formatPrice(v, cur, lang);
+    return lang === 'es'
+      ? [`Menos de ${f(lo)}`, `Entre ${f(lo)} y ${f(hi)}`, `Más de ${f(hi)}`, skip]
+      : [`Under ${f(lo)}`, `${f(lo)} to ${f(hi)}`, `Over ${f(hi)}`, skip];
+  }
+  if (slot === 'use') {
+    const uses = countFacet(matching, (it) => [...facetsOf(it).uses]);
+    return uses.length >= 2 ? [...uses.slice(0, 3).map((x) => capitalise(label(x, lang))), skip] : null;
+  }
+  const colours = countFacet(matching, (it) => [...facetsOf(it).colours]);
+  return colours.length >= 4 ? [...colours.slice(0, 3).map((x) => capitalise(label(x, lang))), skip] : null;
+}
+
+/** Intents that say what the person wants whatever else the message holds. */
+const STRONG = new Set<Intent>(['human', 'privacy_forget', 'privacy_what_you_know', 'tone_request', 'order_status', 'return_policy', 'shipping']);
+const WEAK = new Set<Intent>(['greet', 'thanks', 'bye', 'affirm', 'deny', 'out_of_scope', 'help']);
+
+/**
+ * The classifier's intent reconciled with what the message names and where the conversation is:
+ * "Good afternoon, I'd like a jacket" is a request, "not Lúa" narrows the list, "the third one"
+ * points at an item, whatever the classifier's first guess.
+ */
+export function effectiveIntent(u: Understanding, s: ChatSession): Intent {
+  const sl = u.slots;
+  const intent = u.intent;
+  const pointsAtShown = Boolean(sl.ordinals?.length) && s.shown.length > 0;
+  if (pointsAtShown && !['add_to_cart', 'compare', 'item_question', 'refine'].includes(intent) && !(STRONG.has(intent) && intent !== 'tone_request')) {
+    return (sl.ordinals?.length ?? 0) >= 2 ? 'compare' : 'item_question';
+  }
+  if (STRONG.has(intent)) return intent;
+  const product = sl.productType ?? sl.category;
+  const current = s.wanted.productType ?? s.wanted.category;
+  const excludes = Object.values(sl.excluded).some((l) => l.length > 0);
+  if (product && (WEAK.has(intent) || (intent === 'refine' && product !== current && !sl.comparative && !sl.change?.length))) return 'recommend';
+  if (excludes && (WEAK.has(intent) || intent === 'refine') && !sl.comparative) return 'preference';
+  const shopping = Boolean(sl.budget || sl.use || sl.colour || sl.brand || sl.tags?.length || sl.comparative || sl.change?.length);
+  if (shopping && (current || s.shown.length) && WEAK.has(intent) && !(s.requested && intent === 'deny')) return s.shown.length ? 'refine' : 'recommend';
+  return intent;
 }
 
 function filled(u: Understanding, slot: AskableSlot): boolean {
@@ -668,12 +747,22 @@ function constraintText(w: Wanted, lang: Lang, currency?: string): string {
   const parts: string[] = [];
   if (w.productType || w.category) parts.push(label((w.productType ?? w.category)!, lang));
   if (w.budget) parts.push(budgetText(w.budget, lang, currency));
+  if (w.below !== undefined) parts.push(cheaperText(w.below, lang, currency));
+  if (w.above !== undefined) parts.push(pricierText(w.above, lang, currency));
   if (w.use) parts.push(useText(w.use, lang));
   if (w.colour) parts.push(lang === 'es' ? `en ${label(w.colour, lang)}` : `in ${label(w.colour, lang)}`);
   if (w.brand) parts.push(lang === 'es' ? `de ${w.brand}` : `by ${w.brand}`);
   const no = [...w.excluded.brands, ...w.excluded.colours.map((c) => label(c, lang))];
   if (no.length) parts.push(lang === 'es' ? `sin ${joinList(no, lang)}` : `no ${joinList(no, lang)}`);
   return parts.join(', ');
+}
+
+function cheaperText(price: number, lang: Lang, currency?: string): string {
+  return lang === 'es' ? `más barato que ${formatPrice(price, currency, lang)}` : `cheaper than ${formatPrice(price, currency, lang)}`;
+}
+
+function pricierText(price: number, lang: Lang, currency?: string): string {
+  return lang === 'es' ? `más caro que ${formatPrice(price, currency, lang)}` : `more expensive than ${formatPrice(price, currency, lang)}`;
 }
 
 function relaxedText(slots: SoftSlot[], lang: Lang): string {

@@ -12,6 +12,12 @@ export interface Wanted {
   brand?: string;
   tags?: string[];
   excluded: Excluded;
+  /** The words the person named the product with, for catalogues whose types do not say it ("zapatillas"). */
+  productWords?: string[];
+  /** "Something cheaper": strictly under this price (the cheapest item shown then). */
+  below?: number;
+  /** "Something more expensive": strictly over this price (the dearest item shown then). */
+  above?: number;
 }
 
 export const emptyExcluded = (): Excluded => ({ brands: [], colours: [], categories: [], tags: [], styles: [] });
@@ -63,11 +69,30 @@ function hasKind(f: Facets, wanted: string): boolean {
   return f.kinds.has(w) || f.tags.has(w);
 }
 
+function kindOf(f: Facets, w: Wanted): boolean {
+  if (w.productType) return hasKind(f, w.productType);
+  if (w.category) return hasKind(f, w.category);
+  return true;
+}
+
+const words = (s: string) => ` ${norm(s).replace(/[^a-z0-9ñ]+/g, ' ').trim()} `;
+
+/**
+ * Whether an item is the kind of thing asked for: by its categories, type and tags, or, when no item of
+ * the catalogue has that kind, by the words the person used appearing in its title ("zapatillas").
+ */
+export function kindMatcher(items: readonly StoredItem[], w: Wanted): (item: StoredItem, f?: Facets) => boolean {
+  if (!w.productType && !w.category) return () => true;
+  if (items.some((it) => it.available && kindOf(facetsOf(it), w))) return (it, f) => kindOf(f ?? facetsOf(it), w);
+  const said = (w.productWords ?? []).map((x) => words(x).trimEnd()).filter((x) => x.trim().length >= 3);
+  if (!said.length) return () => false;
+  return (it) => said.some((x) => words(it.title).includes(x));
+}
+
 /** Hard constraints: what the person asked for or ruled out. Never broken. */
-export function meetsHard(item: StoredItem, f: Facets, w: Wanted, window: { min?: number; max?: number }): boolean {
+export function meetsHard(item: StoredItem, f: Facets, w: Wanted, window: { min?: number; max?: number }, isKind?: (item: StoredItem, f: Facets) => boolean): boolean {
   if (!item.available) return false;
-  if (w.productType && !hasKind(f, w.productType) && !(w.category && hasKind(f, w.category) && !w.productType)) return false;
-  if (!w.productType && w.category && !hasKind(f, w.category)) return false;
+  if (isKind ? !isKind(item, f) : !kindOf(f, w)) return false;
   if (window.min !== undefined && !((item.price ?? -1) >= window.min)) return false;
   if (window.max !== undefined && !((item.price ?? Infinity) <= window.max)) return false;
   const ex = w.excluded;
@@ -104,14 +129,17 @@ export interface SearchResult {
  */
 export function searchCatalog(items: readonly StoredItem[], w: Wanted, rank: (id: string) => number, exclude: ReadonlySet<string>, n = 3): SearchResult {
   const facets = new Map<string, Facets>();
+  const isKind = kindMatcher(items, w);
   const typed = items.filter((it) => {
     if (exclude.has(it.id) || !it.available) return false;
     const f = facetsOf(it);
     facets.set(it.id, f);
-    return meetsHard(it, f, { ...w, budget: undefined }, {});
+    return meetsHard(it, f, { ...w, budget: undefined }, {}, isKind);
   });
   const window = priceWindow(w.budget, typed.map((i) => i.price).filter((p): p is number => p !== undefined));
-  const hard = typed.filter((it) => meetsHard(it, facets.get(it.id)!, w, window));
+  const hard = typed.filter((it) => meetsHard(it, facets.get(it.id)!, w, window, isKind)
+    && (w.below === undefined || (it.price ?? Infinity) < w.below)
+    && (w.above === undefined || (it.price ?? -Infinity) > w.above));
   // Items meeting more of the preferences come first; the recommender orders items that tie.
   const active = SOFT_ORDER.filter((s) => !meetsAllTrivially(w, s));
   const met = new Map(hard.map((it) => [it.id, active.filter((s) => meetsSoft(facets.get(it.id)!, w, s))]));
@@ -130,9 +158,12 @@ function meetsAllTrivially(w: Wanted, s: SoftSlot): boolean {
 export function mergeWanted(prev: Wanted, s: Slots): Wanted {
   const next: Wanted = { ...prev, excluded: { ...prev.excluded } };
   if (s.productType && s.productType !== prev.productType) {
-    // A new product: its category, use and taste start afresh.
+    // A new product: its category, use, taste and price comparisons start afresh.
     next.productType = s.productType;
     next.category = s.category;
+    next.productWords = s.mentions.filter((m) => (m.slot === 'product' || m.slot === 'category') && !m.negated).map((m) => m.text);
+    next.below = undefined;
+    next.above = undefined;
     next.use = undefined;
     next.colour = undefined;
     next.brand = undefined;
@@ -141,7 +172,11 @@ export function mergeWanted(prev: Wanted, s: Slots): Wanted {
     if (s.category !== prev.category) next.productType = undefined;
     next.category = s.category;
   }
-  if (s.budget) next.budget = { ...s.budget };
+  if (s.budget) {
+    next.budget = { ...s.budget };
+    next.below = undefined;
+    next.above = undefined;
+  }
   if (s.use) next.use = s.use;
   if (s.colour) next.colour = s.colour;
   if (s.brand) next.brand = s.brand;

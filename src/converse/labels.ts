@@ -4,14 +4,31 @@ import { fold, type Lang } from './nlu/text.ts';
 import { formatPrice } from './templates.ts';
 
 const GROUPS: readonly SynonymGroup[] = [...PRODUCT_SYNONYMS, ...USE_SYNONYMS, ...COLOUR_SYNONYMS];
+
+/** The key a name is looked up by: folded, separators as spaces, a plural "s" dropped. */
+function key(name: string): string {
+  return fold(name.replace(/[-_]/g, ' ')).trim().split(/\s+/).map((w) => (w.length > 3 && w.endsWith('s') && !w.endsWith('ss') ? w.slice(0, -1) : w)).join(' ');
+}
+
 const BY_NAME = new Map<string, SynonymGroup>();
-for (const g of GROUPS) for (const name of [g.canonical, ...g.en]) if (!BY_NAME.has(fold(name))) BY_NAME.set(fold(name), g);
+for (const g of GROUPS) for (const name of [g.canonical, ...g.en, ...g.es]) if (!BY_NAME.has(key(name))) BY_NAME.set(key(name), g);
+
+/** Spanish for common catalogue values that no synonym group spells in Spanish. */
+const ES: Record<string, string> = {
+  outdoor: 'el aire libre', home: 'casa', kitchen: 'la cocina', bedroom: 'el dormitorio', casual: 'el día a día',
+  fitness: 'hacer deporte', trail: 'trail', everyday: 'el día a día', electronic: 'electrónica', sport: 'deporte',
+  fashion: 'moda', book: 'libros', beauty: 'belleza', toy: 'juguetes', garden: 'jardín', furniture: 'muebles',
+  breakfast: 'el desayuno', family: 'la familia', tea: 'el té', espresso: 'el café', smoothie: 'batidos', soup: 'sopas',
+};
 
 /** A catalogue value ("running shoes", "red") in the reply's language ("zapatillas de correr", "rojo"). */
 export function label(value: string, lang: Lang): string {
-  const g = BY_NAME.get(fold(value.replace(/[-_]/g, ' ')));
-  if (!g) return value.replace(/[-_]/g, ' ');
-  return lang === 'es' ? g.es[0] ?? g.canonical : g.canonical;
+  const plain = value.replace(/[-_]/g, ' ');
+  const g = BY_NAME.get(key(value));
+  if (lang === 'es') return g?.es[0] ?? ES[key(value)] ?? plain;
+  if (!g) return plain;
+  // The catalogue's own English word when the group knows it ("jeans", "frying pan"), else the group's name.
+  return [g.canonical, ...g.en].some((n) => key(n) === key(value)) ? plain : g.canonical;
 }
 
 /** "under 60 €", "entre 100 y 200 €", "around $50", "cheap" — the budget as the person would say it. */

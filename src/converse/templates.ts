@@ -160,7 +160,11 @@ const T = {
   },
   tone_switched: {
     en: { informal: ['Sure, I\'ll keep it relaxed. 😊'], technical: ['Understood. I will include specifications and details from now on.'], direct: ['OK. Short answers.'] },
-    es: { informal: ['¡Claro! Te hablo de tú, sin formalidades. 😊', 'Perfecto, vamos en plan tranquilo.'], technical: ['Entendido. A partir de ahora incluiré características y detalles.'], direct: ['Vale. Respuestas cortas.'] },
+    es: { informal: ['¡Claro! Sin formalidades. 😊', 'Perfecto, vamos en plan tranquilo.'], technical: ['Entendido. A partir de ahora incluiré características y detalles.'], direct: ['Vale. Respuestas cortas.'] },
+  },
+  address_tu: {
+    en: { informal: ['Sure.'] },
+    es: { informal: ['¡Claro! Te hablo de tú.', 'Hecho, de tú a tú.'] },
   },
   address_usted: {
     en: { informal: ['Of course.'] },

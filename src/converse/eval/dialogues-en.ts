@@ -252,7 +252,8 @@ export const DIALOGUES_EN: Dialogue[] = [
     id: 'en-kettle', lang: 'en', catalog: 'kitchen', title: 'a hand-written catalogue: kettles',
     steps: [
       { user: 'I need a new kettle', expect: { asks: 'budget' } },
-      { user: 'less than 50 euros', expect: { asks: 'colour' } },
+      { user: 'less than 50 euros', expect: { asks: 'use' } },
+      { user: 'for everyday use', expect: { show: { kind: 'kettle', max: 50 } } },
       { user: 'not pink', expect: { show: { kind: 'kettle', max: 50, notColours: ['pink'] } } },
       { user: 'cheaper', expect: { show: { kind: 'kettle', notColours: ['pink'] }, cheaper: true } },
     ],
@@ -269,7 +270,8 @@ export const DIALOGUES_EN: Dialogue[] = [
   {
     id: 'en-privacy', lang: 'en', catalog: 'kitchen', title: 'what do you know about me, forget me',
     steps: [
-      { user: 'I need a toaster under 60', expect: { asks: 'colour' } },
+      { user: 'I need a toaster under 60', expect: { asks: 'use' } },
+      { user: 'breakfast', expect: { asks: 'colour' } },
       { user: 'red', expect: { show: { kind: 'toaster', max: 60 } } },
       { user: 'what do you know about me?', expect: { intent: 'privacy_what_you_know' } },
       { user: 'please forget everything about me', expect: { intent: 'privacy_forget' } },
@@ -297,8 +299,8 @@ export const DIALOGUES_EN: Dialogue[] = [
   {
     id: 'en-frying-pan-dollars', lang: 'en', catalog: 'kitchen', title: 'budget written with a symbol',
     steps: [
-      { user: 'I want a frying pan, max €45', expect: { asks: 'colour' } },
-      { user: 'black', expect: { show: { kind: 'frying pan', max: 45 } } },
+      { user: 'I want a frying pan, max €45', expect: { asks: 'use' } },
+      { user: 'just everyday cooking', expect: { show: { kind: 'frying pan', max: 45 } } },
       { user: 'the third one', expect: { ordinal: 3 } },
     ],
   },

@@ -65,7 +65,8 @@ export const DIALOGUES_ES: Dialogue[] = [
     id: 'es-preferencia-memoria', lang: 'es', catalog: 'sport', title: 'nada de rosa, recordado en otra sesión',
     steps: [
       { user: 'nada de rosa, por favor', expect: { says: ['rosa'] } },
-      { user: 'busco una esterilla de yoga de menos de 50 euros', expect: { asks: 'colour' } },
+      { user: 'busco una esterilla de yoga de menos de 50 euros', expect: { asks: 'use' } },
+      { user: 'para hacer yoga en casa', expect: { asks: 'colour' } },
       { user: 'me da igual', expect: { show: { kind: 'yoga-mats', max: 50, notColours: ['pink'] } } },
       { session: 'new', afterDays: 4 },
       { user: 'Hola otra vez', expect: { recalls: ['esterilla', 'yoga'] } },
@@ -260,7 +261,8 @@ export const DIALOGUES_ES: Dialogue[] = [
     id: 'es-hervidor', lang: 'es', catalog: 'kitchen', title: 'catálogo escrito a mano: hervidores',
     steps: [
       { user: 'necesito un hervidor', expect: { asks: 'budget' } },
-      { user: 'menos de 50 euros', expect: { asks: 'colour' } },
+      { user: 'menos de 50 euros', expect: { asks: 'use' } },
+      { user: 'para el día a día', expect: { show: { kind: 'kettle', max: 50 } } },
       { user: 'nada de rosa', expect: { show: { kind: 'kettle', max: 50, notColours: ['pink'] } } },
       { user: 'más barato', expect: { show: { kind: 'kettle', notColours: ['pink'] }, cheaper: true } },
     ],
@@ -277,7 +279,8 @@ export const DIALOGUES_ES: Dialogue[] = [
   {
     id: 'es-privacidad', lang: 'es', catalog: 'kitchen', title: 'qué sabes de mí, olvídame',
     steps: [
-      { user: 'quiero una tostadora de menos de 60 euros', expect: { asks: 'colour' } },
+      { user: 'quiero una tostadora de menos de 60 euros', expect: { asks: 'use' } },
+      { user: 'para desayunar', expect: { asks: 'colour' } },
       { user: 'roja', expect: { show: { kind: 'toaster', max: 60 } } },
       { user: '¿qué sabes de mí?', expect: { intent: 'privacy_what_you_know' } },
       { user: 'olvida todo lo que sabes de mí', expect: { intent: 'privacy_forget' } },
@@ -296,17 +299,16 @@ export const DIALOGUES_ES: Dialogue[] = [
   {
     id: 'es-sarten', lang: 'es', catalog: 'kitchen', title: 'sartén con presupuesto máximo',
     steps: [
-      { user: 'quiero una sartén, máximo 45 €', expect: { asks: 'colour' } },
-      { user: 'negra', expect: { show: { kind: 'frying pan', max: 45 } } },
-      { user: 'el tercero', expect: { ordinal: 3 } },
+      { user: 'quiero una sartén, máximo 45 €', expect: { asks: 'use' } },
+      { user: 'para cocinar a diario', expect: { show: { kind: 'frying pan', max: 45 } } },
+      { user: 'la tercera', expect: { ordinal: 3 } },
     ],
   },
   {
     id: 'es-cafetera-barata', lang: 'es', catalog: 'kitchen', title: 'cafetera barata, detalle',
     steps: [
       { user: 'busco una cafetera de menos de 100 euros', expect: { asks: 'use' } },
-      { user: 'para el día a día', expect: { asks: 'colour' } },
-      { user: 'me da igual', expect: { show: { kind: 'coffee maker', max: 100 } } },
+      { user: 'para el día a día', expect: { show: { kind: 'coffee maker', max: 100 } } },
       { user: 'cuéntame más del segundo', expect: { ordinal: 2 } },
     ],
   },

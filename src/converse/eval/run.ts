@@ -187,13 +187,16 @@ interface State {
   erased: boolean;
   consentWithdrawn: boolean;
   sessionTurns: string[];
+  /** Messages sent with chatMemory consent (kept as chat events), and without it (their words must not be kept). */
+  logged: string[];
+  unlogged: string[];
 }
 
 async function runDialogue(server: Server, d: Dialogue, items: EvalItem[], verbose: boolean): Promise<DialogueResult> {
   const ws = `eval-${d.id}`.slice(0, 60);
   await server.workspace(ws, items);
   const byId = new Map(items.map((it) => [it.id, it]));
-  const st: State = { ws, userId: `${d.id}-person`, lastList: [], seen: new Map(), userText: [], questionRun: 0, touched: new Set(), restarted: false, erased: false, consentWithdrawn: false, sessionTurns: [] };
+  const st: State = { ws, userId: `${d.id}-person`, lastList: [], seen: new Map(), userText: [], questionRun: 0, touched: new Set(), restarted: false, erased: false, consentWithdrawn: false, sessionTurns: [], logged: [], unlogged: [] };
   if (d.traits) await server.call(ws, 'PUT', `/v1/users/${st.userId}`, { traits: d.traits });
   const checks: CheckResult[] = [];
   const transcript: string[] = [];
@@ -244,6 +247,7 @@ async function runDialogue(server: Server, d: Dialogue, items: EvalItem[], verbo
       const r = await server.call(ws, 'DELETE', `/v1/users/${st.userId}`);
       if (r.status !== 204) throw new Error(`${d.id}: erase ${r.status}`);
       st.erased = true;
+      st.logged = [];
       st.sessionId = undefined;
       transcript.push('--- erased');
       continue;
@@ -307,6 +311,8 @@ async function runDialogue(server: Server, d: Dialogue, items: EvalItem[], verbo
       st.sessionId = r.sessionId;
       st.userText.push(message);
       st.sessionTurns.push(message);
+      if (r.intent === 'privacy_forget') st.consentWithdrawn = true;
+      (st.consentWithdrawn || st.erased ? st.unlogged : st.logged).push(message);
       transcript.push(`> ${message}\n< [${r.language}/${r.tone}${r.address ? `/${r.address}` : ''}/${r.intent}] ${r.reply.replace(/\n/g, '\n    ')}${r.items.length ? `\n    items: ${r.items.map((i) => `${i.id} ${i.price} «${i.reasons[0]}»`).join(' | ')}` : ''}${r.suggestions.length ? `\n    quick: ${r.suggestions.join(' / ')}` : ''}`);
       return r;
     };
@@ -397,8 +403,9 @@ async function runDialogue(server: Server, d: Dialogue, items: EvalItem[], verbo
         const cites = (reason: string) => words(reason).some((x) => said.has(x.slice(0, 5))) || numbersIn(reason).some((n) => nums.has(n)) || did.some((t) => reason.includes(t));
         check('reason_cites_person', r.items.every((i) => cites(i.reasons[0] ?? '')), JSON.stringify(r.items.map((i) => i.reasons[0])));
       }
-      st.lastList = r.items;
     }
+    // What is on screen: the last numbered list (a recommendation), or the opener's item.
+    if (r.items.length && /^\s*1\.\s/m.test(r.reply)) st.lastList = r.items;
 
     if (e.ordinal !== undefined) {
       const target = prevList[e.ordinal - 1];
@@ -463,10 +470,9 @@ async function runDialogue(server: Server, d: Dialogue, items: EvalItem[], verbo
     const t = await server.call(ws, 'GET', `/v1/chat/${st.sessionId}`);
     const userTurns = (t.body?.turns ?? []).filter((x: { role: string }) => x.role === 'user').map((x: { text: string }) => x.text);
     check('transcript', t.status === 200 && st.sessionTurns.every((m, k) => userTurns[userTurns.length - st.sessionTurns.length + k] === m), `${t.status} ${JSON.stringify(userTurns)}`);
-    if (!st.erased && !st.consentWithdrawn) {
-      const events = (await server.engine.store.eventsOf(ws, st.userId, 10_000)).filter((x) => x.type === 'chat' && x.properties?.role === 'user');
-      check('chat_events', st.userText.every((m) => events.some((x) => x.query === m)), `${events.length} chat events for ${st.userText.length} messages`);
-    }
+    const events = (await server.engine.store.eventsOf(ws, st.userId, 10_000)).filter((x) => x.type === 'chat' && x.properties?.role === 'user');
+    if (st.logged.length) check('chat_events', st.logged.every((m) => events.some((x) => x.query === m)), `${events.length} chat events for ${st.logged.length} messages`);
+    if (st.unlogged.length) check('no_words_kept_without_consent', !events.some((x) => x.query && st.unlogged.includes(x.query)), `${events.filter((x) => x.query && st.unlogged.includes(x.query)).length} kept`);
   }
   return { id: d.id, lang: d.lang, catalog: d.catalog, ok: checks.every((c) => c.ok), checks, transcript };
 }

@@ -75,6 +75,8 @@ export const PHRASES_EN: PhraseSet = {
     'which would suit me best', 'are the two models similar', 'which one is newer',
   ],
   item_question: [
+    'tell me more about it', 'tell me more', 'more info please', 'more information about it', 'what else can you tell me about it',
+    'give me more details about it', 'I want to know more about that one', 'describe it for me', 'what is that one like?',
     'does it have bluetooth?', 'how long does the battery last', 'is it waterproof?', 'what material is it made of',
     'what sizes does it come in?', 'is this one in stock', 'how much does it weigh', 'does it come with a case',
     'is the second one noise cancelling?', 'what colours are available for this', 'does it fit true to size',

@@ -71,6 +71,8 @@ export const PHRASES_ES: PhraseSet = {
     'el primero contra el último', '¿cuál me va mejor a mí?', '¿los dos modelos se parecen?', '¿cuál es más nuevo?',
   ],
   item_question: [
+    'cuéntame más', 'cuéntame más de él', 'más información de ese, por favor', 'dame más detalles de ese', 'quiero saber más de ese',
+    '¿cómo es ese?', 'descríbemelo', 'dime más sobre él', 'cuénteme más', 'más detalles del producto',
     '¿tiene bluetooth?', '¿cuánto dura la batería?', '¿es resistente al agua?', '¿de qué material es?',
     '¿en qué tallas viene?', '¿está en stock?', '¿cuánto pesa?', '¿viene con funda?', '¿el segundo tiene cancelación de ruido?',
     '¿en qué colores está?', '¿la talla es normal o pequeña?', '¿se puede lavar a máquina?', '¿qué garantía tiene?',

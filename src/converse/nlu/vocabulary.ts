@@ -135,13 +135,27 @@ export function buildVocabulary(items: readonly VocabularyItem[]): Vocabulary {
   const cats = new Spellings();
   const tags = new Spellings();
   const attr = { brand: new Spellings(), colour: new Spellings(), use: new Spellings(), style: new Spellings(), size: new Spellings(), type: new Spellings(), material: new Spellings() };
+  // Which product type each tag goes with, to read a shop's own words for its types ("mancuernas").
+  const typeCount = new Map<string, number>();
+  const tagTypes = new Map<string, Map<string, number>>();
   for (const it of items) {
     for (const c of it.categories ?? []) cats.add(c);
     for (const t of it.tags ?? []) tags.add(t);
+    let type: string | undefined;
     for (const [k, v] of Object.entries(it.attributes ?? {})) {
       const key = k.trim().toLowerCase();
       const hit = ATTRIBUTE_KEYS.find(([re]) => re.test(key));
       if (hit) attr[hit[1]].add(v);
+      if (hit?.[1] === 'type' && typeof v === 'string') type = v;
+    }
+    type ??= it.categories?.length ? categoryParts(it.categories[it.categories.length - 1]).slice(-1)[0] : undefined;
+    if (!type) continue;
+    const tk = keys(type)[0] ?? type;
+    typeCount.set(tk, (typeCount.get(tk) ?? 0) + 1);
+    for (const t of new Set((it.tags ?? []).map((x) => tokenize(x).join(' ')))) {
+      let m = tagTypes.get(t);
+      if (!m) tagTypes.set(t, (m = new Map()));
+      m.set(tk, (m.get(tk) ?? 0) + 1);
     }
   }
   const categories = cats.values();
@@ -158,6 +172,8 @@ export function buildVocabulary(items: readonly VocabularyItem[]): Vocabulary {
 
   const phrases: Array<{ form: string; entity: Entity; cueOnly: boolean; capitalised: boolean }> = [];
   const claimedTags = new Set<string>();
+  /** Product entities by the key of the catalogue type or category leaf they stand for. */
+  const productOf = new Map<string, Entity>();
   const claimedCats = new Set<string>();
   const add = (forms: readonly string[], entity: Entity, cueOnly = false) => {
     for (const form of forms) phrases.push({ form, entity, cueOnly, capitalised: false });
@@ -173,6 +189,7 @@ export function buildVocabulary(items: readonly VocabularyItem[]): Vocabulary {
     if (cat) claimedCats.add(cat);
     if (type) claimedTags.add(type);
     const entity: Entity = { kind: 'product', value: type ?? g.canonical, category: cat, use: g.implies?.use, fromCatalog: Boolean(cat || type) };
+    for (const v of [type, cat ? categoryParts(cat).slice(-1)[0] : undefined]) if (v) productOf.set(keys(v)[0] ?? v, entity);
     const extra = [cat ? categoryParts(cat).slice(-1)[0] : undefined, type].filter((x): x is string => Boolean(x));
     add([...g.en, ...g.es, ...extra], entity);
   }
@@ -180,13 +197,18 @@ export function buildVocabulary(items: readonly VocabularyItem[]): Vocabulary {
   for (const c of categories) {
     if (claimedCats.has(c)) continue;
     const parts = categoryParts(c);
-    add(parts.length > 1 ? parts.slice(1) : parts, { kind: 'category', value: c, category: c, fromCatalog: true });
+    const entity: Entity = { kind: 'category', value: c, category: c, fromCatalog: true };
+    add(parts.length > 1 ? parts.slice(1) : parts, entity);
+    const leaf = keys(parts.slice(-1)[0])[0];
+    if (leaf && !productOf.has(leaf)) productOf.set(leaf, entity);
   }
   // Catalog product types (attributes.type) no group knows.
   for (const t of attr.type.values()) {
     if (claimedTags.has(t)) continue;
     claimedTags.add(t);
-    add([t], { kind: 'product', value: t, fromCatalog: true });
+    const entity: Entity = { kind: 'product', value: t, fromCatalog: true };
+    add([t], entity);
+    productOf.set(keys(t)[0] ?? t, entity);
   }
 
   // Colours, uses, styles and features: the catalog's spelling when it has one.
@@ -224,8 +246,18 @@ export function buildVocabulary(items: readonly VocabularyItem[]): Vocabulary {
     phrases.push({ form: b, entity, cueOnly: false, capitalised: common });
     if (toks.length > 1) phrases.push({ form: toks.join(''), entity, cueOnly: false, capitalised: false });
   }
-  // Remaining tags: matched by their own words.
-  for (const t of tagValues) if (!claimedTags.has(t)) add([t], { kind: 'tag', value: t, fromCatalog: true });
+  // Remaining tags: a tag found only on items of one type, on a good share of them, is the shop's own word for
+  // that type (a Spanish keyword such as "mancuernas" on dumbbells); the others are matched by their own words.
+  const brandKeys = new Set(catalog.brands.flatMap((b) => [tokenize(b).join(' '), tokenize(b).join('')]));
+  for (const t of tagValues) {
+    if (claimedTags.has(t)) continue;
+    const tk = tokenize(t).join(' ');
+    const types = tagTypes.get(tk);
+    const [only, n] = types && types.size === 1 ? [...types][0] : [undefined, 0];
+    const product = only ? productOf.get(only) : undefined;
+    if (product && n >= 2 && n >= 0.3 * (typeCount.get(only!) ?? Infinity) && keys(t)[0] !== only && !brandKeys.has(tk)) add([t], product);
+    else add([t], { kind: 'tag', value: t, fromCatalog: true });
+  }
 
   const index = { en: new Map<string, Phrase[]>(), es: new Map<string, Phrase[]>() } as Record<Lang, Map<string, Phrase[]>>;
   for (const lang of ['en', 'es'] as const) {
