@@ -12,11 +12,23 @@ import { trainInWorker } from '../recommend/train-in-worker.ts';
 import type { Store } from '../store/store.ts';
 import { cachingStore } from '../store/caching-store.ts';
 import { WorkspaceState } from './workspace-state.ts';
+import type { InvalidationBus } from './bus.ts';
+import { NatsBus } from './nats-bus.ts';
 
 export interface EngineOptions {
   clock?: () => number;
-  /** How long a node trusts its caches before it checks the store for other nodes' writes. */
+  /** How long a node trusts its caches before it checks the store for other nodes' writes (0: no caches). */
   cacheMaxAgeMs?: number;
+  /**
+   * Carries invalidation notices between nodes; the engine owns it and closes it. `Engine.open` makes
+   * a NatsBus when AFIN_NATS_URL is set.
+   */
+  bus?: InvalidationBus;
+  /**
+   * How long caches keep entries while the bus is connected, since other nodes' writes then arrive as
+   * notices; the time limit stays as the safety net (default 10 s, never less than cacheMaxAgeMs).
+   */
+  connectedCacheMaxAgeMs?: number;
   /** Where the store lives, so training can run in a worker thread with its own connection. */
   storeConfig?: StoreConfig;
   /** After an erasure, retrain the models this long later (default 60 s; null: never). */
@@ -41,12 +53,20 @@ export class Engine {
 
   readonly store: Store;
 
+  readonly bus?: InvalidationBus;
+
   constructor(store: Store, readonly config: EngineConfig, opts: EngineOptions = {}) {
     this.storeConfig = opts.storeConfig;
-    // Per-person reads are cached for as long as a node trusts its caches; this node's writes invalidate them.
-    this.store = store = cachingStore(store, opts.cacheMaxAgeMs ?? 1000);
     this.clock = opts.clock ?? Date.now;
-    this.state = new WorkspaceState(this.store, opts.cacheMaxAgeMs ?? 1000, this.clock);
+    this.bus = opts.bus;
+    // Per-person reads are cached for as long as a node trusts its caches; this node's writes invalidate
+    // them, and with a bus, other nodes' writes too, so entries may then live longer.
+    const base = opts.cacheMaxAgeMs ?? 1000;
+    const bus = opts.bus;
+    const connected = opts.connectedCacheMaxAgeMs ?? (base <= 0 ? 0 : Math.max(10_000, base));
+    const maxAge = bus ? () => (bus.connected ? connected : base) : base;
+    this.store = store = cachingStore(store, maxAge, undefined, undefined, bus);
+    this.state = new WorkspaceState(this.store, maxAge, this.clock, bus);
     this.consent = new ConsentService(store, config.consentDefaults, this.clock);
     this.privacy = new PrivacyService(this, { retention: config.retention, cacheMaxAgeMs: opts.cacheMaxAgeMs, retrainAfterErasureMs: opts.retrainAfterErasureMs });
     this.ingest = new IngestService(store, this.state, this.clock, (ws, subject) => this.consent.allows(ws, subject, 'profiling'), (ws) => this.privacy.suppression.checker(ws));
@@ -57,7 +77,9 @@ export class Engine {
 
   static async open(cfg: Config, opts?: EngineOptions): Promise<Engine> {
     const store = await openStore(cfg);
-    const engine = new Engine(store, cfg, { storeConfig: { databaseUrl: cfg.databaseUrl, dataDir: cfg.dataDir }, ...opts });
+    // Never fails: an unreachable NATS is logged and retried, and the caches rely on their time limits.
+    const bus = opts?.bus ?? (cfg.natsUrl ? await NatsBus.start(cfg.natsUrl) : undefined);
+    const engine = new Engine(store, cfg, { storeConfig: { databaseUrl: cfg.databaseUrl, dataDir: cfg.dataDir }, ...opts, bus });
     await store.createWorkspace({ id: 'default', name: 'Default', createdAt: engine.clock() });
     return engine;
   }
@@ -71,13 +93,14 @@ export class Engine {
     const infos = this.storeConfig
       ? await trainInWorker({ store: this.storeConfig, workspace: ws, models: opts.models, now, seed: opts.seed }, opts.onProgress)
       : await trainModels(this.store, ws, { now, ...opts });
-    this.state.invalidate(ws);
+    this.state.invalidate(ws, 'models');
     return infos;
   }
 
   async close(): Promise<void> {
     this.privacy.stop();
     await this.recLog.close();
+    await this.bus?.close();
     await this.store.close();
   }
 }

@@ -3,6 +3,7 @@ import { loadModel, type LoadedModel } from '../recommend/model-store.ts';
 import type { Store } from '../store/store.ts';
 import { loadRankingSettings } from '../recommend/settings.ts';
 import type { RankingSettingsT } from '../recommend/rules.ts';
+import { ALL_WORKSPACES, type InvalidationBus, type NoticeKind } from './bus.ts';
 
 /** A trained model, ready to serve against the current catalogue. */
 export interface ServingModel extends LoadedModel {
@@ -22,13 +23,22 @@ interface Entry {
 
 /**
  * What a node keeps in memory per workspace: the catalogue snapshot and the loaded models. It is a
- * cache of the store: other nodes' writes bump store counters, which this polls at most once per
- * `maxAgeMs`; local writes invalidate at once.
+ * cache of the store. A local write invalidates at once and, with a bus, tells the other nodes, which
+ * invalidate too; besides, every write bumps a store counter, which this polls at most once per
+ * `maxAgeMs` (a function, so that it can be longer while the bus is up), in case a notice was lost.
  */
 export class WorkspaceState {
   private readonly entries = new Map<string, Promise<Entry>>();
+  /** Invalidated entries whose parts may be reused if the store counters say they did not change. */
+  private readonly stale = new Map<string, Promise<Entry>>();
+  private readonly maxAge: () => number;
 
-  constructor(private readonly store: Store, private readonly maxAgeMs = 1000, private readonly clock: () => number = Date.now) {}
+  constructor(private readonly store: Store, maxAgeMs: number | (() => number) = 1000, private readonly clock: () => number = Date.now, private readonly bus?: InvalidationBus) {
+    this.maxAge = typeof maxAgeMs === 'number' ? () => maxAgeMs : maxAgeMs;
+    bus?.subscribe((n) => {
+      if (n.kind !== 'people') this.drop(n.ws, n.kind);
+    });
+  }
 
   private async load(ws: string, prev?: Entry, counters?: Record<string, number>): Promise<Entry> {
     const c = counters ?? (await this.store.readCounters(ws));
@@ -42,19 +52,35 @@ export class WorkspaceState {
   private async entry(ws: string): Promise<Entry> {
     let p = this.entries.get(ws);
     if (!p) {
-      p = this.load(ws);
+      const stale = this.stale.get(ws);
+      this.stale.delete(ws);
+      p = stale ? stale.then((prev) => this.load(ws, prev), () => this.load(ws)) : this.load(ws);
       this.entries.set(ws, p);
-      p.catch(() => this.entries.delete(ws));
+      p.catch(() => this.entries.get(ws) === p && this.entries.delete(ws));
       return p;
     }
     const e = await p;
-    if (this.clock() - e.checkedAt < this.maxAgeMs) return e;
+    if (this.clock() - e.checkedAt < this.maxAge()) return e;
     e.checkedAt = this.clock(); // one poll at a time
     const counters = await this.store.readCounters(ws);
     if (counters.items === e.counters.items && counters.models === e.counters.models && counters.settings === e.counters.settings) return e;
     const next = this.load(ws, e, counters);
-    this.entries.set(ws, next);
+    if (this.entries.get(ws) === p) this.entries.set(ws, next);
     return next;
+  }
+
+  /**
+   * Forgets what this node holds for a workspace: the next read checks the store's counters and reloads
+   * what changed (`workspace`: reloads everything).
+   */
+  private drop(ws: string, kind: NoticeKind): void {
+    const names = ws === ALL_WORKSPACES ? [...this.entries.keys()] : [ws];
+    for (const w of names) {
+      const p = this.entries.get(w);
+      this.entries.delete(w);
+      if (p && kind !== 'workspace') this.stale.set(w, p);
+      else this.stale.delete(w);
+    }
   }
 
   async catalog(ws: string): Promise<Catalog> {
@@ -78,9 +104,13 @@ export class WorkspaceState {
     return m;
   }
 
-  /** Forgets what this node holds for a workspace (after a local write). */
-  invalidate(ws: string): void {
-    this.entries.delete(ws);
+  /**
+   * After a local write that bumped the workspace's `kind` counter (or anything else: `workspace`):
+   * forgets what this node holds and tells the other nodes to do the same.
+   */
+  invalidate(ws: string, kind: Exclude<NoticeKind, 'people'> = 'workspace'): void {
+    this.drop(ws, kind);
+    this.bus?.publish({ ws, kind });
   }
 }
 

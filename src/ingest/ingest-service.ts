@@ -90,7 +90,7 @@ export class IngestService {
       const before = await this.state.catalog(ws);
       await this.store.upsertItems(ws, good);
       await this.store.bumpCounter(ws, 'items');
-      this.state.invalidate(ws);
+      this.state.invalidate(ws, 'items');
       const changes = itemChanges(good, (id) => before.get(id), now);
       if (changes.length) await this.store.putDocs(ws, changes);
     }
@@ -101,7 +101,7 @@ export class IngestService {
     const gone = await this.store.deleteItem(ws, id);
     if (gone) {
       await this.store.bumpCounter(ws, 'items');
-      this.state.invalidate(ws);
+      this.state.invalidate(ws, 'items');
     }
     return gone;
   }

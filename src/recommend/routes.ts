@@ -80,7 +80,7 @@ export async function recommendRoutes(app: FastifyInstance, { engine }: { engine
   }, async (req) => {
     const s = parseOr(RankingSettings, req.body, 'invalid_body');
     await saveRankingSettings(engine.store, req.principal.workspace, s, engine.clock());
-    engine.state.invalidate(req.principal.workspace);
+    engine.state.invalidate(req.principal.workspace, 'settings');
     return s;
   });
 

@@ -1,3 +1,4 @@
+import { ALL_WORKSPACES, type InvalidationBus } from '../engine/bus.ts';
 import type { Store } from './store.ts';
 
 /** Reads worth keeping per person: they run on every recommendation and chat turn. */
@@ -24,20 +25,27 @@ const SUBJECTS: Record<string, (args: any[]) => string[]> = {
 };
 
 /**
- * Wraps a store with a short-lived cache of per-person reads (recent events, consent, profile). A write
- * through this node invalidates what it touches at once (after it commits); writes by other nodes are
- * seen within `maxAgeMs`. Any write it does not know clears the whole workspace, so new store methods
- * are safe by default.
+ * Wraps a store with a cache of per-person reads (recent events, consent, profile). A write through
+ * this node invalidates what it touches at once (after it commits) and, with a bus, tells the other
+ * nodes, whose caches drop the same people; without a bus (or while it is down) other nodes' writes are
+ * seen once an entry is older than `maxAgeMs`, which may be a function so that it can be longer while
+ * notices flow. Any write it does not know clears the whole workspace, here and on the other nodes, so
+ * new store methods are safe by default.
  */
-export function cachingStore(inner: Store, maxAgeMs: number, maxEntries = 50_000, clock: () => number = Date.now): Store {
-  if (maxAgeMs <= 0) return inner;
+export function cachingStore(inner: Store, maxAgeMs: number | (() => number), maxEntries = 50_000, clock: () => number = Date.now, bus?: InvalidationBus): Store {
+  if (typeof maxAgeMs === 'number' && maxAgeMs <= 0 && !bus) return inner;
+  const maxAge = typeof maxAgeMs === 'number' ? () => maxAgeMs : maxAgeMs;
   // Person -> (call -> cached answer): a write about a person drops just that person's answers.
   const cache = new Map<string, Map<string, { at: number; value: Promise<unknown> }>>();
   const personKey = (ws: string, subject: unknown) => `${ws}\u0000${String(subject)}`;
-  const forget = (ws: string, subjects: string[] | null) => {
-    if (subjects) for (const s of subjects) cache.delete(personKey(ws, s));
+  const forget = (ws: string, subjects: readonly string[] | null | undefined) => {
+    if (ws === ALL_WORKSPACES) cache.clear();
+    else if (subjects) for (const s of subjects) cache.delete(personKey(ws, s));
     else for (const k of cache.keys()) if (k.startsWith(`${ws}\u0000`)) cache.delete(k);
   };
+  bus?.subscribe((n) => {
+    if (n.kind === 'people' || n.kind === 'workspace') forget(n.ws, n.kind === 'people' ? n.subjects : null);
+  });
   return new Proxy(inner, {
     get(target, prop, receiver) {
       const value = Reflect.get(target, prop, receiver);
@@ -45,12 +53,14 @@ export function cachingStore(inner: Store, maxAgeMs: number, maxEntries = 50_000
       const fn = value as (...a: unknown[]) => unknown;
       if (CACHED.has(prop)) {
         return (ws: string, subject: string, ...rest: unknown[]) => {
+          const ttl = maxAge();
+          if (ttl <= 0) return fn.call(target, ws, subject, ...rest);
           const pk = personKey(ws, subject);
           const call = `${prop}\u0000${JSON.stringify(rest)}`;
           let person = cache.get(pk);
           const hit = person?.get(call);
           const now = clock();
-          if (hit && now - hit.at < maxAgeMs) return hit.value;
+          if (hit && now - hit.at < ttl) return hit.value;
           const p = Promise.resolve(fn.call(target, ws, subject, ...rest));
           if (!person) {
             cache.set(pk, (person = new Map()));
@@ -68,7 +78,12 @@ export function cachingStore(inner: Store, maxAgeMs: number, maxEntries = 50_000
           return await fn.apply(target, args);
         } finally {
           if (ws === null) cache.clear();
-          else forget(ws, SUBJECTS[prop] ? SUBJECTS[prop](args) : null);
+          else {
+            const subjects = SUBJECTS[prop] ? [...new Set(SUBJECTS[prop](args))] : null;
+            forget(ws, subjects);
+            if (!subjects) bus?.publish({ ws, kind: 'workspace' });
+            else if (subjects.length) bus?.publish({ ws, kind: 'people', subjects });
+          }
         }
       };
     },

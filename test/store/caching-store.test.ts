@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { StoredEvent } from '../../src/domain/schemas.ts';
+import { LocalBus, LocalHub, type InvalidationNotice } from '../../src/engine/bus.ts';
 import { cachingStore } from '../../src/store/caching-store.ts';
 import { SqliteStore } from '../../src/store/sqlite/sqlite-store.ts';
 
@@ -50,5 +51,27 @@ describe('cachingStore', () => {
     await store.deleteEventsBefore('w', 10);
     expect(await store.eventsOf('w', 'u', 10)).toHaveLength(0);
     expect(await store.eventsOf('x', 'u', 10)).toHaveLength(1);
+  });
+});
+
+describe('cachingStore with a bus', () => {
+  it('announces writes even when it caches nothing itself, and drops what others announce', async () => {
+    const inner = new SqliteStore(':memory:');
+    await inner.migrate();
+    const hub = new LocalHub();
+    const [busA, busB] = [new LocalBus(hub), new LocalBus(hub)];
+    const heard: InvalidationNotice[] = [];
+    busB.subscribe((n) => heard.push(n));
+    const a = cachingStore(inner, 0, 100, Date.now, busA); // a node with caches off still tells the others
+    const b = cachingStore(inner, 60_000, 100, Date.now, busB);
+    expect(await b.consentHistory('w', 'u')).toHaveLength(0);
+    await a.appendConsent('w', 'u', { purposes: { personalization: false }, source: 'api', policyVersion: null, at: 5 });
+    expect(heard.map((n) => [n.ws, n.kind, n.subjects])).toEqual([['w', 'people', ['u']]]);
+    expect(await b.consentHistory('w', 'u')).toHaveLength(1);
+    // A reconnect says "everything": every workspace is dropped.
+    await inner.appendConsent('w', 'u', { purposes: { personalization: true }, source: 'api', policyVersion: null, at: 6 });
+    expect(await b.consentHistory('w', 'u')).toHaveLength(1);
+    busA.publish({ ws: '*', kind: 'workspace' });
+    expect(await b.consentHistory('w', 'u')).toHaveLength(2);
   });
 });

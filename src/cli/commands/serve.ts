@@ -1,6 +1,7 @@
 import type { Command } from 'commander';
 import { loadConfig, type Config } from '../../config.ts';
 import { Engine } from '../../engine/engine.ts';
+import { NatsBus } from '../../engine/nats-bus.ts';
 import { buildApp } from '../../server/app.ts';
 
 /** Starts the server on a config; resolves once it listens. Used by `serve` and `demo`. */
@@ -12,6 +13,7 @@ export async function startServer(cfg: Config, engine?: Engine) {
     bodyLimit: cfg.bodyLimit,
     logger: { level: cfg.logLevel, redact: ['req.headers.authorization', 'req.headers.cookie'] },
   });
+  if (eng.bus instanceof NatsBus) eng.bus.log = app.log; // NATS trouble is logged with the requests
   let closing = false;
   const shutdown = async (signal: string) => {
     if (closing) return;
@@ -33,7 +35,7 @@ export async function startServer(cfg: Config, engine?: Engine) {
 export function registerServe(program: Command) {
   program
     .command('serve')
-    .description('start the HTTP API (AFIN_PORT, AFIN_HOST, AFIN_DATA_DIR, AFIN_DATABASE_URL, AFIN_ADMIN_KEY)')
+    .description('start the HTTP API (AFIN_PORT, AFIN_HOST, AFIN_DATA_DIR, AFIN_DATABASE_URL, AFIN_NATS_URL, AFIN_ADMIN_KEY)')
     .action(async () => {
       const { url, rootKey } = await startServer(loadConfig());
       process.stdout.write(`Afín is listening on ${url}  (docs: ${url}/docs)\n`);
