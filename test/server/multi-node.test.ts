@@ -40,9 +40,10 @@ if (!url) {
       for (let u = 0; u < 6; u++) evs.push({ type: 'view', userId: `u${u}`, itemId: 'i0' }, { type: 'purchase', userId: `u${u}`, itemId: 'i1' });
       expect((await b.inject({ method: 'POST', url: '/v1/events', headers: AUTH, payload: evs })).json().accepted).toBe(12);
       expect((await a.inject({ method: 'POST', url: '/v1/train', headers: AUTH, payload: {} })).statusCode).toBe(200);
-      // Node B serves the model node A trained, for an event it never saw itself.
+      // Node B serves the model node A trained, for an event it never saw itself. (The item-to-item model
+      // makes the expected answer unambiguous: everyone who viewed i0 bought i1.)
       await a.inject({ method: 'POST', url: '/v1/events', headers: AUTH, payload: [{ type: 'view', userId: 'x', itemId: 'i0' }] });
-      const r = (await b.inject({ method: 'GET', url: '/v1/recommendations?userId=x&n=1', headers: AUTH })).json();
+      const r = (await b.inject({ method: 'GET', url: '/v1/recommendations?userId=x&n=1&model=cooccurrence', headers: AUTH })).json();
       expect(r.items[0].id).toBe('i1');
       expect(r.personalized).toBe(true);
       // An item made unavailable on A disappears from B's answers.
