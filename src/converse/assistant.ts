@@ -197,6 +197,8 @@ export class Assistant {
     const answersQuestion = pending !== null && !STRONG.has(t.intent) && (filled(u, pending) || SKIP.test(u.text) || unclear);
     if (t.intent !== 'out_of_scope' || answersQuestion) s.misunderstood = 0;
     if (answersQuestion) {
+      // "I hate red" in answer to the colour question is a taste to remember, not only this request's.
+      if (t.intent === 'preference') rememberTaste(t);
       if (!filled(u, pending)) s.skipped.push(pending);
       s.wanted = mergeWanted(s.wanted, u.slots);
       return this.recommendFlow(t);
@@ -523,15 +525,7 @@ export class Assistant {
     for (const c of sl.excluded.tags) parts.push(`${no} ${label(c, lang)}`);
     if (sl.brand) parts.push(sl.brand);
     if (sl.colour) parts.push(label(sl.colour, lang));
-    if (t.memory) {
-      const m = t.memory;
-      m.dislikes.brands = [...new Set([...m.dislikes.brands, ...sl.excluded.brands])];
-      m.dislikes.colours = [...new Set([...m.dislikes.colours, ...sl.excluded.colours])];
-      m.dislikes.categories = [...new Set([...m.dislikes.categories, ...sl.excluded.categories])];
-      m.dislikes.tags = [...new Set([...m.dislikes.tags, ...sl.excluded.tags])];
-      if (sl.brand) m.likes.brands = [...new Set([...m.likes.brands, sl.brand])];
-      if (sl.colour) m.likes.colours = [...new Set([...m.likes.colours, sl.colour])];
-    }
+    rememberTaste(t);
     const what = parts.length ? joinList(parts, lang) : t.u.text;
     // With something on screen, the preference reshapes the list at once.
     if (s.shown.length > 0 && (sl.excluded.brands.length || sl.excluded.colours.length || sl.brand || sl.colour)) {
@@ -640,6 +634,25 @@ export class Assistant {
     await this.chats.saveSession(ws, s);
     return s;
   }
+}
+
+/** Long-term likes and dislikes stated in the message (only with chatMemory consent: `t.memory` is null otherwise). */
+function rememberTaste(t: Turn): void {
+  const m = t.memory;
+  if (!m) return;
+  const sl = t.u.slots;
+  const add = (list: string[], more: readonly string[]) => [...new Set([...list, ...more])];
+  m.dislikes.brands = add(m.dislikes.brands, sl.excluded.brands);
+  m.dislikes.colours = add(m.dislikes.colours, sl.excluded.colours);
+  m.dislikes.categories = add(m.dislikes.categories, sl.excluded.categories);
+  m.dislikes.tags = add(m.dislikes.tags, sl.excluded.tags);
+  if (sl.brand) m.likes.brands = add(m.likes.brands, [sl.brand]);
+  if (sl.colour) m.likes.colours = add(m.likes.colours, [sl.colour]);
+  // A taste stated again the other way round replaces the old one.
+  m.likes.brands = m.likes.brands.filter((b) => !sl.excluded.brands.includes(b));
+  m.likes.colours = m.likes.colours.filter((c) => !sl.excluded.colours.includes(c));
+  if (sl.brand) m.dislikes.brands = m.dislikes.brands.filter((b) => b !== sl.brand);
+  if (sl.colour) m.dislikes.colours = m.dislikes.colours.filter((c) => c !== sl.colour);
 }
 
 /** The quick replies for a question about `slot`, read from the catalogue; null when the catalogue gives nothing to choose from. */
