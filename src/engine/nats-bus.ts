@@ -118,6 +118,8 @@ export class NatsBus implements InvalidationBus {
         if (n && n.origin !== this.origin) deliver(this.handlers, n);
       },
     });
+    // The subscription is live once the server has answered a ping: only then do notices flow.
+    await nc.flush().catch(() => undefined);
     this.setUp(true);
     this.log.info({ url: this.url }, 'NATS connected: cache invalidation notices on');
     void this.watch(nc);

@@ -1,0 +1,50 @@
+import { randomBytes } from 'node:crypto';
+import { afterEach, describe, it } from 'vitest';
+import { LocalBus, LocalHub } from '../../src/engine/bus.ts';
+import { PostgresStore } from '../../src/store/postgres/postgres-store.ts';
+import { testClock } from '../helpers.ts';
+import { atOnce, closeNodes, expectBSeesAWrites, expectBStaleWithoutBus, makeNode, type TestNode } from './two-nodes.ts';
+
+const url = process.env.AFIN_TEST_DATABASE_URL;
+
+if (!url) {
+  console.log('Multi-node invalidation suite (PostgreSQL) not run: set AFIN_TEST_DATABASE_URL');
+  describe.skip('two API nodes on one PostgreSQL with an invalidation bus (AFIN_TEST_DATABASE_URL not set)', () => {
+    it.skip('needs a database');
+  });
+} else {
+  describe('two API nodes on one PostgreSQL with an invalidation bus', () => {
+    let schema = '';
+    let nodes: TestNode[] = [];
+    afterEach(async () => {
+      await closeNodes(nodes);
+      nodes = [];
+      const admin = new PostgresStore({ connectionString: url, schema });
+      await admin.dropSchema();
+      await admin.close();
+    });
+
+    async function pair(withBus: boolean) {
+      schema = `afin_test_${randomBytes(6).toString('hex')}`;
+      const clock = testClock();
+      const hub = new LocalHub();
+      const open = async () => {
+        const store = new PostgresStore({ connectionString: url!, schema, max: 4 });
+        await store.migrate();
+        return makeNode(store, withBus ? new LocalBus(hub) : undefined, clock);
+      };
+      nodes = [await open(), await open()];
+      return { a: nodes[0], b: nodes[1], clock };
+    }
+
+    it('with a bus, B sees A\'s writes at once, though its caches would keep entries for a minute', async () => {
+      const { a, b, clock } = await pair(true);
+      await expectBSeesAWrites(a, b, atOnce, clock);
+    });
+
+    it('without one, B serves what it cached (the control)', async () => {
+      const { a, b } = await pair(false);
+      await expectBStaleWithoutBus(a, b);
+    });
+  });
+}
