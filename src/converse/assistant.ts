@@ -3,7 +3,7 @@ import { AfinError } from '../domain/errors.ts';
 import type { StoredItem } from '../domain/schemas.ts';
 import type { Engine } from '../engine/engine.ts';
 import { funnelStage, type Profile } from '../profile/profile.ts';
-import { emptyExcluded, facetsOf, kindMatcher, searchCatalog, mergeWanted, type SoftSlot, type Wanted } from './catalog-search.ts';
+import { emptyExcluded, facetsOf, itemsOfKind, searchCatalog, mergeWanted, type SoftSlot, type Wanted } from './catalog-search.ts';
 import { faqAnswer } from './faq.ts';
 import { LlmReplier, type LlmSettings } from './llm-reply.ts';
 import { budgetText, joinList, label, useText } from './labels.ts';
@@ -664,8 +664,7 @@ function questionOptions(slot: AskableSlot, w: Wanted, items: readonly StoredIte
     const top = [...counts].sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0])).slice(0, 4).map(([c]) => capitalise(label(c, lang)));
     return top.length ? top : null;
   }
-  const isKind = kindMatcher(items, w);
-  const matching = items.filter((it) => it.available && isKind(it));
+  const matching = itemsOfKind(items, w);
   if (slot === 'budget') {
     const prices = matching.map((i) => i.price).filter((p): p is number => p !== undefined).sort((a, b) => a - b);
     if (prices.length < 3) return null;

@@ -34,7 +34,16 @@ export interface Facets {
 const norm = (s: unknown) => fold(String(s)).trim();
 const list = (v: unknown): string[] => (Array.isArray(v) ? v.map(String) : v === undefined || v === null ? [] : [String(v)]);
 
+/** Facets per catalogue item object: items are replaced, never changed in place, when the catalogue changes. */
+const FACETS = new WeakMap<StoredItem, Facets>();
+
 export function facetsOf(item: StoredItem): Facets {
+  let f = FACETS.get(item);
+  if (!f) FACETS.set(item, (f = readFacets(item)));
+  return f;
+}
+
+function readFacets(item: StoredItem): Facets {
   const a = (item.attributes ?? {}) as Record<string, unknown>;
   const pick = (...keys: string[]) => keys.flatMap((k) => list(a[k]));
   return {
@@ -77,16 +86,45 @@ function kindOf(f: Facets, w: Wanted): boolean {
 
 const words = (s: string) => ` ${norm(s).replace(/[^a-z0-9ñ]+/g, ' ').trim()} `;
 
+/** Available items by each kind and tag they carry (folded), per catalogue snapshot. */
+const BY_KIND = new WeakMap<readonly StoredItem[], Map<string, StoredItem[]>>();
+
+function kindIndex(items: readonly StoredItem[]): Map<string, StoredItem[]> {
+  let idx = BY_KIND.get(items);
+  if (idx) return idx;
+  idx = new Map();
+  for (const it of items) {
+    if (!it.available) continue;
+    const f = facetsOf(it);
+    for (const k of new Set([...f.kinds, ...f.tags])) {
+      let l = idx.get(k);
+      if (!l) idx.set(k, (l = []));
+      l.push(it);
+    }
+  }
+  BY_KIND.set(items, idx);
+  return idx;
+}
+
 /**
- * Whether an item is the kind of thing asked for: by its categories, type and tags, or, when no item of
- * the catalogue has that kind, by the words the person used appearing in its title ("zapatillas").
+ * The available items of the kind asked for: by their categories, type and tags, or, when no item of the
+ * catalogue has that kind, by the words the person used appearing in their titles ("zapatillas").
  */
+export function itemsOfKind(items: readonly StoredItem[], w: Wanted): readonly StoredItem[] {
+  const kind = w.productType ?? w.category;
+  if (!kind) return items.filter((it) => it.available);
+  const hit = kindIndex(items).get(norm(kind));
+  if (hit?.length) return hit;
+  const said = (w.productWords ?? []).map((x) => words(x).trimEnd()).filter((x) => x.trim().length >= 3);
+  if (!said.length) return [];
+  return items.filter((it) => it.available && said.some((x) => words(it.title).includes(x)));
+}
+
+/** Whether an item is the kind of thing asked for (see itemsOfKind). */
 export function kindMatcher(items: readonly StoredItem[], w: Wanted): (item: StoredItem, f?: Facets) => boolean {
   if (!w.productType && !w.category) return () => true;
-  if (items.some((it) => it.available && kindOf(facetsOf(it), w))) return (it, f) => kindOf(f ?? facetsOf(it), w);
-  const said = (w.productWords ?? []).map((x) => words(x).trimEnd()).filter((x) => x.trim().length >= 3);
-  if (!said.length) return () => false;
-  return (it) => said.some((x) => words(it.title).includes(x));
+  const of = new Set(itemsOfKind(items, w));
+  return (it) => of.has(it);
 }
 
 /** Hard constraints: what the person asked for or ruled out. Never broken. */
@@ -129,8 +167,8 @@ export interface SearchResult {
  */
 export function searchCatalog(items: readonly StoredItem[], w: Wanted, rank: (id: string) => number, exclude: ReadonlySet<string>, n = 3): SearchResult {
   const facets = new Map<string, Facets>();
-  const isKind = kindMatcher(items, w);
-  const typed = items.filter((it) => {
+  const isKind = () => true;
+  const typed = itemsOfKind(items, w).filter((it) => {
     if (exclude.has(it.id) || !it.available) return false;
     const f = facetsOf(it);
     facets.set(it.id, f);
