@@ -687,6 +687,8 @@ function questionOptions(slot: AskableSlot, w: Wanted, items: readonly StoredIte
 
 /** Intents that say what the person wants whatever else the message holds. */
 const STRONG = new Set<Intent>(['human', 'privacy_forget', 'privacy_what_you_know', 'tone_request', 'order_status', 'return_policy', 'shipping']);
+/** Words of buying, on folded text (no accents). */
+const CART_WORDS = /\b(cart|basket|bag|buy|buying|take|get|order|purchase|add|checkout|carrito|cesta|bolsa|compr\w*|anad\w*|agreg\w*|pid\w*|ped\w*|qued\w*|llev\w*)\b/i;
 const WEAK = new Set<Intent>(['greet', 'thanks', 'bye', 'affirm', 'deny', 'out_of_scope', 'help']);
 
 /**
@@ -702,6 +704,8 @@ export function effectiveIntent(u: Understanding, s: ChatSession): Intent {
     return (sl.ordinals?.length ?? 0) >= 2 ? 'compare' : 'item_question';
   }
   if (STRONG.has(intent)) return intent;
+  // "The second one" on its own points at an item; only words of buying put it in the cart.
+  if (intent === 'add_to_cart' && !CART_WORDS.test(fold(u.text))) return s.shown.length ? 'item_question' : intent;
   const product = sl.productType ?? sl.category;
   const current = s.wanted.productType ?? s.wanted.category;
   const excludes = Object.values(sl.excluded).some((l) => l.length > 0);

@@ -86,7 +86,12 @@ function kindOf(f: Facets, w: Wanted): boolean {
 
 const words = (s: string) => ` ${norm(s).replace(/[^a-z0-9ñ]+/g, ' ').trim()} `;
 
-/** Available items by each kind and tag they carry (folded), per catalogue snapshot. */
+/** "running shoes" → "running shoe": the key that ties a singular to its plural. */
+function singular(k: string): string {
+  return k.split(' ').map((x) => (x.length > 3 && x.endsWith('s') && !x.endsWith('ss') ? x.slice(0, -1) : x)).join(' ');
+}
+
+/** Available items by each kind and tag they carry (folded, and singular), per catalogue snapshot. */
 const BY_KIND = new WeakMap<readonly StoredItem[], Map<string, StoredItem[]>>();
 
 function kindIndex(items: readonly StoredItem[]): Map<string, StoredItem[]> {
@@ -96,7 +101,7 @@ function kindIndex(items: readonly StoredItem[]): Map<string, StoredItem[]> {
   for (const it of items) {
     if (!it.available) continue;
     const f = facetsOf(it);
-    for (const k of new Set([...f.kinds, ...f.tags])) {
+    for (const k of new Set([...f.kinds, ...f.tags].flatMap((x) => [x, singular(x)]))) {
       let l = idx.get(k);
       if (!l) idx.set(k, (l = []));
       l.push(it);
@@ -111,10 +116,13 @@ function kindIndex(items: readonly StoredItem[]): Map<string, StoredItem[]> {
  * catalogue has that kind, by the words the person used appearing in their titles ("zapatillas").
  */
 export function itemsOfKind(items: readonly StoredItem[], w: Wanted): readonly StoredItem[] {
-  const kind = w.productType ?? w.category;
-  if (!kind) return items.filter((it) => it.available);
-  const hit = kindIndex(items).get(norm(kind));
-  if (hit?.length) return hit;
+  if (!w.productType && !w.category) return items.filter((it) => it.available);
+  const idx = kindIndex(items);
+  for (const kind of [w.productType, w.category]) {
+    if (!kind) continue;
+    const hit = idx.get(norm(kind)) ?? idx.get(singular(norm(kind)));
+    if (hit?.length) return hit;
+  }
   const said = (w.productWords ?? []).map((x) => words(x).trimEnd()).filter((x) => x.trim().length >= 3);
   if (!said.length) return [];
   return items.filter((it) => it.available && said.some((x) => words(it.title).includes(x)));

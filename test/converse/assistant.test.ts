@@ -194,6 +194,8 @@ describe('follow-ups on what was shown', () => {
     const second = await c.say('the second one');
     expect(second.items[0].id).toBe(list[1].id);
     expect(second.reply).toContain(list[1].title);
+    // Pointing at an item is not buying it.
+    expect((await eventsOf('follow-1')).filter((e) => e.type === 'add_to_cart')).toHaveLength(0);
     const cmp = await c.say('compare the first two');
     expect(cmp.items.map((i) => i.id).sort()).toEqual([list[0].id, list[1].id].sort());
     expect(cmp.reply).toContain(list[0].title);

@@ -417,6 +417,10 @@ async function runDialogue(server: Server, d: Dialogue, items: EvalItem[], verbo
       const ids = new Set(r.items.map((i) => i.id));
       check('compare', Boolean(a && b) && ids.size === 2 && ids.has(a.id) && ids.has(b.id) && r.reply.includes(a.title) && r.reply.includes(b.title), `wanted ${a?.id},${b?.id} got ${[...ids].join(',')}`);
     }
+    if (e.cart === undefined) {
+      const after = (await server.engine.store.eventsOf(ws, st.userId, 10_000)).filter((x) => x.type === 'add_to_cart').length;
+      if (after !== cartBefore || e.ordinal !== undefined || e.compare || e.show) check('no_unasked_cart', after === cartBefore, `${after - cartBefore} add_to_cart events nobody asked for`);
+    }
     if (e.cart !== undefined) {
       const target = prevList[e.cart - 1];
       const events = (await server.engine.store.eventsOf(ws, st.userId, 10_000)).filter((x) => x.type === 'add_to_cart');

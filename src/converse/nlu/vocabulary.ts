@@ -124,10 +124,16 @@ function groupKeys(g: SynonymGroup): Set<string> {
   return new Set([...g.en, ...g.es, ...(g.cueOnly ?? [])].flatMap(keys));
 }
 
-/** Splits "Electronics > Audio > Headphones" into its parts (and keeps the whole). */
+/**
+ * Splits "Electronics > Audio > Headphones" into its parts (and keeps the whole); a level that names
+ * several kinds ("Tables & desks", "Sideboards, buffets & console tables") splits into each.
+ */
 function categoryParts(c: string): string[] {
   const parts = c.split(/\s*(?:>|\/|\||»|::)\s*/).filter(Boolean);
-  return parts.length > 1 ? [c, ...parts] : [c];
+  const leaf = parts[parts.length - 1] ?? c;
+  const kinds = leaf.split(/\s*(?:&|,|\+)\s*/).filter(Boolean);
+  const all = [...parts.slice(0, -1), ...(kinds.length > 1 ? kinds : [leaf])];
+  return all.length > 1 ? [c, ...all] : [c];
 }
 
 /** Builds the slot vocabulary from catalog items plus the shipped synonyms. */
