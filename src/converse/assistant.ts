@@ -189,6 +189,8 @@ export class Assistant {
   /** Picks what to do with the message. */
   private async respond(t: Turn, isNew: boolean): Promise<Outcome> {
     const { session: s, u } = t;
+    // Colours ruled out in this request are a taste given (a dislike from before still leaves the question).
+    const ruledOutColours = u.slots.excluded.colours.length > 0;
     const pending = s.requested;
     // An answer the assistant cannot map ("para desayunar" where the catalogue has no such use) still
     // answers the question: the slot counts as skipped, and the same question is not asked again.
@@ -196,6 +198,7 @@ export class Assistant {
       && (['recommend', 'refine', 'affirm', 'deny', 'preference'].includes(t.intent) || (t.intent === 'out_of_scope' && u.confidence < 0.8));
     const answersQuestion = pending !== null && !STRONG.has(t.intent) && (filled(u, pending) || SKIP.test(u.text) || unclear);
     if (t.intent !== 'out_of_scope' || answersQuestion) s.misunderstood = 0;
+    if (ruledOutColours && t.intent !== 'recommend') s.tasteSaid = true;
     if (answersQuestion) {
       // "I hate red" in answer to the colour question is a taste to remember, not only this request's.
       if (t.intent === 'preference') rememberTaste(t);
@@ -211,6 +214,7 @@ export class Assistant {
         s.asked = [];
         s.skipped = [];
         s.rejected = [];
+        s.tasteSaid = ruledOutColours;
         s.wanted = mergeWanted(this.withMemory(t, { ...s.wanted, below: undefined, above: undefined }, u), u.slots);
         return this.recommendFlow(t);
       case 'refine':
@@ -332,8 +336,11 @@ export class Assistant {
     const open = (slot: AskableSlot) => !s.asked.includes(slot) && !s.skipped.includes(slot);
     if (!w.productType && !w.category) return open('product') ? 'product' : null;
     if (!w.budget && open('budget') && questionOptions('budget', w, items, 'en')) return 'budget';
-    if (!w.use && open('use') && questionOptions('use', w, items, 'en')) return 'use';
-    if (!w.colour && !w.brand && open('colour') && questionOptions('colour', w, items, 'en')) return 'colour';
+    // An occasion ("a present") says nothing about how the thing will be used: the question still helps.
+    if ((!w.use || OCCASIONS.has(w.use)) && open('use') && questionOptions('use', w, items, 'en')) return 'use';
+    // Ruling colours out is a taste already given.
+    const colourSaid = Boolean(w.colour || w.brand || s.tasteSaid);
+    if (!colourSaid && open('colour') && questionOptions('colour', w, items, 'en')) return 'colour';
     return null;
   }
 
@@ -681,9 +688,13 @@ function questionOptions(slot: AskableSlot, w: Wanted, items: readonly StoredIte
     const uses = countFacet(matching, (it) => [...facetsOf(it).uses]);
     return uses.length >= 2 ? [...uses.slice(0, 3).map((x) => capitalise(label(x, lang))), skip] : null;
   }
-  const colours = countFacet(matching, (it) => [...facetsOf(it).colours]);
+  const ruledOut = new Set(w.excluded.colours.map((c) => fold(c)));
+  const colours = countFacet(matching, (it) => [...facetsOf(it).colours]).filter((c) => !ruledOut.has(c));
   return colours.length >= 4 ? [...colours.slice(0, 3).map((x) => capitalise(label(x, lang))), skip] : null;
 }
+
+/** Purposes that are occasions, not uses: they leave the use question open. */
+const OCCASIONS = new Set(['gift']);
 
 /** Intents that say what the person wants whatever else the message holds. */
 const STRONG = new Set<Intent>(['human', 'privacy_forget', 'privacy_what_you_know', 'tone_request', 'order_status', 'return_policy', 'shipping']);
@@ -709,7 +720,9 @@ export function effectiveIntent(u: Understanding, s: ChatSession): Intent {
   const product = sl.productType ?? sl.category;
   const current = s.wanted.productType ?? s.wanted.category;
   const excludes = Object.values(sl.excluded).some((l) => l.length > 0);
-  if (product && (WEAK.has(intent) || (intent === 'refine' && product !== current && !sl.comparative && !sl.change?.length))) return 'recommend';
+  // A product named with a taste or a budget ("a yoga mat, no pink, under 40") is a request.
+  const request = intent === 'preference' && (Boolean(sl.budget || sl.use) || product !== current);
+  if (product && (WEAK.has(intent) || request || (intent === 'refine' && product !== current && !sl.comparative && !sl.change?.length))) return 'recommend';
   if (excludes && (WEAK.has(intent) || intent === 'refine') && !sl.comparative) return 'preference';
   const shopping = Boolean(sl.budget || sl.use || sl.colour || sl.brand || sl.tags?.length || sl.comparative || sl.change?.length);
   if (shopping && (current || s.shown.length) && WEAK.has(intent) && !(s.requested && intent === 'deny')) return s.shown.length ? 'refine' : 'recommend';

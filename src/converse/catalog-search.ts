@@ -207,7 +207,7 @@ export function mergeWanted(prev: Wanted, s: Slots): Wanted {
     // A new product: its category, use, taste and price comparisons start afresh.
     next.productType = s.productType;
     next.category = s.category;
-    next.productWords = s.mentions.filter((m) => (m.slot === 'product' || m.slot === 'category') && !m.negated).map((m) => m.text);
+    next.productWords = s.mentions.filter((m) => (m.slot === 'product' || m.slot === 'category') && !m.negated).flatMap((m) => (m.form ? [m.text, m.form] : [m.text]));
     next.below = undefined;
     next.above = undefined;
     next.use = undefined;

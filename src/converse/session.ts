@@ -45,6 +45,8 @@ export interface ChatSession {
   asked: AskableSlot[];
   /** Slots the person said do not matter. */
   skipped: AskableSlot[];
+  /** Colours were ruled out within the current request: the taste question is not needed. */
+  tasteSaid?: boolean;
   shown: ShownItem[];
   focus: string | null;
   /** Items shown earlier and moved away from ("something cheaper"), kept out of later lists. */

@@ -312,4 +312,71 @@ export const DIALOGUES_ES: Dialogue[] = [
       { user: 'cuéntame más del segundo', expect: { ordinal: 2 } },
     ],
   },
+  // Escritos después de ajustar el asistente con los de arriba, y dejados como se escribieron.
+  {
+    id: 'es-regalo-altavoz', lang: 'es', catalog: 'electronics', title: 'un regalo, un presupuesto aproximado, un uso por afición',
+    steps: [
+      { user: 'Busco un regalo para mi hermano, ¿un altavoz bluetooth?', expect: { asks: 'budget' } },
+      { user: 'unos 80 euros', expect: { asks: 'use' } },
+      { user: 'le encanta la montaña', expect: { show: { kind: 'speakers', min: 60, max: 100 } } },
+    ],
+  },
+  {
+    id: 'es-erratas', lang: 'es', catalog: 'sport', title: 'faltas de ortografía',
+    steps: [
+      { user: 'kiero unas sapatillas pa correr baratas', orAnswer: 'me da igual', expect: { show: { kind: 'running-shoes' } } },
+    ],
+  },
+  {
+    id: 'es-cambio', lang: 'es', catalog: 'electronics', title: 'cambia de idea',
+    steps: [
+      { user: 'enséñame teclados', expect: { asks: 'budget' } },
+      { user: 'mejor unos auriculares', expect: { asks: 'budget', newRequest: true } },
+      { user: 'menos de 50', expect: { asks: 'use' } },
+      { user: 'para jugar', expect: { show: { kind: 'headphones', max: 50 } } },
+    ],
+  },
+  {
+    id: 'es-otro-color', lang: 'es', catalog: 'fashion', title: 'otro color',
+    steps: [
+      { user: 'un jersey negro de menos de 70', expect: { asks: 'use' } },
+      { user: 'me da igual', expect: { show: { kind: 'sweaters', max: 70 } } },
+      { user: '¿lo tienes en otro color?', expect: { show: { kind: 'sweaters', notColours: ['black'] } } },
+    ],
+  },
+  {
+    id: 'es-dos-negaciones', lang: 'es', catalog: 'sport', title: 'dos colores descartados',
+    steps: [
+      { user: 'esterilla de yoga, ni rosa ni amarilla, menos de 40', expect: { asks: 'use' } },
+      { user: 'para el gimnasio', expect: { show: { kind: 'yoga-mats', max: 40, notColours: ['pink', 'yellow'] } } },
+    ],
+  },
+  {
+    id: 'es-lamparas-numeros', lang: 'es', catalog: 'home', title: 'productos por número',
+    steps: [
+      { user: 'lámparas de menos de 50', expect: { asks: 'use' } },
+      { user: 'para el escritorio de la oficina', expect: { asks: 'colour' } },
+      { user: 'sin preferencia', expect: { show: { kind: 'lamps', max: 50 } } },
+      { user: 'compara la primera y la tercera', expect: { compare: [1, 3] } },
+      { user: 'añade la tercera al carrito', expect: { cart: 3 } },
+    ],
+  },
+  {
+    id: 'es-ropa-cama', lang: 'es', catalog: 'home', title: 'ropa de cama, gracias y adiós',
+    steps: [
+      { user: 'ropa de cama de menos de 50, por favor', expect: { asks: 'colour' } },
+      { user: 'blanca', expect: { show: { kind: 'bedding', max: 50 } } },
+      { user: '¡gracias!', expect: { intent: 'thanks' } },
+      { user: 'adiós', expect: { intent: 'bye' } },
+    ],
+  },
+  {
+    id: 'es-usted-memoria', lang: 'es', catalog: 'sport', title: 'usted, recordado en la siguiente sesión',
+    steps: [
+      { user: 'Buenas tardes. Quisiera unas zapatillas para correr de menos de 100 euros.', expect: { asks: 'colour', address: 'usted' } },
+      { user: 'me es indiferente', expect: { show: { kind: 'running-shoes', max: 100 } } },
+      { session: 'new', afterDays: 3 },
+      { user: 'Buenas tardes', expect: { recalls: ['zapatillas'], address: 'usted' } },
+    ],
+  },
 ];

@@ -356,6 +356,7 @@ async function runDialogue(server: Server, d: Dialogue, items: EvalItem[], verbo
     }
 
     // Clarifying questions: at most two in a row before recommending.
+    if (e.newRequest) st.questionRun = 0;
     const isQuestion = r.items.length === 0 && /\?\s*$/.test(r.reply.trim()) && QUESTION_INTENTS.has(r.intent);
     if (isQuestion) st.questionRun++;
     if (isQuestion || e.show) check('at_most_two_questions', st.questionRun <= 2, `${st.questionRun} questions in a row`);

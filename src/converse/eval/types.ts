@@ -62,6 +62,8 @@ export interface Expect {
   /** The reply cites the person's last purchase. */
   order?: boolean;
   intent?: string;
+  /** The message starts a new request (another product): the count of questions before recommending starts again. */
+  newRequest?: boolean;
   /** Words the reply must contain (case and accents ignored). */
   says?: string[];
 }

@@ -6,9 +6,11 @@
  * quantity). Pure: text in, typed object out.
  */
 import { numberPattern, parseNumber } from './numbers.ts';
+import { PHRASES_EN } from './phrases-en.ts';
+import { PHRASES_ES } from './phrases-es.ts';
 import { SIZE_WORDS } from './synonyms.ts';
-import { normalize, stem, tokenizeWithOffsets, type Lang, type Token } from './text.ts';
-import type { Entity, Vocabulary } from './vocabulary.ts';
+import { STOPWORDS, normalize, stem, tokenize, tokenizeWithOffsets, type Lang, type Token } from './text.ts';
+import type { Entity, Phrase, Vocabulary } from './vocabulary.ts';
 
 export type Currency = 'EUR' | 'USD' | 'GBP';
 
@@ -32,6 +34,8 @@ export interface Mention {
   start: number;
   end: number;
   negated?: boolean;
+  /** The vocabulary's own form when the words as written differ from it (a typo: "sapatillas" → "zapatillas"). */
+  form?: string;
 }
 
 export interface Excluded {
@@ -88,8 +92,8 @@ function consume(ctx: Ctx, s: number, e: number): void {
   ctx.consumed.push([s, e]);
 }
 
-function mention(ctx: Ctx, slot: string, value: Mention['value'], s: number, e: number, negated = false): void {
-  ctx.slots.mentions.push({ slot, value, text: ctx.original.slice(s, e), start: s, end: e, ...(negated ? { negated } : {}) });
+function mention(ctx: Ctx, slot: string, value: Mention['value'], s: number, e: number, negated = false, form?: string): void {
+  ctx.slots.mentions.push({ slot, value, text: ctx.original.slice(s, e), start: s, end: e, ...(negated ? { negated } : {}), ...(form ? { form } : {}) });
 }
 
 /** Runs a global regex over the folded text, skipping matches that overlap consumed spans. */
@@ -280,6 +284,14 @@ function extractOrdinals(ctx: Ctx): void {
     if (!n || n > 20) return false;
     push([n], m.index, m.index + m[0].length);
   });
+  // "compare 1 and 3", "compara el 1 y el 3", "2 vs 3": plain numbers that can only be positions in the list.
+  const pos = '(?:(?:the|el|la|number|numbers|numero|numeros|option|opcion)\\s+)?(\\d{1,2})';
+  scan(ctx, new RegExp(`${b}(?:compare|comparing|compara|comparar|comparame|compareme)\\s+${pos}\\s*(?:and|y|e|vs\\.?|versus|with|con|,|&)\\s*${pos}${e}|${b}(\\d{1,2})\\s*(?:vs\\.?|versus)\\s*(\\d{1,2})${e}`, 'g'), (m) => {
+    const a = Number(m[1] ?? m[3]);
+    const c = Number(m[2] ?? m[4]);
+    if (!a || !c || a > 10 || c > 10 || a === c) return false;
+    push([a, c], m.index, m.index + m[0].length);
+  });
   // Single ordinal words.
   scan(ctx, new RegExp(`${b}${ORD}${e}`, 'g'), (m) => {
     push([ORDINAL_WORDS[m[0]]], m.index, m.index + m[0].length);
@@ -452,6 +464,45 @@ interface EntityHit {
   /** Token index range. */
   i: number;
   j: number;
+  /** Set when the words were a typo of this form. */
+  form?: string;
+}
+
+// ---------------------------------------------------------------------------------------------- typos
+
+/** Words people really write (from the shipped phrases): never read as typos of something else. */
+let knownWords: Set<string> | null = null;
+function known(): Set<string> {
+  if (knownWords) return knownWords;
+  knownWords = new Set<string>();
+  for (const set of [PHRASES_EN, PHRASES_ES]) for (const list of Object.values(set)) for (const text of list) for (const w of tokenize(text)) knownWords.add(w);
+  return knownWords;
+}
+
+const FUZZY_KINDS = new Set(['product', 'category', 'use', 'colour']);
+const fuzzyCache = new WeakMap<Vocabulary, Partial<Record<Lang, Phrase[]>>>();
+
+/** One-word products, categories, uses and colours of five letters or more: what a typo is matched against. */
+function fuzzyPhrases(vocab: Vocabulary, lang: Lang): Phrase[] {
+  let c = fuzzyCache.get(vocab);
+  if (!c) fuzzyCache.set(vocab, (c = {}));
+  return (c[lang] ??= [...vocab.index[lang].values()].flat().filter((p) => p.words.length === 1 && p.words[0].length >= 5 && FUZZY_KINDS.has(p.entity.kind) && !p.capitalised));
+}
+
+/** Whether `a` becomes `b` with one edit: a letter added, dropped, changed, or two neighbours swapped. */
+function oneEdit(a: string, b: string): boolean {
+  if (a === b || Math.abs(a.length - b.length) > 1) return false;
+  let i = 0;
+  while (i < a.length && i < b.length && a[i] === b[i]) i++;
+  if (a.length === b.length) return a.slice(i + 1) === b.slice(i + 1) || (a[i] === b[i + 1] && a[i + 1] === b[i] && a.slice(i + 2) === b.slice(i + 2));
+  return a.length < b.length ? a.slice(i) === b.slice(i + 1) : a.slice(i + 1) === b.slice(i);
+}
+
+/** A product, use or colour the token is a one-letter typo of ("dres", "weding", "sapatillas"). */
+function typoOf(ctx: Ctx, vocab: Vocabulary, tokens: Token[], i: number): Phrase | undefined {
+  const w = tokens[i].norm;
+  if (w.length < 4 || /\d/.test(w) || STOPWORDS[ctx.lang].has(w) || known().has(w)) return undefined;
+  return fuzzyPhrases(vocab, ctx.lang).find((p) => oneEdit(w, p.words[0]) && (!p.cueOnly || hasCue(tokens, i)));
 }
 
 function matchEntities(ctx: Ctx, vocab: Vocabulary, tokens: Token[]): EntityHit[] {
@@ -472,6 +523,10 @@ function matchEntities(ctx: Ctx, vocab: Vocabulary, tokens: Token[]): EntityHit[
       if (p.strict && !p.words.every((w, k) => sameNoun(tokens[i + k].norm, w))) continue;
       best = { entity: p.entity, start: tokens[i].start, end: tokens[i + n - 1].end, i, j: i + n };
       break; // the list is sorted longest first
+    }
+    if (!best) {
+      const typo = typoOf(ctx, vocab, tokens, i);
+      if (typo) best = { entity: typo.entity, start: tokens[i].start, end: tokens[i].end, i, j: i + 1, form: typo.words[0] };
     }
     if (best) {
       hits.push(best);
@@ -531,7 +586,7 @@ function applyEntities(ctx: Ctx, vocab: Vocabulary): void {
   for (const h of hits) {
     const en = h.entity;
     const neg = negated.has(h);
-    mention(ctx, en.kind === 'feature' ? 'tags' : en.kind, en.value, h.start, h.end, neg);
+    mention(ctx, en.kind === 'feature' ? 'tags' : en.kind, en.value, h.start, h.end, neg, h.form);
     if (neg) {
       switch (en.kind) {
         case 'brand': pushUnique(s.excluded.brands, en.value); break;
