@@ -356,10 +356,11 @@ export class Assistant {
       // What was shown before stays on screen, so "compare the first two" still works.
       return { reply: say('no_match', t.style, { constraints: constraints ? ` (${constraints})` : '' }, t.seed), quick: ['refine', 'recommend'] };
     }
+    // The same kind of thing: the type, or the most specific category (not the department they share).
+    const kindOf = (it: StoredItem) => fold(String((it.attributes as Record<string, unknown> | undefined)?.productType ?? it.categories?.at(-1) ?? ''));
     const related = (it: StoredItem, sourceId: string) => {
       const src = catalog.get(sourceId);
-      const kinds = facetsOf(it).kinds;
-      return Boolean(src && [...facetsOf(src).kinds].some((k) => kinds.has(k)));
+      return Boolean(src && kindOf(src) && kindOf(src) === kindOf(it));
     };
     const items = found.items.map((it) => {
       const b = ranking.because(it.id);
@@ -458,6 +459,10 @@ export class Assistant {
   private async compare(t: Turn): Promise<Outcome> {
     const s = t.session;
     if (s.shown.length === 0) return { reply: say('nothing_shown', t.style, {}, t.seed), quick: ['recommend'] };
+    if (s.shown.length === 1) {
+      const only = s.shown[0];
+      return { reply: say('compare_one', t.style, { title: only.title }, t.seed), items: [{ ...only, reasons: [t.style.lang === 'es' ? 'El único en pantalla' : 'The only one on screen'] }], quick: ['recommend', 'add_to_cart'] };
+    }
     const picked = this.targets(s, t.u.slots.ordinals, 2);
     const chosen = picked.length >= 2 ? picked : s.shown.slice(0, 2);
     const catalog = await this.engine.state.catalog(t.ws);
@@ -715,6 +720,7 @@ export function effectiveIntent(u: Understanding, s: ChatSession): Intent {
     return (sl.ordinals?.length ?? 0) >= 2 ? 'compare' : 'item_question';
   }
   if (STRONG.has(intent)) return intent;
+  if (intent === 'compare' && sl.ordinals?.length === 1) return 'item_question';
   // "The second one" on its own points at an item; only words of buying put it in the cart.
   if (intent === 'add_to_cart' && !CART_WORDS.test(fold(u.text))) return s.shown.length ? 'item_question' : intent;
   const product = sl.productType ?? sl.category;

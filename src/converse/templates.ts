@@ -138,6 +138,10 @@ const T = {
     en: { informal: ['Here\'s how they compare:'], technical: ['Side by side:'], direct: ['Comparison:'] },
     es: { informal: ['Así se comparan:'], technical: ['Comparativa:'], direct: ['Comparación:'] },
   },
+  compare_one: {
+    en: { informal: ['There is only one on screen right now: {title}. Shall I look for more options to compare?'], direct: ['Only one on screen: {title}.'] },
+    es: { informal: ['Ahora mismo solo hay uno en pantalla: {title}. ¿Busco más opciones para comparar?'], direct: ['Solo hay uno en pantalla: {title}.'] },
+  },
   added_to_cart: {
     en: { informal: ['Done! {title} is in your cart. 🛒 Anything else?', 'Added {title} to your cart. Need anything to go with it?'], technical: ['{title} has been added to your cart.'], direct: ['{title} added to cart.'] },
     es: { informal: ['¡Hecho! {title} ya está en [tu|su] carrito. 🛒 ¿Algo más?', 'He añadido {title} al carrito. ¿[Necesitas|Necesita] algo para acompañarlo?'], technical: ['{title} se ha añadido a [tu|su] carrito.'], direct: ['{title} añadido al carrito.'] },

@@ -241,6 +241,36 @@ describe('follow-ups on what was shown', () => {
   });
 });
 
+describe('what a message means in the conversation', () => {
+  it('a greeting that names a product is a request; a negation narrows what is shown; "háblame del tercero" points at an item', async () => {
+    const c = conversation('meaning-1');
+    const q = await c.say('Buenas tardes, quisiera una mochila');
+    expect(q.intent).toBe('recommend');
+    expect(isQuestion(q)).toBe(true);
+    let r = await c.say('me da igual');
+    while (!r.items.length) r = await c.say('me da igual');
+    const brand = BY_ID.get(r.items[0].id)!.attributes.brand;
+    const narrowed = await c.say(`que no sean de ${brand}`);
+    expect(narrowed.items.length).toBeGreaterThan(0);
+    for (const i of narrowed.items) expect(BY_ID.get(i.id)!.attributes.brand).not.toBe(brand);
+    const third = await c.say('háblame del tercero');
+    expect(third.intent).toBe('item_question');
+    expect(third.items[0].id).toBe(narrowed.items[2].id);
+    expect(third.address ?? 'tu').toBe(narrowed.address ?? 'tu');
+  });
+
+  it('an answer it cannot map does not bring the same question back', async () => {
+    const c = conversation('meaning-2');
+    const q1 = await c.say('I need headphones');
+    expect(q1.reply).toMatch(/budget|spend/i);
+    const q2 = await c.say('under 200');
+    expect(q2.reply).toMatch(/use|for/i);
+    const q3 = await c.say('for my grandmother who likes birdwatching');
+    // Either it recommends or it moves on to the next question (taste), never the use again.
+    expect(q3.items.length > 0 || /colou?r/i.test(q3.reply)).toBe(true);
+  });
+});
+
 describe('memory across sessions', () => {
   it('remembers "I don\'t like pink" in a later session, and greets with the last conversation', async () => {
     const a = conversation('mem-1');
