@@ -473,6 +473,21 @@ describe('proactive openers', () => {
   });
 });
 
+describe('personal quick replies', () => {
+  it('offers first what people at the same funnel stage asked most', async () => {
+    const item = ofType('mugs')[0];
+    for (const u of ['qr-1', 'qr-2', 'qr-3', 'qr-4']) {
+      await call('POST', '/v1/events', [{ type: 'purchase', userId: u, itemId: item.id, value: item.price, timestamp: new Date(t.clock() - 3600_000).toISOString() }]);
+      await conversation(u).say('where is my order?');
+    }
+    await call('POST', '/v1/events', [{ type: 'purchase', userId: 'qr-5', itemId: item.id, value: item.price, timestamp: new Date(t.clock() - 3600_000).toISOString() }]);
+    const customer = await conversation('qr-5').say('hi');
+    expect(customer.suggestions[0]).toBe('Where is my order?');
+    const visitor = await conversation('qr-new').say('hi');
+    expect(visitor.suggestions[0]).toBe('Show me some ideas');
+  });
+});
+
 describe('orders, FAQ and transcripts', () => {
   it('answers "where is my order?" with the last purchase, and FAQ topics from the shop\'s own answers', async () => {
     const bought = ofType('lamps')[3];
