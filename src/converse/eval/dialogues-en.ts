@@ -304,10 +304,12 @@ export const DIALOGUES_EN: Dialogue[] = [
       { user: 'the third one', expect: { ordinal: 3 } },
     ],
   },
-  // Written after the assistant was tuned on the dialogues above, and kept as first written: a check on
-  // overfitting (see the report of `afin eval chat`).
+  // Written after the assistant was tuned on the dialogues above (marked `fresh`), reported apart by
+  // `afin eval chat`. Their first run, before the general fixes they prompted (typos, "compare 1 and 3",
+  // negations in a request, occasions): 3/8 English and 5/8 Spanish dialogues fully passed; two of the
+  // failures were errors in the scripts (a colour question the policy rightly asked), corrected since.
   {
-    id: 'en-gift-speaker', lang: 'en', catalog: 'electronics', title: 'a present, a budget in pounds, a use from a hobby',
+    id: 'en-gift-speaker', fresh: true, lang: 'en', catalog: 'electronics', title: 'a present, a budget in pounds, a use from a hobby',
     steps: [
       { user: 'Looking for a present for my brother, maybe a bluetooth speaker?', expect: { asks: 'budget' } },
       { user: 'around 80 quid', expect: { asks: 'use' } },
@@ -315,13 +317,13 @@ export const DIALOGUES_EN: Dialogue[] = [
     ],
   },
   {
-    id: 'en-typos', lang: 'en', catalog: 'fashion', title: 'typos',
+    id: 'en-typos', fresh: true, lang: 'en', catalog: 'fashion', title: 'typos',
     steps: [
       { user: 'i wnat a dres for a weding, nothing too expensive', orAnswer: "doesn't matter", expect: { show: { kind: 'dresses' } } },
     ],
   },
   {
-    id: 'en-change-mind', lang: 'en', catalog: 'electronics', title: 'changes their mind about the product',
+    id: 'en-change-mind', fresh: true, lang: 'en', catalog: 'electronics', title: 'changes their mind about the product',
     steps: [
       { user: 'show me keyboards', expect: { asks: 'budget' } },
       { user: "actually, I'd rather see headphones", expect: { asks: 'budget', newRequest: true } },
@@ -330,7 +332,7 @@ export const DIALOGUES_EN: Dialogue[] = [
     ],
   },
   {
-    id: 'en-other-colour', lang: 'en', catalog: 'fashion', title: 'another colour',
+    id: 'en-other-colour', fresh: true, lang: 'en', catalog: 'fashion', title: 'another colour',
     steps: [
       { user: 'black sweater under 70', expect: { asks: 'use' } },
       { user: "doesn't matter", expect: { show: { kind: 'sweaters', max: 70 } } },
@@ -338,14 +340,14 @@ export const DIALOGUES_EN: Dialogue[] = [
     ],
   },
   {
-    id: 'en-two-negations', lang: 'en', catalog: 'sport', title: 'two colours ruled out at once',
+    id: 'en-two-negations', fresh: true, lang: 'en', catalog: 'sport', title: 'two colours ruled out at once',
     steps: [
       { user: 'yoga mat, no pink and no yellow, under 40', expect: { asks: 'use' } },
       { user: 'for the gym', expect: { show: { kind: 'yoga-mats', max: 40, notColours: ['pink', 'yellow'] } } },
     ],
   },
   {
-    id: 'en-lamps-numbers', lang: 'en', catalog: 'home', title: 'items referred to by number',
+    id: 'en-lamps-numbers', fresh: true, lang: 'en', catalog: 'home', title: 'items referred to by number',
     steps: [
       { user: 'lamps under 50', expect: { asks: 'use' } },
       { user: 'for my desk at work', expect: { asks: 'colour' } },
@@ -355,7 +357,7 @@ export const DIALOGUES_EN: Dialogue[] = [
     ],
   },
   {
-    id: 'en-bedding-bye', lang: 'en', catalog: 'home', title: 'bedding, thanks and bye',
+    id: 'en-bedding-bye', fresh: true, lang: 'en', catalog: 'home', title: 'bedding, thanks and bye',
     steps: [
       { user: 'bedding under 50 please', expect: { asks: 'colour' } },
       { user: 'white', expect: { show: { kind: 'bedding', max: 50 } } },
@@ -364,7 +366,7 @@ export const DIALOGUES_EN: Dialogue[] = [
     ],
   },
   {
-    id: 'en-name-recall', lang: 'en', catalog: 'sport', title: 'a returning person by name',
+    id: 'en-name-recall', fresh: true, lang: 'en', catalog: 'sport', title: 'a returning person by name',
     traits: { name: 'Laura Smith' },
     steps: [
       { user: 'I want running shoes under 100', expect: { asks: 'colour' } },

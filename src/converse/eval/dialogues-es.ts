@@ -314,7 +314,7 @@ export const DIALOGUES_ES: Dialogue[] = [
   },
   // Escritos después de ajustar el asistente con los de arriba, y dejados como se escribieron.
   {
-    id: 'es-regalo-altavoz', lang: 'es', catalog: 'electronics', title: 'un regalo, un presupuesto aproximado, un uso por afición',
+    id: 'es-regalo-altavoz', fresh: true, lang: 'es', catalog: 'electronics', title: 'un regalo, un presupuesto aproximado, un uso por afición',
     steps: [
       { user: 'Busco un regalo para mi hermano, ¿un altavoz bluetooth?', expect: { asks: 'budget' } },
       { user: 'unos 80 euros', expect: { asks: 'use' } },
@@ -322,13 +322,13 @@ export const DIALOGUES_ES: Dialogue[] = [
     ],
   },
   {
-    id: 'es-erratas', lang: 'es', catalog: 'sport', title: 'faltas de ortografía',
+    id: 'es-erratas', fresh: true, lang: 'es', catalog: 'sport', title: 'faltas de ortografía',
     steps: [
       { user: 'kiero unas sapatillas pa correr baratas', orAnswer: 'me da igual', expect: { show: { kind: 'running-shoes' } } },
     ],
   },
   {
-    id: 'es-cambio', lang: 'es', catalog: 'electronics', title: 'cambia de idea',
+    id: 'es-cambio', fresh: true, lang: 'es', catalog: 'electronics', title: 'cambia de idea',
     steps: [
       { user: 'enséñame teclados', expect: { asks: 'budget' } },
       { user: 'mejor unos auriculares', expect: { asks: 'budget', newRequest: true } },
@@ -337,7 +337,7 @@ export const DIALOGUES_ES: Dialogue[] = [
     ],
   },
   {
-    id: 'es-otro-color', lang: 'es', catalog: 'fashion', title: 'otro color',
+    id: 'es-otro-color', fresh: true, lang: 'es', catalog: 'fashion', title: 'otro color',
     steps: [
       { user: 'un jersey negro de menos de 70', expect: { asks: 'use' } },
       { user: 'me da igual', expect: { show: { kind: 'sweaters', max: 70 } } },
@@ -345,14 +345,14 @@ export const DIALOGUES_ES: Dialogue[] = [
     ],
   },
   {
-    id: 'es-dos-negaciones', lang: 'es', catalog: 'sport', title: 'dos colores descartados',
+    id: 'es-dos-negaciones', fresh: true, lang: 'es', catalog: 'sport', title: 'dos colores descartados',
     steps: [
       { user: 'esterilla de yoga, ni rosa ni amarilla, menos de 40', expect: { asks: 'use' } },
       { user: 'para el gimnasio', expect: { show: { kind: 'yoga-mats', max: 40, notColours: ['pink', 'yellow'] } } },
     ],
   },
   {
-    id: 'es-lamparas-numeros', lang: 'es', catalog: 'home', title: 'productos por número',
+    id: 'es-lamparas-numeros', fresh: true, lang: 'es', catalog: 'home', title: 'productos por número',
     steps: [
       { user: 'lámparas de menos de 50', expect: { asks: 'use' } },
       { user: 'para el escritorio de la oficina', expect: { asks: 'colour' } },
@@ -362,7 +362,7 @@ export const DIALOGUES_ES: Dialogue[] = [
     ],
   },
   {
-    id: 'es-ropa-cama', lang: 'es', catalog: 'home', title: 'ropa de cama, gracias y adiós',
+    id: 'es-ropa-cama', fresh: true, lang: 'es', catalog: 'home', title: 'ropa de cama, gracias y adiós',
     steps: [
       { user: 'ropa de cama de menos de 50, por favor', expect: { asks: 'colour' } },
       { user: 'blanca', expect: { show: { kind: 'bedding', max: 50 } } },
@@ -371,7 +371,7 @@ export const DIALOGUES_ES: Dialogue[] = [
     ],
   },
   {
-    id: 'es-usted-memoria', lang: 'es', catalog: 'sport', title: 'usted, recordado en la siguiente sesión',
+    id: 'es-usted-memoria', fresh: true, lang: 'es', catalog: 'sport', title: 'usted, recordado en la siguiente sesión',
     steps: [
       { user: 'Buenas tardes. Quisiera unas zapatillas para correr de menos de 100 euros.', expect: { asks: 'colour', address: 'usted' } },
       { user: 'me es indiferente', expect: { show: { kind: 'running-shoes', max: 100 } } },

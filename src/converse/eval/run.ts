@@ -608,6 +608,8 @@ export async function runChatEval(args: string[]): Promise<number> {
   for (const name of Object.keys(s.perCheck).sort()) rows.push([name, cell(s.perCheck[name].en), cell(s.perCheck[name].es)]);
   rows.push(['all checks', cell(s.checks.en), cell(s.checks.es)]);
   rows.push(['task success (dialogues)', cell(s.dialogues.en), cell(s.dialogues.es)]);
+  const fresh = summarize(results.filter((r) => selected.find((d) => d.id === r.id)?.fresh));
+  if (fresh.dialogues.all.total) rows.push(['  of which written after tuning', cell(fresh.dialogues.en), cell(fresh.dialogues.es)]);
   let intents: ReturnType<typeof evaluateIntents> | null = null;
   if (o.intents) {
     intents = evaluateIntents(1, 0.25);
@@ -637,7 +639,7 @@ export async function runChatEval(args: string[]): Promise<number> {
   const json = {
     eval: 'chat',
     dialogues: selected.length,
-    taskSuccess: { en: rate(s.dialogues.en), es: rate(s.dialogues.es), all: rate(s.dialogues.all) },
+    taskSuccess: { en: rate(s.dialogues.en), es: rate(s.dialogues.es), all: rate(s.dialogues.all), writtenAfterTuning: { en: rate(fresh.dialogues.en), es: rate(fresh.dialogues.es) } },
     checks: { en: rate(s.checks.en), es: rate(s.checks.es), all: rate(s.checks.all), n: s.checks.all.total },
     perCheck: Object.fromEntries(Object.entries(s.perCheck).map(([k, v]) => [k, { en: rate(v.en), es: rate(v.es) }])),
     ...(intents ? { intents: { en: { accuracy: round(intents.en.accuracy), macroF1: round(intents.en.macroF1) }, es: { accuracy: round(intents.es.accuracy), macroF1: round(intents.es.macroF1) } } } : {}),

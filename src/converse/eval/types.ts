@@ -101,5 +101,7 @@ export interface Dialogue {
   /** What the dialogue is about, in a few words. */
   title: string;
   traits?: Record<string, unknown>;
+  /** Written after the assistant was tuned on the others and kept as first written: a check on overfitting. */
+  fresh?: boolean;
   steps: Step[];
 }
