@@ -72,8 +72,24 @@ export class PrivacyService {
     const record = await this.engine.consent.update(ws, userId, body, actor.source ?? 'api');
     const change = record.history.at(-1)!;
     const profilesDeleted = record.profiling ? 0 : await this.dropProfiles(ws, userId);
-    await this.audit.record(ws, { actor, action: 'consent.update', userId, detail: { purposes: change.purposes, source: change.source, policyVersion: change.policyVersion, profilesDeleted } });
+    const chatForgotten = change.purposes.chatMemory === false ? await this.forgetChats(ws, userId) : 0;
+    await this.audit.record(ws, { actor, action: 'consent.update', userId, detail: { purposes: change.purposes, source: change.source, policyVersion: change.policyVersion, profilesDeleted, chatForgotten } });
     return record;
+  }
+
+  /**
+   * Without `chatMemory` nothing of past conversations is kept: the long-term chat memory, the past
+   * sessions' transcripts and the words in `chat` events go at once. Returns how many records went.
+   */
+  private async forgetChats(ws: string, userId: string): Promise<number> {
+    const { store } = this.engine;
+    let n = 0;
+    for (const s of (await this.subjects(ws, userId)).subjects) {
+      n += await store.deleteEventsOf(ws, s, ['chat']);
+      for (const d of await store.listDocs(ws, 'chat_session', { subject: s, limit: 10_000 })) n += (await store.deleteDoc(ws, 'chat_session', d.id)) ? 1 : 0;
+    }
+    n += (await store.deleteDoc(ws, 'chat_memory', userId)) ? 1 : 0;
+    return n;
   }
 
   /**

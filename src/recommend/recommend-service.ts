@@ -66,6 +66,8 @@ export type Trainer = (ws: string) => Promise<ModelInfo[]>;
 /** Candidates, scoring, filters, ranking and explanations for `GET /v1/recommendations`. */
 export class RecommendService {
   private readonly training = new Map<string, Promise<unknown>>();
+  /** The event count at the last first-request training, so a workspace that gave no model is not retrained on every request. */
+  private readonly triedAt = new Map<string, number>();
 
   constructor(
     private readonly store: Store,
@@ -81,10 +83,17 @@ export class RecommendService {
   private async model(ws: string, name: string): Promise<ServingModel | null> {
     const m = await this.state.model(ws, name);
     if (m) return m;
-    if ((await this.store.countEvents(ws)) === 0) return null;
+    const events = await this.store.countEvents(ws);
+    // Nothing to learn from, or already tried on exactly these events: answer without the model.
+    if (events === 0 || this.triedAt.get(ws) === events) return null;
     let t = this.training.get(ws);
     if (!t) {
-      t = this.train(ws).finally(() => this.training.delete(ws));
+      t = this.train(ws)
+        .catch(() => undefined) // a failed training must not fail the request: the fallbacks answer
+        .finally(() => {
+          this.training.delete(ws);
+          this.triedAt.set(ws, events);
+        });
       this.training.set(ws, t);
     }
     await t;

@@ -3,6 +3,7 @@ import { InteractionBuilder } from './interactions.ts';
 import { eventWeightsOf, loadRankingSettings } from './settings.ts';
 import { saveModel, type ModelInfo } from './model-store.ts';
 import { MODELS, TRAINED_BY_DEFAULT, itemTexts } from './registry.ts';
+import { ModelFitError } from './models/types.ts';
 
 export interface TrainOptions {
   /** Models to train; default: every registered model. */
@@ -11,6 +12,8 @@ export interface TrainOptions {
   seed?: number;
   /** Called as work advances: a stage name and a fraction in [0, 1]. */
   onProgress?: (stage: string, fraction: number) => void;
+  /** Told which models had too little data to fit (they are not stored). */
+  onSkipped?: (skipped: Array<{ name: string; reason: string }>) => void;
 }
 
 /**
@@ -33,10 +36,18 @@ export async function trainModels(store: Store, ws: string, opts: TrainOptions):
   const set = builder.build();
   const loadSeconds = (performance.now() - started) / 1000;
   const out: ModelInfo[] = [];
+  const skipped: Array<{ name: string; reason: string }> = [];
   for (const name of names) {
     const t0 = performance.now();
     const recommender = MODELS[name].create(itemTexts(set.itemIds, items));
-    recommender.fit(set.data, { seed: opts.seed ?? 42, onProgress: (f) => opts.onProgress?.(`training ${name}`, f) });
+    try {
+      recommender.fit(set.data, { seed: opts.seed ?? 42, onProgress: (f) => opts.onProgress?.(`training ${name}`, f) });
+    } catch (e) {
+      // Too little to learn from (no positive interaction yet): skip this model, keep serving the rest.
+      if (!(e instanceof ModelFitError)) throw e;
+      skipped.push({ name, reason: e.message });
+      continue;
+    }
     const info: ModelInfo = {
       name,
       trainedAt: opts.now,
@@ -49,5 +60,6 @@ export async function trainModels(store: Store, ws: string, opts: TrainOptions):
     out.push(info);
   }
   await store.bumpCounter(ws, 'models');
+  opts.onSkipped?.(skipped);
   return out;
 }

@@ -1,5 +1,5 @@
 import type {
-  ConsentChange, StoredEvent, StoredItem, StoredKey, StoredUser, Workspace,
+  ConsentChange, EventType, StoredEvent, StoredItem, StoredKey, StoredUser, Workspace,
 } from '../domain/schemas.ts';
 
 /** A named binary blob, such as a trained model. */
@@ -78,7 +78,8 @@ export interface Store {
   countEvents(ws: string): Promise<number>;
   /** Moves every event of `from` to `to` (used when an anonymous visitor is identified). Returns how many. */
   reassignEvents(ws: string, from: string, to: string): Promise<number>;
-  deleteEventsOf(ws: string, subject: string): Promise<number>;
+  /** Deletes a subject's events (only those of the given types, when given). */
+  deleteEventsOf(ws: string, subject: string, types?: readonly EventType[]): Promise<number>;
   deleteEventsBefore(ws: string, before: number): Promise<number>;
 
   /** Creates the user or merges `traits` into the stored ones. */

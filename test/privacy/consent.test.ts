@@ -78,6 +78,23 @@ describe('giving and withdrawing', () => {
   });
 });
 
+describe('withdrawing chatMemory', () => {
+  it('forgets past conversations at once: memory, transcripts and the words in chat events', async () => {
+    t = await makeConfiguredApp();
+    await seed();
+    const first = (await t.call('POST', '/v1/chat', { userId: 'ana', message: 'I am looking for something, I do not like zebra-marker colours' })).json();
+    expect(first.sessionId).toMatch(/^ses_/);
+    const before = await t.engine.store.eventsOf('default', 'ana');
+    expect(before.some((e) => e.type === 'chat')).toBe(true);
+    await t.call('PUT', '/v1/users/ana/consent', { chatMemory: false });
+    const after = await t.engine.store.eventsOf('default', 'ana');
+    expect(after.some((e) => e.type === 'chat')).toBe(false);
+    expect(after.filter((e) => e.type === 'view')).toHaveLength(2); // other events stay
+    expect((await t.call('GET', `/v1/chat/${first.sessionId}`)).statusCode).toBe(404);
+    expect(await t.engine.store.getDoc('default', 'chat_memory', 'ana')).toBeNull();
+  });
+});
+
 describe('objecting to profiling (Art. 21)', () => {
   it('is one call: profiling, personalization and marketing off, profile gone, answers non-personalised', async () => {
     t = await makeConfiguredApp();

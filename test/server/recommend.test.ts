@@ -223,3 +223,16 @@ describe('ranking settings', () => {
     expect(shoes).toBe(2);
   });
 });
+
+describe('a shop with nothing to learn from yet', () => {
+  it('answers recommendations (not 500) when the only events are chat and searches, and trains what it can', async () => {
+    await put('/v1/items', items(4));
+    await post('/v1/events', [{ type: 'chat', userId: 'c1', query: 'hello' }, { type: 'search', userId: 'c1', query: 'shoes' }]);
+    const r = await recs('userId=c1&n=3');
+    expect(r.items).toHaveLength(3);
+    expect(r.personalized).toBe(false);
+    const trained = await post('/v1/train', {});
+    expect(trained.statusCode).toBe(200);
+    expect(trained.json().models.map((m: { name: string }) => m.name)).not.toContain('hybrid');
+  });
+});

@@ -245,6 +245,11 @@ export function runStoreContract(label: string, open: () => Promise<Store>, clea
 
         expect(await store.deleteEventsBefore(ws, 15)).toBe(2); // x1 (5) and a1 (10); k1 at 15 stays
         expect(ids(await store.eventsOf(ws, 'u1'))).toEqual(['k1', 'a2']);
+        await store.insertEvents(ws, [ev('t1', 'u1', 20, { type: 'chat', itemId: null }), ev('t2', 'u2', 21, { type: 'chat', itemId: null })]);
+        expect(await store.deleteEventsOf(ws, 'u1', ['chat', 'search'])).toBe(1);
+        expect(await store.deleteEventsOf(ws, 'u1', [])).toBe(0);
+        expect(ids(await store.eventsOf(ws, 'u2'))).toEqual(['t2']);
+        await store.deleteEventsOf(ws, 'u2');
         expect(await store.deleteEventsOf(ws, 'u1')).toBe(2);
         expect(await store.deleteEventsOf(ws, 'u1')).toBe(0);
         expect(await store.countEvents(ws)).toBe(0);

@@ -1,5 +1,5 @@
 import pg from 'pg';
-import type { ConsentChange, StoredEvent, StoredItem, StoredKey, StoredUser, Workspace } from '../../domain/schemas.ts';
+import type { ConsentChange, EventType, StoredEvent, StoredItem, StoredKey, StoredUser, Workspace } from '../../domain/schemas.ts';
 import type { Blob, BlobInfo, Doc, EventScanOptions, InsertEventsResult, Store, ProfileUpdater } from '../store.ts';
 import {
   EVENT_COLUMNS, blobInfoFromRow, consentFromRow, docFromRow, eventFromRow, eventToValues, itemFromRow, keyFromRow,
@@ -231,8 +231,9 @@ ON CONFLICT (workspace, subject) DO UPDATE SET body = excluded.body`,
   async reassignEvents(ws: string, from: string, to: string): Promise<number> {
     return this.count('UPDATE events SET subject = $1, user_id = COALESCE(user_id, $1) WHERE workspace = $2 AND subject = $3', [to, ws, from]);
   }
-  async deleteEventsOf(ws: string, subject: string): Promise<number> {
-    return this.count('DELETE FROM events WHERE workspace = $1 AND subject = $2', [ws, subject]);
+  async deleteEventsOf(ws: string, subject: string, types?: readonly EventType[]): Promise<number> {
+    if (!types) return this.count('DELETE FROM events WHERE workspace = $1 AND subject = $2', [ws, subject]);
+    return this.count('DELETE FROM events WHERE workspace = $1 AND subject = $2 AND type = ANY($3::text[])', [ws, subject, [...types]]);
   }
   async deleteEventsBefore(ws: string, before: number): Promise<number> {
     return this.count('DELETE FROM events WHERE workspace = $1 AND ts < $2', [ws, before]);

@@ -1,7 +1,7 @@
 import Database from 'better-sqlite3';
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
-import type { ConsentChange, StoredEvent, StoredItem, StoredKey, StoredUser, Workspace } from '../../domain/schemas.ts';
+import type { ConsentChange, EventType, StoredEvent, StoredItem, StoredKey, StoredUser, Workspace } from '../../domain/schemas.ts';
 import type { Blob, BlobInfo, Doc, EventScanOptions, InsertEventsResult, ProfileUpdater, Store } from '../store.ts';
 import {
   EVENT_COLUMNS, consentFromRow, eventFromRow, eventToValues, itemFromRow, keyFromRow, parseJson, toNumber, type Row,
@@ -140,8 +140,10 @@ export class SqliteStore implements Store {
   async reassignEvents(ws: string, from: string, to: string): Promise<number> {
     return this.q('UPDATE events SET subject = ?, user_id = COALESCE(user_id, ?) WHERE workspace = ? AND subject = ?').run(to, to, ws, from).changes;
   }
-  async deleteEventsOf(ws: string, subject: string): Promise<number> {
-    return this.q('DELETE FROM events WHERE workspace = ? AND subject = ?').run(ws, subject).changes;
+  async deleteEventsOf(ws: string, subject: string, types?: readonly EventType[]): Promise<number> {
+    if (!types) return this.q('DELETE FROM events WHERE workspace = ? AND subject = ?').run(ws, subject).changes;
+    if (types.length === 0) return 0;
+    return this.db.prepare(`DELETE FROM events WHERE workspace = ? AND subject = ? AND type IN (${types.map(() => '?').join(', ')})`).run(ws, subject, ...types).changes;
   }
   async deleteEventsBefore(ws: string, before: number): Promise<number> {
     return this.q('DELETE FROM events WHERE workspace = ? AND ts < ?').run(ws, before).changes;
