@@ -239,7 +239,12 @@ async function runDialogue(server: Server, d: Dialogue, items: EvalItem[], verbo
     if ('consent' in step) {
       const r = await server.call(ws, 'PUT', `/v1/users/${st.userId}/consent`, step.consent);
       if (r.status !== 200) throw new Error(`${d.id}: consent ${r.status} ${JSON.stringify(r.body)}`);
-      if (step.consent.chatMemory === false) st.consentWithdrawn = true;
+      if (step.consent.chatMemory === false) {
+        // Withdrawing chatMemory forgets the conversation so far: its words must be gone too.
+        st.consentWithdrawn = true;
+        st.unlogged.push(...st.logged);
+        st.logged = [];
+      }
       transcript.push(`--- consent ${JSON.stringify(step.consent)}`);
       continue;
     }
@@ -311,7 +316,15 @@ async function runDialogue(server: Server, d: Dialogue, items: EvalItem[], verbo
       st.sessionId = r.sessionId;
       st.userText.push(message);
       st.sessionTurns.push(message);
-      if (r.intent === 'privacy_forget') st.consentWithdrawn = true;
+      if (r.intent === 'privacy_forget') {
+        st.consentWithdrawn = true;
+        // "Forget me" withdraws chatMemory and forgets the conversation so far; turning off
+        // personalised recommendations keeps it.
+        if (!/recommend|recomend|personali[sz]|suggest|suger/i.test(message)) {
+          st.unlogged.push(...st.logged);
+          st.logged = [];
+        }
+      }
       (st.consentWithdrawn || st.erased ? st.unlogged : st.logged).push(message);
       transcript.push(`> ${message}\n< [${r.language}/${r.tone}${r.address ? `/${r.address}` : ''}/${r.intent}] ${r.reply.replace(/\n/g, '\n    ')}${r.items.length ? `\n    items: ${r.items.map((i) => `${i.id} ${i.price} «${i.reasons[0]}»`).join(' | ')}` : ''}${r.suggestions.length ? `\n    quick: ${r.suggestions.join(' / ')}` : ''}`);
       return r;
