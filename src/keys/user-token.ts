@@ -1,4 +1,5 @@
-import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
+import { createHmac, timingSafeEqual } from 'node:crypto';
+import { WorkspaceSecret } from './workspace-secret.ts';
 import type { Store } from '../store/store.ts';
 
 const COLLECTION = 'key-secrets';
@@ -13,23 +14,14 @@ const PREFIX = 'ut1';
  * expiry with a random per-workspace secret kept in the store (so every node verifies them).
  */
 export class UserTokens {
-  private readonly keys = new Map<string, Promise<Buffer>>();
+  private readonly secret: WorkspaceSecret;
 
-  constructor(private readonly store: Store, private readonly clock: () => number = Date.now) {}
+  constructor(store: Store, private readonly clock: () => number = Date.now) {
+    this.secret = new WorkspaceSecret(store, { collection: COLLECTION, id: DOC }, clock);
+  }
 
   private key(ws: string): Promise<Buffer> {
-    let k = this.keys.get(ws);
-    if (!k) {
-      k = (async () => {
-        const doc = await this.store.getDoc(ws, COLLECTION, DOC);
-        if (typeof doc?.body.key === 'string') return Buffer.from(doc.body.key, 'base64');
-        await this.store.putDocs(ws, [{ collection: COLLECTION, id: DOC, subject: null, body: { key: randomBytes(32).toString('base64') }, createdAt: this.clock() }]);
-        return Buffer.from(String((await this.store.getDoc(ws, COLLECTION, DOC))!.body.key), 'base64');
-      })();
-      this.keys.set(ws, k);
-      k.catch(() => this.keys.delete(ws));
-    }
-    return k;
+    return this.secret.get(ws);
   }
 
   private sign(key: Buffer, ws: string, userId: string, exp: number): Buffer {

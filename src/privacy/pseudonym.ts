@@ -1,4 +1,5 @@
-import { createHmac, randomBytes } from 'node:crypto';
+import { createHmac } from 'node:crypto';
+import { WorkspaceSecret } from '../keys/workspace-secret.ts';
 import type { Store } from '../store/store.ts';
 
 const COLLECTION = 'privacy';
@@ -12,27 +13,14 @@ const KEY_DOC = 'pseudonym-key';
  * turned back into the id or matched against a guessed one.
  */
 export class Pseudonymizer {
-  private readonly keys = new Map<string, Promise<Buffer>>();
+  private readonly secret: WorkspaceSecret;
 
-  constructor(private readonly store: Store, private readonly clock: () => number = Date.now) {}
-
-  private key(ws: string): Promise<Buffer> {
-    let k = this.keys.get(ws);
-    if (!k) {
-      k = this.loadOrCreate(ws);
-      this.keys.set(ws, k);
-      k.catch(() => this.keys.delete(ws));
-    }
-    return k;
+  constructor(store: Store, clock: () => number = Date.now) {
+    this.secret = new WorkspaceSecret(store, { collection: COLLECTION, id: KEY_DOC }, clock);
   }
 
-  private async loadOrCreate(ws: string): Promise<Buffer> {
-    const doc = await this.store.getDoc(ws, COLLECTION, KEY_DOC);
-    if (typeof doc?.body.key === 'string') return Buffer.from(doc.body.key, 'base64');
-    await this.store.putDocs(ws, [{ collection: COLLECTION, id: KEY_DOC, subject: null, body: { key: randomBytes(32).toString('base64') }, createdAt: this.clock() }]);
-    // Read back: if two nodes created a key at the same moment, both settle on the one that stayed.
-    const stored = await this.store.getDoc(ws, COLLECTION, KEY_DOC);
-    return Buffer.from(String(stored!.body.key), 'base64');
+  private key(ws: string): Promise<Buffer> {
+    return this.secret.get(ws);
   }
 
   /** The pseudonym of one id of a kind (`user`, `anon`), as 43 base64url characters. */
