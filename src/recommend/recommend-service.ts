@@ -6,7 +6,7 @@ import type { Catalog } from '../catalog/catalog.ts';
 import type { ServingModel, WorkspaceState } from '../engine/workspace-state.ts';
 import type { IngestService } from '../ingest/ingest-service.ts';
 import type { ConsentService } from '../privacy/consent.ts';
-import { funnelStage, type FunnelStage, type Profile } from '../profile/profile.ts';
+import { funnelStage, type Profile } from '../profile/profile.ts';
 import type { Store } from '../store/store.ts';
 import type { HistoryEntry } from './models/types.ts';
 import { topK } from './models/top-k.ts';
@@ -14,6 +14,7 @@ import { becauseReason, filterReason, similarReason } from './reasons.ts';
 import { diversify, pin, scoreRules, type RankingSettingsT } from './rules.ts';
 import { eventWeightsOf } from './settings.ts';
 import { dueForReplenishment } from './replenishment.ts';
+import { shapeByStage } from './stage-shaping.ts';
 import type { RecommendationLog } from './recommendation-log.ts';
 import { DEFAULT_MODEL, FALLBACK_MODEL, MODELS } from './registry.ts';
 import type { ModelInfo } from './model-store.ts';
@@ -42,12 +43,6 @@ const HISTORY_HALF_LIFE_DAYS = 30;
 const TREND_BLEND = 0.05;
 /** How much of its personal score an item the person already looked at keeps. */
 const SEEN_DISCOUNT = 0.25;
-/** How far a browsing visitor's favourite categories lift unseen items (personal scores top out at 1). */
-const DISCOVERY_BOOST = 0.15;
-/** How much of its personal score an item keeps when the customer just bought in its category. */
-const CROSS_SELL_DISCOUNT = 0.6;
-/** Lift for an item that is due to be bought again. */
-const REPLENISH_BOOST = 0.5;
 /** Default diversity: no category takes more than half a page. */
 const DEFAULT_CATEGORY_SHARE = 0.5;
 
@@ -175,7 +170,7 @@ export class RecommendService {
       if (i !== undefined && !Number.isNaN(scores[i])) scores[i] = trend[i] + (scores[i] - trend[i]) * SEEN_DISCOUNT;
     }
 
-    this.shapeByStage(scores, trend, stage, profile, seen, bought, due, catalog);
+    shapeByStage(scores, trend, stage, profile, seen, bought, due, catalog);
     const ruled = scoreRules(catalog.items, scores, settings.rules ?? [], q.context);
     const allowed = (i: number) => keep(i) && ruled.keep(i);
     // Scoring, then the page: diversity across categories, then pinned items at their places.
@@ -273,37 +268,6 @@ export class RecommendService {
         return { itemId: src.itemId, itemTitle: catalog.get(src.itemId)?.title ?? src.itemId, type: src.event?.type ?? 'view' };
       },
     };
-  }
-
-  /**
-   * The funnel stage shapes the list: a browsing visitor gets discovery within their affinities (unseen
-   * items of the categories they like rise), a customer gets cross-sell (more of a category they just
-   * bought in sinks) and what is due for replenishment.
-   */
-  private shapeByStage(scores: Float64Array, trend: Float64Array, stage: FunnelStage, profile: Profile | null, seen: Set<string>, bought: Set<string>, due: Set<string>, catalog: Catalog): void {
-    if (!profile) return;
-    if (stage === 'browsing' || stage === 'new_visitor') {
-      const liked = Object.entries(profile.categories).filter(([, v]) => v > 0).sort((a, b) => b[1] - a[1]).slice(0, 3);
-      const top = liked[0]?.[1] ?? 0;
-      if (top <= 0) return;
-      const share = new Map(liked.map(([c, v]) => [c.toLowerCase(), v / top]));
-      for (let i = 0; i < catalog.size; i++) {
-        if (Number.isNaN(scores[i]) || seen.has(catalog.items[i].id)) continue;
-        const best = Math.max(0, ...(catalog.items[i].categories ?? []).map((c) => share.get(c.toLowerCase()) ?? 0));
-        scores[i] += DISCOVERY_BOOST * best;
-      }
-    } else if (stage === 'customer' || stage === 'loyal') {
-      const boughtLeaves = new Set([...bought].map((id) => catalog.get(id)?.categories?.at(-1)?.toLowerCase()).filter(Boolean));
-      for (let i = 0; i < catalog.size; i++) {
-        const it = catalog.items[i];
-        if (Number.isNaN(scores[i]) || due.has(it.id)) continue;
-        if (boughtLeaves.has(it.categories?.at(-1)?.toLowerCase())) scores[i] = trend[i] + (scores[i] - trend[i]) * CROSS_SELL_DISCOUNT;
-      }
-      for (const id of due) {
-        const i = catalog.index.get(id);
-        if (i !== undefined && !Number.isNaN(scores[i])) scores[i] += REPLENISH_BOOST;
-      }
-    }
   }
 
   /** The evidence behind a logged answer: `GET /v1/recommendations/:id/why`. */

@@ -1,0 +1,43 @@
+import type { Catalog } from '../catalog/catalog.ts';
+import type { FunnelStage, Profile } from '../profile/profile.ts';
+
+/** How far a browsing visitor's favourite categories lift unseen items (personal scores top out at 1). */
+export const DISCOVERY_BOOST = 0.15;
+/** How much of its personal score an item keeps when the customer just bought in its category. */
+export const CROSS_SELL_DISCOUNT = 0.6;
+/** Lift for an item that is due to be bought again. */
+export const REPLENISH_BOOST = 0.5;
+
+/**
+ * The funnel stage shapes the list: a browsing visitor gets discovery within their affinities (unseen
+ * items of the categories they like rise), a customer gets cross-sell (more of a category they just
+ * bought in sinks) and what is due for replenishment.
+ */
+export function shapeByStage(scores: Float64Array, trend: Float64Array, stage: FunnelStage, profile: Profile | null, seen: Set<string>, bought: Set<string>, due: Set<string>, catalog: Catalog): void {
+  if (!profile) return;
+  if (stage === 'browsing' || stage === 'new_visitor') {
+    const liked = Object.entries(profile.categories).filter(([, v]) => v > 0).sort((a, b) => b[1] - a[1]).slice(0, 3);
+    const top = liked[0]?.[1] ?? 0;
+    if (top <= 0) return;
+    // Walk only the items of the liked categories (the catalogue's index), keeping each item's best share.
+    const lift = new Map<number, number>();
+    for (const [c, v] of liked) for (const i of catalog.byCategory.get(c.toLowerCase()) ?? []) lift.set(i, Math.max(lift.get(i) ?? 0, v / top));
+    for (const [i, share] of lift) {
+      if (Number.isNaN(scores[i]) || seen.has(catalog.items[i].id)) continue;
+      scores[i] += DISCOVERY_BOOST * share;
+    }
+  } else if (stage === 'customer' || stage === 'loyal') {
+    const boughtLeaves = new Set([...bought].map((id) => catalog.get(id)?.categories?.at(-1)?.toLowerCase()).filter((c): c is string => Boolean(c)));
+    for (const leaf of boughtLeaves) {
+      for (const i of catalog.byCategory.get(leaf) ?? []) {
+        const it = catalog.items[i];
+        if (Number.isNaN(scores[i]) || due.has(it.id) || it.categories?.at(-1)?.toLowerCase() !== leaf) continue;
+        scores[i] = trend[i] + (scores[i] - trend[i]) * CROSS_SELL_DISCOUNT;
+      }
+    }
+    for (const id of due) {
+      const i = catalog.index.get(id);
+      if (i !== undefined && !Number.isNaN(scores[i])) scores[i] += REPLENISH_BOOST;
+    }
+  }
+}

@@ -1,0 +1,37 @@
+import { describe, expect, it } from 'vitest';
+import { Catalog } from '../../../src/catalog/catalog.ts';
+import type { StoredItem } from '../../../src/domain/schemas.ts';
+import { emptyProfile } from '../../../src/profile/profile.ts';
+import { CROSS_SELL_DISCOUNT, DISCOVERY_BOOST, REPLENISH_BOOST, shapeByStage } from '../../../src/recommend/stage-shaping.ts';
+
+const item = (id: string, categories: string[]): StoredItem => ({ id, title: id, categories, available: true, updatedAt: 0 });
+const catalog = new Catalog([item('shoe1', ['sport', 'shoes']), item('shoe2', ['sport', 'shoes']), item('sock', ['sport', 'socks']), item('lamp', ['home', 'lamps'])]);
+const trend = Float64Array.from([0.01, 0.01, 0.01, 0.01]);
+
+describe('funnel-stage shaping', () => {
+  it('lifts unseen items of the categories a browsing visitor likes, in proportion to the affinity', () => {
+    const p = { ...emptyProfile(0), categories: { shoes: 4, home: 2, socks: -1 } };
+    const scores = Float64Array.from([0.5, 0.5, 0.5, 0.5]);
+    shapeByStage(scores, trend, 'browsing', p, new Set(['shoe1']), new Set(), new Set(), catalog);
+    expect(scores[0]).toBe(0.5); // seen: not lifted
+    expect(scores[1]).toBeCloseTo(0.5 + DISCOVERY_BOOST);
+    expect(scores[2]).toBe(0.5); // disliked category: not lifted
+    expect(scores[3]).toBeCloseTo(0.5 + DISCOVERY_BOOST / 2);
+  });
+
+  it('gives a customer cross-sell: more of the kind just bought sinks, other kinds keep their score; what is due rises', () => {
+    const p = { ...emptyProfile(0), purchases: 1 };
+    const scores = Float64Array.from([0.5, 0.9, 0.6, 0.4]);
+    shapeByStage(scores, trend, 'customer', p, new Set(), new Set(['shoe1']), new Set(['lamp']), catalog);
+    expect(scores[1]).toBeCloseTo(0.01 + (0.9 - 0.01) * CROSS_SELL_DISCOUNT);
+    expect(scores[2]).toBe(0.6); // same top category, other kind: untouched
+    expect(scores[3]).toBeCloseTo(0.4 + REPLENISH_BOOST);
+  });
+
+  it('leaves everyone else alone', () => {
+    const scores = Float64Array.from([0.5, 0.9, 0.6, 0.4]);
+    shapeByStage(scores, trend, 'considering', { ...emptyProfile(0), categories: { shoes: 1 } }, new Set(), new Set(), new Set(), catalog);
+    shapeByStage(scores, trend, 'browsing', null, new Set(), new Set(), new Set(), catalog);
+    expect([...scores]).toEqual([0.5, 0.9, 0.6, 0.4]);
+  });
+});
