@@ -98,7 +98,10 @@ export const authPlugin = fp(async (app: FastifyInstance, opts: AuthOptions) => 
 
     if (!principal.root) {
       const rate = principal.rateLimit ?? limits[principal.scope];
-      const wait = limiter.take(principal.keyId, rate, Math.max(1, rate * 2));
+      // A public key is embedded in a site and carries all its visitors: each visitor's address gets
+      // the key's rate; server and admin keys are one caller each.
+      const bucket = principal.scope === 'public' ? `${principal.keyId}|${req.ip}` : principal.keyId;
+      const wait = limiter.take(bucket, rate, Math.max(1, rate * 2));
       if (wait > 0) throw tooMany(reply, wait, `this key's rate limit is ${rate} requests per second; retry in ${wait} s`);
     }
     req.principal = principal;

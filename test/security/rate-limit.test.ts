@@ -44,6 +44,16 @@ describe('per-key rate limits', () => {
     expect((await get()).statusCode).toBe(200);
   });
 
+  it('limit a public key per visitor address, so one busy visitor does not block a whole site', async () => {
+    t = await makeConfiguredApp();
+    const k = await t.key('public', { rateLimit: 1 }); // bursts of 2
+    const from = (ip: string) => t.app.inject({ method: 'GET', url: '/v1/items/x', headers: bearer(k.key), remoteAddress: ip });
+    expect((await from('10.0.0.1')).statusCode).toBe(404);
+    expect((await from('10.0.0.1')).statusCode).toBe(404);
+    expect((await from('10.0.0.1')).statusCode).toBe(429);
+    expect((await from('10.0.0.2')).statusCode).toBe(404);
+  });
+
   it('apply the scope default from AFIN_RATE_LIMITS when the key sets none', async () => {
     t = await makeConfiguredApp({ rateLimits: { public: 1, server: 1000, admin: 1000 } });
     const k = await t.key('public');
