@@ -6,7 +6,7 @@ import { randomBytes } from 'node:crypto';
  * - `items`, `models`, `settings`: the workspace's catalogue, trained models, ranking settings;
  * - `workspace`: anything in the workspace (a write the sender could not pin down).
  */
-export type NoticeKind = 'people' | 'workspace' | 'items' | 'models' | 'settings';
+export type NoticeKind = 'people' | 'workspace' | 'items' | 'models' | 'settings' | 'keys';
 
 export interface InvalidationNotice {
   /** The workspace, or `*` for every workspace (delivered locally after a reconnect, when notices may have been missed). */

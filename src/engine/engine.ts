@@ -70,7 +70,7 @@ export class Engine {
     this.consent = new ConsentService(store, config.consentDefaults, this.clock);
     this.privacy = new PrivacyService(this, { retention: config.retention, cacheMaxAgeMs: opts.cacheMaxAgeMs, retrainAfterErasureMs: opts.retrainAfterErasureMs });
     this.ingest = new IngestService(store, this.state, this.clock, (ws, subject) => this.consent.allows(ws, subject, 'profiling'), (ws) => this.privacy.suppression.checker(ws));
-    this.keys = new KeyService(store, config.adminKey, this.clock);
+    this.keys = new KeyService(store, config.adminKey, this.clock, opts.bus);
     this.recLog = new RecommendationLog(store);
     this.recommend = new RecommendService(store, this.state, this.ingest, this.consent, this.recLog, (ws) => this.train(ws), this.clock);
   }

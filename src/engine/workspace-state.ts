@@ -36,7 +36,7 @@ export class WorkspaceState {
   constructor(private readonly store: Store, maxAgeMs: number | (() => number) = 1000, private readonly clock: () => number = Date.now, private readonly bus?: InvalidationBus) {
     this.maxAge = typeof maxAgeMs === 'number' ? () => maxAgeMs : maxAgeMs;
     bus?.subscribe((n) => {
-      if (n.kind !== 'people') this.drop(n.ws, n.kind);
+      if (n.kind !== 'people' && n.kind !== 'keys') this.drop(n.ws, n.kind);
     });
   }
 

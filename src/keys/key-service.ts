@@ -2,6 +2,7 @@ import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
 import { AfinError, parseOr } from '../domain/errors.ts';
 import { KeyBody, KeySettingsBody, type KeyScope, type StoredKey } from '../domain/schemas.ts';
 import type { Store } from '../store/store.ts';
+import type { InvalidationBus } from '../engine/bus.ts';
 import { UserTokens } from './user-token.ts';
 
 /** Who is calling: resolved from the bearer key. */
@@ -55,7 +56,11 @@ export class KeyService {
   /** Signed tokens that bind a browser's public key to one signed-in person. */
   readonly userTokens: UserTokens;
 
-  constructor(private readonly store: Store, rootKey?: string, private readonly clock: () => number = Date.now) {
+  constructor(private readonly store: Store, rootKey?: string, private readonly clock: () => number = Date.now, private readonly bus?: InvalidationBus) {
+    // Another node revoked or changed a key: forget what this node remembers of keys at once.
+    bus?.subscribe((n) => {
+      if (n.kind === 'keys') this.cache.clear();
+    });
     this.userTokens = new UserTokens(store, clock);
     this.rootHash = rootKey ? Buffer.from(hashKey(rootKey), 'hex') : null;
   }
@@ -95,6 +100,7 @@ export class KeyService {
     };
     await this.putSettings(workspace, id, next);
     this.cache.clear();
+    this.bus?.publish({ ws: workspace, kind: 'keys' });
     return { id, ...next };
   }
 
@@ -118,6 +124,7 @@ export class KeyService {
     const gone = await this.store.deleteKey(workspace, id);
     if (gone) await this.store.deleteDoc(workspace, SETTINGS, id);
     this.cache.clear();
+    if (gone) this.bus?.publish({ ws: workspace, kind: 'keys' });
     return gone;
   }
 
