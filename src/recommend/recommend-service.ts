@@ -6,7 +6,7 @@ import type { Catalog } from '../catalog/catalog.ts';
 import type { ServingModel, WorkspaceState } from '../engine/workspace-state.ts';
 import type { IngestService } from '../ingest/ingest-service.ts';
 import type { ConsentService } from '../privacy/consent.ts';
-import { funnelStage, type Profile } from '../profile/profile.ts';
+import { funnelStage, type FunnelStage, type Profile } from '../profile/profile.ts';
 import type { Store } from '../store/store.ts';
 import type { HistoryEntry } from './models/types.ts';
 import { topK } from './models/top-k.ts';
@@ -61,6 +61,7 @@ export type Trainer = (ws: string) => Promise<ModelInfo[]>;
 /** Candidates, scoring, filters, ranking and explanations for `GET /v1/recommendations`. */
 export class RecommendService {
   private readonly training = new Map<string, Promise<unknown>>();
+  private readonly memo = new WeakMap<StoredEvent[], WeakMap<RankingSettingsT, Map<string, Awaited<ReturnType<RecommendService['score']>>>>>();
   /** The event count at the last first-request training, so a workspace that gave no model is not retrained on every request. */
   private readonly triedAt = new Map<string, number>();
 
@@ -137,38 +138,21 @@ export class RecommendService {
 
     const fallback = await this.model(ws, FALLBACK_MODEL);
     const personal = mayPersonalize && MODELS[name].personal ? await this.model(ws, name) : null;
-    const history = personal ? this.history(personal, events, q, now, catalog, settings) : [];
-
-    const scores = new Float64Array(catalog.size).fill(Number.NaN);
-    const because = new Int32Array(catalog.size).fill(-1);
-    let personalHits = 0;
-    if (fallback) this.addScores(scores, fallback, fallback.recommender.score([], now).scores, TREND_BLEND);
-    else catalog.items.forEach((it, i) => (scores[i] = it.updatedAt / 1e15)); // no events at all: newest first
-    const trend = Float64Array.from(scores, (v) => (Number.isNaN(v) ? 0 : v));
-    // The page's context picks the sources: on an item page or in the cart, what is in view drives an
-    // item-to-item source ("goes with this"); the person's whole history still counts, at half weight.
-    // Someone with a full cart gets complements of it on the home page too.
-    const cartAnchors = q.context === 'cart' || (q.context === 'home' && stage === 'considering');
-    const anchors = history.map((h, k) => (h.event === null || (cartAnchors && h.event.type === 'add_to_cart' && !bought.has(h.itemId)) ? k : -1)).filter((k) => k >= 0);
-    const itemToItem = anchors.length ? await this.model(ws, 'cooccurrence') : null;
-    if (personal && history.length > 0) {
-      const r = personal.recommender.score(history.map((h) => h.entry), now);
-      personalHits = this.addScores(scores, personal, r.scores, itemToItem ? 0.5 : 1, r.because, because);
-    } else if (!MODELS[name].personal && mayPersonalize) {
-      const m = await this.model(ws, name);
-      if (m) this.addScores(scores, m, m.recommender.score([], now).scores, 1);
+    // The same person with the same history, models and settings gets the same scores: computed once
+    // per history (the store's cached event list is one object until that person's next event).
+    const memoKey = [name, q.context, q.itemId ?? '', stage, mayPersonalize, catalog.version, fallback?.info.trainedAt ?? 0, personal?.info.trainedAt ?? 0].join('|');
+    let scored = this.memo.get(events)?.get(settings)?.get(memoKey);
+    if (!scored) {
+      scored = await this.score(ws, name, q, events, now, catalog, settings, fallback, personal, stage, seen, bought, mayPersonalize);
+      let bySettings = this.memo.get(events);
+      if (!bySettings) this.memo.set(events, (bySettings = new WeakMap()));
+      let byKey = bySettings.get(settings);
+      if (!byKey) bySettings.set(settings, (byKey = new Map()));
+      if (byKey.size >= 16) byKey.clear();
+      byKey.set(memoKey, scored);
     }
-    if (itemToItem) {
-      const entries = anchors.map((k) => ({ ...history[k].entry, item: itemToItem.modelIndex.get(history[k].itemId) ?? -1 }));
-      const r = itemToItem.recommender.score(entries, now);
-      const viaAnchor = r.because ? Int32Array.from(r.because, (a) => (a >= 0 ? anchors[a] : -1)) : undefined;
-      personalHits += this.addScores(scores, itemToItem, r.scores, 1, viaAnchor, because, true);
-    }
-    // Seen but not bought: still allowed, but after what the person has not seen yet.
-    for (const id of seen) {
-      const i = catalog.index.get(id);
-      if (i !== undefined && !Number.isNaN(scores[i])) scores[i] = trend[i] + (scores[i] - trend[i]) * SEEN_DISCOUNT;
-    }
+    const { history, trend, because, personalHits } = scored;
+    const scores = scored.scores.slice(); // shaped and ruled below, per request
 
     shapeByStage(scores, trend, stage, profile, seen, bought, due, catalog);
     const ruled = scoreRules(catalog.items, scores, settings.rules ?? [], q.context);
@@ -286,6 +270,47 @@ export class RecommendService {
       rules: b.rules ?? [],
       items: b.items,
     };
+  }
+
+  /** Scores every item for a person before stage shaping and rules (memoised by `recommend`). */
+  private async score(
+    ws: string, name: string, q: RecommendationQueryT, events: StoredEvent[], now: number, catalog: Catalog, settings: RankingSettingsT,
+    fallback: ServingModel | null, personal: ServingModel | null, stage: FunnelStage, seen: Set<string>, bought: Set<string>, mayPersonalize: boolean,
+  ) {
+    const history = personal ? this.history(personal, events, q, now, catalog, settings) : [];
+
+    const scores = new Float64Array(catalog.size).fill(Number.NaN);
+    const because = new Int32Array(catalog.size).fill(-1);
+    let personalHits = 0;
+    if (fallback) this.addScores(scores, fallback, fallback.recommender.score([], now).scores, TREND_BLEND);
+    else catalog.items.forEach((it, i) => (scores[i] = it.updatedAt / 1e15)); // no events at all: newest first
+    const trend = Float64Array.from(scores, (v) => (Number.isNaN(v) ? 0 : v));
+    // The page's context picks the sources: on an item page or in the cart, what is in view drives an
+    // item-to-item source ("goes with this"); the person's whole history still counts, at half weight.
+    // Someone with a full cart gets complements of it on the home page too.
+    const cartAnchors = q.context === 'cart' || (q.context === 'home' && stage === 'considering');
+    const anchors = history.map((h, k) => (h.event === null || (cartAnchors && h.event.type === 'add_to_cart' && !bought.has(h.itemId)) ? k : -1)).filter((k) => k >= 0);
+    const itemToItem = anchors.length ? await this.model(ws, 'cooccurrence') : null;
+    if (personal && history.length > 0) {
+      const r = personal.recommender.score(history.map((h) => h.entry), now);
+      personalHits = this.addScores(scores, personal, r.scores, itemToItem ? 0.5 : 1, r.because, because);
+    } else if (!MODELS[name].personal && mayPersonalize) {
+      const m = await this.model(ws, name);
+      if (m) this.addScores(scores, m, m.recommender.score([], now).scores, 1);
+    }
+    if (itemToItem) {
+      const entries = anchors.map((k) => ({ ...history[k].entry, item: itemToItem.modelIndex.get(history[k].itemId) ?? -1 }));
+      const r = itemToItem.recommender.score(entries, now);
+      const viaAnchor = r.because ? Int32Array.from(r.because, (a) => (a >= 0 ? anchors[a] : -1)) : undefined;
+      personalHits += this.addScores(scores, itemToItem, r.scores, 1, viaAnchor, because, true);
+    }
+    // Seen but not bought: still allowed, but after what the person has not seen yet.
+    for (const id of seen) {
+      const i = catalog.index.get(id);
+      if (i !== undefined && !Number.isNaN(scores[i])) scores[i] = trend[i] + (scores[i] - trend[i]) * SEEN_DISCOUNT;
+    }
+
+    return { history, scores, trend, because, personalHits };
   }
 
   /** The person's history as model input: recent, decayed, and shaped by the page's context. */
