@@ -15,7 +15,7 @@
  */
 import { bestOf, foldHistory, gaussian, noOpinion, rng, transpose, userItemCsr, type Csr, type Signal } from './common.ts';
 import { cholesky, choleskySolve, NotPositiveDefiniteError } from './linalg.ts';
-import { pack, unpack } from './pack.ts';
+import { pack, unpackModel } from './pack.ts';
 import { ModelFitError, type FitOptions, type HistoryEntry, type Interactions, type Recommender, type ScoreResult } from './types.ts';
 
 export interface AlsOptions {
@@ -212,8 +212,7 @@ export class Als implements Recommender {
   }
 
   static load(bytes: Uint8Array): Als {
-    const { header, arrays } = unpack(bytes);
-    if (header.model !== 'als' || header.version !== 1) throw new Error(`not an ALS v1 model: ${header.model} v${header.version}`);
+    const { header, arrays } = unpackModel(bytes, 'als', 1);
     const m = new Als(header.options as AlsOptions);
     m.nItems = header.nItems;
     m.Y = arrays.Y as Float64Array;

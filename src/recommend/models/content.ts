@@ -12,7 +12,7 @@
  * Interactions carry no text, so the texts come in through `fitText`; `fit` only learns the catalog size.
  */
 import { bestOf, foldHistory, noOpinion } from './common.ts';
-import { pack, unpack } from './pack.ts';
+import { pack, unpackModel } from './pack.ts';
 import { analyze, detectLanguage, queryTerms, type Lang } from './text.ts';
 import type { FitOptions, HistoryEntry, Interactions, Recommender, ScoreResult } from './types.ts';
 
@@ -236,8 +236,7 @@ export class ContentBased implements Recommender {
   }
 
   static load(bytes: Uint8Array): ContentBased {
-    const { header, arrays } = unpack(bytes);
-    if (header.model !== 'content' || header.version !== 1) throw new Error(`not a content v1 model: ${header.model} v${header.version}`);
+    const { header, arrays } = unpackModel(bytes, 'content', 1);
     const m = new ContentBased({ ...CONTENT_DEFAULTS, ...(header.options as Partial<ContentOptions>) });
     m.nItems = header.nItems;
     m.nDocs = header.nDocs;

@@ -1,4 +1,4 @@
-import { pack, unpack } from './pack.ts';
+import { pack, unpackModel } from './pack.ts';
 import { topK } from './top-k.ts';
 import { ModelFitError, type FitOptions, type HistoryEntry, type Interactions, type Recommender, type ScoreResult } from './types.ts';
 
@@ -127,8 +127,7 @@ export class Cooccurrence implements Recommender {
   }
 
   static load(bytes: Uint8Array): Cooccurrence {
-    const { header, arrays } = unpack(bytes);
-    if (header.model !== 'cooccurrence' || header.version !== 1) throw new Error(`not a cooccurrence v1 model: ${header.model} v${header.version}`);
+    const { header, arrays } = unpackModel(bytes, 'cooccurrence', 1);
     const m = new Cooccurrence(header.config);
     m.nItems = header.nItems;
     m.ptr = arrays.ptr as Int32Array;

@@ -10,7 +10,7 @@
  */
 import { applySignal, bestOf, foldHistory, noOpinion, signalCsr, userItemCsr, type Signal } from './common.ts';
 import { invertSpd } from './linalg.ts';
-import { pack, unpack } from './pack.ts';
+import { pack, unpackModel } from './pack.ts';
 import { ModelFitError, type FitOptions, type HistoryEntry, type Interactions, type Recommender, type ScoreResult } from './types.ts';
 
 export interface EaseOptions {
@@ -157,8 +157,7 @@ export class Ease implements Recommender {
   }
 
   static load(bytes: Uint8Array): Ease {
-    const { header, arrays } = unpack(bytes);
-    if (header.model !== 'ease' || header.version !== 1) throw new Error(`not an EASE v1 model: ${header.model} v${header.version}`);
+    const { header, arrays } = unpackModel(bytes, 'ease', 1);
     const e = new Ease(header.options as EaseOptions);
     e.nItems = header.nItems;
     e.itemOf = arrays.itemOf as Int32Array;

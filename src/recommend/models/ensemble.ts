@@ -5,7 +5,7 @@
  * member has an opinion on stays NaN. `because` comes from the member contributing most.
  */
 import { bestOf } from './common.ts';
-import { pack, unpack } from './pack.ts';
+import { pack, unpackModel } from './pack.ts';
 import { loadModel } from './registry.ts';
 import type { FitOptions, HistoryEntry, Interactions, Recommender, ScoreResult } from './types.ts';
 
@@ -81,8 +81,7 @@ export class Ensemble implements Recommender {
   }
 
   static load(bytes: Uint8Array): Ensemble {
-    const { header, arrays } = unpack(bytes);
-    if (header.model !== 'ensemble' || header.version !== 1) throw new Error(`not an ensemble v1 model: ${header.model} v${header.version}`);
+    const { header, arrays } = unpackModel(bytes, 'ensemble', 1);
     const members = Array.from({ length: header.members as number }, (_, k) => loadModel(arrays[`m${k}`] as Uint8Array));
     return new Ensemble(members, header.weights as number[]);
   }

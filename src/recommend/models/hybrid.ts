@@ -16,7 +16,7 @@
 import { bestOf, signalCsr, userItemCsr } from './common.ts';
 import { ContentBased, type ItemText } from './content.ts';
 import { loadModel } from './registry.ts';
-import { pack, unpack } from './pack.ts';
+import { pack, unpackModel } from './pack.ts';
 import type { Lang } from './text.ts';
 import type { FitOptions, HistoryEntry, Interactions, Recommender, ScoreResult } from './types.ts';
 
@@ -145,8 +145,7 @@ export class Hybrid implements Recommender {
   }
 
   static load(bytes: Uint8Array): Hybrid {
-    const { header, arrays } = unpack(bytes);
-    if (header.model !== 'hybrid' || header.version !== 1) throw new Error(`not a hybrid v1 model: ${header.model} v${header.version}`);
+    const { header, arrays } = unpackModel(bytes, 'hybrid', 1);
     const content = ContentBased.load(arrays.content as Uint8Array);
     const h = new Hybrid(loadModel(arrays.collaborative as Uint8Array), content, header.options as HybridOptions);
     h.counts = arrays.counts as Float32Array;

@@ -11,7 +11,7 @@
  * history, weight × sim(h, j).
  */
 import { applySignal, bestOf, foldHistory, noOpinion, signalCsr, transpose, userItemCsr, type Signal } from './common.ts';
-import { pack, unpack } from './pack.ts';
+import { pack, unpackModel } from './pack.ts';
 import { ModelFitError, type FitOptions, type HistoryEntry, type Interactions, type Recommender, type ScoreResult } from './types.ts';
 
 export interface ItemKnnOptions {
@@ -153,8 +153,7 @@ export class ItemKnn implements Recommender {
   }
 
   static load(bytes: Uint8Array): ItemKnn {
-    const { header, arrays } = unpack(bytes);
-    if (header.model !== 'itemknn' || header.version !== 1) throw new Error(`not an item-kNN v1 model: ${header.model} v${header.version}`);
+    const { header, arrays } = unpackModel(bytes, 'itemknn', 1);
     const m = new ItemKnn(header.options as ItemKnnOptions);
     m.nItems = header.nItems;
     m.ptr = arrays.ptr as Int32Array;

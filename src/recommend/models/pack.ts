@@ -59,3 +59,12 @@ export function unpack(bytes: Uint8Array): { header: Record<string, any>; arrays
   }
   return { header, arrays };
 }
+
+/** Unpacks a model's saved state, refusing a blob written by another model or another version. */
+export function unpackModel(bytes: Uint8Array, model: string, version: number): { header: Record<string, any>; arrays: Record<string, PackedArray> } {
+  const out = unpack(bytes);
+  if (out.header.model !== model || out.header.version !== version) {
+    throw new Error(`not a ${model} v${version} model: ${out.header.model} v${out.header.version}`);
+  }
+  return out;
+}

@@ -1,4 +1,4 @@
-import { pack, unpack } from './pack.ts';
+import { pack, unpackModel } from './pack.ts';
 import { topK } from './top-k.ts';
 import type { FitOptions, HistoryEntry, Interactions, Recommender, ScoreResult } from './types.ts';
 
@@ -42,8 +42,7 @@ export class Popularity implements Recommender {
   }
 
   static load(bytes: Uint8Array): Popularity {
-    const { header, arrays } = unpack(bytes);
-    if (header.model !== 'popularity' || header.version !== 1) throw new Error(`not a popularity v1 model: ${header.model} v${header.version}`);
+    const { header, arrays } = unpackModel(bytes, 'popularity', 1);
     const m = new Popularity();
     m.counts = arrays.counts as Float32Array;
     return m;

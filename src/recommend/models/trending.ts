@@ -1,4 +1,4 @@
-import { pack, unpack } from './pack.ts';
+import { pack, unpackModel } from './pack.ts';
 import { topK } from './top-k.ts';
 import type { FitOptions, HistoryEntry, Interactions, Recommender, ScoreResult } from './types.ts';
 
@@ -47,8 +47,7 @@ export class Trending implements Recommender {
   }
 
   static load(bytes: Uint8Array): Trending {
-    const { header, arrays } = unpack(bytes);
-    if (header.model !== 'trending' || header.version !== 1) throw new Error(`not a trending v1 model: ${header.model} v${header.version}`);
+    const { header, arrays } = unpackModel(bytes, 'trending', 1);
     const m = new Trending(header.config);
     m.heat = arrays.heat as Float32Array;
     m.reference = header.reference;
