@@ -3,15 +3,7 @@ import type { Budget, Excluded, Slots } from './nlu/slots.ts';
 import { fold } from './nlu/text.ts';
 
 /** What the conversation has asked for so far: the slots that constrain a search. */
-export interface Wanted {
-  category?: string;
-  productType?: string;
-  budget?: Budget;
-  use?: string;
-  colour?: string;
-  brand?: string;
-  tags?: string[];
-  excluded: Excluded;
+export interface Wanted extends Pick<Slots, 'category' | 'productType' | 'budget' | 'use' | 'colour' | 'brand' | 'tags' | 'excluded'> {
   /** The words the person named the product with, for catalogues whose types do not say it ("zapatillas"). */
   productWords?: string[];
   /** "Something cheaper": strictly under this price (the cheapest item shown then). */
