@@ -42,8 +42,10 @@ export class UserTokens {
     const userId = Buffer.from(parts[1], 'base64url').toString('utf8');
     const exp = parseInt(parts[2], 36);
     if (!userId || !Number.isFinite(exp) || exp * 1000 < this.clock()) return null;
-    const want = this.sign(await this.key(ws), ws, userId, exp);
-    const got = Buffer.from(parts[3], 'base64url');
+    // Compare the text, not decoded bytes: base64url decoding ignores the last character's spare bits,
+    // so a token differing only there would otherwise pass as the same signature.
+    const want = Buffer.from(this.sign(await this.key(ws), ws, userId, exp).toString('base64url'));
+    const got = Buffer.from(parts[3]);
     return got.length === want.length && timingSafeEqual(got, want) ? userId : null;
   }
 }

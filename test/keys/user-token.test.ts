@@ -36,6 +36,13 @@ describe('signed user tokens (a public key acts only for the signed-in person)',
     expect((await t.call('GET', '/v1/recommendations?userId=ana', undefined, bearer(pub.key))).json().error.field).toBe('Afin-User-Token');
     const forged = token.token.replace(/.$/, (c: string) => (c === 'A' ? 'B' : 'A'));
     expect((await t.call('GET', '/v1/recommendations?userId=ana', undefined, bearer(pub.key, { 'afin-user-token': forged }))).statusCode).toBe(403);
+    // A signature that differs only in base64's spare bits (they decode to the same bytes) is refused too.
+    const B64 = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_';
+    const last = token.token.at(-1)!;
+    const spare = token.token.slice(0, -1) + B64[B64.indexOf(last) ^ 1];
+    const sig = (x: string) => Buffer.from(x.split('.')[3], 'base64url');
+    expect(sig(spare).equals(sig(token.token))).toBe(true);
+    expect((await t.call('GET', '/v1/recommendations?userId=ana', undefined, bearer(pub.key, { 'afin-user-token': spare }))).statusCode).toBe(403);
     const asBob = token.token.replace(Buffer.from('ana').toString('base64url'), Buffer.from('bob').toString('base64url'));
     expect((await t.call('GET', '/v1/recommendations?userId=bob', undefined, bearer(pub.key, { 'afin-user-token': asBob }))).statusCode).toBe(403);
     t.clock.advance(601_000);
