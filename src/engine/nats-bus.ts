@@ -20,7 +20,11 @@ const stderrLog: BusLog = {
   warn: (obj, msg) => process.stderr.write(`afin: ${msg} ${JSON.stringify(obj)}\n`),
 };
 
-const KINDS = new Set<NoticeKind>(['people', 'workspace', 'items', 'models', 'settings']);
+// Every kind a node may publish: a kind missing here is dropped on arrival, and the caches it names
+// then wait for their time limit (key revocations took 5 s to reach other nodes that way).
+// A record, so that adding a NoticeKind without listing it here fails to compile.
+const KIND_LIST: Record<NoticeKind, true> = { people: true, workspace: true, items: true, models: true, settings: true, keys: true };
+const KINDS = new Set(Object.keys(KIND_LIST) as NoticeKind[]);
 const MAX_SUBJECTS = 2000;
 
 function parseNotice(data: Uint8Array): InvalidationNotice | null {

@@ -3,7 +3,9 @@ import { connect } from 'nats';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { InvalidationNotice } from '../../src/engine/bus.ts';
 import { NatsBus, subjectOf, type BusLog } from '../../src/engine/nats-bus.ts';
+import { KeyService } from '../../src/keys/key-service.ts';
 import { PostgresStore } from '../../src/store/postgres/postgres-store.ts';
+import { SqliteStore } from '../../src/store/sqlite/sqlite-store.ts';
 import { testClock } from '../helpers.ts';
 import { closeNodes, eventually, expectBSeesAWrites, makeNode, type TestNode } from './two-nodes.ts';
 
@@ -69,6 +71,34 @@ if (!natsUrl) {
         expect(seen.at(-1)).toBe(`afin.invalidate.${w}`);
       } finally {
         await raw.close();
+      }
+    });
+
+    it('carries every notice kind, keys included: a key revoked on one node fails on the other at once', async () => {
+      const [a, b] = [await bus(), await bus()];
+      const w = ws();
+      const got: InvalidationNotice[] = [];
+      b.subscribe((n) => n.ws === w && got.push(n));
+      const kinds = ['people', 'workspace', 'items', 'models', 'settings', 'keys'] as const;
+      for (const kind of kinds) a.publish({ ws: w, kind });
+      await a.flush();
+      await eventually()(async () => expect(got.map((n) => n.kind)).toEqual(kinds));
+
+      // Two nodes' key services over one store; each caches a key for 5 s unless a notice says otherwise.
+      const store = new SqliteStore(':memory:');
+      await store.migrate();
+      try {
+        const ka = new KeyService(store, undefined, Date.now, a);
+        const kb = new KeyService(store, undefined, Date.now, b);
+        const k = await ka.create('default', { scope: 'server' });
+        expect((await kb.authenticate(k.key, undefined)).keyId).toBe(k.id);
+        expect(await ka.revoke('default', k.id)).toBe(true);
+        await a.flush();
+        await eventually(2000)(async () => {
+          await expect(kb.authenticate(k.key, undefined)).rejects.toMatchObject({ code: 'unauthorized' });
+        });
+      } finally {
+        await store.close();
       }
     });
 
