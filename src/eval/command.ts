@@ -4,7 +4,7 @@
  */
 import { parseArgs } from 'node:util';
 import { DATASET_KINDS, DatasetError, loadDataset, type DatasetKind } from './datasets.ts';
-import { DEFAULT_MODELS, MODEL_SPECS } from './models.ts';
+import { DEFAULT_MODELS, MODEL_SPECS, SERVED_DEFAULT_SPEC } from './models.ts';
 import { formatTable, runEvaluation } from './run.ts';
 import { PROTOCOLS, type Protocol } from './splits.ts';
 
@@ -26,7 +26,16 @@ options:
                       [default ${DEFAULT_MODELS.join(',')}; content and hybrid need item texts]
   --min-rating X      keep only interactions with value >= X (default: every row is positive)
   --quick             smaller hyperparameter grids
+  --model-only        skip the served run (below)
+  --event-type T      how rows are replayed to the server when the file names no type:
+                      auto (rating for 1-5 values, else view), view, purchase, ... [default auto]
   --help              this text
+
+Besides the models alone, every run measures what is served: a fresh server gets the items, the
+training rows as events (with their original timestamps) and POST /v1/train, and each test user's
+GET /v1/recommendations answer is scored the same way (row "served"). Row "default" is the server's
+default model alone, with its shipped settings, on the same split: the gap between the two is what
+the serving pipeline adds or loses.
 
 Every metric also comes with catalog coverage and novelty of the top-10 lists.`;
 
@@ -43,6 +52,8 @@ export async function runEval(args: string[]): Promise<number> {
         models: { type: 'string' },
         'min-rating': { type: 'string' },
         quick: { type: 'boolean', default: false },
+        'model-only': { type: 'boolean', default: false },
+        'event-type': { type: 'string', default: 'auto' },
         help: { type: 'boolean', short: 'h', default: false },
       },
       strict: true,
@@ -69,7 +80,7 @@ export async function runEval(args: string[]): Promise<number> {
   const nSeeds = Number(values.seeds);
   if (!Number.isInteger(nSeeds) || nSeeds < 1 || nSeeds > 100) return fail('--seeds must be an integer from 1 to 100');
   const models = values.models ? String(values.models).split(',').map((s) => s.trim()).filter(Boolean) : DEFAULT_MODELS;
-  const known = new Set(MODEL_SPECS.map((s) => s.name));
+  const known = new Set([...MODEL_SPECS.map((s) => s.name), SERVED_DEFAULT_SPEC.name]);
   const unknown = models.filter((m) => !known.has(m));
   if (unknown.length) return fail(`unknown model(s): ${unknown.join(', ')}; choose from ${[...known].join(', ')}`);
   let minValue: number | undefined;
@@ -89,7 +100,10 @@ export async function runEval(args: string[]): Promise<number> {
   }
   log(`${ds.userIds.length} users, ${ds.itemIds.length} items, ${ds.users.length} rows${ds.docs ? ', with item texts' : ''}`);
   const started = performance.now();
-  const report = runEvaluation(ds, { protocol, seeds: Array.from({ length: nSeeds }, (_, i) => i + 1), models, quick: Boolean(values.quick), minValue }, log);
+  const served = values['model-only'] ? undefined : [{ name: 'served' }];
+  const report = await runEvaluation(ds, {
+    protocol, seeds: Array.from({ length: nSeeds }, (_, i) => i + 1), models, quick: Boolean(values.quick), minValue, served, eventType: String(values['event-type']),
+  }, log);
   log(`done in ${((performance.now() - started) / 1000).toFixed(1)} s`);
   process.stdout.write(formatTable(report) + '\n');
   process.stdout.write(JSON.stringify({ eval: report }) + '\n');

@@ -28,6 +28,8 @@ export interface Dataset {
   times: Float64Array;
   /** Optional item texts, indexed like itemIds. */
   docs?: ItemDoc[];
+  /** Optional event type per row (Afín's names: view, add_to_cart, like, purchase…). */
+  types?: string[];
 }
 
 export type DatasetKind = 'movielens-100k' | 'movielens-1m' | 'csv' | 'jsonl';

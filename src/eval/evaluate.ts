@@ -21,33 +21,52 @@ export const METRICS: Record<Protocol, readonly string[]> = {
 const DEPTH: Record<Protocol, number> = { ms: 10, strong: 100, loo: 10 };
 
 export function evaluate(model: Recommender, task: Task, opts: { onProgress?: (f: number) => void } = {}): Metrics {
+  const depth = DEPTH[task.protocol];
+  const ranked: Int32Array[] = [];
+  for (let c = 0; c < task.cases.length; c++) {
+    const kase = task.cases[c];
+    const seen = new Set(kase.history.map((h) => h.item));
+    const { scores } = model.score(kase.history, task.now);
+    ranked.push(topK(scores, depth, (i) => !seen.has(i)));
+    if ((c & 63) === 0) opts.onProgress?.(c / task.cases.length);
+  }
+  opts.onProgress?.(1);
+  return scoreLists(task, ranked);
+}
+
+/** How long a list each protocol needs: top-10, or top-100 for strong generalisation's NDCG@100. */
+export function depthOf(protocol: Protocol): number {
+  return DEPTH[protocol];
+}
+
+/**
+ * The protocol's metrics over one ranked list per case (item indices, best first, at least the
+ * protocol's depth long where possible), plus coverage and novelty of the top-10 lists. Shared by the
+ * model-only and the served evaluation, so both are measured alike.
+ */
+export function scoreLists(task: Task, ranked: readonly Int32Array[]): Metrics {
   const { protocol } = task;
-  const depth = DEPTH[protocol];
   const sums: Record<string, number> = Object.fromEntries(METRICS[protocol].map((m) => [m, 0]));
   const lists: Int32Array[] = [];
   let n = 0;
   for (let c = 0; c < task.cases.length; c++) {
-    const kase = task.cases[c];
-    const seen = new Set(kase.history.map((h) => h.item));
-    const rel = new Set(kase.relevant);
-    const { scores } = model.score(kase.history, task.now);
-    const ranked = topK(scores, depth, (i) => !seen.has(i));
-    lists.push(ranked.subarray(0, 10));
+    const list = ranked[c];
+    const rel = new Set(task.cases[c].relevant);
+    lists.push(list.subarray(0, 10));
     n++;
     if (protocol === 'ms') {
-      sums['MAP'] += averagePrecisionAt(ranked, rel, 10);
-      sums['nDCG@10'] += ndcgAt(ranked, rel, 10);
-      sums['P@10'] += precisionAt(ranked, rel, 10);
-      sums['R@10'] += recallAt(ranked, rel, 10);
+      sums['MAP'] += averagePrecisionAt(list, rel, 10);
+      sums['nDCG@10'] += ndcgAt(list, rel, 10);
+      sums['P@10'] += precisionAt(list, rel, 10);
+      sums['R@10'] += recallAt(list, rel, 10);
     } else if (protocol === 'strong') {
-      sums['Recall@20'] += cappedRecallAt(ranked, rel, 20);
-      sums['Recall@50'] += cappedRecallAt(ranked, rel, 50);
-      sums['NDCG@100'] += ndcgAt(ranked, rel, 100);
+      sums['Recall@20'] += cappedRecallAt(list, rel, 20);
+      sums['Recall@50'] += cappedRecallAt(list, rel, 50);
+      sums['NDCG@100'] += ndcgAt(list, rel, 100);
     } else {
-      sums['HR@10'] += hitRateAt(ranked, rel, 10);
-      sums['NDCG@10'] += ndcgAt(ranked, rel, 10);
+      sums['HR@10'] += hitRateAt(list, rel, 10);
+      sums['NDCG@10'] += ndcgAt(list, rel, 10);
     }
-    if ((c & 63) === 0) opts.onProgress?.(c / task.cases.length);
   }
   const out: Metrics = {};
   for (const m of METRICS[protocol]) out[m] = n ? sums[m] / n : 0;
@@ -60,6 +79,5 @@ export function evaluate(model: Recommender, task: Task, opts: { onProgress?: (f
   }
   out['coverage'] = coverage(lists, task.rows.nItems);
   out['novelty'] = novelty(lists, itemUsers, trainUsers.size);
-  opts.onProgress?.(1);
   return out;
 }

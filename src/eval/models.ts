@@ -10,6 +10,7 @@ import { Hybrid } from '../recommend/models/hybrid.ts';
 import { ItemKnn } from '../recommend/models/itemknn.ts';
 import { Popularity } from '../recommend/models/popularity.ts';
 import type { Recommender } from '../recommend/models/types.ts';
+import { DEFAULT_MODEL, MODELS } from '../recommend/registry.ts';
 import type { ItemDoc } from './datasets.ts';
 
 export type Params = Record<string, number | string>;
@@ -120,8 +121,16 @@ export const MODEL_SPECS: readonly ModelSpec[] = [
   },
 ];
 
-export const DEFAULT_MODELS = ['popularity', 'ease', 'als', 'ease+als', 'itemknn', 'itemknn-bm25'];
+/** The model the server answers with by default, exactly as it is built there (no tuning): the model-only twin of the served figure. */
+export const SERVED_DEFAULT_SPEC: ModelSpec = {
+  name: 'default',
+  summary: `the server's default model (${DEFAULT_MODEL}) with its shipped settings`,
+  grid: () => [{}],
+  create: (_p, docs) => MODELS[DEFAULT_MODEL].create((docs ?? []).map((d) => d ?? null)),
+};
+
+export const DEFAULT_MODELS = ['popularity', 'default', 'ease', 'als', 'ease+als', 'itemknn', 'itemknn-bm25'];
 
 export function specOf(name: string): ModelSpec | undefined {
-  return MODEL_SPECS.find((s) => s.name === name);
+  return name === SERVED_DEFAULT_SPEC.name ? SERVED_DEFAULT_SPEC : MODEL_SPECS.find((s) => s.name === name);
 }

@@ -8,6 +8,7 @@ import type { Dataset } from './datasets.ts';
 import { evaluate, METRICS, type Metrics } from './evaluate.ts';
 import { meanStd } from './metrics.ts';
 import { specOf, type ModelSpec, type Params } from './models.ts';
+import { evaluateServed } from './served.ts';
 import { positiveRows, split, toInteractions, validationOf, type Protocol, type Task } from './splits.ts';
 
 export interface RunConfig {
@@ -17,6 +18,18 @@ export interface RunConfig {
   quick: boolean;
   /** Keep only rows with value ≥ this (all rows count as positive when unset). */
   minValue?: number;
+  /**
+   * Served runs: each replays the training rows as events into a fresh server and scores its
+   * `GET /v1/recommendations` answers, with these ranking settings on top of the defaults.
+   */
+  served?: ServedVariant[];
+  /** Event type for rows whose file names none (`auto`: ratings if the values look like 1–5 ratings). */
+  eventType?: string;
+}
+
+export interface ServedVariant {
+  name: string;
+  settings?: Record<string, unknown>;
 }
 
 export interface ModelResult {
@@ -49,7 +62,7 @@ function fitTimed(model: Recommender, task: Task, seed: number): number {
 
 const fmtParams = (p: Params) => Object.entries(p).map(([k, v]) => `${k}=${v}`).join(',') || '-';
 
-export function runEvaluation(ds: Dataset, cfg: RunConfig, log: Log = () => {}): Report {
+export async function runEvaluation(ds: Dataset, cfg: RunConfig, log: Log = () => {}): Promise<Report> {
   const rows = positiveRows(ds, cfg.minValue);
   const specs: ModelSpec[] = [];
   const results: ModelResult[] = [];
@@ -93,14 +106,34 @@ export function runEvaluation(ds: Dataset, cfg: RunConfig, log: Log = () => {}):
       r.fit.push(secs);
       log(`  ${spec.name} [${fmtParams(best!.params)}] test ${METRICS[cfg.protocol].map((k) => `${k} ${metrics[k].toFixed(4)}`).join(', ')} (fit ${secs.toFixed(1)} s)`);
     }
+    for (const v of cfg.served ?? []) {
+      const t = performance.now();
+      let last = '';
+      const metrics = await evaluateServed(ds, task, {
+        settings: v.settings,
+        eventType: cfg.eventType,
+        onProgress: (stage, f) => {
+          const line = `  ${v.name}: ${stage} ${Math.round(f * 100)}%`;
+          if (f === 1 || f === 0) { if (line !== last) log(line); last = line; }
+        },
+      });
+      const secs = (performance.now() - t) / 1000;
+      let r = perModel.get(v.name);
+      if (!r) perModel.set(v.name, (r = { runs: [], params: [], fit: [] }));
+      r.runs.push(metrics);
+      r.params.push(v.settings ? { settings: JSON.stringify(v.settings) } : {});
+      r.fit.push(secs);
+      log(`  ${v.name} test ${METRICS[cfg.protocol].map((k) => `${k} ${metrics[k].toFixed(4)}`).join(', ')} (${secs.toFixed(1)} s through the API)`);
+    }
   }
-  for (const spec of specs) {
-    const r = perModel.get(spec.name)!;
+  for (const name of perModel.keys()) {
+    const r = perModel.get(name)!;
+    if (r.runs.length === 0) continue;
     const names = [...METRICS[cfg.protocol], 'coverage', 'novelty'];
     const metrics = Object.fromEntries(names.map((k) => [k, meanStd(r.runs.map((x) => x[k]))]));
-    results.push({ model: spec.name, metrics, params: r.params, fitSeconds: meanStd(r.fit).mean });
+    results.push({ model: name, metrics, params: r.params, fitSeconds: meanStd(r.fit).mean });
   }
-  const order = new Map(cfg.models.map((m, i) => [m, i]));
+  const order = new Map([...cfg.models, ...(cfg.served ?? []).map((v) => v.name)].map((m, i) => [m, i]));
   results.sort((a, b) => order.get(a.model)! - order.get(b.model)!);
   return { dataset: ds.name, protocol: cfg.protocol, seeds: cfg.seeds, users: rows.nUsers, items: rows.nItems, interactions: rows.users.length, results };
 }

@@ -21,6 +21,10 @@ export interface Rows {
   users: Int32Array;
   items: Int32Array;
   times: Float64Array;
+  /** The file's value of each row (a rating, or 1): what a served evaluation replays as the event's value. */
+  values: Float32Array;
+  /** The event type of each row, where the file has one (views, carts, purchases…). */
+  types?: readonly string[];
 }
 
 /**
@@ -43,6 +47,8 @@ export function positiveRows(ds: Dataset, minValue?: number): Rows {
     users: Int32Array.from(idx, (k) => ds.users[k]),
     items: Int32Array.from(idx, (k) => ds.items[k]),
     times: Float64Array.from(idx, (k) => ds.times[k]),
+    values: Float32Array.from(idx, (k) => ds.values[k]),
+    ...(ds.types ? { types: Array.from(idx, (k) => ds.types![k]) } : {}),
   };
 }
 
@@ -53,6 +59,8 @@ export function subsetRows(r: Rows, idx: Int32Array): Rows {
     users: Int32Array.from(idx, (k) => r.users[k]),
     items: Int32Array.from(idx, (k) => r.items[k]),
     times: Float64Array.from(idx, (k) => r.times[k]),
+    values: Float32Array.from(idx, (k) => r.values[k]),
+    ...(r.types ? { types: Array.from(idx, (k) => r.types![k]) } : {}),
   };
 }
 
