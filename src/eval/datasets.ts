@@ -47,6 +47,18 @@ export class DatasetBuilder {
   private i: number[] = [];
   private v: number[] = [];
   private t: number[] = [];
+  private types: string[] = [];
+  private categories = new Map<number, string>();
+
+  /** Notes the event type of the row just added (Afín's names; a file's own words are mapped first). */
+  type(t: string): void {
+    this.types[this.u.length - 1] = t;
+  }
+
+  /** Notes the category of the item of the row just added. */
+  category(c: string): void {
+    this.categories.set(this.i[this.i.length - 1], c);
+  }
 
   add(user: string, item: string, value: number, time: number): void {
     let a = this.userIndex.get(user);
@@ -68,6 +80,8 @@ export class DatasetBuilder {
       items: Int32Array.from(this.i),
       values: Float32Array.from(this.v),
       times: Float64Array.from(this.t),
+      ...(this.types.length ? { types: Array.from({ length: this.u.length }, (_, k) => this.types[k] ?? 'view') } : {}),
+      ...(this.categories.size ? { docs: Array.from(this.itemIndex.keys(), (id, i) => ({ title: id, ...(this.categories.has(i) ? { categories: [this.categories.get(i)!] } : {}) })) } : {}),
     };
   }
 }
@@ -124,6 +138,15 @@ const USER_COLS = ['user', 'userid', 'user_id', 'customer', 'customerid', 'custo
 const ITEM_COLS = ['item', 'itemid', 'item_id', 'product', 'productid', 'product_id', 'movieid', 'movie_id'];
 const VALUE_COLS = ['value', 'rating', 'weight', 'score', 'count', 'quantity'];
 const TIME_COLS = ['timestamp', 'time', 'ts', 'date', 'datetime', 'event_time'];
+const TYPE_COLS = ['type', 'event', 'event_type', 'behavior_type', 'behaviour_type', 'action'];
+const CATEGORY_COLS = ['category', 'category_id', 'categoryid'];
+
+/** A file's word for what happened, in Afín's event types (Taobao's pv/cart/fav/buy, RetailRocket's, common synonyms). */
+const TYPE_WORDS: Record<string, string> = {
+  pv: 'view', view: 'view', views: 'view', click: 'click', cart: 'add_to_cart', addtocart: 'add_to_cart', add_to_cart: 'add_to_cart',
+  fav: 'like', favorite: 'like', favourite: 'like', like: 'like', buy: 'purchase', purchase: 'purchase', transaction: 'purchase', order: 'purchase',
+  rating: 'rating', dislike: 'dislike', return: 'return',
+};
 
 /** Parses a timestamp: epoch seconds or milliseconds, or ISO 8601 text. */
 export function parseTime(s: string | number | undefined, line: number): number {
@@ -151,7 +174,7 @@ export function parseCsv(text: string, name = 'csv'): Dataset {
   const sep = [',', '\t', ';'].map((s) => [s, head.split(s).length] as const).sort((a, b) => b[1] - a[1])[0][0];
   const cells = splitCsv(head, sep).map((c) => c.toLowerCase().replace(/^\ufeff/, ''));
   const find = (names: string[]) => cells.findIndex((c) => names.includes(c));
-  let cu = 0, ci = 1, cv = 2, ct = 3;
+  let cu = 0, ci = 1, cv = 2, ct = 3, cy = -1, cc = -1;
   let start = first;
   if (find(USER_COLS) >= 0 || find(ITEM_COLS) >= 0) {
     cu = find(USER_COLS);
@@ -160,6 +183,8 @@ export function parseCsv(text: string, name = 'csv'): Dataset {
     if (ci < 0) throw new DatasetError(`no item column in the header (one of ${ITEM_COLS.join(', ')})`);
     cv = find(VALUE_COLS);
     ct = find(TIME_COLS);
+    cy = find(TYPE_COLS);
+    cc = find(CATEGORY_COLS);
     start = first + 1;
   }
   const b = new DatasetBuilder();
@@ -171,6 +196,13 @@ export function parseCsv(text: string, name = 'csv'): Dataset {
     if (!user || !item) throw new DatasetError(`line ${n + 1}: missing user or item`);
     const value = cv >= 0 && f[cv] !== undefined && f[cv] !== '' ? num(f[cv], 'value', n + 1) : 1;
     b.add(user, item, value, ct >= 0 ? parseTime(f[ct], n + 1) : 0);
+    if (cy >= 0) {
+      const word = (f[cy] ?? '').toLowerCase();
+      const t = TYPE_WORDS[word];
+      if (!t) throw new DatasetError(`line ${n + 1}: unknown event type ${JSON.stringify(word)} (known: ${Object.keys(TYPE_WORDS).join(', ')})`);
+      b.type(t);
+    }
+    if (cc >= 0 && f[cc]) b.category(f[cc]);
   }
   return b.build(name);
 }
@@ -274,6 +306,6 @@ export async function loadDataset(kind: DatasetKind, path: string): Promise<Data
       break;
   }
   if (ds.users.length === 0) throw new DatasetError(`${path} holds no interactions`);
-  if (docs) ds.docs = ds.itemIds.map((id) => docs.get(id) ?? { title: id });
+  if (docs) ds.docs = ds.itemIds.map((id) => docs!.get(id) ?? { title: id });
   return ds;
 }
