@@ -7,11 +7,54 @@ export const Id = z
   .max(256, 'must be at most 256 characters')
   .regex(/^[^\u0000-\u001f\u007f]+$/, 'must not contain control characters');
 
+/** Marks an anonymous visitor's records: internally the visitor is the subject `anon:<anonymousId>`. */
+export const ANON_PREFIX = 'anon:';
+export const RESERVED_USER_ID = `must not start with "${ANON_PREFIX}" (reserved for anonymous visitors)`;
+
+/** A user id: never of the anonymous visitors' shape, or `anon:x` would be the same record as visitor `x`. */
+export const UserId = Id.refine((s) => !s.startsWith(ANON_PREFIX), RESERVED_USER_ID);
+
 /** Free text stored in a text column: PostgreSQL refuses NUL characters, so Afín refuses them everywhere. */
 export const Text = (max: number) => z.string().max(max).refine((s) => !s.includes('\u0000'), 'must not contain NUL characters');
 
 export const LANGUAGES = ['en', 'es'] as const;
 export const Language = z.enum(LANGUAGES);
+
+/** The largest amount (a price, an event's value) Afín accepts: far beyond any real one, far from overflow. */
+export const MAX_AMOUNT = 1e12;
+
+/** Free-form objects (`properties`, `attributes`): at most this deep and this large, serialized. */
+export const FREE_FORM_MAX_DEPTH = 8;
+export const FREE_FORM_MAX_BYTES = 16 * 1024;
+
+/**
+ * How deep a JSON value nests (a scalar is 0, `{}` is 1), or `limit + 1` as soon as it is deeper. A
+ * loop with its own stack, not recursion: the body parser accepts 20,000-deep values, and a
+ * recursive walk (or `JSON.stringify`) on one overflows the call stack.
+ */
+export function depthOf(value: unknown, limit: number): number {
+  let max = 0;
+  const stack: Array<[unknown, number]> = [[value, 0]];
+  while (stack.length) {
+    const [v, d] = stack.pop()!;
+    if (v === null || typeof v !== 'object') continue;
+    if (d + 1 > limit) return limit + 1;
+    max = Math.max(max, d + 1);
+    for (const child of Array.isArray(v) ? v : Object.values(v)) if (child !== null && typeof child === 'object') stack.push([child, d + 1]);
+  }
+  return max;
+}
+
+/** A free-form JSON object, bounded in depth and size so that storing it is cheap and always succeeds. */
+export function freeForm(maxDepth = FREE_FORM_MAX_DEPTH, maxBytes = FREE_FORM_MAX_BYTES) {
+  return z.record(z.string().max(200), z.unknown()).superRefine((v, ctx) => {
+    if (depthOf(v, maxDepth) > maxDepth) {
+      ctx.addIssue({ code: 'custom', message: `must nest at most ${maxDepth} levels deep` });
+      return;
+    }
+    if (Buffer.byteLength(JSON.stringify(v)) > maxBytes) ctx.addIssue({ code: 'custom', message: `must be at most ${maxBytes / 1024} KB as JSON` });
+  });
+}
 
 export const Item = z
   .object({
@@ -20,9 +63,9 @@ export const Item = z
     description: z.string().max(20_000).optional(),
     categories: z.array(z.string().min(1).max(200)).max(50).optional(),
     tags: z.array(z.string().min(1).max(200)).max(200).optional(),
-    price: z.number().finite().nonnegative().max(1e12).optional(),
+    price: z.number().finite().nonnegative().max(MAX_AMOUNT).optional(),
     currency: z.string().regex(/^[A-Z]{3}$/, 'must be an ISO 4217 code such as EUR').optional(),
-    attributes: z.record(z.string().max(200), z.unknown()).optional(),
+    attributes: freeForm().optional(),
     imageUrl: z.string().url().max(2000).optional(),
     language: Language.optional(),
     available: z.boolean().optional(),
@@ -49,32 +92,70 @@ export const ITEM_EVENT_TYPES: ReadonlySet<EventType> = new Set([
 
 export const CHANNELS = ['web', 'app', 'store', 'chat', 'email'] as const;
 
-/** A timestamp: ISO 8601 text or epoch milliseconds. */
+/** Timestamps Afín accepts: 1970-01-01 up to the end of year 9999 (epoch milliseconds). */
+export const MIN_TIME = 0;
+export const MAX_TIME = Date.UTC(9999, 11, 31, 23, 59, 59, 999);
+
+const ISO_8601 = /^(\d{4})-(\d{2})-(\d{2})(?:[Tt ](\d{2}):(\d{2})(?::(\d{2})(?:\.(\d{1,9}))?)?([Zz]|[+-]\d{2}:?\d{2})?)?$/;
+
+/**
+ * Epoch milliseconds of an ISO 8601 date or date-time, or NaN. Strict where `Date.parse` is lenient:
+ * the date must exist (`2020-02-30` is refused, not rolled over to March), the year is 1970–9999,
+ * and a time without an offset is UTC (never the server's local zone).
+ */
+export function parseIsoTime(s: string): number {
+  const m = ISO_8601.exec(s);
+  if (!m) return NaN;
+  const [year, month, day, hour = 0, minute = 0, second = 0] = m.slice(1, 7).map((x) => (x === undefined ? undefined : Number(x))) as number[];
+  const ms = m[7] ? Number(m[7].slice(0, 3).padEnd(3, '0')) : 0;
+  if (year < 1970 || month < 1 || month > 12 || day < 1 || day > new Date(Date.UTC(year, month, 0)).getUTCDate()) return NaN;
+  if (hour > 23 || minute > 59 || second > 59) return NaN;
+  let offset = 0;
+  const zone = m[8];
+  if (zone && zone !== 'Z' && zone !== 'z') {
+    const oh = Number(zone.slice(1, 3));
+    const om = Number(zone.slice(-2));
+    if (oh > 23 || om > 59) return NaN;
+    offset = (zone[0] === '-' ? -1 : 1) * (oh * 60 + om) * 60_000;
+  }
+  const t = Date.UTC(year, month - 1, day, hour, minute, second, ms) - offset;
+  return t >= MIN_TIME && t <= MAX_TIME ? t : NaN;
+}
+
+const isoTime = (message: string) => z.string().max(64).refine((s) => !Number.isNaN(parseIsoTime(s)), message);
+
+/** A timestamp: ISO 8601 text (a real date, 1970–9999) or epoch milliseconds in that range. */
 export const Timestamp = z.union([
-  z.number().int().min(0).max(8.64e15),
-  z.string().max(64).refine((s) => !Number.isNaN(Date.parse(s)), 'must be an ISO 8601 date-time'),
+  z.number().int().min(MIN_TIME).max(MAX_TIME),
+  isoTime('must be an ISO 8601 date-time (a real date, years 1970–9999) or epoch milliseconds'),
 ]);
+
+/** A timestamp as epoch milliseconds. */
+export function timeOf(t: z.infer<typeof Timestamp>): number {
+  return typeof t === 'number' ? t : parseIsoTime(t);
+}
 
 export const EventInput = z
   .object({
     messageId: Id.optional(),
     type: z.enum(EVENT_TYPES),
-    userId: Id.optional(),
+    userId: UserId.optional(),
     anonymousId: Id.optional(),
     itemId: Id.optional(),
-    value: z.number().finite().optional(),
+    value: z.number().finite().min(-MAX_AMOUNT).max(MAX_AMOUNT).optional(),
     query: Text(2000).optional(),
     channel: Text(64).pipe(z.string().min(1)).optional(),
     recommendationId: Id.optional(),
     variant: Text(256).optional(),
     timestamp: Timestamp.optional(),
-    properties: z.record(z.string().max(200), z.unknown()).optional(),
+    properties: freeForm().optional(),
   })
   .strict()
   .superRefine((e, ctx) => {
     if (!e.userId && !e.anonymousId) ctx.addIssue({ code: 'custom', path: ['userId'], message: 'userId or anonymousId is required' });
     if (ITEM_EVENT_TYPES.has(e.type) && !e.itemId) ctx.addIssue({ code: 'custom', path: ['itemId'], message: `itemId is required for a ${e.type} event` });
     if (e.type === 'rating' && e.value === undefined) ctx.addIssue({ code: 'custom', path: ['value'], message: 'value is required for a rating event' });
+    else if (e.type === 'rating' && e.value !== undefined && !(e.value >= 1 && e.value <= 5)) ctx.addIssue({ code: 'custom', path: ['value'], message: 'a rating is 1 to 5' });
   });
 export type EventInputT = z.infer<typeof EventInput>;
 
@@ -117,7 +198,7 @@ export interface StoredUser {
   updatedAt: number;
 }
 
-export const AliasBody = z.object({ anonymousId: Id, userId: Id }).strict();
+export const AliasBody = z.object({ anonymousId: Id, userId: UserId }).strict();
 
 export const CONSENT_PURPOSES = ['personalization', 'profiling', 'marketing', 'chatMemory'] as const;
 export type ConsentPurpose = (typeof CONSENT_PURPOSES)[number];
@@ -142,7 +223,7 @@ export const ObjectionBody = z
 export const AuditQuery = z
   .object({
     limit: z.coerce.number().int().min(1).max(10_000).default(1000),
-    since: z.union([z.coerce.number().int().min(0).max(8.64e15), z.string().max(64).refine((s) => !Number.isNaN(Date.parse(s)), 'must be an ISO 8601 date-time or epoch milliseconds').transform((s) => Date.parse(s))]).optional(),
+    since: z.union([z.coerce.number().int().min(MIN_TIME).max(MAX_TIME), isoTime('must be an ISO 8601 date-time or epoch milliseconds').transform(parseIsoTime)]).optional(),
     format: z.enum(['json', 'jsonl']).default('json'),
   })
   .strict();
@@ -215,11 +296,11 @@ const csv = z
   .max(20_000)
   .transform((s) => s.split(',').map((x) => x.trim()).filter(Boolean));
 const boolText = z.enum(['true', 'false', '1', '0']).transform((s) => s === 'true' || s === '1');
-const price = z.coerce.number().finite().nonnegative();
+const price = z.coerce.number().finite().nonnegative().max(MAX_AMOUNT);
 
 export const RecommendationQuery = z
   .object({
-    userId: Id.optional(),
+    userId: UserId.optional(),
     anonymousId: Id.optional(),
     n: z.coerce.number().int().min(1).max(100).default(10),
     context: z.enum(CONTEXTS).default('home'),

@@ -1,6 +1,8 @@
-/** The canonical person key for events: the user id, or a marked anonymous id until it is aliased. */
-export const ANON_PREFIX = 'anon:';
+import { ANON_PREFIX } from '../domain/schemas.ts';
 
+export { ANON_PREFIX };
+
+/** The canonical person key for events: the user id, or a marked anonymous id until it is aliased. */
 export function anonSubject(anonymousId: string): string {
   return ANON_PREFIX + anonymousId;
 }

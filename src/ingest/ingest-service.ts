@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { AfinError, describeIssue, parseOr } from '../domain/errors.ts';
-import { AliasBody, EventInput, Item, UserBody, type StoredEvent, type StoredItem, type StoredUser } from '../domain/schemas.ts';
+import { AliasBody, EventInput, Item, UserBody, timeOf, type StoredEvent, type StoredItem, type StoredUser } from '../domain/schemas.ts';
 import type { WorkspaceState } from '../engine/workspace-state.ts';
 import { applyEvents, buildProfile, type Profile } from '../profile/profile.ts';
 import type { Doc, ProfileUpdater, Store } from '../store/store.ts';
@@ -113,7 +113,13 @@ export class IngestService {
     return (await this.store.resolveAnonymous(ws, ids.anonymousId)) ?? anonSubject(ids.anonymousId);
   }
 
-  async postEvents(ws: string, body: unknown): Promise<EventsResult> {
+  /**
+   * Stores a batch of events. An event carrying both ids links the anonymous visitor to the user and
+   * merges their history, but only when `link` is set: the caller is trusted (a server or admin key,
+   * the CLI). A public key's events are stored as sent and never create or move a link, or anyone
+   * holding the browser key could take over another person's anonymous history.
+   */
+  async postEvents(ws: string, body: unknown, { link = true }: { link?: boolean } = {}): Promise<EventsResult> {
     const list = asBatch(body);
     const now = this.clock();
     const rejected: Rejection[] = [];
@@ -129,7 +135,7 @@ export class IngestService {
         continue;
       }
       const e = r.data;
-      const timestamp = e.timestamp === undefined ? now : typeof e.timestamp === 'number' ? e.timestamp : Date.parse(e.timestamp);
+      const timestamp = e.timestamp === undefined ? now : timeOf(e.timestamp);
       if (timestamp > now + MAX_FUTURE_MS) {
         rejected.push({ index, field: `[${index}].timestamp`, error: `[${index}].timestamp: more than a day in the future (epoch milliseconds expected)` });
         continue;
@@ -138,7 +144,7 @@ export class IngestService {
         suppressed++;
         continue;
       }
-      if (e.userId && e.anonymousId) links.set(e.anonymousId, e.userId);
+      if (link && e.userId && e.anonymousId) links.set(e.anonymousId, e.userId);
       events.push({
         messageId: e.messageId ?? `evt_${randomUUID()}`,
         type: e.type,

@@ -52,7 +52,8 @@ export async function ingestRoutes(app: FastifyInstance, { engine }: { engine: E
     config: { access: 'public' },
     schema: { tags: ['ingest'], summary: 'Record up to 1,000 events; repeated messageIds count as duplicates', body: batchOf(EventInput) },
   }, async (req, reply) => {
-    const r = await engine.ingest.postEvents(req.principal.workspace, req.body);
+    // Only a server or admin key identifies visitors (as `/v1/alias` does): see IngestService.postEvents.
+    const r = await engine.ingest.postEvents(req.principal.workspace, req.body, { link: req.principal.scope !== 'public' });
     return batchReply(reply, r, r.accepted + r.duplicates);
   });
 

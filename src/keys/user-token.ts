@@ -39,9 +39,14 @@ export class UserTokens {
   async verify(ws: string, token: string): Promise<string | null> {
     const parts = token.split('.');
     if (parts.length !== 4 || parts[0] !== PREFIX) return null;
+    // Decode strictly: Node's base64url decoder skips characters outside its alphabet and parseInt
+    // stops at the first junk character, so without these checks many spellings of one token
+    // would verify. Each part must be exactly what mint() writes for the value it decodes to.
+    if (!/^[A-Za-z0-9_-]{1,1400}$/.test(parts[1]) || !/^[0-9a-z]{1,11}$/.test(parts[2])) return null;
     const userId = Buffer.from(parts[1], 'base64url').toString('utf8');
     const exp = parseInt(parts[2], 36);
-    if (!userId || !Number.isFinite(exp) || exp * 1000 < this.clock()) return null;
+    if (Buffer.from(userId).toString('base64url') !== parts[1] || exp.toString(36) !== parts[2]) return null;
+    if (!userId || !Number.isSafeInteger(exp) || exp * 1000 < this.clock()) return null;
     // Compare the text, not decoded bytes: base64url decoding ignores the last character's spare bits,
     // so a token differing only there would otherwise pass as the same signature.
     const want = Buffer.from(this.sign(await this.key(ws), ws, userId, exp).toString('base64url'));

@@ -12,6 +12,7 @@ import { recommendRoutes } from '../recommend/routes.ts';
 import { auditPlugin } from '../privacy/audit-plugin.ts';
 import { authPlugin } from './auth-plugin.ts';
 import { errorsPlugin, frameworkErrors } from './errors-plugin.ts';
+import { refuseAnonymousUserIds } from './route-helpers.ts';
 import { secureLoggerOptions, securityPlugin } from './security-plugin.ts';
 
 export interface AppOptions {
@@ -35,6 +36,8 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
     frameworkErrors,
   });
   app.setValidatorCompiler(() => (data) => ({ value: data }));
+  // Every route takes JSON only: without Fastify's built-in text/plain parser, any other body is a 415.
+  app.removeContentTypeParser('text/plain');
 
   await app.register(errorsPlugin);
   await app.register(securityPlugin);
@@ -50,7 +53,11 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
     if (route.url.startsWith('/docs')) route.config = { ...(route.config ?? {}), access: 'none' };
   });
   await app.register(swaggerUi, { routePrefix: '/docs' });
-  await app.register(authPlugin, { keys: opts.engine.keys, rateLimits: opts.engine.config.rateLimits, clock: opts.engine.clock });
+  await app.register(authPlugin, {
+    keys: opts.engine.keys, rateLimits: opts.engine.config.rateLimits, clock: opts.engine.clock,
+    resolveAnonymous: (ws, anonymousId) => opts.engine.store.resolveAnonymous(ws, anonymousId),
+  });
+  app.addHook('preValidation', refuseAnonymousUserIds);
   await app.register(auditPlugin, { audit: opts.engine.privacy.audit });
   app.addHook('onReady', async () => opts.engine.privacy.retention.start());
   app.addHook('onClose', async () => opts.engine.privacy.stop());

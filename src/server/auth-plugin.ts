@@ -25,6 +25,8 @@ export interface AuthOptions {
   /** Failed authentications tolerated per client address before it gets 429s: a burst, refilled at 1 per 2 s. */
   authFailureBurst?: number;
   clock?: () => number;
+  /** The user an anonymous id is linked to, if any: a key that requires user tokens treats the id as that user. */
+  resolveAnonymous?: (ws: string, anonymousId: string) => Promise<string | null>;
 }
 
 function bearer(req: FastifyRequest): string | undefined {
@@ -34,16 +36,16 @@ function bearer(req: FastifyRequest): string | undefined {
   return m?.[1];
 }
 
-/** The user ids a request acts for: `?userId=`, and `userId` in the body or in each element of a batch. */
-function namedUserIds(query: unknown, body: unknown): Set<string> {
+/** The values of `field` a request names: in the query, and in the body or in each element of a batch. */
+function namedIds(field: 'userId' | 'anonymousId', query: unknown, body: unknown): Set<string> {
   const out = new Set<string>();
   const add = (v: unknown) => {
     if (typeof v === 'string') out.add(v);
     else if (Array.isArray(v)) v.forEach(add);
   };
-  if (query && typeof query === 'object') add((query as Record<string, unknown>).userId);
+  if (query && typeof query === 'object') add((query as Record<string, unknown>)[field]);
   const fromObject = (o: unknown) => {
-    if (o && typeof o === 'object' && !Array.isArray(o)) add((o as Record<string, unknown>).userId);
+    if (o && typeof o === 'object' && !Array.isArray(o)) add((o as Record<string, unknown>)[field]);
   };
   if (Array.isArray(body)) body.forEach(fromObject);
   else fromObject(body);
@@ -66,7 +68,9 @@ export const authPlugin = fp(async (app: FastifyInstance, opts: AuthOptions) => 
   const failureBurst = opts.authFailureBurst ?? 30;
   app.decorateRequest('principal', null as unknown as Principal);
   app.addHook('onRequest', async (req, reply) => {
-    const access = req.routeOptions.config.access ?? 'admin';
+    // An unknown route is a 404 for every valid key: the route list is public (/openapi.json), so
+    // a 403 there would only mislead. The key is still checked, so no key still answers 401.
+    const access = req.is404 ? 'public' : (req.routeOptions.config.access ?? 'admin');
     if (access === 'none') return;
     const ws = req.headers['afin-workspace'];
     let principal: Principal;
@@ -107,19 +111,31 @@ export const authPlugin = fp(async (app: FastifyInstance, opts: AuthOptions) => 
     req.principal = principal;
   });
 
-  // A key that requires user tokens acts only for the signed-in person its token names.
+  // A key that requires user tokens acts only for the signed-in person its token names. An anonymous
+  // id linked to a known person is that person: without this, events and recommendations for
+  // `anonymousId: <victim's>` would reach the victim with no token at all.
   app.addHook('preHandler', async (req) => {
     const p = req.principal;
     if (!p?.requireUserToken) return;
-    const named = namedUserIds(req.query, req.body);
+    // Each person the request acts for, with the field that named them.
+    const named = new Map<string, 'userId' | 'anonymousId'>();
+    for (const id of namedIds('userId', req.query, req.body)) named.set(id, 'userId');
+    if (opts.resolveAnonymous) {
+      for (const a of namedIds('anonymousId', req.query, req.body)) {
+        const linked = await opts.resolveAnonymous(p.workspace, a);
+        if (linked !== null && !named.has(linked)) named.set(linked, 'anonymousId');
+      }
+    }
     if (named.size === 0) return;
     const token = req.headers['afin-user-token'];
     const who = typeof token === 'string' ? await opts.keys.userTokens.verify(p.workspace, token) : null;
     if (who === null) {
       throw new AfinError('forbidden', 'Afin-User-Token: this key acts only for a signed-in person; send a valid token minted with POST /v1/users/:id/token', 'Afin-User-Token');
     }
-    for (const id of named) {
-      if (id !== who) throw new AfinError('forbidden', 'userId: the user token is for another person', 'userId');
+    for (const [id, field] of named) {
+      if (id !== who) {
+        throw new AfinError('forbidden', field === 'userId' ? 'userId: the user token is for another person' : 'anonymousId: this visitor is linked to a person the user token is not for', field);
+      }
     }
   });
 });
