@@ -50,6 +50,23 @@ describe('signed user tokens (a public key acts only for the signed-in person)',
     expect(await t.store.eventsOf('default', 'bob')).toHaveLength(1);
   });
 
+  it('decodes strictly: junk characters in the user id or expiry make the token invalid, not ignored', async () => {
+    const { token } = await setup();
+    const tokens = t.engine.keys.userTokens;
+    expect(await tokens.verify('default', token.token)).toBe('ana');
+    const [prefix, user, exp, sig] = token.token.split('.');
+    const spellings = [
+      `${prefix}.${user}!.${exp}.${sig}`, // base64url decoding skips characters outside its alphabet
+      `${prefix}.${user.slice(0, 2)}*${user.slice(2)}.${exp}.${sig}`,
+      `${prefix}.${user}==.${exp}.${sig}`, // padding mint() never writes
+      `${prefix}. ${user}.${exp}.${sig}`,
+      `${prefix}.${user}.${exp}!.${sig}`, // parseInt stops at the first junk character
+      `${prefix}.${user}.0${exp}.${sig}`, // a leading zero: the same number, another spelling
+      `${prefix}.${user}.${exp.toUpperCase()}.${sig}`,
+    ];
+    for (const s of spellings) if (s !== token.token) expect(await tokens.verify('default', s), s).toBeNull();
+  });
+
   it('is minted by server keys only, and a key without the setting needs no token', async () => {
     t = await makeConfiguredApp();
     const pub = await t.key('public');
