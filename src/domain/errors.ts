@@ -20,6 +20,7 @@ export const ERRORS = {
   rate_limited: { status: 429, message: 'Too many requests' },
   unavailable: { status: 503, message: 'Not ready' },
   internal: { status: 500, message: 'Internal error' },
+  training_failed: { status: 500, message: 'Training failed; the previous models keep serving' },
 } as const satisfies Record<string, { status: number; message: string }>;
 
 export type ErrorCode = keyof typeof ERRORS;

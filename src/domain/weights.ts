@@ -20,9 +20,14 @@ export const DEFAULT_EVENT_WEIGHTS: Readonly<Record<EventType, number>> = {
   return: -4,
 };
 
+/**
+ * Stored data may predate validation: a rating outside 1–5 counts as the nearest end of the scale and
+ * a non-finite one not at all, so no stored value can put an infinity or NaN into a model.
+ */
 export function eventWeight(type: EventType, value: number | null, weights: Readonly<Record<EventType, number>> = DEFAULT_EVENT_WEIGHTS): number {
-  if (type === 'rating') return value === null ? 0 : (value - 3) * 1.5;
-  return weights[type];
+  if (type === 'rating') return value === null || !Number.isFinite(value) ? 0 : (Math.min(5, Math.max(1, value)) - 3) * 1.5;
+  const w = weights[type];
+  return Number.isFinite(w) ? w : 0;
 }
 
 /** Exponential decay factor for something `ageMs` old with the given half-life. */

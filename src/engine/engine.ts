@@ -90,11 +90,14 @@ export class Engine {
    */
   async train(ws: string, opts: Partial<TrainOptions> = {}): Promise<ModelInfo[]> {
     const now = this.clock();
-    const infos = this.storeConfig
-      ? await trainInWorker({ store: this.storeConfig, workspace: ws, models: opts.models, now, seed: opts.seed }, opts.onProgress)
-      : await trainModels(this.store, ws, { now, ...opts });
-    this.state.invalidate(ws, 'models');
-    return infos;
+    try {
+      return this.storeConfig
+        ? await trainInWorker({ store: this.storeConfig, workspace: ws, models: opts.models, now, seed: opts.seed }, opts.onProgress)
+        : await trainModels(this.store, ws, { now, ...opts });
+    } finally {
+      // Even when some models failed, the others were stored: serve them.
+      this.state.invalidate(ws, 'models');
+    }
   }
 
   async close(): Promise<void> {

@@ -15,7 +15,15 @@ export interface PrivacyOptions {
   /** After an erasure, retrain the workspace's models this long later (debounced); null: never. */
   retrainAfterErasureMs?: number | null;
   cacheMaxAgeMs?: number;
+  /** Where background failures are reported (pino-shaped; default: stderr). */
+  log?: PrivacyLog;
 }
+
+export interface PrivacyLog {
+  warn(obj: object, msg: string): void;
+}
+
+const stderrLog: PrivacyLog = { warn: (obj, msg) => process.stderr.write(`afin: ${msg} ${JSON.stringify(obj)}\n`) };
 
 export interface ErasureReport {
   events: number;
@@ -41,6 +49,7 @@ export class PrivacyService {
   readonly retention: RetentionJob;
   private readonly retrainAfterMs: number | null;
   private readonly retrainTimers = new Map<string, NodeJS.Timeout>();
+  private readonly log: PrivacyLog;
 
   constructor(private readonly engine: Engine, opts: PrivacyOptions = {}) {
     this.pseudonyms = new Pseudonymizer(engine.store, engine.clock);
@@ -48,6 +57,7 @@ export class PrivacyService {
     this.audit = new AuditLog(engine.store, this.pseudonyms, engine.clock);
     this.retention = new RetentionJob(engine.store, opts.retention ?? NO_RETENTION, this.audit, engine.clock);
     this.retrainAfterMs = opts.retrainAfterErasureMs === undefined ? 60_000 : opts.retrainAfterErasureMs;
+    this.log = opts.log ?? stderrLog;
   }
 
   /** The user's own subject and every anonymous subject linked to them. */
@@ -165,14 +175,34 @@ export class PrivacyService {
     if (this.retrainAfterMs === null || this.retrainTimers.has(ws)) return;
     const t = setTimeout(() => {
       this.retrainTimers.delete(ws);
-      void (async () => {
-        if ((await this.engine.store.listBlobs(ws, 'model:')).length === 0) return;
-        await this.engine.train(ws);
-        await this.audit.record(ws, { actor: { source: 'erasure' }, action: 'models.retrain', detail: { reason: 'erasure' } });
-      })().catch(() => undefined);
+      this.retrainPending = this.retrainAfterErasure(ws);
     }, this.retrainAfterMs);
     t.unref();
     this.retrainTimers.set(ws, t);
+  }
+
+  /** The last retrain started after an erasure (tests wait for it). */
+  retrainPending: Promise<void> = Promise.resolve();
+
+  /**
+   * Retrains so that the models' aggregates forget the erased person. A failure is never silent: it
+   * is logged and audited (the failed models keep their previous version, which may still hold the
+   * person in its aggregates, until a training succeeds; `GET /v1/models` shows which).
+   */
+  private async retrainAfterErasure(ws: string): Promise<void> {
+    try {
+      if ((await this.engine.store.listBlobs(ws, 'model:')).length === 0) return;
+      await this.engine.train(ws);
+      await this.audit.record(ws, { actor: { source: 'erasure' }, action: 'models.retrain', detail: { reason: 'erasure' } });
+    } catch (err) {
+      const error = err instanceof Error ? err.message : String(err);
+      // Per-model failures (a TrainingFailedError from the recommend slice) name the models.
+      const failed = (err as { failed?: unknown }).failed;
+      this.log.warn({ workspace: ws, err: error }, 'retrain after an erasure failed: the failed models keep their previous version until a training succeeds');
+      await this.audit
+        .record(ws, { actor: { source: 'erasure' }, action: 'models.retrain.failed', detail: { reason: 'erasure', error: error.slice(0, 500), ...(Array.isArray(failed) ? { failed } : {}) } })
+        .catch((e) => this.log.warn({ workspace: ws, err: String(e) }, 'could not audit the failed retrain'));
+    }
   }
 
   /** The deployment's privacy settings, for the transparency report and `GET /v1/privacy`. */

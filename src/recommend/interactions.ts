@@ -2,6 +2,15 @@ import type { EventType, StoredEvent } from '../domain/schemas.ts';
 import { DEFAULT_EVENT_WEIGHTS, eventWeight } from '../domain/weights.ts';
 import type { Interactions } from './models/types.ts';
 
+/** The largest weight one event may carry (as the ranking settings' event weights are bounded). */
+export const MAX_EVENT_WEIGHT = 100;
+
+/** A weight as a model may use it: finite, within ±MAX_EVENT_WEIGHT; anything else counts as nothing. */
+export function clipWeight(w: number): number {
+  if (!Number.isFinite(w)) return 0;
+  return Math.max(-MAX_EVENT_WEIGHT, Math.min(MAX_EVENT_WEIGHT, w));
+}
+
 /** Interactions plus the id lists that map dense indices back to users and items. */
 export interface InteractionSet {
   data: Interactions;
@@ -38,8 +47,9 @@ export class InteractionBuilder {
   }
 
   add(e: Pick<StoredEvent, 'subject' | 'itemId' | 'type' | 'value' | 'timestamp'>): void {
-    if (!e.itemId) return;
-    const w = eventWeight(e.type, e.value, this.eventWeights);
+    if (!e.itemId || !Number.isFinite(e.timestamp)) return;
+    // Whatever is stored (old rows predate validation), a weight reaching a model is finite and bounded.
+    const w = clipWeight(eventWeight(e.type, e.value, this.eventWeights));
     if (w === 0) return;
     let u = this.userIndex.get(e.subject);
     if (u === undefined) {

@@ -5,7 +5,8 @@ import { Id, RecommendationQuery, SimilarQuery, TrainBody } from '../domain/sche
 import type { Engine } from '../engine/engine.ts';
 import { jsonSchema } from '../server/openapi.ts';
 import { idParam } from '../server/route-helpers.ts';
-import { listModels } from './model-store.ts';
+import { modelStatuses } from './model-store.ts';
+import { TrainingFailedError } from './train.ts';
 import { RankingSettings } from './rules.ts';
 import { loadRankingSettings, saveRankingSettings } from './settings.ts';
 import { DEFAULT_EVENT_WEIGHTS } from '../domain/weights.ts';
@@ -56,11 +57,19 @@ export async function recommendRoutes(app: FastifyInstance, { engine }: { engine
   app.post('/v1/train', {
     config: { access: 'admin' },
     schema: { tags: ['recommend'], summary: `Train now on all stored events and swap the new model in (models: ${Object.keys(MODELS).join(', ')})`, body: jsonSchema(TrainBody) },
-  }, async (req) => {
+  }, async (req, reply) => {
     const { model } = parseOr(TrainBody, req.body ?? {}, 'invalid_body');
     if (model && !MODELS[model]) throw new AfinError('invalid_body', `model: unknown model "${model}" (known: ${Object.keys(MODELS).join(', ')})`, 'model');
     const started = performance.now();
-    const infos = await engine.train(req.principal.workspace, model ? { models: [model] } : {});
+    let infos;
+    try {
+      infos = await engine.train(req.principal.workspace, model ? { models: [model] } : {});
+    } catch (e) {
+      if (!(e instanceof TrainingFailedError)) throw e;
+      // Which models failed and why, and which were trained and serve now; the failed ones keep their
+      // previous version. Recorded in GET /v1/models and the audit log as well.
+      return reply.status(e.status).send({ error: { code: e.code, message: e.message, failed: e.failed, models: e.trained } });
+    }
     return {
       model: model ?? infos.map((i) => i.name).join(','),
       trainedAt: new Date(infos[0]?.trainedAt ?? engine.clock()).toISOString(),
@@ -86,6 +95,6 @@ export async function recommendRoutes(app: FastifyInstance, { engine }: { engine
 
   app.get('/v1/models', {
     config: { access: 'server' },
-    schema: { tags: ['recommend'], summary: 'The trained models of this workspace' },
-  }, async (req) => ({ models: await listModels(engine.store, req.principal.workspace) }));
+    schema: { tags: ['recommend'], summary: 'The trained models of this workspace, each with its last training error (lastError, failing)' },
+  }, async (req) => ({ models: await modelStatuses(engine.store, req.principal.workspace) }));
 }

@@ -1,5 +1,6 @@
 import { Worker } from 'node:worker_threads';
 import type { ModelInfo } from './model-store.ts';
+import { TrainingFailedError } from './train.ts';
 import type { TrainJob, TrainMessage } from './train-worker.ts';
 
 /** Runs a training job in a worker thread, relaying progress; resolves with the stored models. */
@@ -14,7 +15,7 @@ export function trainInWorker(job: TrainJob, onProgress?: (stage: string, fracti
         resolve(m.infos);
       } else {
         settled = true;
-        reject(new Error(`training failed: ${m.message}`));
+        reject(m.failed ? new TrainingFailedError(m.trained ?? [], m.failed) : new Error(`training failed: ${m.message}`));
       }
     });
     worker.on('error', (err) => {

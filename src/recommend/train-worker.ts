@@ -1,6 +1,6 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import { openStore, type StoreConfig } from '../store/open-store.ts';
-import { trainModels } from './train.ts';
+import { TrainingFailedError, trainModels, type FailedModel } from './train.ts';
 
 /** What the main thread asks of a training worker. */
 export interface TrainJob {
@@ -14,7 +14,7 @@ export interface TrainJob {
 export type TrainMessage =
   | { kind: 'progress'; stage: string; fraction: number }
   | { kind: 'done'; infos: Awaited<ReturnType<typeof trainModels>> }
-  | { kind: 'error'; message: string };
+  | { kind: 'error'; message: string; trained?: Awaited<ReturnType<typeof trainModels>>; failed?: FailedModel[] };
 
 // Training runs off the request path: its own thread with its own store connection. The models it
 // stores are picked up by every node from the store.
@@ -41,5 +41,7 @@ try {
     await store.close();
   }
 } catch (err) {
-  post({ kind: 'error', message: (err as Error).message });
+  // Per-model failures cross the thread boundary as data, so the caller can rebuild the same error.
+  if (err instanceof TrainingFailedError) post({ kind: 'error', message: err.message, trained: err.trained, failed: err.failed });
+  else post({ kind: 'error', message: (err as Error).message });
 }

@@ -1,9 +1,12 @@
 import type { Store } from '../store/store.ts';
 import { InteractionBuilder } from './interactions.ts';
 import { eventWeightsOf, loadRankingSettings } from './settings.ts';
-import { saveModel, type ModelInfo } from './model-store.ts';
+import { AfinError } from '../domain/errors.ts';
+import { AuditLog } from '../privacy/audit.ts';
+import { Pseudonymizer } from '../privacy/pseudonym.ts';
+import { recordModelFailure, saveModel, type ModelInfo } from './model-store.ts';
 import { MODELS, TRAINED_BY_DEFAULT, itemTexts } from './registry.ts';
-import { ModelFitError } from './models/types.ts';
+import { NotEnoughDataError } from './models/types.ts';
 
 export interface TrainOptions {
   /** Models to train; default: every registered model. */
@@ -14,6 +17,23 @@ export interface TrainOptions {
   onProgress?: (stage: string, fraction: number) => void;
   /** Told which models had too little data to fit (they are not stored). */
   onSkipped?: (skipped: Array<{ name: string; reason: string }>) => void;
+}
+
+/** One model whose training failed (its previous version, if any, keeps serving). */
+export interface FailedModel {
+  name: string;
+  error: string;
+}
+
+/**
+ * Some models failed to train: the others were stored and serve. Carries both lists, so `POST
+ * /v1/train` can say which is which.
+ */
+export class TrainingFailedError extends AfinError {
+  constructor(readonly trained: ModelInfo[], readonly failed: FailedModel[]) {
+    super('training_failed', `training failed for ${failed.map((f) => `${f.name} (${f.error})`).join(', ')}; ${
+      failed.length === 1 ? 'its previous version keeps' : 'their previous versions keep'} serving${trained.length ? `; trained: ${trained.map((i) => i.name).join(', ')}` : ''}`);
+  }
 }
 
 /**
@@ -37,29 +57,47 @@ export async function trainModels(store: Store, ws: string, opts: TrainOptions):
   const loadSeconds = (performance.now() - started) / 1000;
   const out: ModelInfo[] = [];
   const skipped: Array<{ name: string; reason: string }> = [];
+  const failed: FailedModel[] = [];
   for (const name of names) {
     const t0 = performance.now();
-    const recommender = MODELS[name].create(itemTexts(set.itemIds, items));
     try {
+      const recommender = MODELS[name].create(itemTexts(set.itemIds, items));
       recommender.fit(set.data, { seed: opts.seed ?? 42, onProgress: (f) => opts.onProgress?.(`training ${name}`, f) });
+      const info: ModelInfo = {
+        name,
+        trainedAt: opts.now,
+        seconds: Math.round(((performance.now() - t0) / 1000 + loadSeconds / names.length) * 1000) / 1000,
+        users: set.data.nUsers,
+        items: set.data.nItems,
+        interactions: set.data.users.length,
+      };
+      await saveModel(store, ws, { info, recommender, itemIds: set.itemIds });
+      out.push(info);
     } catch (e) {
       // Too little to learn from (no positive interaction yet): skip this model, keep serving the rest.
-      if (!(e instanceof ModelFitError)) throw e;
-      skipped.push({ name, reason: e.message });
-      continue;
+      if (e instanceof NotEnoughDataError) skipped.push({ name, reason: e.message });
+      // Anything else is a failure of this model only: the others still train, and it is recorded below.
+      else failed.push({ name, error: e instanceof Error ? e.message : String(e) });
     }
-    const info: ModelInfo = {
-      name,
-      trainedAt: opts.now,
-      seconds: Math.round(((performance.now() - t0) / 1000 + loadSeconds / names.length) * 1000) / 1000,
-      users: set.data.nUsers,
-      items: set.data.nItems,
-      interactions: set.data.users.length,
-    };
-    await saveModel(store, ws, { info, recommender, itemIds: set.itemIds });
-    out.push(info);
   }
   await store.bumpCounter(ws, 'models');
   opts.onSkipped?.(skipped);
+  if (failed.length) {
+    await recordFailures(store, ws, failed, opts.now);
+    throw new TrainingFailedError(out, failed);
+  }
   return out;
+}
+
+/**
+ * Makes failures visible where an operator looks: `GET /v1/models` (the last error per model) and the
+ * audit log. Whoever started the training (a request, the CLI, the retrain after an erasure) gets
+ * the error too.
+ */
+async function recordFailures(store: Store, ws: string, failed: FailedModel[], at: number): Promise<void> {
+  const audit = new AuditLog(store, new Pseudonymizer(store), () => at);
+  for (const f of failed) {
+    await recordModelFailure(store, ws, f.name, { message: f.error, at });
+    await audit.record(ws, { actor: { source: 'training' }, action: 'models.train.failed', target: f.name, detail: { error: f.error.slice(0, 500) } });
+  }
 }

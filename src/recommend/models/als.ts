@@ -16,7 +16,7 @@
 import { bestOf, foldHistory, gaussian, noOpinion, rng, transpose, userItemCsr, type Csr, type Signal } from './common.ts';
 import { cholesky, choleskySolve, NotPositiveDefiniteError } from './linalg.ts';
 import { pack, unpackModel } from './pack.ts';
-import { ModelFitError, type FitOptions, type HistoryEntry, type Interactions, type Recommender, type ScoreResult } from './types.ts';
+import { ModelFitError, NotEnoughDataError, type FitOptions, type HistoryEntry, type Interactions, type Recommender, type ScoreResult } from './types.ts';
 
 export interface AlsOptions {
   /** Latent dimensions k. */
@@ -84,7 +84,7 @@ export class Als implements Recommender {
     const raw = userItemCsr(data);
     // Confidence-weighted matrix: values hold signed strengths.
     const R: Csr = { ...raw, values: Float32Array.from(raw.values, (w) => strength(w, o.signal)) };
-    if (!R.values.some((v) => v > 0)) throw new ModelFitError('ALS needs at least one positive interaction');
+    if (!R.values.some((v) => v > 0)) throw new NotEnoughDataError('ALS needs at least one positive interaction');
     const Rt = transpose(R);
     const rand = rng(opts.seed ?? 1);
     const scale = o.initScale / Math.sqrt(k);

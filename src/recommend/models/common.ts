@@ -38,8 +38,15 @@ export interface Csr {
 }
 
 /**
+ * The largest magnitude of one summed (user, item) value: far above what real use reaches (200
+ * purchases of one item), low enough that squares and Gram sums stay well inside float range, so one
+ * person's millions of events cannot dominate or break a factorisation.
+ */
+export const MAX_CELL_WEIGHT = 1000;
+
+/**
  * Users × items CSR with duplicate (user, item) pairs summed (raw signed weights; callers apply a
- * signal). Entries whose sum is exactly 0 are dropped.
+ * signal) and clipped to ±MAX_CELL_WEIGHT. Entries whose sum is exactly 0 are dropped.
  */
 export function userItemCsr(data: Interactions): Csr {
   const { nUsers, nItems, users, items, weights } = data;
@@ -59,7 +66,8 @@ export function userItemCsr(data: Interactions): Csr {
   for (let k = 0; k < m; k++) {
     const p = fill[users[k]]++;
     colRaw[p] = items[k];
-    valRaw[p] = weights[k];
+    // A non-finite weight (from data no builder cleaned) counts as nothing rather than poisoning a matrix.
+    valRaw[p] = Number.isFinite(weights[k]) ? weights[k] : 0;
   }
   // Sort each row by item and merge duplicates.
   const indptr = new Int32Array(nUsers + 1);
@@ -80,7 +88,7 @@ export function userItemCsr(data: Interactions): Csr {
       while (j < order.length && colRaw[order[j]] === col) s += valRaw[order[j++]];
       if (s !== 0) {
         indices[out] = col;
-        values[out] = s;
+        values[out] = Math.max(-MAX_CELL_WEIGHT, Math.min(MAX_CELL_WEIGHT, s));
         out++;
       }
     }

@@ -1,6 +1,6 @@
 import { pack, unpackModel } from './pack.ts';
 import { topK } from './top-k.ts';
-import { ModelFitError, type FitOptions, type HistoryEntry, type Interactions, type Recommender, type ScoreResult } from './types.ts';
+import { NotEnoughDataError, type FitOptions, type HistoryEntry, type Interactions, type Recommender, type ScoreResult } from './types.ts';
 
 export interface CooccurrenceConfig {
   /** Neighbours kept per item. */
@@ -28,7 +28,7 @@ export class Cooccurrence implements Recommender {
 
   fit(data: Interactions, opts: FitOptions = {}): void {
     const { nUsers, nItems } = data;
-    if (nItems === 0) throw new ModelFitError('no items to learn from');
+    if (nItems === 0) throw new NotEnoughDataError('no items to learn from');
     this.nItems = nItems;
     // Strongest interaction per (user, item), then the user's most recent items.
     const strength = new Map<number, { w: number; t: number }>();

@@ -11,7 +11,7 @@
 import { applySignal, bestOf, foldHistory, noOpinion, signalCsr, userItemCsr, type Signal } from './common.ts';
 import { invertSpd } from './linalg.ts';
 import { pack, unpackModel } from './pack.ts';
-import { ModelFitError, type FitOptions, type HistoryEntry, type Interactions, type Recommender, type ScoreResult } from './types.ts';
+import { ModelFitError, NotEnoughDataError, type FitOptions, type HistoryEntry, type Interactions, type Recommender, type ScoreResult } from './types.ts';
 
 export interface EaseOptions {
   /** L2 regularisation λ added to the Gram diagonal. Larger suits sparser data. */
@@ -57,7 +57,7 @@ export class Ease implements Recommender {
   fit(data: Interactions, opts: FitOptions = {}): void {
     const progress = opts.onProgress ?? (() => {});
     const X = signalCsr(userItemCsr(data), this.options.signal);
-    if (X.indices.length === 0) throw new ModelFitError('EASE needs at least one positive interaction');
+    if (X.indices.length === 0) throw new NotEnoughDataError('EASE needs at least one positive interaction');
     // Keep the most active items (by number of users).
     const activity = new Float64Array(data.nItems);
     for (let p = 0; p < X.indices.length; p++) activity[X.indices[p]]++;

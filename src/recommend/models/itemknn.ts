@@ -12,7 +12,7 @@
  */
 import { applySignal, bestOf, foldHistory, noOpinion, signalCsr, transpose, userItemCsr, type Signal } from './common.ts';
 import { pack, unpackModel } from './pack.ts';
-import { ModelFitError, type FitOptions, type HistoryEntry, type Interactions, type Recommender, type ScoreResult } from './types.ts';
+import { NotEnoughDataError, type FitOptions, type HistoryEntry, type Interactions, type Recommender, type ScoreResult } from './types.ts';
 
 export interface ItemKnnOptions {
   similarity: 'cosine' | 'bm25';
@@ -51,7 +51,7 @@ export class ItemKnn implements Recommender {
     const o = this.options;
     const progress = opts.onProgress ?? (() => {});
     const X = signalCsr(userItemCsr(data), o.signal); // users × items
-    if (X.indices.length === 0) throw new ModelFitError('item-kNN needs at least one positive interaction');
+    if (X.indices.length === 0) throw new NotEnoughDataError('item-kNN needs at least one positive interaction');
     const n = data.nItems;
     // Column weights: plain values (cosine) or BM25 weights (items as documents of users).
     const W = { ...X, values: X.values.slice() };

@@ -54,5 +54,10 @@ export interface Recommender {
 
 /** Thrown when a model cannot be fitted (empty data, NaN factors…). */
 export class ModelFitError extends Error {
-  override readonly name = 'ModelFitError';
+  override readonly name: string = 'ModelFitError';
+}
+
+/** Thrown when there is too little to learn from yet (no positive interaction): a skip, not a failure. */
+export class NotEnoughDataError extends ModelFitError {
+  override readonly name = 'NotEnoughDataError';
 }
