@@ -12,11 +12,16 @@
  * - `intentTrainMs`: training the intent model on the shipped phrases at start, cold (first time in the
  *   process) and warm (median of three more).
  * - `recommenderTrainSeconds`: training the recommenders on the demo history first (not part of a turn).
+ * - `longMessage`: a whole turn for each of the worst 4,000-character messages we could construct
+ *   (src/converse/eval/long-messages.ts: "1." repeated, number words, negations, typo candidates…), best
+ *   of three per pattern: the slowest pattern and its time, the median over patterns. The aim is every
+ *   one under 50 ms (`longMessageUnder50Ms`); before issue 8 "1.1.1…1. eur" took 0.5–1 s.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Assistant } from '../src/converse/assistant.ts';
+import { LONG_MESSAGE_PATTERNS, longMessage } from '../src/converse/eval/long-messages.ts';
 import { buildVocabulary, trainIntentModel } from '../src/converse/nlu/index.ts';
 import { Engine } from '../src/engine/engine.ts';
 import { generateDemo } from '../src/simulate/index.ts';
@@ -104,6 +109,21 @@ try {
     if ((c + 1) % 60 === 0) log(`${c + 1} conversations, p95 so far ${pct(times, 95).toFixed(1)} ms`);
   }
 
+  log(`worst 4,000-character messages: ${Object.keys(LONG_MESSAGE_PATTERNS).length} patterns`);
+  const long: Array<{ pattern: string; ms: number }> = [];
+  for (const pattern of Object.keys(LONG_MESSAGE_PATTERNS)) {
+    const message = longMessage(pattern, 4000);
+    let ms = Infinity;
+    for (let r = 0; r < 3; r++) {
+      clock += 1000;
+      const start = performance.now();
+      await assistant.reply(ws, { userId: people[r % people.length], message });
+      ms = Math.min(ms, performance.now() - start);
+    }
+    long.push({ pattern, ms });
+  }
+  long.sort((a, b) => b.ms - a.ms);
+
   const figures = {
     bench: 'chat',
     items: demo.catalog.length,
@@ -119,6 +139,8 @@ try {
     vocabularyMs: round(vocabularyMs),
     intentTrainMs: { cold: round(coldMs), warm: round(pct(warm, 50)) },
     recommenderTrainSeconds: round(recommenderTrainSeconds),
+    longMessage: { chars: 4000, patterns: long.length, worstMs: round(long[0].ms), worstPattern: long[0].pattern, p50Ms: round(pct(long.map((x) => x.ms), 50)) },
+    longMessageUnder50Ms: long[0].ms < 50,
   };
   emit(figures);
 } finally {

@@ -115,9 +115,13 @@ export function itemsOfKind(items: readonly StoredItem[], w: Wanted): readonly S
     const hit = idx.get(norm(kind)) ?? idx.get(singular(norm(kind)));
     if (hit?.length) return hit;
   }
-  const said = (w.productWords ?? []).map((x) => words(x).trimEnd()).filter((x) => x.trim().length >= 3);
+  const said = [...new Set((w.productWords ?? []).map((x) => words(x).trimEnd()).filter((x) => x.trim().length >= 3))];
   if (!said.length) return [];
-  return items.filter((it) => it.available && said.some((x) => words(it.title).includes(x)));
+  return items.filter((it) => {
+    if (!it.available) return false;
+    const title = words(it.title);
+    return said.some((x) => title.includes(x));
+  });
 }
 
 /** Whether an item is the kind of thing asked for (see itemsOfKind). */
@@ -199,7 +203,8 @@ export function mergeWanted(prev: Wanted, s: Slots): Wanted {
     // A new product: its category, use, taste and price comparisons start afresh.
     next.productType = s.productType;
     next.category = s.category;
-    next.productWords = s.mentions.filter((m) => (m.slot === 'product' || m.slot === 'category') && !m.negated).flatMap((m) => (m.form ? [m.text, m.form] : [m.text]));
+    // A few distinct words: each is looked for in every title, and a long message may name the product hundreds of times.
+    next.productWords = [...new Set(s.mentions.filter((m) => (m.slot === 'product' || m.slot === 'category') && !m.negated).flatMap((m) => (m.form ? [m.text, m.form] : [m.text])))].slice(0, 8);
     next.below = undefined;
     next.above = undefined;
     next.use = undefined;

@@ -33,14 +33,23 @@ const ES_WORD = `(?:${alternation([...Object.keys(ES_VALUES), 'mil'])})`;
 const B = '(?<![a-z0-9])';
 const E = '(?![a-z0-9])';
 
-/** Regex source for a run of number words in the language (and/y/hyphens allowed between them). */
+/**
+ * Regex source for a run of number words in the language (and/y/hyphens allowed between them). At most
+ * ten words ("a hundred and twenty five thousand three hundred and forty two" is eight): an unbounded run
+ * would be matched again from each of its words, which makes "fifty fifty fifty…" cost the square of its length.
+ */
 export const NUMBER_WORDS: Record<Lang, string> = {
-  en: `${B}(?:a\\s+)?${EN_WORD}(?:(?:\\s+and\\s+|\\s+|-)${EN_WORD})*${E}`,
-  es: `${B}${ES_WORD}(?:(?:\\s+y\\s+|\\s+)${ES_WORD})*${E}`,
+  en: `${B}(?:a\\s+)?${EN_WORD}(?:(?:\\s+and\\s+|\\s+|-)${EN_WORD}){0,9}${E}`,
+  es: `${B}${ES_WORD}(?:(?:\\s+y\\s+|\\s+)${ES_WORD}){0,9}${E}`,
 };
 
-/** Regex source for a number in digits, with an optional thousands suffix. */
-export const DIGITS = `${B}\\d+(?:[.,]\\d+)*(?!\\d)(?!(?:st|nd|rd|th)${E})(?:\\s*(?:k|mil|thousand|grand)${E})?`;
+/**
+ * Regex source for a number in digits, with an optional thousands suffix. Bounded (15 digits per group, six
+ * groups: "1.000.000.000,00" has five) and never started inside another number ("1.5": not a second number
+ * at "5"), so each position costs a constant: an unbounded `\d+(?:[.,]\d+)*` is tried from every digit of
+ * "1.1.1.1…" to its end, quadratic in the message. A longer run is no number at all.
+ */
+export const DIGITS = `${B}(?<!\\d[.,])\\d{1,15}(?:[.,]\\d{1,15}){0,5}(?![.,]?\\d)(?!(?:st|nd|rd|th)${E})(?:\\s*(?:k|mil|thousand|grand)${E})?`;
 
 /** Regex source for any number: digits or words. */
 export function numberPattern(lang: Lang): string {

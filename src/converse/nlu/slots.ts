@@ -80,16 +80,21 @@ interface Ctx {
   /** Folded text, same offsets as the original. */
   f: string;
   original: string;
-  consumed: Array<[number, number]>;
+  /**
+   * 1 where a character is already understood. A mask, not a list of spans: a message of many short
+   * matches ("1 € 1 € …") would otherwise check each match against every earlier one.
+   */
+  consumed: Uint8Array;
   slots: Slots;
 }
 
 function overlaps(ctx: Ctx, s: number, e: number): boolean {
-  return ctx.consumed.some(([a, b]) => s < b && e > a);
+  for (let i = s; i < e; i++) if (ctx.consumed[i]) return true;
+  return false;
 }
 
 function consume(ctx: Ctx, s: number, e: number): void {
-  ctx.consumed.push([s, e]);
+  ctx.consumed.fill(1, s, e);
 }
 
 function mention(ctx: Ctx, slot: string, value: Mention['value'], s: number, e: number, negated = false, form?: string): void {
@@ -480,13 +485,33 @@ function known(): Set<string> {
 }
 
 const FUZZY_KINDS = new Set(['product', 'category', 'use', 'colour']);
-const fuzzyCache = new WeakMap<Vocabulary, Partial<Record<Lang, Phrase[]>>>();
+/** A typo candidate and its place in the vocabulary's order, which decides between two forms a word is one edit from. */
+interface Fuzzy {
+  p: Phrase;
+  k: number;
+}
+const fuzzyCache = new WeakMap<Vocabulary, Partial<Record<Lang, Map<number, Fuzzy[]>>>>();
 
-/** One-word products, categories, uses and colours of five letters or more: what a typo is matched against. */
-function fuzzyPhrases(vocab: Vocabulary, lang: Lang): Phrase[] {
+/**
+ * One-word products, categories, uses and colours of five letters or more: what a typo is matched
+ * against, by length (one edit changes the length by at most one, so a word is compared with three lists).
+ */
+function fuzzyPhrases(vocab: Vocabulary, lang: Lang): Map<number, Fuzzy[]> {
   let c = fuzzyCache.get(vocab);
   if (!c) fuzzyCache.set(vocab, (c = {}));
-  return (c[lang] ??= [...vocab.index[lang].values()].flat().filter((p) => p.words.length === 1 && p.words[0].length >= 5 && FUZZY_KINDS.has(p.entity.kind) && !p.capitalised));
+  let byLength = c[lang];
+  if (!byLength) {
+    byLength = new Map();
+    let k = 0;
+    for (const p of [...vocab.index[lang].values()].flat()) {
+      if (p.words.length !== 1 || p.words[0].length < 5 || !FUZZY_KINDS.has(p.entity.kind) || p.capitalised) continue;
+      const list = byLength.get(p.words[0].length) ?? [];
+      list.push({ p, k: k++ });
+      byLength.set(p.words[0].length, list);
+    }
+    c[lang] = byLength;
+  }
+  return byLength;
 }
 
 /** Whether `a` becomes `b` with one edit: a letter added, dropped, changed, or two neighbours swapped. */
@@ -499,16 +524,24 @@ function oneEdit(a: string, b: string): boolean {
 }
 
 /** A product, use or colour the token is a one-letter typo of ("dres", "weding", "sapatillas"). */
-function typoOf(ctx: Ctx, vocab: Vocabulary, tokens: Token[], i: number): Phrase | undefined {
+function typoOf(ctx: Ctx, vocab: Vocabulary, tokens: Token[], i: number, seen: Map<string, Phrase[]>): Phrase | undefined {
   const w = tokens[i].norm;
   if (w.length < 4 || /\d/.test(w) || STOPWORDS[ctx.lang].has(w) || known().has(w)) return undefined;
-  return fuzzyPhrases(vocab, ctx.lang).find((p) => oneEdit(w, p.words[0]) && (!p.cueOnly || hasCue(tokens, i)));
+  // The candidates depend on the word only (a message repeating a word compares it once); the cue on where it stands.
+  let near = seen.get(w);
+  if (!near) {
+    const byLength = fuzzyPhrases(vocab, ctx.lang);
+    near = [w.length - 1, w.length, w.length + 1].flatMap((n) => byLength.get(n) ?? []).filter((f) => oneEdit(w, f.p.words[0])).sort((x, y) => x.k - y.k).map((f) => f.p);
+    seen.set(w, near);
+  }
+  return near.find((p) => !p.cueOnly || hasCue(tokens, i));
 }
 
 function matchEntities(ctx: Ctx, vocab: Vocabulary, tokens: Token[]): EntityHit[] {
   const stems = tokens.map((t) => stem(t.norm, ctx.lang));
   const index = vocab.index[ctx.lang];
   const hits: EntityHit[] = [];
+  const typos = new Map<string, Phrase[]>();
   for (let i = 0; i < tokens.length; ) {
     let best: EntityHit | undefined;
     for (const p of index.get(stems[i]) ?? []) {
@@ -525,7 +558,7 @@ function matchEntities(ctx: Ctx, vocab: Vocabulary, tokens: Token[]): EntityHit[
       break; // the list is sorted longest first
     }
     if (!best) {
-      const typo = typoOf(ctx, vocab, tokens, i);
+      const typo = typoOf(ctx, vocab, tokens, i, typos);
       if (typo) best = { entity: typo.entity, start: tokens[i].start, end: tokens[i].end, i, j: i + 1, form: typo.words[0] };
     }
     if (best) {
@@ -559,6 +592,9 @@ function negatedHits(ctx: Ctx, tokens: Token[], hits: EntityHit[]): Set<EntityHi
         continue;
       }
       if (BOUNDARIES.has(tokens[k].norm) || (caught && SOFT_BOUNDARIES.has(tokens[k].norm))) break;
+      // The next negator's own scope reaches at least as far as this one would from here, so stopping
+      // keeps the result and makes "no no no …" linear instead of one walk to the end per "no".
+      if (!inHit.has(k) && isNegator(tokens, k)) break;
       k++;
       seen++;
     }
@@ -623,7 +659,7 @@ function applyEntities(ctx: Ctx, vocab: Vocabulary): void {
 export function extractSlots(text: string, lang: Lang, vocabulary: Vocabulary): Slots {
   const n = normalize(text);
   const slots: Slots = { excluded: { brands: [], colours: [], categories: [], tags: [], styles: [] }, mentions: [] };
-  const ctx: Ctx = { lang, f: n.folded, original: n.original, consumed: [], slots };
+  const ctx: Ctx = { lang, f: n.folded, original: n.original, consumed: new Uint8Array(n.folded.length), slots };
   extractTone(ctx);
   extractChange(ctx);
   extractSize(ctx);
