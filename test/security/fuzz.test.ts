@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RouteInfo } from '../../src/server/security-plugin.ts';
 import { ROOT_KEY, items } from '../helpers.ts';
 import { makeConfiguredApp, type ConfiguredApp } from './app.ts';
-import { requestArb, runCase } from './fuzzer.ts';
+import { requestArb, runCase, targetedRequests } from './fuzzer.ts';
 
 /**
  * Property-based fuzzing of every route (issue 5): no 5xx, no crash, no stack trace, a well-formed
@@ -43,6 +43,17 @@ describe('fuzzing every route', () => {
       expect(urls).toContain(must);
     }
   });
+
+  it('survives the targeted cases: nesting per element, extreme numbers, impossible timestamps, the worst chat input', async () => {
+    const failures: string[] = [];
+    const cases = targetedRequests(keys, ROOT_KEY);
+    for (const req of cases) {
+      const out = await runCase(t.app, t.engine, t.store, req);
+      if (out.problem) failures.push(`${req.method} ${req.url.slice(0, 120)} ${String(req.payload ?? '').slice(0, 80)} → ${out.problem}`);
+    }
+    expect(failures, failures.join('\n')).toEqual([]);
+    expect(cases.length).toBeGreaterThan(100);
+  }, 120_000);
 
   it('never answers 5xx, never leaks a stack, never changes data on a rejected request', async () => {
     const failures: string[] = [];

@@ -35,7 +35,7 @@ export const QUERY_NAMES = [
 const hostile = fc.constantFrom(...HOSTILE_STRINGS);
 const text = fc.oneof(hostile, fc.string({ maxLength: 40 }), fc.string({ unit: 'grapheme', maxLength: 20 }), fc.string({ unit: 'binary', maxLength: 20 }));
 const num = fc.oneof(
-  fc.integer(), fc.double(), fc.constantFrom(0, -0, 1, -1, 1e308, -1e308, 2 ** 53 + 1, Number.MAX_SAFE_INTEGER, Number.MIN_VALUE, 8.64e15 + 1, 1001, 100, 101),
+  fc.integer(), fc.double(), fc.constantFrom(0, -0, 1, -1, 1e100, -1e100, 1e308, -1e308, 2 ** 53 + 1, Number.MAX_SAFE_INTEGER, Number.MIN_VALUE, 8.64e15 + 1, 1001, 100, 101, 7, 5),
 );
 const leaf: fc.Arbitrary<unknown> = fc.oneof(text, num, fc.boolean(), fc.constant(null));
 const value: fc.Arbitrary<unknown> = fc.letrec<{ v: unknown }>((tie) => ({
@@ -45,15 +45,71 @@ const value: fc.Arbitrary<unknown> = fc.letrec<{ v: unknown }>((tie) => ({
 /** An object shaped like a real body (known field names) with hostile or wrongly typed values. */
 const shaped = fc.dictionary(fc.constantFrom(...FIELD_NAMES), value, { minKeys: 1, maxKeys: 6 });
 
+/** `{"a":{"a":…}}`, `depth` objects deep, as JSON text (JSON.stringify overflows on the deep ones). */
+export const nestedJson = (depth: number) => '{"a":'.repeat(Math.max(0, depth - 1)) + '{"a":1}' + '}'.repeat(Math.max(0, depth - 1));
+
+/** Numbers as JSON text, including those JSON.stringify cannot write (`-0`) and those far out of range. */
+export const EXTREME_NUMBERS = ['1e100', '-1e100', '-0', '1e308', '-1e308', '1e-320', '0', '7', '5', '9007199254740993', '1e12', '1000000000001'];
+
+/** The quadratic-input shape from issue 8: a 4,000-character chat message of "1." repeated, then " eur". */
+export const LONG_CHAT_MESSAGE = '1.'.repeat(1998) + ' eur';
+
 /** A raw JSON text: deeply nested, huge numbers, broken syntax, or a valid value. */
 const rawJson = fc.oneof(
   fc.integer({ min: 1, max: 20_000 }).map((d) => '['.repeat(d) + ']'.repeat(d)),
   fc.integer({ min: 1, max: 20_000 }).map((d) => '{"a":'.repeat(d) + '1' + '}'.repeat(d)),
+  fc.integer({ min: 1, max: 20_000 }).map((d) => `[{"type":"view","userId":"u1","itemId":"i1","properties":${nestedJson(d)}}]`),
+  fc.integer({ min: 1, max: 20_000 }).map((d) => `[{"id":"i1","title":"Item 1","attributes":${nestedJson(d)}}]`),
+  fc.constantFrom(...EXTREME_NUMBERS).map((n) => `[{"type":"rating","userId":"u1","itemId":"i1","value":${n}}]`),
   fc.constantFrom('1e999999', '-1e999999', '123456789012345678901234567890', '[1e400]', '{"n": 1e400}', '{"__proto__": {"admin": true}}',
     '{"constructor": {"prototype": {"x": 1}}}', '{', '[', '{"a":1,}', "{'a':1}", 'NaN', 'undefined', '', '\u0000', '{"a":"\\ud800"}', '[{"type":"view","userId":"\\u0000"}]'),
   value.map((v) => JSON.stringify(v) ?? 'null'),
   fc.integer({ min: 1001, max: 1200 }).map((n) => JSON.stringify(Array.from({ length: n }, (_, i) => ({ type: 'view', userId: `u${i}`, itemId: 'i1' })))),
 );
+
+/**
+ * Bodies aimed at one route each: free-form objects nested too deep inside otherwise valid elements
+ * (the store serialises them), extreme numbers where a model reads them, and the worst chat input.
+ */
+export function targetedBodies(): Array<{ method: string; url: string; payload: string }> {
+  const out: Array<{ method: string; url: string; payload: string }> = [];
+  const good = (i: number) => JSON.stringify({ type: 'view', userId: `u${i % 8}`, itemId: `i${i % 12}`, properties: { n: i } });
+  // Deep enough to overflow a recursive JSON.stringify (about 4,100 levels did), yet within the
+  // fuzzing app's 64 KB body limit; test/server/hardening-ingest.test.ts sends 20,000 levels.
+  for (const d of [8, 9, 64, 4_100, 10_000]) {
+    out.push({ method: 'POST', url: '/v1/events', payload: `[{"type":"view","userId":"u1","itemId":"i1","properties":${nestedJson(d)}}]` });
+    out.push({ method: 'PUT', url: '/v1/items', payload: `[{"id":"i1","title":"Item 1","attributes":${nestedJson(d)}}]` });
+  }
+  out.push({ method: 'POST', url: '/v1/events', payload: `[${Array.from({ length: 300 }, (_, i) => good(i)).join(',')},{"type":"view","userId":"u1","itemId":"i1","properties":${nestedJson(4_100)}}]` });
+  out.push({ method: 'POST', url: '/v1/events', payload: JSON.stringify([{ type: 'view', userId: 'u1', itemId: 'i1', properties: { big: 'x'.repeat(17_000) } }]) });
+  for (const n of EXTREME_NUMBERS) {
+    out.push({ method: 'POST', url: '/v1/events', payload: `[{"type":"rating","userId":"u2","itemId":"i2","value":${n}}]` });
+    out.push({ method: 'POST', url: '/v1/events', payload: `[{"type":"purchase","userId":"u2","itemId":"i2","value":${n},"timestamp":${n}}]` });
+    out.push({ method: 'PUT', url: '/v1/items', payload: `[{"id":"i2","title":"Item 2","price":${n}}]` });
+    out.push({ method: 'PUT', url: '/v1/settings/ranking', payload: `{"eventWeights":{"view":${n}},"historyHalfLifeDays":${n}}` });
+    out.push({ method: 'GET', url: `/v1/recommendations?userId=u2&maxPrice=${n}&minPrice=${n}`, payload: '' });
+  }
+  for (const ts of ['"-271821-04-20T00:00:00Z"', '"2020-02-30"', '"+275760-09-13T00:00:00.000Z"', '-1', '8640000000000001']) {
+    out.push({ method: 'POST', url: '/v1/events', payload: `[{"type":"view","userId":"u3","itemId":"i3","timestamp":${ts}}]` });
+  }
+  out.push({ method: 'POST', url: '/v1/chat', payload: JSON.stringify({ userId: 'u1', message: LONG_CHAT_MESSAGE }) });
+  out.push({ method: 'POST', url: '/v1/chat', payload: JSON.stringify({ userId: 'u1', message: '1,'.repeat(1998) + ' €' }) });
+  out.push({ method: 'POST', url: '/v1/chat', payload: JSON.stringify({ userId: 'anon:v1', message: 'what do you know about me?' }) });
+  return out;
+}
+
+/** The targeted bodies, each sent with every kind of key. */
+export function targetedRequests(keys: Record<'admin' | 'server' | 'public', string>, rootKey: string): FuzzRequest[] {
+  const out: FuzzRequest[] = [];
+  for (const b of targetedBodies()) {
+    for (const key of [rootKey, keys.server, keys.public]) {
+      const headers: Record<string, string> = { authorization: `Bearer ${key}` };
+      if (b.method !== 'GET') headers['content-type'] = 'application/json';
+      out.push({ route: `${b.method} ${b.url.split('?')[0]}`, method: b.method as 'GET', url: b.url, headers, ...(b.method !== 'GET' ? { payload: b.payload } : {}) });
+    }
+  }
+  return out;
+}
 
 /** Bytes that are not valid UTF-8, inside something JSON-like. */
 const invalidUtf8 = fc.uint8Array({ minLength: 1, maxLength: 32 }).map((b) => Buffer.concat([Buffer.from('{"id":"'), Buffer.from([0xff, 0xfe, 0xc0, 0xaf]), Buffer.from(b), Buffer.from('"}')]));
@@ -65,6 +121,7 @@ const payloadArb: fc.Arbitrary<{ payload?: string | Buffer; contentType?: string
   { weight: 1, arbitrary: fc.record({ payload: fc.oneof(fc.string(), fc.constant('a=1&b=2')), contentType: fc.constantFrom('text/plain', 'application/x-www-form-urlencoded', 'multipart/form-data; boundary=x', 'application/json; charset=latin1', 'application/xml', '') }) },
   { weight: 1, arbitrary: fc.constant({}) },
   { weight: 1, arbitrary: fc.integer({ min: 70_000, max: 200_000 }).map((n) => ({ payload: JSON.stringify([{ id: 'big', title: 'x'.repeat(n) }]), contentType: 'application/json' })) },
+  { weight: 2, arbitrary: fc.constantFrom(...targetedBodies().map((b) => b.payload)).map((p) => ({ payload: p, contentType: 'application/json' })) },
 );
 
 /** A path segment: printable, hostile, percent-encoded, malformed percent-encoding, overlong UTF-8, very long. */
@@ -139,6 +196,8 @@ export function storeDigest(store: SqliteStore): string {
 
 export interface FuzzOutcome {
   status: number;
+  /** How long the app took to answer (not counting the checks around it). */
+  ms: number;
   /** What went wrong, if anything: a 5xx, a bad error body, a stack trace, or data changed by a rejected request. */
   problem: string | null;
 }
@@ -149,24 +208,26 @@ export async function runCase(app: FastifyInstance, engine: Engine, store: Sqlit
   const before = storeDigest(store);
   const { route: _route, ...inject } = req;
   let res;
+  const started = performance.now();
   try {
     res = await app.inject(inject);
   } catch (e) {
-    return { status: 0, problem: `inject threw: ${(e as Error).message}` };
+    return { status: 0, ms: performance.now() - started, problem: `inject threw: ${(e as Error).message}` };
   }
+  const ms = performance.now() - started;
   const status = res.statusCode;
-  if (status >= 500) return { status, problem: `${status}: ${res.body.slice(0, 300)}` };
-  if (/\n\s+at .+:\d+:\d+/.test(res.body)) return { status, problem: 'stack trace in the answer' };
+  if (status >= 500) return { status, ms, problem: `${status}: ${res.body.slice(0, 300)}` };
+  if (/\n\s+at .+:\d+:\d+/.test(res.body)) return { status, ms, problem: 'stack trace in the answer' };
   if (status >= 400) {
     let body: { error?: { code?: unknown; message?: unknown } } | null = null;
     try {
       body = res.json();
     } catch {
-      return { status, problem: `a ${status} whose body is not JSON: ${res.body.slice(0, 100)}` };
+      return { status, ms, problem: `a ${status} whose body is not JSON: ${res.body.slice(0, 100)}` };
     }
-    if (typeof body?.error?.code !== 'string' || typeof body.error.message !== 'string') return { status, problem: `a ${status} without { error: { code, message } }` };
+    if (typeof body?.error?.code !== 'string' || typeof body.error.message !== 'string') return { status, ms, problem: `a ${status} without { error: { code, message } }` };
     await engine.recLog.flush();
-    if (storeDigest(store) !== before) return { status, problem: `a rejected request (${status} ${body.error.code}) changed stored data` };
+    if (storeDigest(store) !== before) return { status, ms, problem: `a rejected request (${status} ${body.error.code}) changed stored data` };
   }
-  return { status, problem: null };
+  return { status, ms, problem: null };
 }
