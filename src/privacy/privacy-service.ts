@@ -150,11 +150,12 @@ export class PrivacyService {
    * under the same pseudonym; models are retrained shortly after, so aggregates forget them too.
    */
   async erase(ws: string, userId: string, actor: AuditActor): Promise<ErasureReport> {
-    const { store } = this.engine;
-    await this.engine.recLog.flush(); // what was logged about them in the last second reaches the store, to be deleted
+    const { store, recLog } = this.engine;
     const { subjects, anonymousIds } = await this.subjects(ws, userId);
     // Suppress first: an event arriving while we delete is dropped rather than recreating the person.
     await this.suppression.add(ws, { userId, anonymousIds }, this.engine.clock());
+    // What was logged about them in the last second never reaches the disk.
+    await recLog.forget(ws, subjects);
     const out: ErasureReport = { events: 0, documents: 0, profiles: 0, links: 0, consent: 0, user: false, auditEntries: 0 };
     for (const s of subjects) {
       out.events += await store.deleteEventsOf(ws, s);
@@ -165,7 +166,14 @@ export class PrivacyService {
     out.consent = await store.deleteConsent(ws, userId);
     out.user = await store.deleteUser(ws, userId);
     out.auditEntries = await this.audit.forget(ws, userId);
+    // A recommendation answered while we deleted may have been logged, or flushed, meanwhile.
+    await recLog.forget(ws, subjects);
+    for (const s of subjects) out.documents += await store.deleteDocsOfSubject(ws, s);
     await this.audit.record(ws, { actor, action: 'user.erase', userId, detail: { ...out, anonymousIds: anonymousIds.length } });
+    // Before the 204: the deleted rows leave the files too (SQLite's WAL still held them as written).
+    if (!(await store.scrubDeleted())) {
+      this.log.warn({ workspace: ws }, 'erasure: the SQLite WAL could not be checkpointed (a long read held it); it will be at the next checkpoint');
+    }
     this.engine.state.invalidate(ws);
     if (out.events > 0) this.scheduleRetrain(ws);
     return out;

@@ -36,6 +36,16 @@ export class RecommendationLog {
     return this.flushing;
   }
 
+  /**
+   * On erasure: drops the unflushed entries about these subjects (they never reach the disk) and
+   * waits for a flush in progress, so that nothing about them is written after the caller deletes.
+   */
+  async forget(ws: string, subjects: readonly string[]): Promise<void> {
+    const gone = new Set(subjects);
+    this.pending = this.pending.filter((p) => !(p.ws === ws && p.doc.subject !== null && gone.has(p.doc.subject)));
+    await this.flushing;
+  }
+
   /** A logged recommendation, looking at unflushed entries too. */
   async get(ws: string, id: string): Promise<Doc | null> {
     const hit = this.pending.find((p) => p.ws === ws && p.doc.id === id);

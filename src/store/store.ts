@@ -53,6 +53,13 @@ export interface Store {
   /** Applies pending versioned migrations. Safe to call from several nodes at once. */
   migrate(): Promise<void>;
   close(): Promise<void>;
+  /**
+   * After an erasure, before it is acknowledged: makes the deleted rows leave every file the store
+   * controls (SQLite: folds the WAL into the zero-overwritten main file and truncates it). Resolves
+   * false if that could not complete (a long reader held the WAL); PostgreSQL has nothing to do here
+   * (its WAL segments are the operator's: see the README's erasure section).
+   */
+  scrubDeleted(): Promise<boolean>;
 
   createWorkspace(ws: Workspace): Promise<boolean>;
   getWorkspace(id: string): Promise<Workspace | null>;

@@ -108,6 +108,14 @@ export class PostgresStore implements Store {
     await this.pool.end();
   }
 
+  /**
+   * Nothing a client can do: deleted rows stay in heap pages until VACUUM and in WAL segments until
+   * they are recycled, both the server operator's (the README's erasure section says how).
+   */
+  async scrubDeleted(): Promise<boolean> {
+    return true;
+  }
+
   /** Drops this store's own schema and everything in it (tests). */
   async dropSchema(): Promise<void> {
     if (this.schema === null) throw new Error('dropSchema needs a store opened with the schema option');

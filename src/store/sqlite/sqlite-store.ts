@@ -59,6 +59,34 @@ export class SqliteStore implements Store {
     this.db.pragma('wal_checkpoint(TRUNCATE)');
   }
 
+  /**
+   * With `secure_delete` the deleted rows are zeros in the pages the delete wrote, but the WAL still
+   * holds the earlier frames with the rows as they were, until a checkpoint resets it (by default only
+   * after ~1,000 pages of writes or a clean stop). So after an erasure: checkpoint and truncate now.
+   * A reader (the training worker's connection) can hold old frames; then this retries, without
+   * blocking the event loop (no busy wait), for up to `patienceMs`.
+   */
+  async scrubDeleted(patienceMs = 10_000): Promise<boolean> {
+    if (this.file === ':memory:' || !this.db.open) return true;
+    const until = Date.now() + patienceMs;
+    const busyTimeout = this.db.pragma('busy_timeout', { simple: true }) as number;
+    for (let wait = 10; ; wait = Math.min(wait * 2, 500)) {
+      this.db.pragma('busy_timeout = 0');
+      let busy: number;
+      try {
+        [{ busy }] = this.db.pragma('wal_checkpoint(TRUNCATE)') as Array<{ busy: number; log: number; checkpointed: number }>;
+      } catch (err) {
+        if ((err as { code?: string }).code !== 'SQLITE_BUSY') throw err;
+        busy = 1;
+      } finally {
+        this.db.pragma(`busy_timeout = ${busyTimeout}`);
+      }
+      if (busy === 0) return true;
+      if (Date.now() >= until) return false;
+      await new Promise((r) => setTimeout(r, wait));
+    }
+  }
+
   async createWorkspace(w: Workspace): Promise<boolean> {
     const r = this.q('INSERT INTO workspaces (id, name, created_at) VALUES (?, ?, ?) ON CONFLICT (id) DO NOTHING').run(w.id, w.name, w.createdAt);
     return r.changes > 0;
