@@ -2,14 +2,14 @@ import type { EventType } from './schemas.ts';
 
 /**
  * How strongly each event type says "this person wants this item". A purchase counts more than a
- * view; a dislike and a return count against. Ratings are centred on 3 stars.
+ * view; a dislike and a return count against. A rating's weight comes from its value (see `eventWeight`).
  */
 export const DEFAULT_EVENT_WEIGHTS: Readonly<Record<EventType, number>> = {
   view: 1,
   click: 1.5,
   add_to_cart: 3,
   purchase: 5,
-  rating: 0, // replaced by ratingWeight(value)
+  rating: 0, // replaced by the rating's value: see eventWeight
   like: 3,
   dislike: -3,
   search: 0,
@@ -21,11 +21,26 @@ export const DEFAULT_EVENT_WEIGHTS: Readonly<Record<EventType, number>> = {
 };
 
 /**
- * Stored data may predate validation: a rating outside 1–5 counts as the nearest end of the scale and
+ * How a rating counts. `strength` (the default): a rating first says the person consumed the item, and
+ * its stars say how strongly: one star is a weak positive, five a strong one, as in most real rating
+ * logs, where people rate what they chose to watch or buy. `explicit`: stars are centred on 3, so 1-2
+ * stars count against the item (for shops whose ratings are deliberate verdicts).
+ */
+export type RatingMode = 'strength' | 'explicit';
+export const RATING_MODES = ['strength', 'explicit'] as const;
+/** Weight per star in `strength` mode: 0.6 (1 star) to 3 (5 stars, like an add to cart). */
+const STRENGTH_PER_STAR = 0.6;
+
+/**
+ * Stored data may predate validation: a rating outside 1-5 counts as the nearest end of the scale and
  * a non-finite one not at all, so no stored value can put an infinity or NaN into a model.
  */
-export function eventWeight(type: EventType, value: number | null, weights: Readonly<Record<EventType, number>> = DEFAULT_EVENT_WEIGHTS): number {
-  if (type === 'rating') return value === null || !Number.isFinite(value) ? 0 : (Math.min(5, Math.max(1, value)) - 3) * 1.5;
+export function eventWeight(type: EventType, value: number | null, weights: Readonly<Record<EventType, number>> = DEFAULT_EVENT_WEIGHTS, ratings: RatingMode = 'strength'): number {
+  if (type === 'rating') {
+    if (value === null || !Number.isFinite(value)) return 0;
+    const stars = Math.min(5, Math.max(1, value));
+    return ratings === 'explicit' ? (stars - 3) * 1.5 : STRENGTH_PER_STAR * stars;
+  }
   const w = weights[type];
   return Number.isFinite(w) ? w : 0;
 }

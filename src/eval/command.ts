@@ -27,6 +27,9 @@ options:
   --min-rating X      keep only interactions with value >= X (default: every row is positive)
   --quick             smaller hyperparameter grids
   --model-only        skip the served run (below)
+  --ablate            also serve with each pipeline stage turned off in turn (one row per stage)
+  --validation        measure everything on the validation split carved from the training part
+                      instead of the test split: for choosing defaults without looking at it
   --event-type T      how rows are replayed to the server when the file names no type:
                       auto (rating for 1-5 values, else view), view, purchase, ... [default auto]
   --help              this text
@@ -53,6 +56,8 @@ export async function runEval(args: string[]): Promise<number> {
         'min-rating': { type: 'string' },
         quick: { type: 'boolean', default: false },
         'model-only': { type: 'boolean', default: false },
+        ablate: { type: 'boolean', default: false },
+        validation: { type: 'boolean', default: false },
         'event-type': { type: 'string', default: 'auto' },
         help: { type: 'boolean', short: 'h', default: false },
       },
@@ -103,6 +108,7 @@ export async function runEval(args: string[]): Promise<number> {
   const served = values['model-only'] ? undefined : [{ name: 'served' }];
   const report = await runEvaluation(ds, {
     protocol, seeds: Array.from({ length: nSeeds }, (_, i) => i + 1), models, quick: Boolean(values.quick), minValue, served, eventType: String(values['event-type']),
+    servedOnValidation: Boolean(values.validation),
   }, log);
   log(`done in ${((performance.now() - started) / 1000).toFixed(1)} s`);
   process.stdout.write(formatTable(report) + '\n');

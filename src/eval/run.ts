@@ -25,6 +25,8 @@ export interface RunConfig {
   served?: ServedVariant[];
   /** Event type for rows whose file names none (`auto`: ratings if the values look like 1–5 ratings). */
   eventType?: string;
+  /** Serve and score on the validation split carved from the training part (for choosing defaults), never the test split. */
+  servedOnValidation?: boolean;
 }
 
 export interface ServedVariant {
@@ -80,7 +82,9 @@ export async function runEvaluation(ds: Dataset, cfg: RunConfig, log: Log = () =
   const primary = METRICS[cfg.protocol][0];
 
   for (const seed of cfg.seeds) {
-    const task = split(cfg.protocol, rows, seed);
+    // With servedOnValidation every figure comes from the validation split (the test split is never looked at).
+    const outer = split(cfg.protocol, rows, seed);
+    const task = cfg.servedOnValidation ? validationOf(outer, seed + 7919) : outer;
     const val = validationOf(task, seed + 7919);
     const ctx = { quick: cfg.quick, nUsers: rows.nUsers, nItems: rows.nItems, nnz: task.train.length, chosen: {} as Record<string, Params> };
     log(`seed ${seed}: ${task.train.length} training interactions, ${task.cases.length} test users; validation ${val.train.length} / ${val.cases.length}`);

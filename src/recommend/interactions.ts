@@ -1,5 +1,5 @@
 import type { EventType, StoredEvent } from '../domain/schemas.ts';
-import { DEFAULT_EVENT_WEIGHTS, eventWeight } from '../domain/weights.ts';
+import { DEFAULT_EVENT_WEIGHTS, eventWeight, type RatingMode } from '../domain/weights.ts';
 import type { Interactions } from './models/types.ts';
 
 /** The largest weight one event may carry (as the ranking settings' event weights are bounded). */
@@ -32,7 +32,11 @@ export class InteractionBuilder {
   readonly userIds: string[] = [];
   readonly itemIds: string[] = [];
 
-  constructor(knownItems: readonly string[] = [], private readonly eventWeights: Readonly<Record<EventType, number>> = DEFAULT_EVENT_WEIGHTS) {
+  constructor(
+    knownItems: readonly string[] = [],
+    private readonly eventWeights: Readonly<Record<EventType, number>> = DEFAULT_EVENT_WEIGHTS,
+    private readonly ratings: RatingMode = 'strength',
+  ) {
     for (const id of knownItems) this.itemOf(id);
   }
 
@@ -49,7 +53,7 @@ export class InteractionBuilder {
   add(e: Pick<StoredEvent, 'subject' | 'itemId' | 'type' | 'value' | 'timestamp'>): void {
     if (!e.itemId || !Number.isFinite(e.timestamp)) return;
     // Whatever is stored (old rows predate validation), a weight reaching a model is finite and bounded.
-    const w = clipWeight(eventWeight(e.type, e.value, this.eventWeights));
+    const w = clipWeight(eventWeight(e.type, e.value, this.eventWeights, this.ratings));
     if (w === 0) return;
     let u = this.userIndex.get(e.subject);
     if (u === undefined) {

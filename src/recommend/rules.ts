@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import type { StoredItem } from '../domain/schemas.ts';
 import { CONTEXTS, EVENT_TYPES, Id, Text } from '../domain/schemas.ts';
+import { RATING_MODES } from '../domain/weights.ts';
 
 /** Which items a rule is about: all given conditions must hold. */
 export const Match = z
@@ -31,7 +32,9 @@ export const RankingSettings = z
   .object({
     /** Weight of each event type as a signal (a purchase more than a view; negatives count against). */
     eventWeights: z.record(z.enum(EVENT_TYPES), z.number().finite().min(-100).max(100)).optional(),
-    /** Half-life of a history event's weight, in days. */
+    /** How ratings count: as interactions whose stars say how strongly (default), or centred on 3 stars (explicit negatives). */
+    ratings: z.enum(RATING_MODES).optional(),
+    /** Half-life of a history event's weight, in days (counted back from the person's own latest event). */
     historyHalfLifeDays: z.number().finite().min(0.1).max(3650).optional(),
     /** The largest share of one page from one category (diversity); 1 turns it off. */
     maxCategoryShare: z.number().finite().min(0.1).max(1).optional(),

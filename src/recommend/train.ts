@@ -45,7 +45,8 @@ export async function trainModels(store: Store, ws: string, opts: TrainOptions):
   for (const n of names) if (!MODELS[n]) throw new Error(`unknown model "${n}" (known: ${Object.keys(MODELS).join(', ')})`);
   const started = performance.now();
   const items = await store.listItems(ws);
-  const builder = new InteractionBuilder(items.map((i) => i.id), eventWeightsOf(await loadRankingSettings(store, ws)));
+  const settings = await loadRankingSettings(store, ws);
+  const builder = new InteractionBuilder(items.map((i) => i.id), eventWeightsOf(settings), settings.ratings);
   const total = Math.max(1, await store.countEvents(ws));
   let read = 0;
   for await (const page of store.scanEvents(ws, { pageSize: 20_000 })) {
