@@ -21,6 +21,16 @@ export interface ChatRequest {
   channel?: string;
 }
 
+/**
+ * Who is typing, as far as the server can prove it. Anyone holding a shop's public key can name any
+ * userId, so what the chat tells about a person or changes for them (what it knows, export, consent,
+ * "forget me", past orders) needs proof: a valid `Afin-User-Token` for that userId, or a server or
+ * admin key (the shop's own backend). Without it the assistant says where to do it and changes nothing.
+ */
+export interface ChatCaller {
+  proven: boolean;
+}
+
 export interface ChatItem {
   id: string;
   title: string;
@@ -71,6 +81,10 @@ interface Turn {
   name: string | null;
   personalize: boolean;
   seed: string;
+  /** The person is proven (see ChatCaller): privacy actions and disclosures are allowed. */
+  proven: boolean;
+  /** The person was erased: answer, but store nothing about them and change nothing. */
+  erased: boolean;
 }
 
 interface Ranking {
@@ -111,20 +125,22 @@ export class Assistant {
     return nlu;
   }
 
-  async reply(ws: string, req: ChatRequest): Promise<ChatReply> {
+  async reply(ws: string, req: ChatRequest, caller: ChatCaller = { proven: false }): Promise<ChatReply> {
     const now = this.engine.clock();
     const { store, consent } = this.engine;
-    let session = req.sessionId ? await this.chats.session(ws, req.sessionId) : null;
+    // An erased person (suppressed id) is answered without anything personal, and nothing naming them is stored.
+    const erased = (await consent.policy(ws, req.userId)).erased;
+    let session = req.sessionId && !erased ? await this.chats.session(ws, req.sessionId) : null;
     if (session && session.userId !== req.userId) throw new AfinError('not_found', `chat session "${req.sessionId}" not found`, 'sessionId');
     const isNew = !session;
     session ??= newSession(req.sessionId ?? `ses_${randomBytes(12).toString('base64url')}`, req.userId, now);
 
     const allowed = await consent.state(ws, req.userId);
-    const kept = await this.chats.memory(ws, req.userId);
+    const kept = erased ? null : await this.chats.memory(ws, req.userId);
     // Withdrawn chatMemory consent: what was remembered from earlier conversations goes, at once.
     if (!allowed.chatMemory && kept) await this.chats.forget(ws, req.userId, session.id);
     const memory = allowed.chatMemory ? kept ?? emptyMemory(now) : null;
-    const user = await store.getUser(ws, req.userId);
+    const user = erased ? null : await store.getUser(ws, req.userId);
     const traits = user?.traits ?? {};
     const traitLang = traits.language === 'en' || traits.language === 'es' ? traits.language : undefined;
 
@@ -146,6 +162,7 @@ export class Assistant {
       ws, session, memory, style, u, intent: u.intent, profile, personalize: allowed.personalization,
       name: typeof traits.name === 'string' ? traits.name.split(' ')[0] : null,
       seed: `${session.id}:${session.turns.length}`,
+      proven: caller.proven, erased,
     };
 
     turn.intent = effectiveIntent(u, session);
@@ -154,7 +171,7 @@ export class Assistant {
     let by: 'embedded' | 'llm' = 'embedded';
     if (this.llm) {
       // The embedded answer is the draft (and the fallback); the LLM may write it better.
-      const r = await this.llm.rewrite({ ws, session, style, message: req.message, intent: turn.intent, personalize: allowed.personalization }, out);
+      const r = await this.llm.rewrite({ ws, session, style, message: req.message, intent: turn.intent, personalize: allowed.personalization, proven: caller.proven && !erased }, out);
       by = r.by;
       out = { ...out, reply: r.reply, items: r.items };
     }
@@ -163,9 +180,11 @@ export class Assistant {
     session.updatedAt = now;
     const agentMessages = session.pendingAgent.map((t) => ({ text: t.text, at: new Date(t.at).toISOString(), ...(t.agent ? { agent: t.agent } : {}) }));
     session.pendingAgent = [];
-    await this.chats.saveSession(ws, session);
-    await this.remember(turn, now);
-    await this.logTurn(ws, req, session.id, turn.intent, out.reply, items, now, turn.memory !== null);
+    if (!erased) {
+      await this.chats.saveSession(ws, session);
+      await this.remember(turn, now);
+      await this.logTurn(ws, req, session.id, turn.intent, out.reply, items, now, turn.memory !== null);
+    }
     await store.bumpCounter(ws, `chat:q:${funnelStage(profile, now)}:${turn.intent}`);
 
     return {
@@ -250,8 +269,10 @@ export class Assistant {
         s.flagged = { at: this.engine.clock(), reason: 'asked_for_person' };
         return { reply: say('human', t.style, {}, t.seed), suggestions: [] };
       case 'privacy_forget':
+        if (!t.proven) return { reply: say('privacy_change_elsewhere', t.style, {}, t.seed), quick: ['recommend', 'order_status'] };
         return this.forget(t);
       case 'privacy_what_you_know':
+        if (!t.proven) return { reply: say('privacy_read_elsewhere', t.style, {}, t.seed), quick: ['recommend', 'order_status'] };
         return this.whatIKnow(t);
       case 'help':
         return { reply: say('help', t.style, {}, t.seed), quick: ['recommend', 'order_status', 'shipping', 'return_policy'] };
@@ -515,6 +536,8 @@ export class Assistant {
   }
 
   private async orderStatus(t: Turn): Promise<Outcome> {
+    // What someone bought, and when, is told only to that person.
+    if (!t.proven) return { reply: say('order_signin', t.style, { faq: await faqAnswer(this.engine.store, t.ws, 'order_status', t.style) }, t.seed), quick: ['shipping', 'return_policy', 'human'] };
     const events = await this.engine.store.eventsOf(t.ws, t.session.userId, 200);
     const last = events.filter((e) => e.type === 'purchase' && e.itemId).at(-1);
     const faq = await faqAnswer(this.engine.store, t.ws, 'order_status', t.style);
@@ -549,6 +572,8 @@ export class Assistant {
 
   private async forget(t: Turn): Promise<Outcome> {
     const { ws, session: s } = t;
+    // An erased person: nothing is held and nothing will be kept, so there is nothing to record either.
+    if (t.erased) return { reply: say(PERSONALIZATION_WORDS.test(t.u.text) ? 'personalization_off' : 'forgot', t.style, {}, t.seed) };
     if (PERSONALIZATION_WORDS.test(t.u.text)) {
       await this.engine.privacy.setConsent(ws, s.userId, { personalization: false, source: 'chat' }, { source: 'chat' });
       t.personalize = false;

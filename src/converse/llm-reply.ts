@@ -18,6 +18,8 @@ export interface LlmTurn {
   message: string;
   intent: string;
   personalize: boolean;
+  /** The person is proven (a user token or a server key): only then may the LLM read their profile. */
+  proven: boolean;
 }
 
 export interface LlmSettings {
@@ -122,16 +124,7 @@ export class LlmReplier {
           return { items: remember(r.items.map((i) => ({ id: i.id, title: i.title, price: i.price, currency: i.currency, reasons: i.reasons }))) };
         },
       },
-      get_profile: {
-        description: "What Afín knows about this customer's tastes (only what their consent allows).",
-        parameters: { type: 'object', properties: {} },
-        run: async () => {
-          if (!t.personalize) return { note: 'The customer has not consented to personalisation.' };
-          const p = (await e.store.getProfile(t.ws, t.session.userId)) as Profile | null;
-          const v = viewProfile(p, e.clock(), { terciles: (await e.state.catalog(t.ws)).terciles });
-          return { funnelStage: v.funnelStage, categories: v.affinities.categories.slice(0, 5), priceBand: v.features.priceBand };
-        },
-      },
+      ...(t.proven ? { get_profile: this.profileTool(t) } : {}),
       add_to_cart: {
         description: 'Put an item in the customer\'s cart. Only for items you have shown them.',
         parameters: { type: 'object', properties: { itemId: { type: 'string' } }, required: ['itemId'] },
@@ -141,6 +134,21 @@ export class LlmReplier {
           await e.ingest.postEvents(t.ws, [{ type: 'add_to_cart', userId: t.session.userId, itemId: id, channel: 'chat', properties: { sessionId: t.session.id, by: 'llm' } }]);
           return { added: id };
         },
+      },
+    };
+  }
+
+  /** The profile, for a proven person only: with a public key anyone can name anyone's userId. */
+  private profileTool(t: LlmTurn): LoopTool {
+    const e = this.engine;
+    return {
+      description: "What Afín knows about this customer's tastes (only what their consent allows).",
+      parameters: { type: 'object', properties: {} },
+      run: async () => {
+        if (!t.personalize) return { note: 'The customer has not consented to personalisation.' };
+        const p = (await e.store.getProfile(t.ws, t.session.userId)) as Profile | null;
+        const v = viewProfile(p, e.clock(), { terciles: (await e.state.catalog(t.ws)).terciles });
+        return { funnelStage: v.funnelStage, categories: v.affinities.categories.slice(0, 5), priceBand: v.features.priceBand };
       },
     };
   }

@@ -22,7 +22,8 @@ export type OpenerSignal =
  */
 export async function opener(engine: Engine, assistant: Assistant, ws: string, userId: string) {
   const now = engine.clock();
-  const consent = await engine.consent.state(ws, userId);
+  const policy = await engine.consent.policy(ws, userId);
+  const consent = policy;
   const user = await engine.store.getUser(ws, userId);
   const memory = consent.chatMemory ? await assistant.chats.memory(ws, userId) : null;
   const lang: Lang = (user?.traits.language === 'es' || user?.traits.language === 'en' ? user.traits.language : memory?.language) ?? 'en';
@@ -48,7 +49,8 @@ export async function opener(engine: Engine, assistant: Assistant, ws: string, u
   session.shown = items.map(({ id, title, price, currency }) => ({ id, title, price, currency }));
   session.focus = items[0]?.id ?? null;
   session.turns.push({ role: 'assistant', text: reply, at: now, intent: 'opener', items: session.shown });
-  await assistant.chats.saveSession(ws, session);
+  // An erased person gets a plain greeting and no stored session naming them.
+  if (!policy.erased) await assistant.chats.saveSession(ws, session);
   return {
     sessionId: session.id,
     reply,

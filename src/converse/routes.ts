@@ -1,10 +1,10 @@
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import { AfinError, parseOr } from '../domain/errors.ts';
 import { CHANNELS, Id, Text } from '../domain/schemas.ts';
 import type { Engine } from '../engine/engine.ts';
 import { jsonSchema } from '../server/openapi.ts';
-import { Assistant } from './assistant.ts';
+import { Assistant, type ChatCaller } from './assistant.ts';
 import { FAQ_DOC, loadFaq } from './faq.ts';
 import { opener } from './opener.ts';
 import type { ChatSession } from './session.ts';
@@ -40,10 +40,26 @@ function transcript(s: ChatSession) {
 export async function converseRoutes(app: FastifyInstance, { engine }: { engine: Engine }) {
   const assistant = new Assistant(engine, engine.config.llm);
 
+  /**
+   * Whether the request proves it comes from the person it names: a server or admin key (the shop's
+   * backend), or a user token for exactly this userId. A public key alone proves nothing: any visitor
+   * can type any userId, so the chat then neither discloses nor changes that person's privacy data.
+   */
+  async function caller(req: FastifyRequest, userId: string): Promise<ChatCaller> {
+    const p = req.principal;
+    if (p.root || p.scope !== 'public') return { proven: true };
+    const token = req.headers['afin-user-token'];
+    if (typeof token !== 'string') return { proven: false };
+    return { proven: (await engine.keys.userTokens.verify(p.workspace, token)) === userId };
+  }
+
   app.post('/v1/chat', {
     config: { access: 'public' },
-    schema: { tags: ['chat'], summary: 'Talk with the shop assistant (English or Spanish); it asks, recommends from the catalogue and remembers', body: jsonSchema(ChatBody) },
-  }, async (req) => assistant.reply(req.principal.workspace, parseOr(ChatBody, req.body, 'invalid_body')));
+    schema: { tags: ['chat'], summary: 'Talk with the shop assistant (English or Spanish); it asks, recommends from the catalogue and remembers. What it knows about the person, export, consent and "forget me" need an Afin-User-Token for userId or a server key', body: jsonSchema(ChatBody) },
+  }, async (req) => {
+    const body = parseOr(ChatBody, req.body, 'invalid_body');
+    return assistant.reply(req.principal.workspace, body, await caller(req, body.userId));
+  });
 
   app.get('/v1/chat/opener', {
     config: { access: 'public' },

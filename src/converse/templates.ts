@@ -190,6 +190,31 @@ const T = {
     en: { informal: ['Here\'s what I know: {summary} You can see everything, download it or erase it from your privacy settings.'], direct: ['What I hold: {summary}'] },
     es: { informal: ['Esto es lo que sé: {summary} [Puedes|Puede] verlo todo, descargarlo o borrarlo en [tu|su] configuración de privacidad.'], direct: ['Lo que guardo: {summary}'] },
   },
+  // Without proof of who is typing (a user token or a server key), the chat neither tells nor changes what is held about a person.
+  privacy_read_elsewhere: {
+    en: {
+      informal: ['I can\'t show what I hold about you here, because I can\'t confirm it\'s you. Sign in and open the privacy settings in your account: you can see everything there, download it or erase it.'],
+      direct: ['I can\'t confirm who you are here. Sign in and see or download your data in your account\'s privacy settings.'],
+    },
+    es: {
+      informal: ['Aquí no puedo mostrar lo que guardo sobre [ti|usted], porque no puedo confirmar que [eres tú|es usted]. [Inicia|Inicie] sesión y [abre|abra] la configuración de privacidad de [tu|su] cuenta: allí [puedes|puede] verlo todo, descargarlo o borrarlo.'],
+      direct: ['Aquí no puedo confirmar quién [eres|es]. [Inicia|Inicie] sesión y [consulta|consulte] o [descarga|descargue] [tus|sus] datos en la configuración de privacidad de [tu|su] cuenta.'],
+    },
+  },
+  privacy_change_elsewhere: {
+    en: {
+      informal: ['I can\'t change your privacy choices from this chat, because I can\'t confirm it\'s you, so nothing has changed. Sign in and open the privacy settings (the preference centre) in your account: you can turn personalisation or chat memory off there, or erase your data.'],
+      direct: ['Nothing changed: I can\'t confirm who you are here. Turn personalisation or memory off, or erase your data, in your account\'s privacy settings.'],
+    },
+    es: {
+      informal: ['No puedo cambiar [tus|sus] opciones de privacidad desde este chat, porque no puedo confirmar que [eres tú|es usted], así que no he cambiado nada. [Inicia|Inicie] sesión y [abre|abra] la configuración de privacidad (el centro de preferencias) de [tu|su] cuenta: allí [puedes|puede] desactivar la personalización o la memoria del chat, o borrar [tus|sus] datos.'],
+      direct: ['No he cambiado nada: aquí no puedo confirmar quién [eres|es]. [Desactiva|Desactive] la personalización o la memoria, o [borra|borre] [tus|sus] datos, en la configuración de privacidad de [tu|su] cuenta.'],
+    },
+  },
+  order_signin: {
+    en: { informal: ['To see your orders, sign in and open your account. {faq}'], direct: ['Sign in to see your orders. {faq}'] },
+    es: { informal: ['Para ver [tus|sus] pedidos, [inicia|inicie] sesión y [abre|abra] [tu|su] cuenta. {faq}'], direct: ['[Inicia|Inicie] sesión para ver [tus|sus] pedidos. {faq}'] },
+  },
   thanks: {
     en: { informal: ['You\'re welcome! 😊', 'Any time!'], technical: ['You are welcome.'], direct: ['Welcome.'] },
     es: { informal: ['¡De nada! 😊', '¡A [tu|su] disposición!'], technical: ['De nada.'], direct: ['De nada.'] },

@@ -67,7 +67,8 @@ export class Engine {
     const maxAge = bus ? () => (bus.connected ? connected : base) : base;
     this.store = store = cachingStore(store, maxAge, undefined, undefined, bus);
     this.state = new WorkspaceState(this.store, maxAge, this.clock, bus);
-    this.consent = new ConsentService(store, config.consentDefaults, this.clock);
+    // Erased people get nothing personal anywhere: the policy asks the suppression list (made just below).
+    this.consent = new ConsentService(store, config.consentDefaults, this.clock, (ws, subject) => this.privacy.suppression.isSubjectSuppressed(ws, subject));
     this.privacy = new PrivacyService(this, { retention: config.retention, cacheMaxAgeMs: opts.cacheMaxAgeMs, retrainAfterErasureMs: opts.retrainAfterErasureMs });
     this.ingest = new IngestService(store, this.state, this.clock, (ws, subject) => this.consent.allows(ws, subject, 'profiling'), (ws) => this.privacy.suppression.checker(ws));
     this.keys = new KeyService(store, config.adminKey, this.clock, opts.bus);

@@ -29,7 +29,18 @@ export interface ConsentRecord extends ConsentState {
  */
 export interface ConsentPolicy extends Readonly<ConsentState> {
   readonly subject: string;
+  /**
+   * The person was erased (their id is on the suppression list): every purpose is off, and the caller
+   * must store nothing naming them — no log, session, memory or consent record — until a server lifts
+   * the suppression (`DELETE /v1/suppressions/:id`).
+   */
+  readonly erased: boolean;
 }
+
+/** Whether a subject (a user id or an `anon:` subject) belongs to an erased person. */
+export type SuppressionCheck = (ws: string, subject: string) => Promise<boolean>;
+
+const NOTHING: ConsentState = { personalization: false, profiling: false, marketing: false, chatMemory: false };
 
 /** The built-in defaults (see `AFIN_CONSENT_DEFAULTS`). */
 export const DEFAULT_CONSENT: ConsentState = DEFAULT_CONSENT_DEFAULTS;
@@ -46,9 +57,16 @@ export function currentConsent(history: readonly ConsentChange[], defaults: Cons
  * history of changes is kept as proof of consent (timestamp, source, policy version).
  */
 export class ConsentService {
-  constructor(private readonly store: Store, readonly defaults: ConsentState = DEFAULT_CONSENT, private readonly clock: () => number = Date.now) {}
+  constructor(
+    private readonly store: Store,
+    readonly defaults: ConsentState = DEFAULT_CONSENT,
+    private readonly clock: () => number = Date.now,
+    private readonly suppressed: SuppressionCheck = async () => false,
+  ) {}
 
+  /** What may be used for this person: nothing at all for an erased person, whatever was recorded since. */
   async state(ws: string, userId: string): Promise<ConsentState> {
+    if (await this.suppressed(ws, userId)) return { ...NOTHING };
     return currentConsent(await this.store.consentHistory(ws, userId), this.defaults);
   }
 
@@ -58,7 +76,8 @@ export class ConsentService {
    * @example if (!(await engine.consent.policy(ws, subject)).personalization) return nonPersonalized();
    */
   async policy(ws: string, subject: string): Promise<ConsentPolicy> {
-    return { subject, ...(await this.state(ws, subject)) };
+    if (await this.suppressed(ws, subject)) return { subject, erased: true, ...NOTHING };
+    return { subject, erased: false, ...currentConsent(await this.store.consentHistory(ws, subject), this.defaults) };
   }
 
   async allows(ws: string, userId: string, purpose: ConsentPurpose): Promise<boolean> {

@@ -1,3 +1,4 @@
+import { ANON_PREFIX, isAnonSubject } from '../ingest/identity.ts';
 import type { Store } from '../store/store.ts';
 import type { Pseudonymizer } from './pseudonym.ts';
 
@@ -12,8 +13,10 @@ interface Entry {
 
 /**
  * The ids of erased people, kept only as keyed hashes, so that events still in flight for them (a
- * queue, a retrying client) are dropped instead of recreating what was erased. Each node caches the
- * list per workspace and reloads it when another node's erasure bumps the store counter.
+ * queue, a retrying client) are dropped instead of recreating what was erased, and so that later
+ * traffic naming them (a chat message, a recommendation request) is answered without storing anything
+ * about them (see ConsentPolicy.erased). Each node caches the list per workspace and reloads it when
+ * another node's erasure bumps the store counter.
  */
 export class SuppressionList {
   private readonly cache = new Map<string, Promise<Entry>>();
@@ -85,6 +88,15 @@ export class SuppressionList {
 
   async isSuppressed(ws: string, ids: { userId?: string | null; anonymousId?: string | null }): Promise<boolean> {
     return (await this.checker(ws))(ids);
+  }
+
+  /**
+   * Whether a subject (a user id, or `anon:` and an anonymous id) belongs to an erased person. The
+   * consent policy asks this, so that every personal path (recommendations, the chat, its opener)
+   * answers non-personally and writes nothing about the person, not only the events route.
+   */
+  async isSubjectSuppressed(ws: string, subject: string): Promise<boolean> {
+    return this.isSuppressed(ws, isAnonSubject(subject) ? { anonymousId: subject.slice(ANON_PREFIX.length) } : { userId: subject });
   }
 
   /** How many erased ids are on the list. */

@@ -104,7 +104,8 @@ export class RecommendService {
     const catalog = await this.state.catalog(ws);
     const hasPerson = Boolean(q.userId || q.anonymousId);
     const subject = hasPerson ? await this.ingest.subjectOf(ws, q) : null;
-    const mayPersonalize = subject !== null && (await this.consent.policy(ws, subject)).personalization;
+    const policy = subject !== null ? await this.consent.policy(ws, subject) : null;
+    const mayPersonalize = policy?.personalization ?? false;
     const events = subject ? await this.store.eventsOf(ws, subject, HISTORY_LIMIT) : [];
 
     // Hard filters apply whatever the consent: they are what the page asked for.
@@ -208,7 +209,8 @@ export class RecommendService {
     if (q.minPrice !== undefined) rules.push(`price ≥ ${q.minPrice}`);
     if (q.maxPrice !== undefined) rules.push(`price ≤ ${q.maxPrice}`);
     if (subject && !mayPersonalize) rules.push('personalization is off for this person (consent): non-personalised answer');
-    this.log.add(ws, {
+    // An erased person's request is answered but leaves no trace naming them (suppression).
+    if (!policy?.erased) this.log.add(ws, {
       collection: 'recommendation', id: result.recommendationId, subject: q.userId ?? subject, createdAt: now,
       body: {
         model: result.model, personalized, context: q.context, query: { ...q }, historyUsed: history.length, rules,

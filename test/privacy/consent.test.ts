@@ -125,7 +125,7 @@ describe('the choke point', () => {
   it('answers a policy for users and anonymous subjects alike', async () => {
     t = await makeConfiguredApp({ consentDefaults: { personalization: false, profiling: true, marketing: false, chatMemory: true } });
     await t.call('PUT', '/v1/users/ana/consent', { personalization: true });
-    expect(await t.engine.consent.policy('default', 'ana')).toEqual({ subject: 'ana', personalization: true, profiling: true, marketing: false, chatMemory: true });
+    expect(await t.engine.consent.policy('default', 'ana')).toEqual({ subject: 'ana', erased: false, personalization: true, profiling: true, marketing: false, chatMemory: true });
     expect((await t.engine.consent.policy('default', 'anon:v1')).personalization).toBe(false);
   });
 });

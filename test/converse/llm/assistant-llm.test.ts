@@ -42,7 +42,7 @@ describe('the assistant with an OpenAI-compatible LLM', () => {
       { toolCalls: [{ name: 'search_catalog', arguments: '{"productType":"headphones","maxPrice":60,"use":"running"}' }] },
       { content: 'For running under 60 €, I would pick the Volt Runner Earbuds at 49,99 €: light and secure.' },
     ]);
-    const r = await assistant.reply('default', { userId: 'ana', message: 'I need running headphones under 60 euros' });
+    const r = await assistant.reply('default', { userId: 'ana', message: 'I need running headphones under 60 euros' }, { proven: true }); // proven: the profile tool is offered
     expect(r.by).toBe('llm');
     expect(r.reply).toContain('Volt Runner Earbuds');
     expect(r.items.map((i) => i.id)).toEqual(['h1']);
