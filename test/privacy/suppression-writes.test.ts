@@ -1,0 +1,142 @@
+import { randomBytes } from 'node:crypto';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import type { FastifyInstance } from 'fastify';
+import { Engine } from '../../src/engine/engine.ts';
+import { buildApp } from '../../src/server/app.ts';
+import { PostgresStore } from '../../src/store/postgres/postgres-store.ts';
+import { SqliteStore } from '../../src/store/sqlite/sqlite-store.ts';
+import type { Store } from '../../src/store/store.ts';
+import { AUTH, ROOT_KEY, items, testClock } from '../helpers.ts';
+
+/**
+ * Issue 8, item 9: suppression after an erasure covered events only. A later chat message or
+ * recommendation request for the erased id recreated chat sessions, memory and recommendation logs
+ * holding the id and the new words, and answered `personalized: true`. Now every path public traffic
+ * reaches answers non-personally and writes nothing naming the person; the raw store is searched.
+ */
+async function scenario(store: Store, search: (needles: string[]) => Promise<string[]>) {
+  const clock = testClock();
+  const engine = new Engine(store, { adminKey: ROOT_KEY }, { clock, cacheMaxAgeMs: 0, retrainAfterErasureMs: null });
+  await store.createWorkspace({ id: 'default', name: null, createdAt: clock() });
+  const app: FastifyInstance = await buildApp({ engine });
+  const tag = randomBytes(6).toString('hex');
+  const userId = `gone-${tag}`;
+  const anonId = `gone-visitor-${tag}`;
+  const marker = `LATER${tag}`;
+  const call = (method: string, url: string, payload?: unknown, headers: Record<string, string> = AUTH) =>
+    app.inject({ method: method as 'GET', url, headers, ...(payload === undefined ? {} : { payload: payload as object }) });
+  try {
+    expect((await call('PUT', '/v1/items', items(20))).statusCode).toBe(200);
+    const events = [];
+    // The person and a few others with overlapping tastes, so that the person's answers are personal.
+    for (const [u, ids] of [[userId, ['i1', 'i3', 'i5']], [`a-${tag}`, ['i1', 'i3', 'i7']], [`b-${tag}`, ['i3', 'i5', 'i7']], [`c-${tag}`, ['i1', 'i5', 'i9']]] as const) {
+      for (const itemId of ids) events.push({ type: 'purchase', userId: u, itemId });
+    }
+    events.push({ type: 'view', anonymousId: anonId, itemId: 'i2' });
+    expect((await call('POST', '/v1/events', events)).json().accepted).toBe(events.length);
+    expect((await call('POST', '/v1/alias', { anonymousId: anonId, userId })).statusCode).toBe(200);
+    expect((await call('POST', '/v1/train', {})).statusCode).toBe(200);
+    const before = (await call('GET', `/v1/recommendations?userId=${userId}`)).json();
+    expect(before.personalized, 'the person gets personal answers before the erasure').toBe(true);
+    expect((await call('POST', '/v1/chat', { userId, message: 'I like odd items' })).statusCode).toBe(200);
+
+    expect((await call('DELETE', `/v1/users/${userId}`)).statusCode).toBe(204);
+    await engine.recLog.flush();
+    expect(await search([userId, anonId])).toEqual([]);
+
+    // Later traffic naming the erased ids, from a browser's public key and from the shop's server.
+    const pub = { authorization: `Bearer ${(await call('POST', '/v1/keys', { scope: 'public' })).json().key}` };
+    const chat = await call('POST', '/v1/chat', { userId, message: `I want something under 30 euros ${marker}` }, pub);
+    expect(chat.statusCode).toBe(200);
+    expect(chat.json().personalized).toBe(false);
+    const again = await call('POST', '/v1/chat', { userId, sessionId: chat.json().sessionId, message: `the cheapest one ${marker}` }, pub);
+    expect(again.statusCode).toBe(200);
+    expect((await call('POST', '/v1/chat', { userId, sessionId: `ses-${tag}`, message: `hello ${marker}` }, pub)).statusCode).toBe(200);
+    // Proven (server key): privacy requests record nothing for someone who is not there.
+    expect((await call('POST', '/v1/chat', { userId, message: "I don't want personalized recommendations" })).statusCode).toBe(200);
+    expect((await call('POST', '/v1/chat', { userId, message: `forget me ${marker}` })).statusCode).toBe(200);
+    expect((await call('GET', `/v1/chat/opener?userId=${userId}`, undefined, pub)).statusCode).toBe(200);
+    for (const q of [`userId=${userId}`, `anonymousId=${anonId}`, `userId=${userId}&context=chat`]) {
+      const r = await call('GET', `/v1/recommendations?${q}`, undefined, pub);
+      expect(r.statusCode, q).toBe(200);
+      expect(r.json().personalized, q).toBe(false);
+      // No log was written for it: its explanation is not found.
+      expect((await call('GET', `/v1/recommendations/${r.json().recommendationId}/why`)).statusCode, q).toBe(404);
+    }
+    const late = (await call('POST', '/v1/events', [{ type: 'view', userId, itemId: 'i4', properties: { m: marker } }], pub)).json();
+    expect(late).toMatchObject({ accepted: 0, suppressed: 1 });
+    await engine.recLog.flush();
+
+    expect(await search([userId, anonId, marker])).toEqual([]);
+    expect(await store.getDoc('default', 'chat_memory', userId)).toBeNull();
+
+    // The shop's server may deliberately record consent again; the suppression still holds until lifted.
+    expect((await call('PUT', `/v1/users/${userId}/consent`, { personalization: true, chatMemory: true })).statusCode).toBe(200);
+    expect((await call('GET', `/v1/recommendations?userId=${userId}`, undefined, pub)).json().personalized).toBe(false);
+    expect((await engine.consent.policy('default', userId))).toMatchObject({ erased: true, personalization: false, chatMemory: false });
+    expect((await call('DELETE', `/v1/suppressions/${userId}`)).statusCode).toBe(204);
+    expect((await engine.consent.policy('default', userId))).toMatchObject({ erased: false, personalization: true, chatMemory: true });
+  } finally {
+    await app.close();
+    await engine.close();
+  }
+}
+
+describe('after an erasure, later requests store nothing naming the person: SQLite raw files', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'afin-suppress-'));
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+  it('finds neither the ids nor the later words in afin.db, afin.db-wal or afin.db-shm', async () => {
+    const file = join(dir, 'afin.db');
+    const store = new SqliteStore(file);
+    await store.migrate();
+    const search = async (needles: string[]) => {
+      const hits: string[] = [];
+      for (const f of [file, `${file}-wal`, `${file}-shm`]) {
+        if (!existsSync(f)) continue;
+        const bytes = readFileSync(f);
+        for (const n of needles) if (bytes.includes(Buffer.from(n, 'utf8'))) hits.push(`${n} in ${f.split('/').pop()}`);
+      }
+      return hits;
+    };
+    await scenario(store, search);
+  }, 60_000);
+});
+
+const pgUrl = process.env.AFIN_TEST_DATABASE_URL;
+if (!pgUrl) {
+  console.log('PostgreSQL suppression search not run: set AFIN_TEST_DATABASE_URL');
+  describe.skip('after an erasure, later requests store nothing: PostgreSQL (AFIN_TEST_DATABASE_URL not set)', () => {
+    it('needs a database', () => {});
+  });
+} else {
+  describe('after an erasure, later requests store nothing naming the person: every PostgreSQL table', () => {
+    it('finds neither the ids nor the later words in any row of any table of the schema', async () => {
+      const schema = `afin_test_${randomBytes(6).toString('hex')}`;
+      const store = new PostgresStore({ connectionString: pgUrl, schema, max: 4 });
+      await store.migrate();
+      const admin = new PostgresStore({ connectionString: pgUrl, schema, max: 1 });
+      const search = async (needles: string[]) => {
+        const hits: string[] = [];
+        const tables = (await admin.pool.query('SELECT table_name FROM information_schema.tables WHERE table_schema = $1', [schema])).rows.map((r) => String(r.table_name));
+        expect(tables).toContain('events');
+        for (const t of tables) {
+          for (const n of needles) {
+            const text = await admin.pool.query(`SELECT count(*)::int AS n FROM "${t}" AS x WHERE strpos(x::text, $1) > 0`, [n]);
+            if (text.rows[0].n > 0) hits.push(`${n} in ${t}`);
+          }
+        }
+        return hits;
+      };
+      try {
+        await scenario(store, search);
+      } finally {
+        await admin.dropSchema();
+        await admin.close();
+      }
+    }, 60_000);
+  });
+}
