@@ -5,6 +5,7 @@
 import { parseArgs } from 'node:util';
 import { DATASET_KINDS, DatasetError, loadDataset, type DatasetKind } from './datasets.ts';
 import { DEFAULT_MODELS, MODEL_SPECS, SERVED_DEFAULT_SPEC } from './models.ts';
+import { STAGE_NAMES } from '../recommend/pipeline/stages.ts';
 import { formatTable, runEvaluation } from './run.ts';
 import { PROTOCOLS, type Protocol } from './splits.ts';
 
@@ -27,6 +28,8 @@ options:
   --min-rating X      keep only interactions with value >= X (default: every row is positive)
   --quick             smaller hyperparameter grids
   --model-only        skip the served run (below)
+  --settings JSON     ranking settings for the served runs, as PUT /v1/settings/ranking takes them
+                      (e.g. '{"historyHalfLifeDays":90}'); default: the shipped defaults
   --ablate            also serve with each pipeline stage turned off in turn (one row per stage)
   --validation        measure everything on the validation split carved from the training part
                       instead of the test split: for choosing defaults without looking at it
@@ -57,6 +60,7 @@ export async function runEval(args: string[]): Promise<number> {
         quick: { type: 'boolean', default: false },
         'model-only': { type: 'boolean', default: false },
         ablate: { type: 'boolean', default: false },
+        settings: { type: 'string' },
         validation: { type: 'boolean', default: false },
         'event-type': { type: 'string', default: 'auto' },
         help: { type: 'boolean', short: 'h', default: false },
@@ -105,7 +109,21 @@ export async function runEval(args: string[]): Promise<number> {
   }
   log(`${ds.userIds.length} users, ${ds.itemIds.length} items, ${ds.users.length} rows${ds.docs ? ', with item texts' : ''}`);
   const started = performance.now();
-  const served = values['model-only'] ? undefined : [{ name: 'served' }];
+  let base: Record<string, unknown> | undefined;
+  if (values.settings !== undefined) {
+    try {
+      base = JSON.parse(String(values.settings));
+    } catch (e) {
+      return fail(`--settings is not JSON: ${(e as Error).message}`);
+    }
+    if (!base || typeof base !== 'object' || Array.isArray(base)) return fail('--settings must be a JSON object');
+  }
+  const served = values['model-only']
+    ? undefined
+    : [
+      { name: 'served', settings: base },
+      ...(values.ablate ? STAGE_NAMES.map((st) => ({ name: `served −${st}`, settings: { ...base, stages: { ...(base?.stages as object), [st]: false } } })) : []),
+    ];
   const report = await runEvaluation(ds, {
     protocol, seeds: Array.from({ length: nSeeds }, (_, i) => i + 1), models, quick: Boolean(values.quick), minValue, served, eventType: String(values['event-type']),
     servedOnValidation: Boolean(values.validation),

@@ -1,23 +1,29 @@
 import { randomBytes } from 'node:crypto';
 import { AfinError } from '../domain/errors.ts';
-import type { RecommendationQueryT, StoredEvent } from '../domain/schemas.ts';
-import { decay, eventWeight } from '../domain/weights.ts';
+import type { RecContext, RecommendationQueryT, StoredEvent } from '../domain/schemas.ts';
 import type { Catalog } from '../catalog/catalog.ts';
 import type { ServingModel, WorkspaceState } from '../engine/workspace-state.ts';
 import type { IngestService } from '../ingest/ingest-service.ts';
 import type { ConsentService } from '../privacy/consent.ts';
 import { funnelStage, type FunnelStage, type Profile } from '../profile/profile.ts';
 import type { Store } from '../store/store.ts';
-import type { HistoryEntry } from './models/types.ts';
 import { topK } from './models/top-k.ts';
-import { becauseReason, filterReason, similarReason } from './reasons.ts';
-import { diversify, pin, scoreRules, type RankingSettingsT } from './rules.ts';
+import { filterReason, similarReason } from './reasons.ts';
+import type { RankingSettingsT } from './rules.ts';
 import { eventWeightsOf } from './settings.ts';
 import { dueForReplenishment } from './replenishment.ts';
 import { shapeByStage } from './stage-shaping.ts';
-import type { RecommendationLog } from './recommendation-log.ts';
+import { explainLog, type RecommendationLog } from './recommendation-log.ts';
 import { DEFAULT_MODEL, FALLBACK_MODEL, MODELS } from './registry.ts';
 import type { ModelInfo } from './model-store.ts';
+import { explainItem, type ItemEvidence } from './pipeline/explain.ts';
+import { personHistory, type HistoryOptions, type HistoryPoint } from './pipeline/history.ts';
+import { composePage, keepFilter } from './pipeline/page.ts';
+import { scoreCatalog, type CatalogScores } from './pipeline/score.ts';
+import { personPriceBand, readingLanguage, shapeByLanguage, shapeByPrice } from './pipeline/shape.ts';
+import { STAGE_NAMES, stageOn, type StageName } from './pipeline/stages.ts';
+
+export type { ItemEvidence } from './pipeline/explain.ts';
 
 export interface RecommendedItem {
   id: string;
@@ -35,26 +41,15 @@ export interface Recommendation {
   items: RecommendedItem[];
 }
 
-/** How many of a person's newest events shape their recommendations. */
-const HISTORY_LIMIT = 200;
-/** Older events count less: half the weight after this many days. */
-const HISTORY_HALF_LIFE_DAYS = 30;
-/** How much the non-personal trend adds to a personal score (breaks ties, fills short lists). */
-const TREND_BLEND = 0.05;
-/** How much of its personal score an item the person already looked at keeps. */
-const SEEN_DISCOUNT = 0.25;
+/**
+ * How many of a person's newest events shape their recommendations: enough for a heavy user's whole
+ * history (item-item models gain from every item), bounded so one request stays cheap.
+ */
+const HISTORY_LIMIT = 1000;
+/** Older events count less: half the weight this many days before the person's latest event. */
+export const HISTORY_HALF_LIFE_DAYS = 30;
 /** Default diversity: no category takes more than half a page. */
-const DEFAULT_CATEGORY_SHARE = 0.5;
-
-/** What stood behind one recommended item: kept with the logged answer for `/why`. */
-export interface ItemEvidence {
-  id: string;
-  score: number;
-  personalScore: number;
-  trendScore: number;
-  basedOn?: { itemId: string; title: string | null; event: { type: string; at: string | null } };
-  profileMatch?: { category: string; affinity: number };
-}
+export const DEFAULT_CATEGORY_SHARE = 0.5;
 
 export type Trainer = (ws: string) => Promise<ModelInfo[]>;
 
@@ -107,6 +102,8 @@ export class RecommendService {
     const policy = subject !== null ? await this.consent.policy(ws, subject) : null;
     const mayPersonalize = policy?.personalization ?? false;
     const events = subject ? await this.store.eventsOf(ws, subject, HISTORY_LIMIT) : [];
+    const settings = await this.state.ranking(ws);
+    const on = (stage: StageName) => stageOn(settings.stages, stage);
 
     // Hard filters apply whatever the consent: they are what the page asked for.
     const seen = new Set<string>();
@@ -117,25 +114,16 @@ export class RecommendService {
       if (e.type === 'purchase') bought.add(e.itemId);
       if (e.type === 'return') bought.delete(e.itemId);
     }
-    const settings = await this.state.ranking(ws);
     const profile = subject && mayPersonalize ? ((await this.store.getProfile(ws, subject)) as Profile | null) : null;
     const stage = funnelStage(profile, now);
     // What the person buys again and again, once it is about time: allowed back despite "already bought".
-    const due = mayPersonalize && !q.includePurchased ? dueForReplenishment(events, now) : new Set<string>();
+    const due = mayPersonalize && !q.includePurchased && on('rebuy') ? dueForReplenishment(events, now) : new Set<string>();
     const excluded = new Set(q.exclude ?? []);
     if (q.itemId && q.context === 'item') excluded.add(q.itemId);
-    const keep = (i: number): boolean => {
-      if (!catalog.available[i]) return false;
-      const it = catalog.items[i];
-      if (excluded.has(it.id)) return false;
-      if (q.excludeSeen && seen.has(it.id)) return false;
-      if (!q.includePurchased && bought.has(it.id) && !due.has(it.id)) return false;
-      if (q.category && !catalog.inCategory(i, q.category)) return false;
-      const p = catalog.price[i];
-      if (q.minPrice !== undefined && !(p >= q.minPrice)) return false;
-      if (q.maxPrice !== undefined && !(p <= q.maxPrice)) return false;
-      return true;
-    };
+    const keep = keepFilter(catalog, {
+      excluded, seen, excludeSeen: Boolean(q.excludeSeen), bought, includePurchased: Boolean(q.includePurchased), due,
+      category: q.category, minPrice: q.minPrice, maxPrice: q.maxPrice,
+    });
 
     const fallback = await this.model(ws, FALLBACK_MODEL);
     const personal = mayPersonalize && MODELS[name].personal ? await this.model(ws, name) : null;
@@ -155,36 +143,26 @@ export class RecommendService {
     const { history, trend, because, personalHits } = scored;
     const scores = scored.scores.slice(); // shaped and ruled below, per request
 
-    shapeByStage(scores, trend, stage, profile, seen, bought, due, catalog);
-    const ruled = scoreRules(catalog.items, scores, settings.rules ?? [], q.context);
-    const allowed = (i: number) => keep(i) && ruled.keep(i);
-    // Scoring, then the page: diversity across categories, then pinned items at their places.
-    const candidates = Array.from(topK(scores, Math.min(catalog.size, q.n * 5), allowed));
-    const leaf = (i: number) => catalog.items[i].categories?.at(-1)?.toLowerCase();
-    const varied = diversify(candidates, leaf, q.n, settings.maxCategoryShare ?? DEFAULT_CATEGORY_SHARE);
-    const { list: top, pinned, applied: pins } = pin(varied, settings.rules ?? [], q.context, (id) => catalog.index.get(id), allowed, q.n);
-    const filterNote = filterReason(q, catalog.items[top[0]]?.currency);
+    // Shaping by what is known of the person: funnel stage, price band, reading language.
+    if (on('funnel')) shapeByStage(scores, trend, stage, profile, seen, bought, due, catalog);
+    const band = mayPersonalize && on('priceBand') ? personPriceBand(profile) : null;
+    const bandUsed = band !== null && shapeByPrice(scores, catalog, band) > 0;
+    const language = mayPersonalize && on('language') ? readingLanguage(subject ? (await this.store.getUser(ws, subject))?.traits.language : undefined, profile) : null;
+    const languageUsed = language !== null && shapeByLanguage(scores, catalog, language) > 0;
+
+    const { top, pinned, applied } = composePage(scores, catalog, keep, {
+      rules: settings.rules ?? [], context: q.context, n: q.n, maxCategoryShare: settings.maxCategoryShare ?? DEFAULT_CATEGORY_SHARE, diversity: on('diversity'),
+    });
+    const currency = catalog.items[top[0]]?.currency;
+    const money = (v: number) => (currency === 'USD' ? `$${v}` : `${v} ${currency === 'EUR' || !currency ? '€' : currency}`);
+    const explain = {
+      catalog, scores, trend, because, history, profile, context: q.context, due, pinned,
+      band: bandUsed ? band : null, language: languageUsed ? language : null, hasTrend: fallback !== null, filterNote: filterReason(q, currency), money,
+    };
     const evidence: ItemEvidence[] = [];
     const items: RecommendedItem[] = top.map((i) => {
       const it = catalog.items[i];
-      const reasons: string[] = [];
-      const ev: ItemEvidence = { id: it.id, score: scores[i], trendScore: trend[i] || 0, personalScore: Math.max(0, (scores[i] || 0) - (trend[i] || 0)) };
-      const h = because[i];
-      if (h >= 0) {
-        const src = history[h];
-        const source = catalog.get(src.itemId);
-        reasons.push(q.context === 'item' && src.event === null ? similarReason(source, src.itemId) : becauseReason(src.event?.type ?? 'view', source, src.itemId));
-        ev.basedOn = { itemId: src.itemId, title: source?.title ?? null, event: src.event ? { type: src.event.type, at: new Date(src.event.timestamp).toISOString() } : { type: 'in_view', at: null } };
-      }
-      const liked = profile ? (it.categories ?? []).find((c) => (profile.categories[c] ?? 0) > 0) : undefined;
-      if (liked) {
-        reasons.push(`Matches your interest in ${liked}`);
-        ev.profileMatch = { category: liked, affinity: Math.round(profile!.categories[liked] * 1000) / 1000 };
-      }
-      if (due.has(it.id)) reasons.unshift('Time to restock? You buy this regularly');
-      if (pinned.has(i)) reasons.push('Featured');
-      if (reasons.length === 0) reasons.push(fallback ? (it.categories?.[0] ? `Trending in ${it.categories[0]}` : 'Trending now') : 'New in the catalogue');
-      if (filterNote) reasons.push(filterNote);
+      const { reasons, evidence: ev } = explainItem(i, explain);
       evidence.push(ev);
       const out: RecommendedItem = { id: it.id, score: Math.round(scores[i] * 1e6) / 1e6, reasons, title: it.title };
       if (it.price !== undefined) out.price = it.price;
@@ -199,9 +177,12 @@ export class RecommendService {
       model: personalized ? name : fallback ? (MODELS[name].personal ? FALLBACK_MODEL : name) : 'catalog',
       items,
     };
-    const rules: string[] = ['only available items', ...ruled.applied.map((r) => `rule: ${r}`)];
-    for (const p of pins) rules.push(`rule: ${p}`);
+    const rules: string[] = ['only available items', ...applied.map((r) => `rule: ${r}`)];
     rules.push(`funnel stage: ${stage}`);
+    if (bandUsed) rules.push(`price band: ${Math.round(band!.low)}–${Math.round(band!.high)} (items outside sink)`);
+    if (languageUsed) rules.push(`reading language: ${language}`);
+    const off = STAGE_NAMES.filter((st) => !on(st));
+    if (off.length) rules.push(`stages turned off: ${off.join(', ')}`);
     if (!q.includePurchased && bought.size) rules.push(`left out ${bought.size} item(s) already bought`);
     if (q.excludeSeen) rules.push(`left out ${seen.size} item(s) already seen`);
     if (excluded.size) rules.push(`left out by request: ${[...excluded].join(', ')}`);
@@ -222,7 +203,8 @@ export class RecommendService {
 
   /**
    * The person's ranking of the whole catalogue, for other slices that filter on their own (the chat):
-   * a score per item id, the history entry behind it, and what they already bought.
+   * a score per item id, the history entry behind it, and what they already bought. Scored by the same
+   * stage as the recommendations route; seen items keep their score (the person is asking).
    */
   async rankFor(ws: string, userId: string, personalize: boolean) {
     const now = this.clock();
@@ -230,15 +212,14 @@ export class RecommendService {
     const events = personalize ? await this.store.eventsOf(ws, userId, HISTORY_LIMIT) : [];
     const fallback = await this.model(ws, FALLBACK_MODEL);
     const personal = personalize ? await this.model(ws, DEFAULT_MODEL) : null;
-    const q = { n: 1, context: 'chat' } as RecommendationQueryT;
-    const history = personal ? this.history(personal, events, q, now, catalog, await this.state.ranking(ws)) : [];
-    const scores = new Float64Array(catalog.size);
-    const because = new Int32Array(catalog.size).fill(-1);
-    if (fallback) this.addScores(scores, fallback, fallback.recommender.score([], now).scores, TREND_BLEND);
-    if (personal && history.length > 0) {
-      const r = personal.recommender.score(history.map((h) => h.entry), now);
-      this.addScores(scores, personal, r.scores, 1, r.because, because);
-    }
+    const settings = await this.state.ranking(ws);
+    const history = personal ? personHistory(events, personal.modelIndex, this.historyOptions(settings, 'chat', undefined, now)) : [];
+    const r = scoreCatalog({
+      history, anchors: [], catalogSize: catalog.size, updatedAt: () => 0, seen: [],
+      models: { fallback, personal, generic: null, itemToItem: null }, trend: true, seenDiscount: false, now,
+    });
+    const scores = r.scores;
+    const because = r.because;
     const bought = events.filter((e) => e.type === 'purchase' && e.itemId).map((e) => e.itemId!);
     return {
       bought,
@@ -260,107 +241,47 @@ export class RecommendService {
   async why(ws: string, recommendationId: string) {
     const doc = await this.log.get(ws, recommendationId);
     if (!doc) throw new AfinError('not_found', `recommendation "${recommendationId}" not found`, 'recommendationId');
-    const b = doc.body as Record<string, any>;
+    return explainLog(doc, await this.state.catalog(ws)); // the log keeps reasons by reference
+  }
+
+  private historyOptions(settings: RankingSettingsT, context: RecContext, itemId: string | undefined, now: number): HistoryOptions {
     return {
-      recommendationId,
-      userId: doc.subject,
-      createdAt: new Date(doc.createdAt).toISOString(),
-      model: b.model,
-      personalized: b.personalized,
-      context: b.context,
-      historyUsed: b.historyUsed ?? 0,
-      rules: b.rules ?? [],
-      items: b.items,
+      weights: eventWeightsOf(settings),
+      ratings: settings.ratings,
+      halfLifeDays: stageOn(settings.stages, 'recency') ? (settings.historyHalfLifeDays ?? HISTORY_HALF_LIFE_DAYS) : null,
+      context,
+      itemId,
+      now,
     };
   }
 
-  /** Scores every item for a person before stage shaping and rules (memoised by `recommend`). */
+  /** Scores every item for a person before shaping and rules (memoised by `recommend`). */
   private async score(
     ws: string, name: string, q: RecommendationQueryT, events: StoredEvent[], now: number, catalog: Catalog, settings: RankingSettingsT,
     fallback: ServingModel | null, personal: ServingModel | null, stage: FunnelStage, seen: Set<string>, bought: Set<string>, mayPersonalize: boolean,
-  ) {
-    const history = personal ? this.history(personal, events, q, now, catalog, settings) : [];
-
-    const scores = new Float64Array(catalog.size).fill(Number.NaN);
-    const because = new Int32Array(catalog.size).fill(-1);
-    let personalHits = 0;
-    if (fallback) this.addScores(scores, fallback, fallback.recommender.score([], now).scores, TREND_BLEND);
-    else catalog.items.forEach((it, i) => (scores[i] = it.updatedAt / 1e15)); // no events at all: newest first
-    const trend = Float64Array.from(scores, (v) => (Number.isNaN(v) ? 0 : v));
+  ): Promise<CatalogScores & { history: HistoryPoint[] }> {
+    const inView = q.context === 'item' && q.itemId && catalog.get(q.itemId) ? q.itemId : undefined;
+    const history = personal ? personHistory(events, personal.modelIndex, this.historyOptions(settings, q.context, inView, now)) : [];
     // The page's context picks the sources: on an item page or in the cart, what is in view drives an
     // item-to-item source ("goes with this"); the person's whole history still counts, at half weight.
     // Someone with a full cart gets complements of it on the home page too.
     const cartAnchors = q.context === 'cart' || (q.context === 'home' && stage === 'considering');
-    const anchors = history.map((h, k) => (h.event === null || (cartAnchors && h.event.type === 'add_to_cart' && !bought.has(h.itemId)) ? k : -1)).filter((k) => k >= 0);
+    const anchors = stageOn(settings.stages, 'context')
+      ? history.map((h, k) => (h.event === null || (cartAnchors && h.event.type === 'add_to_cart' && !bought.has(h.itemId)) ? k : -1)).filter((k) => k >= 0)
+      : [];
     const itemToItem = anchors.length ? await this.model(ws, 'cooccurrence') : null;
-    if (personal && history.length > 0) {
-      const r = personal.recommender.score(history.map((h) => h.entry), now);
-      personalHits = this.addScores(scores, personal, r.scores, itemToItem ? 0.5 : 1, r.because, because);
-    } else if (!MODELS[name].personal && mayPersonalize) {
-      const m = await this.model(ws, name);
-      if (m) this.addScores(scores, m, m.recommender.score([], now).scores, 1);
-    }
-    if (itemToItem) {
-      const entries = anchors.map((k) => ({ ...history[k].entry, item: itemToItem.modelIndex.get(history[k].itemId) ?? -1 }));
-      const r = itemToItem.recommender.score(entries, now);
-      const viaAnchor = r.because ? Int32Array.from(r.because, (a) => (a >= 0 ? anchors[a] : -1)) : undefined;
-      personalHits += this.addScores(scores, itemToItem, r.scores, 1, viaAnchor, because, true);
-    }
-    // Seen but not bought: still allowed, but after what the person has not seen yet.
+    const generic = !personal && !MODELS[name].personal && mayPersonalize ? await this.model(ws, name) : null;
+    const seenIdx: number[] = [];
     for (const id of seen) {
       const i = catalog.index.get(id);
-      if (i !== undefined && !Number.isNaN(scores[i])) scores[i] = trend[i] + (scores[i] - trend[i]) * SEEN_DISCOUNT;
+      if (i !== undefined) seenIdx.push(i);
     }
-
-    return { history, scores, trend, because, personalHits };
-  }
-
-  /** The person's history as model input: recent, decayed, and shaped by the page's context. */
-  private history(m: ServingModel, events: StoredEvent[], q: RecommendationQueryT, now: number, catalog: Catalog, settings: RankingSettingsT) {
-    const out: Array<{ entry: HistoryEntry; event: StoredEvent | null; itemId: string }> = [];
-    const weights = eventWeightsOf(settings);
-    const halfLife = settings.historyHalfLifeDays ?? HISTORY_HALF_LIFE_DAYS;
-    let strongest = 1;
-    for (const e of events) {
-      if (!e.itemId) continue;
-      const item = m.modelIndex.get(e.itemId);
-      if (item === undefined) continue;
-      const w = eventWeight(e.type, e.value, weights) * decay(now - e.timestamp, halfLife);
-      if (w === 0) continue;
-      strongest = Math.max(strongest, w);
-      out.push({ entry: { item, weight: w, time: e.timestamp }, event: e, itemId: e.itemId });
-    }
-    // On an item page, the item in view matters most; in the cart, what is in it.
-    if (q.context === 'item' && q.itemId) {
-      const item = m.modelIndex.get(q.itemId);
-      if (item !== undefined && catalog.get(q.itemId)) out.push({ entry: { item, weight: 3 * strongest, time: now }, event: null, itemId: q.itemId });
-    }
-    if (q.context === 'cart') {
-      for (const h of out) if (h.event?.type === 'add_to_cart') h.entry.weight *= 3;
-    }
-    return out;
-  }
-
-  /**
-   * Adds `scale ×` normalised model scores onto catalogue scores; returns how many items got a positive
-   * score. With `strongerWins`, an item's explanation moves to this source only where it adds more.
-   */
-  private addScores(target: Float64Array, m: ServingModel, s: Float32Array, scale: number, because?: Int32Array, becauseOut?: Int32Array, strongerWins = false): number {
-    let max = 0;
-    for (let k = 0; k < s.length; k++) if (s[k] > max) max = s[k];
-    let hits = 0;
-    for (let k = 0; k < s.length; k++) {
-      const c = m.toCatalog[k];
-      if (c < 0) continue;
-      const v = max > 0 && s[k] > 0 ? (scale * s[k]) / max : 0;
-      const before = Number.isNaN(target[c]) ? 0 : target[c];
-      target[c] = before + v;
-      if (v > 0) {
-        hits++;
-        if (because && becauseOut && because[k] >= 0 && (!strongerWins || becauseOut[c] < 0 || v > before)) becauseOut[c] = because[k];
-      }
-    }
-    return hits;
+    const r = scoreCatalog({
+      history, anchors, catalogSize: catalog.size, updatedAt: (i) => catalog.items[i].updatedAt, seen: seenIdx,
+      models: { fallback, personal, generic, itemToItem },
+      trend: stageOn(settings.stages, 'trend'), seenDiscount: stageOn(settings.stages, 'seenDiscount'), now,
+    });
+    return { ...r, history };
   }
 
   async similar(ws: string, itemId: string, n: number): Promise<{ items: RecommendedItem[] }> {

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import type { StoredItem } from '../domain/schemas.ts';
 import { CONTEXTS, EVENT_TYPES, Id, Text } from '../domain/schemas.ts';
 import { RATING_MODES } from '../domain/weights.ts';
+import { STAGE_NAMES, type StageName } from './pipeline/stages.ts';
 
 /** Which items a rule is about: all given conditions must hold. */
 export const Match = z
@@ -39,6 +40,8 @@ export const RankingSettings = z
     /** The largest share of one page from one category (diversity); 1 turns it off. */
     maxCategoryShare: z.number().finite().min(0.1).max(1).optional(),
     rules: z.array(Rule).max(200).optional(),
+    /** Pipeline stages turned on or off by name (all on by default): see `STAGES`. */
+    stages: z.partialRecord(z.enum(STAGE_NAMES as [StageName, ...StageName[]]), z.boolean()).optional(),
   })
   .strict();
 export type RankingSettingsT = z.infer<typeof RankingSettings>;

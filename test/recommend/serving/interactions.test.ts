@@ -1,14 +1,24 @@
 import { describe, expect, it } from 'vitest';
 import type { EventType } from '../../../src/domain/schemas.ts';
 import { InteractionBuilder } from '../../../src/recommend/interactions.ts';
+import { DEFAULT_EVENT_WEIGHTS } from '../../../src/domain/weights.ts';
 import { Popularity } from '../../../src/recommend/models/popularity.ts';
 
 const T = Date.UTC(2025, 0, 1);
 const e = (subject: string, type: EventType, itemId: string | null, timestamp: number, value: number | null = null) => ({ subject, type, itemId, timestamp, value });
 
 describe('InteractionBuilder', () => {
-  it('keeps catalogue order, appends unknown items, and skips events without an item or weight', () => {
-    const b = new InteractionBuilder(['a', 'b', 'c']);
+  it('counts a rating as an interaction whose stars say how strongly: low ratings weaker, never negative (default)', () => {
+    const b = new InteractionBuilder(['a']);
+    for (let stars = 1; stars <= 5; stars++) b.add(e(`u${stars}`, 'rating', 'a', T + stars, stars));
+    const w = Array.from(b.build().data.weights);
+    expect(w).toHaveLength(5);
+    for (const x of w) expect(x).toBeGreaterThan(0);
+    for (let k = 1; k < w.length; k++) expect(w[k]).toBeGreaterThan(w[k - 1]);
+  });
+
+  it('keeps catalogue order, appends unknown items, and skips events without an item or weight (explicit ratings)', () => {
+    const b = new InteractionBuilder(['a', 'b', 'c'], DEFAULT_EVENT_WEIGHTS, 'explicit');
     b.add(e('u1', 'view', 'c', T + 1));
     b.add(e('u1', 'search', null, T + 2)); // no item
     b.add(e('u2', 'impression', 'a', T + 3)); // weight 0

@@ -1,0 +1,70 @@
+import type { Catalog } from '../../catalog/catalog.ts';
+import type { RecContext } from '../../domain/schemas.ts';
+import type { Profile } from '../../profile/profile.ts';
+import { becauseReason, similarReason } from '../reasons.ts';
+import type { HistoryPoint } from './history.ts';
+import type { PriceBand } from './shape.ts';
+
+/** What stood behind one recommended item: kept with the logged answer for `/why`. */
+export interface ItemEvidence {
+  id: string;
+  score: number;
+  personalScore: number;
+  trendScore: number;
+  basedOn?: { itemId: string; title: string | null; event: { type: string; at: string | null } };
+  profileMatch?: { category: string; affinity: number };
+  priceBand?: { low: number; high: number };
+  language?: string;
+}
+
+export interface ExplainInput {
+  catalog: Catalog;
+  scores: Float64Array;
+  trend: Float64Array;
+  because: Int32Array;
+  history: readonly HistoryPoint[];
+  profile: Profile | null;
+  context: RecContext;
+  due: ReadonlySet<string>;
+  pinned: ReadonlySet<number>;
+  /** The band used to rank, when the price stage changed the order. */
+  band: PriceBand | null;
+  /** The reading language used to rank, when the language stage changed the order. */
+  language: string | null;
+  /** The non-personal source exists (else a fresh catalogue: "new in the catalogue"). */
+  hasTrend: boolean;
+  filterNote: string | null;
+  /** Formats a price for a reason ("80 €"). */
+  money: (amount: number) => string;
+}
+
+/** One item's reasons, most telling first, and its evidence. */
+export function explainItem(i: number, x: ExplainInput): { reasons: string[]; evidence: ItemEvidence } {
+  const it = x.catalog.items[i];
+  const reasons: string[] = [];
+  const ev: ItemEvidence = { id: it.id, score: x.scores[i], trendScore: x.trend[i] || 0, personalScore: Math.max(0, (x.scores[i] || 0) - (x.trend[i] || 0)) };
+  const h = x.because[i];
+  if (h >= 0) {
+    const src = x.history[h];
+    const source = x.catalog.get(src.itemId);
+    reasons.push(x.context === 'item' && src.event === null ? similarReason(source, src.itemId) : becauseReason(src.event?.type ?? 'view', source, src.itemId));
+    ev.basedOn = { itemId: src.itemId, title: source?.title ?? null, event: src.event ? { type: src.event.type, at: new Date(src.event.timestamp).toISOString() } : { type: 'in_view', at: null } };
+  }
+  const p = x.profile;
+  const liked = p ? (it.categories ?? []).find((c) => (p.categories[c] ?? 0) > 0) : undefined;
+  if (liked) {
+    reasons.push(`Matches your interest in ${liked}`);
+    ev.profileMatch = { category: liked, affinity: Math.round(p!.categories[liked] * 1000) / 1000 };
+  }
+  const price = x.catalog.price[i];
+  if (x.band && price > 0 && price <= x.band.high && price >= x.band.low) {
+    reasons.push(`In your usual price range (up to ${x.money(Math.round(x.band.high))})`);
+    ev.priceBand = { low: Math.round(x.band.low * 100) / 100, high: Math.round(x.band.high * 100) / 100 };
+  }
+  if (x.language && it.language === x.language) ev.language = x.language;
+  if (x.due.has(it.id)) reasons.unshift('Time to restock? You buy this regularly');
+  if (x.pinned.has(i)) reasons.push('Featured');
+  if (reasons.length === 0) reasons.push(x.hasTrend ? (it.categories?.[0] ? `Trending in ${it.categories[0]}` : 'Trending now') : 'New in the catalogue');
+  if (x.filterNote) reasons.push(x.filterNote);
+  return { reasons, evidence: ev };
+}

@@ -1,0 +1,24 @@
+/**
+ * The serving pipeline's optional stages, by name. Each can be turned off per workspace
+ * (`PUT /v1/settings/ranking { stages: { diversity: false } }`), which is also how `afin eval --ablate`
+ * measures what each one adds to the served answer.
+ */
+export const STAGES = {
+  recency: 'older history events count less (half-life counted back from the person\'s latest event)',
+  context: 'on an item page or in the cart, what is in view adds an item-to-item source',
+  trend: 'a small trending prior breaks ties and fills short lists',
+  seenDiscount: 'items the person already looked at come after unseen ones',
+  funnel: 'the funnel stage shapes the list (discovery for browsers, cross-sell for customers)',
+  priceBand: 'items far outside the person\'s price band sink, softly',
+  language: 'items in the person\'s reading language come first when the catalogue has both',
+  rebuy: 'items the person buys again and again come back when they are due',
+  diversity: 'no category fills more than maxCategoryShare of the page',
+} as const;
+
+export type StageName = keyof typeof STAGES;
+export const STAGE_NAMES = Object.keys(STAGES) as StageName[];
+
+/** Whether a stage runs under these settings (every stage is on unless turned off). */
+export function stageOn(stages: Partial<Record<StageName, boolean>> | undefined, name: StageName): boolean {
+  return stages?.[name] !== false;
+}
