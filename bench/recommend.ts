@@ -10,7 +10,8 @@
  * Headline: ratio = recommend rps / bare rps. Prints progress on stderr and one JSON line on stdout.
  */
 import autocannon from 'autocannon';
-import { writeFileSync } from 'node:fs';
+import Database from 'better-sqlite3';
+import { existsSync, writeFileSync } from 'node:fs';
 import { cpus } from 'node:os';
 import { join } from 'node:path';
 import {
@@ -50,6 +51,23 @@ interface Figures {
   bytesPerResponse: number;
   /** Responses by HTTP status. */
   statusCodes: Record<string, number>;
+}
+
+/**
+ * What the demo's database holds: its logical size (pages in use, the WAL included) and the
+ * recommendation logs (count and serialized bytes: body, id, subject). Read through a read-only
+ * connection, so it works while the server runs and after it stopped.
+ */
+function diskUse(file: string): { dbBytes: number; logs: number; logBytes: number } {
+  const db = new Database(file, { readonly: true, fileMustExist: true });
+  try {
+    const pages = db.pragma('page_count', { simple: true }) as number;
+    const size = db.pragma('page_size', { simple: true }) as number;
+    const r = db.prepare("SELECT count(*) AS n, coalesce(sum(length(CAST(body AS BLOB)) + length(id) + coalesce(length(subject), 0)), 0) AS bytes FROM docs WHERE collection = 'recommendation'").get() as { n: number; bytes: number };
+    return { dbBytes: pages * size, logs: r.n, logBytes: r.bytes };
+  } finally {
+    db.close();
+  }
 }
 
 /** One bounded autocannon run; `paths` rotate across requests. */
@@ -116,21 +134,42 @@ await main(async () => {
   const paths = order.map(query);
   const auth = { authorization: `Bearer ${key}` };
   const targets: Record<string, Figures> = {};
+  const dbFile = join(work, 'data', 'demo', 'afin.db'); // `afin demo` keeps its store in <data>/demo
+  if (!existsSync(dbFile)) throw new Error(`the demo's database is not at ${dbFile}`);
+  let before = diskUse(dbFile);
+  let recommendRequests = 0;
   const plan: Array<[string, string, string[], Record<string, string>]> = [
     ['bare', bare.url, paths, {}],
     ['bareAuth', bare.url, paths.map((p) => `/auth${p}`), auth],
     ['recommend', demo.url, paths, auth],
   ];
   for (const [label, url, ps, headers] of plan) {
-    if (opts.warmup > 0) await cannon(url, ps, headers, opts.warmup);
+    if (label === 'recommend') before = diskUse(dbFile);
+    if (opts.warmup > 0) {
+      const w = await cannon(url, ps, headers, opts.warmup);
+      if (label === 'recommend') recommendRequests += w.requests;
+    }
     log(`${label}: ${opts.connections} connections for ${opts.seconds} s`);
     const f = await cannon(url, ps, headers, opts.seconds);
     targets[label] = f;
+    if (label === 'recommend') recommendRequests += f.requests;
     log(`${label}: ${f.rps} req/s, p50 ${f.p50Ms} ms, p99 ${f.p99Ms} ms, ${f.bytesPerResponse} B/response, non-2xx ${f.non2xx} ${JSON.stringify(f.statusCodes)}, errors ${f.errors}`);
     if (label === 'recommend' && (f.non2xx || f.errors)) for (const l of serverErrors(demo)) log(`demo server log: ${l}`);
   }
   await stopProcess(bare.proc);
   await stopProcess(demo.proc);
+  // Bytes written per request: what every GET /v1/recommendations leaves on disk (its log document).
+  const after = diskUse(dbFile);
+  const perRequest = (bytes: number) => (recommendRequests > 0 ? round(bytes / recommendRequests, 0) : 0);
+  const written = {
+    requests: recommendRequests,
+    logsKept: after.logs - before.logs,
+    logBytesPerRequest: perRequest(after.logBytes - before.logBytes),
+    logBytesPerDoc: after.logs > before.logs ? round((after.logBytes - before.logBytes) / (after.logs - before.logs), 0) : 0,
+    dbBytesPerRequest: perRequest(after.dbBytes - before.dbBytes),
+    dbBytesAfter: after.dbBytes,
+  };
+  log(`written: ${written.logBytesPerRequest} B of log per request (${written.logBytesPerDoc} B per log document), database grew ${written.dbBytesPerRequest} B per request`);
 
   const ratio = round(targets.recommend.rps / targets.bare.rps, 3);
   emit({
@@ -141,6 +180,7 @@ await main(async () => {
     recommend_rps: targets.recommend.rps, bare_rps: targets.bare.rps, bareAuth_rps: targets.bareAuth.rps,
     ratio, ratioTarget: 0.5, meetsTarget: ratio >= 0.5, ratioVsBareAuth: round(targets.recommend.rps / targets.bareAuth.rps, 3),
     targets,
+    bytesWrittenPerRequest: written.dbBytesPerRequest, logBytesPerRequest: written.logBytesPerRequest, written,
   });
   const failed = Object.values(targets).some((t) => t.non2xx > 0 || t.errors > 0);
   return failed ? 1 : 0;

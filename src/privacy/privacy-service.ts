@@ -222,6 +222,8 @@ export class PrivacyService {
       retention: {
         eventMaxAgeDays: r.eventMaxAgeDays,
         auditMaxAgeDays: r.auditMaxAgeDays,
+        recommendationLogMaxAgeDays: Math.min(this.retention.recommendationLogMaxAgeDays, r.eventMaxAgeDays ?? Infinity),
+        recommendationLogMaxPerWorkspace: this.engine.recLog.maxPerWorkspace,
         lastRun: this.retention.last,
       },
     };

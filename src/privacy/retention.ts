@@ -5,6 +5,12 @@ import { AUDIT_COLLECTION, type AuditLog } from './audit.ts';
 const DAY_MS = 86_400_000;
 
 /**
+ * Recommendation logs are kept this long by default even when events are kept forever: read traffic
+ * must not fill the disk (they are also capped per workspace; see RecommendationLog).
+ */
+export const RECOMMENDATION_LOG_MAX_AGE_DAYS = 30;
+
+/**
  * Document collections that are raw behavioural data and expire with the events (recommendation
  * logs; slices that keep transcripts or delivery logs add their collection here).
  */
@@ -17,6 +23,8 @@ export interface RetentionRun {
   documents: number;
   audit: number;
   workspaces: number;
+  /** Recommendation logs older than this went (the default limit, or the events' if shorter). */
+  recommendationCutoff: string;
 }
 
 /**
@@ -28,7 +36,13 @@ export class RetentionJob {
   private running: Promise<RetentionRun> | null = null;
   last: RetentionRun | null = null;
 
-  constructor(private readonly store: Store, readonly config: RetentionConfig, private readonly audit: AuditLog, private readonly clock: () => number = Date.now) {}
+  constructor(
+    private readonly store: Store,
+    readonly config: RetentionConfig,
+    private readonly audit: AuditLog,
+    private readonly clock: () => number = Date.now,
+    readonly recommendationLogMaxAgeDays = RECOMMENDATION_LOG_MAX_AGE_DAYS,
+  ) {}
 
   /** Runs once now over every workspace. */
   run(): Promise<RetentionRun> {
@@ -41,14 +55,19 @@ export class RetentionJob {
     const { eventMaxAgeDays, auditMaxAgeDays } = this.config;
     const cutoff = eventMaxAgeDays === null ? null : now - eventMaxAgeDays * DAY_MS;
     const auditCutoff = auditMaxAgeDays === null ? null : now - auditMaxAgeDays * DAY_MS;
-    const out: RetentionRun = { at: new Date(now).toISOString(), cutoff: cutoff === null ? null : new Date(cutoff).toISOString(), events: 0, documents: 0, audit: 0, workspaces: 0 };
+    const recCutoff = Math.max(cutoff ?? -Infinity, now - this.recommendationLogMaxAgeDays * DAY_MS);
+    const out: RetentionRun = {
+      at: new Date(now).toISOString(), cutoff: cutoff === null ? null : new Date(cutoff).toISOString(), events: 0, documents: 0, audit: 0, workspaces: 0,
+      recommendationCutoff: new Date(recCutoff).toISOString(),
+    };
     for (const w of await this.store.listWorkspaces()) {
       out.workspaces++;
       let events = 0, documents = 0, audit = 0;
       if (cutoff !== null) {
         events = await this.store.deleteEventsBefore(w.id, cutoff);
-        for (const c of RETAINED_COLLECTIONS) documents += await this.store.deleteDocsBefore(w.id, c, cutoff);
+        for (const c of RETAINED_COLLECTIONS) if (c !== 'recommendation') documents += await this.store.deleteDocsBefore(w.id, c, cutoff);
       }
+      documents += await this.store.deleteDocsBefore(w.id, 'recommendation', recCutoff);
       if (auditCutoff !== null) audit = await this.store.deleteDocsBefore(w.id, AUDIT_COLLECTION, auditCutoff);
       if (events + documents + audit > 0) {
         await this.audit.record(w.id, { actor: { source: 'retention' }, action: 'retention.run', detail: { events, documents, audit, cutoff: out.cutoff } });
@@ -61,9 +80,9 @@ export class RetentionJob {
     return out;
   }
 
-  /** Starts the periodic job (no-op when nothing is configured to expire). */
+  /** Starts the periodic job (recommendation logs always expire, so it always runs). */
   start(): void {
-    if (this.timer || (this.config.eventMaxAgeDays === null && this.config.auditMaxAgeDays === null)) return;
+    if (this.timer) return;
     this.timer = setInterval(() => void this.run().catch(() => undefined), this.config.intervalMs);
     this.timer.unref();
     void this.run().catch(() => undefined);

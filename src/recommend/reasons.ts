@@ -23,3 +23,20 @@ export function filterReason(f: { category?: string; minPrice?: number; maxPrice
   else if (f.minPrice !== undefined) parts.push(`from ${f.minPrice}${cur}`);
   return parts.length ? `Matches: ${parts.join(', ')}` : null;
 }
+
+// The fixed reasons a recommendation may carry: the recommendation log keeps them as one-letter
+// codes and `/why` spells them out again, so they must read exactly as the answer wrote them.
+export const RESTOCK_REASON = 'Time to restock? You buy this regularly';
+export const FEATURED_REASON = 'Featured';
+export const NEW_REASON = 'New in the catalogue';
+
+/** "Matches your interest in running" */
+export function interestReason(category: string): string {
+  return `Matches your interest in ${category}`;
+}
+
+/** "Trending in shoes", from the item's first category. */
+export function trendingReason(item: Pick<StoredItem, 'categories'> | undefined): string {
+  const c = item?.categories?.[0];
+  return c ? `Trending in ${c}` : 'Trending now';
+}

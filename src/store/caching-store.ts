@@ -8,7 +8,7 @@ const CACHED = new Set(['eventsOf', 'consentHistory', 'getProfile']);
 const READS = /^(get|list|count|scan|resolve|blobInfo|docsOf|keyByHash|readCounters|anonymousIdsOf|consentHistory|eventsOf|hasRootKey)/;
 
 /** Writes known to touch nothing this cache holds. */
-const HARMLESS = new Set(['putDocs', 'deleteDoc', 'putBlob', 'deleteBlob', 'bumpCounter', 'touchKey', 'insertKey', 'deleteKey', 'createWorkspace', 'upsertItems', 'deleteItem', 'putUser', 'deleteUser', 'linkIdentity', 'migrate', 'checkpoint', 'scrubDeleted', 'close']);
+const HARMLESS = new Set(['putDocs', 'deleteDoc', 'trimDocs', 'putBlob', 'deleteBlob', 'bumpCounter', 'touchKey', 'insertKey', 'deleteKey', 'createWorkspace', 'upsertItems', 'deleteItem', 'putUser', 'deleteUser', 'linkIdentity', 'migrate', 'checkpoint', 'scrubDeleted', 'close']);
 
 /** For writes that touch cached people, which ones (the rest clear the whole workspace). */
 const SUBJECTS: Record<string, (args: any[]) => string[]> = {

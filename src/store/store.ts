@@ -125,6 +125,8 @@ export interface Store {
   deleteDocsOfSubject(ws: string, subject: string): Promise<number>;
   /** Deletes the documents of a collection created before `before` (retention). Returns how many. */
   deleteDocsBefore(ws: string, collection: string, before: number): Promise<number>;
+  /** Keeps the newest `keep` documents of a collection (those tied with the last one too); deletes the rest. */
+  trimDocs(ws: string, collection: string, keep: number): Promise<number>;
 
   insertKey(key: StoredKey): Promise<void>;
   keyByHash(hash: string): Promise<StoredKey | null>;

@@ -51,11 +51,13 @@ describe('retention', () => {
     expect(t.engine.privacy.retention.last?.events).toBe(1);
   });
 
-  it('keeps everything when no maximum age is configured', async () => {
+  it('keeps every event when no maximum age is configured; recommendation logs still go after 30 days', async () => {
     t = await makeConfiguredApp();
     await seedAges();
-    expect((await t.call('POST', '/v1/privacy/retention/run')).json()).toMatchObject({ events: 0, documents: 0, cutoff: null });
+    expect((await t.call('POST', '/v1/privacy/retention/run')).json()).toMatchObject({ events: 0, documents: 1, cutoff: null });
     expect(await t.store.eventsOf('default', 'ana')).toHaveLength(3);
+    expect(await t.store.getDoc('default', 'recommendation', 'rec_old')).toBeNull();
+    expect(await t.store.getDoc('default', 'recommendation', 'rec_new')).not.toBeNull();
   });
 
   it('is triggered by admin keys only', async () => {

@@ -526,6 +526,19 @@ export function runStoreContract(label: string, open: () => Promise<Store>, clea
         expect(await store.getDoc(ws, 'keep', 'k')).not.toBeNull();
         expect(await store.deleteDocsBefore(ws, 'log', 20)).toBe(0);
       });
+
+      it('trims a collection to its newest documents, in one workspace only', async () => {
+        const ws = freshWs();
+        const other = freshWs();
+        await store.putDocs(ws, Array.from({ length: 10 }, (_, i) => doc('log', `d${i}`, 's1', 100 + i)));
+        await store.putDocs(ws, [doc('keep', 'k', 's1', 1)]);
+        await store.putDocs(other, [doc('log', 'o', 's1', 1)]);
+        expect(await store.trimDocs(ws, 'log', 20)).toBe(0); // fewer than the bound: nothing goes
+        expect(await store.trimDocs(ws, 'log', 4)).toBe(6);
+        expect((await store.listDocs(ws, 'log')).map((d) => d.id)).toEqual(['d9', 'd8', 'd7', 'd6']);
+        expect(await store.getDoc(ws, 'keep', 'k')).not.toBeNull();
+        expect(await store.getDoc(other, 'log', 'o')).not.toBeNull();
+      });
     });
 
     describe('api keys', () => {

@@ -390,6 +390,12 @@ ON CONFLICT (workspace, collection, id) DO UPDATE SET subject = excluded.subject
   async deleteDocsBefore(ws: string, collection: string, before: number): Promise<number> {
     return this.count('DELETE FROM docs WHERE workspace = $1 AND collection = $2 AND created_at < $3', [ws, collection, before]);
   }
+  async trimDocs(ws: string, collection: string, keep: number): Promise<number> {
+    return this.count(
+      'DELETE FROM docs WHERE workspace = $1 AND collection = $2 AND created_at < (SELECT created_at FROM docs WHERE workspace = $1 AND collection = $2 ORDER BY created_at DESC LIMIT 1 OFFSET $3)',
+      [ws, collection, Math.max(0, Math.floor(keep) - 1)],
+    );
+  }
 
   async insertKey(k: StoredKey): Promise<void> {
     await this.pool.query('INSERT INTO api_keys (id, workspace, scope, name, hash, root, created_at, last_used_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)',

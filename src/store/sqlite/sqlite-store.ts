@@ -296,6 +296,11 @@ export class SqliteStore implements Store {
   async deleteDocsBefore(ws: string, collection: string, before: number): Promise<number> {
     return this.q('DELETE FROM docs WHERE workspace = ? AND collection = ? AND created_at < ?').run(ws, collection, before).changes;
   }
+  async trimDocs(ws: string, collection: string, keep: number): Promise<number> {
+    // The keep-th newest time, found on the (workspace, collection, created_at) index; NULL (fewer docs) deletes nothing.
+    return this.q('DELETE FROM docs WHERE workspace = ? AND collection = ? AND created_at < (SELECT created_at FROM docs WHERE workspace = ? AND collection = ? ORDER BY created_at DESC LIMIT 1 OFFSET ?)')
+      .run(ws, collection, ws, collection, Math.max(0, Math.floor(keep) - 1)).changes;
+  }
 
   async insertKey(k: StoredKey): Promise<void> {
     this.q('INSERT INTO api_keys (id, workspace, scope, name, hash, root, created_at, last_used_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)')
