@@ -2,6 +2,7 @@ import { Catalog } from '../catalog/catalog.ts';
 import { loadModel, type LoadedModel } from '../recommend/model-store.ts';
 import type { Store } from '../store/store.ts';
 import { loadRankingSettings } from '../recommend/settings.ts';
+import { REBUY_BLOB, decodeRebuy, type RebuyStats } from '../recommend/rebuy.ts';
 import type { RankingSettingsT } from '../recommend/rules.ts';
 import { ALL_WORKSPACES, type InvalidationBus, type NoticeKind } from './bus.ts';
 
@@ -17,6 +18,8 @@ interface Entry {
   catalog: Catalog;
   ranking: RankingSettingsT;
   models: Map<string, Promise<ServingModel | null>>;
+  /** The re-buy figures learned with the models (reloaded with them). */
+  rebuy?: Promise<RebuyStats | null>;
   counters: Record<string, number>;
   checkedAt: number;
 }
@@ -46,7 +49,7 @@ export class WorkspaceState {
     const catalog = sameItems ? prev.catalog : new Catalog(await this.store.listItems(ws), c.items ?? 0);
     const sameModels = sameItems && prev.counters.models === c.models;
     const ranking = prev && prev.counters.settings === c.settings ? prev.ranking : await loadRankingSettings(this.store, ws);
-    return { catalog, ranking, models: sameModels ? prev.models : new Map(), counters: c, checkedAt: this.clock() };
+    return { catalog, ranking, models: sameModels ? prev.models : new Map(), rebuy: sameModels ? prev.rebuy : undefined, counters: c, checkedAt: this.clock() };
   }
 
   private async entry(ws: string): Promise<Entry> {
@@ -102,6 +105,17 @@ export class WorkspaceState {
       m.catch(() => e.models.delete(name));
     }
     return m;
+  }
+
+  /** How often and after how long people buy the same item again, per category; null before any training. */
+  async rebuy(ws: string): Promise<RebuyStats | null> {
+    const e = await this.entry(ws);
+    if (!e.rebuy) {
+      const p = this.store.getBlob(ws, REBUY_BLOB).then((b) => (b ? decodeRebuy(b.data) : null));
+      e.rebuy = p;
+      p.catch(() => e.rebuy === p && (e.rebuy = undefined));
+    }
+    return e.rebuy;
   }
 
   /**

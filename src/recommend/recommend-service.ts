@@ -11,8 +11,8 @@ import { topK } from './models/top-k.ts';
 import { filterReason, similarReason } from './reasons.ts';
 import type { RankingSettingsT } from './rules.ts';
 import { eventWeightsOf } from './settings.ts';
-import { dueForReplenishment } from './replenishment.ts';
-import { shapeByStage } from './stage-shaping.ts';
+import { dueItems } from './rebuy.ts';
+import { boostDue, shapeByStage } from './stage-shaping.ts';
 import { explainLog, type RecommendationLog } from './recommendation-log.ts';
 import { DEFAULT_MODEL, FALLBACK_MODEL, MODELS } from './registry.ts';
 import type { ModelInfo } from './model-store.ts';
@@ -116,8 +116,11 @@ export class RecommendService {
     }
     const profile = subject && mayPersonalize ? ((await this.store.getProfile(ws, subject)) as Profile | null) : null;
     const stage = funnelStage(profile, now);
-    // What the person buys again and again, once it is about time: allowed back despite "already bought".
-    const due = mayPersonalize && !q.includePurchased && on('rebuy') ? dueForReplenishment(events, now) : new Set<string>();
+    // What the person bought in a category where the shop's customers re-buy, once it is about time
+    // (their own interval, else the category's): allowed back despite "already bought".
+    const due = mayPersonalize && !q.includePurchased && on('rebuy')
+      ? dueItems(events, now, (id) => catalog.get(id)?.categories?.at(-1), await this.state.rebuy(ws))
+      : new Set<string>();
     const excluded = new Set(q.exclude ?? []);
     if (q.itemId && q.context === 'item') excluded.add(q.itemId);
     const keep = keepFilter(catalog, {
@@ -145,6 +148,7 @@ export class RecommendService {
 
     // Shaping by what is known of the person: funnel stage, price band, reading language.
     if (on('funnel')) shapeByStage(scores, trend, stage, profile, seen, bought, due, catalog);
+    boostDue(scores, due, catalog);
     const band = mayPersonalize && on('priceBand') ? personPriceBand(profile) : null;
     const bandUsed = band !== null && shapeByPrice(scores, catalog, band) > 0;
     const language = mayPersonalize && on('language') ? readingLanguage(subject ? (await this.store.getUser(ws, subject))?.traits.language : undefined, profile) : null;

@@ -1,17 +1,21 @@
 import type { Catalog } from '../catalog/catalog.ts';
 import type { FunnelStage, Profile } from '../profile/profile.ts';
+import { DueItems, dueStrength } from './rebuy.ts';
 
 /** How far a browsing visitor's favourite categories lift unseen items (personal scores top out at 1). */
 export const DISCOVERY_BOOST = 0.15;
 /** How much of its personal score an item keeps when the customer just bought in its category. */
 export const CROSS_SELL_DISCOUNT = 0.6;
-/** Lift for an item that is due to be bought again. */
-export const REPLENISH_BOOST = 0.5;
+/**
+ * Lift for an item that is due to be bought again, at full strength (a category where re-buying is
+ * very common, a long habit): above most of what the models propose, as "buy again" lists are.
+ */
+export const REPLENISH_BOOST = 1;
 
 /**
  * The funnel stage shapes the list: a browsing visitor gets discovery within their affinities (unseen
  * items of the categories they like rise), a customer gets cross-sell (more of a category they just
- * bought in sinks) and what is due for replenishment.
+ * bought in sinks); what is due again is left to `boostDue`, whatever the stage.
  */
 export function shapeByStage(scores: Float64Array, trend: Float64Array, stage: FunnelStage, profile: Profile | null, seen: Set<string>, bought: Set<string>, due: Set<string>, catalog: Catalog): void {
   if (!profile) return;
@@ -35,9 +39,19 @@ export function shapeByStage(scores: Float64Array, trend: Float64Array, stage: F
         scores[i] = trend[i] + (scores[i] - trend[i]) * CROSS_SELL_DISCOUNT;
       }
     }
-    for (const id of due) {
-      const i = catalog.index.get(id);
-      if (i !== undefined && !Number.isNaN(scores[i])) scores[i] += REPLENISH_BOOST;
-    }
+  }
+}
+
+/**
+ * Items due to be bought again rise, by how common re-buying is in their category and how settled
+ * the person's habit is (a plain set of ids: full lift). Any funnel stage: a customer who has not been
+ * back for months ("at risk") is exactly the one whose coffee ran out.
+ */
+export function boostDue(scores: Float64Array, due: ReadonlySet<string>, catalog: Catalog): void {
+  for (const id of due) {
+    const i = catalog.index.get(id);
+    if (i === undefined || Number.isNaN(scores[i])) continue;
+    const info = due instanceof DueItems ? due.info.get(id) : undefined;
+    scores[i] += REPLENISH_BOOST * (info ? dueStrength(info) : 1);
   }
 }

@@ -7,6 +7,7 @@ import { Pseudonymizer } from '../privacy/pseudonym.ts';
 import { recordModelFailure, saveModel, type ModelInfo } from './model-store.ts';
 import { MODELS, TRAINED_BY_DEFAULT, itemTexts } from './registry.ts';
 import { NotEnoughDataError } from './models/types.ts';
+import { REBUY_BLOB, RebuyLearner, encodeRebuy } from './rebuy.ts';
 
 export interface TrainOptions {
   /** Models to train; default: every registered model. */
@@ -49,8 +50,12 @@ export async function trainModels(store: Store, ws: string, opts: TrainOptions):
   const builder = new InteractionBuilder(items.map((i) => i.id), eventWeightsOf(settings), settings.ratings);
   const total = Math.max(1, await store.countEvents(ws));
   let read = 0;
+  const rebuy = new RebuyLearner();
   for await (const page of store.scanEvents(ws, { pageSize: 20_000 })) {
-    for (const e of page) builder.add(e);
+    for (const e of page) {
+      builder.add(e);
+      rebuy.add(e);
+    }
     read += page.length;
     opts.onProgress?.('reading events', Math.min(1, read / total));
   }
@@ -81,6 +86,11 @@ export async function trainModels(store: Store, ws: string, opts: TrainOptions):
       else failed.push({ name, error: e instanceof Error ? e.message : String(e) });
     }
   }
+  // How often, and after how long, people buy the same item again: learned per category with the
+  // models, and replaced with them (serving reads it through the same counter).
+  const leaves = new Map(items.map((i) => [i.id, i.categories?.at(-1)]));
+  const stats = rebuy.learn((id) => leaves.get(id), opts.now);
+  await store.putBlob(ws, REBUY_BLOB, encodeRebuy(stats), { purchases: stats.workspace.purchases, repeats: stats.workspace.repeats }, opts.now);
   await store.bumpCounter(ws, 'models');
   opts.onSkipped?.(skipped);
   if (failed.length) {

@@ -2,6 +2,7 @@ import type { Catalog } from '../../catalog/catalog.ts';
 import type { RecContext } from '../../domain/schemas.ts';
 import type { Profile } from '../../profile/profile.ts';
 import { becauseReason, similarReason } from '../reasons.ts';
+import { dueReason } from '../rebuy.ts';
 import type { HistoryPoint } from './history.ts';
 import type { PriceBand } from './shape.ts';
 
@@ -62,7 +63,7 @@ export function explainItem(i: number, x: ExplainInput): { reasons: string[]; ev
     ev.priceBand = { low: Math.round(x.band.low * 100) / 100, high: Math.round(x.band.high * 100) / 100 };
   }
   if (x.language && it.language === x.language) ev.language = x.language;
-  if (x.due.has(it.id)) reasons.unshift('Time to restock? You buy this regularly');
+  if (x.due.has(it.id)) reasons.unshift(dueReason(x.due, it.id));
   if (x.pinned.has(i)) reasons.push('Featured');
   if (reasons.length === 0) reasons.push(x.hasTrend ? (it.categories?.[0] ? `Trending in ${it.categories[0]}` : 'Trending now') : 'New in the catalogue');
   if (x.filterNote) reasons.push(x.filterNote);

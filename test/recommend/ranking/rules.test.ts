@@ -1,6 +1,5 @@
 import { describe, expect, it } from 'vitest';
 import type { StoredEvent, StoredItem } from '../../../src/domain/schemas.ts';
-import { dueForReplenishment } from '../../../src/recommend/replenishment.ts';
 import { diversify, matches, pin, scoreRules, type RuleT } from '../../../src/recommend/rules.ts';
 
 const item = (id: string, extra: Partial<StoredItem> = {}): StoredItem => ({ id, title: id, available: true, updatedAt: 0, ...extra });
@@ -57,17 +56,5 @@ describe('diversity', () => {
     // With nothing else left, the waiting ones fill the page.
     expect(diversify([0, 1, 2, 3], cat, 4, 0.5)).toEqual([0, 1, 2, 3]);
     expect(diversify([0, 1, 2, 3, 6], cat, 3, 1)).toEqual([0, 1, 2]);
-  });
-});
-
-describe('replenishment', () => {
-  const buy = (itemId: string, day: number): StoredEvent => ({
-    messageId: `${itemId}${day}`, type: 'purchase', subject: 'u', userId: 'u', anonymousId: null, itemId, value: null, query: null,
-    channel: null, recommendationId: null, variant: null, timestamp: day * 86_400_000, receivedAt: 0, properties: null,
-  });
-  it('is due once the usual interval between purchases has nearly passed', () => {
-    const events = [buy('coffee', 0), buy('coffee', 30), buy('coffee', 60), buy('tv', 10)];
-    expect([...dueForReplenishment(events, 75 * 86_400_000)]).toEqual([]);
-    expect([...dueForReplenishment(events, 88 * 86_400_000)]).toEqual(['coffee']);
   });
 });

@@ -1,0 +1,132 @@
+import { describe, expect, it } from 'vitest';
+import { Catalog } from '../../src/catalog/catalog.ts';
+import type { StoredEvent } from '../../src/domain/schemas.ts';
+import { rng } from '../../src/recommend/models/common.ts';
+import {
+  COMMON_SHARE, DueItems, RebuyLearner, decodeRebuy, dueItems, dueReason, dueStrength, encodeRebuy, everyPhrase, figuresFor, type RebuyStats,
+} from '../../src/recommend/rebuy.ts';
+import { REPLENISH_BOOST, boostDue } from '../../src/recommend/stage-shaping.ts';
+
+const DAY = 86_400_000;
+const ev = (subject: string, itemId: string, day: number, type: StoredEvent['type'] = 'purchase'): StoredEvent => ({
+  messageId: `${subject}-${itemId}-${day}-${type}`, type, subject, userId: subject, anonymousId: null, itemId, value: null, query: null,
+  channel: null, recommendationId: null, variant: null, timestamp: Math.round(day * DAY), receivedAt: 0, properties: null,
+});
+
+/**
+ * A seeded shop: 60 people each buy one coffee every ~21 days (±3) for a year, and 2 pieces of
+ * furniture once each; 5 people bought one lamp once (a small category).
+ */
+function shop(seed: number) {
+  const rand = rng(seed);
+  const events: StoredEvent[] = [];
+  for (let u = 0; u < 60; u++) {
+    const coffee = `coffee${u % 4}`;
+    for (let day = rand() * 20; day < 365; day += 18 + rand() * 6) events.push(ev(`u${u}`, coffee, day));
+    events.push(ev(`u${u}`, `sofa${u % 7}`, rand() * 365), ev(`u${u}`, `table${u % 5}`, rand() * 365));
+  }
+  for (let u = 0; u < 5; u++) events.push(ev(`u${u}`, 'lamp', 100 + u));
+  const leaf = (id: string) => (id.startsWith('coffee') ? 'Coffee' : id === 'lamp' ? 'lamps' : id.startsWith('sofa') ? 'sofas' : 'tables');
+  return { events, leaf };
+}
+
+function learned(seed = 1): RebuyStats {
+  const { events, leaf } = shop(seed);
+  const l = new RebuyLearner();
+  for (const e of events) l.add(e);
+  return l.learn(leaf, 0);
+}
+
+describe('re-buy figures learned from purchases', () => {
+  it('finds that coffee is re-bought about every 3 weeks and furniture never', () => {
+    const s = learned();
+    const coffee = s.categories['coffee'];
+    expect(coffee.purchases).toBeGreaterThan(60 * 14);
+    expect(coffee.share).toBeGreaterThan(0.9);
+    expect(coffee.medianDays).toBeGreaterThan(19);
+    expect(coffee.medianDays).toBeLessThan(23);
+    for (const c of ['sofas', 'tables']) {
+      expect(s.categories[c].repeats).toBe(0);
+      expect(s.categories[c].share).toBeLessThan(COMMON_SHARE);
+    }
+  });
+
+  it('shrinks a small category towards the workspace figure', () => {
+    const s = learned();
+    // Five purchases, no repeat: its raw share is 0, but five purchases are little evidence.
+    expect(s.categories['lamps'].repeats).toBe(0);
+    expect(s.categories['lamps'].share).toBeGreaterThan(0.3 * s.workspace.share);
+    expect(s.categories['lamps'].medianDays).toBeCloseTo(s.workspace.medianDays!, 5);
+    // A large category keeps its own figure.
+    expect(s.categories['sofas'].share).toBeLessThan(0.2 * s.workspace.share);
+  });
+
+  it('counts lines of one order as one purchase, ignores other events, and falls back to the workspace without a category', () => {
+    const l = new RebuyLearner();
+    l.add(ev('a', 'x', 0));
+    l.add({ ...ev('a', 'x', 0), timestamp: 60_000 }); // a second line of the same order
+    l.add(ev('a', 'x', 10, 'view'));
+    l.add(ev('a', 'x', 14));
+    const s = l.learn(() => undefined, 5);
+    expect(s.workspace).toEqual({ purchases: 2, repeats: 1, share: 0.5, medianDays: 14 });
+    expect(s.categories).toEqual({});
+    expect(figuresFor(s, 'anything')).toBe(s.workspace);
+    expect(decodeRebuy(encodeRebuy(s))).toEqual(s);
+    expect(decodeRebuy(new TextEncoder().encode('{"version":9}'))).toBeNull();
+  });
+});
+
+describe('items due again', () => {
+  const s = learned();
+  const leaf = shop(1).leaf;
+
+  it('brings a coffee back once its interval has nearly passed: the person\'s own, else the category\'s', () => {
+    const mine = [ev('p', 'coffee1', 0), ev('p', 'coffee1', 14), ev('p', 'coffee1', 28), ev('p', 'sofa1', 20)];
+    expect([...dueItems(mine, 28 * DAY + 5 * DAY, leaf, s)]).toEqual([]);
+    const due = dueItems(mine, 28 * DAY + 13 * DAY, leaf, s);
+    expect([...due]).toEqual(['coffee1']); // the sofa never comes back
+    expect(due.info.get('coffee1')).toMatchObject({ own: true, intervalDays: 14, times: 3 });
+    expect(dueReason(due, 'coffee1')).toBe('You buy this every 2 weeks');
+
+    const once = [ev('q', 'coffee2', 0)];
+    expect([...dueItems(once, 10 * DAY, leaf, s)]).toEqual([]);
+    const later = dueItems(once, 30 * DAY, leaf, s);
+    expect([...later]).toEqual(['coffee2']);
+    expect(dueReason(later, 'coffee2')).toMatch(/^Usually bought again after about 2[0-2] days$/);
+  });
+
+  it('keeps everything out where nobody re-buys, before any training, and after a return', () => {
+    const l = new RebuyLearner();
+    const rand = rng(7);
+    for (let u = 0; u < 50; u++) l.add(ev(`u${u}`, `coffee${Math.floor(rand() * 30)}`, rand() * 300));
+    const none = l.learn(leaf, 0);
+    expect(none.categories['coffee'].share).toBe(0);
+    const mine = [ev('p', 'coffee1', 0), ev('p', 'coffee1', 21)];
+    expect([...dueItems(mine, 200 * DAY, leaf, none)]).toEqual([]);
+    expect([...dueItems(mine, 200 * DAY, leaf, null)]).toEqual([]);
+    expect([...dueItems([...mine, ev('p', 'coffee1', 22, 'return')], 200 * DAY, leaf, s)]).toEqual([]);
+  });
+
+  it('lifts due items by how common re-buying is and how settled the habit', () => {
+    const catalog = new Catalog(['a', 'b', 'c'].map((id) => ({ id, title: id, available: true, updatedAt: 0 })));
+    const due = new DueItems();
+    due.add('a');
+    due.info.set('a', { intervalDays: 21, own: true, times: 5, share: 0.9 });
+    due.add('b');
+    due.info.set('b', { intervalDays: 21, own: false, times: 1, share: COMMON_SHARE });
+    const scores = Float64Array.from([0.1, 0.1, 0.1]);
+    boostDue(scores, due, catalog);
+    expect(scores[0]).toBeCloseTo(0.1 + REPLENISH_BOOST * dueStrength(due.info.get('a')!));
+    expect(scores[0]).toBeGreaterThan(scores[1]);
+    expect(scores[1]).toBeGreaterThan(0.1);
+    expect(scores[2]).toBe(0.1);
+  });
+
+  it('says the rhythm in words', () => {
+    expect(everyPhrase(21)).toBe('every 3 weeks');
+    expect(everyPhrase(22)).toBe('every 3 weeks');
+    expect(everyPhrase(7)).toBe('every week');
+    expect(everyPhrase(10)).toBe('every 10 days');
+    expect(everyPhrase(61)).toBe('every 2 months');
+  });
+});
