@@ -5,8 +5,10 @@
  */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import type { ItemInput } from '../../domain/schemas.ts';
 import { generateCatalog } from '../../simulate/index.ts';
+import { otherShopItems } from './other-shop.ts';
 import type { CatalogName } from './types.ts';
 
 export type EvalItem = ItemInput & { title: string; price: number; categories: string[]; attributes: Record<string, unknown> };
@@ -69,8 +71,14 @@ function kitchenItems(): EvalItem[] {
 /** The items of a named catalogue (a fresh copy each time). */
 export function catalogItems(name: CatalogName): EvalItem[] {
   if (name === 'kitchen') return kitchenItems();
+  if (name === 'othershop') return otherShopItems();
+  if (name === 'ikea') return (ikeaCache ??= ikeaItems()).map((it) => structuredClone(it));
+  if (name === 'amazon') return (amazonCache ??= amazonItems()).map((it) => structuredClone(it));
   return structuredClone(demoItems().filter((it) => it.categories[0] === name));
 }
+
+let ikeaCache: EvalItem[] | null = null;
+let amazonCache: EvalItem[] | null = null;
 
 export const CATALOGS: readonly CatalogName[] = ['electronics', 'sport', 'fashion', 'home', 'kitchen'];
 
@@ -95,7 +103,10 @@ export function brandOf(it: EvalItem): string | undefined {
 // ------------------------------------------------------------------------------------------ IKEA
 
 /** Where the shared data lives; never copied into the project. */
-export const IKEA_DIR = process.env.AFIN_SHARED_DATA ? join(process.env.AFIN_SHARED_DATA, 'catalog-ikea-sa-2020') : '/work/shared/data/catalog-ikea-sa-2020';
+/** `../shared/data` next to the project root (the project never copies it). */
+export const SHARED_DATA = process.env.AFIN_SHARED_DATA ?? fileURLToPath(new URL('../../../../shared/data', import.meta.url));
+export const IKEA_DIR = join(SHARED_DATA, 'catalog-ikea-sa-2020');
+export const AMAZON_DIR = join(SHARED_DATA, 'amazon-reviews-2018-giftcards-magazines');
 
 /** Splits one `;`-separated line (the file has no quoted separators, but quotes are honoured). */
 function splitLine(line: string): string[] {
@@ -138,18 +149,70 @@ export function ikeaItems(dir = IKEA_DIR): EvalItem[] {
     const link = f[at('link')] ?? '';
     const slug = /\/p\/([^/]+)-s?\d+\/?$/.exec(link)?.[1] ?? '';
     const colour = IKEA_COLOURS.find((c) => slug.split('-').includes(c));
-    const designer = f[at('designer')]?.trim();
+    // The scrape put some products' long text in the designer column ("104.246.21 KNOPPARP sofa is …").
+    const rawDesigner = f[at('designer')]?.trim() ?? '';
+    const spilled = /^\d{3}\.\d{3}\.\d{2}\s/.test(rawDesigner);
+    const designer = spilled ? '' : rawDesigner;
+    const dims: Record<string, number> = {};
+    for (const k of ['width', 'depth', 'height'] as const) {
+      const v = Number((f[at(k)] ?? '').replace(',', '.'));
+      if ((f[at(k)] ?? '').trim() && (f[at(k)] ?? '').trim() !== 'NA' && Number.isFinite(v) && v > 0) dims[k] = v;
+    }
     out.push({
       id: `ikea-${id}`,
       title: `${name} ${short}`.trim(),
-      description: short,
+      description: spilled ? `${short}. ${rawDesigner.replace(/^\d{3}\.\d{3}\.\d{2}\s/, '')}` : short,
       price: Number.isFinite(price) ? price : 0,
       currency: 'SAR',
       available: f[at('sellable_online')] === 'TRUE',
       categories: [category],
       tags: [],
-      attributes: { brand: 'IKEA', ...(colour ? { colour } : {}), ...(designer ? { designer } : {}) },
+      attributes: { brand: 'IKEA', ...(colour ? { colour } : {}), ...(designer ? { designer } : {}), ...dims },
     });
+  }
+  return out;
+}
+
+// ------------------------------------------------------------------------------------------ Amazon
+
+const unescape = (s: string) => s.replace(/&amp;/g, '&').replace(/&#39;/g, "'").replace(/&quot;/g, '"').trim();
+
+/**
+ * The Amazon 2018 product metadata for Gift Cards and Magazine Subscriptions as Afín items: one per
+ * asin with a clean title (the scrape left HTML in some), categories as one path, brand and price as
+ * given (most magazines have none: they stay without a price).
+ */
+export function amazonItems(dir = AMAZON_DIR): EvalItem[] {
+  const out: EvalItem[] = [];
+  const seen = new Set<string>();
+  for (const file of ['meta_Gift_Cards.json', 'meta_Magazine_Subscriptions.json']) {
+    for (const line of readFileSync(join(dir, file), 'utf8').split('\n')) {
+      if (!line.trim()) continue;
+      const m = JSON.parse(line) as { asin: string; title?: string; category?: string[]; brand?: string; price?: string; description?: string[] };
+      const title = unescape(m.title ?? '');
+      if (!m.asin || seen.has(m.asin) || !title || /[<>{}]/.test(title) || title.length > 200) continue;
+      // The path ends where the scrape appended sentences of marketing text to it.
+      const path: string[] = [];
+      for (const c of (m.category ?? []).map(unescape)) {
+        if (!c || /[<>.!]/.test(c) || c.length >= 60) break;
+        path.push(c);
+      }
+      if (!path.length) continue;
+      seen.add(m.asin);
+      const price = /^\$[\d,]+(\.\d+)?$/.test(m.price ?? '') ? Number(m.price!.slice(1).replace(/,/g, '')) : undefined;
+      const description = unescape((m.description ?? []).join(' ').replace(/<[^>]*>/g, ' ')).slice(0, 600);
+      out.push({
+        id: `amz-${m.asin}`,
+        title,
+        description,
+        ...(price !== undefined ? { price } : {}),
+        currency: 'USD',
+        available: true,
+        categories: [[...new Set(path)].join(' > ')],
+        tags: [],
+        attributes: { ...(m.brand ? { brand: unescape(m.brand) } : {}) },
+      } as EvalItem);
+    }
   }
   return out;
 }

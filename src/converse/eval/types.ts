@@ -8,7 +8,13 @@ import type { Lang } from '../nlu/text.ts';
 import type { Address, Tone } from '../templates.ts';
 
 /** A catalogue the dialogue runs on (see catalogs.ts). */
-export type CatalogName = 'electronics' | 'sport' | 'fashion' | 'home' | 'kitchen';
+export type CatalogName = 'electronics' | 'sport' | 'fashion' | 'home' | 'kitchen' | UnseenCatalog;
+
+/**
+ * Catalogues the assistant was not written against (issue 10): the real IKEA and Amazon catalogues read
+ * from the shared data folder, and a shop made by another generator (other-shop.ts).
+ */
+export type UnseenCatalog = 'ikea' | 'amazon' | 'othershop';
 
 /** An item of the catalogue, picked by what it is rather than by id: the `nth` available item of `kind`, by id order. */
 export interface ItemRef {
@@ -26,6 +32,20 @@ export interface ShowExpect {
   notBrands?: string[];
   /** How many items the list must have when the catalogue holds enough (default 3). */
   count?: number;
+  /**
+   * The product type as the person means it, read from the item's own title (folded, case-insensitive
+   * regular expression): for catalogues whose categories mix products and their parts.
+   */
+  title?: string;
+  /** Titles that are not what was asked for (accessories, parts, other products sharing the noun). */
+  notTitle?: string;
+  /** A category path the items must (or must not) have, as a regular expression. */
+  category?: string;
+  notCategory?: string;
+  /** Numeric attributes the person stated a bound on ("at least 150 cm wide", "under 2 kg"). */
+  attrs?: Record<string, { min?: number; max?: number }>;
+  /** Items whose tags include this (the use the person asked for), when the catalogue has enough. */
+  tag?: string;
 }
 
 export interface Expect {
@@ -66,6 +86,14 @@ export interface Expect {
   newRequest?: boolean;
   /** Words the reply must contain (case and accents ignored). */
   says?: string[];
+  /** The reply must not be a question: the person said enough, or three or fewer items fit. */
+  noQuestion?: boolean;
+  /** The reply answers with this attribute of the nth (1-based) item of the last list. */
+  attribute?: { ordinal: number; name: string };
+  /** The reply says plainly that it does not know (the items carry no such attribute). */
+  dontKnow?: boolean;
+  /** The message must not be read as one of these intents ("three seats" is no goodbye). */
+  notIntent?: string[];
 }
 
 export type Step =
@@ -103,5 +131,7 @@ export interface Dialogue {
   traits?: Record<string, unknown>;
   /** Written after the assistant was tuned on the others and kept as first written: a check on overfitting. */
   fresh?: boolean;
+  /** Written before any tuning for an unseen catalogue and never changed since (issue 10). */
+  frozen?: boolean;
   steps: Step[];
 }
