@@ -15,7 +15,10 @@ Evaluates recommenders offline. Hyperparameters are chosen on a validation split
 training data (never the test split); each seed is a new split; results are mean ± std over seeds.
 
 options:
-  --dataset KIND      movielens-100k (u.data), movielens-1m (ratings.dat), csv, jsonl
+  --dataset KIND      movielens-100k (u.data), movielens-1m (ratings.dat), csv, jsonl, or demo:
+                      the demo simulator, whose shoppers' budgets and languages are known (no
+                      --path; prints the share of top-10 items within budget and in language,
+                      model alone against served)
   --path FILE         the data file (csv/jsonl rows: user, item, [value], [timestamp])
   --protocol P        ms      Microsoft Recommenders: per-user random 75/25 split, top-10
                               (MAP, nDCG@10, P@10, R@10)                    [default]
@@ -82,8 +85,21 @@ export async function runEval(args: string[]): Promise<number> {
   };
   const kind = values.dataset as DatasetKind | undefined;
   if (!kind) return fail('--dataset is required');
+  if ((kind as string) === 'demo') {
+    const seeds = Number(values.seeds);
+    const { evaluateDemo, formatDemo } = await import('./demo.ts');
+    const log = (line: string) => process.stderr.write(line + '\n');
+    const reports = [];
+    for (let seed = 1; seed <= (Number.isInteger(seeds) && seeds > 0 ? seeds : 1); seed++) {
+      const r = await evaluateDemo({ seed: seed + 6, log });
+      process.stdout.write(formatDemo(r) + '\n');
+      reports.push(r);
+    }
+    process.stdout.write(JSON.stringify({ eval: { dataset: 'demo', reports } }) + '\n');
+    return 0;
+  }
   if (!DATASET_KINDS.includes(kind)) return fail(`--dataset must be one of ${DATASET_KINDS.join(', ')}, not ${JSON.stringify(kind)}`);
-  if (!values.path) return fail('--path is required');
+  if (!values.path) return fail('--path is required (except with --dataset demo)');
   const protocol = values.protocol as Protocol;
   if (!PROTOCOLS.includes(protocol)) return fail(`--protocol must be one of ${PROTOCOLS.join(', ')}, not ${JSON.stringify(protocol)}`);
   const nSeeds = Number(values.seeds);

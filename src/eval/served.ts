@@ -74,14 +74,29 @@ async function sendEvents(app: FastifyInstance, ds: Dataset, rows: Rows, idx: Ar
   }
 }
 
-/** One task served: the protocol's metrics over what the API answered. */
-export async function evaluateServed(ds: Dataset, task: Task, opts: ServedOptions = {}): Promise<Metrics> {
+/** A fresh server on an embedded store in a temp folder, default settings, the real clock. */
+export async function freshServer(): Promise<{ app: FastifyInstance; engine: Engine; call: (method: 'GET' | 'PUT' | 'POST', url: string, payload?: unknown) => Promise<unknown>; close: () => Promise<void> }> {
   const dir = mkdtempSync(join(tmpdir(), 'afin-eval-'));
   const store = new SqliteStore(join(dir, 'afin.db'));
   await store.migrate();
   const engine = new Engine(store, { adminKey: ROOT }, { retrainAfterErasureMs: null });
   await store.createWorkspace({ id: 'default', name: null, createdAt: Date.now() });
   const app = await buildApp({ engine, logger: false });
+  return {
+    app, engine,
+    call: (method, url, payload) => call(app, method, url, payload),
+    close: async () => {
+      await app.close();
+      await engine.close();
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
+
+/** One task served: the protocol's metrics over what the API answered. */
+export async function evaluateServed(ds: Dataset, task: Task, opts: ServedOptions = {}): Promise<Metrics> {
+  const server = await freshServer();
+  const { app } = server;
   try {
     const rows = task.rows;
     const typeOf = eventTypeOf(rows, opts.eventType);
@@ -132,8 +147,6 @@ export async function evaluateServed(ds: Dataset, task: Task, opts: ServedOption
     progress('asking for recommendations', 1);
     return scoreLists(task, ranked);
   } finally {
-    await app.close();
-    await engine.close();
-    rmSync(dir, { recursive: true, force: true });
+    await server.close();
   }
 }

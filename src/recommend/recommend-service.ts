@@ -20,7 +20,7 @@ import { explainItem, type ItemEvidence } from './pipeline/explain.ts';
 import { personHistory, type HistoryOptions, type HistoryPoint } from './pipeline/history.ts';
 import { composePage, keepFilter } from './pipeline/page.ts';
 import { scoreCatalog, type CatalogScores } from './pipeline/score.ts';
-import { personPriceBand, readingLanguage, shapeByLanguage, shapeByPrice } from './pipeline/shape.ts';
+import { personPriceBand, pricePositions, readingLanguage, shapeByLanguage, shapeByPrice } from './pipeline/shape.ts';
 import { STAGE_NAMES, stageOn, type StageName } from './pipeline/stages.ts';
 
 export type { ItemEvidence } from './pipeline/explain.ts';
@@ -149,8 +149,9 @@ export class RecommendService {
     // Shaping by what is known of the person: funnel stage, price band, reading language.
     if (on('funnel')) shapeByStage(scores, trend, stage, profile, seen, bought, due, catalog);
     boostDue(scores, due, catalog);
-    const band = mayPersonalize && on('priceBand') ? personPriceBand(profile) : null;
-    const bandUsed = band !== null && shapeByPrice(scores, catalog, band) > 0;
+    const positions = pricePositions(catalog);
+    const band = mayPersonalize && on('priceBand') ? personPriceBand(history, catalog, positions) : null;
+    const bandUsed = band !== null && shapeByPrice(scores, positions, band) > 0;
     const language = mayPersonalize && on('language') ? readingLanguage(subject ? (await this.store.getUser(ws, subject))?.traits.language : undefined, profile) : null;
     const languageUsed = language !== null && shapeByLanguage(scores, catalog, language) > 0;
 
@@ -158,10 +159,9 @@ export class RecommendService {
       rules: settings.rules ?? [], context: q.context, n: q.n, maxCategoryShare: settings.maxCategoryShare ?? DEFAULT_CATEGORY_SHARE, diversity: on('diversity'),
     });
     const currency = catalog.items[top[0]]?.currency;
-    const money = (v: number) => (currency === 'USD' ? `$${v}` : `${v} ${currency === 'EUR' || !currency ? '€' : currency}`);
     const explain = {
       catalog, scores, trend, because, history, profile, context: q.context, due, pinned,
-      band: bandUsed ? band : null, language: languageUsed ? language : null, hasTrend: fallback !== null, filterNote: filterReason(q, currency), money,
+      band: bandUsed ? band : null, positions, language: languageUsed ? language : null, hasTrend: fallback !== null, filterNote: filterReason(q, currency),
     };
     const evidence: ItemEvidence[] = [];
     const items: RecommendedItem[] = top.map((i) => {
@@ -183,7 +183,7 @@ export class RecommendService {
     };
     const rules: string[] = ['only available items', ...applied.map((r) => `rule: ${r}`)];
     rules.push(`funnel stage: ${stage}`);
-    if (bandUsed) rules.push(`price band: ${Math.round(band!.low)}–${Math.round(band!.high)} (items outside sink)`);
+    if (bandUsed) rules.push(`price band: ${Math.round(band!.low * 100)}–${Math.round(band!.high * 100)} % of each category's price range (items outside sink)`);
     if (languageUsed) rules.push(`reading language: ${language}`);
     const off = STAGE_NAMES.filter((st) => !on(st));
     if (off.length) rules.push(`stages turned off: ${off.join(', ')}`);

@@ -65,7 +65,10 @@ describe('afin eval', () => {
     const json = JSON.parse(lines[lines.length - 1]).eval;
     expect(json.protocol).toBe(protocol);
     expect(json.seeds).toEqual([1, 2]);
-    expect(json.results.map((r: { model: string }) => r.model)).toEqual(['popularity', 'ease', 'als', 'itemknn']);
+    // The models alone, then what a fresh server answered through the API on the same split.
+    expect(json.results.map((r: { model: string }) => r.model)).toEqual(['popularity', 'ease', 'als', 'itemknn', 'served']);
+    const served = json.results[4].metrics;
+    for (const m of Object.keys(json.results[0].metrics)) expect(Number.isFinite(served[m].mean)).toBe(true);
     const primary = Object.keys(json.results[0].metrics)[0];
     const pop = json.results[0].metrics[primary].mean;
     const ease = json.results[1].metrics[primary].mean;

@@ -28,15 +28,14 @@ export interface ExplainInput {
   context: RecContext;
   due: ReadonlySet<string>;
   pinned: ReadonlySet<number>;
-  /** The band used to rank, when the price stage changed the order. */
+  /** The band used to rank, when the price stage changed the order, and each item's price position. */
   band: PriceBand | null;
+  positions: Float64Array;
   /** The reading language used to rank, when the language stage changed the order. */
   language: string | null;
   /** The non-personal source exists (else a fresh catalogue: "new in the catalogue"). */
   hasTrend: boolean;
   filterNote: string | null;
-  /** Formats a price for a reason ("80 €"). */
-  money: (amount: number) => string;
 }
 
 /** One item's reasons, most telling first, and its evidence. */
@@ -57,9 +56,9 @@ export function explainItem(i: number, x: ExplainInput): { reasons: string[]; ev
     reasons.push(`Matches your interest in ${liked}`);
     ev.profileMatch = { category: liked, affinity: Math.round(p!.categories[liked] * 1000) / 1000 };
   }
-  const price = x.catalog.price[i];
-  if (x.band && price > 0 && price <= x.band.high && price >= x.band.low) {
-    reasons.push(`In your usual price range (up to ${x.money(Math.round(x.band.high))})`);
+  const pos = x.positions[i];
+  if (x.band && pos >= x.band.low && pos <= x.band.high) {
+    reasons.push('In your usual price range');
     ev.priceBand = { low: Math.round(x.band.low * 100) / 100, high: Math.round(x.band.high * 100) / 100 };
   }
   if (x.language && it.language === x.language) ev.language = x.language;

@@ -1,49 +1,100 @@
 import type { Catalog } from '../../catalog/catalog.ts';
 import type { Profile } from '../../profile/profile.ts';
 
-/** Score taken off per doubling of the price above the person's band (personal scores top out at 1). */
-export const PRICE_PENALTY = 0.3;
-/** Items far below the band sink at half that rate: a bargain hurts less than a price shock. */
-const BELOW_BAND_FACTOR = 0.5;
-/** Engagements with a priced item needed before the band is trusted. */
-const MIN_PRICE_EVIDENCE = 2;
+/** Score taken off per unit of relative price position above the person's band (positions run 0-1). */
+export const PRICE_PENALTY = 1.5;
+/** Items far below the band sink at a third of that rate: a bargain hurts less than a price shock. */
+const BELOW_BAND_FACTOR = 1 / 3;
+/** How far above and below their usual position a person still shops without a penalty. */
+const BAND_ABOVE = 0.2;
+const BAND_BELOW = 0.45;
+/** Weighted engagements with priced items needed before the band is trusted. */
+const MIN_PRICE_EVIDENCE = 3;
+/** A category needs this many priced items to rank prices within it; smaller ones use the whole catalogue. */
+const MIN_GROUP = 5;
 /** Score taken off an item written in another language than the person reads. */
 export const LANGUAGE_PENALTY = 0.35;
 
+/**
+ * Where a person shops within each category's price range, as a relative position (0 the cheapest of
+ * the category, 1 the dearest): a runner who buys mid-range shoes buys mid-range socks too, while
+ * euros are not comparable between a sofa and a book.
+ */
 export interface PriceBand {
+  /** Weighted mean relative position of the priced items the person engaged with. */
+  level: number;
   low: number;
   high: number;
-  /** The weighted average price of what the person engaged with. */
-  average: number;
+}
+
+const positionsCache = new WeakMap<Catalog, Float64Array>();
+
+/** Each item's price position within its leaf category (mid-rank, 0-1), or the catalogue's; NaN without a price. */
+export function pricePositions(catalog: Catalog): Float64Array {
+  let pos = positionsCache.get(catalog);
+  if (pos) return pos;
+  pos = new Float64Array(catalog.size).fill(Number.NaN);
+  const groups = new Map<string, number[]>();
+  const all: number[] = [];
+  for (let i = 0; i < catalog.size; i++) {
+    if (!(catalog.price[i] >= 0)) continue;
+    all.push(i);
+    const leaf = catalog.items[i].categories?.at(-1)?.toLowerCase();
+    if (leaf === undefined) continue;
+    let g = groups.get(leaf);
+    if (!g) groups.set(leaf, (g = []));
+    g.push(i);
+  }
+  const rank = (members: number[], only?: (i: number) => boolean) => {
+    const sorted = [...members].sort((x, y) => catalog.price[x] - catalog.price[y]);
+    let k = 0;
+    while (k < sorted.length) {
+      let e = k;
+      while (e + 1 < sorted.length && catalog.price[sorted[e + 1]] === catalog.price[sorted[k]]) e++;
+      const mid = sorted.length > 1 ? (k + e) / 2 / (sorted.length - 1) : 0.5;
+      for (let t = k; t <= e; t++) if (!only || only(sorted[t])) pos![sorted[t]] = mid;
+      k = e + 1;
+    }
+  };
+  rank(all);
+  for (const g of groups.values()) if (g.length >= MIN_GROUP) rank(g);
+  positionsCache.set(catalog, pos);
+  return pos;
 }
 
 /**
- * The price range a person shops in, from their profile: up to twice their average (or their dearest
- * engagement, if lower), down to a quarter of it. Null without enough priced engagements.
+ * The person's band of relative price positions, from the priced items of their positive history
+ * (weighted as the history is). Null without enough evidence.
  */
-export function personPriceBand(p: Profile | null): PriceBand | null {
-  if (!p || p.price.weight < MIN_PRICE_EVIDENCE || p.price.max === null) return null;
-  const average = p.price.sum / p.price.weight;
-  if (!(average > 0)) return null;
-  const high = Math.max(average * 1.25, Math.min(p.price.max, average * 2));
-  const low = average / 4;
-  return { low, high, average };
+export function personPriceBand(history: ReadonlyArray<{ itemId: string; entry: { weight: number }; event: unknown }>, catalog: Catalog, positions: Float64Array): PriceBand | null {
+  let sum = 0;
+  let weight = 0;
+  for (const h of history) {
+    if (h.event === null || !(h.entry.weight > 0)) continue;
+    const i = catalog.index.get(h.itemId);
+    if (i === undefined || Number.isNaN(positions[i])) continue;
+    sum += positions[i] * h.entry.weight;
+    weight += h.entry.weight;
+  }
+  if (weight < MIN_PRICE_EVIDENCE) return null;
+  const level = sum / weight;
+  return { level, low: Math.max(0, level - BAND_BELOW), high: Math.min(1, level + BAND_ABOVE) };
 }
 
-/** The penalty for a price outside a band: grows with the log of the distance, zero inside. */
-export function pricePenalty(price: number, band: PriceBand): number {
-  if (!(price > 0)) return 0;
-  if (price > band.high) return PRICE_PENALTY * Math.log2(price / band.high);
-  if (price < band.low) return BELOW_BAND_FACTOR * PRICE_PENALTY * Math.log2(band.low / price);
+/** The penalty for a relative price position outside a band: grows with the distance, zero inside. */
+export function pricePenalty(position: number, band: PriceBand): number {
+  if (Number.isNaN(position)) return 0;
+  if (position > band.high) return PRICE_PENALTY * (position - band.high);
+  if (position < band.low) return BELOW_BAND_FACTOR * PRICE_PENALTY * (band.low - position);
   return 0;
 }
 
 /** Lowers scores of items outside the person's price band; returns how many items it lowered. */
-export function shapeByPrice(scores: Float64Array, catalog: Catalog, band: PriceBand): number {
+export function shapeByPrice(scores: Float64Array, positions: Float64Array, band: PriceBand): number {
   let lowered = 0;
   for (let i = 0; i < scores.length; i++) {
     if (Number.isNaN(scores[i])) continue;
-    const cut = pricePenalty(catalog.price[i], band);
+    const cut = pricePenalty(positions[i], band);
     if (cut > 0) {
       scores[i] -= cut;
       lowered++;
