@@ -8,6 +8,7 @@ import { DEFAULT_MODELS, MODEL_SPECS, SERVED_DEFAULT_SPEC } from './models.ts';
 import { STAGE_NAMES } from '../recommend/pipeline/stages.ts';
 import { formatTable, runEvaluation } from './run.ts';
 import { PROTOCOLS, type Protocol } from './splits.ts';
+import { runPurchaseEval } from './purchases.ts';
 
 export const EVAL_USAGE = `usage: afin eval --dataset movielens-100k|movielens-1m|csv|jsonl --path FILE [options]
 
@@ -25,6 +26,8 @@ options:
                       strong  held-out users, 80% of their items in, 20% to find
                               (Recall@20, Recall@50, NDCG@100; Liang et al. 2018)
                       loo     leave the last interaction out (HR@10, NDCG@10)
+                      last-purchase  leave each person's last purchase out, repeats kept
+                              (HR@10 against buy-again and EASE; see --protocol last-purchase --help)
   --seeds N           number of seeds (splits) to average over            [default 3]
   --models LIST       comma-separated, from: ${MODEL_SPECS.map((s) => s.name).join(', ')}
                       [default ${DEFAULT_MODELS.join(',')}; content and hybrid need item texts]
@@ -49,6 +52,8 @@ the serving pipeline adds or loses.
 Every metric also comes with catalog coverage and novelty of the top-10 lists.`;
 
 export async function runEval(args: string[]): Promise<number> {
+  // Purchase logs keep repeats, which the other protocols fold away: their own runner.
+  if (args.some((a, k) => a === '--protocol=last-purchase' || (a === '--protocol' && args[k + 1] === 'last-purchase'))) return runPurchaseEval(args);
   let values: Record<string, string | boolean | undefined>;
   try {
     ({ values } = parseArgs({

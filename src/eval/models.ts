@@ -3,6 +3,7 @@
  * split carved from the training data (never on the test split).
  */
 import { Als } from '../recommend/models/als.ts';
+import { BuyAgain } from './buy-again.ts';
 import { ContentBased } from '../recommend/models/content.ts';
 import { Ease } from '../recommend/models/ease.ts';
 import { Ensemble } from '../recommend/models/ensemble.ts';
@@ -53,6 +54,12 @@ export const MODEL_SPECS: readonly ModelSpec[] = [
     summary: 'most-interacted items (the floor)',
     grid: () => [{}],
     create: () => new Popularity(),
+  },
+  {
+    name: 'buy-again',
+    summary: 'the person\'s own items (most bought, then latest), then popular (= popularity where history is left out)',
+    grid: () => [{}],
+    create: () => new BuyAgain(),
   },
   {
     name: 'ease',
