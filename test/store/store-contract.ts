@@ -576,6 +576,132 @@ export function runStoreContract(label: string, open: () => Promise<Store>, clea
       });
     });
 
+    describe('workspace isolation of every method', () => {
+      /**
+       * What each Store method is, for this test. A Record over `keyof Store` so that a new method fails
+       * type-checking until it is placed here, and the test below then proves its scoping.
+       */
+      const kinds: Record<keyof Store, 'read' | 'write' | 'global'> = {
+        dialect: 'global', migrate: 'global', close: 'global', scrubDeleted: 'global',
+        createWorkspace: 'global', getWorkspace: 'global', listWorkspaces: 'global',
+        // Keys are found by their hash or id across workspaces (authentication comes before the workspace).
+        insertKey: 'global', keyByHash: 'global', touchKey: 'global', hasRootKey: 'global',
+        upsertItems: 'write', getItem: 'read', listItems: 'read', deleteItem: 'write',
+        insertEvents: 'write', ingestEvents: 'write', eventsOf: 'read', scanEvents: 'read', countEvents: 'read',
+        reassignEvents: 'write', deleteEventsOf: 'write', deleteEventsBefore: 'write',
+        putUser: 'write', getUser: 'read', deleteUser: 'write',
+        getProfile: 'read', getProfiles: 'read', putProfiles: 'write', deleteProfile: 'write',
+        appendConsent: 'write', consentHistory: 'read', deleteConsent: 'write',
+        linkIdentity: 'write', resolveAnonymous: 'read', anonymousIdsOf: 'read', deleteIdentityLinks: 'write',
+        putBlob: 'write', getBlob: 'read', blobInfo: 'read', listBlobs: 'read', deleteBlob: 'write',
+        putDocs: 'write', getDoc: 'read', listDocs: 'read', deleteDoc: 'write', docsOfSubject: 'read',
+        deleteDocsOfSubject: 'write', deleteDocsBefore: 'write', trimDocs: 'write',
+        listKeys: 'read', deleteKey: 'write',
+        bumpCounter: 'write', readCounters: 'read',
+      };
+
+      /** The same rows in every table, told apart by `tag`; ids are the same in both workspaces on purpose. */
+      const seed = async (ws: string, tag: string) => {
+        await store.createWorkspace({ id: ws, name: tag, createdAt: 1 });
+        await store.upsertItems(ws, [item('i1', `item ${tag}`), item('i2', `other ${tag}`)]);
+        await store.insertEvents(ws, [
+          ev(`m1-${tag}`, 'u', 10, { query: tag }), ev(`m2-${tag}`, 'u', 20, { query: tag }),
+          ev(`m3-${tag}`, 'anon:a', 30, { userId: null, anonymousId: 'a', query: tag }),
+          ev('shared-id', 'u', 40, { query: tag }),
+        ]);
+        await store.putUser(ws, 'u', { tag }, 5);
+        await store.putProfiles(ws, [{ subject: 'u', profile: { tag } }, { subject: 'anon:a', profile: { tag } }]);
+        await store.appendConsent(ws, 'u', { purposes: { marketing: true }, source: tag, policyVersion: null, at: 6 });
+        await store.linkIdentity(ws, 'a', 'u', 7);
+        await store.putBlob(ws, 'model/x', new TextEncoder().encode(tag), { tag }, 8);
+        await store.putDocs(ws, [
+          { collection: 'chat', id: 'c1', subject: 'u', body: { tag }, createdAt: 9 },
+          { collection: 'log', id: 'l1', subject: null, body: { tag }, createdAt: 9 },
+          { collection: 'log', id: 'l2', subject: 'u', body: { tag }, createdAt: 10 },
+        ]);
+        await store.insertKey({ id: `key-${ws}`, workspace: ws, scope: 'server', name: tag, hash: `hash-${ws}`, root: false, createdAt: 11, lastUsedAt: null });
+        await store.bumpCounter(ws, 'items');
+      };
+
+      /** Everything every read method says about a workspace, with its own tag and key names made neutral. */
+      const snapshot = async (ws: string, tag: string) => {
+        const pages: StoredEvent[][] = [];
+        for await (const page of store.scanEvents(ws, { pageSize: 2 })) pages.push(page);
+        const blob = await store.getBlob(ws, 'model/x');
+        const seen = {
+          getItem: await store.getItem(ws, 'i1'),
+          listItems: await store.listItems(ws),
+          eventsOf: [await store.eventsOf(ws, 'u'), await store.eventsOf(ws, 'anon:a'), await store.eventsOf(ws, 'u', 1)],
+          scanEvents: pages,
+          countEvents: await store.countEvents(ws),
+          getUser: await store.getUser(ws, 'u'),
+          getProfile: await store.getProfile(ws, 'u'),
+          getProfiles: [...(await store.getProfiles(ws, ['u', 'anon:a'])).entries()],
+          consentHistory: await store.consentHistory(ws, 'u'),
+          resolveAnonymous: await store.resolveAnonymous(ws, 'a'),
+          anonymousIdsOf: await store.anonymousIdsOf(ws, 'u'),
+          getBlob: blob && { ...blob, data: new TextDecoder().decode(blob.data) },
+          blobInfo: await store.blobInfo(ws, 'model/x'),
+          listBlobs: await store.listBlobs(ws, 'model/'),
+          getDoc: await store.getDoc(ws, 'chat', 'c1'),
+          listDocs: [await store.listDocs(ws, 'log'), await store.listDocs(ws, 'chat', { subject: 'u' })],
+          docsOfSubject: await store.docsOfSubject(ws, 'u'),
+          listKeys: await store.listKeys(ws),
+          readCounters: await store.readCounters(ws),
+        };
+        return JSON.parse(JSON.stringify(seen).replaceAll(ws, '<ws>').replaceAll(tag, '<tag>'));
+      };
+
+      it('reads see only their own workspace, and writes and deletes in one leave the other exactly as it was', async () => {
+        const a = freshWs();
+        const b = freshWs();
+        await seed(a, 'tagA');
+        await seed(b, 'tagB');
+        const bBefore = await snapshot(b, 'tagB');
+        // Same rows, neutralised: a read that leaked the other workspace's rows would differ in count or tag.
+        expect(await snapshot(a, 'tagA')).toEqual(bBefore);
+        expect(JSON.stringify(await snapshot(a, 'tagA'))).not.toContain('tagB');
+        const read = new Set(Object.keys(bBefore));
+
+        const writes: Array<[keyof Store, () => Promise<unknown>, unknown?]> = [
+          ['upsertItems', () => store.upsertItems(a, [item('i1', 'changed in A')]), 1],
+          ['deleteItem', () => store.deleteItem(a, 'i2'), true],
+          ['insertEvents', async () => (await store.insertEvents(a, [ev('m1-tagB', 'u', 50)])).inserted.length, 1],
+          ['ingestEvents', async () => (await store.ingestEvents(a, [ev('m2-tagB', 'u', 60)], new Set(['u']), (ins) => [{ subject: 'u', profile: { n: ins.length } }])).inserted.length, 1],
+          ['reassignEvents', () => store.reassignEvents(a, 'anon:a', 'u'), 1],
+          ['deleteEventsOf', () => store.deleteEventsOf(a, 'u', ['view']), 6],
+          ['deleteEventsBefore', () => store.deleteEventsBefore(a, 1e12), 0],
+          ['putUser', async () => (await store.putUser(a, 'u', { more: 1 }, 70)).createdAt, 5],
+          ['deleteUser', () => store.deleteUser(a, 'u'), true],
+          ['putProfiles', () => store.putProfiles(a, [{ subject: 'u', profile: { changed: true } }])],
+          ['deleteProfile', () => store.deleteProfile(a, 'u'), true],
+          ['appendConsent', () => store.appendConsent(a, 'u', { purposes: { marketing: false }, source: 'A', policyVersion: null, at: 80 })],
+          ['deleteConsent', () => store.deleteConsent(a, 'u'), 2],
+          ['linkIdentity', () => store.linkIdentity(a, 'a', 'someone-else', 90)],
+          ['deleteIdentityLinks', () => store.deleteIdentityLinks(a, 'someone-else'), 1],
+          ['putBlob', () => store.putBlob(a, 'model/x', Uint8Array.of(1), {}, 100)],
+          ['deleteBlob', () => store.deleteBlob(a, 'model/x'), true],
+          ['putDocs', () => store.putDocs(a, [{ collection: 'chat', id: 'c1', subject: 'u', body: { changed: true }, createdAt: 110 }])],
+          ['deleteDoc', () => store.deleteDoc(a, 'chat', 'c1'), true],
+          ['trimDocs', () => store.trimDocs(a, 'log', 1), 1],
+          ['deleteDocsBefore', () => store.deleteDocsBefore(a, 'log', 1e12), 1],
+          ['deleteDocsOfSubject', async () => { await store.putDocs(a, [{ collection: 'x', id: 'x', subject: 'u', body: {}, createdAt: 1 }]); return store.deleteDocsOfSubject(a, 'u'); }, 1],
+          ['deleteKey', async () => [await store.deleteKey(a, `key-${b}`), await store.deleteKey(a, `key-${a}`)], [false, true]],
+          ['bumpCounter', () => store.bumpCounter(a, 'items'), 2],
+        ];
+        for (const [method, write, expected] of writes) {
+          const got = await write();
+          // Counts and flags are about workspace A alone (B holds the same rows).
+          if (expected !== undefined) expect(got, `${method} on A answered about B's rows too`).toEqual(expected);
+          expect(await snapshot(b, 'tagB'), `${method} on A changed workspace B`).toEqual(bBefore);
+        }
+        // Every scoped method of the Store interface was exercised above.
+        const scoped = (Object.keys(kinds) as Array<keyof Store>).filter((m) => kinds[m] !== 'global');
+        const exercised = new Set<string>([...read, ...writes.map(([m]) => m)]);
+        expect(scoped.filter((m) => !exercised.has(m))).toEqual([]);
+      });
+    });
+
     describe('counters', () => {
       it('bumps and reads per workspace', async () => {
         const ws = freshWs();
