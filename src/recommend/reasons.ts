@@ -29,6 +29,7 @@ export function filterReason(f: { category?: string; minPrice?: number; maxPrice
 export const RESTOCK_REASON = 'Time to restock? You buy this regularly';
 export const FEATURED_REASON = 'Featured';
 export const NEW_REASON = 'New in the catalogue';
+export const PRICE_BAND_REASON = 'In your usual price range';
 
 /** "Matches your interest in running" */
 export function interestReason(category: string): string {

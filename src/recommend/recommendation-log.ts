@@ -1,7 +1,7 @@
 import type { Catalog } from '../catalog/catalog.ts';
 import type { EventType } from '../domain/schemas.ts';
 import type { Doc, Store } from '../store/store.ts';
-import { becauseReason, FEATURED_REASON, filterReason, interestReason, NEW_REASON, RESTOCK_REASON, similarReason, trendingReason } from './reasons.ts';
+import { becauseReason, FEATURED_REASON, filterReason, interestReason, NEW_REASON, PRICE_BAND_REASON, RESTOCK_REASON, similarReason, trendingReason } from './reasons.ts';
 
 export const RECOMMENDATION_COLLECTION = 'recommendation';
 
@@ -134,6 +134,7 @@ function compact(vb: VerboseBody, createdAt: number): CompactBody {
     if (r === RESTOCK_REASON) return 'r';
     if (r === FEATURED_REASON) return 'f';
     if (r === NEW_REASON) return 'n';
+    if (r === PRICE_BAND_REASON) return 'p';
     if (r === 'Trending now' || r.startsWith('Trending in ')) return 't';
     if (filterNote !== null && r === filterNote) return 'm';
     // Any other reason (a newer kind, or a title changed since): kept as text, once per log.
@@ -201,6 +202,7 @@ export function explainLog(doc: Doc, catalog: Catalog) {
           case 'r': return RESTOCK_REASON;
           case 'f': return FEATURED_REASON;
           case 'n': return NEW_REASON;
+          case 'p': return PRICE_BAND_REASON;
           case 't': return trendingReason(catalog.get(id));
           case 'm': return filterNote ?? '';
           default: return cb.t?.[TEXT_REFS.indexOf(c)] ?? '';

@@ -1,7 +1,7 @@
 import type { Catalog } from '../../catalog/catalog.ts';
 import type { RecContext } from '../../domain/schemas.ts';
 import type { Profile } from '../../profile/profile.ts';
-import { becauseReason, similarReason } from '../reasons.ts';
+import { becauseReason, PRICE_BAND_REASON, similarReason } from '../reasons.ts';
 import { dueReason } from '../rebuy.ts';
 import type { HistoryPoint } from './history.ts';
 import type { PriceBand } from './shape.ts';
@@ -58,7 +58,7 @@ export function explainItem(i: number, x: ExplainInput): { reasons: string[]; ev
   }
   const pos = x.positions[i];
   if (x.band && pos >= x.band.low && pos <= x.band.high) {
-    reasons.push('In your usual price range');
+    reasons.push(PRICE_BAND_REASON);
     ev.priceBand = { low: Math.round(x.band.low * 100) / 100, high: Math.round(x.band.high * 100) / 100 };
   }
   if (x.language && it.language === x.language) ev.language = x.language;
