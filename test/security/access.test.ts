@@ -105,10 +105,44 @@ describe('inventory (OWASP API9)', () => {
     await t.app.ready();
     const spec = (await t.call('GET', '/openapi.json')).json();
     const readme = readFileSync(new URL('../../README.md', import.meta.url), 'utf8');
+    const documented = readmeRoutes(readme);
+    const registered = new Set<string>();
     for (const r of t.app.afinRoutes.filter((x) => x.url.startsWith('/v1/'))) {
       const path = r.url.replace(/:(\w+)/g, '{$1}');
       expect(spec.paths[path]?.[r.method.toLowerCase()], `${r.method} ${r.url} in OpenAPI`).toBeDefined();
-      expect(readme, `${r.method} ${r.url} in README`).toContain(r.url);
+      registered.add(`${r.method} ${r.url}`);
     }
+    // Method and path, both ways: a route missing from the table, or a row for a route that is gone.
+    expect([...registered].filter((r) => !documented.has(r)), 'registered but not in the README table').toEqual([]);
+    expect([...documented].filter((r) => r.includes('/v1/') && !registered.has(r)), 'in the README table but not registered').toEqual([]);
+  });
+
+  it('reads the README table as method and path pairs', () => {
+    const table = '| route | key scope | what it does |\n|---|---|---|\n'
+      + '| `GET /v1/items/:id` · `DELETE /v1/items/:id` | public · server | x |\n'
+      + '| `GET` · `PUT /v1/settings/ranking` | server · admin | `{ a }` |\n| `GET /v1/chat/opener?userId=` | public | x |\n\nAfter.\n| `POST /v1/not-a-route` | x | x |\n';
+    expect([...readmeRoutes(table)].sort()).toEqual(['DELETE /v1/items/:id', 'GET /v1/chat/opener', 'GET /v1/items/:id', 'GET /v1/settings/ranking', 'PUT /v1/settings/ranking']);
   });
 });
+
+/**
+ * The `METHOD /path` pairs of the README's route table (the first table whose header starts with
+ * `| route |`). A cell lists routes joined by ` · `; a bare method shares the path of the next entry
+ * (`GET` · `PUT /v1/settings/ranking`).
+ */
+function readmeRoutes(readme: string): Set<string> {
+  const lines = readme.split('\n');
+  const start = lines.findIndex((l) => l.startsWith('| route |'));
+  const out = new Set<string>();
+  for (const line of lines.slice(start + 2)) {
+    if (!line.startsWith('|')) break;
+    const cell = line.split('|')[1];
+    const entries = cell.split('·').map((e) => e.trim().replace(/^`|`$/g, '').split(' '));
+    let path = '';
+    for (const [method, p] of [...entries].reverse()) {
+      if (p) path = p.split('?')[0]; // `GET /v1/items/:id/similar?n=`
+      out.add(`${method} ${path}`);
+    }
+  }
+  return out;
+}

@@ -16,12 +16,15 @@ describe('security headers', () => {
       expect(r.headers['x-content-type-options']).toBe('nosniff');
       expect(r.headers['x-frame-options']).toBe('DENY');
       expect(r.headers['referrer-policy']).toBe('no-referrer');
+      // SECURITY.md (API8) lists it: another site's window may not keep a handle on ours.
+      expect(r.headers['cross-origin-opener-policy']).toBe('same-origin');
       expect(r.headers['content-security-policy']).toContain("default-src 'none'");
       expect(r.headers['cache-control']).toBe('no-store');
       expect(r.headers['x-powered-by']).toBeUndefined();
     }
     const docs = await t.app.inject({ method: 'GET', url: '/docs/' });
     expect(docs.headers['content-security-policy']).toContain("frame-ancestors 'none'");
+    expect(docs.headers['cross-origin-opener-policy']).toBe('same-origin');
   });
 
   it('never put a stack trace or internal detail in an answer', async () => {
