@@ -3,7 +3,12 @@ import { AfinError } from '../domain/errors.ts';
 import type { StoredItem } from '../domain/schemas.ts';
 import type { Engine } from '../engine/engine.ts';
 import { funnelStage, type Profile } from '../profile/profile.ts';
-import { emptyExcluded, facetsOf, itemsOfKind, searchCatalog, mergeWanted, type SoftSlot, type Wanted } from './catalog-search.ts';
+import { attributeAnswer, attributeAsked } from './actions/attribute.ts';
+import { countFitting, emptyExcluded, facetsOf, itemsOfKind, searchCatalog, mergeWanted, type SoftSlot, type Wanted } from './catalog-search.ts';
+import { shapesOf } from './grounding/induce.ts';
+import { groundedOf, mergeGrounded, type Grounded } from './grounding/merge.ts';
+import { readMeasures, readProduct, requestedLanguage } from './grounding/request.ts';
+import { replyLanguage } from './turn/language.ts';
 import { faqAnswer } from './faq.ts';
 import { LlmReplier, type LlmSettings } from './llm-reply.ts';
 import { budgetText, joinList, label, useText } from './labels.ts';
@@ -85,6 +90,10 @@ interface Turn {
   proven: boolean;
   /** The person was erased: answer, but store nothing about them and change nothing. */
   erased: boolean;
+  /** The product and measures the message names, read against the catalogue. */
+  grounded: Grounded;
+  /** The person asked to switch language in this message. */
+  switchedLanguage: boolean;
 }
 
 interface Ranking {
@@ -145,15 +154,22 @@ export class Assistant {
     const traitLang = traits.language === 'en' || traits.language === 'es' ? traits.language : undefined;
 
     const previousLanguage = session.language ?? memory?.language ?? traitLang;
-    const u = understand(await this.nlu(ws), req.message, { previousLanguage: previousLanguage ?? undefined });
-    session.language = u.language;
+    const nlu = await this.nlu(ws);
+    let u = understand(nlu, req.message, { previousLanguage: previousLanguage ?? undefined });
+    const explicitLanguage = requestedLanguage(req.message);
+    const lang = replyLanguage(u, { explicit: explicitLanguage, trait: traitLang, session: session.language });
+    // The message is read in the language the reply is in, when that is not the detector's first guess.
+    if (lang !== u.language) u = { ...understand(nlu, req.message, { previousLanguage: lang, minLanguageConfidence: 1.01 }), detected: u.detected };
+    session.language = lang;
+    const catalogNow = await this.engine.state.catalog(ws);
+    const shapes = shapesOf(catalogNow.items);
+    const grounded = groundedOf(session.wanted, readProduct(req.message, shapes), readMeasures(req.message));
     // A short answer to a question says nothing about how the person likes to talk.
     if (!session.requested) session.writing = observeWriting(session.writing, req.message, u.language);
     if (isNew && memory) session.pastWriting = memory.writing;
     const writing = session.pastWriting && memory ? addStats(session.pastWriting, session.writing) : session.writing;
     const style: Style = {
-      // The profile's language, when set, wins; otherwise the message's (sticky for short ones).
-      lang: traitLang ?? u.language,
+      lang,
       tone: session.tone ?? toneFromTrait(traits.tone) ?? memory?.tone ?? learnedTone(writing),
       address: session.address ?? (traits.address === 'usted' || traits.address === 'tu' ? traits.address : undefined) ?? memory?.address ?? learnedAddress(writing),
     };
@@ -162,10 +178,13 @@ export class Assistant {
       ws, session, memory, style, u, intent: u.intent, profile, personalize: allowed.personalization,
       name: typeof traits.name === 'string' ? traits.name.split(' ')[0] : null,
       seed: `${session.id}:${session.turns.length}`,
-      proven: caller.proven, erased,
+      proven: caller.proven, erased, grounded, switchedLanguage: explicitLanguage !== null,
     };
 
-    turn.intent = effectiveIntent(u, session);
+    turn.intent = effectiveIntent(u, session, grounded);
+    if (grounded.ask || Object.keys(grounded.measures).length) {
+      if (turn.intent === 'recommend' || turn.intent === 'refine' || session.requested) session.wanted = mergeGrounded(session.wanted, grounded, u.slots, req.message);
+    }
     session.turns.push({ role: 'user', text: req.message, at: now, intent: turn.intent });
     let out = await this.respond(turn, isNew);
     let by: 'embedded' | 'llm' = 'embedded';
@@ -226,6 +245,9 @@ export class Assistant {
       return this.recommendFlow(t);
     }
     s.requested = null;
+    if (t.switchedLanguage && !['recommend', 'refine', 'item_question', 'compare', 'add_to_cart', 'order_status', 'shipping', 'return_policy'].includes(t.intent)) {
+      return { reply: say('language_switched', t.style, {}, t.seed), quick: ['recommend', 'order_status', 'shipping'] };
+    }
     switch (t.intent) {
       case 'greet':
         return isNew || s.turns.length <= 1 ? this.greet(t) : { reply: say('greet_new', t.style, {}, t.seed), quick: ['recommend', 'order_status', 'shipping'] };
@@ -234,7 +256,7 @@ export class Assistant {
         s.skipped = [];
         s.rejected = [];
         s.tasteSaid = ruledOutColours;
-        s.wanted = mergeWanted(this.withMemory(t, { ...s.wanted, below: undefined, above: undefined }, u), u.slots);
+        s.wanted = mergeWanted(this.withMemory(t, { ...s.wanted, below: undefined, above: undefined }, u), t.grounded.newAsk ? { ...u.slots, productType: u.slots.productType ?? s.wanted.productType } : u.slots);
         return this.recommendFlow(t);
       case 'refine':
         return this.refine(t);
@@ -355,7 +377,9 @@ export class Assistant {
     if (s.asked.length >= 2) return null;
     const w = s.wanted;
     const open = (slot: AskableSlot) => !s.asked.includes(slot) && !s.skipped.includes(slot);
-    if (!w.productType && !w.category) return open('product') ? 'product' : null;
+    if (!w.productType && !w.category && !w.ask) return open('product') ? 'product' : null;
+    // A question earns its place only when its answer could change what is shown.
+    if (countFitting(items, w, new Set(s.rejected)) <= 3) return null;
     if (!w.budget && open('budget') && questionOptions('budget', w, items, 'en')) return 'budget';
     // An occasion ("a present") says nothing about how the thing will be used: the question still helps.
     if ((!w.use || OCCASIONS.has(w.use)) && open('use') && questionOptions('use', w, items, 'en')) return 'use';
@@ -394,7 +418,7 @@ export class Assistant {
     const intro = found.relaxed.length
       ? say('recommend_relaxed', t.style, { dropped: relaxedText(found.relaxed, t.style.lang) }, t.seed)
       : say('recommend', t.style, { count: items.length, constraints: constraints ? ` (${constraints})` : '' }, t.seed);
-    return { reply: `${intro}\n${items.map((it, k) => `${k + 1}. ${it.title} — ${formatPrice(it.price ?? 0, it.currency, t.style.lang)}`).join('\n')}`, items, quick: ['refine', 'compare', 'add_to_cart', 'item_question'] };
+    return { reply: `${intro}\n${items.map((it, k) => `${k + 1}. ${it.title}${it.price === undefined ? '' : ` — ${formatPrice(it.price, it.currency, t.style.lang)}`}`).join('\n')}`, items, quick: ['refine', 'compare', 'add_to_cart', 'item_question'] };
   }
 
   /**
@@ -425,6 +449,7 @@ export class Assistant {
     if (no.length) said.push(lang === 'es' ? `sin ${joinList(no, lang)}` : `no ${joinList(no, lang)}`);
     // Nothing else said: the kind of thing asked for is what the person said.
     if (!said.length && !because && (w.productType || w.category)) said.push(label((w.productType ?? w.category)!, lang));
+    else if (!said.length && !because && w.ask) said.push(w.ask.label);
     const parts: string[] = [];
     if (said.length) parts.push(lang === 'es' ? `Lo que ${t.style.address === 'usted' ? 'pide' : 'pides'}: ${said.join(', ')}` : `What you asked for: ${said.join(', ')}`);
     if (because) parts.push(becauseText(because, lang, t.style.address));
@@ -512,8 +537,14 @@ export class Assistant {
     const [target] = this.targets(s, t.u.slots.ordinals, 1);
     if (!target) return { reply: say('which_item', t.style, {}, t.seed), suggestions: ordinalOptions(s, t.style.lang) };
     s.focus = target.id;
-    const it = (await this.engine.state.catalog(t.ws)).get(target.id);
+    const catalog = await this.engine.state.catalog(t.ws);
+    const it = catalog.get(target.id);
     const lang = t.style.lang;
+    const asked = attributeAsked(t.u.text);
+    if (it && asked) {
+      const reply = attributeAnswer(it, asked, shapesOf(catalog.items), t.style, t.seed);
+      return { reply, items: [{ ...target, reasons: [lang === 'es' ? 'El que [preguntas|pregunta]'.replace(/\[([^|]*)\|([^\]]*)\]/, t.style.address === 'usted' ? '$2' : '$1') : 'The one you asked about'] }], quick: ['add_to_cart', 'compare', 'refine'] };
+    }
     const f = it ? facetsOf(it) : null;
     const facts: string[] = [];
     if (f?.brand) facts.push(lang === 'es' ? `Marca: ${f.brand}.` : `Brand: ${f.brand}.`);
@@ -521,7 +552,7 @@ export class Assistant {
     if (f?.uses.size) facts.push(lang === 'es' ? `Pensado ${[...f.uses].map((x) => useText(x, lang)).join(', ')}.` : `Made ${[...f.uses].map((x) => useText(x, lang)).join(', ')}.`);
     if (it?.description && t.style.tone !== 'direct' && (it.language ?? lang) === lang) facts.push(firstSentence(it.description));
     if (it && !it.available) facts.push(lang === 'es' ? 'Ahora mismo no está disponible.' : 'It is out of stock right now.');
-    const reply = say('detail', t.style, { title: target.title, price: formatPrice(target.price ?? 0, target.currency, lang), facts: facts.join(' ') }, t.seed);
+    const reply = say(target.price === undefined ? 'detail_no_price' : 'detail', t.style, { title: target.title, price: target.price === undefined ? '' : formatPrice(target.price, target.currency, lang), facts: facts.join(' ') }, t.seed);
     return { reply, items: [{ ...target, reasons: [lang === 'es' ? 'El que [preguntas|pregunta]'.replace(/\[([^|]*)\|([^\]]*)\]/, t.style.address === 'usted' ? '$2' : '$1') : 'The one you asked about'] }], quick: ['add_to_cart', 'compare', 'refine'] };
   }
 
@@ -731,16 +762,27 @@ const STRONG = new Set<Intent>(['human', 'privacy_forget', 'privacy_what_you_kno
 /** Words of buying, on folded text (no accents). */
 const CART_WORDS = /\b(cart|basket|bag|buy|buying|take|get|order|purchase|add|checkout|carrito|cesta|bolsa|compr\w*|anad\w*|agreg\w*|pid\w*|ped\w*|qued\w*|llev\w*)\b/i;
 const WEAK = new Set<Intent>(['greet', 'thanks', 'bye', 'affirm', 'deny', 'out_of_scope', 'help']);
+/** Words that ask for a person, on folded text. */
+const HUMAN_WORDS = /\b(human|agent|real person|a person|someone|somebody|representative|operator|humano|agente|una persona|alguien|operador|persona real)\b/;
 
 /**
  * The classifier's intent reconciled with what the message names and where the conversation is:
  * "Good afternoon, I'd like a jacket" is a request, "not Lúa" narrows the list, "the third one"
  * points at an item, whatever the classifier's first guess.
  */
-export function effectiveIntent(u: Understanding, s: ChatSession): Intent {
+export function effectiveIntent(u: Understanding, s: ChatSession, g?: Grounded): Intent {
   const sl = u.slots;
   const intent = u.intent;
   const pointsAtShown = Boolean(sl.ordinals?.length) && s.shown.length > 0;
+  if (g) {
+    const folded = fold(u.text);
+    const measures = Object.keys(g.measures).length > 0;
+    // "something for 3 people" asks for seating, not for a person; "three seats" is no goodbye.
+    if (intent === 'human' && !HUMAN_WORDS.test(folded) && (g.ask || measures)) return 'recommend';
+    if (s.shown.length && attributeAsked(u.text) && !g.newAsk && !STRONG.has(intent)) return 'item_question';
+    if (g.ask && g.newAsk && !sl.comparative && !pointsAtShown && (WEAK.has(intent) || ['refine', 'preference'].includes(intent))) return 'recommend';
+    if (measures && !g.ask && (WEAK.has(intent) || intent === 'human')) return s.shown.length ? 'refine' : 'recommend';
+  }
   if (pointsAtShown && !['add_to_cart', 'compare', 'item_question', 'refine'].includes(intent) && !(STRONG.has(intent) && intent !== 'tone_request')) {
     return (sl.ordinals?.length ?? 0) >= 2 ? 'compare' : 'item_question';
   }
@@ -826,7 +868,7 @@ function pricierText(price: number, lang: Lang, currency?: string): string {
 }
 
 function relaxedText(slots: SoftSlot[], lang: Lang): string {
-  const names: Record<SoftSlot, [string, string]> = { colour: ['the colour', 'el color'], use: ['the use', 'el uso'], brand: ['the brand', 'la marca'], tags: ['the features', 'las características'] };
+  const names: Record<SoftSlot, [string, string]> = { colour: ['the colour', 'el color'], use: ['the use', 'el uso'], brand: ['the brand', 'la marca'], tags: ['the features', 'las características'], seats: ['the number of seats', 'el número de plazas'] };
   return joinList(slots.map((s) => names[s][lang === 'es' ? 1 : 0]), lang);
 }
 

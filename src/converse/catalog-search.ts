@@ -1,4 +1,7 @@
 import type { StoredItem } from '../domain/schemas.ts';
+import { terms } from './grounding/bm25.ts';
+import { shapesOf, type Measure } from './grounding/induce.ts';
+import { groundedItems, meetsMeasures, type Measures, type ProductAsk } from './grounding/request.ts';
 import type { Budget, Excluded, Slots } from './nlu/slots.ts';
 import { fold } from './nlu/text.ts';
 
@@ -10,6 +13,12 @@ export interface Wanted extends Pick<Slots, 'category' | 'productType' | 'budget
   below?: number;
   /** "Something more expensive": strictly over this price (the dearest item shown then). */
   above?: number;
+  /** The product asked for, grounded in the catalogue's own titles and categories (see grounding/). */
+  ask?: ProductAsk;
+  /** Seats, dimensions and weight stated, as bounds. */
+  measures?: Measures;
+  /** The words of the request, for ranking candidates by relevance (BM25 over the items' fields). */
+  words?: string;
 }
 
 export const emptyExcluded = (): Excluded => ({ brands: [], colours: [], categories: [], tags: [], styles: [] });
@@ -108,6 +117,23 @@ function kindIndex(items: readonly StoredItem[]): Map<string, StoredItem[]> {
  * catalogue has that kind, by the words the person used appearing in their titles ("zapatillas").
  */
 export function itemsOfKind(items: readonly StoredItem[], w: Wanted): readonly StoredItem[] {
+  const old = namedKind(items, w);
+  if (!w.ask) return old;
+  // The catalogue's own words decide where its items carry no type of their own: a category such as
+  // "Sofas & armchairs" holds covers and legs too, and a request names what it means.
+  const shapes = shapesOf(items);
+  if (old.length && (w.productType || w.category) && old.every(hasOwnType)) return old;
+  const grounded = groundedItems(items, shapes, w.ask);
+  if (grounded.length) return grounded;
+  return w.ask.part ? old : old.filter((it) => !shapes.shapes.get(it.id)?.part);
+}
+
+const hasOwnType = (it: StoredItem) => {
+  const a = (it.attributes ?? {}) as Record<string, unknown>;
+  return Boolean(a.productType ?? a.type ?? a.tipo);
+};
+
+function namedKind(items: readonly StoredItem[], w: Wanted): readonly StoredItem[] {
   if (!w.productType && !w.category) return items.filter((it) => it.available);
   const idx = kindIndex(items);
   for (const kind of [w.productType, w.category]) {
@@ -145,7 +171,7 @@ export function meetsHard(item: StoredItem, f: Facets, w: Wanted, window: { min?
   return true;
 }
 
-export type SoftSlot = 'colour' | 'use' | 'brand' | 'tags';
+export type SoftSlot = 'colour' | 'use' | 'brand' | 'tags' | 'seats';
 
 /** Soft constraints: preferences that may be relaxed, most dispensable first, when nothing fits all. */
 export const SOFT_ORDER: readonly SoftSlot[] = ['colour', 'tags', 'use', 'brand'];
@@ -156,6 +182,7 @@ export function meetsSoft(f: Facets, w: Wanted, slot: SoftSlot): boolean {
     case 'use': return !w.use || f.uses.has(norm(w.use)) || f.tags.has(norm(w.use));
     case 'brand': return !w.brand || (f.brand !== undefined && norm(f.brand) === norm(w.brand));
     case 'tags': return !w.tags?.length || w.tags.every((t) => f.tags.has(norm(t)) || f.uses.has(norm(t)));
+    case 'seats': return true;
   }
 }
 
@@ -172,12 +199,28 @@ export interface SearchResult {
 export function searchCatalog(items: readonly StoredItem[], w: Wanted, rank: (id: string) => number, exclude: ReadonlySet<string>, n = 3): SearchResult {
   const facets = new Map<string, Facets>();
   const isKind = () => true;
-  const typed = itemsOfKind(items, w).filter((it) => {
+  let typed = itemsOfKind(items, w).filter((it) => {
     if (exclude.has(it.id) || !it.available) return false;
     const f = facetsOf(it);
     facets.set(it.id, f);
     return meetsHard(it, f, { ...w, budget: undefined }, {}, isKind);
   });
+  // Measures bind where the candidates record them; seats give way (and say so) when nothing has them.
+  const relaxedMeasures: SoftSlot[] = [];
+  if (w.measures && Object.keys(w.measures).length) {
+    const shapes = shapesOf(items);
+    const applicable = Object.fromEntries(Object.entries(w.measures).filter(([k]) => typed.some((it) => shapes.shapes.get(it.id)?.measures[k as Measure] !== undefined))) as Measures;
+    const { seats, ...rest } = applicable;
+    typed = typed.filter((it) => meetsMeasures(shapes, it, rest));
+    if (seats) {
+      const seated = typed.filter((it) => meetsMeasures(shapes, it, { seats }));
+      const window = priceWindow(w.budget, typed.map((i) => i.price).filter((p): p is number => p !== undefined));
+      const fits = (it: StoredItem) => (window.max === undefined || (it.price ?? Infinity) <= window.max) && (window.min === undefined || (it.price ?? -1) >= window.min);
+      if (seated.some(fits)) typed = seated;
+      else relaxedMeasures.push('seats');
+    }
+  }
+  const relevance = relevanceOf(items, w);
   const window = priceWindow(w.budget, typed.map((i) => i.price).filter((p): p is number => p !== undefined));
   const hard = typed.filter((it) => meetsHard(it, facets.get(it.id)!, w, window, isKind)
     && (w.below === undefined || (it.price ?? Infinity) < w.below)
@@ -186,14 +229,32 @@ export function searchCatalog(items: readonly StoredItem[], w: Wanted, rank: (id
   const active = SOFT_ORDER.filter((s) => !meetsAllTrivially(w, s));
   const met = new Map(hard.map((it) => [it.id, active.filter((s) => meetsSoft(facets.get(it.id)!, w, s))]));
   const weight = (id: string) => met.get(id)!.reduce((sum, s) => sum + (SOFT_ORDER.length - SOFT_ORDER.indexOf(s)), 0);
-  const ranked = [...hard].sort((a, b) => weight(b.id) - weight(a.id) || rank(b.id) - rank(a.id) || a.id.localeCompare(b.id)).slice(0, n);
+  const ranked = [...hard].sort((a, b) => weight(b.id) - weight(a.id) || relevance(b.id) - relevance(a.id) || rank(b.id) - rank(a.id) || a.id.localeCompare(b.id)).slice(0, n);
   // A preference counts as relaxed only when none of the items shown meets it.
   const relaxed = active.filter((s) => ranked.length > 0 && !ranked.some((it) => met.get(it.id)!.includes(s)));
-  return { items: ranked, relaxed };
+  return { items: ranked, relaxed: ranked.length ? [...relaxed, ...relaxedMeasures] : relaxed };
+}
+
+/**
+ * How well an item's fields match the words of the request (BM25, coarse-grained so the
+ * recommender still orders items that match alike). Only for catalogues whose items carry no type of
+ * their own: there the words are all the request has.
+ */
+function relevanceOf(items: readonly StoredItem[], w: Wanted): (id: string) => number {
+  if (!w.ask || !w.words || items.every(hasOwnType)) return () => 0;
+  const scores = shapesOf(items).bm25.score(terms(w.words));
+  let max = 0;
+  for (const v of scores.values()) max = Math.max(max, v);
+  return (id) => (max > 0 ? Math.round((4 * (scores.get(id) ?? 0)) / max) : 0);
+}
+
+/** How many items fit every hard constraint (for deciding whether a question is worth asking). */
+export function countFitting(items: readonly StoredItem[], w: Wanted, exclude: ReadonlySet<string>): number {
+  return searchCatalog(items, w, () => 0, exclude, Number.MAX_SAFE_INTEGER).items.length;
 }
 
 function meetsAllTrivially(w: Wanted, s: SoftSlot): boolean {
-  return s === 'tags' ? !w.tags?.length : !w[s];
+  return s === 'seats' ? true : s === 'tags' ? !w.tags?.length : !w[s];
 }
 
 /** Merges a message's slots into what the conversation wants (new values replace, exclusions add up). */

@@ -125,7 +125,11 @@ const T = {
   detail: {
     en: { informal: ['{title} costs {price}. {facts}'], technical: ['{title}: {price}. {facts}'], direct: ['{title}: {price}. {facts}'] },
     es: { informal: ['{title} cuesta {price}. {facts}'], technical: ['{title}: {price}. {facts}'], direct: ['{title}: {price}. {facts}'] },
+  },  detail_no_price: {
+    en: { informal: ['{title}: the shop lists no price for it. {facts}'] },
+    es: { informal: ['{title}: la tienda no indica su precio. {facts}'] },
   },
+
   which_item: {
     en: { informal: ['Which one do you mean? You can say "the first one" or "the second".'], direct: ['Which one? First, second or third?'] },
     es: { informal: ['¿Cuál [quieres|quiere] decir? [Puedes|Puede] decir "el primero" o "el segundo".'], direct: ['¿Cuál? ¿Primero, segundo o tercero?'] },
@@ -234,6 +238,22 @@ const T = {
   fallback_handoff: {
     en: { informal: ['I\'m having trouble understanding, so I\'ve asked a colleague to help. They\'ll reply here.'] },
     es: { informal: ['Me está costando entender[te|le], así que he pedido ayuda a un compañero. [Te|Le] responderá aquí.'] },
+  },
+  language_switched: {
+    en: { informal: ['Sure, I\'ll answer in English from now on. What are you looking for?'], direct: ['OK, English. What do you need?'] },
+    es: { informal: ['¡Claro! A partir de ahora te respondo en español. ¿Qué [buscas|busca]?'], direct: ['Vale, en español. ¿Qué [necesitas|necesita]?'] },
+  },
+  attribute_value: {
+    en: { informal: ['{title}: {attribute} {value}.'], technical: ['{title} — {attribute}: {value}.'] },
+    es: { informal: ['{title}: {attribute} {value}.'], technical: ['{title} — {attribute}: {value}.'] },
+  },
+  attribute_unknown: {
+    en: { informal: ['I don\'t know the {attribute} of {title}: the shop doesn\'t list it.'], direct: ['I don\'t know: {title} has no {attribute} listed.'] },
+    es: { informal: ['No lo sé: la tienda no indica [el|el] {attribute} de {title}.'], direct: ['No lo sé: {title} no indica {attribute}.'] },
+  },
+  measure_relaxed: {
+    en: { informal: ['Nothing matches {wanted} exactly; the closest I have:'] },
+    es: { informal: ['No hay nada con {wanted} exactamente; lo más parecido que tengo:'] },
   },
   opener_cart: {
     en: { informal: ['You left {title} in your cart. Still interested? I can help you decide.'], direct: ['{title} is still in your cart.'] },

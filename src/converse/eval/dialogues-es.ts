@@ -299,8 +299,8 @@ export const DIALOGUES_ES: Dialogue[] = [
   {
     id: 'es-sarten', lang: 'es', catalog: 'kitchen', title: 'sartén con presupuesto máximo',
     steps: [
-      { user: 'quiero una sartén, máximo 45 €', expect: { asks: 'use' } },
-      { user: 'para cocinar a diario', expect: { show: { kind: 'frying pan', max: 45 } } },
+      // Caben tres sartenes: ninguna pregunta cambia lo que se muestra (issue 10); antes preguntaba el uso.
+      { user: 'quiero una sartén, máximo 45 €', expect: { show: { kind: 'frying pan', max: 45 } } },
       { user: 'la tercera', expect: { ordinal: 3 } },
     ],
   },

@@ -1,0 +1,83 @@
+/**
+ * BM25F-style retrieval over an item's fields with per-field weights (title, category, tags,
+ * description): the weighted term frequencies are summed before saturation. Terms are stemmed with
+ * both analysers, so a word matches in either language's spelling of its stem.
+ */
+import { STOPWORDS, stem, tokenize } from '../nlu/text.ts';
+
+/** An item's fields as analysed terms (see `terms`). */
+export type Fields = Record<string, readonly string[]>;
+
+const K1 = 1.2;
+const B = 0.75;
+
+const STEMS = new Map<string, readonly string[]>();
+
+/** A word's stems under both analysers (memoised: catalogues repeat their words). */
+export function stems(w: string): readonly string[] {
+  let s = STEMS.get(w);
+  if (!s) {
+    const a = stem(w, 'en');
+    const b = stem(w, 'es');
+    s = a === b ? [a] : [a, b];
+    if (STEMS.size > 200_000) STEMS.clear();
+    STEMS.set(w, s);
+  }
+  return s;
+}
+
+export function terms(text: string): string[] {
+  const out: string[] = [];
+  for (const w of tokenize(text)) {
+    if (STOPWORDS.en.has(w) || STOPWORDS.es.has(w) || /^\d+$/.test(w)) continue;
+    out.push(...stems(w));
+  }
+  return out;
+}
+
+export class Bm25 {
+  private readonly postings = new Map<string, Array<[doc: number, tf: number]>>();
+  private readonly lengths: Float64Array;
+  private readonly avg: number;
+  readonly ids: string[];
+
+  constructor(docs: ReadonlyArray<{ id: string; fields: Fields }>, weights: Record<string, number>) {
+    this.ids = docs.map((d) => d.id);
+    this.lengths = new Float64Array(docs.length);
+    let total = 0;
+    docs.forEach((d, i) => {
+      const tf = new Map<string, number>();
+      let len = 0;
+      for (const [field, text] of Object.entries(d.fields)) {
+        const w = weights[field] ?? 1;
+        for (const t of text) {
+          tf.set(t, (tf.get(t) ?? 0) + w);
+          len += w;
+        }
+      }
+      this.lengths[i] = len;
+      total += len;
+      for (const [t, f] of tf) {
+        let p = this.postings.get(t);
+        if (!p) this.postings.set(t, (p = []));
+        p.push([i, f]);
+      }
+    });
+    this.avg = docs.length ? total / docs.length : 1;
+  }
+
+  /** Scores by item id for the query's terms (only items with at least one term). */
+  score(query: readonly string[]): Map<string, number> {
+    const n = this.ids.length;
+    const acc = new Map<number, number>();
+    for (const t of new Set(query)) {
+      const p = this.postings.get(t);
+      if (!p) continue;
+      const idf = Math.log(1 + (n - p.length + 0.5) / (p.length + 0.5));
+      for (const [d, f] of p) acc.set(d, (acc.get(d) ?? 0) + (idf * f * (K1 + 1)) / (f + K1 * (1 - B + (B * this.lengths[d]) / this.avg)));
+    }
+    const out = new Map<string, number>();
+    for (const [d, s] of acc) out.set(this.ids[d], s);
+    return out;
+  }
+}
