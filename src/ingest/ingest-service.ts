@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { AfinError, describeIssue, parseOr } from '../domain/errors.ts';
-import { AliasBody, EventInput, Item, UserBody, timeOf, type StoredEvent, type StoredItem, type StoredUser } from '../domain/schemas.ts';
+import { AliasBody, EventInput, Item, UserBody, timeOf, type EventInputT, type StoredEvent, type StoredItem, type StoredUser } from '../domain/schemas.ts';
 import type { WorkspaceState } from '../engine/workspace-state.ts';
 import { applyEvents, buildProfile, type Profile } from '../profile/profile.ts';
 import type { Doc, ProfileUpdater, Store } from '../store/store.ts';
@@ -127,6 +127,7 @@ export class IngestService {
     const links = new Map<string, string>();
     const erased = await this.suppressed(ws);
     let suppressed = 0;
+    const accepted: Array<{ e: EventInputT; timestamp: number }> = [];
     for (let index = 0; index < list.length; index++) {
       const r = EventInput.safeParse(list[index]);
       if (!r.success) {
@@ -145,10 +146,15 @@ export class IngestService {
         continue;
       }
       if (link && e.userId && e.anonymousId) links.set(e.anonymousId, e.userId);
+      accepted.push({ e, timestamp });
+    }
+    // Who each anonymous visitor is, asked once per visitor for the whole batch (as subjectOf would).
+    const visitors = await this.store.resolveAnonymousMany(ws, accepted.flatMap(({ e }) => (!e.userId && e.anonymousId ? [e.anonymousId] : [])));
+    for (const { e, timestamp } of accepted) {
       events.push({
         messageId: e.messageId ?? `evt_${randomUUID()}`,
         type: e.type,
-        subject: await this.subjectOf(ws, e),
+        subject: e.userId ? e.userId : visitors.get(e.anonymousId!) ?? anonSubject(e.anonymousId!),
         userId: e.userId ?? null,
         anonymousId: e.anonymousId ?? null,
         itemId: e.itemId ?? null,
@@ -163,18 +169,32 @@ export class IngestService {
       });
     }
     const { inserted, duplicates } = events.length ? await this.store.ingestEvents(ws, events, await this.profilable(ws, events), await this.profileUpdater(ws)) : { inserted: [], duplicates: 0 };
-    // An event carrying both ids identifies the visitor: merge what they did anonymously.
-    for (const [anonymousId, userId] of links) {
-      if ((await this.store.resolveAnonymous(ws, anonymousId)) !== userId) await this.alias(ws, { anonymousId, userId });
+    // An event carrying both ids identifies the visitor: merge what they did anonymously (all the
+    // batch's new links in one store transaction).
+    if (links.size > 0) {
+      const current = await this.store.resolveAnonymousMany(ws, [...links.keys()]);
+      await this.linkAll(ws, [...links].filter(([anonymousId, userId]) => current.get(anonymousId) !== userId).map(([anonymousId, userId]) => ({ anonymousId, userId })));
     }
     return suppressed > 0 ? { accepted: inserted.length, duplicates, rejected, suppressed } : { accepted: inserted.length, duplicates, rejected };
   }
 
+  /**
+   * Links visitors to users and merges their histories: the links, the moved events and the dropped
+   * visitor profiles in one transaction, then each user who gained events gets their profile rebuilt.
+   */
+  private async linkAll(ws: string, links: ReadonlyArray<{ anonymousId: string; userId: string }>): Promise<number[]> {
+    if (links.length === 0) return [];
+    const merged = await this.store.linkIdentities(ws, links.map((l) => ({ ...l, from: anonSubject(l.anonymousId) })), this.clock());
+    const rebuild = new Set(links.filter((_, i) => merged[i] > 0).map((l) => l.userId));
+    for (const userId of rebuild) await this.rebuildProfile(ws, userId);
+    return merged;
+  }
+
   /** The people in a batch whose consent allows a profile (asked before the store's transaction). */
   private async profilable(ws: string, events: readonly StoredEvent[]): Promise<Set<string>> {
-    const allowed = new Set<string>();
-    for (const s of new Set(events.map((e) => e.subject))) if (await this.mayProfile(ws, s)) allowed.add(s);
-    return allowed;
+    const subjects = [...new Set(events.map((e) => e.subject))];
+    const may = await Promise.all(subjects.map((s) => this.mayProfile(ws, s)));
+    return new Set(subjects.filter((_, i) => may[i]));
   }
 
   /** Applies new events to the locked current profiles, in time order, against the catalogue snapshot. */
@@ -189,7 +209,8 @@ export class IngestService {
       }
       return [...bySubject].map(([subject, evs]) => ({
         subject,
-        profile: applyEvents((current.get(subject) as Profile | undefined) ?? null, evs, (id) => catalog.get(id)) as unknown as Record<string, unknown>,
+        // The store parses `current` afresh for this call, so it is updated in place, without a copy.
+        profile: applyEvents((current.get(subject) as Profile | undefined) ?? null, evs, (id) => catalog.get(id), { inPlace: true }) as unknown as Record<string, unknown>,
       }));
     };
   }
@@ -216,10 +237,7 @@ export class IngestService {
     const { anonymousId, userId } = parseOr(AliasBody, body, 'invalid_body');
     const erased = await this.suppressed(ws);
     if (erased({ userId }) || erased({ anonymousId })) return { anonymousId, userId, merged: 0 }; // a late alias for an erased person
-    await this.store.linkIdentity(ws, anonymousId, userId, this.clock());
-    const merged = await this.store.reassignEvents(ws, anonSubject(anonymousId), userId);
-    await this.store.deleteProfile(ws, anonSubject(anonymousId));
-    if (merged > 0) await this.rebuildProfile(ws, userId);
+    const [merged] = await this.linkAll(ws, [{ anonymousId, userId }]);
     return { anonymousId, userId, merged };
   }
 }

@@ -56,11 +56,15 @@ export function applyEvent(prev: Profile | null, e: StoredEvent, item: StoredIte
   return applyInPlace(prev ? structuredClone(prev) : emptyProfile(e.timestamp), e, item);
 }
 
-/** Applies events in time order to a copy of a profile (one copy for the whole batch). */
-export function applyEvents(prev: Profile | null, events: readonly StoredEvent[], itemOf: (id: string) => StoredItem | undefined): Profile | null {
-  const sorted = [...events].sort((a, b) => a.timestamp - b.timestamp);
+/**
+ * Applies events in time order to a copy of a profile (one copy for the whole batch). With `inPlace`
+ * the caller hands over a profile nobody else holds (freshly parsed from the store), which is then
+ * updated without the copy.
+ */
+export function applyEvents(prev: Profile | null, events: readonly StoredEvent[], itemOf: (id: string) => StoredItem | undefined, { inPlace = false } = {}): Profile | null {
+  const sorted = events.length > 1 ? [...events].sort((a, b) => a.timestamp - b.timestamp) : events;
   if (sorted.length === 0) return prev;
-  let p = prev ? structuredClone(prev) : emptyProfile(sorted[0].timestamp);
+  let p = prev ? (inPlace ? prev : structuredClone(prev)) : emptyProfile(sorted[0].timestamp);
   for (const e of sorted) p = applyInPlace(p, e, e.itemId ? itemOf(e.itemId) : undefined);
   return p;
 }

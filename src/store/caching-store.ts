@@ -15,6 +15,7 @@ const SUBJECTS: Record<string, (args: any[]) => string[]> = {
   insertEvents: (a) => a[1].map((e: { subject: string }) => e.subject),
   ingestEvents: (a) => a[1].map((e: { subject: string }) => e.subject),
   reassignEvents: (a) => [a[1], a[2]],
+  linkIdentities: (a) => a[1].flatMap((l: { from: string; userId: string }) => [l.from, l.userId]),
   deleteEventsOf: (a) => [a[1]],
   appendConsent: (a) => [a[1]],
   deleteConsent: (a) => [a[1]],
@@ -23,6 +24,13 @@ const SUBJECTS: Record<string, (args: any[]) => string[]> = {
   deleteIdentityLinks: (a) => [a[1]],
   deleteDocsOfSubject: (a) => [a[1]],
 };
+
+/**
+ * Writes that only add events (and update profiles): they leave a person's consent as it was, so its
+ * cached answer stays (the ingest path asks consent for every person of every batch).
+ */
+const EVENT_ONLY = new Set(['insertEvents', 'ingestEvents']);
+const EVENT_READS = ['eventsOf\u0000', 'getProfile\u0000'];
 
 /**
  * Wraps a store with a cache of per-person reads (recent events, consent, profile). A write through
@@ -38,9 +46,14 @@ export function cachingStore(inner: Store, maxAgeMs: number | (() => number), ma
   // Person -> (call -> cached answer): a write about a person drops just that person's answers.
   const cache = new Map<string, Map<string, { at: number; value: Promise<unknown> }>>();
   const personKey = (ws: string, subject: unknown) => `${ws}\u0000${String(subject)}`;
-  const forget = (ws: string, subjects: readonly string[] | null | undefined) => {
+  const forget = (ws: string, subjects: readonly string[] | null | undefined, eventsOnly = false) => {
     if (ws === ALL_WORKSPACES) cache.clear();
-    else if (subjects) for (const s of subjects) cache.delete(personKey(ws, s));
+    else if (subjects && eventsOnly) {
+      for (const s of subjects) {
+        const person = cache.get(personKey(ws, s));
+        if (person) for (const call of person.keys()) if (EVENT_READS.some((r) => call.startsWith(r))) person.delete(call);
+      }
+    } else if (subjects) for (const s of subjects) cache.delete(personKey(ws, s));
     else for (const k of cache.keys()) if (k.startsWith(`${ws}\u0000`)) cache.delete(k);
   };
   bus?.subscribe((n) => {
@@ -80,7 +93,7 @@ export function cachingStore(inner: Store, maxAgeMs: number | (() => number), ma
           if (ws === null) cache.clear();
           else {
             const subjects = SUBJECTS[prop] ? [...new Set(SUBJECTS[prop](args))] : null;
-            forget(ws, subjects);
+            forget(ws, subjects, EVENT_ONLY.has(prop));
             if (!subjects) bus?.publish({ ws, kind: 'workspace' });
             else if (subjects.length) bus?.publish({ ws, kind: 'people', subjects });
           }

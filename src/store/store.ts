@@ -37,6 +37,13 @@ export type ProfileUpdater = (
   current: ReadonlyMap<string, Record<string, unknown>>,
 ) => Array<{ subject: string; profile: Record<string, unknown> }>;
 
+export interface IdentityLink {
+  anonymousId: string;
+  userId: string;
+  /** The subject the visitor's events are stored under until now. */
+  from: string;
+}
+
 export interface EventScanOptions {
   /** Only events at or after this time (epoch ms). */
   since?: number;
@@ -105,7 +112,15 @@ export interface Store {
   deleteConsent(ws: string, userId: string): Promise<number>;
 
   linkIdentity(ws: string, anonymousId: string, userId: string, at: number): Promise<void>;
+  /**
+   * Identifies several visitors in one transaction: per link, in order, links the ids, moves every
+   * event of `from` (the visitor's subject) to the user and deletes `from`'s profile. Returns how
+   * many events each link moved, in input order.
+   */
+  linkIdentities(ws: string, links: ReadonlyArray<IdentityLink>, at: number): Promise<number[]>;
   resolveAnonymous(ws: string, anonymousId: string): Promise<string | null>;
+  /** The users the given anonymous ids are linked to (ids without a link are absent). */
+  resolveAnonymousMany(ws: string, anonymousIds: readonly string[]): Promise<Map<string, string>>;
   anonymousIdsOf(ws: string, userId: string): Promise<string[]>;
   deleteIdentityLinks(ws: string, userId: string): Promise<number>;
 

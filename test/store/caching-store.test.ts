@@ -42,6 +42,20 @@ describe('cachingStore', () => {
     expect(await store.eventsOf('w', 'v', 10)).toHaveLength(1);
   });
 
+  it('keeps a person\'s consent cached across event writes (which never change it), and drops it on links', async () => {
+    const { inner, store } = await setup();
+    expect(await store.consentHistory('w', 'u')).toHaveLength(0);
+    // Another node records consent; this node's cache does not know yet.
+    await inner.appendConsent('w', 'u', { purposes: { profiling: false }, source: 'api', policyVersion: null, at: 5 });
+    await store.ingestEvents('w', [ev('a', 'u', 1)], new Set(['u']), (ins) => ins.map((e) => ({ subject: e.subject, profile: { n: 1 } })));
+    await store.insertEvents('w', [ev('b', 'u', 2)]);
+    expect(await store.consentHistory('w', 'u')).toHaveLength(0);
+    expect(await store.eventsOf('w', 'u', 10)).toHaveLength(2);
+    expect(await store.getProfile('w', 'u')).toEqual({ n: 1 });
+    await store.linkIdentities('w', [{ anonymousId: 'x', userId: 'u', from: 'anon:x' }], 6);
+    expect(await store.consentHistory('w', 'u')).toHaveLength(1);
+  });
+
   it('clears the whole workspace on a write it does not know, and keeps workspaces apart', async () => {
     const { store } = await setup();
     await store.insertEvents('w', [ev('a', 'u', 1)]);

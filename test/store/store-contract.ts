@@ -327,6 +327,19 @@ export function runStoreContract(label: string, open: () => Promise<Store>, clea
         expect([p1.n, p2.n, p3.n]).toEqual([36, 24, 12]);
       });
 
+      it('a failing batch among concurrent ones loses only its own events', async () => {
+        const ws = freshWs();
+        const boom: ProfileUpdater = () => { throw new Error('boom'); };
+        const results = await Promise.allSettled([
+          store.ingestEvents(ws, [ev('k1', 'a', 1)], new Set(['a']), counting),
+          store.ingestEvents(ws, [ev('k2', 'a', 2)], new Set(['a']), boom),
+          store.ingestEvents(ws, [ev('k3', 'a', 3)], new Set(['a']), counting),
+        ]);
+        expect(results.map((r) => r.status)).toEqual(['fulfilled', 'rejected', 'fulfilled']);
+        expect(ids(await store.eventsOf(ws, 'a'))).toEqual(['k1', 'k3']);
+        expect(await store.getProfile(ws, 'a')).toEqual({ n: 2, ids: ['k1', 'k3'] });
+      });
+
       it('stores nothing when the profile update fails', async () => {
         const ws = freshWs();
         await expect(store.ingestEvents(ws, [ev('f1', 'a', 1)], new Set(['a']), () => { throw new Error('boom'); })).rejects.toThrow('boom');
@@ -404,6 +417,35 @@ export function runStoreContract(label: string, open: () => Promise<Store>, clea
         expect(await store.anonymousIdsOf(ws, 'u2')).toEqual([]);
         expect(await store.resolveAnonymous(ws, 'anon-c')).toBeNull();
         expect(await store.resolveAnonymous(ws, 'anon-a')).toBe('u1');
+      });
+    });
+
+    describe('linkIdentities and resolveAnonymousMany', () => {
+      it('links several visitors in order, moves their events, drops their profiles and says how many moved', async () => {
+        const ws = freshWs();
+        const anon = (id: string, subject: string, t: number) => ev(id, subject, t, { userId: null, anonymousId: subject.slice(5) });
+        await store.insertEvents(ws, [anon('a1', 'anon:x', 1), anon('a2', 'anon:x', 2), anon('a3', 'anon:y', 3), ev('u1', 'u1', 4)]);
+        await store.putProfiles(ws, [{ subject: 'anon:x', profile: { n: 2 } }, { subject: 'anon:y', profile: { n: 1 } }, { subject: 'u1', profile: { n: 1 } }]);
+        const moved = await store.linkIdentities(ws, [
+          { anonymousId: 'x', userId: 'u1', from: 'anon:x' },
+          { anonymousId: 'y', userId: 'u2', from: 'anon:y' },
+          { anonymousId: 'w', userId: 'u2', from: 'anon:w' },
+        ], 10);
+        expect(moved).toEqual([2, 1, 0]);
+        expect(ids(await store.eventsOf(ws, 'u1'))).toEqual(['a1', 'a2', 'u1']);
+        expect((await store.eventsOf(ws, 'u1')).map((e) => e.userId)).toEqual(['u1', 'u1', 'u1']);
+        expect(ids(await store.eventsOf(ws, 'u2'))).toEqual(['a3']);
+        expect(await store.eventsOf(ws, 'anon:x')).toEqual([]);
+        expect(await store.getProfile(ws, 'anon:x')).toBeNull();
+        expect(await store.getProfile(ws, 'anon:y')).toBeNull();
+        expect(await store.getProfile(ws, 'u1')).toEqual({ n: 1 });
+        expect(await store.anonymousIdsOf(ws, 'u2')).toEqual(['w', 'y']);
+        expect(await store.linkIdentities(ws, [], 11)).toEqual([]);
+        // A later link of the same visitor moves it to another user.
+        expect(await store.linkIdentities(ws, [{ anonymousId: 'x', userId: 'u3', from: 'anon:x' }], 12)).toEqual([0]);
+        expect([...(await store.resolveAnonymousMany(ws, ['x', 'y', 'x', 'nobody']))].sort()).toEqual([['x', 'u3'], ['y', 'u2']]);
+        expect((await store.resolveAnonymousMany(ws, [])).size).toBe(0);
+        expect((await store.resolveAnonymousMany(freshWs(), ['x'])).size).toBe(0);
       });
     });
 
@@ -592,7 +634,7 @@ export function runStoreContract(label: string, open: () => Promise<Store>, clea
         putUser: 'write', getUser: 'read', deleteUser: 'write',
         getProfile: 'read', getProfiles: 'read', putProfiles: 'write', deleteProfile: 'write',
         appendConsent: 'write', consentHistory: 'read', deleteConsent: 'write',
-        linkIdentity: 'write', resolveAnonymous: 'read', anonymousIdsOf: 'read', deleteIdentityLinks: 'write',
+        linkIdentity: 'write', linkIdentities: 'write', resolveAnonymous: 'read', resolveAnonymousMany: 'read', anonymousIdsOf: 'read', deleteIdentityLinks: 'write',
         putBlob: 'write', getBlob: 'read', blobInfo: 'read', listBlobs: 'read', deleteBlob: 'write',
         putDocs: 'write', getDoc: 'read', listDocs: 'read', deleteDoc: 'write', docsOfSubject: 'read',
         deleteDocsOfSubject: 'write', deleteDocsBefore: 'write', trimDocs: 'write',
@@ -639,6 +681,7 @@ export function runStoreContract(label: string, open: () => Promise<Store>, clea
           getProfiles: [...(await store.getProfiles(ws, ['u', 'anon:a'])).entries()],
           consentHistory: await store.consentHistory(ws, 'u'),
           resolveAnonymous: await store.resolveAnonymous(ws, 'a'),
+          resolveAnonymousMany: [...(await store.resolveAnonymousMany(ws, ['a', 'z'])).entries()],
           anonymousIdsOf: await store.anonymousIdsOf(ws, 'u'),
           getBlob: blob && { ...blob, data: new TextDecoder().decode(blob.data) },
           blobInfo: await store.blobInfo(ws, 'model/x'),
@@ -671,6 +714,10 @@ export function runStoreContract(label: string, open: () => Promise<Store>, clea
           ['reassignEvents', () => store.reassignEvents(a, 'anon:a', 'u'), 1],
           ['deleteEventsOf', () => store.deleteEventsOf(a, 'u', ['view']), 6],
           ['deleteEventsBefore', () => store.deleteEventsBefore(a, 1e12), 0],
+          ['linkIdentities', async () => {
+            await store.insertEvents(a, [ev('z1', 'anon:z', 55, { userId: null, anonymousId: 'z' })]);
+            return store.linkIdentities(a, [{ anonymousId: 'z', userId: 'u', from: 'anon:z' }], 56);
+          }, [1]],
           ['putUser', async () => (await store.putUser(a, 'u', { more: 1 }, 70)).createdAt, 5],
           ['deleteUser', () => store.deleteUser(a, 'u'), true],
           ['putProfiles', () => store.putProfiles(a, [{ subject: 'u', profile: { changed: true } }])],

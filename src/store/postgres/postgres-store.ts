@@ -1,6 +1,6 @@
 import pg from 'pg';
 import type { ConsentChange, EventType, StoredEvent, StoredItem, StoredKey, StoredUser, Workspace } from '../../domain/schemas.ts';
-import type { Blob, BlobInfo, Doc, EventScanOptions, InsertEventsResult, Store, ProfileUpdater } from '../store.ts';
+import type { Blob, BlobInfo, Doc, EventScanOptions, IdentityLink, InsertEventsResult, Store, ProfileUpdater } from '../store.ts';
 import {
   EVENT_COLUMNS, blobInfoFromRow, consentFromRow, docFromRow, eventFromRow, eventToValues, itemFromRow, keyFromRow,
   parseJson, toNumber, workspaceFromRow, type Row,
@@ -313,9 +313,31 @@ ON CONFLICT (workspace, subject) DO UPDATE SET body = excluded.body`,
     await this.pool.query('INSERT INTO identity_links (workspace, anonymous_id, user_id, at) VALUES ($1, $2, $3, $4) ON CONFLICT (workspace, anonymous_id) DO UPDATE SET user_id = excluded.user_id, at = excluded.at',
       [ws, anonymousId, userId, at]);
   }
+  async linkIdentities(ws: string, links: ReadonlyArray<IdentityLink>, at: number): Promise<number[]> {
+    if (links.length === 0) return [];
+    // One transaction, so the whole batch of links costs one WAL flush rather than three per link.
+    return this.retrying(() => this.tx(async (c) => {
+      const moved: number[] = [];
+      for (const l of links) {
+        await c.query('INSERT INTO identity_links (workspace, anonymous_id, user_id, at) VALUES ($1, $2, $3, $4) ON CONFLICT (workspace, anonymous_id) DO UPDATE SET user_id = excluded.user_id, at = excluded.at',
+          [ws, l.anonymousId, l.userId, at]);
+        const r = await c.query('UPDATE events SET subject = $1, user_id = COALESCE(user_id, $1) WHERE workspace = $2 AND subject = $3', [l.userId, ws, l.from]);
+        moved.push(r.rowCount ?? 0);
+        await c.query('DELETE FROM profiles WHERE workspace = $1 AND subject = $2', [ws, l.from]);
+      }
+      return moved;
+    }));
+  }
   async resolveAnonymous(ws: string, anonymousId: string): Promise<string | null> {
     const [r] = await this.rows('SELECT user_id FROM identity_links WHERE workspace = $1 AND anonymous_id = $2', [ws, anonymousId]);
     return r ? String(r.user_id) : null;
+  }
+  async resolveAnonymousMany(ws: string, anonymousIds: readonly string[]): Promise<Map<string, string>> {
+    const out = new Map<string, string>();
+    if (anonymousIds.length === 0) return out;
+    const rows = await this.rows('SELECT anonymous_id, user_id FROM identity_links WHERE workspace = $1 AND anonymous_id = ANY($2::text[])', [ws, [...new Set(anonymousIds)]]);
+    for (const r of rows) out.set(String(r.anonymous_id), String(r.user_id));
+    return out;
   }
   async anonymousIdsOf(ws: string, userId: string): Promise<string[]> {
     return (await this.rows('SELECT anonymous_id FROM identity_links WHERE workspace = $1 AND user_id = $2 ORDER BY anonymous_id', [ws, userId])).map((r) => String(r.anonymous_id));

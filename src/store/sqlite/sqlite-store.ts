@@ -2,7 +2,7 @@ import Database from 'better-sqlite3';
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import type { ConsentChange, EventType, StoredEvent, StoredItem, StoredKey, StoredUser, Workspace } from '../../domain/schemas.ts';
-import type { Blob, BlobInfo, Doc, EventScanOptions, InsertEventsResult, ProfileUpdater, Store } from '../store.ts';
+import type { Blob, BlobInfo, Doc, EventScanOptions, IdentityLink, InsertEventsResult, ProfileUpdater, Store } from '../store.ts';
 import {
   EVENT_COLUMNS, consentFromRow, eventFromRow, eventToValues, itemFromRow, keyFromRow, parseJson, toNumber, type Row,
 } from '../rows.ts';
@@ -16,6 +16,9 @@ export class SqliteStore implements Store {
   readonly dialect = 'sqlite' as const;
   readonly db: Database.Database;
   private readonly stmts = new Map<string, Database.Statement>();
+  /** Writes waiting for the next group commit (see `grouped`). */
+  private pending: Array<{ run: () => unknown; resolve: (v: any) => void; reject: (e: unknown) => void }> = [];
+  private flushScheduled = false;
 
   constructor(readonly file: string) {
     if (file !== ':memory:') mkdirSync(dirname(file), { recursive: true });
@@ -37,6 +40,51 @@ export class SqliteStore implements Store {
     return s;
   }
 
+  /**
+   * Group commit: with `synchronous=FULL` every commit waits for an fsync (milliseconds, and it blocks
+   * the event loop), so the writes queued during one turn of the loop share one transaction and one
+   * fsync. Each write runs in its own savepoint, so one that throws is undone alone and rejects alone;
+   * every promise settles only after the commit that holds its write.
+   */
+  private grouped<T>(run: () => T): Promise<T> {
+    return new Promise<T>((resolve, reject) => {
+      this.pending.push({ run, resolve, reject });
+      if (!this.flushScheduled) {
+        this.flushScheduled = true;
+        setImmediate(() => this.flush());
+      }
+    });
+  }
+
+  private flush(): void {
+    this.flushScheduled = false;
+    const jobs = this.pending;
+    this.pending = [];
+    if (jobs.length === 0) return;
+    const outcomes: Array<{ ok: true; value: unknown } | { ok: false; error: unknown }> = [];
+    try {
+      this.db.transaction(() => {
+        for (const job of jobs) {
+          try {
+            outcomes.push({ ok: true, value: this.db.transaction(job.run)() });
+          } catch (error) {
+            // SQLite rolled the whole transaction back (I/O error, disk full): nothing in it may commit.
+            if (!this.db.inTransaction) throw error;
+            outcomes.push({ ok: false, error });
+          }
+        }
+      }).immediate();
+    } catch (error) {
+      for (const job of jobs) job.reject(error);
+      return;
+    }
+    jobs.forEach((job, i) => {
+      const o = outcomes[i];
+      if (o.ok) job.resolve(o.value);
+      else job.reject(o.error);
+    });
+  }
+
   async migrate(): Promise<void> {
     this.db.exec('CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at INTEGER NOT NULL)');
     const apply = this.db.transaction(() => {
@@ -51,7 +99,10 @@ export class SqliteStore implements Store {
   }
 
   async close(): Promise<void> {
-    if (this.db.open) this.db.close();
+    if (this.db.open) {
+      this.flush();
+      this.db.close();
+    }
   }
 
   /** Folds the WAL into the main file (used by tests that inspect the raw files). */
@@ -128,11 +179,11 @@ export class SqliteStore implements Store {
     return { inserted, duplicates };
   }
   async insertEvents(ws: string, events: StoredEvent[]): Promise<InsertEventsResult> {
-    return this.db.transaction(() => this.insertEventRows(ws, events)).immediate();
+    return this.grouped(() => this.insertEventRows(ws, events));
   }
   async ingestEvents(ws: string, events: StoredEvent[], profileSubjects: ReadonlySet<string>, update: ProfileUpdater): Promise<InsertEventsResult> {
-    // One immediate transaction: SQLite has one writer, so nothing else can interleave.
-    return this.db.transaction(() => {
+    // Runs whole inside one writer transaction (SQLite has one writer), so nothing can interleave.
+    return this.grouped(() => {
       const result = this.insertEventRows(ws, events);
       const subjects = [...new Set(result.inserted.map((e) => e.subject))].filter((s) => profileSubjects.has(s));
       if (subjects.length > 0) {
@@ -141,7 +192,7 @@ export class SqliteStore implements Store {
         for (const p of update(result.inserted.filter((e) => profileSubjects.has(e.subject)), current)) st.run(ws, p.subject, JSON.stringify(p.profile));
       }
       return result;
-    }).immediate();
+    });
   }
   async eventsOf(ws: string, subject: string, limit?: number): Promise<StoredEvent[]> {
     if (limit === undefined) {
@@ -202,12 +253,13 @@ export class SqliteStore implements Store {
   async getProfiles(ws: string, subjects: string[]): Promise<Map<string, Record<string, unknown>>> {
     return this.profilesNow(ws, subjects);
   }
-  private profilesNow(ws: string, subjects: string[]): Map<string, Record<string, unknown>> {
+  private profilesNow(ws: string, subjects: readonly string[]): Map<string, Record<string, unknown>> {
+    // Point reads on the primary key through one cached statement: cheaper than preparing an IN list per call.
     const out = new Map<string, Record<string, unknown>>();
-    for (let i = 0; i < subjects.length; i += 500) {
-      const chunk = subjects.slice(i, i + 500);
-      const rows = this.db.prepare(`SELECT subject, body FROM profiles WHERE workspace = ? AND subject IN (${chunk.map(() => '?').join(',')})`).all(ws, ...chunk) as Row[];
-      for (const r of rows) out.set(String(r.subject), parseJson(r.body));
+    const st = this.q('SELECT body FROM profiles WHERE workspace = ? AND subject = ?');
+    for (const s of subjects) {
+      const r = st.get(ws, s) as Row | undefined;
+      if (r) out.set(s, parseJson(r.body));
     }
     return out;
   }
@@ -234,9 +286,30 @@ export class SqliteStore implements Store {
   async linkIdentity(ws: string, anonymousId: string, userId: string, at: number): Promise<void> {
     this.q('INSERT INTO identity_links (workspace, anonymous_id, user_id, at) VALUES (?, ?, ?, ?) ON CONFLICT (workspace, anonymous_id) DO UPDATE SET user_id = excluded.user_id, at = excluded.at').run(ws, anonymousId, userId, at);
   }
+  async linkIdentities(ws: string, links: ReadonlyArray<IdentityLink>, at: number): Promise<number[]> {
+    if (links.length === 0) return [];
+    const link = this.q('INSERT INTO identity_links (workspace, anonymous_id, user_id, at) VALUES (?, ?, ?, ?) ON CONFLICT (workspace, anonymous_id) DO UPDATE SET user_id = excluded.user_id, at = excluded.at');
+    const move = this.q('UPDATE events SET subject = ?, user_id = COALESCE(user_id, ?) WHERE workspace = ? AND subject = ?');
+    const drop = this.q('DELETE FROM profiles WHERE workspace = ? AND subject = ?');
+    return this.grouped(() => links.map((l) => {
+      link.run(ws, l.anonymousId, l.userId, at);
+      const moved = move.run(l.userId, l.userId, ws, l.from).changes;
+      drop.run(ws, l.from);
+      return moved;
+    }));
+  }
   async resolveAnonymous(ws: string, anonymousId: string): Promise<string | null> {
     const r = this.q('SELECT user_id FROM identity_links WHERE workspace = ? AND anonymous_id = ?').get(ws, anonymousId) as Row | undefined;
     return r ? String(r.user_id) : null;
+  }
+  async resolveAnonymousMany(ws: string, anonymousIds: readonly string[]): Promise<Map<string, string>> {
+    const out = new Map<string, string>();
+    const st = this.q('SELECT user_id FROM identity_links WHERE workspace = ? AND anonymous_id = ?');
+    for (const id of new Set(anonymousIds)) {
+      const r = st.get(ws, id) as Row | undefined;
+      if (r) out.set(id, String(r.user_id));
+    }
+    return out;
   }
   async anonymousIdsOf(ws: string, userId: string): Promise<string[]> {
     return (this.q('SELECT anonymous_id FROM identity_links WHERE workspace = ? AND user_id = ? ORDER BY anonymous_id').all(ws, userId) as Row[]).map((r) => String(r.anonymous_id));
