@@ -37,11 +37,14 @@ beforeAll(async () => {
 afterAll(async () => t?.close());
 
 describe('fuzzing every route', () => {
-  it('covers every registered route', () => {
+  it('covers every route the OpenAPI document lists', async () => {
     const urls = new Set(routes.map((r) => `${r.method} ${r.url}`));
-    for (const must of ['POST /v1/events', 'PUT /v1/items', 'GET /v1/recommendations', 'DELETE /v1/users/:id', 'PUT /v1/users/:id/consent', 'POST /v1/keys', 'GET /v1/audit']) {
-      expect(urls).toContain(must);
-    }
+    // The published inventory, not the list under test: a route dropped from the fuzz list fails here.
+    const spec = (await t.call('GET', '/openapi.json')).json() as { paths: Record<string, Record<string, unknown>> };
+    const listed = Object.entries(spec.paths).flatMap(([path, ops]) =>
+      Object.keys(ops).filter((m) => ['get', 'put', 'post', 'patch', 'delete'].includes(m)).map((m) => `${m.toUpperCase()} ${path.replace(/\{(\w+)\}/g, ':$1')}`));
+    expect(listed.length).toBeGreaterThanOrEqual(40);
+    expect(listed.filter((r) => !urls.has(r)), 'in the OpenAPI document but not fuzzed').toEqual([]);
   });
 
   it('survives the targeted cases: nesting per element, extreme numbers, impossible timestamps, the worst chat input', async () => {
@@ -58,10 +61,12 @@ describe('fuzzing every route', () => {
   it('never answers 5xx, never leaks a stack, never changes data on a rejected request', async () => {
     const failures: string[] = [];
     let cases = 0;
+    const hit = new Set<string>();
     for (const [k, route] of routes.entries()) {
       await fc.assert(
         fc.asyncProperty(requestArb([route], keys, ROOT_KEY), async (req) => {
           cases++;
+          hit.add(req.route);
           const out = await runCase(t.app, t.engine, t.store, req);
           if (out.problem) failures.push(`${req.method} ${req.url.slice(0, 120)} → ${out.problem}`);
           return out.problem === null;
@@ -71,6 +76,8 @@ describe('fuzzing every route', () => {
     }
     expect(failures, failures.join('\n')).toEqual([]);
     expect(cases).toBeGreaterThanOrEqual(routes.length * RUNS_PER_ROUTE);
+    expect(routes.map((r) => `${r.method} ${r.url}`).filter((r) => !hit.has(r)), 'routes with no fuzz case').toEqual([]);
     expect((await t.app.inject({ method: 'GET', url: '/health' })).statusCode).toBe(200);
-  }, 60_000);
+    // About 20 s alone; a shared 2-core machine under load has taken over 60 s.
+  }, 180_000);
 });
