@@ -5,9 +5,11 @@
  *   min ‖X − X B‖² + λ‖B‖²  s.t. diag(B) = 0   ⇒   P = (XᵀX + λI)⁻¹,  B[i, j] = −P[i, j] / P[j, j].
  *
  * A user's scores are their current history times B, so a new event counts at once. The inverse is
- * the cost (n³ flops, n² memory), so only the `maxItems` most active items are modelled; the rest
- * get no opinion (NaN).
+ * the cost (n³ flops, n² memory), so only the most active items are modelled — at most `maxItems`,
+ * and no more than the dense matrices fit in `memoryBytes` (by default half the memory available when
+ * training starts) — and the rest get no opinion (NaN), for a model that scales to fill.
  */
+import { freemem } from 'node:os';
 import { applySignal, bestOf, foldHistory, noOpinion, signalCsr, userItemCsr, type Signal } from './common.ts';
 import { invertSpd } from './linalg.ts';
 import { pack, unpackModel } from './pack.ts';
@@ -18,6 +20,11 @@ export interface EaseOptions {
   lambda: number;
   /** At most this many items (the most active) are modelled. */
   maxItems: number;
+  /**
+   * Memory the dense matrices may take while training (bytes); it caps the modelled items at
+   * `easeItemsWithin(memoryBytes)`. 0: half of what is available when training starts.
+   */
+  memoryBytes: number;
   /** How a (user, item) sum of weights becomes a matrix value. */
   signal: Signal;
   /** Exponential decay of history weights at scoring time, in days (0: none). */
@@ -29,7 +36,23 @@ export interface EaseOptions {
   dropout: number;
 }
 
-export const EASE_DEFAULTS: EaseOptions = { lambda: 250, maxItems: 5000, signal: 'binary', historyHalfLifeDays: 0, dropout: 0 };
+export const EASE_DEFAULTS: EaseOptions = { lambda: 250, maxItems: 5000, memoryBytes: 0, signal: 'binary', historyHalfLifeDays: 0, dropout: 0 };
+
+/** Bytes per modelled item² while training: the float64 Gram/inverse and the float32 weights. */
+const BYTES_PER_CELL = 8 + 4;
+
+/** How many items EASE can model within `bytes` of memory (the dense m×m matrices dominate). */
+export function easeItemsWithin(bytes: number): number {
+  return Math.max(1, Math.floor(Math.sqrt(Math.max(0, bytes) / BYTES_PER_CELL)));
+}
+
+/** Half the memory this process may still use: the cgroup/`--max-old-space` limit if any, else free RAM. */
+export function availableMemoryBytes(): number {
+  const limit = (process as { constrainedMemory?: () => number | undefined }).constrainedMemory?.() ?? 0;
+  const free = freemem();
+  const room = limit && limit > 0 && limit < Number.MAX_SAFE_INTEGER ? Math.min(free, limit - process.memoryUsage.rss()) : free;
+  return Math.max(0, room) / 2;
+}
 
 export class Ease implements Recommender {
   readonly name = 'ease';
@@ -46,7 +69,14 @@ export class Ease implements Recommender {
     this.options = { ...EASE_DEFAULTS, ...options };
     if (!(this.options.lambda > 0)) throw new RangeError('lambda must be positive');
     if (!(this.options.maxItems >= 1)) throw new RangeError('maxItems must be at least 1');
+    if (!(this.options.memoryBytes >= 0)) throw new RangeError('memoryBytes must be non-negative');
     if (!(this.options.dropout >= 0 && this.options.dropout < 1)) throw new RangeError('dropout must be in [0, 1)');
+  }
+
+  /** How many items a fit may model now: `maxItems`, or fewer if the dense matrices would not fit in memory. */
+  headSize(): number {
+    const bytes = this.options.memoryBytes > 0 ? this.options.memoryBytes : availableMemoryBytes();
+    return Math.min(this.options.maxItems, easeItemsWithin(bytes));
   }
 
   /** Number of modelled items. */
@@ -64,7 +94,7 @@ export class Ease implements Recommender {
     const active: number[] = [];
     for (let i = 0; i < data.nItems; i++) if (activity[i] > 0) active.push(i);
     active.sort((a, b) => activity[b] - activity[a] || a - b);
-    const chosen = active.slice(0, this.options.maxItems).sort((a, b) => a - b);
+    const chosen = active.slice(0, this.headSize()).sort((a, b) => a - b);
     const m = chosen.length;
     const slotOf = new Int32Array(data.nItems).fill(-1);
     chosen.forEach((item, s) => (slotOf[item] = s));

@@ -87,3 +87,28 @@ describe('EASE', () => {
     expect(old).toBeCloseTo(fresh / 2, 6);
   });
 });
+
+describe('EASE head size by memory', () => {
+  it('models only the most active items whose dense matrices fit in memoryBytes; the rest get no opinion', async () => {
+    const { easeItemsWithin } = await import('../../../src/recommend/models/ease.ts');
+    expect(easeItemsWithin(12 * 100 * 100)).toBe(100);
+    expect(easeItemsWithin(12 * 100 * 100 - 1)).toBe(99);
+    expect(easeItemsWithin(0)).toBe(1);
+    // Item i is used by 10 − i users: items 0..3 are the four most active.
+    const pairs: Array<[number, number]> = [];
+    for (let i = 0; i < 10; i++) for (let u = 0; u < 10 - i; u++) pairs.push([u, i]);
+    const data = interactions(pairs, 10, 10);
+    const m = new Ease({ lambda: 1, memoryBytes: 12 * 4 * 4 });
+    expect(m.headSize()).toBe(4);
+    m.fit(data);
+    expect(m.modelledItems).toBe(4);
+    const s = m.score([{ item: 0, weight: 1, time: 0 }], 0).scores;
+    for (let i = 1; i < 4; i++) expect(Number.isFinite(s[i])).toBe(true);
+    for (let i = 4; i < 10; i++) expect(Number.isNaN(s[i])).toBe(true);
+    // maxItems still caps it when memory is plentiful, and the default budget models all 10 here.
+    expect(new Ease({ maxItems: 3, memoryBytes: 1e12 }).headSize()).toBe(3);
+    const auto = new Ease({ lambda: 1 });
+    auto.fit(data);
+    expect(auto.modelledItems).toBe(10);
+  });
+});
