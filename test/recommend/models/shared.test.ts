@@ -72,8 +72,13 @@ describe.each(CASES)('$name', ({ make, load, emptyIsNoOpinion }) => {
   });
 
   it('ignores history entries for unknown items', () => {
-    const { scores } = model.score([{ item: 10_000, weight: 1, time: 0 }, { item: -1, weight: 1, time: 0 }], 0);
-    expect(scores.length).toBe(N_ITEMS);
+    const unknown = [{ item: 10_000, weight: 1, time: 0 }, { item: -1, weight: 1, time: 0 }, { item: N_ITEMS, weight: 5, time: 4 }];
+    const alone = model.score(unknown, 0).scores;
+    expect(alone.length).toBe(N_ITEMS);
+    // Exactly as if they were not there: alone like an empty history, beside a real one like that history.
+    expect(bitsEqual(alone, model.score([], 0).scores)).toBe(true);
+    const h = groupHistory(1, 12);
+    expect(bitsEqual(model.score([...h, ...unknown], 5).scores, model.score(h, 5).scores)).toBe(true);
   });
 
   it('finds similar items in the same group', () => {
