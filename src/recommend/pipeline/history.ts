@@ -3,6 +3,13 @@ import { decay, eventWeight, type RatingMode } from '../../domain/weights.ts';
 import type { EventType } from '../../domain/schemas.ts';
 import type { HistoryEntry } from '../models/types.ts';
 
+/**
+ * Declared taste does not fade: a rating, a like or a dislike says what the person thinks of the item,
+ * whenever it was given (on a rating log, decaying them cost served accuracy; see README, Evaluation).
+ * Views, carts and purchases say what they want now, and fade with age.
+ */
+const DECLARED: ReadonlySet<EventType> = new Set(['rating', 'like', 'dislike']);
+
 /** One history entry as a model sees it, with the event it came from (null: the item in view). */
 export interface HistoryPoint {
   entry: HistoryEntry;
@@ -36,7 +43,7 @@ export function personHistory(events: readonly StoredEvent[], modelIndex: Readon
     const item = modelIndex.get(e.itemId);
     if (item === undefined) continue;
     let w = eventWeight(e.type, e.value, opts.weights, opts.ratings);
-    if (opts.halfLifeDays !== null) w *= decay(latest - e.timestamp, opts.halfLifeDays);
+    if (opts.halfLifeDays !== null && !DECLARED.has(e.type)) w *= decay(latest - e.timestamp, opts.halfLifeDays);
     if (w === 0 || !Number.isFinite(w)) continue;
     strongest = Math.max(strongest, w);
     out.push({ entry: { item, weight: w, time: e.timestamp }, event: e, itemId: e.itemId });

@@ -28,6 +28,14 @@ describe('personHistory', () => {
     expect(a).toBeCloseTo(DEFAULT_EVENT_WEIGHTS.view / 2, 6);
   });
 
+  it('declared taste (ratings, likes) does not fade with age; views do', () => {
+    const h = personHistory([ev('a', 'rating', NOW - 300 * DAY, 5), ev('b', 'like', NOW - 300 * DAY), ev('c', 'view', NOW)], index, opts());
+    expect(h[0].entry.weight).toBe(3);
+    expect(h[1].entry.weight).toBe(DEFAULT_EVENT_WEIGHTS.like);
+    const old = personHistory([ev('a', 'view', NOW - 300 * DAY), ev('c', 'view', NOW)], index, opts());
+    expect(old[0].entry.weight).toBeLessThan(0.01);
+  });
+
   it('without the recency stage every event keeps its type weight', () => {
     const h = personHistory([ev('a', 'view', NOW - 400 * DAY), ev('b', 'view', NOW)], index, opts({ halfLifeDays: null }));
     expect(h.map((p) => p.entry.weight)).toEqual([1, 1]);
