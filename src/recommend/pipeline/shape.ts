@@ -112,14 +112,25 @@ export function readingLanguage(traitLanguage: unknown, profile: Profile | null)
   return best;
 }
 
+const languagesCache = new WeakMap<Catalog, Set<string>>();
+
+/** The languages the catalogue's items are written in (computed once per snapshot). */
+function languagesOf(catalog: Catalog): Set<string> {
+  let langs = languagesCache.get(catalog);
+  if (!langs) {
+    langs = new Set();
+    for (const it of catalog.items) if (it.language) langs.add(it.language);
+    languagesCache.set(catalog, langs);
+  }
+  return langs;
+}
+
 /**
  * Lowers items written in another language, only when the catalogue has items in the person's
  * language (a one-language shop is left alone); returns how many it lowered.
  */
 export function shapeByLanguage(scores: Float64Array, catalog: Catalog, language: string): number {
-  let own = 0;
-  for (const it of catalog.items) if (it.language === language) own++;
-  if (own === 0) return 0;
+  if (!languagesOf(catalog).has(language)) return 0;
   let lowered = 0;
   for (let i = 0; i < scores.length; i++) {
     const l = catalog.items[i].language;
