@@ -6,8 +6,10 @@
  *
  *   node bin/run-ts.mjs bench/models.ts [--ml100k PATH] [--skip-1m]
  */
-import { existsSync, readFileSync } from 'node:fs';
-import { cpus } from 'node:os';
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { cpus, tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { Worker } from 'node:worker_threads';
 import { parseMovieLens100k } from '../src/eval/datasets.ts';
 import { positiveRows, toInteractions } from '../src/eval/splits.ts';
@@ -143,11 +145,72 @@ function latency(model: Recommender, data: Interactions, requests: number): { p5
   return { p50ms: q(0.5), p99ms: q(0.99) };
 }
 
+/**
+ * numpy/OpenBLAS's EASE on the same interactions and λ (dense X, G = XᵀX + λI, P = G⁻¹, B = −P/diag P),
+ * in a python3 child: the yardstick for the kernels here. Null (and said so in the output) when
+ * python3 or numpy is missing.
+ */
+const NUMPY_EASE = `
+import sys, time, numpy as np
+path, n_users, n_items, lam = sys.argv[1], int(sys.argv[2]), int(sys.argv[3]), float(sys.argv[4])
+raw = np.fromfile(path, dtype=np.int32)
+m = raw.size // 2
+u, i = raw[:m], raw[m:]
+t0 = time.perf_counter()
+X = np.zeros((n_users, n_items), dtype=np.float64)
+X[u, i] = 1.0
+G = X.T @ X
+G[np.diag_indices(n_items)] += lam
+t1 = time.perf_counter()
+P = np.linalg.inv(G)
+t2 = time.perf_counter()
+B = P / (-np.diag(P))
+B[np.diag_indices(n_items)] = 0
+t3 = time.perf_counter()
+print(f'{{"fitSeconds": {t3 - t0:.3f}, "inversionSeconds": {t2 - t1:.3f}, "numpy": "{np.__version__}"}}')
+`;
+function numpyAvailable(): string | null {
+  const r = spawnSync('python3', ['-c', 'import numpy; print(numpy.__version__)'], { encoding: 'utf8' });
+  return r.status === 0 ? r.stdout.trim() : null;
+}
+function numpyEase(data: Interactions, lambda: number): { fitSeconds: number; inversionSeconds: number; numpy: string } | null {
+  const dir = mkdtempSync(join(tmpdir(), 'afin-numpy-'));
+  try {
+    // Only the items someone used, as the model here keeps (an all-zero row would only add λ).
+    const used = new Int32Array(data.nItems).fill(-1);
+    let nUsed = 0;
+    for (const it of data.items) if (used[it] < 0) used[it] = nUsed++;
+    const file = join(dir, 'x.bin');
+    const both = new Int32Array(data.users.length * 2);
+    both.set(data.users, 0);
+    both.set(Int32Array.from(data.items, (it) => used[it]), data.users.length);
+    writeFileSync(file, Buffer.from(both.buffer));
+    const r = spawnSync('python3', ['-c', NUMPY_EASE, file, String(data.nUsers), String(nUsed), String(lambda)], { encoding: 'utf8', maxBuffer: 1 << 20 });
+    if (r.status !== 0) {
+      log(`  numpy EASE failed: ${r.stderr.slice(-500)}`);
+      return null;
+    }
+    return JSON.parse(r.stdout.trim().split('\n').pop()!);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+const numpyVersion = numpyAvailable();
+if (!numpyVersion) log('numpy is NOT installed (python3 -c "import numpy" failed): no numpy comparison in this run (apt-get install python3-numpy)');
+
 const sampler = new RssSampler();
 const out: Record<string, unknown> = { bench: 'models', node: process.version, cpus: cpus().length, cpu: cpus()[0]?.model };
 const easeCfg = { lambda: 400 };
 const alsCfg = { factors: 64, regularization: 50, alpha: 10, iterations: 15 };
 out.config = { ease: easeCfg, als: alsCfg };
+out.numpy = numpyVersion ?? 'absent: no numpy comparison (install python3-numpy)';
+/** EASE here against numpy's on the same data: fit seconds and the ratio (target ≤ 1.5). */
+const againstNumpy = (data: Interactions, fitSeconds: number) => {
+  if (!numpyVersion) return { numpy: 'absent' };
+  log('  numpy EASE on the same data…');
+  const np = numpyEase(data, easeCfg.lambda);
+  return np ? { numpyFitSeconds: np.fitSeconds, numpyInversionSeconds: np.inversionSeconds, ratioToNumpy: +(fitSeconds / np.fitSeconds).toFixed(2) } : { numpy: 'failed' };
+};
 
 if (existsSync(ML100K)) {
   log(`MovieLens 100K from ${ML100K}`);
@@ -156,7 +219,7 @@ if (existsSync(ML100K)) {
   const als = fitBench(() => new Als(alsCfg), data, sampler, 'als');
   out.ml100k = {
     interactions: data.users.length,
-    ease: { fitSeconds: ease.fitSeconds, peakRssMB: ease.peakRssMB, latency50: latency(ease.model, data, 300) },
+    ease: { fitSeconds: ease.fitSeconds, peakRssMB: ease.peakRssMB, latency50: latency(ease.model, data, 300), ...againstNumpy(data, ease.fitSeconds) },
     als: { fitSeconds: als.fitSeconds, peakRssMB: als.peakRssMB, latency50: latency(als.model, data, 300) },
   };
 } else log(`(no MovieLens 100K at ${ML100K}: skipped)`);
@@ -171,7 +234,7 @@ if (!args.includes('--skip-1m')) {
   const alsLat = latency(als.model, data, 300);
   out.ml1mShape = {
     users: data.nUsers, items: data.nItems, interactions: data.users.length,
-    ease: { fitSeconds: ease.fitSeconds, peakRssMB: ease.peakRssMB, modelledItems: modelled, latency50: easeLat },
+    ease: { fitSeconds: ease.fitSeconds, peakRssMB: ease.peakRssMB, modelledItems: modelled, latency50: easeLat, ...againstNumpy(data, ease.fitSeconds) },
     als: { fitSeconds: als.fitSeconds, peakRssMB: als.peakRssMB, latency50: alsLat },
   };
   // The inversion alone, on an n×n SPD matrix of the same size: n³ flops (Cholesky n³/3,
