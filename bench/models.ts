@@ -5,11 +5,14 @@
  * a user with 50 events. Prints one JSON line; progress goes to stderr.
  *
  *   node bin/run-ts.mjs bench/models.ts [--ml100k PATH] [--skip-1m]
+ *
+ * ML-100k is read from `../shared/data/movielens-100k/u.data` (or `$AFIN_SHARED_DATA/…`) by default.
  */
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import { parseMovieLens100k } from '../src/eval/datasets.ts';
 import { positiveRows, toInteractions } from '../src/eval/splits.ts';
@@ -24,7 +27,9 @@ const argOf = (name: string) => {
   const i = args.indexOf(name);
   return i >= 0 ? args[i + 1] : undefined;
 };
-const ML100K = argOf('--ml100k') ?? '/work/shared/data/movielens-100k/u.data';
+/** `../shared/data` next to the project root (the project never copies it), or `AFIN_SHARED_DATA`. */
+const SHARED_DATA = process.env.AFIN_SHARED_DATA ?? fileURLToPath(new URL('../../shared/data', import.meta.url));
+const ML100K = argOf('--ml100k') ?? join(SHARED_DATA, 'movielens-100k/u.data');
 const log = (s: string) => process.stderr.write(s + '\n');
 
 /** Samples the process RSS every 10 ms from a worker thread, so a busy main thread is still seen. */

@@ -1,5 +1,5 @@
 /**
- * NLU benchmark: `node bin/run-ts.mjs bench/nlu.ts [--seeds 5] [--data /work/shared/data] [--no-public]`.
+ * NLU benchmark: `node bin/run-ts.mjs bench/nlu.ts [--seeds 5] [--data ../shared/data] [--no-public]`.
  * Progress on stderr, one JSON line of figures on stdout:
  *
  * - `trainMs`: training the intent model on all shipped phrases, the first time in this process (cold) and
@@ -14,6 +14,7 @@
  */
 import { existsSync, readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { evaluateIntents, score } from '../src/converse/nlu/evaluate.ts';
 import { predict, trainTextClassifier, type Example } from '../src/converse/nlu/classifier.ts';
 import { intentExamples, trainIntentModel } from '../src/converse/nlu/intents.ts';
@@ -26,7 +27,8 @@ function argOf(name: string): string | undefined {
   return i >= 0 ? process.argv[i + 1] : undefined;
 }
 const seeds = Number(argOf('--seeds') ?? 5);
-const dataDir = argOf('--data') ?? process.env.AFIN_SHARED_DATA ?? '/work/shared/data';
+// `../shared/data` next to the project root (the project never copies it).
+const dataDir = argOf('--data') ?? process.env.AFIN_SHARED_DATA ?? fileURLToPath(new URL('../../shared/data', import.meta.url));
 const withPublic = !process.argv.includes('--no-public');
 const log = (msg: string) => process.stderr.write(`[nlu] ${msg}\n`);
 const round = (x: number, d = 4) => Math.round(x * 10 ** d) / 10 ** d;
