@@ -5,7 +5,7 @@
  * its peak RSS is its own), and serves `GET /v1/recommendations` from a spawned `afin serve` at 32
  * connections (autocannon in this process).
  *
- *   node bin/run-ts.mjs bench/scale.ts [--sizes 1000x10000,3000x30000] [--events-per-user 10]
+ *   node bin/run-ts.mjs bench/scale.ts [--sizes 500x5000,1000x10000] [--events-per-user 10]
  *     [--seconds 5] [--connections 32] [--seed 1] [--keep-going]
  *
  * A size is ITEMSxUSERS; the issue's full curve is `--sizes 1000x10000,10000x100000,100000x1000000`
@@ -49,7 +49,7 @@ if (process.argv[2] === '--child-train') {
 }
 
 const opts = parseArgs({
-  sizes: '1000x10000,3000x30000',
+  sizes: '500x5000,1000x10000',
   eventsPerUser: 10,
   seconds: 5,
   connections: 32,
@@ -231,7 +231,9 @@ async function measureSize(size: Size, index: number): Promise<Record<string, un
     const rand = rng(opts.seed + 99);
     const paths = Array.from({ length: 2000 }, () => `/v1/recommendations?userId=u-${Math.floor(rand() * size.users)}&n=10`);
     const headers = { authorization: `Bearer ${key}` };
-    await cannon(s.url, paths, headers, 2); // warm-up: models load on the first requests
+    // Warm-up: the models load on the first request, which may take a while for big ones.
+    await call('GET', `${s.url}${paths[0]}`, key, undefined, 300_000);
+    await cannon(s.url, paths, headers, 2);
     const r = await cannon(s.url, paths, headers, opts.seconds);
     serving = r;
     if (r.non2xx || r.errors) for (const l of serverErrors(s)) log(`  server log: ${l}`);
@@ -256,7 +258,7 @@ async function cannon(url: string, paths: string[], headers: Record<string, stri
   const guard = setTimeout(() => run.stop(), (seconds + 30) * 1000);
   const r = await run;
   clearTimeout(guard);
-  return { rps: round(r.requests.total / r.duration, 0), p50Ms: r.latency.p50, p99Ms: r.latency.p99, maxMs: r.latency.max, non2xx: r.non2xx, errors: r.errors };
+  return { rps: round(r.requests.total / r.duration, 0), p50Ms: r.latency.p50, p99Ms: r.latency.p99, maxMs: r.latency.max, non2xx: r.non2xx, errors: r.errors, timeouts: r.timeouts };
 }
 
 await main(async () => {
