@@ -56,7 +56,8 @@ export type Trainer = (ws: string) => Promise<ModelInfo[]>;
 /** Candidates, scoring, filters, ranking and explanations for `GET /v1/recommendations`. */
 export class RecommendService {
   private readonly training = new Map<string, Promise<unknown>>();
-  private readonly memo = new WeakMap<StoredEvent[], WeakMap<RankingSettingsT, Map<string, Awaited<ReturnType<RecommendService['score']>>>>>();
+  /** Scores per person history, models and settings (see `remember`); oldest dropped first. */
+  private readonly memo = new WeakMap<RankingSettingsT, Map<string, Awaited<ReturnType<RecommendService['score']>>>>();
   /** The event count at the last first-request training, so a workspace that gave no model is not retrained on every request. */
   private readonly triedAt = new Map<string, number>();
 
@@ -132,16 +133,22 @@ export class RecommendService {
     const personal = mayPersonalize && MODELS[name].personal ? await this.model(ws, name) : null;
     // The same person with the same history, models and settings gets the same scores: computed once
     // per history (the store's cached event list is one object until that person's next event).
-    const memoKey = [name, q.context, q.itemId ?? '', stage, mayPersonalize, catalog.version, fallback?.info.trainedAt ?? 0, personal?.info.trainedAt ?? 0].join('|');
-    let scored = this.memo.get(events)?.get(settings)?.get(memoKey);
-    if (!scored) {
+    // The same person with the same history, models and settings gets the same scores: computed once.
+    // A history is known by its length and newest event, so a cache refresh of the same events hits.
+    const newest = events[0];
+    const memoKey = [ws, subject ?? '', events.length, newest?.messageId ?? '', newest?.timestamp ?? 0, name, q.context, q.itemId ?? '', stage, mayPersonalize, catalog.version, fallback?.info.trainedAt ?? 0, personal?.info.trainedAt ?? 0].join('|');
+    let bySettings = this.memo.get(settings);
+    if (!bySettings) this.memo.set(settings, (bySettings = new Map()));
+    let scored = bySettings.get(memoKey);
+    if (scored) {
+      bySettings.delete(memoKey); // most recently used last
+      bySettings.set(memoKey, scored);
+    } else {
       scored = await this.score(ws, name, q, events, now, catalog, settings, fallback, personal, stage, seen, bought, mayPersonalize);
-      let bySettings = this.memo.get(events);
-      if (!bySettings) this.memo.set(events, (bySettings = new WeakMap()));
-      let byKey = bySettings.get(settings);
-      if (!byKey) bySettings.set(settings, (byKey = new Map()));
-      if (byKey.size >= 16) byKey.clear();
-      byKey.set(memoKey, scored);
+      // Bounded by memory: each entry holds a few numbers per catalogue item (~200 MB at most).
+      const cap = Math.max(16, Math.floor(200e6 / (24 * Math.max(1, catalog.size))));
+      while (bySettings.size >= cap) bySettings.delete(bySettings.keys().next().value!);
+      bySettings.set(memoKey, scored);
     }
     const { history, trend, because, personalHits } = scored;
     const scores = scored.scores.slice(); // shaped and ruled below, per request

@@ -118,11 +118,11 @@ describe('applyEvent', () => {
     expect(v.segments.some((s) => s.startsWith('likes:'))).toBe(false);
   });
 
-  it('turns a rating into a signed weight centred on 3 stars', () => {
+  it('turns a rating into an interest whose stars say how strong: one star weak, five strong, never negative', () => {
     const p = applyAll([ev('rating', T0, 'shoe', { value: 5 }), ev('rating', T0, 'hat', { value: 1 }), ev('rating', T0, 'bag', { value: 3 })]);
-    expect(p.categories.shoes).toBe(3);
-    expect(p.categories.hats).toBe(-3);
-    expect(p.categories.bags).toBeUndefined();
+    expect(p.categories.shoes).toBeCloseTo(3, 9);
+    expect(p.categories.hats).toBeCloseTo(0.6, 9);
+    expect(p.categories.bags).toBeCloseTo(1.8, 9);
     expect(p.events.rating?.count).toBe(3);
   });
 
