@@ -117,6 +117,12 @@ function kindIndex(items: readonly StoredItem[]): Map<string, StoredItem[]> {
  * catalogue has that kind, by the words the person used appearing in their titles ("zapatillas").
  */
 export function itemsOfKind(items: readonly StoredItem[], w: Wanted): readonly StoredItem[] {
+  // A turn asks for the same kind several times (is a question worth it, its options, the items shown).
+  const key = JSON.stringify([w.productType, w.category, w.productWords, w.ask]);
+  return memo(KINDS, items, key, () => kindOfRequest(items, w));
+}
+
+function kindOfRequest(items: readonly StoredItem[], w: Wanted): readonly StoredItem[] {
   const old = namedKind(items, w);
   if (!w.ask) return old;
   // The catalogue's own words decide where its items carry no type of their own: a category such as
@@ -126,6 +132,23 @@ export function itemsOfKind(items: readonly StoredItem[], w: Wanted): readonly S
   const grounded = groundedItems(items, shapes, w.ask);
   if (grounded.length) return grounded;
   return w.ask.part ? old : old.filter((it) => !shapes.shapes.get(it.id)?.part);
+}
+
+/** Per catalogue snapshot, the answers to the last few distinct questions of one kind. */
+type Memo<T> = WeakMap<readonly StoredItem[], Map<string, T>>;
+const KINDS: Memo<readonly StoredItem[]> = new WeakMap();
+const FITTING: Memo<Fitting> = new WeakMap();
+const MEMO_SIZE = 64;
+
+function memo<T>(cache: Memo<T>, items: readonly StoredItem[], key: string, make: () => T): T {
+  let m = cache.get(items);
+  if (!m) cache.set(items, (m = new Map()));
+  const hit = m.get(key);
+  if (hit !== undefined) return hit;
+  const v = make();
+  if (m.size >= MEMO_SIZE) m.delete(m.keys().next().value!);
+  m.set(key, v);
+  return v;
 }
 
 const hasOwnType = (it: StoredItem) => {
@@ -192,19 +215,21 @@ export interface SearchResult {
   relaxed: SoftSlot[];
 }
 
-/**
- * The items that satisfy every hard constraint and as many soft ones as possible, in the order of
- * `rank` (the recommender's order for this person). Pure: the catalogue and the ranking are inputs.
- */
-export function searchCatalog(items: readonly StoredItem[], w: Wanted, rank: (id: string) => number, exclude: ReadonlySet<string>, n = 3): SearchResult {
-  const facets = new Map<string, Facets>();
+/** The items that meet every hard constraint, unranked, and the measures that had to give way. */
+interface Fitting {
+  hard: readonly StoredItem[];
+  relaxedMeasures: SoftSlot[];
+}
+
+function fitting(items: readonly StoredItem[], w: Wanted, exclude: ReadonlySet<string>): Fitting {
+  const key = JSON.stringify([w, [...exclude].sort()]);
+  return memo(FITTING, items, key, () => findFitting(items, w, exclude));
+}
+
+function findFitting(items: readonly StoredItem[], w: Wanted, exclude: ReadonlySet<string>): Fitting {
   const isKind = () => true;
-  let typed = itemsOfKind(items, w).filter((it) => {
-    if (exclude.has(it.id) || !it.available) return false;
-    const f = facetsOf(it);
-    facets.set(it.id, f);
-    return meetsHard(it, f, { ...w, budget: undefined }, {}, isKind);
-  });
+  const unbudgeted = { ...w, budget: undefined };
+  let typed = itemsOfKind(items, w).filter((it) => !exclude.has(it.id) && it.available && meetsHard(it, facetsOf(it), unbudgeted, {}, isKind));
   // Measures bind where the candidates record them; seats give way (and say so) when nothing has them.
   const relaxedMeasures: SoftSlot[] = [];
   if (w.measures && Object.keys(w.measures).length) {
@@ -220,20 +245,51 @@ export function searchCatalog(items: readonly StoredItem[], w: Wanted, rank: (id
       else relaxedMeasures.push('seats');
     }
   }
-  const relevance = relevanceOf(items, w);
   const window = priceWindow(w.budget, typed.map((i) => i.price).filter((p): p is number => p !== undefined));
-  const hard = typed.filter((it) => meetsHard(it, facets.get(it.id)!, w, window, isKind)
+  const hard = typed.filter((it) => meetsHard(it, facetsOf(it), w, window, isKind)
     && (w.below === undefined || (it.price ?? Infinity) < w.below)
     && (w.above === undefined || (it.price ?? -Infinity) > w.above));
+  return { hard, relaxedMeasures };
+}
+
+/**
+ * The items that satisfy every hard constraint and as many soft ones as possible, in the order of
+ * `rank` (the recommender's order for this person). Pure: the catalogue and the ranking are inputs.
+ */
+export function searchCatalog(items: readonly StoredItem[], w: Wanted, rank: (id: string) => number, exclude: ReadonlySet<string>, n = 3): SearchResult {
+  const { hard, relaxedMeasures } = fitting(items, w, exclude);
+  const relevance = relevanceOf(items, w);
   // Items meeting more of the preferences come first; the recommender orders items that tie.
   const active = SOFT_ORDER.filter((s) => !meetsAllTrivially(w, s));
-  const met = new Map(hard.map((it) => [it.id, active.filter((s) => meetsSoft(facets.get(it.id)!, w, s))]));
-  const weight = (id: string) => met.get(id)!.reduce((sum, s) => sum + (SOFT_ORDER.length - SOFT_ORDER.indexOf(s)), 0);
-  const ranked = [...hard].sort((a, b) => weight(b.id) - weight(a.id) || relevance(b.id) - relevance(a.id) || rank(b.id) - rank(a.id) || a.id.localeCompare(b.id)).slice(0, n);
+  const keyed = hard.map((it) => {
+    const met = active.filter((s) => meetsSoft(facetsOf(it), w, s));
+    return { it, met, weight: met.reduce((sum, s) => sum + (SOFT_ORDER.length - SOFT_ORDER.indexOf(s)), 0), relevance: relevance(it.id), rank: rank(it.id) };
+  });
+  type Keyed = (typeof keyed)[number];
+  const before = (a: Keyed, b: Keyed) => b.weight - a.weight || b.relevance - a.relevance || b.rank - a.rank || a.it.id.localeCompare(b.it.id);
+  const top = firstN(keyed, n, before);
+  const ranked = top.map((k) => k.it);
   // A preference counts as relaxed only when none of the items shown meets it.
-  const relaxed = active.filter((s) => ranked.length > 0 && !ranked.some((it) => met.get(it.id)!.includes(s)));
+  const relaxed = active.filter((s) => ranked.length > 0 && !top.some((k) => k.met.includes(s)));
   return { items: ranked, relaxed: ranked.length ? [...relaxed, ...relaxedMeasures] : relaxed };
 }
+
+/** The first `n` of `xs` in a stable sort by `cmp`, without sorting all of them (a catalogue holds thousands). */
+function firstN<T>(xs: readonly T[], n: number, cmp: (a: T, b: T) => number): T[] {
+  if (n >= xs.length / 4) return [...xs].sort(cmp).slice(0, n);
+  const top: T[] = [];
+  for (const x of xs) {
+    if (top.length === n && cmp(x, top[n - 1]) >= 0) continue;
+    let j = top.length;
+    while (j > 0 && cmp(x, top[j - 1]) < 0) j--;
+    top.splice(j, 0, x);
+    if (top.length > n) top.pop();
+  }
+  return top;
+}
+
+const OWN_TYPES = new WeakMap<readonly StoredItem[], boolean>();
+const RELEVANCE = new WeakMap<readonly StoredItem[], { words: string; scores: Map<string, number>; max: number }>();
 
 /**
  * How well an item's fields match the words of the request (BM25, coarse-grained so the
@@ -241,16 +297,24 @@ export function searchCatalog(items: readonly StoredItem[], w: Wanted, rank: (id
  * their own: there the words are all the request has.
  */
 function relevanceOf(items: readonly StoredItem[], w: Wanted): (id: string) => number {
-  if (!w.ask || !w.words || items.every(hasOwnType)) return () => 0;
-  const scores = shapesOf(items).bm25.score(terms(w.words));
-  let max = 0;
-  for (const v of scores.values()) max = Math.max(max, v);
+  if (!w.ask || !w.words) return () => 0;
+  let typed = OWN_TYPES.get(items);
+  if (typed === undefined) OWN_TYPES.set(items, (typed = items.every(hasOwnType)));
+  if (typed) return () => 0;
+  let r = RELEVANCE.get(items);
+  if (!r || r.words !== w.words) {
+    const scores = shapesOf(items).bm25.score(terms(w.words));
+    let max = 0;
+    for (const v of scores.values()) max = Math.max(max, v);
+    RELEVANCE.set(items, (r = { words: w.words, scores, max }));
+  }
+  const { scores, max } = r;
   return (id) => (max > 0 ? Math.round((4 * (scores.get(id) ?? 0)) / max) : 0);
 }
 
 /** How many items fit every hard constraint (for deciding whether a question is worth asking). */
 export function countFitting(items: readonly StoredItem[], w: Wanted, exclude: ReadonlySet<string>): number {
-  return searchCatalog(items, w, () => 0, exclude, Number.MAX_SAFE_INTEGER).items.length;
+  return fitting(items, w, exclude).hard.length;
 }
 
 function meetsAllTrivially(w: Wanted, s: SoftSlot): boolean {

@@ -36,7 +36,9 @@ export function terms(text: string): string[] {
 }
 
 export class Bm25 {
-  private readonly postings = new Map<string, Array<[doc: number, tf: number]>>();
+  /** Per term, the documents holding it and the term's weighted frequency in each (parallel arrays: no pair objects). */
+  private readonly docsOf = new Map<string, number[]>();
+  private readonly tfsOf = new Map<string, number[]>();
   private readonly lengths: Float64Array;
   private readonly avg: number;
   readonly ids: string[];
@@ -45,12 +47,14 @@ export class Bm25 {
     this.ids = docs.map((d) => d.id);
     this.lengths = new Float64Array(docs.length);
     let total = 0;
-    docs.forEach((d, i) => {
-      const tf = new Map<string, number>();
+    const tf = new Map<string, number>();
+    for (let i = 0; i < docs.length; i++) {
+      tf.clear();
       let len = 0;
-      for (const [field, text] of Object.entries(d.fields)) {
+      const fields = docs[i].fields;
+      for (const field in fields) {
         const w = weights[field] ?? 1;
-        for (const t of text) {
+        for (const t of fields[field]) {
           tf.set(t, (tf.get(t) ?? 0) + w);
           len += w;
         }
@@ -58,11 +62,15 @@ export class Bm25 {
       this.lengths[i] = len;
       total += len;
       for (const [t, f] of tf) {
-        let p = this.postings.get(t);
-        if (!p) this.postings.set(t, (p = []));
-        p.push([i, f]);
+        let d = this.docsOf.get(t);
+        if (!d) {
+          this.docsOf.set(t, (d = []));
+          this.tfsOf.set(t, []);
+        }
+        d.push(i);
+        this.tfsOf.get(t)!.push(f);
       }
-    });
+    }
     this.avg = docs.length ? total / docs.length : 1;
   }
 
@@ -71,10 +79,15 @@ export class Bm25 {
     const n = this.ids.length;
     const acc = new Map<number, number>();
     for (const t of new Set(query)) {
-      const p = this.postings.get(t);
-      if (!p) continue;
-      const idf = Math.log(1 + (n - p.length + 0.5) / (p.length + 0.5));
-      for (const [d, f] of p) acc.set(d, (acc.get(d) ?? 0) + (idf * f * (K1 + 1)) / (f + K1 * (1 - B + (B * this.lengths[d]) / this.avg)));
+      const docs = this.docsOf.get(t);
+      if (!docs) continue;
+      const tfs = this.tfsOf.get(t)!;
+      const idf = Math.log(1 + (n - docs.length + 0.5) / (docs.length + 0.5));
+      for (let k = 0; k < docs.length; k++) {
+        const d = docs[k];
+        const f = tfs[k];
+        acc.set(d, (acc.get(d) ?? 0) + (idf * f * (K1 + 1)) / (f + K1 * (1 - B + (B * this.lengths[d]) / this.avg)));
+      }
     }
     const out = new Map<string, number>();
     for (const [d, s] of acc) out.set(this.ids[d], s);

@@ -25,8 +25,8 @@ export interface ItemShape {
   part: boolean;
   /** Stems of the category path words (both analysers), for items whose titles name no type. */
   categoryStems: Set<string>;
-  /** Stems of every word of the item's text (title, categories, tags, description). */
-  textStems: Set<string>;
+  /** Stems of every word of the item's text by field (title, categories, tags, description); see `textHas`. */
+  text: Fields;
   measures: Partial<Record<Measure, number>>;
   headWord: string;
 }
@@ -80,12 +80,27 @@ export function seatsIn(folded: string): number | undefined {
 const CUT_EN = /,|\(|\s[-–]\s|\s(?:with|for|in|without)\s/;
 const CUT_ES = /,|\(|\s[-–]\s|\s(?:para|con|sin|en)\s/;
 
+/** Whether a stem occurs anywhere in the item's text. */
+export function textHas(s: ItemShape, stem: string): boolean {
+  for (const field in s.text) if (s.text[field].includes(stem)) return true;
+  return false;
+}
+
+/** Items of a category share the analysed category text (see shapesOf), and so its set of stems. */
+const SETS = new WeakMap<readonly string[], Set<string>>();
+function setOf(xs: readonly string[]): Set<string> {
+  let s = SETS.get(xs);
+  if (!s) SETS.set(xs, (s = new Set(xs)));
+  return s;
+}
+
 function shapeOf(it: StoredItem, fields: Fields): ItemShape {
   const title = it.title ?? '';
-  const folded = tokenize(title).join(' ');
+  const titleWords = tokenize(title);
+  const folded = titleWords.join(' ');
   const attrs = (it.attributes ?? {}) as Record<string, unknown>;
   const brandWords = new Set(['brand', 'marca', 'manufacturer'].flatMap((k) => (typeof attrs[k] === 'string' ? tokenize(attrs[k] as string) : [])));
-  const firstWords = tokenize(title).slice(0, 3);
+  const firstWords = titleWords.slice(0, 3);
   const lang: Lang = it.language === 'es' || it.language === 'en' ? it.language : firstWords.some((w) => SPANISH_CUES.has(w)) && LEXICON_ES.has(firstWords[0]) ? 'es' : 'en';
   const cut = (lang === 'es' ? CUT_ES : CUT_EN).exec(` ${title} `.replace(/\s+/g, ' '));
   const clause = cut ? ` ${title} `.slice(0, cut.index) : title;
@@ -102,8 +117,7 @@ function shapeOf(it: StoredItem, fields: Fields): ItemShape {
   const leading = lang === 'es' ? words[0] : words[0];
   const part = PART_WORDS.has(headWord) || (lang === 'en' && words.length > 1 && PART_WORDS.has(leading ?? '') && !LEXICON_PRODUCT_HEADS.has(leading ?? ''))
     || (forClause && !LEXICON_PRODUCT_HEADS.has(headWord));
-  const categoryStems = new Set(fields.category);
-  const textStems = new Set([...fields.title, ...fields.category, ...fields.tags, ...fields.description]);
+  const categoryStems = setOf(fields.category);
   const measures: Partial<Record<Measure, number>> = {};
   for (const [k, v] of Object.entries(attrs)) {
     const key = k.trim().toLowerCase();
@@ -113,7 +127,7 @@ function shapeOf(it: StoredItem, fields: Fields): ItemShape {
   }
   const seats = seatsIn(folded);
   if (seats !== undefined && !part) measures.seats ??= seats;
-  return { lang, head, mods, typed: false, part, categoryStems, textStems, measures, headWord };
+  return { lang, head, mods, typed: false, part, categoryStems, text: fields, measures, headWord };
 }
 
 const CACHE = new WeakMap<readonly StoredItem[], CatalogShapes>();
@@ -129,8 +143,15 @@ export function shapesOf(items: readonly StoredItem[]): CatalogShapes {
   const pairs = new Set<string>();
   const has = new Set<Measure>();
   const docs: Array<{ id: string; fields: Fields }> = [];
+  // Categories and tags repeat across a catalogue: each distinct text is analysed once.
+  const seen = new Map<string, string[]>();
+  const shared = (text: string) => {
+    let t = seen.get(text);
+    if (!t) seen.set(text, (t = terms(text)));
+    return t;
+  };
   for (const it of items) {
-    const fields: Fields = { title: terms(it.title ?? ''), category: terms((it.categories ?? []).join(' ')), tags: terms((it.tags ?? []).join(' ')), description: terms((it.description ?? '').slice(0, 400)) };
+    const fields: Fields = { title: terms(it.title ?? ''), category: shared((it.categories ?? []).join(' ')), tags: shared((it.tags ?? []).join(' ')), description: terms((it.description ?? '').slice(0, 400)) };
     const s = shapeOf(it, fields);
     shapes.set(it.id, s);
     if (s.head) heads.set(s.head, (heads.get(s.head) ?? 0) + 1);

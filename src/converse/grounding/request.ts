@@ -6,7 +6,7 @@
  */
 import type { StoredItem } from '../../domain/schemas.ts';
 import { STOPWORDS, stem, tokenize, type Lang } from '../nlu/text.ts';
-import { seatsIn, type CatalogShapes, type Measure } from './induce.ts';
+import { seatsIn, textHas, type CatalogShapes, type Measure } from './induce.ts';
 import { LEXICON, PART_WORDS, type LexiconEntry } from './lexicon.ts';
 
 export interface Variant {
@@ -70,24 +70,42 @@ function isPurpose(words: readonly string[], i: number): boolean {
   return false;
 }
 
+/** The lexicon's forms by language and first stem, each with its place in FORMS (which breaks ties). */
+const BY_FIRST: Record<Lang, Map<string, Array<[number, Form]>>> = { en: new Map(), es: new Map() };
+FORMS.forEach((form, k) => {
+  const m = BY_FIRST[form.lang];
+  const l = m.get(form.stems[0]) ?? [];
+  l.push([k, form]);
+  m.set(form.stems[0], l);
+});
+
 /** The product the message names, if any: the earliest, longest lexicon phrase, else a head the catalogue's titles use. */
 export function readProduct(text: string, shapes: CatalogShapes): ProductAsk | undefined {
   const words = tokenize(text);
   const st = { en: words.map((w) => stem(w, 'en')), es: words.map((w) => stem(w, 'es')) };
-  let best: { i: number; n: number; form: Form; after: boolean } | undefined;
-  for (const form of FORMS) {
-    const s = st[form.lang];
-    const n = form.stems.length;
-    for (let i = 0; i + n <= s.length; i++) {
-      let ok = true;
-      for (let k = 0; k < n && ok; k++) ok = s[i + k] === form.stems[k];
-      if (!ok) continue;
-      // "para el escritorio", "for my scooter": what the thing is for, not the thing asked for.
-      const after = isPurpose(words, i);
-      const better = !best || (best.after && !after) || (best.after === after && (i < best.i || (i === best.i && n > best.n)));
-      if (better) best = { i, n, form, after };
-      break;
+  // Where each form first occurs (only the first occurrence of a form counts).
+  const first = new Map<number, { i: number; form: Form }>();
+  for (let i = 0; i < words.length; i++) {
+    for (const lang of ['en', 'es'] as const) {
+      const s = st[lang];
+      for (const [k, form] of BY_FIRST[lang].get(s[i]) ?? []) {
+        if (first.has(k)) continue;
+        const n = form.stems.length;
+        if (i + n > s.length) continue;
+        let ok = true;
+        for (let j = 1; j < n && ok; j++) ok = s[i + j] === form.stems[j];
+        if (ok) first.set(k, { i, form });
+      }
     }
+  }
+  let best: { i: number; n: number; form: Form; after: boolean } | undefined;
+  for (const k of [...first.keys()].sort((a, b) => a - b)) {
+    const { i, form } = first.get(k)!;
+    const n = form.stems.length;
+    // "para el escritorio", "for my scooter": what the thing is for, not the thing asked for.
+    const after = isPurpose(words, i);
+    const better = !best || (best.after && !after) || (best.after === after && (i < best.i || (i === best.i && n > best.n)));
+    if (better) best = { i, n, form, after };
   }
   if (best) return { ...askOf(best.form.entry, words.slice(best.i, best.i + best.n).join(' ')), ...(best.after ? { purpose: true } : {}) };
   // Words the lexicon does not know: a head the catalogue's own titles use at least twice.
@@ -113,9 +131,9 @@ export function groundedItems(items: readonly StoredItem[], shapes: CatalogShape
     const s = shapes.shapes.get(it.id);
     if (!s || !it.available || (s.part && !ask.part)) return false;
     return ask.variants.some((v) => {
-      const mods = !withMods || v.mods.every((m) => s.mods.includes(m) || s.textStems.has(m));
-      if (s.typed) return v.lang === s.lang && s.head === v.head && mods;
-      return s.categoryStems.has(v.head) && mods;
+      const mods = () => !withMods || v.mods.every((m) => s.mods.includes(m) || textHas(s, m));
+      if (s.typed) return v.lang === s.lang && s.head === v.head && mods();
+      return s.categoryStems.has(v.head) && mods();
     });
   };
   const exact = items.filter((it) => match(it, true));

@@ -17,11 +17,19 @@ export interface Normalized {
 
 const MARKS = /[\u0300-\u036f]/g;
 
+/** Folded non-ASCII characters seen so far: a catalogue's text repeats the same few accents. */
+const FOLDED = new Map<string, string>();
+
 function foldChar(c: string): string {
   const code = c.charCodeAt(0);
   if (code < 0xc0) return c;
-  const f = c.normalize('NFD').replace(MARKS, '');
-  return f.length === 1 ? f : c;
+  let f = FOLDED.get(c);
+  if (f === undefined) {
+    f = c.normalize('NFD').replace(MARKS, '');
+    if (f.length !== 1) f = c;
+    if (FOLDED.size < 10_000) FOLDED.set(c, f);
+  }
+  return f;
 }
 
 /** Lower-cases and folds accents, keeping one output character per input character. */
@@ -74,7 +82,11 @@ export function tokenizeWithOffsets(text: string): Token[] {
 
 /** Folded, lower-cased word tokens ("¿Tenéis auriculares?" → ["teneis", "auriculares"]). */
 export function tokenize(text: string): string[] {
-  return tokenizeWithOffsets(text).map((t) => t.norm);
+  // The same tokens as tokenizeWithOffsets, without building offsets: catalogue induction tokenizes every item.
+  const m = normalize(text).folded.match(TOKEN);
+  if (!m) return [];
+  for (let i = 0; i < m.length; i++) if (m[i].includes("'") || m[i].includes('’')) m[i] = m[i].replace(/['’]/g, '');
+  return m;
 }
 
 const VOWELS = new Set(['a', 'e', 'i', 'o', 'u', 'y']);
