@@ -1,0 +1,74 @@
+// Mutation testing of Afín's core, one slice at a time: `npm run mutate -- --mutate 'src/keys/**'`
+// (any slice's glob below), or `npm run mutate` for every slice (slow). Each slice keeps its own
+// incremental file, so a second run only retries mutants whose code or tests changed.
+// Not part of `npm test`. See README, "Mutation testing".
+import { fileURLToPath } from 'node:url';
+
+/** Each slice: what is mutated, and the tests that guard it (run against every mutant). */
+export const SLICES = {
+  keys: {
+    mutate: ['src/keys/key-service.ts', 'src/keys/user-token.ts', 'src/keys/workspace-secret.ts'],
+    tests: ['test/keys/tokens-unit.test.ts', 'test/keys/user-token.test.ts', 'test/keys/key-settings.test.ts', 'test/server/auth.test.ts'],
+  },
+  ingest: {
+    mutate: ['src/ingest/**/*.ts'],
+    tests: ['test/server/ingest.test.ts', 'test/server/hardening-ingest.test.ts', 'test/server/rating-values.test.ts', 'test/server/identity-locked.test.ts'],
+  },
+  privacy: {
+    mutate: ['src/privacy/consent.ts', 'src/privacy/privacy-service.ts', 'src/privacy/suppression.ts'],
+    tests: ['test/privacy/consent.test.ts', 'test/privacy/erasure.test.ts', 'test/privacy/suppression-writes.test.ts'],
+  },
+  store: {
+    mutate: ['src/store/sqlite/sqlite-store.ts', 'src/store/postgres/postgres-store.ts'],
+    tests: ['test/store/sqlite.test.ts', 'test/store/postgres.test.ts'],
+  },
+  recommend: {
+    mutate: ['src/recommend/pipeline/**/*.ts'],
+    tests: ['test/recommend/pipeline/**/*.test.ts', 'test/recommend/served-defaults.test.ts', 'test/server/recommend.test.ts'],
+  },
+  chat: {
+    mutate: ['src/converse/catalog-search.ts', 'src/converse/nlu/**/*.ts'],
+    tests: ['test/converse/**/*.test.ts'],
+  },
+};
+
+/** The slices a `--mutate` argument names (by the start of their globs), else all of them. */
+function chosenSlices(argv) {
+  const i = argv.findIndex((a) => a === '--mutate' || a === '-m' || a.startsWith('--mutate='));
+  if (i < 0) return Object.keys(SLICES);
+  const arg = argv[i].startsWith('--mutate=') ? argv[i].slice('--mutate='.length) : argv[i + 1] ?? '';
+  const asked = arg.split(',').map((g) => g.replace(/[*{].*$/, '').replace(/\/$/, ''));
+  const hit = Object.keys(SLICES).filter((name) => SLICES[name].mutate.some((g) => asked.some((a) => g.startsWith(a) || a.startsWith(g.replace(/[*{].*$/, '').replace(/\/$/, '')))));
+  return hit.length > 0 ? hit : Object.keys(SLICES);
+}
+
+const slices = chosenSlices(process.argv);
+const tag = slices.length === Object.keys(SLICES).length ? 'all' : slices.join('+');
+// Read by stryker/vitest.config.ts in the test-runner processes, which inherit this environment.
+process.env.AFIN_MUTATE_TESTS = [...new Set(slices.flatMap((s) => SLICES[s].tests))].join(',');
+process.env.NODE_OPTIONS = `${process.env.NODE_OPTIONS ?? ''} --import ${fileURLToPath(new URL('./stryker/typescript-5.mjs', import.meta.url))}`.trim();
+
+/** @type {import('@stryker-mutator/api/core').PartialStrykerOptions} */
+export default {
+  testRunner: 'vitest',
+  vitest: { configFile: 'stryker/vitest.config.ts', related: false },
+  checkers: ['typescript'],
+  tsconfigFile: 'tsconfig.json',
+  typescriptChecker: { prioritizePerformanceOverAccuracy: true },
+  mutate: slices.flatMap((s) => SLICES[s].mutate),
+  // Two cores shared with other work: one test runner, one checker.
+  concurrency: 1,
+  coverageAnalysis: 'perTest',
+  // Module-level constants would need every test re-run per mutant; they are covered by the rest.
+  ignoreStatic: true,
+  incremental: true,
+  incrementalFile: `reports/mutation/${tag}.incremental.json`,
+  reporters: ['clear-text', 'progress', 'html', 'json'],
+  htmlReporter: { fileName: `reports/mutation/${tag}.html` },
+  jsonReporter: { fileName: `reports/mutation/${tag}.json` },
+  thresholds: { high: 90, low: 80, break: null },
+  timeoutMS: 20_000,
+  tempDirName: '.stryker-tmp',
+  cleanTempDir: 'always',
+  ignorePatterns: ['reports', '.tmp', 'data', 'web'],
+};
