@@ -103,6 +103,26 @@ describe('UserTokens', () => {
     expect(await t.verify('w1', `${p}..${e}.${sig}`)).toBeNull();
   });
 
+  it('refuses another spelling of the same user id (spare bits of the last base64url character)', async () => {
+    const m = await t.mint('w1', 'an', 600);
+    const [p, u, e, s] = m.token.split('.');
+    expect(u).toBe('YW4');
+    expect(Buffer.from('YW5', 'base64url').toString()).toBe('an'); // decodes to the same id…
+    expect(await t.verify('w1', `${p}.YW5.${e}.${s}`)).toBeNull(); // …but is not the minted spelling
+    expect(await t.verify('w1', m.token)).toBe('an');
+  });
+
+  it('refuses an expiry beyond the safe integers even when correctly signed', async () => {
+    const secret = Buffer.from(String((await store.getDoc('w1', 'key-secrets', 'user-token'))!.body.key), 'base64');
+    const exp = 2 ** 56; // 11 base-36 digits, round-trips, but is not a safe integer
+    const sig = createHmac('sha256', secret).update(`w1\u0000ana\u0000${exp}`).digest('base64url');
+    const token = `ut1.${Buffer.from('ana').toString('base64url')}.${exp.toString(36)}.${sig}`;
+    expect(await t.verify('w1', token)).toBeNull();
+    const fine = 2 ** 40; // the same token with a safe, future expiry verifies: only the size is refused
+    const sig2 = createHmac('sha256', secret).update(`w1\u0000ana\u0000${fine}`).digest('base64url');
+    expect(await t.verify('w1', `ut1.${Buffer.from('ana').toString('base64url')}.${fine.toString(36)}.${sig2}`)).toBe('ana');
+  });
+
   it('accepts user ids up to the length the decoder allows and refuses longer ones', async () => {
     const long = 'x'.repeat(1050); // 1,400 base64url characters
     expect(await t.verify('w1', (await t.mint('w1', long, 60)).token)).toBe(long);
