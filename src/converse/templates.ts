@@ -292,6 +292,61 @@ export function say(key: TemplateKey, style: Style, vars: Record<string, string 
   return applyAddress(filled, style.address).replace(/\s+([.,:!?])/g, '$1').replace(/\s{2,}/g, ' ').trim();
 }
 
+/**
+ * The fragments replies are assembled from (reasons, facts, quick-reply options, the parts of a
+ * summary): one wording per language, `[tú form|usted form]` as above. Unlike `say`, a phrase is
+ * filled as is, spacing untouched, since it ends up inside another sentence or next to a title.
+ */
+const P = {
+  reason_asked: { en: 'What you asked for: {said}', es: 'Lo que [pides|pide]: {said}' },
+  reason_popular: { en: 'Popular right now', es: 'Muy popular ahora mismo' },
+  reason_only_one: { en: 'The only one on screen', es: 'El único en pantalla' },
+  reason_compared: { en: 'In the comparison', es: 'En la comparación' },
+  reason_asked_about: { en: 'The one you asked about', es: 'El que [preguntas|pregunta]' },
+  reason_added: { en: 'Added to your cart', es: 'Añadido al carrito' },
+  because_purchase: { en: 'Because you bought {title}', es: 'Porque [compraste|compró] {title}' },
+  because_add_to_cart: { en: 'Because you added {title}', es: 'Porque [añadiste|añadió] {title}' },
+  because_like: { en: 'Because you liked {title}', es: 'Porque [te gustó|le gustó] {title}' },
+  because_view: { en: 'Because you viewed {title}', es: 'Porque [viste|vio] {title}' },
+  in_colour: { en: 'in {colour}', es: 'en {colour}' },
+  by_brand: { en: 'by {brand}', es: 'de {brand}' },
+  without: { en: 'no {list}', es: 'sin {list}' },
+  not_this: { en: 'no {what}', es: 'nada de {what}' },
+  cheaper_than: { en: 'cheaper than {price}', es: 'más barato que {price}' },
+  pricier_than: { en: 'more expensive than {price}', es: 'más caro que {price}' },
+  slot_colour: { en: 'the colour', es: 'el color' },
+  slot_use: { en: 'the use', es: 'el uso' },
+  slot_brand: { en: 'the brand', es: 'la marca' },
+  slot_tags: { en: 'the features', es: 'las características' },
+  slot_seats: { en: 'the number of seats', es: 'el número de plazas' },
+  compare_cheaper: { en: '{title} is {diff} cheaper.', es: '{title} es {diff} más barato.' },
+  fact_brand: { en: 'Brand: {brand}.', es: 'Marca: {brand}.' },
+  fact_colour: { en: 'Colour: {colours}.', es: 'Color: {colours}.' },
+  fact_use: { en: 'Made {uses}.', es: 'Pensado {uses}.' },
+  fact_out_of_stock: { en: 'It is out of stock right now.', es: 'Ahora mismo no está disponible.' },
+  known_interests: { en: "you're interested in {list}", es: '[te|le] interesa {list}' },
+  known_activity: { en: "you've viewed {views} products and bought {purchases}", es: '[has|ha] visto {views} productos y comprado {purchases}' },
+  known_topic: { en: "you're looking for {what}", es: '[estás|está] buscando {what}' },
+  known_dislikes: { en: "you don't like {list}", es: 'no [te|le] gusta {list}' },
+  known_no_memory: { en: "I don't remember our conversations", es: 'no recuerdo nuestras conversaciones' },
+  known_nothing: { en: 'Nothing yet.', es: 'Nada todavía.' },
+  option_skip: { en: "Doesn't matter", es: 'Me da igual' },
+  option_under: { en: 'Under {price}', es: 'Menos de {price}' },
+  option_between: { en: '{lo} to {hi}', es: 'Entre {lo} y {hi}' },
+  option_over: { en: 'Over {price}', es: 'Más de {price}' },
+  ordinal_1: { en: 'The first one', es: 'El primero' },
+  ordinal_2: { en: 'The second one', es: 'El segundo' },
+  ordinal_3: { en: 'The third one', es: 'El tercero' },
+} as const satisfies Record<string, Record<Lang, string>>;
+
+export type PhraseKey = keyof typeof P;
+
+/** One fragment in the reply's language and form of address, its `{name}` placeholders filled. */
+export function phrase(key: PhraseKey, style: Pick<Style, 'lang'> & Partial<Pick<Style, 'address'>>, vars: Record<string, string | number> = {}): string {
+  const raw = applyAddress(P[key][style.lang], style.address ?? 'tu');
+  return raw.replace(/\{(\w+)\}/g, (_, k: string) => (vars[k] === undefined ? '' : String(vars[k])));
+}
+
 /** Every template key, for tests that check each renders in each style. */
 export const TEMPLATE_KEYS = Object.keys(T) as TemplateKey[];
 

@@ -72,7 +72,7 @@ function numberOf(v: unknown): number | undefined {
 
 /** Seats named in a text: "3-seat", "three-seat", "2 plazas", "for 4 people", "6 personas". */
 export function seatsIn(folded: string): number | undefined {
-  const m = /(\d+|one|two|three|four|five|six|una|uno|dos|tres|cuatro|cinco|seis)[- ](?:seats?|seater|plazas?|asientos?|personas|people|persons)\b/.exec(folded);
+  const m = /(?<!\d)(\d+|one|two|three|four|five|six|una|uno|dos|tres|cuatro|cinco|seis)[- ](?:seats?|seater|plazas?|asientos?|personas|people|persons)\b/.exec(folded);
   if (!m) return undefined;
   return /\d/.test(m[1]) ? Number(m[1]) : NUMBER_WORDS[m[1]];
 }

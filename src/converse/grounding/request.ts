@@ -140,7 +140,8 @@ export function groundedItems(items: readonly StoredItem[], shapes: CatalogShape
   return exact.length ? exact : items.filter((it) => match(it, false));
 }
 
-const NUM = '(\\d+(?:[.,]\\d+)?)';
+// Starts only where a number starts: a match inside a run of digits would fail the same way, one start at a time (quadratic on "1234567890…").
+const NUM = '(?<!\\d)(\\d+(?:[.,]\\d+)?)';
 const MIN = '(?:at least|minimum|min\\.?|more than|over|no less than|al menos|como minimo|minimo|mas de|por lo menos)';
 const MAX = '(?:under|below|less than|at most|max(?:imum)?\\.?|no more than|up to|lighter than|menos de|como maximo|maximo|no mas de|hasta)';
 
