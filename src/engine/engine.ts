@@ -38,6 +38,8 @@ export interface EngineOptions {
 /** The settings the engine reads (tests pass only some). */
 export type EngineConfig = Pick<Config, 'adminKey'> & Partial<Pick<Config, 'consentDefaults' | 'retention' | 'rateLimits' | 'allowPrivateUrls' | 'llm'>>;
 
+const EMBEDDED_CACHE_MAX_AGE_MS = 10_000;
+
 /** The composition root: one store, the caches over it, and every slice's service. */
 export class Engine {
   readonly state: WorkspaceState;
@@ -80,7 +82,11 @@ export class Engine {
     const store = await openStore(cfg);
     // Never fails: an unreachable NATS is logged and retried, and the caches rely on their time limits.
     const bus = opts?.bus ?? (cfg.natsUrl ? await NatsBus.start(cfg.natsUrl) : undefined);
-    const engine = new Engine(store, cfg, { storeConfig: { databaseUrl: cfg.databaseUrl, dataDir: cfg.dataDir }, ...opts, bus });
+    // The embedded store has one serving process, whose own writes invalidate its caches: they may keep
+    // entries longer (10 s, for a CLI import into the same folder meanwhile). PostgreSQL nodes without a
+    // bus see each other's writes within the default second.
+    const cacheMaxAgeMs = cfg.databaseUrl ? undefined : EMBEDDED_CACHE_MAX_AGE_MS;
+    const engine = new Engine(store, cfg, { storeConfig: { databaseUrl: cfg.databaseUrl, dataDir: cfg.dataDir }, cacheMaxAgeMs, ...opts, bus });
     await store.createWorkspace({ id: 'default', name: 'Default', createdAt: engine.clock() });
     return engine;
   }
