@@ -20,7 +20,7 @@ export const SLICES = {
   },
   store: {
     mutate: ['src/store/sqlite/sqlite-store.ts', 'src/store/postgres/postgres-store.ts'],
-    tests: ['test/store/sqlite.test.ts', 'test/store/postgres.test.ts'],
+    tests: ['test/store/sqlite-specifics.test.ts', 'test/store/sqlite.test.ts', 'test/store/postgres.test.ts'],
   },
   recommend: {
     mutate: ['src/recommend/pipeline/**/*.ts'],

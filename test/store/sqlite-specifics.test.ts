@@ -1,0 +1,86 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { StoredEvent } from '../../src/domain/schemas.ts';
+import { SqliteStore } from '../../src/store/sqlite/sqlite-store.ts';
+
+/**
+ * What the embedded store promises beyond the shared contract: the settings that make a write durable
+ * and an erasure leave no trace, group commit's failure handling, and the WAL scrub after an erasure.
+ * Fast, so mutation testing can run it against every mutant of the adapter (issue 11).
+ */
+let dir: string;
+let store: SqliteStore;
+const ev = (messageId: string, subject: string): StoredEvent => ({
+  messageId, type: 'view', subject, userId: subject, anonymousId: null, itemId: 'i1', value: null, query: null,
+  channel: null, recommendationId: null, variant: null, timestamp: 1, receivedAt: 2, properties: null,
+});
+
+beforeAll(async () => {
+  dir = mkdtempSync(join(tmpdir(), 'afin-sqlite-specifics-'));
+  store = new SqliteStore(join(dir, 'nested', 'afin.db'));
+  await store.migrate();
+});
+afterAll(async () => {
+  await store.close();
+  rmSync(dir, { recursive: true, force: true });
+});
+
+describe('SqliteStore specifics', () => {
+  it('creates its folder and runs WAL, synchronous FULL, secure_delete, foreign keys and a 5 s busy timeout', () => {
+    const p = (name: string) => store.db.pragma(name, { simple: true });
+    expect(p('journal_mode')).toBe('wal');
+    expect(p('synchronous')).toBe(2); // FULL
+    expect(p('secure_delete')).toBe(1);
+    expect(p('foreign_keys')).toBe(1);
+    expect(p('busy_timeout')).toBe(5000);
+  });
+
+  it('group commit: writes of one turn share a transaction, and one that fails rejects alone', async () => {
+    const ok = store.insertEvents('w', [ev('g1', 'a')]);
+    const bad = store.ingestEvents('w', [ev('g2', 'b')], new Set(['b']), () => { throw new Error('bad profile'); });
+    const ok2 = store.insertEvents('w', [ev('g3', 'c')]);
+    await expect(bad).rejects.toThrow('bad profile');
+    expect((await ok).inserted).toHaveLength(1);
+    expect((await ok2).inserted).toHaveLength(1);
+    expect((await store.eventsOf('w', 'b'))).toEqual([]);
+    expect(await store.countEvents('w')).toBe(2);
+  });
+
+  it('scrubDeleted folds the WAL into the file and truncates it, and keeps the busy timeout', async () => {
+    await store.insertEvents('w', [ev('s1', 'gone')]);
+    expect(await store.scrubDeleted()).toBe(true);
+    const [{ log }] = store.db.pragma('wal_checkpoint(PASSIVE)') as Array<{ log: number }>;
+    expect(log).toBe(0);
+    expect(store.db.pragma('busy_timeout', { simple: true })).toBe(5000);
+  });
+
+  it('scrubDeleted answers false when a reader holds the WAL past its patience, then true once it lets go', async () => {
+    await store.insertEvents('w', [ev('s2', 'gone')]);
+    const reader = new SqliteStore(store.file);
+    try {
+      // A read transaction pins the WAL frames it started with.
+      reader.db.exec('BEGIN');
+      reader.db.prepare('SELECT count(*) FROM events').get();
+      await store.insertEvents('w', [ev('s3', 'gone')]);
+      const t0 = Date.now();
+      expect(await store.scrubDeleted(150)).toBe(false);
+      expect(Date.now() - t0).toBeGreaterThanOrEqual(140);
+      expect(store.db.pragma('busy_timeout', { simple: true })).toBe(5000);
+      reader.db.exec('COMMIT');
+      expect(await store.scrubDeleted(150)).toBe(true);
+    } finally {
+      await reader.close();
+    }
+  });
+
+  it('an in-memory store has nothing to scrub, nor has a closed one', async () => {
+    const mem = new SqliteStore(':memory:');
+    await mem.migrate();
+    expect(await mem.scrubDeleted()).toBe(true);
+    await mem.close();
+    expect(await mem.scrubDeleted()).toBe(true);
+    await mem.close(); // twice is harmless
+  });
+});
