@@ -28,8 +28,14 @@ export const DEFAULT_EVENT_WEIGHTS: Readonly<Record<EventType, number>> = {
  */
 export type RatingMode = 'strength' | 'explicit';
 export const RATING_MODES = ['strength', 'explicit'] as const;
-/** Weight per star in `strength` mode: 0.6 (1 star) to 3 (5 stars, like an add to cart). */
-const STRENGTH_PER_STAR = 0.6;
+/**
+ * In `strength` mode a rating is first an interaction (1.8 at 3 stars, between a click and an add to
+ * cart), and its stars move that a little (1 star 1.5, 5 stars 2.1). Chosen on the validation split of
+ * the served evaluation of a public rating log: there, having rated a film says more than the stars,
+ * and a steep slope (0.6 per star, 1 star 0.6) cost served accuracy.
+ */
+const RATING_MID = 1.8;
+const PER_STAR = 0.15;
 
 /**
  * Stored data may predate validation: a rating outside 1-5 counts as the nearest end of the scale and
@@ -39,7 +45,7 @@ export function eventWeight(type: EventType, value: number | null, weights: Read
   if (type === 'rating') {
     if (value === null || !Number.isFinite(value)) return 0;
     const stars = Math.min(5, Math.max(1, value));
-    return ratings === 'explicit' ? (stars - 3) * 1.5 : STRENGTH_PER_STAR * stars;
+    return ratings === 'explicit' ? (stars - 3) * 1.5 : RATING_MID + PER_STAR * (stars - 3);
   }
   const w = weights[type];
   return Number.isFinite(w) ? w : 0;
