@@ -1,5 +1,6 @@
 import type { StoredItem } from '../domain/schemas.ts';
 import { terms } from './grounding/bm25.ts';
+import { TOPIC_TRANSLATIONS } from './grounding/lexicon.ts';
 import { shapesOf, type Measure } from './grounding/induce.ts';
 import { groundedItems, meetsMeasures, type Measures, type ProductAsk } from './grounding/request.ts';
 import type { Budget, Excluded, Slots } from './nlu/slots.ts';
@@ -257,7 +258,8 @@ function findFitting(items: readonly StoredItem[], w: Wanted, exclude: ReadonlyS
  * `rank` (the recommender's order for this person). Pure: the catalogue and the ranking are inputs.
  */
 export function searchCatalog(items: readonly StoredItem[], w: Wanted, rank: (id: string) => number, exclude: ReadonlySet<string>, n = 3): SearchResult {
-  const { hard, relaxedMeasures } = fitting(items, w, exclude);
+  const { relaxedMeasures } = fitting(items, w, exclude);
+  const hard = forTopic(items, fitting(items, w, exclude).hard, w);
   const relevance = relevanceOf(items, w);
   // Items meeting more of the preferences come first; the recommender orders items that tie.
   const active = SOFT_ORDER.filter((s) => !meetsAllTrivially(w, s));
@@ -289,6 +291,13 @@ function firstN<T>(xs: readonly T[], n: number, cmp: (a: T, b: T) => number): T[
 }
 
 const OWN_TYPES = new WeakMap<readonly StoredItem[], boolean>();
+
+/** Every item carries a type of its own (attributes.productType, type or tipo). */
+function ownTypes(items: readonly StoredItem[]): boolean {
+  let typed = OWN_TYPES.get(items);
+  if (typed === undefined) OWN_TYPES.set(items, (typed = items.every(hasOwnType)));
+  return typed;
+}
 const RELEVANCE = new WeakMap<readonly StoredItem[], { words: string; scores: Map<string, number>; max: number }>();
 
 /**
@@ -298,9 +307,7 @@ const RELEVANCE = new WeakMap<readonly StoredItem[], { words: string; scores: Ma
  */
 function relevanceOf(items: readonly StoredItem[], w: Wanted): (id: string) => number {
   if (!w.ask || !w.words) return () => 0;
-  let typed = OWN_TYPES.get(items);
-  if (typed === undefined) OWN_TYPES.set(items, (typed = items.every(hasOwnType)));
-  if (typed) return () => 0;
+  if (ownTypes(items)) return () => 0;
   let r = RELEVANCE.get(items);
   if (!r || r.words !== w.words) {
     const scores = shapesOf(items).bm25.score(terms(w.words));
@@ -312,9 +319,31 @@ function relevanceOf(items: readonly StoredItem[], w: Wanted): (id: string) => n
   return (id) => (max > 0 ? Math.round((4 * (scores.get(id) ?? 0)) / max) : 0);
 }
 
-/** How many items fit every hard constraint (for deciding whether a question is worth asking). */
+/**
+ * The other words of the request narrow the list where they name some candidates' category ("a
+ * magazine about hiking", "revista de cocina"). Only for catalogues whose items carry no type of
+ * their own, where the words are all the request has (as for relevance, below).
+ */
+function forTopic(items: readonly StoredItem[], hard: readonly StoredItem[], w: Wanted): readonly StoredItem[] {
+  if (!w.ask || !w.words || hard.length <= 1 || ownTypes(items)) return hard;
+  const shapes = shapesOf(items);
+  const product = new Set(w.ask.variants.flatMap((v) => [v.head, ...v.mods]));
+  let out = hard;
+  for (const t of new Set(terms(w.words))) {
+    if (product.has(t)) continue;
+    const forms = [t, ...(TOPIC_TRANSLATIONS.get(t) ?? [])];
+    const kept = out.filter((it) => {
+      const s = shapes.shapes.get(it.id);
+      return Boolean(s && forms.some((f) => s.categoryStems.has(f)));
+    });
+    if (kept.length && kept.length < out.length) out = kept;
+  }
+  return out;
+}
+
+/** How many items would be shown from (for deciding whether a question is worth asking). */
 export function countFitting(items: readonly StoredItem[], w: Wanted, exclude: ReadonlySet<string>): number {
-  return fitting(items, w, exclude).hard.length;
+  return forTopic(items, fitting(items, w, exclude).hard, w).length;
 }
 
 function meetsAllTrivially(w: Wanted, s: SoftSlot): boolean {

@@ -122,6 +122,15 @@ export class ChatStore {
     return d ? (d.body as unknown as ChatMemory) : null;
   }
 
+  /** A turn's session and, when kept, the person's memory, in one write (one commit instead of two). */
+  async saveTurn(ws: string, s: ChatSession, m: ChatMemory | null): Promise<void> {
+    if (s.turns.length > MAX_TURNS) s.turns = s.turns.slice(-MAX_TURNS);
+    await this.store.putDocs(ws, [
+      { collection: SESSION_COLLECTION, id: s.id, subject: s.userId, createdAt: s.createdAt, body: s as unknown as Record<string, unknown> },
+      ...(m ? [{ collection: MEMORY_COLLECTION, id: s.userId, subject: s.userId, createdAt: m.updatedAt, body: m as unknown as Record<string, unknown> }] : []),
+    ]);
+  }
+
   async saveMemory(ws: string, userId: string, m: ChatMemory): Promise<void> {
     await this.store.putDocs(ws, [{ collection: MEMORY_COLLECTION, id: userId, subject: userId, createdAt: m.updatedAt, body: m as unknown as Record<string, unknown> }]);
   }

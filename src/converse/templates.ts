@@ -243,6 +243,14 @@ const T = {
     en: { informal: ['Sure, I\'ll answer in English from now on. What are you looking for?'], direct: ['OK, English. What do you need?'] },
     es: { informal: ['¡Claro! A partir de ahora te respondo en español. ¿Qué [buscas|busca]?'], direct: ['Vale, en español. ¿Qué [necesitas|necesita]?'] },
   },
+  no_cheaper: {
+    en: { informal: ['That is as cheap as it gets{constraints}: nothing costs less than {price}. The list above stays.'], direct: ['Nothing cheaper than {price}{constraints}.'] },
+    es: { informal: ['No hay nada más barato{constraints}: nada cuesta menos de {price}. La lista de arriba sigue valiendo.'], direct: ['Nada más barato que {price}{constraints}.'] },
+  },
+  no_pricier: {
+    en: { informal: ['Nothing costs more than {price}{constraints}. The list above stays.'], direct: ['Nothing dearer than {price}{constraints}.'] },
+    es: { informal: ['No hay nada que cueste más de {price}{constraints}. La lista de arriba sigue valiendo.'], direct: ['Nada más caro que {price}{constraints}.'] },
+  },
   attribute_value: {
     en: { informal: ['{title}: {attribute} {value}.'], technical: ['{title} — {attribute}: {value}.'] },
     es: { informal: ['{title}: {attribute} {value}.'], technical: ['{title} — {attribute}: {value}.'] },

@@ -36,7 +36,14 @@ export async function showItems(d: Deps, t: Turn): Promise<Outcome> {
   const found = searchCatalog(catalog.items, s.wanted, (id) => r.score(id), exclude, 3);
   const constraints = constraintText(s.wanted, t.style.lang, catalog.items[0]?.currency);
   if (found.items.length === 0) {
-    // What was shown before stays on screen, so "compare the first two" still works.
+    // What was shown before stays on screen, so "compare the first two" still works. Nothing under the
+    // cheapest shown (or over the dearest) is an answer, not a reason to ask again.
+    const edge = s.wanted.below ?? s.wanted.above;
+    if (edge !== undefined && s.shown.length) {
+      const product = s.wanted.ask?.label ?? (s.wanted.productType || s.wanted.category ? label((s.wanted.productType ?? s.wanted.category)!, t.style.lang) : '');
+      const key = s.wanted.below !== undefined ? 'no_cheaper' : 'no_pricier';
+      return { reply: say(key, t.style, { price: formatPrice(edge, catalog.items[0]?.currency, t.style.lang), constraints: product ? ` (${product})` : '' }, t.seed), quick: ['compare', 'add_to_cart', 'recommend'] };
+    }
     return { reply: say('no_match', t.style, { constraints: constraints ? ` (${constraints})` : '' }, t.seed), quick: ['refine', 'recommend'] };
   }
   // The same kind of thing: the type, or the most specific category (not the department they share).
@@ -76,7 +83,8 @@ async function ranking(d: Deps, t: Turn): Promise<Ranking> {
 function chatItem(t: Turn, it: StoredItem, because: { itemTitle: string; type: string } | null): ChatItem {
   const lang = t.style.lang;
   const w = t.session.wanted;
-  const said: string[] = [];
+  // The product in the person's own words leads, so the reason quotes them ("silla de escritorio, económico").
+  const said: string[] = w.ask && !w.ask.purpose ? [w.ask.label] : [];
   if (w.budget) said.push(budgetText(w.budget, lang, it.currency));
   if (w.below !== undefined) said.push(cheaperText(w.below, lang, it.currency));
   if (w.above !== undefined) said.push(pricierText(w.above, lang, it.currency));

@@ -7,7 +7,7 @@
  */
 import type { StoredItem } from '../../domain/schemas.ts';
 import { COLOUR_SYNONYMS } from '../nlu/synonyms.ts';
-import { STOPWORDS, stem, tokenize, tokenizeWithOffsets, type Lang } from '../nlu/text.ts';
+import { fold, STOPWORDS, stem, tokenize, tokenizeWithOffsets, type Lang } from '../nlu/text.ts';
 import { LEXICON, PART_WORDS } from './lexicon.ts';
 import { Bm25, terms, type Fields } from './bm25.ts';
 
@@ -29,6 +29,10 @@ export interface ItemShape {
   text: Fields;
   measures: Partial<Record<Measure, number>>;
   headWord: string;
+  /** Made for children ("Children's desk chair", "silla infantil"): shown for a plain request only when nothing else fits. */
+  children: boolean;
+  /** Filed under the shop's accessories or spare parts: likewise. */
+  accessoryCategory: boolean;
 }
 
 export interface CatalogShapes {
@@ -50,6 +54,8 @@ const NUMBER_WORDS: Record<string, number> = { one: 1, two: 2, three: 3, four: 4
 const SPANISH_CUES = new Set(['de', 'para', 'con', 'del', 'y', 'sin']);
 const LEXICON_ES = new Set(LEXICON.flatMap((e) => e.es.map((f) => f.split(' ')[0])));
 const LEXICON_PRODUCT_HEADS = new Set(LEXICON.filter((e) => e.kind === 'product').flatMap((e) => [...e.en.map((f) => f.split(' ').at(-1)!), ...e.es.map((f) => f.split(' ')[0])]));
+
+const LEXICON_HEAD_WORDS: ReadonlySet<string> = new Set([...LEXICON_PRODUCT_HEADS, ...PART_WORDS]);
 
 const MEASURE_KEYS: Array<[RegExp, Measure, number]> = [
   [/^(width|ancho|anchura)(_?cm)?$/, 'width', 1],
@@ -76,6 +82,10 @@ export function seatsIn(folded: string): number | undefined {
   if (!m) return undefined;
   return /\d/.test(m[1]) ? Number(m[1]) : NUMBER_WORDS[m[1]];
 }
+
+/** Words that say a product is made for children, folded. */
+export const CHILD_WORDS: ReadonlySet<string> = new Set(['children', 'childrens', 'child', 'childs', 'kids', 'kid', 'junior', 'baby', 'toddler', 'infantil', 'infantiles', 'ninos', 'ninas', 'nino', 'nina', 'bebe', 'juvenil']);
+const ACCESSORY_CATEGORY = /\b(?:accessor(?:y|ies)|accesorios?|spare parts?|repuestos?|recambios?)\b/;
 
 const CUT_EN = /,|\(|\s[-–]\s|\s(?:with|for|in|without)\s/;
 const CUT_ES = /,|\(|\s[-–]\s|\s(?:para|con|sin|en)\s/;
@@ -127,7 +137,9 @@ function shapeOf(it: StoredItem, fields: Fields): ItemShape {
   }
   const seats = seatsIn(folded);
   if (seats !== undefined && !part) measures.seats ??= seats;
-  return { lang, head, mods, typed: false, part, categoryStems, text: fields, measures, headWord };
+  const children = titleWords.some((w) => CHILD_WORDS.has(w));
+  const accessoryCategory = (it.categories ?? []).some((c) => ACCESSORY_CATEGORY.test(fold(c)));
+  return { lang, head, mods, typed: false, part, categoryStems, text: fields, measures, headWord, children, accessoryCategory };
 }
 
 const CACHE = new WeakMap<readonly StoredItem[], CatalogShapes>();
@@ -160,8 +172,9 @@ export function shapesOf(items: readonly StoredItem[]): CatalogShapes {
     for (const k of Object.keys(s.measures) as Measure[]) has.add(k);
     docs.push({ id: it.id, fields });
   }
-  const lexiconHeads = new Set([...LEXICON_PRODUCT_HEADS, ...PART_WORDS].flatMap((w) => [stem(w, 'en'), stem(w, 'es')]));
-  for (const s of shapes.values()) s.typed = Boolean(s.head) && ((heads.get(s.head) ?? 0) >= 2 || lexiconHeads.has(s.head));
+  // A lexicon word as written (or its plural), not its stem: "Backpacker" is a magazine's name, not a backpack.
+  const lexiconWord = (w: string) => LEXICON_HEAD_WORDS.has(w) || LEXICON_HEAD_WORDS.has(w.replace(/(?:es|s)$/, '')) || LEXICON_HEAD_WORDS.has(w.replace(/s$/, ''));
+  for (const s of shapes.values()) s.typed = Boolean(s.head) && ((heads.get(s.head) ?? 0) >= 2 || lexiconWord(s.headWord));
   const bm25 = new Bm25(docs, { title: 3, category: 1.5, tags: 1, description: 0.5 });
   c = { shapes, heads, headWords, pairs, bm25, has, ms: performance.now() - t0 };
   CACHE.set(items, c);

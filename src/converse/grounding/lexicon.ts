@@ -4,7 +4,7 @@
  * Each line is `english forms = spanish forms`, forms separated by `|`; the first English form names
  * the entry. Matching folds accents and case and allows a plural, so list singulars.
  */
-import { tokenize } from '../nlu/text.ts';
+import { stem, tokenize } from '../nlu/text.ts';
 
 const PRODUCTS = `
 sofa|couch|settee = sofá|sillón
@@ -125,6 +125,7 @@ shelf = balda
 glass top|top = tablero
 module = módulo
 armrest = reposabrazos
+headrest = reposacabezas
 backrest = respaldo
 `;
 
@@ -185,3 +186,20 @@ export const LEXICON: readonly LexiconEntry[] = [...parse(PRODUCTS, 'product'), 
 export const PART_WORDS: ReadonlySet<string> = new Set(
   LEXICON.filter((e) => e.kind === 'part').flatMap((e) => [...e.en.map((f) => f.split(' ').at(-1)!), ...e.es.map((f) => f.split(' ')[0])]),
 );
+
+/**
+ * One-word topic words (rooms, uses, materials) to the stems of their other-language forms, so
+ * "revista de cocina" finds a magazine filed under "Cooking".
+ */
+export const TOPIC_TRANSLATIONS: ReadonlyMap<string, readonly string[]> = (() => {
+  const out = new Map<string, string[]>();
+  const stemsOf = (f: string) => [stem(f, 'en'), stem(f, 'es')];
+  for (const e of LEXICON) {
+    if (e.kind !== 'other') continue;
+    const single = (forms: readonly string[]) => forms.filter((f) => !f.includes(' '));
+    const en = single(e.en).flatMap(stemsOf);
+    const es = single(e.es).flatMap(stemsOf);
+    for (const [from, to] of [[en, es], [es, en]] as const) for (const f of from) out.set(f, [...new Set([...(out.get(f) ?? []), ...to])]);
+  }
+  return out;
+})();

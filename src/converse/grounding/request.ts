@@ -6,7 +6,7 @@
  */
 import type { StoredItem } from '../../domain/schemas.ts';
 import { STOPWORDS, stem, tokenize, type Lang } from '../nlu/text.ts';
-import { seatsIn, textHas, type CatalogShapes, type Measure } from './induce.ts';
+import { CHILD_WORDS, seatsIn, textHas, type CatalogShapes, type Measure } from './induce.ts';
 import { LEXICON, PART_WORDS, type LexiconEntry } from './lexicon.ts';
 
 export interface Variant {
@@ -24,6 +24,8 @@ export interface ProductAsk {
   part: boolean;
   /** Named only as what something is for ("para el escritorio"): no new request on its own. */
   purpose?: boolean;
+  /** The message speaks of children: products made for them answer. */
+  children?: boolean;
 }
 
 export interface Bound {
@@ -81,6 +83,11 @@ FORMS.forEach((form, k) => {
 
 /** The product the message names, if any: the earliest, longest lexicon phrase, else a head the catalogue's titles use. */
 export function readProduct(text: string, shapes: CatalogShapes): ProductAsk | undefined {
+  const ask = readAsk(text, shapes);
+  return ask && tokenize(text).some((w) => CHILD_WORDS.has(w)) ? { ...ask, children: true } : ask;
+}
+
+function readAsk(text: string, shapes: CatalogShapes): ProductAsk | undefined {
   const words = tokenize(text);
   const st = { en: words.map((w) => stem(w, 'en')), es: words.map((w) => stem(w, 'es')) };
   // Where each form first occurs (only the first occurrence of a form counts).
@@ -137,7 +144,17 @@ export function groundedItems(items: readonly StoredItem[], shapes: CatalogShape
     });
   };
   const exact = items.filter((it) => match(it, true));
-  return exact.length ? exact : items.filter((it) => match(it, false));
+  const found = exact.length ? exact : items.filter((it) => match(it, false));
+  // Children's versions and items filed as accessories answer a plain request only when nothing else does.
+  if (ask.children) {
+    const kids = found.filter((it) => shapes.shapes.get(it.id)!.children);
+    if (kids.length) return kids;
+  }
+  const plain = found.filter((it) => {
+    const s = shapes.shapes.get(it.id)!;
+    return !(s.children && !ask.children) && !(s.accessoryCategory && !ask.part);
+  });
+  return plain.length ? plain : found;
 }
 
 // Starts only where a number starts: a match inside a run of digits would fail the same way, one start at a time (quadratic on "1234567890…").

@@ -4,7 +4,7 @@
  */
 import type { Wanted } from '../catalog-search.ts';
 import type { Understanding } from '../nlu/index.ts';
-import type { ChatMemory, ChatStore } from '../session.ts';
+import type { ChatMemory } from '../session.ts';
 import type { Turn } from './types.ts';
 
 export function addStats(a: ChatMemory['writing'], b: ChatMemory['writing']): ChatMemory['writing'] {
@@ -13,10 +13,10 @@ export function addStats(a: ChatMemory['writing'], b: ChatMemory['writing']): Ch
   return out;
 }
 
-/** What carries over to the next session. */
-export async function remember(chats: ChatStore, t: Turn, now: number): Promise<void> {
+/** What carries over to the next session: the memory updated with this turn, to be saved with the session (null without consent). */
+export function remember(t: Turn, now: number): ChatMemory | null {
   const m = t.memory;
-  if (!m) return;
+  if (!m) return null;
   const s = t.session;
   const w = s.wanted;
   if (w.productType || w.category) {
@@ -29,7 +29,7 @@ export async function remember(chats: ChatStore, t: Turn, now: number): Promise<
   m.writing = s.pastWriting ? addStats(s.pastWriting, s.writing) : s.writing;
   m.lastSessionAt = now;
   m.updatedAt = now;
-  await chats.saveMemory(t.ws, s.userId, m);
+  return m;
 }
 
 /** Long-term likes and dislikes stated in the message. */

@@ -15,8 +15,7 @@ export async function save(d: Deps, t: Turn, req: ChatRequest, out: Outcome, now
   const agentMessages = session.pendingAgent.map((a) => ({ text: a.text, at: new Date(a.at).toISOString(), ...(a.agent ? { agent: a.agent } : {}) }));
   session.pendingAgent = [];
   if (!t.erased) {
-    await d.chats.saveSession(ws, session);
-    await remember(d.chats, t, now);
+    await d.chats.saveTurn(ws, session, remember(t, now));
     await logTurn(d, req, session.id, t.intent, out.reply, items, now, t.memory !== null, ws);
   }
   await d.engine.store.bumpCounter(ws, `chat:q:${funnelStage(t.profile, now)}:${t.intent}`);
