@@ -120,9 +120,9 @@ describe('applyEvent', () => {
 
   it('turns a rating into an interest whose stars say how strong: one star weak, five strong, never negative', () => {
     const p = applyAll([ev('rating', T0, 'shoe', { value: 5 }), ev('rating', T0, 'hat', { value: 1 }), ev('rating', T0, 'bag', { value: 3 })]);
-    expect(p.categories.shoes).toBeCloseTo(2.1, 9);
-    expect(p.categories.hats).toBeCloseTo(1.5, 9);
-    expect(p.categories.bags).toBeCloseTo(1.8, 9);
+    expect(p.categories.shoes).toBeCloseTo(1.2, 9);
+    expect(p.categories.hats).toBeCloseTo(0.8, 9);
+    expect(p.categories.bags).toBeCloseTo(1, 9);
     expect(p.events.rating?.count).toBe(3);
   });
 

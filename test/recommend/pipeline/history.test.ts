@@ -30,7 +30,7 @@ describe('personHistory', () => {
 
   it('declared taste (ratings, likes) does not fade with age; views do', () => {
     const h = personHistory([ev('a', 'rating', NOW - 300 * DAY, 5), ev('b', 'like', NOW - 300 * DAY), ev('c', 'view', NOW)], index, opts());
-    expect(h[0].entry.weight).toBeCloseTo(2.1, 9);
+    expect(h[0].entry.weight).toBeCloseTo(1.2, 9);
     expect(h[1].entry.weight).toBe(DEFAULT_EVENT_WEIGHTS.like);
     const old = personHistory([ev('a', 'view', NOW - 300 * DAY), ev('c', 'view', NOW)], index, opts());
     expect(old[0].entry.weight).toBeLessThan(0.01);
