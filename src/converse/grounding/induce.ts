@@ -43,7 +43,8 @@ export interface CatalogShapes {
   headWords: Set<string>;
   /** Modifier + head pairs the titles use ("coffee table"), keyed `mod head`. */
   pairs: Set<string>;
-  bm25: Bm25;
+  /** BM25 over title, category, tags and description (built at first use). */
+  readonly bm25: Bm25;
   /** Whether any item carries each measure. */
   has: Set<Measure>;
   ms: number;
@@ -175,8 +176,14 @@ export function shapesOf(items: readonly StoredItem[]): CatalogShapes {
   // A lexicon word as written (or its plural), not its stem: "Backpacker" is a magazine's name, not a backpack.
   const lexiconWord = (w: string) => LEXICON_HEAD_WORDS.has(w) || LEXICON_HEAD_WORDS.has(w.replace(/(?:es|s)$/, '')) || LEXICON_HEAD_WORDS.has(w.replace(/s$/, ''));
   for (const s of shapes.values()) s.typed = Boolean(s.head) && ((heads.get(s.head) ?? 0) >= 2 || lexiconWord(s.headWord));
-  const bm25 = new Bm25(docs, { title: 3, category: 1.5, tags: 1, description: 0.5 });
-  c = { shapes, heads, headWords, pairs, bm25, has, ms: performance.now() - t0 };
+  // The index is built at its first use: a catalogue whose items carry their own type never ranks by words.
+  let index: Bm25 | undefined;
+  c = {
+    shapes, heads, headWords, pairs, has, ms: performance.now() - t0,
+    get bm25() {
+      return (index ??= new Bm25(docs, { title: 3, category: 1.5, tags: 1, description: 0.5 }));
+    },
+  };
   CACHE.set(items, c);
   return c;
 }
