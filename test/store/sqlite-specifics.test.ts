@@ -75,6 +75,28 @@ describe('SqliteStore specifics', () => {
     }
   });
 
+  it('close() commits the writes still queued for group commit, then closes the file', async () => {
+    const other = new SqliteStore(store.file);
+    const queued = other.insertEvents('w-close', [ev('q1', 'late')]);
+    await other.close();
+    expect(other.db.open).toBe(false);
+    expect((await queued).inserted).toHaveLength(1);
+    expect((await store.eventsOf('w-close', 'late')).map((e) => e.messageId)).toEqual(['q1']);
+  });
+
+  it('a write that leaves SQLite without its transaction fails the whole group, and nothing of it is stored', async () => {
+    const a = store.insertEvents('w-rb', [ev('r1', 'a')]);
+    const b = store.ingestEvents('w-rb', [ev('r2', 'b')], new Set(['b']), () => {
+      store.db.exec('ROLLBACK'); // what SQLite does itself on an I/O error or a full disk
+      throw new Error('disk full');
+    });
+    const c = store.insertEvents('w-rb', [ev('r3', 'c')]);
+    const settled = await Promise.allSettled([a, b, c]);
+    expect(settled.map((x) => x.status)).toEqual(['rejected', 'rejected', 'rejected']);
+    expect(await store.countEvents('w-rb')).toBe(0);
+    expect((await store.insertEvents('w-rb', [ev('r4', 'd')])).inserted).toHaveLength(1);
+  });
+
   it('an in-memory store has nothing to scrub, nor has a closed one', async () => {
     const mem = new SqliteStore(':memory:');
     await mem.migrate();

@@ -71,6 +71,9 @@ export function runStoreContract(label: string, open: () => Promise<Store>, clea
         expect(listed.indexOf(a)).toBeGreaterThanOrEqual(0);
         expect(listed.indexOf(b)).toBe(listed.indexOf(a) + 1);
         expect(typeof (await store.listWorkspaces())[0].createdAt).toBe('number');
+        const all = await store.listWorkspaces();
+        expect(all.find((w) => w.id === a)).toEqual({ id: a, name: 'Shop', createdAt: at + 1 });
+        expect(all.find((w) => w.id === b)).toEqual({ id: b, name: null, createdAt: at });
       });
     });
 
@@ -315,6 +318,19 @@ export function runStoreContract(label: string, open: () => Promise<Store>, clea
         const again = await store.ingestEvents(ws, [ev('g1', 'a', 1), ev('g3', 'a', 4)], new Set(['a']), counting);
         expect(ids(again.inserted)).toEqual(['g3']);
         expect(await store.getProfile(ws, 'a')).toEqual({ n: 2, ids: ['g1', 'g3'] });
+      });
+
+      it('shows the updater only the profiles of subjects that may be profiled', async () => {
+        const ws = freshWs();
+        await store.putProfiles(ws, [{ subject: 'ok', profile: { n: 1, ids: [] } }, { subject: 'no', profile: { n: 9, ids: [] } }]);
+        const seen: string[] = [];
+        await store.ingestEvents(ws, [ev('h1', 'ok', 1), ev('h2', 'no', 2)], new Set(['ok']), (inserted, current) => {
+          seen.push(...current.keys());
+          return counting(inserted, current);
+        });
+        expect(seen).toEqual(['ok']);
+        expect(await store.getProfile(ws, 'no')).toEqual({ n: 9, ids: [] });
+        expect(await store.getProfile(ws, 'ok')).toEqual({ n: 2, ids: ['h1'] });
       });
 
       it('loses no profile update when many batches about the same people run at once', async () => {
