@@ -27,8 +27,10 @@ describe('grounding: what a plain request leaves out', () => {
     expect(ids(CHAIRS.filter((it) => it.id !== 'adult'), 'desk chair')).toEqual(['kid', 'kid2']);
   });
 
-  it('a headrest is a part', () => {
+  it('a headrest is a part; so is an overgrip sold as a 3-pack (the pack is no head)', () => {
     expect(shapesOf(CHAIRS).shapes.get('rest')!.part).toBe(true);
+    const grips = [item('grip', 'Tramontana Overgrip 3-Pack', ['Pádel'])];
+    expect(shapesOf(grips).shapes.get('grip')!.part).toBe(true);
   });
 
   it("items filed under the shop's accessories answer a product request only when nothing else does", () => {

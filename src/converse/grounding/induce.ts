@@ -88,6 +88,9 @@ export function seatsIn(folded: string): number | undefined {
 export const CHILD_WORDS: ReadonlySet<string> = new Set(['children', 'childrens', 'child', 'childs', 'kids', 'kid', 'junior', 'baby', 'toddler', 'infantil', 'infantiles', 'ninos', 'ninas', 'nino', 'nina', 'bebe', 'juvenil']);
 const ACCESSORY_CATEGORY = /\b(?:accessor(?:y|ies)|accesorios?|spare parts?|repuestos?|recambios?)\b/;
 
+/** "3-Pack", "2 pcs": how many come in the box, not what the item is. */
+const PACK_WORDS = new Set(['pack', 'packs', 'pcs', 'pieces', 'piece', 'units', 'unidades', 'uds', 'count', 'ct']);
+
 const CUT_EN = /,|\(|\s[-–]\s|\s(?:with|for|in|without)\s/;
 const CUT_ES = /,|\(|\s[-–]\s|\s(?:para|con|sin|en)\s/;
 
@@ -121,7 +124,7 @@ function shapeOf(it: StoredItem, fields: Fields): ItemShape {
     .filter((t) => !(t.raw.length >= 2 && t.raw === t.raw.toUpperCase() && /\p{Lu}/u.test(t.raw)))
     .map((t) => t.norm)
     .filter((w, k, all) => !brandWords.has(w) && !COLOURS.has(w) && !/\d/.test(w) && !STOPWORDS[lang].has(w) && !(lang === 'es' && w === 'de')
-      && !((w === 'seat' || w === 'seater' || w === 'plazas' || w === 'plaza') && k > 0 && (/\d/.test(all[k - 1]) || all[k - 1] in NUMBER_WORDS)) && !(w in NUMBER_WORDS));
+      && !((w === 'seat' || w === 'seater' || w === 'plazas' || w === 'plaza' || PACK_WORDS.has(w)) && k > 0 && (/\d/.test(all[k - 1]) || all[k - 1] in NUMBER_WORDS)) && !(w in NUMBER_WORDS));
   const headWord = (lang === 'es' ? words[0] : words.at(-1)) ?? '';
   const head = headWord ? stem(headWord, lang) : '';
   const mods = (lang === 'es' ? words.slice(1) : words.slice(0, -1)).map((w) => stem(w, lang));
