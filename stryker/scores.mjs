@@ -1,0 +1,23 @@
+// Prints the per-module scores of the JSON reports in reports/mutation/ as README table rows:
+// `node stryker/scores.mjs [report.json …]`. Score = (killed + timed out) ÷ mutants that type-check.
+import { readFileSync, readdirSync } from 'node:fs';
+
+const files = process.argv.slice(2);
+const reports = files.length > 0 ? files : readdirSync('reports/mutation').filter((f) => f.endsWith('.json') && !f.includes('incremental')).map((f) => `reports/mutation/${f}`);
+const rows = new Map();
+for (const file of reports) {
+  const report = JSON.parse(readFileSync(file, 'utf8'));
+  for (const [name, { mutants }] of Object.entries(report.files)) {
+    const n = { mutants: 0, Killed: 0, Timeout: 0, Survived: 0, NoCoverage: 0 };
+    for (const m of mutants) {
+      if (m.status === 'CompileError' || m.status === 'Ignored' || m.status === 'RuntimeError') continue;
+      n.mutants++;
+      if (m.status in n) n[m.status]++;
+    }
+    rows.set(name, n);
+  }
+}
+for (const [name, n] of [...rows].sort()) {
+  const score = n.mutants ? (100 * (n.Killed + n.Timeout)) / n.mutants : 0;
+  console.log(`| \`${name}\` | ${n.mutants} | ${n.Killed} | ${n.Timeout} | ${n.Survived} | ${n.NoCoverage} | ${score.toFixed(1)} % |`);
+}
