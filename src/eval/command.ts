@@ -37,6 +37,7 @@ options:
   --settings JSON     ranking settings for the served runs, as PUT /v1/settings/ranking takes them
                       (e.g. '{"historyHalfLifeDays":90}'); default: the shipped defaults
   --ablate            also serve with each pipeline stage turned off in turn (one row per stage)
+  --ablate-stages L   the same for the listed stages only (comma-separated)
   --validation        measure everything on the validation split carved from the training part
                       instead of the test split: for choosing defaults without looking at it
   --event-type T      how rows are replayed to the server when the file names no type:
@@ -68,6 +69,7 @@ export async function runEval(args: string[]): Promise<number> {
         quick: { type: 'boolean', default: false },
         'model-only': { type: 'boolean', default: false },
         ablate: { type: 'boolean', default: false },
+        'ablate-stages': { type: 'string' },
         settings: { type: 'string' },
         validation: { type: 'boolean', default: false },
         'event-type': { type: 'string', default: 'auto' },
@@ -139,11 +141,15 @@ export async function runEval(args: string[]): Promise<number> {
     }
     if (!base || typeof base !== 'object' || Array.isArray(base)) return fail('--settings must be a JSON object');
   }
+  const listed = values['ablate-stages'] === undefined ? [] : String(values['ablate-stages']).split(',').map((x) => x.trim()).filter(Boolean);
+  const unknownStages = listed.filter((x) => !(STAGE_NAMES as string[]).includes(x));
+  if (unknownStages.length) return fail(`unknown stage(s): ${unknownStages.join(', ')}; choose from ${STAGE_NAMES.join(', ')}`);
+  const ablated = values.ablate ? STAGE_NAMES : (listed as typeof STAGE_NAMES);
   const served = values['model-only']
     ? undefined
     : [
       { name: 'served', settings: base },
-      ...(values.ablate ? STAGE_NAMES.map((st) => ({ name: `served −${st}`, settings: { ...base, stages: { ...(base?.stages as object), [st]: false } } })) : []),
+      ...(ablated.map((st) => ({ name: `served −${st}`, settings: { ...base, stages: { ...(base?.stages as object), [st]: false } } }))),
     ];
   const report = await runEvaluation(ds, {
     protocol, seeds: Array.from({ length: nSeeds }, (_, i) => i + 1), models, quick: Boolean(values.quick), minValue, served, eventType: String(values['event-type']),

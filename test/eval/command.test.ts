@@ -43,7 +43,7 @@ describe('afin eval', () => {
   });
 
   it('rejects bad arguments with a clear message', async () => {
-    for (const args of [[], ['--dataset', 'nope', '--path', 'x'], ['--dataset', 'csv'], ['--dataset', 'csv', '--path', csv, '--models', 'magic'], ['--dataset', 'csv', '--path', csv, '--protocol', 'x'], ['--bogus']]) {
+    for (const args of [[], ['--dataset', 'nope', '--path', 'x'], ['--dataset', 'csv'], ['--dataset', 'csv', '--path', csv, '--models', 'magic'], ['--dataset', 'csv', '--path', csv, '--protocol', 'x'], ['--dataset', 'csv', '--path', csv, '--ablate-stages', 'magic'], ['--dataset', 'csv', '--path', csv, '--settings', '{nope'], ['--bogus']]) {
       const c = capture();
       const code = await runEval(args);
       c.restore();
