@@ -6,6 +6,7 @@ import { parseArgs } from 'node:util';
 import { DATASET_KINDS, DatasetError, loadDataset, type DatasetKind } from './datasets.ts';
 import { DEFAULT_MODELS, MODEL_SPECS, SERVED_DEFAULT_SPEC } from './models.ts';
 import { STAGE_NAMES } from '../recommend/pipeline/stages.ts';
+import { parseSettingsArg } from './served.ts';
 import { formatTable, runEvaluation } from './run.ts';
 import { PROTOCOLS, type Protocol } from './splits.ts';
 import { runPurchaseEval } from './purchases.ts';
@@ -134,12 +135,9 @@ export async function runEval(args: string[]): Promise<number> {
   const started = performance.now();
   let base: Record<string, unknown> | undefined;
   if (values.settings !== undefined) {
-    try {
-      base = JSON.parse(String(values.settings));
-    } catch (e) {
-      return fail(`--settings is not JSON: ${(e as Error).message}`);
-    }
-    if (!base || typeof base !== 'object' || Array.isArray(base)) return fail('--settings must be a JSON object');
+    const parsed = parseSettingsArg(String(values.settings));
+    if (typeof parsed === 'string') return fail(parsed);
+    base = parsed;
   }
   const listed = values['ablate-stages'] === undefined ? [] : String(values['ablate-stages']).split(',').map((x) => x.trim()).filter(Boolean);
   const unknownStages = listed.filter((x) => !(STAGE_NAMES as string[]).includes(x));

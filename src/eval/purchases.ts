@@ -8,22 +8,16 @@
  * with their timestamps, trains, and is asked `GET /v1/recommendations?userId=…&n=10` at the moment of
  * each person's held-out purchase (its clock is set there: the visit at which they bought).
  */
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import type { FastifyInstance } from 'fastify';
-import { Engine } from '../engine/engine.ts';
 import { Ease } from '../recommend/models/ease.ts';
 import { rng, gaussian } from '../recommend/models/common.ts';
 import { topK } from '../recommend/models/top-k.ts';
 import type { HistoryEntry, Interactions, Recommender } from '../recommend/models/types.ts';
 import { Popularity } from '../recommend/models/popularity.ts';
-import { buildApp } from '../server/app.ts';
-import { SqliteStore } from '../store/sqlite/sqlite-store.ts';
 import { BuyAgain } from './buy-again.ts';
 import { DatasetError, loadDataset, type Dataset, type DatasetKind } from './datasets.ts';
 import { meanStd } from './metrics.ts';
+import { freshServer, parseSettingsArg } from './served.ts';
 
 const DAY = 86_400_000;
 
@@ -224,15 +218,6 @@ export function tuneEase(log: PurchaseLog, split: PurchaseSplit, seed: number, k
   return best.lambda;
 }
 
-const ROOT = `eval-purchases-${process.pid}`;
-const AUTH = { authorization: `Bearer ${ROOT}` };
-
-async function call(app: FastifyInstance, method: 'GET' | 'PUT' | 'POST', url: string, payload?: unknown) {
-  const res = await app.inject({ method, url, headers: AUTH, ...(payload === undefined ? {} : { payload: payload as object }) });
-  if (res.statusCode >= 400) throw new Error(`${method} ${url.slice(0, 80)} answered ${res.statusCode}: ${res.body.slice(0, 300)}`);
-  return res.statusCode === 204 ? null : res.json();
-}
-
 export interface ServedPurchaseOptions {
   settings?: Record<string, unknown>;
   /** Ask at each held-out purchase's time (default), or at the end of the log for everyone. */
@@ -242,43 +227,37 @@ export interface ServedPurchaseOptions {
 
 /** The served top-10 per case: purchases replayed through the API, then one request per person. */
 export async function servedLists(log: PurchaseLog, split: PurchaseSplit, opts: ServedPurchaseOptions = {}): Promise<Int32Array[]> {
-  const dir = mkdtempSync(join(tmpdir(), 'afin-eval-purchases-'));
   let end = 0;
   for (const t of log.times) end = Math.max(end, t);
   let now = end + 3_600_000;
-  const store = new SqliteStore(join(dir, 'afin.db'));
-  await store.migrate();
-  const engine = new Engine(store, { adminKey: ROOT }, { retrainAfterErasureMs: null, clock: () => now, cacheMaxAgeMs: 0 });
-  await store.createWorkspace({ id: 'default', name: null, createdAt: now });
-  const app = await buildApp({ engine, logger: false });
+  const server = await freshServer({ clock: () => now, cacheMaxAgeMs: 0 });
+  const { call } = server;
   const progress = opts.onProgress ?? (() => {});
   try {
     const items = log.itemIds.map((id, i) => ({ id, title: id, ...(log.categories[i] ? { categories: [log.categories[i]] } : {}) }));
-    for (let s = 0; s < items.length; s += 1000) await call(app, 'PUT', '/v1/items', items.slice(s, s + 1000));
-    if (opts.settings) await call(app, 'PUT', '/v1/settings/ranking', opts.settings);
+    for (let s = 0; s < items.length; s += 1000) await call('PUT', '/v1/items', items.slice(s, s + 1000));
+    if (opts.settings) await call('PUT', '/v1/settings/ranking', opts.settings);
     for (let s = 0; s < split.train.length; s += 1000) {
       const batch = Array.from(split.train.subarray(s, s + 1000), (k) => ({
         messageId: `p-${k}`, type: 'purchase', userId: log.userIds[log.users[k]], itemId: log.itemIds[log.items[k]], timestamp: log.times[k],
       }));
-      const r = (await call(app, 'POST', '/v1/events', batch)) as { rejected: Array<{ error: string }> };
+      const r = (await call('POST', '/v1/events', batch)) as { rejected: Array<{ error: string }> };
       if (r.rejected.length) throw new Error(`events rejected, first: ${r.rejected[0].error}`);
       progress('sending purchases', Math.min(1, (s + 1000) / split.train.length));
     }
-    await call(app, 'POST', '/v1/train', {});
+    await call('POST', '/v1/train', {});
     progress('trained', 1);
     const index = new Map(log.itemIds.map((id, i) => [id, i]));
     const lists: Int32Array[] = [];
     for (const [n, c] of split.cases.entries()) {
       if (opts.askAt !== 'end') now = c.at;
-      const r = (await call(app, 'GET', `/v1/recommendations?userId=${encodeURIComponent(log.userIds[c.user])}&n=10`)) as { items: Array<{ id: string }> };
+      const r = (await call('GET', `/v1/recommendations?userId=${encodeURIComponent(log.userIds[c.user])}&n=10`)) as { items: Array<{ id: string }> };
       lists.push(Int32Array.from(r.items.map((it) => index.get(it.id) ?? -1)));
       if ((n & 63) === 0) progress('asking', n / split.cases.length);
     }
     return lists;
   } finally {
-    await app.close();
-    await engine.close();
-    rmSync(dir, { recursive: true, force: true });
+    await server.close();
   }
 }
 
@@ -387,11 +366,9 @@ export async function runPurchaseEval(args: string[]): Promise<number> {
   if (askAt !== 'purchase' && askAt !== 'end') return fail('--ask-at must be purchase or end');
   let settings: Record<string, unknown> | undefined;
   if (values.settings !== undefined) {
-    try {
-      settings = JSON.parse(String(values.settings));
-    } catch (e) {
-      return fail(`--settings is not JSON: ${(e as Error).message}`);
-    }
+    const parsed = parseSettingsArg(String(values.settings));
+    if (typeof parsed === 'string') return fail(parsed);
+    settings = parsed;
   }
   let log: PurchaseLog | ((seed: number) => PurchaseLog);
   if (values.dataset === 'synthetic-rebuy') {

@@ -25,11 +25,20 @@ const BATCH = 1000;
 export interface ServedOptions {
   /** Ranking settings to `PUT /v1/settings/ranking` before training (an ablation turns stages off here). */
   settings?: Record<string, unknown>;
-  /** Extra query parameters for every recommendation request. */
-  query?: Record<string, string>;
   /** Event type for rows whose file names none: `auto` is `rating` when the values look like ratings, else `view`. */
   eventType?: string;
   onProgress?: (stage: string, fraction: number) => void;
+}
+
+/** `--settings JSON` of the eval commands: the ranking settings object, or an error message. */
+export function parseSettingsArg(text: string): Record<string, unknown> | string {
+  let v: unknown;
+  try {
+    v = JSON.parse(text);
+  } catch (e) {
+    return `--settings is not JSON: ${(e as Error).message}`;
+  }
+  return v && typeof v === 'object' && !Array.isArray(v) ? (v as Record<string, unknown>) : '--settings must be a JSON object';
 }
 
 /** The event type a row is replayed as. */
@@ -74,13 +83,16 @@ async function sendEvents(app: FastifyInstance, ds: Dataset, rows: Rows, idx: Ar
   }
 }
 
-/** A fresh server on an embedded store in a temp folder, default settings, the real clock. */
-export async function freshServer(): Promise<{ app: FastifyInstance; engine: Engine; call: (method: 'GET' | 'PUT' | 'POST', url: string, payload?: unknown) => Promise<unknown>; close: () => Promise<void> }> {
+/**
+ * A fresh server on an embedded store in a temp folder, default settings, the real clock (or the given
+ * one, for protocols that ask at a point in the log's own time).
+ */
+export async function freshServer(opts: { clock?: () => number; cacheMaxAgeMs?: number } = {}): Promise<{ app: FastifyInstance; engine: Engine; call: (method: 'GET' | 'PUT' | 'POST', url: string, payload?: unknown) => Promise<unknown>; close: () => Promise<void> }> {
   const dir = mkdtempSync(join(tmpdir(), 'afin-eval-'));
   const store = new SqliteStore(join(dir, 'afin.db'));
   await store.migrate();
-  const engine = new Engine(store, { adminKey: ROOT }, { retrainAfterErasureMs: null });
-  await store.createWorkspace({ id: 'default', name: null, createdAt: Date.now() });
+  const engine = new Engine(store, { adminKey: ROOT }, { retrainAfterErasureMs: null, ...opts });
+  await store.createWorkspace({ id: 'default', name: null, createdAt: engine.clock() });
   const app = await buildApp({ engine, logger: false });
   return {
     app, engine,
@@ -136,11 +148,10 @@ export async function evaluateServed(ds: Dataset, task: Task, opts: ServedOption
 
     const depth = depthOf(task.protocol);
     const itemIndex = new Map(ds.itemIds.map((id, i) => [id, i]));
-    const extra = new URLSearchParams(opts.query ?? {}).toString();
     const ranked: Int32Array[] = [];
     for (let c = 0; c < task.cases.length; c++) {
       const userId = encodeURIComponent(ds.userIds[task.cases[c].user]);
-      const r = (await call(app, 'GET', `/v1/recommendations?userId=${userId}&n=${depth}&excludeSeen=true${extra ? `&${extra}` : ''}`)) as { items: Array<{ id: string }> };
+      const r = (await call(app, 'GET', `/v1/recommendations?userId=${userId}&n=${depth}&excludeSeen=true`)) as { items: Array<{ id: string }> };
       ranked.push(Int32Array.from(r.items.map((it) => itemIndex.get(it.id) ?? -1)));
       if ((c & 31) === 0) progress('asking for recommendations', c / task.cases.length);
     }

@@ -1,6 +1,5 @@
-import type { RecContext, StoredEvent } from '../../domain/schemas.ts';
+import type { EventType, RecContext, StoredEvent } from '../../domain/schemas.ts';
 import { decay, eventWeight, type RatingMode } from '../../domain/weights.ts';
-import type { EventType } from '../../domain/schemas.ts';
 import type { HistoryEntry } from '../models/types.ts';
 
 /**
