@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { expect, it } from 'vitest';
@@ -7,6 +7,7 @@ import { loadConfig } from '../../src/config.ts';
 import { Engine } from '../../src/engine/engine.ts';
 import { buildApp } from '../../src/server/app.ts';
 import { items } from '../helpers.ts';
+import { sqliteFileHits } from './raw-search.ts';
 
 /**
  * Issue 8, item 5: the erasure is on disk before its 204, on the running server's own files. The
@@ -35,20 +36,7 @@ it('after DELETE /v1/users/:id answers 204, afin.db, -wal and -shm hold neither 
   const anonId = `visitor-${tag}`;
   const marker = `MARKER${tag}`;
   const file = join(dir, 'afin.db');
-  const search = () => {
-    const hits: string[] = [];
-    for (const f of [file, `${file}-wal`, `${file}-shm`]) {
-      if (!existsSync(f)) continue;
-      const bytes = readFileSync(f);
-      for (const n of [userId, anonId, marker]) {
-        let count = 0;
-        for (let at = bytes.indexOf(n); at >= 0; at = bytes.indexOf(n, at + 1)) count++;
-        if (count) hits.push(`${n} ×${count} in ${f.split('/').pop()}`);
-        if (bytes.includes(Buffer.from(n, 'utf16le'))) hits.push(`${n} (utf-16) in ${f.split('/').pop()}`);
-      }
-    }
-    return hits;
-  };
+  const search = () => sqliteFileHits(file, [userId, anonId, marker]);
   try {
     expect((await call('PUT', '/v1/items', items(12))).status).toBe(200);
     const evs: object[] = [];

@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -10,6 +10,7 @@ import { PostgresStore } from '../../src/store/postgres/postgres-store.ts';
 import { SqliteStore } from '../../src/store/sqlite/sqlite-store.ts';
 import type { Store } from '../../src/store/store.ts';
 import { AUTH, ROOT_KEY, items, testClock } from '../helpers.ts';
+import { postgresHits, sqliteFileHits } from './raw-search.ts';
 
 /**
  * Issue 8, item 9: suppression after an erasure covered events only. A later chat message or
@@ -93,15 +94,7 @@ describe('after an erasure, later requests store nothing naming the person: SQLi
     const file = join(dir, 'afin.db');
     const store = new SqliteStore(file);
     await store.migrate();
-    const search = async (needles: string[]) => {
-      const hits: string[] = [];
-      for (const f of [file, `${file}-wal`, `${file}-shm`]) {
-        if (!existsSync(f)) continue;
-        const bytes = readFileSync(f);
-        for (const n of needles) if (bytes.includes(Buffer.from(n, 'utf8'))) hits.push(`${n} in ${f.split('/').pop()}`);
-      }
-      return hits;
-    };
+    const search = async (needles: string[]) => sqliteFileHits(file, needles);
     await scenario(store, search);
   }, 60_000);
 });
@@ -119,18 +112,7 @@ if (!pgUrl) {
       const store = new PostgresStore({ connectionString: pgUrl, schema, max: 4 });
       await store.migrate();
       const admin = new PostgresStore({ connectionString: pgUrl, schema, max: 1 });
-      const search = async (needles: string[]) => {
-        const hits: string[] = [];
-        const tables = (await admin.pool.query('SELECT table_name FROM information_schema.tables WHERE table_schema = $1', [schema])).rows.map((r) => String(r.table_name));
-        expect(tables).toContain('events');
-        for (const t of tables) {
-          for (const n of needles) {
-            const text = await admin.pool.query(`SELECT count(*)::int AS n FROM "${t}" AS x WHERE strpos(x::text, $1) > 0`, [n]);
-            if (text.rows[0].n > 0) hits.push(`${n} in ${t}`);
-          }
-        }
-        return hits;
-      };
+      const search = (needles: string[]) => postgresHits(admin, schema, needles);
       try {
         await scenario(store, search);
       } finally {
