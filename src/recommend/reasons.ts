@@ -41,3 +41,14 @@ export function trendingReason(item: Pick<StoredItem, 'categories'> | undefined)
   const c = item?.categories?.[0];
   return c ? `Trending in ${c}` : 'Trending now';
 }
+
+/**
+ * The reason an item owes to one history entry: "Often chosen together with X" for the item in view on
+ * an item page (type `in_view`), else "Because you viewed X". Used when answering and when a compact
+ * log is spelled out again, so both say the same.
+ */
+export function basedOnReason(context: string, type: string | null | undefined, title: string | null | undefined, itemId: string): string {
+  const source = title ? { title } : undefined;
+  if (context === 'item' && type === 'in_view') return similarReason(source as Parameters<typeof similarReason>[0], itemId);
+  return becauseReason((type && type !== 'in_view' ? type : 'view') as EventType, source as Parameters<typeof becauseReason>[1], itemId);
+}

@@ -1,7 +1,7 @@
 import type { Catalog } from '../catalog/catalog.ts';
 import type { EventType } from '../domain/schemas.ts';
 import type { Doc, Store } from '../store/store.ts';
-import { becauseReason, FEATURED_REASON, filterReason, interestReason, NEW_REASON, PRICE_BAND_REASON, RESTOCK_REASON, similarReason, trendingReason } from './reasons.ts';
+import { basedOnReason, FEATURED_REASON, filterReason, interestReason, NEW_REASON, PRICE_BAND_REASON, RESTOCK_REASON, trendingReason } from './reasons.ts';
 
 export const RECOMMENDATION_COLLECTION = 'recommendation';
 
@@ -77,16 +77,6 @@ const RULE_CODES: Record<string, (q: NonNullable<CompactBody['q']>) => string> =
 function encodeRule(rule: string, q: NonNullable<CompactBody['q']>): string {
   for (const [code, text] of Object.entries(RULE_CODES)) if (text(q) === rule) return code;
   return rule;
-}
-
-/**
- * "Because you viewed X", or in an item page's context, for the item in view, "Often chosen together
- * with X" (`type` is `in_view` when no event of the person's was behind it).
- */
-function basedOnReason(context: string, type: string | null | undefined, title: string | null | undefined, itemId: string): string {
-  const source = title ? { title } : undefined;
-  if (context === 'item' && type === 'in_view') return similarReason(source as Parameters<typeof similarReason>[0], itemId);
-  return becauseReason((type && type !== 'in_view' ? type : 'view') as EventType, source as Parameters<typeof becauseReason>[1], itemId);
 }
 
 /** Interns values into a table, returning each one's index. */

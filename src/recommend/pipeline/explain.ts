@@ -1,7 +1,7 @@
 import type { Catalog } from '../../catalog/catalog.ts';
 import type { RecContext } from '../../domain/schemas.ts';
 import type { Profile } from '../../profile/profile.ts';
-import { becauseReason, PRICE_BAND_REASON, similarReason } from '../reasons.ts';
+import { basedOnReason, PRICE_BAND_REASON } from '../reasons.ts';
 import { dueReason } from '../rebuy.ts';
 import type { HistoryPoint } from './history.ts';
 import type { PriceBand } from './shape.ts';
@@ -47,7 +47,7 @@ export function explainItem(i: number, x: ExplainInput): { reasons: string[]; ev
   if (h >= 0) {
     const src = x.history[h];
     const source = x.catalog.get(src.itemId);
-    reasons.push(x.context === 'item' && src.event === null ? similarReason(source, src.itemId) : becauseReason(src.event?.type ?? 'view', source, src.itemId));
+    reasons.push(basedOnReason(x.context, src.event?.type ?? 'in_view', source?.title, src.itemId));
     ev.basedOn = { itemId: src.itemId, title: source?.title ?? null, event: src.event ? { type: src.event.type, at: new Date(src.event.timestamp).toISOString() } : { type: 'in_view', at: null } };
   }
   const p = x.profile;
