@@ -1,5 +1,4 @@
 import type { Catalog } from '../catalog/catalog.ts';
-import type { EventType } from '../domain/schemas.ts';
 import type { Doc, Store } from '../store/store.ts';
 import { basedOnReason, FEATURED_REASON, filterReason, interestReason, NEW_REASON, PRICE_BAND_REASON, RESTOCK_REASON, trendingReason } from './reasons.ts';
 
