@@ -24,7 +24,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Assistant } from '../src/converse/assistant.ts';
-import { LONG_MESSAGE_PATTERNS, longMessage } from '../src/converse/eval/long-messages.ts';
+import { LONG_MESSAGE_PATTERNS, longMessage } from '../src/eval/chat/long-messages.ts';
 import { shapesOf } from '../src/converse/grounding/induce.ts';
 import { buildVocabulary, trainIntentModel } from '../src/converse/nlu/index.ts';
 import type { StoredItem } from '../src/domain/schemas.ts';

@@ -3,7 +3,7 @@
  * processes (and always killing them), a keep-alive HTTP client, percentiles and throwaway PostgreSQL
  * databases. Everything talks to 127.0.0.1 only.
  */
-import { mulberry32 } from '../src/domain/random.ts';
+import { mulberry32 } from '../src/stats/random.ts';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { closeSync, mkdtempSync, openSync, readFileSync, rmSync } from 'node:fs';
 import http from 'node:http';

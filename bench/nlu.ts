@@ -18,7 +18,7 @@ import { fileURLToPath } from 'node:url';
 import { evaluateIntents, score } from '../src/converse/nlu/evaluate.ts';
 import { predict, trainTextClassifier, type Example } from '../src/converse/nlu/classifier.ts';
 import { intentExamples, trainIntentModel } from '../src/converse/nlu/intents.ts';
-import { detectLanguage } from '../src/converse/nlu/language.ts';
+import { detectLanguage } from '../src/text/language.ts';
 import { extractSlots } from '../src/converse/nlu/slots.ts';
 import { buildVocabulary } from '../src/converse/nlu/vocabulary.ts';
 

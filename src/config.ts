@@ -1,6 +1,6 @@
 import { resolve } from 'node:path';
 import { CONSENT_PURPOSES, KEY_SCOPES, type ConsentPurpose, type KeyScope } from './domain/schemas.ts';
-import { checkOutboundUrl } from './server/security-url.ts';
+import { checkOutboundUrl } from './http/outbound-url.ts';
 
 /** Per purpose: is it on for a person who never said anything (opt-out regime) or off (opt-in)? */
 export type ConsentDefaults = Record<ConsentPurpose, boolean>;

@@ -4,7 +4,7 @@ import { TOPIC_TRANSLATIONS } from './grounding/lexicon.ts';
 import { shapesOf, type Measure } from './grounding/induce.ts';
 import { groundedItems, meetsMeasures, type Measures, type ProductAsk } from './grounding/request.ts';
 import type { Budget, Excluded, Slots } from './nlu/slots.ts';
-import { fold } from './nlu/text.ts';
+import { fold } from '../text/text.ts';
 
 /** What the conversation has asked for so far: the slots that constrain a search. */
 export interface Wanted extends Pick<Slots, 'category' | 'productType' | 'budget' | 'use' | 'colour' | 'brand' | 'tags' | 'excluded'> {

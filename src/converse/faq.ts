@@ -1,5 +1,5 @@
 import type { Store } from '../store/store.ts';
-import type { Lang } from './nlu/text.ts';
+import type { Lang } from '../text/text.ts';
 import { applyAddress, type Style } from './templates.ts';
 
 export type FaqTopic = 'order_status' | 'return_policy' | 'shipping';

@@ -1,6 +1,6 @@
 import type { Budget } from './nlu/slots.ts';
 import { COLOUR_SYNONYMS, PRODUCT_SYNONYMS, USE_SYNONYMS, type SynonymGroup } from './nlu/synonyms.ts';
-import { fold, type Lang } from './nlu/text.ts';
+import { fold, type Lang } from '../text/text.ts';
 import { formatPrice } from './templates.ts';
 
 const GROUPS: readonly SynonymGroup[] = [...PRODUCT_SYNONYMS, ...USE_SYNONYMS, ...COLOUR_SYNONYMS];

@@ -1,7 +1,7 @@
 import type { Engine } from '../engine/engine.ts';
 import { viewProfile, type Profile } from '../profile/profile.ts';
 import { facetsOf, mergeWanted, searchCatalog, type Wanted } from './catalog-search.ts';
-import { LlmClient, LlmError, checkGrounding, runToolLoop, type ChatMessage, type LoopTool } from './llm/index.ts';
+import { LlmClient, LlmError, checkGrounding, runToolLoop, type ChatMessage, type LoopTool } from '../llm/index.ts';
 import type { ChatSession } from './session.ts';
 import type { Style } from './templates.ts';
 

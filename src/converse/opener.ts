@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import type { Engine } from '../engine/engine.ts';
 import { ITEM_CHANGE_COLLECTION } from '../ingest/ingest-service.ts';
 import type { Assistant } from './assistant.ts';
-import type { Lang } from './nlu/text.ts';
+import type { Lang } from '../text/text.ts';
 import { quickReplies } from './quick-replies.ts';
 import { emptyMemory, newSession } from './session.ts';
 import { formatPrice, say, type Style, type TemplateKey } from './templates.ts';

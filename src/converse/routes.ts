@@ -3,7 +3,7 @@ import { z } from 'zod';
 import { AfinError, parseOr } from '../domain/errors.ts';
 import { CHANNELS, Id, Text } from '../domain/schemas.ts';
 import type { Engine } from '../engine/engine.ts';
-import { jsonSchema } from '../server/openapi.ts';
+import { jsonSchema } from '../http/json-schema.ts';
 import { Assistant, type ChatCaller } from './assistant.ts';
 import { FAQ_DOC, loadFaq } from './faq.ts';
 import { opener } from './opener.ts';

@@ -2,7 +2,7 @@ import type { Store } from '../store/store.ts';
 import type { Wanted } from './catalog-search.ts';
 import { emptyExcluded } from './catalog-search.ts';
 import type { Budget } from './nlu/slots.ts';
-import type { Lang } from './nlu/text.ts';
+import type { Lang } from '../text/text.ts';
 import type { Address, Tone } from './templates.ts';
 import { emptyStats, type WritingStats } from './tone.ts';
 

@@ -1,4 +1,4 @@
-import type { Lang } from './nlu/text.ts';
+import type { Lang } from '../text/text.ts';
 
 /** How the assistant speaks: the register, and in Spanish the form of address. */
 export type Tone = 'informal' | 'technical' | 'direct';

@@ -1,5 +1,5 @@
 import type { Slots } from './nlu/slots.ts';
-import type { Lang } from './nlu/text.ts';
+import type { Lang } from '../text/text.ts';
 import type { Address, Tone } from './templates.ts';
 
 /** Running evidence of how a person writes, kept in the session and in long-term memory. */

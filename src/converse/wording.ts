@@ -4,7 +4,7 @@
  */
 import type { SoftSlot, Wanted } from './catalog-search.ts';
 import { budgetText, joinList, label, useText } from './labels.ts';
-import type { Lang } from './nlu/text.ts';
+import type { Lang } from '../text/text.ts';
 import { formatPrice, phrase, type PhraseKey, type Style } from './templates.ts';
 
 type Speaker = Pick<Style, 'lang'> & Partial<Pick<Style, 'address'>>;

@@ -12,8 +12,8 @@ import { trainInWorker } from '../recommend/train-in-worker.ts';
 import type { Store } from '../store/store.ts';
 import { cachingStore } from '../store/caching-store.ts';
 import { WorkspaceState } from './workspace-state.ts';
-import type { InvalidationBus } from './bus.ts';
-import { NatsBus } from './nats-bus.ts';
+import type { InvalidationBus } from '../bus/bus.ts';
+import { NatsBus } from '../bus/nats-bus.ts';
 
 export interface EngineOptions {
   clock?: () => number;

@@ -4,7 +4,7 @@ import type { Store } from '../store/store.ts';
 import { loadRankingSettings } from '../recommend/settings.ts';
 import { REBUY_BLOB, decodeRebuy, type RebuyStats } from '../recommend/rebuy.ts';
 import type { RankingSettingsT } from '../recommend/rules.ts';
-import { ALL_WORKSPACES, type InvalidationBus, type NoticeKind } from './bus.ts';
+import { ALL_WORKSPACES, type InvalidationBus, type NoticeKind } from '../bus/bus.ts';
 
 /** A trained model, ready to serve against the current catalogue. */
 export interface ServingModel extends LoadedModel {

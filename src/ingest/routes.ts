@@ -3,8 +3,8 @@ import type { Rejection } from './ingest-service.ts';
 import { AfinError } from '../domain/errors.ts';
 import { AliasBody, EventInput, Item, UserBody } from '../domain/schemas.ts';
 import type { Engine } from '../engine/engine.ts';
-import { jsonSchema } from '../server/openapi.ts';
-import { idParam } from '../server/route-helpers.ts';
+import { jsonSchema } from '../http/json-schema.ts';
+import { idParam } from '../http/route-helpers.ts';
 
 /**
  * A batch whose every element was rejected is a bad request: answer 400 naming the first bad field,

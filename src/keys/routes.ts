@@ -2,8 +2,8 @@ import type { FastifyInstance } from 'fastify';
 import { AfinError, parseOr } from '../domain/errors.ts';
 import { KeyBody, KeySettingsBody, UserTokenBody, WorkspaceBody } from '../domain/schemas.ts';
 import type { Engine } from '../engine/engine.ts';
-import { jsonSchema } from '../server/openapi.ts';
-import { idParam } from '../server/route-helpers.ts';
+import { jsonSchema } from '../http/json-schema.ts';
+import { idParam } from '../http/route-helpers.ts';
 
 /** API keys of the caller's workspace, and workspaces (root key only). */
 export async function keyRoutes(app: FastifyInstance, { engine }: { engine: Engine }) {

@@ -2,8 +2,8 @@ import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { AfinError, parseOr } from '../domain/errors.ts';
 import { AuditQuery, ConsentBody, ObjectionBody, TransparencyQuery } from '../domain/schemas.ts';
 import type { Engine } from '../engine/engine.ts';
-import { jsonSchema } from '../server/openapi.ts';
-import { idParam } from '../server/route-helpers.ts';
+import { jsonSchema } from '../http/json-schema.ts';
+import { idParam } from '../http/route-helpers.ts';
 import type { AuditActor } from './audit.ts';
 import { transparencyReport, transparencyText } from './transparency.ts';
 

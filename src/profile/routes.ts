@@ -1,6 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import type { Engine } from '../engine/engine.ts';
-import { idParam } from '../server/route-helpers.ts';
+import { idParam } from '../http/route-helpers.ts';
 import { viewProfile, type Profile } from './profile.ts';
 
 /** The real-time profile of a person. */

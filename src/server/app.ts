@@ -12,7 +12,7 @@ import { recommendRoutes } from '../recommend/routes.ts';
 import { auditPlugin } from '../privacy/audit-plugin.ts';
 import { authPlugin } from './auth-plugin.ts';
 import { errorsPlugin, frameworkErrors } from './errors-plugin.ts';
-import { refuseAnonymousUserIds } from './route-helpers.ts';
+import { refuseAnonymousUserIds } from '../http/route-helpers.ts';
 import { secureLoggerOptions, securityPlugin } from './security-plugin.ts';
 
 export interface AppOptions {

@@ -6,7 +6,7 @@
  * enough for synthetic data. String seeds are folded into 32 bits with FNV-1a.
  */
 
-import { MULBERRY_INCREMENT, mulberryOutput } from '../domain/random.ts';
+import { MULBERRY_INCREMENT, mulberryOutput } from '../stats/random.ts';
 
 export type Seed = number | string;
 

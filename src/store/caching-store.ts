@@ -1,4 +1,4 @@
-import { ALL_WORKSPACES, type InvalidationBus } from '../engine/bus.ts';
+import { ALL_WORKSPACES, type InvalidationBus } from '../bus/bus.ts';
 import type { Store } from './store.ts';
 
 /** Reads worth keeping per person: they run on every recommendation and chat turn. */

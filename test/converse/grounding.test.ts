@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import type { StoredItem } from '../../src/domain/schemas.ts';
-import { UNSEEN_SUITES } from '../../src/converse/eval/dialogues-unseen.ts';
-import { catalogItems } from '../../src/converse/eval/catalogs.ts';
-import { runDialogues, summarize } from '../../src/converse/eval/run.ts';
+import { UNSEEN_SUITES } from '../../src/eval/chat/dialogues-unseen.ts';
+import { catalogItems } from '../../src/eval/chat/catalogs.ts';
+import { runDialogues, summarize } from '../../src/eval/chat/run.ts';
 import { shapesOf } from '../../src/converse/grounding/induce.ts';
 import { groundedItems, readMeasures, readProduct, requestedLanguage } from '../../src/converse/grounding/request.ts';
 

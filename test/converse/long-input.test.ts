@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { effectiveIntent } from '../../src/converse/assistant.ts';
-import { LONG_MESSAGE_PATTERNS, longMessage } from '../../src/converse/eval/long-messages.ts';
+import { LONG_MESSAGE_PATTERNS, longMessage } from '../../src/eval/chat/long-messages.ts';
 import { buildVocabulary, understand, type Nlu } from '../../src/converse/nlu/index.ts';
 import { intentModel } from '../../src/converse/assistant.ts';
 import { newSession } from '../../src/converse/session.ts';

@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { afterEach, describe, it } from 'vitest';
-import { LocalBus, LocalHub } from '../../src/engine/bus.ts';
+import { LocalBus, LocalHub } from '../../src/bus/bus.ts';
 import { PostgresStore } from '../../src/store/postgres/postgres-store.ts';
 import { testClock } from '../helpers.ts';
 import { atOnce, closeNodes, expectBSeesAWrites, expectBStaleWithoutBus, makeNode, type TestNode } from './two-nodes.ts';

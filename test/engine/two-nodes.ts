@@ -1,6 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import { expect } from 'vitest';
-import type { InvalidationBus } from '../../src/engine/bus.ts';
+import type { InvalidationBus } from '../../src/bus/bus.ts';
 import { Engine } from '../../src/engine/engine.ts';
 import { buildApp } from '../../src/server/app.ts';
 import type { Store } from '../../src/store/store.ts';

@@ -1,5 +1,5 @@
 import { expect, it } from 'vitest';
-import { LocalBus, LocalHub } from '../../src/engine/bus.ts';
+import { LocalBus, LocalHub } from '../../src/bus/bus.ts';
 import { KeyService } from '../../src/keys/key-service.ts';
 import { SqliteStore } from '../../src/store/sqlite/sqlite-store.ts';
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { loadConfig } from '../../src/config.ts';
-import { addressKind, checkOutboundUrl, checkOutboundUrlResolved } from '../../src/server/security-url.ts';
+import { addressKind, checkOutboundUrl, checkOutboundUrlResolved } from '../../src/http/outbound-url.ts';
 
 describe('outbound URL checks (SSRF)', () => {
   it('refuses metadata, link-local, private and loopback hosts for webhooks, whatever the spelling', () => {

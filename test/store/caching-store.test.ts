@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { StoredEvent } from '../../src/domain/schemas.ts';
-import { LocalBus, LocalHub, type InvalidationNotice } from '../../src/engine/bus.ts';
+import { LocalBus, LocalHub, type InvalidationNotice } from '../../src/bus/bus.ts';
 import { cachingStore } from '../../src/store/caching-store.ts';
 import { SqliteStore } from '../../src/store/sqlite/sqlite-store.ts';
 

@@ -12,7 +12,7 @@ export function registerEval(program: Command) {
     .argument('[args...]')
     .action(async (args: string[]) => {
       if (args[0] === 'chat') {
-        const { runChatEval } = await import('../../converse/eval/run.ts');
+        const { runChatEval } = await import('../../eval/chat/run.ts');
         process.exitCode = await runChatEval(args.slice(1));
         return;
       }

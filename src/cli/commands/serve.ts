@@ -1,7 +1,7 @@
 import type { Command } from 'commander';
 import { loadConfig, type Config } from '../../config.ts';
 import { Engine } from '../../engine/engine.ts';
-import { NatsBus } from '../../engine/nats-bus.ts';
+import { NatsBus } from '../../bus/nats-bus.ts';
 import { buildApp } from '../../server/app.ts';
 
 /** Starts the server on a config; resolves once it listens. Used by `serve` and `demo`. */

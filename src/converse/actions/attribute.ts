@@ -4,7 +4,7 @@
  */
 import type { StoredItem } from '../../domain/schemas.ts';
 import type { CatalogShapes, Measure } from '../grounding/induce.ts';
-import { tokenize } from '../nlu/text.ts';
+import { tokenize } from '../../text/text.ts';
 import { formatPrice, say, type Style } from '../templates.ts';
 
 export type AskedAttribute = Exclude<Measure, 'seats'> | 'seats' | 'price';

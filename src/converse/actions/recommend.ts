@@ -5,7 +5,7 @@
 import type { StoredItem } from '../../domain/schemas.ts';
 import { facetsOf, searchCatalog } from '../catalog-search.ts';
 import { budgetText, label, useText } from '../labels.ts';
-import { fold } from '../nlu/text.ts';
+import { fold } from '../../text/text.ts';
 import { formatPrice, phrase, say } from '../templates.ts';
 import { ask, nextQuestion } from '../turn/form.ts';
 import type { ChatItem, Deps, Outcome, Ranking, Turn } from '../turn/types.ts';

@@ -3,7 +3,7 @@
  * description): the weighted term frequencies are summed before saturation. Terms are stemmed with
  * both analysers, so a word matches in either language's spelling of its stem.
  */
-import { STOPWORDS, stem, tokenize } from '../nlu/text.ts';
+import { STOPWORDS, stem, tokenize } from '../../text/text.ts';
 
 /** An item's fields as analysed terms (see `terms`). */
 export type Fields = Record<string, readonly string[]>;

@@ -7,7 +7,7 @@
  */
 import type { StoredItem } from '../../domain/schemas.ts';
 import { COLOUR_SYNONYMS } from '../nlu/synonyms.ts';
-import { fold, STOPWORDS, stem, tokenize, tokenizeWithOffsets, type Lang } from '../nlu/text.ts';
+import { fold, STOPWORDS, stem, tokenize, tokenizeWithOffsets, type Lang } from '../../text/text.ts';
 import { LEXICON, PART_WORDS } from './lexicon.ts';
 import { Bm25, terms, type Fields } from './bm25.ts';
 

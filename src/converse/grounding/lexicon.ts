@@ -4,7 +4,7 @@
  * Each line is `english forms = spanish forms`, forms separated by `|`; the first English form names
  * the entry. Matching folds accents and case and allows a plural, so list singulars.
  */
-import { stem, tokenize } from '../nlu/text.ts';
+import { stem, tokenize } from '../../text/text.ts';
 
 const PRODUCTS = `
 sofa|couch|settee = sofá|sillón

@@ -5,7 +5,7 @@
  * wide", "under 2 kg"). Also the explicit requests to switch language.
  */
 import type { StoredItem } from '../../domain/schemas.ts';
-import { STOPWORDS, stem, tokenize, type Lang } from '../nlu/text.ts';
+import { STOPWORDS, stem, tokenize, type Lang } from '../../text/text.ts';
 import { CHILD_WORDS, seatsIn, textHas, type CatalogShapes, type Measure } from './induce.ts';
 import { LEXICON, PART_WORDS, type LexiconEntry } from './lexicon.ts';
 

@@ -6,7 +6,7 @@
  */
 import { rng, shuffleInPlace } from './random.ts';
 import { conceptsOf } from './concepts.ts';
-import { stem, tokenize, type Lang } from './text.ts';
+import { stem, tokenize, type Lang } from '../../text/text.ts';
 
 export interface Example {
   text: string;

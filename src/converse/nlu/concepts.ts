@@ -5,7 +5,7 @@
  * common brands come from the shipped synonym lists.
  */
 import { COLOUR_SYNONYMS, COMMON_BRANDS, FEATURE_SYNONYMS, PRODUCT_SYNONYMS } from './synonyms.ts';
-import { stemEn, stemEs, tokenize, type Lang, stem } from './text.ts';
+import { stemEn, stemEs, tokenize, type Lang, stem } from '../../text/text.ts';
 
 const CUES: Record<string, string> = {
   GREET: 'hi hello hey hiya howdy greetings morning afternoon evening hola buenas buenos saludos holi ola wenas',

@@ -2,7 +2,7 @@
 import type { Example } from './classifier.ts';
 import { classifyIntent, intentExamples, trainIntentModel, type IntentTrainOptions } from './intents.ts';
 import { rng, shuffleInPlace } from './random.ts';
-import type { Lang } from './text.ts';
+import type { Lang } from '../../text/text.ts';
 
 /** Splits examples so that each (language, label) group keeps `testFraction` of its rows for testing. */
 export function stratifiedSplit<T extends { label: string; lang?: string }>(examples: readonly T[], testFraction: number, seed: number): { train: T[]; test: T[] } {

@@ -8,13 +8,13 @@
  *   // u.language 'es', u.intent 'recommend', u.slots { productType: 'headphones', use: 'running', budget: { max: 60 } … }
  */
 import { classifyIntent, trainIntentModel, type Intent, type IntentModel, type IntentResult, type IntentTrainOptions } from './intents.ts';
-import { chooseLanguage, detectLanguage } from './language.ts';
+import { chooseLanguage, detectLanguage } from '../../text/language.ts';
 import { extractSlots, type Slots } from './slots.ts';
-import type { Lang } from './text.ts';
+import type { Lang } from '../../text/text.ts';
 import { buildVocabulary, type Vocabulary, type VocabularyItem } from './vocabulary.ts';
 
-export * from './text.ts';
-export { detectLanguage, chooseLanguage, type LanguageGuess } from './language.ts';
+export * from '../../text/text.ts';
+export { detectLanguage, chooseLanguage, type LanguageGuess } from '../../text/language.ts';
 export {
   INTENTS, INTENT_DESCRIPTIONS, PHRASES, intentExamples, trainIntentModel, classifyIntent,
   DEFAULT_INTENT_THRESHOLD, DEFAULT_OOS_PENALTY,

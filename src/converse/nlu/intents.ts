@@ -4,9 +4,9 @@
  * answer when it is not sure.
  */
 import { predict, trainTextClassifier, type Example, type TextClassifier, type TrainOptions } from './classifier.ts';
-import { PHRASES_EN } from './phrases-en.ts';
-import { PHRASES_ES } from './phrases-es.ts';
-import type { Lang } from './text.ts';
+import { PHRASES_EN } from '../../text/phrases-en.ts';
+import { PHRASES_ES } from '../../text/phrases-es.ts';
+import type { Lang } from '../../text/text.ts';
 
 /** The intents the shop assistant understands. */
 export const INTENTS = [

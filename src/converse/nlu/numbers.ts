@@ -3,7 +3,7 @@
  * ("59,99", "1.000", "1,500.50"), "1k", "2 mil", and number words ("fifty", "a hundred and twenty",
  * "ciento cincuenta", "treinta y cinco", "dos mil"). Works on folded (lower-case, accent-free) text.
  */
-import type { Lang } from './text.ts';
+import type { Lang } from '../../text/text.ts';
 
 const EN_VALUES: Record<string, number> = {
   zero: 0, one: 1, two: 2, three: 3, four: 4, five: 5, six: 6, seven: 7, eight: 8, nine: 9, ten: 10, eleven: 11,

@@ -1,6 +1,6 @@
-import { mulberry32 } from '../../domain/random.ts';
+import { mulberry32 } from '../../stats/random.ts';
 
-export { shuffleInPlace } from '../../domain/random.ts';
+export { shuffleInPlace } from '../../stats/random.ts';
 
 /** The NLU's seeding of the shared generator (a zero seed still gets a non-zero state). */
 export function rng(seed: number): () => number {

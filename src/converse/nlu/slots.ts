@@ -6,10 +6,10 @@
  * quantity). Pure: text in, typed object out.
  */
 import { numberPattern, parseNumber } from './numbers.ts';
-import { PHRASES_EN } from './phrases-en.ts';
-import { PHRASES_ES } from './phrases-es.ts';
+import { PHRASES_EN } from '../../text/phrases-en.ts';
+import { PHRASES_ES } from '../../text/phrases-es.ts';
 import { SIZE_WORDS } from './synonyms.ts';
-import { STOPWORDS, normalize, stem, tokenize, tokenizeWithOffsets, type Lang, type Token } from './text.ts';
+import { STOPWORDS, normalize, stem, tokenize, tokenizeWithOffsets, type Lang, type Token } from '../../text/text.ts';
 import type { Entity, Phrase, Vocabulary } from './vocabulary.ts';
 
 export type Currency = 'EUR' | 'USD' | 'GBP';

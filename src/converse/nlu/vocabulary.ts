@@ -13,7 +13,7 @@ import {
   USE_SYNONYMS,
   type SynonymGroup,
 } from './synonyms.ts';
-import { STOPWORDS, stem, tokenize, type Lang } from './text.ts';
+import { STOPWORDS, stem, tokenize, type Lang } from '../../text/text.ts';
 
 export type EntityKind = 'product' | 'category' | 'brand' | 'colour' | 'feature' | 'style' | 'use' | 'tag';
 

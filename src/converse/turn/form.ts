@@ -7,7 +7,7 @@ import type { StoredItem } from '../../domain/schemas.ts';
 import { countFitting, facetsOf, itemsOfKind, type Wanted } from '../catalog-search.ts';
 import { label } from '../labels.ts';
 import type { Understanding } from '../nlu/index.ts';
-import { fold, type Lang } from '../nlu/text.ts';
+import { fold, type Lang } from '../../text/text.ts';
 import type { AskableSlot, ChatSession } from '../session.ts';
 import { formatPrice, phrase, say, type TemplateKey } from '../templates.ts';
 import { capitalise } from '../wording.ts';

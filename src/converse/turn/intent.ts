@@ -5,7 +5,7 @@
 import { attributeAsked } from '../actions/attribute.ts';
 import type { Grounded } from '../grounding/merge.ts';
 import type { Intent, Understanding } from '../nlu/index.ts';
-import { fold } from '../nlu/text.ts';
+import { fold } from '../../text/text.ts';
 import type { ChatSession } from '../session.ts';
 
 /** Intents that say what the person wants whatever else the message holds. */

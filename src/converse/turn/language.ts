@@ -5,7 +5,7 @@
  * `language` trait is where a conversation starts, not a lock.
  */
 import type { Understanding } from '../nlu/index.ts';
-import type { Lang } from '../nlu/text.ts';
+import type { Lang } from '../../text/text.ts';
 
 /** A message this long and this sure of its language is a clear sentence in it. */
 const CLEAR_WORDS = 4;

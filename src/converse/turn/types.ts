@@ -6,7 +6,7 @@ import type { Engine } from '../../engine/engine.ts';
 import type { Profile } from '../../profile/profile.ts';
 import type { Grounded } from '../grounding/merge.ts';
 import type { Intent, Understanding } from '../nlu/index.ts';
-import type { Lang } from '../nlu/text.ts';
+import type { Lang } from '../../text/text.ts';
 import type { QuickReplyKey } from '../quick-replies.ts';
 import type { ChatMemory, ChatSession, ChatStore } from '../session.ts';
 import type { Style } from '../templates.ts';

@@ -3,7 +3,7 @@
  * built from coordinate-form interactions, and the aggregation of a request-time history.
  * Pure functions over typed arrays.
  */
-import { mulberry32 } from '../../domain/random.ts';
+import { mulberry32 } from '../../stats/random.ts';
 import type { HistoryEntry, Interactions } from './types.ts';
 
 /** How an aggregated (user, item) strength becomes a matrix value. Non-positive sums become 0. */

@@ -2,10 +2,10 @@
  * Text analysis for the content model: the NLU's tokeniser, stop words and stemmers for English and
  * Spanish (one analyser for the whole engine), plus bilingual query terms for text of unknown language.
  */
-import { detectLanguage as detect } from '../../converse/nlu/language.ts';
-import { STOPWORDS, stem, tokenize, type Lang } from '../../converse/nlu/text.ts';
+import { detectLanguage as detect } from '../../text/language.ts';
+import { STOPWORDS, stem, tokenize, type Lang } from '../../text/text.ts';
 
-export { analyze, fold, stemEn, stemEs, type Lang } from '../../converse/nlu/text.ts';
+export { analyze, fold, stemEn, stemEs, type Lang } from '../../text/text.ts';
 
 /** The language of a text (English when unsure). */
 export function detectLanguage(text: string): Lang {

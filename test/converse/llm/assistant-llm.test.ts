@@ -5,7 +5,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { Assistant } from '../../../src/converse/assistant.ts';
 import { Engine } from '../../../src/engine/engine.ts';
 import { SqliteStore } from '../../../src/store/sqlite/sqlite-store.ts';
-import { startFakeOpenAi, type FakeOpenAi, type ScriptedResponse } from './fake-openai-server.ts';
+import { startFakeOpenAi, type FakeOpenAi, type ScriptedResponse } from '../../llm/fake-openai-server.ts';
 
 const ITEMS = [
   { id: 'h1', title: 'Volt Runner Earbuds', categories: ['headphones'], price: 49.99, currency: 'EUR', attributes: { brand: 'Volt', use: 'running', colour: 'black' } },

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { evaluateIntents, score, stratifiedSplit } from '../../../src/converse/nlu/evaluate.ts';
 import { INTENTS, PHRASES, classifyIntent, intentExamples, trainIntentModel } from '../../../src/converse/nlu/intents.ts';
-import { fold } from '../../../src/converse/nlu/text.ts';
+import { fold } from '../../../src/text/text.ts';
 import { FRESH } from './fresh-phrases.ts';
 
 const model = trainIntentModel(7);

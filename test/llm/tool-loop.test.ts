@@ -1,8 +1,8 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { LlmClient } from '../../../src/converse/llm/client.ts';
-import { LlmError } from '../../../src/converse/llm/errors.ts';
-import { runToolLoop, type LoopTool } from '../../../src/converse/llm/tool-loop.ts';
-import type { ChatMessage } from '../../../src/converse/llm/types.ts';
+import { LlmClient } from '../../src/llm/client.ts';
+import { LlmError } from '../../src/llm/errors.ts';
+import { runToolLoop, type LoopTool } from '../../src/llm/tool-loop.ts';
+import type { ChatMessage } from '../../src/llm/types.ts';
 import { startFakeOpenAi, type FakeOpenAi, type ScriptedResponse } from './fake-openai-server.ts';
 
 let fake: FakeOpenAi | undefined;

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { CATALOGS, catalogItems } from '../../src/converse/eval/catalogs.ts';
-import { DIALOGUES, runChatEval, runDialogues, summarize } from '../../src/converse/eval/run.ts';
+import { CATALOGS, catalogItems } from '../../../src/eval/chat/catalogs.ts';
+import { DIALOGUES, runChatEval, runDialogues, summarize } from '../../../src/eval/chat/run.ts';
 
 /** The least share of checks each family must pass in each language. */
 const CHECK_FLOOR = 0.9;

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { STOPWORDS, analyze, fold, normalize, stem, tokenize, tokenizeWithOffsets } from '../../../src/converse/nlu/text.ts';
+import { STOPWORDS, analyze, fold, normalize, stem, tokenize, tokenizeWithOffsets } from '../../src/text/text.ts';
 
 describe('normalize', () => {
   it('lower-cases and folds accents, keeping the original and the offsets', () => {

@@ -1,7 +1,5 @@
-import type { PhraseSet } from './intents.ts';
-
-/** English training phrases, written for Afín (shop assistant). Varied on purpose: short, long, typos, no punctuation. */
-export const PHRASES_EN: PhraseSet = {
+/** English shop talk, written for Afín: the assistant's intents are trained on it (keyed by intent) and the language identifier learns English words from it. Varied on purpose: short, long, typos, no punctuation. */
+export const PHRASES_EN = {
   greet: [
     'hi', 'hello', 'hey', 'hey there', 'hi there', 'hello!', 'good morning', 'good afternoon', 'good evening',
     'morning', 'hiya', 'howdy', 'yo', 'hey, how are you?', 'hello, anyone there?', 'hi, how is it going',
@@ -336,4 +334,4 @@ export const PHRASES_EN: PhraseSet = {
     'will it be sunny on Saturday', 'can you do my taxes', 'what is the boiling point of water', 'who was Napoleon',
     'how do I meditate', 'where can I watch the match', 'how many legs does a spider have',
   ],
-};
+} satisfies Readonly<Record<string, readonly string[]>>;

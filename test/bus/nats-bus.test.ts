@@ -1,13 +1,13 @@
 import { randomBytes } from 'node:crypto';
 import { connect } from 'nats';
 import { afterEach, describe, expect, it } from 'vitest';
-import type { InvalidationNotice } from '../../src/engine/bus.ts';
-import { NatsBus, subjectOf, type BusLog } from '../../src/engine/nats-bus.ts';
+import type { InvalidationNotice } from '../../src/bus/bus.ts';
+import { NatsBus, subjectOf, type BusLog } from '../../src/bus/nats-bus.ts';
 import { KeyService } from '../../src/keys/key-service.ts';
 import { PostgresStore } from '../../src/store/postgres/postgres-store.ts';
 import { SqliteStore } from '../../src/store/sqlite/sqlite-store.ts';
 import { testClock } from '../helpers.ts';
-import { closeNodes, eventually, expectBSeesAWrites, makeNode, type TestNode } from './two-nodes.ts';
+import { closeNodes, eventually, expectBSeesAWrites, makeNode, type TestNode } from '../engine/two-nodes.ts';
 
 const natsUrl = process.env.AFIN_TEST_NATS_URL;
 const dbUrl = process.env.AFIN_TEST_DATABASE_URL;

@@ -4,8 +4,8 @@
  * product, a price ceiling, a colour they ruled out); the runner checks the replies against the catalogue
  * itself, never against what the assistant says it understood.
  */
-import type { Lang } from '../nlu/text.ts';
-import type { Address, Tone } from '../templates.ts';
+import type { Lang } from '../../text/text.ts';
+import type { Address, Tone } from '../../converse/templates.ts';
 
 /** A catalogue the dialogue runs on (see catalogs.ts). */
 export type CatalogName = 'electronics' | 'sport' | 'fashion' | 'home' | 'kitchen' | UnseenCatalog;

@@ -6,7 +6,7 @@
  * and spare parts filed in the same category as the products they fit. The frozen `othershop`
  * dialogues run on it: the assistant was not written against it.
  */
-import { rng } from '../nlu/random.ts';
+import { rng } from '../../converse/nlu/random.ts';
 import type { EvalItem } from './catalogs.ts';
 
 interface Kind {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { chooseLanguage, detectLanguage } from '../../../src/converse/nlu/language.ts';
-import { SHORT_MESSAGES } from './fresh-phrases.ts';
+import { chooseLanguage, detectLanguage } from '../../src/text/language.ts';
+import { SHORT_MESSAGES } from '../converse/nlu/fresh-phrases.ts';
 
 describe('detectLanguage', () => {
   it('gets at least 95% of short English and Spanish chat messages right', () => {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { checkGrounding, normalise, priceMentions } from '../../../src/converse/llm/grounding.ts';
+import { checkGrounding, normalise, priceMentions } from '../../src/llm/grounding.ts';
 
 const catalog = {
   items: [

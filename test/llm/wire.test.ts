@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { sseData } from '../../../src/converse/llm/sse.ts';
-import { StreamAssembler, errorOf, parseCompletion } from '../../../src/converse/llm/wire.ts';
+import { sseData } from '../../src/llm/sse.ts';
+import { StreamAssembler, errorOf, parseCompletion } from '../../src/llm/wire.ts';
 
 function streamOf(...parts: string[]): ReadableStream<Uint8Array> {
   const bytes = parts.map((p) => new TextEncoder().encode(p));

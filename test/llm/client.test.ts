@@ -1,8 +1,8 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { createServer } from 'node:net';
 import { inspect } from 'node:util';
-import { LlmClient } from '../../../src/converse/llm/client.ts';
-import { LlmError } from '../../../src/converse/llm/errors.ts';
+import { LlmClient } from '../../src/llm/client.ts';
+import { LlmError } from '../../src/llm/errors.ts';
 import { startFakeOpenAi, type FakeOpenAi, type FakeOpenAiOptions, type ScriptedResponse } from './fake-openai-server.ts';
 
 const KEY = 'sk-test-SECRET-0123456789';

@@ -1,7 +1,5 @@
-import type { PhraseSet } from './intents.ts';
-
-/** Spanish training phrases, written for Afín (shop assistant): Spain and Latin America, with and without accents. */
-export const PHRASES_ES: PhraseSet = {
+/** Spanish shop talk, written for Afín (Spain and Latin America, with and without accents): the assistant's intents are trained on it (keyed by intent) and the language identifier learns Spanish words from it. */
+export const PHRASES_ES = {
   greet: [
     'hola', 'buenas', 'buenos días', 'buenas tardes', 'buenas noches', 'hola, ¿qué tal?', 'hola qué tal',
     'hey hola', 'saludos', 'hola buenas', 'muy buenas', '¿hay alguien?', 'hola, ¿cómo estás?', 'qué pasa',
@@ -330,4 +328,4 @@ export const PHRASES_ES: PhraseSet = {
     '¿me haces la declaración de la renta?', '¿a qué temperatura hierve el agua?', '¿quién fue Napoleón?',
     '¿cómo se medita?', '¿dónde puedo ver el partido?', '¿cuántas patas tiene una araña?',
   ],
-};
+} satisfies Readonly<Record<string, readonly string[]>>;
