@@ -28,7 +28,7 @@ import { LONG_MESSAGE_PATTERNS, longMessage } from '../src/eval/chat/long-messag
 import { shapesOf } from '../src/converse/grounding/induce.ts';
 import { buildVocabulary, trainIntentModel } from '../src/converse/nlu/index.ts';
 import type { StoredItem } from '../src/domain/schemas.ts';
-import { Engine } from '../src/engine/engine.ts';
+import { Engine } from '../src/server/compose.ts';
 import { generateDemo } from '../src/simulate/index.ts';
 import { SqliteStore } from '../src/store/sqlite/sqlite-store.ts';
 import { emit, log, parseArgs } from './lib.ts';

@@ -30,7 +30,7 @@ const CATEGORIES = 40;
 
 // Child mode: train in this process and report its own time and peak memory.
 if (process.argv[2] === '--child-train') {
-  const { Engine } = await import('../src/engine/engine.ts');
+  const { Engine } = await import('../src/server/compose.ts');
   const { loadConfig } = await import('../src/config.ts');
   const engine = await Engine.open(loadConfig());
   const t = performance.now();

@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { FastifyInstance } from 'fastify';
-import { Engine } from '../src/engine/engine.ts';
+import { Engine } from '../src/server/compose.ts';
 import { buildApp } from '../src/server/app.ts';
 import { SqliteStore } from '../src/store/sqlite/sqlite-store.ts';
 

@@ -8,7 +8,7 @@
  * words are in templates.ts.
  */
 import { AfinError } from '../domain/errors.ts';
-import type { Engine } from '../engine/engine.ts';
+import type { Engine } from '../server/compose.ts';
 import { funnelStage } from '../profile/profile.ts';
 import { emptyExcluded, type Wanted } from './catalog-search.ts';
 import { LlmReplier, type LlmSettings } from './llm-reply.ts';

@@ -1,4 +1,4 @@
-import type { Engine } from '../engine/engine.ts';
+import type { Engine } from '../server/compose.ts';
 import { viewProfile, type Profile } from '../profile/profile.ts';
 import { facetsOf, mergeWanted, searchCatalog, type Wanted } from './catalog-search.ts';
 import { LlmClient, LlmError, checkGrounding, runToolLoop, type ChatMessage, type LoopTool } from '../llm/index.ts';

@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import type { Engine } from '../engine/engine.ts';
+import type { Engine } from '../server/compose.ts';
 import { ITEM_CHANGE_COLLECTION } from '../ingest/ingest-service.ts';
 import type { Assistant } from './assistant.ts';
 import type { Lang } from '../text/text.ts';

@@ -2,7 +2,7 @@ import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import { AfinError, parseOr } from '../domain/errors.ts';
 import { CHANNELS, Id, Text } from '../domain/schemas.ts';
-import type { Engine } from '../engine/engine.ts';
+import type { Engine } from '../server/compose.ts';
 import { jsonSchema } from '../http/json-schema.ts';
 import { Assistant, type ChatCaller } from './assistant.ts';
 import { FAQ_DOC, loadFaq } from './faq.ts';

@@ -2,7 +2,7 @@ import type { FastifyInstance, FastifyReply } from 'fastify';
 import type { Rejection } from './ingest-service.ts';
 import { AfinError } from '../domain/errors.ts';
 import { AliasBody, EventInput, Item, UserBody } from '../domain/schemas.ts';
-import type { Engine } from '../engine/engine.ts';
+import type { Engine } from '../server/compose.ts';
 import { jsonSchema } from '../http/json-schema.ts';
 import { idParam } from '../http/route-helpers.ts';
 

@@ -1,7 +1,7 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { AfinError, parseOr } from '../domain/errors.ts';
 import { AuditQuery, ConsentBody, ObjectionBody, TransparencyQuery } from '../domain/schemas.ts';
-import type { Engine } from '../engine/engine.ts';
+import type { Engine } from '../server/compose.ts';
 import { jsonSchema } from '../http/json-schema.ts';
 import { idParam } from '../http/route-helpers.ts';
 import type { AuditActor } from './audit.ts';

@@ -1,5 +1,5 @@
 import type { FastifyInstance } from 'fastify';
-import type { Engine } from '../engine/engine.ts';
+import type { Engine } from '../server/compose.ts';
 import { idParam } from '../http/route-helpers.ts';
 import { viewProfile, type Profile } from './profile.ts';
 

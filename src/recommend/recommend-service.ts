@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { AfinError } from '../domain/errors.ts';
 import type { RecContext, RecommendationQueryT, StoredEvent } from '../domain/schemas.ts';
 import type { Catalog } from '../catalog/catalog.ts';
-import type { ServingModel, WorkspaceState } from '../engine/workspace-state.ts';
+import type { ServingModel, WorkspaceState } from './workspace-state.ts';
 import type { IngestService } from '../ingest/ingest-service.ts';
 import type { ConsentService } from '../privacy/consent.ts';
 import { funnelStage, type FunnelStage, type Profile } from '../profile/profile.ts';

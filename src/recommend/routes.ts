@@ -2,7 +2,7 @@ import type { FastifyInstance } from 'fastify';
 import { AfinError, parseOr } from '../domain/errors.ts';
 import { z } from 'zod';
 import { Id, RecommendationQuery, SimilarQuery, TrainBody } from '../domain/schemas.ts';
-import type { Engine } from '../engine/engine.ts';
+import type { Engine } from '../server/compose.ts';
 import { jsonSchema } from '../http/json-schema.ts';
 import { idParam } from '../http/route-helpers.ts';
 import { modelStatuses } from './model-store.ts';

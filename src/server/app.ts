@@ -2,7 +2,7 @@ import Fastify, { type FastifyInstance } from 'fastify';
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
 import { readFile } from 'node:fs/promises';
-import type { Engine } from '../engine/engine.ts';
+import type { Engine } from './compose.ts';
 import { converseRoutes } from '../converse/routes.ts';
 import { ingestRoutes } from '../ingest/routes.ts';
 import { keyRoutes } from '../keys/routes.ts';

@@ -4,11 +4,11 @@ import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { StoredEvent } from '../../src/domain/schemas.ts';
 import { LocalBus, LocalHub, type InvalidationNotice } from '../../src/bus/bus.ts';
-import { WorkspaceState } from '../../src/engine/workspace-state.ts';
+import { WorkspaceState } from '../../src/recommend/workspace-state.ts';
 import { cachingStore } from '../../src/store/caching-store.ts';
 import { SqliteStore } from '../../src/store/sqlite/sqlite-store.ts';
 import { testClock } from '../helpers.ts';
-import { atOnce, closeNodes, expectBSeesAWrites, expectBStaleWithoutBus, makeNode, type TestNode } from '../engine/two-nodes.ts';
+import { atOnce, closeNodes, expectBSeesAWrites, expectBStaleWithoutBus, makeNode, type TestNode } from '../server/two-nodes.ts';
 
 const ev = (messageId: string, subject: string): StoredEvent => ({
   messageId, type: 'view', subject, userId: subject, anonymousId: null, itemId: 'i1', value: null, query: null,

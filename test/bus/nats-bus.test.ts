@@ -7,7 +7,7 @@ import { KeyService } from '../../src/keys/key-service.ts';
 import { PostgresStore } from '../../src/store/postgres/postgres-store.ts';
 import { SqliteStore } from '../../src/store/sqlite/sqlite-store.ts';
 import { testClock } from '../helpers.ts';
-import { closeNodes, eventually, expectBSeesAWrites, makeNode, type TestNode } from '../engine/two-nodes.ts';
+import { closeNodes, eventually, expectBSeesAWrites, makeNode, type TestNode } from '../server/two-nodes.ts';
 
 const natsUrl = process.env.AFIN_TEST_NATS_URL;
 const dbUrl = process.env.AFIN_TEST_DATABASE_URL;

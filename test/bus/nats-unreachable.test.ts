@@ -3,12 +3,12 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { loadConfig } from '../../src/config.ts';
-import { Engine } from '../../src/engine/engine.ts';
+import { Engine } from '../../src/server/compose.ts';
 import { NatsBus, type BusLog } from '../../src/bus/nats-bus.ts';
 import { buildApp } from '../../src/server/app.ts';
 import { SqliteStore } from '../../src/store/sqlite/sqlite-store.ts';
 import { AUTH, ROOT_KEY, items } from '../helpers.ts';
-import { closeNodes, makeNode } from '../engine/two-nodes.ts';
+import { closeNodes, makeNode } from '../server/two-nodes.ts';
 
 // Nothing listens on port 1: every connection attempt is refused at once.
 const DEAD = 'nats://127.0.0.1:1';

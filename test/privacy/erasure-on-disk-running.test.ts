@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { expect, it } from 'vitest';
 import { loadConfig } from '../../src/config.ts';
-import { Engine } from '../../src/engine/engine.ts';
+import { Engine } from '../../src/server/compose.ts';
 import { buildApp } from '../../src/server/app.ts';
 import { items } from '../helpers.ts';
 import { sqliteFileHits } from './raw-search.ts';

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { expect, it } from 'vitest';
 import { loadConfig } from '../../src/config.ts';
-import { Engine } from '../../src/engine/engine.ts';
+import { Engine } from '../../src/server/compose.ts';
 
 it('with caches on (as served), repeated answers are stable and a new event still changes the next one at once', async () => {
   const dir = mkdtempSync(join(tmpdir(), 'afin-memo-'));

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { expect, it } from 'vitest';
 import { loadConfig } from '../../src/config.ts';
-import { Engine } from '../../src/engine/engine.ts';
+import { Engine } from '../../src/server/compose.ts';
 
 it('trains in a worker thread on the on-disk store, reporting progress, and serves the result', async () => {
   const dir = mkdtempSync(join(tmpdir(), 'afin-worker-'));

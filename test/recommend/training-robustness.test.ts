@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import type { StoredEvent } from '../../src/domain/schemas.ts';
-import { Engine } from '../../src/engine/engine.ts';
+import { Engine } from '../../src/server/compose.ts';
 import { MODELS } from '../../src/recommend/registry.ts';
 import { buildApp } from '../../src/server/app.ts';
 import { PostgresStore } from '../../src/store/postgres/postgres-store.ts';

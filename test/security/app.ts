@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { FastifyInstance, LightMyRequestResponse } from 'fastify';
-import { Engine, type EngineConfig } from '../../src/engine/engine.ts';
+import { Engine, type EngineConfig } from '../../src/server/compose.ts';
 import { buildApp, type AppOptions } from '../../src/server/app.ts';
 import { SqliteStore } from '../../src/store/sqlite/sqlite-store.ts';
 import { AUTH, ROOT_KEY, testClock } from '../helpers.ts';

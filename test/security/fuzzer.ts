@@ -6,7 +6,7 @@
 import { createHash } from 'node:crypto';
 import fc from 'fast-check';
 import type { FastifyInstance, InjectOptions } from 'fastify';
-import type { Engine } from '../../src/engine/engine.ts';
+import type { Engine } from '../../src/server/compose.ts';
 import type { RouteInfo } from '../../src/server/security-plugin.ts';
 import type { SqliteStore } from '../../src/store/sqlite/sqlite-store.ts';
 

@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import type { LightMyRequestResponse } from 'fastify';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { parseIsoTime } from '../../src/domain/schemas.ts';
-import { Engine } from '../../src/engine/engine.ts';
+import { Engine } from '../../src/server/compose.ts';
 import { buildApp } from '../../src/server/app.ts';
 import { PostgresStore } from '../../src/store/postgres/postgres-store.ts';
 import { SqliteStore } from '../../src/store/sqlite/sqlite-store.ts';

@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { afterAll, describe, expect, it } from 'vitest';
-import { Engine } from '../../src/engine/engine.ts';
+import { Engine } from '../../src/server/compose.ts';
 import { buildApp } from '../../src/server/app.ts';
 import { PostgresStore } from '../../src/store/postgres/postgres-store.ts';
 import { AUTH, ROOT_KEY, items } from '../helpers.ts';

@@ -6,7 +6,7 @@ import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadDemo } from '../../src/cli/commands/demo.ts';
 import { loadConfig } from '../../src/config.ts';
-import { Engine } from '../../src/engine/engine.ts';
+import { Engine } from '../../src/server/compose.ts';
 import { buildApp } from '../../src/server/app.ts';
 
 const run = promisify(execFile);

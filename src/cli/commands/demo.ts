@@ -2,7 +2,7 @@ import type { Command } from 'commander';
 import { rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { loadConfig } from '../../config.ts';
-import { Engine } from '../../engine/engine.ts';
+import { Engine } from '../../server/compose.ts';
 import { demoShopperSummary, demoStats, generateDemo } from '../../simulate/index.ts';
 import { progressBar } from '../progress.ts';
 import { startServer } from './serve.ts';

@@ -3,7 +3,7 @@ import { createReadStream, statSync } from 'node:fs';
 import { createInterface } from 'node:readline';
 import { parse as parseCsv } from 'csv-parse';
 import { loadConfig } from '../../config.ts';
-import { Engine } from '../../engine/engine.ts';
+import { Engine } from '../../server/compose.ts';
 import { progressBar } from '../progress.ts';
 
 const BATCH = 500;

@@ -1,7 +1,7 @@
 import type { Command } from 'commander';
 import { loadConfig } from '../../config.ts';
 import { KEY_SCOPES } from '../../domain/schemas.ts';
-import { Engine } from '../../engine/engine.ts';
+import { Engine } from '../../server/compose.ts';
 
 async function withEngine<T>(fn: (e: Engine) => Promise<T>): Promise<T> {
   const engine = await Engine.open(loadConfig());

@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
 import { loadConfig, type Config } from '../../config.ts';
-import { Engine } from '../../engine/engine.ts';
+import { Engine } from '../../server/compose.ts';
 import { NatsBus } from '../../bus/nats-bus.ts';
 import { buildApp } from '../../server/app.ts';
 

@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
 import { loadConfig } from '../../config.ts';
-import { Engine } from '../../engine/engine.ts';
+import { Engine } from '../../server/compose.ts';
 import { MODELS } from '../../recommend/registry.ts';
 import { progressBar } from '../progress.ts';
 

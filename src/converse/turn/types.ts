@@ -2,7 +2,7 @@
  * The shapes a chat turn passes through: the request and the caller, the turn being answered (what
  * was loaded and understood), an action's outcome, and the reply the contract returns.
  */
-import type { Engine } from '../../engine/engine.ts';
+import type { Engine } from '../../server/compose.ts';
 import type { Profile } from '../../profile/profile.ts';
 import type { Grounded } from '../grounding/merge.ts';
 import type { Intent, Understanding } from '../nlu/index.ts';

@@ -11,7 +11,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { FastifyInstance } from 'fastify';
-import { Engine } from '../../engine/engine.ts';
+import { Engine } from '../../server/compose.ts';
 import { buildApp } from '../../server/app.ts';
 import { SqliteStore } from '../../store/sqlite/sqlite-store.ts';
 import { evaluateIntents } from '../../converse/nlu/evaluate.ts';

@@ -1,4 +1,4 @@
-import type { ServingModel } from '../../engine/workspace-state.ts';
+import type { ServingModel } from '../workspace-state.ts';
 import type { HistoryPoint } from './history.ts';
 
 /** How much the non-personal trend adds to a personal score (breaks ties, fills short lists). */

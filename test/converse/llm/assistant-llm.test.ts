@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { Assistant } from '../../../src/converse/assistant.ts';
-import { Engine } from '../../../src/engine/engine.ts';
+import { Engine } from '../../../src/server/compose.ts';
 import { SqliteStore } from '../../../src/store/sqlite/sqlite-store.ts';
 import { startFakeOpenAi, type FakeOpenAi, type ScriptedResponse } from '../../llm/fake-openai-server.ts';
 

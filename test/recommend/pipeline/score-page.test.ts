@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { Catalog } from '../../../src/catalog/catalog.ts';
 import type { StoredItem } from '../../../src/domain/schemas.ts';
-import type { ServingModel } from '../../../src/engine/workspace-state.ts';
+import type { ServingModel } from '../../../src/recommend/workspace-state.ts';
 import type { Recommender } from '../../../src/recommend/models/types.ts';
 import { composePage, keepFilter, type PageFilters } from '../../../src/recommend/pipeline/page.ts';
 import { scoreCatalog, SEEN_DISCOUNT, TREND_BLEND } from '../../../src/recommend/pipeline/score.ts';

@@ -11,7 +11,7 @@ import { openStore, type StoreConfig } from '../store/open-store.ts';
 import { trainInWorker } from '../recommend/train-in-worker.ts';
 import type { Store } from '../store/store.ts';
 import { cachingStore } from '../store/caching-store.ts';
-import { WorkspaceState } from './workspace-state.ts';
+import { WorkspaceState } from '../recommend/workspace-state.ts';
 import type { InvalidationBus } from '../bus/bus.ts';
 import { NatsBus } from '../bus/nats-bus.ts';
 

@@ -1,9 +1,9 @@
 import { Catalog } from '../catalog/catalog.ts';
-import { loadModel, type LoadedModel } from '../recommend/model-store.ts';
+import { loadModel, type LoadedModel } from './model-store.ts';
 import type { Store } from '../store/store.ts';
-import { loadRankingSettings } from '../recommend/settings.ts';
-import { REBUY_BLOB, decodeRebuy, type RebuyStats } from '../recommend/rebuy.ts';
-import type { RankingSettingsT } from '../recommend/rules.ts';
+import { loadRankingSettings } from './settings.ts';
+import { REBUY_BLOB, decodeRebuy, type RebuyStats } from './rebuy.ts';
+import type { RankingSettingsT } from './rules.ts';
 import { ALL_WORKSPACES, type InvalidationBus, type NoticeKind } from '../bus/bus.ts';
 
 /** A trained model, ready to serve against the current catalogue. */

@@ -1,7 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import { expect } from 'vitest';
 import type { InvalidationBus } from '../../src/bus/bus.ts';
-import { Engine } from '../../src/engine/engine.ts';
+import { Engine } from '../../src/server/compose.ts';
 import { buildApp } from '../../src/server/app.ts';
 import type { Store } from '../../src/store/store.ts';
 import { AUTH, ROOT_KEY, items, testClock } from '../helpers.ts';
