@@ -97,6 +97,10 @@ export class IngestService {
     return { upserted: good.length, rejected };
   }
 
+  getItem(ws: string, id: string) {
+    return this.store.getItem(ws, id);
+  }
+
   async deleteItem(ws: string, id: string): Promise<boolean> {
     const gone = await this.store.deleteItem(ws, id);
     if (gone) {

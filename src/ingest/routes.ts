@@ -2,7 +2,7 @@ import type { FastifyInstance, FastifyReply } from 'fastify';
 import type { Rejection } from './ingest-service.ts';
 import { AfinError } from '../domain/errors.ts';
 import { AliasBody, EventInput, Item, UserBody } from '../domain/schemas.ts';
-import type { Engine } from '../server/compose.ts';
+import type { IngestService } from './ingest-service.ts';
 import { jsonSchema } from '../http/json-schema.ts';
 import { idParam } from '../http/route-helpers.ts';
 
@@ -19,12 +19,12 @@ function batchReply(reply: FastifyReply, result: { rejected: Rejection[] }, stor
 const batchOf = (s: Parameters<typeof jsonSchema>[0]) => ({ type: 'array', maxItems: 1000, items: jsonSchema(s) });
 
 /** Items, events, users and aliases: the contract's ingestion routes. */
-export async function ingestRoutes(app: FastifyInstance, { engine }: { engine: Engine }) {
+export async function ingestRoutes(app: FastifyInstance, { ingest }: { ingest: IngestService }) {
   app.put('/v1/items', {
     config: { access: 'server' },
     schema: { tags: ['ingest'], summary: 'Create or update up to 1,000 items; bad elements are rejected by index', body: batchOf(Item) },
   }, async (req, reply) => {
-    const r = await engine.ingest.putItems(req.principal.workspace, req.body);
+    const r = await ingest.putItems(req.principal.workspace, req.body);
     return batchReply(reply, r, r.upserted);
   });
 
@@ -33,7 +33,7 @@ export async function ingestRoutes(app: FastifyInstance, { engine }: { engine: E
     schema: { tags: ['ingest'], summary: 'One item', params: { type: 'object', properties: { id: { type: 'string' } } } },
   }, async (req) => {
     const id = idParam(req.params);
-    const item = await engine.store.getItem(req.principal.workspace, id);
+    const item = await ingest.getItem(req.principal.workspace, id);
     if (!item) throw new AfinError('not_found', `item "${id}" not found`, 'id');
     const { updatedAt, ...rest } = item;
     return { ...rest, updatedAt: new Date(updatedAt).toISOString() };
@@ -44,7 +44,7 @@ export async function ingestRoutes(app: FastifyInstance, { engine }: { engine: E
     schema: { tags: ['ingest'], summary: 'Delete an item: it is never recommended again' },
   }, async (req, reply) => {
     const id = idParam(req.params);
-    if (!(await engine.ingest.deleteItem(req.principal.workspace, id))) throw new AfinError('not_found', `item "${id}" not found`, 'id');
+    if (!(await ingest.deleteItem(req.principal.workspace, id))) throw new AfinError('not_found', `item "${id}" not found`, 'id');
     return reply.status(204).send();
   });
 
@@ -53,7 +53,7 @@ export async function ingestRoutes(app: FastifyInstance, { engine }: { engine: E
     schema: { tags: ['ingest'], summary: 'Record up to 1,000 events; repeated messageIds count as duplicates', body: batchOf(EventInput) },
   }, async (req, reply) => {
     // Only a server or admin key identifies visitors (as `/v1/alias` does): see IngestService.postEvents.
-    const r = await engine.ingest.postEvents(req.principal.workspace, req.body, { link: req.principal.scope !== 'public' });
+    const r = await ingest.postEvents(req.principal.workspace, req.body, { link: req.principal.scope !== 'public' });
     return batchReply(reply, r, r.accepted + r.duplicates);
   });
 
@@ -61,12 +61,12 @@ export async function ingestRoutes(app: FastifyInstance, { engine }: { engine: E
     config: { access: 'server' },
     schema: { tags: ['ingest'], summary: 'Create a user or merge traits into theirs', body: jsonSchema(UserBody) },
   }, async (req) => {
-    const u = await engine.ingest.putUser(req.principal.workspace, idParam(req.params), req.body);
+    const u = await ingest.putUser(req.principal.workspace, idParam(req.params), req.body);
     return { ...u, createdAt: new Date(u.createdAt).toISOString(), updatedAt: new Date(u.updatedAt).toISOString() };
   });
 
   app.post('/v1/alias', {
     config: { access: 'server' },
     schema: { tags: ['ingest'], summary: 'Identify an anonymous visitor: their history merges into the user', body: jsonSchema(AliasBody) },
-  }, async (req) => engine.ingest.alias(req.principal.workspace, req.body));
+  }, async (req) => ingest.alias(req.principal.workspace, req.body));
 }

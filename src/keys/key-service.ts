@@ -111,6 +111,16 @@ export class KeyService {
     return key;
   }
 
+  /** A new workspace (root key only), or null when the id is taken. */
+  async createWorkspace(id: string, name: string | null): Promise<{ id: string; name: string | null; createdAt: number } | null> {
+    const ws = { id, name, createdAt: this.clock() };
+    return (await this.store.createWorkspace(ws)) ? ws : null;
+  }
+
+  listWorkspaces() {
+    return this.store.listWorkspaces();
+  }
+
   async list(workspace: string) {
     const settings = new Map((await this.store.listDocs(workspace, SETTINGS, { limit: 1_000_000 })).map((d) => [d.id, d.body]));
     return (await this.store.listKeys(workspace)).map((k) => ({

@@ -2,8 +2,9 @@ import { DEFAULT_CONSENT_DEFAULTS } from '../config.ts';
 import { parseOr } from '../domain/errors.ts';
 import { CONSENT_PURPOSES, ConsentBody, type ConsentChange, type ConsentPurpose } from '../domain/schemas.ts';
 import type { Store } from '../store/store.ts';
+import type { ConsentPolicy, ConsentState } from '../domain/consent.ts';
 
-export type ConsentState = Record<ConsentPurpose, boolean>;
+export type { ConsentPolicy, ConsentState } from '../domain/consent.ts';
 
 /** What each purpose covers, in words for the transparency report and the README. */
 export const PURPOSE_DESCRIPTIONS: Record<ConsentPurpose, string> = {
@@ -23,19 +24,6 @@ export interface ConsentRecord extends ConsentState {
   history: Array<{ at: string; source: string; policyVersion: string | null; purposes: Partial<ConsentState> }>;
 }
 
-/**
- * The answer of the one choke point: what may be used for this person right now. Personalised
- * paths (recommendations, chat memory, content, nudges, presentation) read only these flags.
- */
-export interface ConsentPolicy extends Readonly<ConsentState> {
-  readonly subject: string;
-  /**
-   * The person was erased (their id is on the suppression list): every purpose is off, and the caller
-   * must store nothing naming them — no log, session, memory or consent record — until a server lifts
-   * the suppression (`DELETE /v1/suppressions/:id`).
-   */
-  readonly erased: boolean;
-}
 
 /** Whether a subject (a user id or an `anon:` subject) belongs to an erased person. */
 export type SuppressionCheck = (ws: string, subject: string) => Promise<boolean>;

@@ -1,11 +1,11 @@
 import { DEFAULT_CONSENT_DEFAULTS, type RetentionConfig } from '../config.ts';
 import { parseOr } from '../domain/errors.ts';
 import { CONSENT_PURPOSES, ObjectionBody } from '../domain/schemas.ts';
-import type { Engine } from '../server/compose.ts';
 import { anonSubject } from '../ingest/identity.ts';
 import { viewProfile, type Profile } from '../profile/profile.ts';
+import type { Store } from '../store/store.ts';
 import { AuditLog, type AuditActor } from './audit.ts';
-import { PURPOSE_DESCRIPTIONS, type ConsentRecord } from './consent.ts';
+import { PURPOSE_DESCRIPTIONS, type ConsentRecord, type ConsentService } from './consent.ts';
 import { Pseudonymizer } from './pseudonym.ts';
 import { RetentionJob } from './retention.ts';
 import { SuppressionList } from './suppression.ts';
@@ -35,6 +35,21 @@ export interface ErasureReport {
   auditEntries: number;
 }
 
+/** What the privacy slice needs from the rest of Afín (wired in `server/compose.ts`). */
+export interface PrivacyDeps {
+  store: Store;
+  clock: () => number;
+  consent: ConsentService;
+  /** The recommendation log's in-memory buffer: flushed before an export, emptied of the person on erasure. */
+  recommendationLog: { flush(): Promise<void>; forget(ws: string, subjects: string[]): Promise<void>; readonly maxPerWorkspace: number };
+  /** The catalogue's price terciles, for the profile's view in an export. */
+  priceTerciles(ws: string): Promise<readonly [number, number] | null>;
+  /** After an erasure: drop what this node (and others) cache for the workspace. */
+  invalidate(ws: string): void;
+  /** Retrains the workspace's models, so their aggregates forget an erased person. */
+  retrain(ws: string): Promise<unknown>;
+}
+
 const NO_RETENTION: RetentionConfig = { eventMaxAgeDays: null, auditMaxAgeDays: null, intervalMs: 3_600_000 };
 
 /**
@@ -51,25 +66,26 @@ export class PrivacyService {
   private readonly retrainTimers = new Map<string, NodeJS.Timeout>();
   private readonly log: PrivacyLog;
 
-  constructor(private readonly engine: Engine, opts: PrivacyOptions = {}) {
-    this.pseudonyms = new Pseudonymizer(engine.store, engine.clock);
-    this.suppression = new SuppressionList(engine.store, this.pseudonyms, opts.cacheMaxAgeMs ?? 1000, engine.clock);
-    this.audit = new AuditLog(engine.store, this.pseudonyms, engine.clock);
-    this.retention = new RetentionJob(engine.store, opts.retention ?? NO_RETENTION, this.audit, engine.clock);
+  constructor(private readonly deps: PrivacyDeps, opts: PrivacyOptions = {}) {
+    const { store, clock } = deps;
+    this.pseudonyms = new Pseudonymizer(store, clock);
+    this.suppression = new SuppressionList(store, this.pseudonyms, opts.cacheMaxAgeMs ?? 1000, clock);
+    this.audit = new AuditLog(store, this.pseudonyms, clock);
+    this.retention = new RetentionJob(store, opts.retention ?? NO_RETENTION, this.audit, clock);
     this.retrainAfterMs = opts.retrainAfterErasureMs === undefined ? 60_000 : opts.retrainAfterErasureMs;
     this.log = opts.log ?? stderrLog;
   }
 
   /** The user's own subject and every anonymous subject linked to them. */
   private async subjects(ws: string, userId: string): Promise<{ subjects: string[]; anonymousIds: string[] }> {
-    const anonymousIds = await this.engine.store.anonymousIdsOf(ws, userId);
+    const anonymousIds = await this.deps.store.anonymousIdsOf(ws, userId);
     return { subjects: [userId, ...anonymousIds.map(anonSubject)], anonymousIds };
   }
 
   /** Deletes the derived profiles of a person (profiling withdrawn or objected to). */
   private async dropProfiles(ws: string, userId: string): Promise<number> {
     let n = 0;
-    for (const s of (await this.subjects(ws, userId)).subjects) n += (await this.engine.store.deleteProfile(ws, s)) ? 1 : 0;
+    for (const s of (await this.subjects(ws, userId)).subjects) n += (await this.deps.store.deleteProfile(ws, s)) ? 1 : 0;
     return n;
   }
 
@@ -79,7 +95,7 @@ export class PrivacyService {
    * @example await engine.privacy.setConsent(ws, userId, { personalization: false, source: 'chat' }, { source: 'chat' })
    */
   async setConsent(ws: string, userId: string, body: unknown, actor: AuditActor): Promise<ConsentRecord> {
-    const record = await this.engine.consent.update(ws, userId, body, actor.source ?? 'api');
+    const record = await this.deps.consent.update(ws, userId, body, actor.source ?? 'api');
     const change = record.history.at(-1)!;
     const profilesDeleted = record.profiling ? 0 : await this.dropProfiles(ws, userId);
     const chatForgotten = change.purposes.chatMemory === false ? await this.forgetChats(ws, userId) : 0;
@@ -92,7 +108,7 @@ export class PrivacyService {
    * sessions' transcripts and the words in `chat` events go at once. Returns how many records went.
    */
   private async forgetChats(ws: string, userId: string): Promise<number> {
-    const { store } = this.engine;
+    const { store } = this.deps;
     let n = 0;
     for (const s of (await this.subjects(ws, userId)).subjects) {
       n += await store.deleteEventsOf(ws, s, ['chat']);
@@ -108,7 +124,7 @@ export class PrivacyService {
    */
   async object(ws: string, userId: string, body: unknown, actor: AuditActor): Promise<ConsentRecord> {
     const b = parseOr(ObjectionBody, body ?? {}, 'invalid_body');
-    const record = await this.engine.consent.update(ws, userId, {
+    const record = await this.deps.consent.update(ws, userId, {
       personalization: false, profiling: false, marketing: false,
       source: b.source ?? actor.source ?? 'objection', ...(b.policyVersion ? { policyVersion: b.policyVersion } : {}),
     });
@@ -119,8 +135,8 @@ export class PrivacyService {
 
   /** Everything held about the person, machine-readable. */
   async export(ws: string, userId: string) {
-    const { store } = this.engine;
-    await this.engine.recLog.flush();
+    const { store } = this.deps;
+    await this.deps.recommendationLog.flush();
     const { subjects, anonymousIds } = await this.subjects(ws, userId);
     const events = (await Promise.all(subjects.map((s) => store.eventsOf(ws, s)))).flat().sort((a, b) => a.timestamp - b.timestamp);
     const docs = (await Promise.all(subjects.map((s) => store.docsOfSubject(ws, s)))).flat();
@@ -130,11 +146,11 @@ export class PrivacyService {
     return {
       format: 'afin-export/1',
       userId,
-      exportedAt: new Date(this.engine.clock()).toISOString(),
+      exportedAt: new Date(this.deps.clock()).toISOString(),
       user: await store.getUser(ws, userId),
       anonymousIds,
-      consent: await this.engine.consent.record(ws, userId),
-      profile: { raw: profile, view: profile ? viewProfile(profile, this.engine.clock(), { terciles: (await this.engine.state.catalog(ws)).terciles }) : null },
+      consent: await this.deps.consent.record(ws, userId),
+      profile: { raw: profile, view: profile ? viewProfile(profile, this.deps.clock(), { terciles: await this.deps.priceTerciles(ws) }) : null },
       events: events.map((e) => ({ ...e, timestamp: new Date(e.timestamp).toISOString(), receivedAt: new Date(e.receivedAt).toISOString() })),
       /** Chat transcripts, recommendation logs, nudges, experiment assignments: every document about the person. */
       documents: docs.map((d) => ({ collection: d.collection, id: d.id, createdAt: new Date(d.createdAt).toISOString(), body: d.body })),
@@ -150,10 +166,10 @@ export class PrivacyService {
    * under the same pseudonym; models are retrained shortly after, so aggregates forget them too.
    */
   async erase(ws: string, userId: string, actor: AuditActor): Promise<ErasureReport> {
-    const { store, recLog } = this.engine;
+    const { store, recommendationLog: recLog } = this.deps;
     const { subjects, anonymousIds } = await this.subjects(ws, userId);
     // Suppress first: an event arriving while we delete is dropped rather than recreating the person.
-    await this.suppression.add(ws, { userId, anonymousIds }, this.engine.clock());
+    await this.suppression.add(ws, { userId, anonymousIds }, this.deps.clock());
     // What was logged about them in the last second never reaches the disk.
     await recLog.forget(ws, subjects);
     const out: ErasureReport = { events: 0, documents: 0, profiles: 0, links: 0, consent: 0, user: false, auditEntries: 0 };
@@ -174,7 +190,7 @@ export class PrivacyService {
     if (!(await store.scrubDeleted())) {
       this.log.warn({ workspace: ws }, 'erasure: the SQLite WAL could not be checkpointed (a long read held it); it will be at the next checkpoint');
     }
-    this.engine.state.invalidate(ws);
+    this.deps.invalidate(ws);
     if (out.events > 0) this.scheduleRetrain(ws);
     return out;
   }
@@ -199,8 +215,8 @@ export class PrivacyService {
    */
   private async retrainAfterErasure(ws: string): Promise<void> {
     try {
-      if ((await this.engine.store.listBlobs(ws, 'model:')).length === 0) return;
-      await this.engine.train(ws);
+      if ((await this.deps.store.listBlobs(ws, 'model:')).length === 0) return;
+      await this.deps.retrain(ws);
       await this.audit.record(ws, { actor: { source: 'erasure' }, action: 'models.retrain', detail: { reason: 'erasure' } });
     } catch (err) {
       const error = err instanceof Error ? err.message : String(err);
@@ -215,7 +231,7 @@ export class PrivacyService {
 
   /** The deployment's privacy settings, for the transparency report and `GET /v1/privacy`. */
   settings() {
-    const defaults = this.engine.consent.defaults ?? DEFAULT_CONSENT_DEFAULTS;
+    const defaults = this.deps.consent.defaults ?? DEFAULT_CONSENT_DEFAULTS;
     const r = this.retention.config;
     return {
       purposes: CONSENT_PURPOSES.map((p) => ({ purpose: p, description: PURPOSE_DESCRIPTIONS[p], default: defaults[p] ? 'opt-out' : 'opt-in' })),
@@ -223,7 +239,7 @@ export class PrivacyService {
         eventMaxAgeDays: r.eventMaxAgeDays,
         auditMaxAgeDays: r.auditMaxAgeDays,
         recommendationLogMaxAgeDays: Math.min(this.retention.recommendationLogMaxAgeDays, r.eventMaxAgeDays ?? Infinity),
-        recommendationLogMaxPerWorkspace: this.engine.recLog.maxPerWorkspace,
+        recommendationLogMaxPerWorkspace: this.deps.recommendationLog.maxPerWorkspace,
         lastRun: this.retention.last,
       },
     };

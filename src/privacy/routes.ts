@@ -1,7 +1,8 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { AfinError, parseOr } from '../domain/errors.ts';
 import { AuditQuery, ConsentBody, ObjectionBody, TransparencyQuery } from '../domain/schemas.ts';
-import type { Engine } from '../server/compose.ts';
+import type { ConsentService } from './consent.ts';
+import type { PrivacyService } from './privacy-service.ts';
 import { jsonSchema } from '../http/json-schema.ts';
 import { idParam } from '../http/route-helpers.ts';
 import type { AuditActor } from './audit.ts';
@@ -10,13 +11,11 @@ import { transparencyReport, transparencyText } from './transparency.ts';
 const actorOf = (req: FastifyRequest): AuditActor => ({ keyId: req.principal.keyId, scope: req.principal.root ? 'root' : req.principal.scope });
 
 /** Consent, objection, transparency, export, erasure, the audit log and retention. */
-export async function privacyRoutes(app: FastifyInstance, { engine }: { engine: Engine }) {
-  const { privacy } = engine;
-
+export async function privacyRoutes(app: FastifyInstance, { privacy, consent }: { privacy: PrivacyService; consent: ConsentService }) {
   app.get('/v1/users/:id/consent', {
     config: { access: 'server' },
     schema: { tags: ['privacy'], summary: 'The consent record of a user, per purpose, with its history' },
-  }, async (req) => engine.consent.record(req.principal.workspace, idParam(req.params)));
+  }, async (req) => consent.record(req.principal.workspace, idParam(req.params)));
 
   app.put('/v1/users/:id/consent', {
     config: { access: 'server' },

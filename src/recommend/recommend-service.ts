@@ -3,19 +3,18 @@ import { AfinError } from '../domain/errors.ts';
 import type { RecContext, RecommendationQueryT, StoredEvent } from '../domain/schemas.ts';
 import type { Catalog } from '../catalog/catalog.ts';
 import type { ServingModel, WorkspaceState } from './workspace-state.ts';
-import type { IngestService } from '../ingest/ingest-service.ts';
-import type { ConsentService } from '../privacy/consent.ts';
+import type { ConsentPolicy } from '../domain/consent.ts';
 import { funnelStage, type FunnelStage, type Profile } from '../profile/profile.ts';
 import type { Store } from '../store/store.ts';
 import { topK } from './models/top-k.ts';
 import { filterReason, similarReason } from './reasons.ts';
 import type { RankingSettingsT } from './rules.ts';
-import { eventWeightsOf } from './settings.ts';
+import { eventWeightsOf, loadRankingSettings, saveRankingSettings } from './settings.ts';
 import { dueItems } from './rebuy.ts';
 import { boostDue, shapeByStage } from './stage-shaping.ts';
 import { explainLog, type RecommendationLog } from './recommendation-log.ts';
 import { DEFAULT_MODEL, FALLBACK_MODEL, MODELS } from './registry.ts';
-import type { ModelInfo } from './model-store.ts';
+import { modelStatuses, type ModelInfo } from './model-store.ts';
 import { explainItem, type ItemEvidence } from './pipeline/explain.ts';
 import { personHistory, type HistoryOptions, type HistoryPoint } from './pipeline/history.ts';
 import { composePage, keepFilter } from './pipeline/page.ts';
@@ -53,6 +52,16 @@ export const DEFAULT_CATEGORY_SHARE = 0.5;
 
 export type Trainer = (ws: string) => Promise<ModelInfo[]>;
 
+/** Who a request's `userId` / `anonymousId` is: the stored subject (the ingest slice knows). */
+export interface PersonResolver {
+  subjectOf(ws: string, ids: { userId?: string | null; anonymousId?: string | null }): Promise<string>;
+}
+
+/** What the person allows (the privacy slice's one choke point). */
+export interface ConsentReader {
+  policy(ws: string, subject: string): Promise<ConsentPolicy>;
+}
+
 /** Candidates, scoring, filters, ranking and explanations for `GET /v1/recommendations`. */
 export class RecommendService {
   private readonly training = new Map<string, Promise<unknown>>();
@@ -64,8 +73,8 @@ export class RecommendService {
   constructor(
     private readonly store: Store,
     private readonly state: WorkspaceState,
-    private readonly ingest: IngestService,
-    private readonly consent: ConsentService,
+    private readonly people: PersonResolver,
+    private readonly consent: ConsentReader,
     private readonly log: RecommendationLog,
     private readonly train: Trainer,
     private readonly clock: () => number = Date.now,
@@ -99,7 +108,7 @@ export class RecommendService {
     const now = this.clock();
     const catalog = await this.state.catalog(ws);
     const hasPerson = Boolean(q.userId || q.anonymousId);
-    const subject = hasPerson ? await this.ingest.subjectOf(ws, q) : null;
+    const subject = hasPerson ? await this.people.subjectOf(ws, q) : null;
     const policy = subject !== null ? await this.consent.policy(ws, subject) : null;
     const mayPersonalize = policy?.personalization ?? false;
     const events = subject ? await this.store.eventsOf(ws, subject, HISTORY_LIMIT) : [];
@@ -330,5 +339,21 @@ export class RecommendService {
       }
     }
     return { items: out };
+  }
+
+  /** The workspace's ranking settings as stored (event weights, decay, diversity, rules). */
+  rankingSettings(ws: string): Promise<RankingSettingsT> {
+    return loadRankingSettings(this.store, ws);
+  }
+
+  /** Replaces the ranking settings; every node serves with them at once. */
+  async saveRankingSettings(ws: string, s: RankingSettingsT): Promise<void> {
+    await saveRankingSettings(this.store, ws, s, this.clock());
+    this.state.invalidate(ws, 'settings');
+  }
+
+  /** The trained models, each with its last training error. */
+  models(ws: string) {
+    return modelStatuses(this.store, ws);
   }
 }

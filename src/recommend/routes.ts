@@ -2,13 +2,12 @@ import type { FastifyInstance } from 'fastify';
 import { AfinError, parseOr } from '../domain/errors.ts';
 import { z } from 'zod';
 import { Id, RecommendationQuery, SimilarQuery, TrainBody } from '../domain/schemas.ts';
-import type { Engine } from '../server/compose.ts';
+import type { RecommendService } from './recommend-service.ts';
+import type { ModelTrainer } from './trainer.ts';
 import { jsonSchema } from '../http/json-schema.ts';
 import { idParam } from '../http/route-helpers.ts';
-import { modelStatuses } from './model-store.ts';
 import { TrainingFailedError } from './train.ts';
 import { RankingSettings } from './rules.ts';
-import { loadRankingSettings, saveRankingSettings } from './settings.ts';
 import { DEFAULT_EVENT_WEIGHTS } from '../domain/weights.ts';
 import { MODELS } from './registry.ts';
 
@@ -22,7 +21,7 @@ const recItem = {
 };
 
 /** Recommendations, similar items and training. */
-export async function recommendRoutes(app: FastifyInstance, { engine }: { engine: Engine }) {
+export async function recommendRoutes(app: FastifyInstance, { recommend, trainer }: { recommend: RecommendService; trainer: ModelTrainer }) {
   app.get('/v1/recommendations', {
     config: { access: 'public' },
     schema: {
@@ -36,14 +35,14 @@ export async function recommendRoutes(app: FastifyInstance, { engine }: { engine
         },
       },
     },
-  }, async (req) => engine.recommend.recommend(req.principal.workspace, parseOr(RecommendationQuery, req.query, 'invalid_query')));
+  }, async (req) => recommend.recommend(req.principal.workspace, parseOr(RecommendationQuery, req.query, 'invalid_query')));
 
   app.get('/v1/recommendations/:recommendationId/why', {
     config: { access: 'server' },
     schema: { tags: ['recommend'], summary: 'The evidence behind each item of an earlier answer: the events, similar items, scores, rules and filters' },
   }, async (req) => {
     const { recommendationId } = parseOr(z.object({ recommendationId: Id }).strict(), req.params, 'invalid_param');
-    return engine.recommend.why(req.principal.workspace, recommendationId);
+    return recommend.why(req.principal.workspace, recommendationId);
   });
 
   app.get('/v1/items/:id/similar', {
@@ -51,7 +50,7 @@ export async function recommendRoutes(app: FastifyInstance, { engine }: { engine
     schema: { tags: ['recommend'], summary: 'Items like this one ("people who viewed X also bought Y")', querystring: jsonSchema(SimilarQuery) },
   }, async (req) => {
     const { n } = parseOr(SimilarQuery, req.query, 'invalid_query');
-    return engine.recommend.similar(req.principal.workspace, idParam(req.params), n);
+    return recommend.similar(req.principal.workspace, idParam(req.params), n);
   });
 
   app.post('/v1/train', {
@@ -63,7 +62,7 @@ export async function recommendRoutes(app: FastifyInstance, { engine }: { engine
     const started = performance.now();
     let infos;
     try {
-      infos = await engine.train(req.principal.workspace, model ? { models: [model] } : {});
+      infos = await trainer.train(req.principal.workspace, model ? { models: [model] } : {});
     } catch (e) {
       if (!(e instanceof TrainingFailedError)) throw e;
       // Which models failed and why, and which were trained and serve now; the failed ones keep their
@@ -72,7 +71,7 @@ export async function recommendRoutes(app: FastifyInstance, { engine }: { engine
     }
     return {
       model: model ?? infos.map((i) => i.name).join(','),
-      trainedAt: new Date(infos[0]?.trainedAt ?? engine.clock()).toISOString(),
+      trainedAt: new Date(infos[0]?.trainedAt ?? trainer.clock()).toISOString(),
       seconds: Math.round((performance.now() - started)) / 1000,
       models: infos,
     };
@@ -81,20 +80,19 @@ export async function recommendRoutes(app: FastifyInstance, { engine }: { engine
   app.get('/v1/settings/ranking', {
     config: { access: 'server' },
     schema: { tags: ['recommend'], summary: 'Event weights, history decay, diversity and business rules (boost, bury, pin, filter, exclude)' },
-  }, async (req) => ({ ...(await loadRankingSettings(engine.store, req.principal.workspace)), defaults: { eventWeights: DEFAULT_EVENT_WEIGHTS, historyHalfLifeDays: 30, maxCategoryShare: 0.5 } }));
+  }, async (req) => ({ ...(await recommend.rankingSettings(req.principal.workspace)), defaults: { eventWeights: DEFAULT_EVENT_WEIGHTS, historyHalfLifeDays: 30, maxCategoryShare: 0.5 } }));
 
   app.put('/v1/settings/ranking', {
     config: { access: 'admin' },
     schema: { tags: ['recommend'], summary: 'Replace the ranking settings; new event weights apply at once to serving and at the next training', body: jsonSchema(RankingSettings) },
   }, async (req) => {
     const s = parseOr(RankingSettings, req.body, 'invalid_body');
-    await saveRankingSettings(engine.store, req.principal.workspace, s, engine.clock());
-    engine.state.invalidate(req.principal.workspace, 'settings');
+    await recommend.saveRankingSettings(req.principal.workspace, s);
     return s;
   });
 
   app.get('/v1/models', {
     config: { access: 'server' },
     schema: { tags: ['recommend'], summary: 'The trained models of this workspace, each with its last training error (lastError, failing)' },
-  }, async (req) => ({ models: await modelStatuses(engine.store, req.principal.workspace) }));
+  }, async (req) => ({ models: await recommend.models(req.principal.workspace) }));
 }

@@ -79,12 +79,12 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
     return { shoppers: (doc?.body.shoppers as unknown[]) ?? [] };
   });
 
-  const deps = { engine: opts.engine };
-  await app.register(ingestRoutes, deps);
-  await app.register(recommendRoutes, deps);
-  await app.register(profileRoutes, deps);
-  await app.register(privacyRoutes, deps);
-  await app.register(keyRoutes, deps);
-  await app.register(converseRoutes, deps);
+  const e = opts.engine;
+  await app.register(ingestRoutes, { ingest: e.ingest });
+  await app.register(recommendRoutes, { recommend: e.recommend, trainer: e.trainer });
+  await app.register(profileRoutes, { profiles: e.profiles });
+  await app.register(privacyRoutes, { privacy: e.privacy, consent: e.consent });
+  await app.register(keyRoutes, { keys: e.keys });
+  await app.register(converseRoutes, { engine: e });
   return app;
 }

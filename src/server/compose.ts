@@ -3,12 +3,13 @@ import { IngestService } from '../ingest/ingest-service.ts';
 import { KeyService } from '../keys/key-service.ts';
 import { ConsentService } from '../privacy/consent.ts';
 import { PrivacyService } from '../privacy/privacy-service.ts';
+import { ProfileService } from '../profile/profile-service.ts';
 import { RecommendService } from '../recommend/recommend-service.ts';
 import { RecommendationLog } from '../recommend/recommendation-log.ts';
-import { trainModels, type TrainOptions } from '../recommend/train.ts';
+import type { TrainOptions } from '../recommend/train.ts';
+import { ModelTrainer } from '../recommend/trainer.ts';
 import type { ModelInfo } from '../recommend/model-store.ts';
 import { openStore, type StoreConfig } from '../store/open-store.ts';
-import { trainInWorker } from '../recommend/train-in-worker.ts';
 import type { Store } from '../store/store.ts';
 import { cachingStore } from '../store/caching-store.ts';
 import { WorkspaceState } from '../recommend/workspace-state.ts';
@@ -49,16 +50,16 @@ export class Engine {
   readonly recLog: RecommendationLog;
   readonly recommend: RecommendService;
   readonly privacy: PrivacyService;
+  readonly profiles: ProfileService;
   readonly clock: () => number;
 
-  private readonly storeConfig?: StoreConfig;
+  readonly trainer: ModelTrainer;
 
   readonly store: Store;
 
   readonly bus?: InvalidationBus;
 
   constructor(store: Store, readonly config: EngineConfig, opts: EngineOptions = {}) {
-    this.storeConfig = opts.storeConfig;
     this.clock = opts.clock ?? Date.now;
     this.bus = opts.bus;
     // Per-person reads are cached for as long as a node trusts its caches; this node's writes invalidate
@@ -69,13 +70,23 @@ export class Engine {
     const maxAge = bus ? () => (bus.connected ? connected : base) : base;
     this.store = store = cachingStore(store, maxAge, undefined, undefined, bus);
     this.state = new WorkspaceState(this.store, maxAge, this.clock, bus);
+    this.trainer = new ModelTrainer(this.store, this.state, this.clock, opts.storeConfig);
     // Erased people get nothing personal anywhere: the policy asks the suppression list (made just below).
     this.consent = new ConsentService(store, config.consentDefaults, this.clock, (ws, subject) => this.privacy.suppression.isSubjectSuppressed(ws, subject));
-    this.privacy = new PrivacyService(this, { retention: config.retention, cacheMaxAgeMs: opts.cacheMaxAgeMs, retrainAfterErasureMs: opts.retrainAfterErasureMs });
+    this.recLog = new RecommendationLog(store);
+    this.privacy = new PrivacyService({
+      store, clock: this.clock, consent: this.consent, recommendationLog: this.recLog,
+      priceTerciles: async (ws) => (await this.state.catalog(ws)).terciles,
+      invalidate: (ws) => this.state.invalidate(ws),
+      retrain: (ws) => this.train(ws),
+    }, { retention: config.retention, cacheMaxAgeMs: opts.cacheMaxAgeMs, retrainAfterErasureMs: opts.retrainAfterErasureMs });
     this.ingest = new IngestService(store, this.state, this.clock, (ws, subject) => this.consent.allows(ws, subject, 'profiling'), (ws) => this.privacy.suppression.checker(ws));
     this.keys = new KeyService(store, config.adminKey, this.clock, opts.bus);
-    this.recLog = new RecommendationLog(store);
     this.recommend = new RecommendService(store, this.state, this.ingest, this.consent, this.recLog, (ws) => this.train(ws), this.clock);
+    this.profiles = new ProfileService({
+      store, clock: this.clock, consentState: (ws, id) => this.consent.state(ws, id),
+      priceTerciles: async (ws) => (await this.state.catalog(ws)).terciles,
+    });
   }
 
   static async open(cfg: Config, opts?: EngineOptions): Promise<Engine> {
@@ -91,20 +102,9 @@ export class Engine {
     return engine;
   }
 
-  /**
-   * Trains on every stored event of the workspace and swaps the new models in. With a store on disk
-   * or in PostgreSQL the work runs in a worker thread, so the server keeps answering meanwhile.
-   */
-  async train(ws: string, opts: Partial<TrainOptions> = {}): Promise<ModelInfo[]> {
-    const now = this.clock();
-    try {
-      return this.storeConfig
-        ? await trainInWorker({ store: this.storeConfig, workspace: ws, models: opts.models, now, seed: opts.seed }, opts.onProgress)
-        : await trainModels(this.store, ws, { now, ...opts });
-    } finally {
-      // Even when some models failed, the others were stored: serve them.
-      this.state.invalidate(ws, 'models');
-    }
+  /** Trains the workspace's models now (see ModelTrainer). */
+  train(ws: string, opts: Partial<TrainOptions> = {}): Promise<ModelInfo[]> {
+    return this.trainer.train(ws, opts);
   }
 
   async close(): Promise<void> {

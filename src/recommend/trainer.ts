@@ -1,0 +1,33 @@
+import type { StoreConfig } from '../store/open-store.ts';
+import type { Store } from '../store/store.ts';
+import type { ModelInfo } from './model-store.ts';
+import { trainModels, type TrainOptions } from './train.ts';
+import { trainInWorker } from './train-in-worker.ts';
+import type { WorkspaceState } from './workspace-state.ts';
+
+/**
+ * Trains a workspace's models on every stored event and swaps the new ones in. With a store on disk
+ * or in PostgreSQL the work runs in a worker thread with its own connection, so the server keeps
+ * answering meanwhile; an in-memory store (tests) trains in-process.
+ */
+export class ModelTrainer {
+  constructor(
+    private readonly store: Store,
+    private readonly state: WorkspaceState,
+    readonly clock: () => number,
+    /** Where the store lives, for the worker thread; absent: train in this thread. */
+    private readonly storeConfig?: StoreConfig,
+  ) {}
+
+  async train(ws: string, opts: Partial<TrainOptions> = {}): Promise<ModelInfo[]> {
+    const now = this.clock();
+    try {
+      return this.storeConfig
+        ? await trainInWorker({ store: this.storeConfig, workspace: ws, models: opts.models, now, seed: opts.seed }, opts.onProgress)
+        : await trainModels(this.store, ws, { now, ...opts });
+    } finally {
+      // Even when some models failed, the others were stored: serve them.
+      this.state.invalidate(ws, 'models');
+    }
+  }
+}
