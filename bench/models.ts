@@ -17,7 +17,7 @@ import { Worker } from 'node:worker_threads';
 import { parseMovieLens100k } from '../src/eval/datasets.ts';
 import { positiveRows, toInteractions } from '../src/eval/splits.ts';
 import { Als } from '../src/recommend/models/als.ts';
-import { rng } from '../src/recommend/models/common.ts';
+import { rng } from '../src/stats/random.ts';
 import { Ease } from '../src/recommend/models/ease.ts';
 import { invertSpd } from '../src/recommend/models/linalg.ts';
 import type { HistoryEntry, Interactions, Recommender } from '../src/recommend/models/types.ts';

@@ -10,7 +10,7 @@
  */
 import { parseArgs } from 'node:util';
 import { Ease } from '../recommend/models/ease.ts';
-import { rng, gaussian } from '../recommend/models/common.ts';
+import { rng, gaussian } from '../stats/random.ts';
 import { topK } from '../recommend/models/top-k.ts';
 import type { HistoryEntry, Interactions, Recommender } from '../recommend/models/types.ts';
 import { Popularity } from '../recommend/models/popularity.ts';

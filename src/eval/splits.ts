@@ -7,7 +7,7 @@
  *   each one's items are the history, 20% are to be predicted.
  * - `loo`: leave-last-out — each user's most recent item is to be predicted from everything before it.
  */
-import { rng } from '../recommend/models/common.ts';
+import { rng } from '../stats/random.ts';
 import type { HistoryEntry, Interactions } from '../recommend/models/types.ts';
 import type { Dataset } from './datasets.ts';
 

@@ -31,3 +31,15 @@ export function shuffleInPlace<T>(xs: T[], next: () => number): T[] {
   }
   return xs;
 }
+
+/** The generator for an integer seed (mixed with the golden ratio, so seed 0 is as good as any). Draws in [0, 1). */
+export function rng(seed: number): () => number {
+  return mulberry32((seed >>> 0) ^ 0x9e3779b9);
+}
+
+/** A standard normal draw (Box–Muller) from a uniform generator. */
+export function gaussian(rand: () => number): number {
+  let u = 0;
+  while (u === 0) u = rand();
+  return Math.sqrt(-2 * Math.log(u)) * Math.cos(2 * Math.PI * rand());
+}

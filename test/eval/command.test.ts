@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it, vi } from 'vitest';
 import { runEval } from '../../src/eval/command.ts';
-import { rng } from '../../src/recommend/models/common.ts';
+import { rng } from '../../src/stats/random.ts';
 
 /** A small generated dataset with group structure (so models beat popularity), as CSV. */
 function writeToyCsv(dir: string): string {

@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { rng } from '../../src/recommend/models/common.ts';
+import { rng } from '../../src/stats/random.ts';
 import { AUTH, makeTestApp, type TestApp } from '../helpers.ts';
 
 const DAY = 86_400_000;

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { Catalog } from '../../src/catalog/catalog.ts';
 import type { StoredEvent } from '../../src/domain/schemas.ts';
-import { rng } from '../../src/recommend/models/common.ts';
+import { rng } from '../../src/stats/random.ts';
 import {
   COMMON_SHARE, DueItems, RebuyLearner, decodeRebuy, dueItems, dueReason, dueStrength, encodeRebuy, everyPhrase, figuresFor, type RebuyStats,
 } from '../../src/recommend/rebuy.ts';

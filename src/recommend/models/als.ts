@@ -13,7 +13,9 @@
  * Users are not stored: `score` solves the user's factor exactly from the current history (fold-in),
  * so a new event counts at once.
  */
-import { bestOf, foldHistory, gaussian, noOpinion, rng, transpose, userItemCsr, type Csr, type Signal } from './common.ts';
+import { foldHistory, noOpinion, transpose, userItemCsr, type Csr, type Signal } from './common.ts';
+import { gaussian, rng } from '../../stats/random.ts';
+import { bestOf } from './top-k.ts';
 import { cholesky, choleskySolve, NotPositiveDefiniteError } from './linalg.ts';
 import { pack, unpackModel } from './pack.ts';
 import { ModelFitError, NotEnoughDataError, type FitOptions, type HistoryEntry, type Interactions, type Recommender, type ScoreResult } from './types.ts';

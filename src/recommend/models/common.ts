@@ -3,7 +3,6 @@
  * built from coordinate-form interactions, and the aggregation of a request-time history.
  * Pure functions over typed arrays.
  */
-import { mulberry32 } from '../../stats/random.ts';
 import type { HistoryEntry, Interactions } from './types.ts';
 
 /** How an aggregated (user, item) strength becomes a matrix value. Non-positive sums become 0. */
@@ -14,18 +13,6 @@ export function applySignal(w: number, signal: Signal): number {
   if (signal === 'binary') return 1;
   if (signal === 'log') return Math.log1p(w);
   return w;
-}
-
-/** Mulberry32: a small, fast, seeded 32-bit generator. Returns numbers in [0, 1). */
-export function rng(seed: number): () => number {
-  return mulberry32((seed >>> 0) ^ 0x9e3779b9);
-}
-
-/** A standard normal draw (Box–Muller) from a uniform generator. */
-export function gaussian(rand: () => number): number {
-  let u = 0;
-  while (u === 0) u = rand();
-  return Math.sqrt(-2 * Math.log(u)) * Math.cos(2 * Math.PI * rand());
 }
 
 /** Compressed sparse rows: row r holds columns `indices[indptr[r] .. indptr[r+1])`, sorted. */
@@ -175,45 +162,3 @@ export function noOpinion(n: number): Float32Array {
   return new Float32Array(n).fill(NaN);
 }
 
-/**
- * The `n` best entries among `count` candidates (scores from `scoreAt`; −Infinity or NaN skip one),
- * excluding `self`, best first — a bounded min-heap, O(count · log n).
- */
-export function bestOf(
-  n: number,
-  count: number,
-  scoreAt: (j: number) => number,
-  self: number,
-): { items: Int32Array; scores: Float32Array } {
-  const k = Math.max(0, Math.min(n, count));
-  const idx = new Int32Array(k);
-  const val = new Float64Array(k);
-  let size = 0;
-  for (let j = 0; j < count; j++) {
-    if (j === self) continue;
-    const v = scoreAt(j);
-    if (!(v > -Infinity)) continue;
-    if (size < k) {
-      let c = size++;
-      while (c > 0) {
-        const p = (c - 1) >> 1;
-        if (val[p] <= v) break;
-        val[c] = val[p]; idx[c] = idx[p]; c = p;
-      }
-      val[c] = v; idx[c] = j;
-    } else if (k > 0 && v > val[0]) {
-      let c = 0;
-      for (;;) {
-        const l = 2 * c + 1;
-        if (l >= size) break;
-        const r = l + 1;
-        const m = r < size && val[r] < val[l] ? r : l;
-        if (val[m] >= v) break;
-        val[c] = val[m]; idx[c] = idx[m]; c = m;
-      }
-      val[c] = v; idx[c] = j;
-    }
-  }
-  const order = Array.from({ length: size }, (_, t) => t).sort((a, b) => val[b] - val[a] || idx[a] - idx[b]);
-  return { items: Int32Array.from(order, (t) => idx[t]), scores: Float32Array.from(order, (t) => val[t]) };
-}

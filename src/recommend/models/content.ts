@@ -11,7 +11,8 @@
  * - `similar(item)`: cosine to that one item.
  * Interactions carry no text, so the texts come in through `fitText`; `fit` only learns the catalog size.
  */
-import { bestOf, foldHistory, noOpinion } from './common.ts';
+import { foldHistory, noOpinion } from './common.ts';
+import { bestOf } from './top-k.ts';
 import { pack, unpackModel } from './pack.ts';
 import { analyze, detectLanguage, queryTerms, type Lang } from './text.ts';
 import type { FitOptions, HistoryEntry, Interactions, Recommender, ScoreResult } from './types.ts';

@@ -10,7 +10,8 @@
  * training starts) — and the rest get no opinion (NaN), for a model that scales to fill.
  */
 import { freemem } from 'node:os';
-import { applySignal, bestOf, foldHistory, noOpinion, signalCsr, userItemCsr, type Signal } from './common.ts';
+import { applySignal, foldHistory, noOpinion, signalCsr, userItemCsr, type Signal } from './common.ts';
+import { bestOf } from './top-k.ts';
 import { invertSpd } from './linalg.ts';
 import { pack, unpackModel } from './pack.ts';
 import { ModelFitError, NotEnoughDataError, type FitOptions, type HistoryEntry, type Interactions, type Recommender, type ScoreResult } from './types.ts';

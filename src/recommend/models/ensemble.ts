@@ -4,7 +4,7 @@
  * Σ wₘ·zₘ(i) over the members with an opinion on i, renormalised by their total weight. An item no
  * member has an opinion on stays NaN. `because` comes from the member contributing most.
  */
-import { bestOf } from './common.ts';
+import { bestOf } from './top-k.ts';
 import { pack, unpackModel } from './pack.ts';
 import { loadModel } from './registry.ts';
 import type { FitOptions, HistoryEntry, Interactions, Recommender, ScoreResult } from './types.ts';

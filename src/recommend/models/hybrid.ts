@@ -13,7 +13,8 @@
  * mostly by text, and a user with no history by popularity. A component with no opinion on an item
  * (NaN) gives its share to the other.
  */
-import { bestOf, signalCsr, userItemCsr } from './common.ts';
+import { signalCsr, userItemCsr } from './common.ts';
+import { bestOf } from './top-k.ts';
 import { ContentBased, type ItemText } from './content.ts';
 import { loadModel } from './registry.ts';
 import { pack, unpackModel } from './pack.ts';

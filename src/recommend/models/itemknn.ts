@@ -10,7 +10,8 @@
  * Only the `neighbors` most similar items are kept per item. A user's score for j sums, over the
  * history, weight × sim(h, j).
  */
-import { applySignal, bestOf, foldHistory, noOpinion, signalCsr, transpose, userItemCsr, type Signal } from './common.ts';
+import { applySignal, foldHistory, noOpinion, signalCsr, transpose, userItemCsr, type Signal } from './common.ts';
+import { bestOf } from './top-k.ts';
 import { pack, unpackModel } from './pack.ts';
 import { NotEnoughDataError, type FitOptions, type HistoryEntry, type Interactions, type Recommender, type ScoreResult } from './types.ts';
 

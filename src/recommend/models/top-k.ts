@@ -1,18 +1,25 @@
 /**
- * Indices of the `k` largest finite scores, best first, among those `keep(i)` accepts.
- * A bounded min-heap: O(n log k), no full sort of the catalog.
+ * The `k` best of `count` candidates, best first, scores from `scoreAt` (−Infinity or NaN: not a
+ * candidate), among those `keep(i)` accepts; ties go to the lower index. A bounded min-heap:
+ * O(count · log k), no full sort of the catalogue. The one top-K of the project.
  */
-export function topK(scores: ArrayLike<number>, k: number, keep?: (i: number) => boolean): Int32Array {
-  const heapIdx = new Int32Array(Math.max(0, k));
-  const heapVal = new Float64Array(Math.max(0, k));
+export function topKBy(
+  count: number,
+  k: number,
+  scoreAt: (i: number) => number,
+  keep?: (i: number) => boolean,
+): { items: Int32Array; scores: Float32Array } {
+  const cap = Math.max(0, Math.min(k, count));
+  const heapIdx = new Int32Array(cap);
+  const heapVal = new Float64Array(cap);
   let size = 0;
-  const n = scores.length;
-  for (let i = 0; i < n; i++) {
-    const v = scores[i];
-    if (!(v > -Infinity) || Number.isNaN(v)) continue;
-    if (size === k && v <= heapVal[0]) continue;
+  for (let i = 0; i < count; i++) {
+    if (cap === 0) break;
+    const v = scoreAt(i);
+    if (!(v > -Infinity)) continue;
+    if (size === cap && v <= heapVal[0]) continue;
     if (keep && !keep(i)) continue;
-    if (size < k) {
+    if (size < cap) {
       let c = size++;
       while (c > 0) {
         const p = (c - 1) >> 1;
@@ -34,5 +41,15 @@ export function topK(scores: ArrayLike<number>, k: number, keep?: (i: number) =>
     }
   }
   const order = Array.from({ length: size }, (_, j) => j).sort((a, b) => heapVal[b] - heapVal[a] || heapIdx[a] - heapIdx[b]);
-  return Int32Array.from(order, (j) => heapIdx[j]);
+  return { items: Int32Array.from(order, (j) => heapIdx[j]), scores: Float32Array.from(order, (j) => heapVal[j]) };
+}
+
+/** Indices of the `k` largest finite scores, best first, among those `keep(i)` accepts. */
+export function topK(scores: ArrayLike<number>, k: number, keep?: (i: number) => boolean): Int32Array {
+  return topKBy(scores.length, k, (i) => scores[i], keep).items;
+}
+
+/** The `n` best of `count` candidates except `self` (−1: none), with their scores. */
+export function bestOf(n: number, count: number, scoreAt: (j: number) => number, self: number): { items: Int32Array; scores: Float32Array } {
+  return topKBy(count, n, scoreAt, self >= 0 ? (j) => j !== self : undefined);
 }

@@ -1,5 +1,5 @@
 /** Small synthetic data with known answers for the model tests. */
-import { rng } from '../../../src/recommend/models/common.ts';
+import { rng } from '../../../src/stats/random.ts';
 import type { HistoryEntry, Interactions } from '../../../src/recommend/models/types.ts';
 import type { ItemText } from '../../../src/recommend/models/content.ts';
 

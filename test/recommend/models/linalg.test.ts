@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { cholesky, choleskySolve, gemmNT, invertSpd, NotPositiveDefiniteError } from '../../../src/recommend/models/linalg.ts';
-import { rng } from '../../../src/recommend/models/common.ts';
+import { rng } from '../../../src/stats/random.ts';
 
 function randomSpd(n: number, seed: number): Float64Array {
   const r = rng(seed);
