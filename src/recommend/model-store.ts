@@ -1,7 +1,7 @@
 import type { Store } from '../store/store.ts';
 import { pack, unpack } from './models/pack.ts';
 import type { Recommender } from './models/types.ts';
-import { MODELS } from './registry.ts';
+import { MODELS, restoreModel } from './registry.ts';
 
 /** Bump when the envelope changes; older blobs are refused at load and retrained. */
 export const MODEL_ENVELOPE_VERSION = 1;
@@ -37,7 +37,7 @@ export async function loadModel(store: Store, ws: string, name: string): Promise
   const blob = await store.getBlob(ws, blobName(name));
   if (!blob || blob.meta.envelope !== MODEL_ENVELOPE_VERSION) return null;
   const { header, arrays } = unpack(blob.data);
-  return { info: header.info as ModelInfo, itemIds: header.itemIds as string[], recommender: kind.load(arrays.model as Uint8Array) };
+  return { info: header.info as ModelInfo, itemIds: header.itemIds as string[], recommender: restoreModel(arrays.model as Uint8Array) };
 }
 
 /** Why a model's last training did not store a new version (the previous one keeps serving). */

@@ -7,7 +7,7 @@ import { Ensemble } from './models/ensemble.ts';
 import { Hybrid } from './models/hybrid.ts';
 import { ItemKnn } from './models/itemknn.ts';
 import { Popularity } from './models/popularity.ts';
-import { loadModel } from './models/registry.ts';
+import { unpack } from './models/pack.ts';
 import { Trending } from './models/trending.ts';
 import type { Recommender } from './models/types.ts';
 
@@ -22,7 +22,6 @@ export interface ModelKind {
   personal: boolean;
   /** A fresh, unfitted model; text models read the catalogue's texts here. */
   create(texts: ItemTexts): Recommender;
-  load(bytes: Uint8Array): Recommender;
 }
 
 const withTexts = <M extends { fitText(docs: ItemTexts): void }>(m: M, texts: ItemTexts): M => {
@@ -32,20 +31,41 @@ const withTexts = <M extends { fitText(docs: ItemTexts): void }>(m: M, texts: It
 
 /** Every model Afín can train and serve, by name. */
 export const MODELS: Readonly<Record<string, ModelKind>> = {
-  popularity: { name: 'popularity', description: 'most people engaged with it (the non-personalised floor)', personal: false, create: () => new Popularity(), load: loadModel },
-  trending: { name: 'trending', description: 'time-decayed popularity (half-life 7 days)', personal: false, create: () => new Trending(), load: loadModel },
-  cooccurrence: { name: 'cooccurrence', description: 'people who viewed X also bought Y (item-to-item co-occurrence)', personal: true, create: () => new Cooccurrence(), load: loadModel },
-  ease: { name: 'ease', description: 'EASE (Steck 2019): closed-form item-item model over the most active items', personal: true, create: () => new Ease(), load: loadModel },
-  als: { name: 'als', description: 'implicit ALS (Hu, Koren, Volinsky 2008) with fold-in of the current history', personal: true, create: () => new Als(), load: loadModel },
-  itemknn: { name: 'itemknn', description: 'item-kNN, cosine with shrinkage', personal: true, create: () => new ItemKnn(), load: loadModel },
-  content: { name: 'content', description: 'BM25 over titles, descriptions, categories and tags (English and Spanish)', personal: true, create: (t) => withTexts(new ContentBased(), t), load: loadModel },
+  popularity: { name: 'popularity', description: 'most people engaged with it (the non-personalised floor)', personal: false, create: () => new Popularity() },
+  trending: { name: 'trending', description: 'time-decayed popularity (half-life 7 days)', personal: false, create: () => new Trending() },
+  cooccurrence: { name: 'cooccurrence', description: 'people who viewed X also bought Y (item-to-item co-occurrence)', personal: true, create: () => new Cooccurrence() },
+  ease: { name: 'ease', description: 'EASE (Steck 2019): closed-form item-item model over the most active items', personal: true, create: () => new Ease() },
+  als: { name: 'als', description: 'implicit ALS (Hu, Koren, Volinsky 2008) with fold-in of the current history', personal: true, create: () => new Als() },
+  itemknn: { name: 'itemknn', description: 'item-kNN, cosine with shrinkage', personal: true, create: () => new ItemKnn() },
+  content: { name: 'content', description: 'BM25 over titles, descriptions, categories and tags (English and Spanish)', personal: true, create: (t) => withTexts(new ContentBased(), t) },
   // The default: EASE and ALS blended (each catches what the other misses; chosen on the served
   // evaluation's validation split, see README), then blended with content by evidence.
   hybrid: {
     name: 'hybrid', description: 'EASE + ALS blended with content by evidence: new items and new users still get sensible results', personal: true,
-    create: (t) => withTexts(new Hybrid(new Ensemble([new Ease({ signal: 'log' }), new Als({ factors: 128, regularization: 50, alpha: 10 })], [0.4, 0.6])), t), load: loadModel,
+    create: (t) => withTexts(new Hybrid(new Ensemble([new Ease({ signal: 'log' }), new Als({ factors: 128, regularization: 50, alpha: 10 })], [0.4, 0.6])), t),
   },
 };
+
+/** How each kind of saved model is restored from its bytes, by the `model` name in the blob's header (an ensemble is a part of the hybrid, not a kind of its own). */
+const RESTORERS: Readonly<Record<string, (bytes: Uint8Array) => Recommender>> = {
+  ease: (b) => Ease.load(b),
+  als: (b) => Als.load(b),
+  itemknn: (b) => ItemKnn.load(b),
+  content: (b) => ContentBased.load(b),
+  hybrid: (b) => Hybrid.load(b, restoreModel),
+  ensemble: (b) => Ensemble.load(b, restoreModel),
+  popularity: (b) => Popularity.load(b),
+  trending: (b) => Trending.load(b),
+  cooccurrence: (b) => Cooccurrence.load(b),
+};
+
+/** Restores any saved model from its bytes. */
+export function restoreModel(bytes: Uint8Array): Recommender {
+  const name = String(unpack(bytes).header.model);
+  const restore = RESTORERS[name];
+  if (!restore) throw new Error(`unknown model kind in blob: ${name}`);
+  return restore(bytes);
+}
 
 /** The personal model that answers by default, and the non-personal one used for cold starts. */
 export const DEFAULT_MODEL = 'hybrid';

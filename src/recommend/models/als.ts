@@ -223,10 +223,6 @@ export class Als implements Recommender {
   }
 }
 
-export function load(bytes: Uint8Array): Als {
-  return Als.load(bytes);
-}
-
 /** G = FᵀF + λI for F (rows × k). Accumulated row by row (k² per row, rows streamed once). */
 function gram(F: Float64Array, rows: number, k: number, lambda: number, G: Float64Array): void {
   G.fill(0);

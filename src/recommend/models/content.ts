@@ -253,7 +253,3 @@ export class ContentBased implements Recommender {
     return m;
   }
 }
-
-export function load(bytes: Uint8Array): ContentBased {
-  return ContentBased.load(bytes);
-}

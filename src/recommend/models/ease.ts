@@ -198,7 +198,3 @@ export class Ease implements Recommender {
     return e;
   }
 }
-
-export function load(bytes: Uint8Array): Ease {
-  return Ease.load(bytes);
-}

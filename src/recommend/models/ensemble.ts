@@ -6,7 +6,6 @@
  */
 import { bestOf } from './top-k.ts';
 import { pack, unpackModel } from './pack.ts';
-import { loadModel } from './registry.ts';
 import type { FitOptions, HistoryEntry, Interactions, Recommender, ScoreResult } from './types.ts';
 
 function standardise(s: Float32Array): Float64Array {
@@ -80,13 +79,10 @@ export class Ensemble implements Recommender {
     return pack({ model: 'ensemble', version: 1, weights: this.weights, members: this.members.length }, arrays);
   }
 
-  static load(bytes: Uint8Array): Ensemble {
+  /** `restore` rebuilds each member, whatever model it is (the registry passes its own). */
+  static load(bytes: Uint8Array, restore: (bytes: Uint8Array) => Recommender): Ensemble {
     const { header, arrays } = unpackModel(bytes, 'ensemble', 1);
-    const members = Array.from({ length: header.members as number }, (_, k) => loadModel(arrays[`m${k}`] as Uint8Array));
+    const members = Array.from({ length: header.members as number }, (_, k) => restore(arrays[`m${k}`] as Uint8Array));
     return new Ensemble(members, header.weights as number[]);
   }
-}
-
-export function load(bytes: Uint8Array): Ensemble {
-  return Ensemble.load(bytes);
 }

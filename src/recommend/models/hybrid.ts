@@ -16,7 +16,6 @@
 import { signalCsr, userItemCsr } from './common.ts';
 import { bestOf } from './top-k.ts';
 import { ContentBased, type ItemText } from './content.ts';
-import { loadModel } from './registry.ts';
 import { pack, unpackModel } from './pack.ts';
 import type { Lang } from './text.ts';
 import type { FitOptions, HistoryEntry, Interactions, Recommender, ScoreResult } from './types.ts';
@@ -145,16 +144,13 @@ export class Hybrid implements Recommender {
     );
   }
 
-  static load(bytes: Uint8Array): Hybrid {
+  /** `restore` rebuilds the collaborative part, whatever model it is (the registry passes its own). */
+  static load(bytes: Uint8Array, restore: (bytes: Uint8Array) => Recommender): Hybrid {
     const { header, arrays } = unpackModel(bytes, 'hybrid', 1);
     const content = ContentBased.load(arrays.content as Uint8Array);
-    const h = new Hybrid(loadModel(arrays.collaborative as Uint8Array), content, header.options as HybridOptions);
+    const h = new Hybrid(restore(arrays.collaborative as Uint8Array), content, header.options as HybridOptions);
     h.counts = arrays.counts as Float32Array;
     h.pop = unit(Float32Array.from(h.counts, (c) => Math.log1p(c)));
     return h;
   }
-}
-
-export function load(bytes: Uint8Array): Hybrid {
-  return Hybrid.load(bytes);
 }

@@ -163,7 +163,3 @@ export class ItemKnn implements Recommender {
     return m;
   }
 }
-
-export function load(bytes: Uint8Array): ItemKnn {
-  return ItemKnn.load(bytes);
-}

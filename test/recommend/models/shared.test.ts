@@ -3,13 +3,13 @@
  * withheld item ranks first, an empty history is handled, and save/load gives identical scores.
  */
 import { describe, expect, it } from 'vitest';
-import { Als, load as loadAls } from '../../../src/recommend/models/als.ts';
-import { ContentBased, load as loadContent } from '../../../src/recommend/models/content.ts';
-import { Ease, load as loadEase } from '../../../src/recommend/models/ease.ts';
-import { Ensemble, load as loadEnsemble } from '../../../src/recommend/models/ensemble.ts';
-import { Hybrid, load as loadHybrid } from '../../../src/recommend/models/hybrid.ts';
-import { ItemKnn, load as loadKnn } from '../../../src/recommend/models/itemknn.ts';
-import { loadModel } from '../../../src/recommend/models/registry.ts';
+import { Als } from '../../../src/recommend/models/als.ts';
+import { ContentBased } from '../../../src/recommend/models/content.ts';
+import { Ease } from '../../../src/recommend/models/ease.ts';
+import { Ensemble } from '../../../src/recommend/models/ensemble.ts';
+import { Hybrid } from '../../../src/recommend/models/hybrid.ts';
+import { ItemKnn } from '../../../src/recommend/models/itemknn.ts';
+import { restoreModel } from '../../../src/recommend/registry.ts';
 import type { Recommender } from '../../../src/recommend/models/types.ts';
 import { ITEMS_PER_GROUP, N_ITEMS, checkerboard, checkerboardTexts, groupHistory, groupOf, rankAmongUnseen } from './fixtures.ts';
 
@@ -27,19 +27,19 @@ const withText = <T extends { fitText(d: ReturnType<typeof checkerboardTexts>): 
 };
 
 const CASES: Case[] = [
-  { name: 'ease', make: () => new Ease({ lambda: 5 }), load: loadEase, emptyIsNoOpinion: true },
-  { name: 'ease (restricted catalog)', make: () => new Ease({ lambda: 5, maxItems: 20 }), load: loadEase, emptyIsNoOpinion: true },
-  { name: 'als', make: () => new Als({ factors: 8, regularization: 0.5, alpha: 5, iterations: 10 }), load: loadAls, emptyIsNoOpinion: true },
-  { name: 'itemknn (cosine)', make: () => new ItemKnn({ neighbors: 10, shrink: 2 }), load: loadKnn, emptyIsNoOpinion: true },
-  { name: 'itemknn (bm25)', make: () => new ItemKnn({ similarity: 'bm25', neighbors: 10 }), load: loadKnn, emptyIsNoOpinion: true },
-  { name: 'content', make: () => withText(new ContentBased()), load: loadContent, emptyIsNoOpinion: true },
+  { name: 'ease', make: () => new Ease({ lambda: 5 }), load: (b) => Ease.load(b), emptyIsNoOpinion: true },
+  { name: 'ease (restricted catalog)', make: () => new Ease({ lambda: 5, maxItems: 20 }), load: (b) => Ease.load(b), emptyIsNoOpinion: true },
+  { name: 'als', make: () => new Als({ factors: 8, regularization: 0.5, alpha: 5, iterations: 10 }), load: (b) => Als.load(b), emptyIsNoOpinion: true },
+  { name: 'itemknn (cosine)', make: () => new ItemKnn({ neighbors: 10, shrink: 2 }), load: (b) => ItemKnn.load(b), emptyIsNoOpinion: true },
+  { name: 'itemknn (bm25)', make: () => new ItemKnn({ similarity: 'bm25', neighbors: 10 }), load: (b) => ItemKnn.load(b), emptyIsNoOpinion: true },
+  { name: 'content', make: () => withText(new ContentBased()), load: (b) => ContentBased.load(b), emptyIsNoOpinion: true },
   {
     name: 'ensemble (ease + als)',
     make: () => new Ensemble([new Ease({ lambda: 5 }), new Als({ factors: 8, regularization: 0.5, alpha: 5 })], [0.6, 0.4]),
-    load: loadEnsemble,
+    load: (b) => Ensemble.load(b, restoreModel),
     emptyIsNoOpinion: true,
   },
-  { name: 'hybrid', make: () => withText(new Hybrid(new Ease({ lambda: 5 }))), load: loadHybrid, emptyIsNoOpinion: false },
+  { name: 'hybrid', make: () => withText(new Hybrid(new Ease({ lambda: 5 }))), load: (b) => Hybrid.load(b, restoreModel), emptyIsNoOpinion: false },
 ];
 
 const bitsEqual = (a: Float32Array, b: Float32Array) =>
@@ -92,7 +92,7 @@ describe.each(CASES)('$name', ({ make, load, emptyIsNoOpinion }) => {
 
   it('round-trips through save/load with identical scores', () => {
     const bytes = model.save();
-    for (const restored of [load(bytes), loadModel(bytes.slice())]) {
+    for (const restored of [load(bytes), restoreModel(bytes.slice())]) {
       expect(restored.name).toBe(model.name);
       for (const h of [groupHistory(0, 3), groupHistory(2, 20), []]) {
         expect(bitsEqual(restored.score(h, 5).scores, model.score(h, 5).scores)).toBe(true);
