@@ -1,10 +1,10 @@
 import { randomUUID } from 'node:crypto';
 import { AfinError, describeIssue, parseOr } from '../domain/errors.ts';
 import { AliasBody, EventInput, Item, UserBody, timeOf, type EventInputT, type StoredEvent, type StoredItem, type StoredUser } from '../domain/schemas.ts';
-import type { WorkspaceState } from '../recommend/workspace-state.ts';
+import type { Catalog } from '../catalog/catalog.ts';
 import { applyEvents, buildProfile, type Profile } from '../profile/profile.ts';
 import type { Doc, ProfileUpdater, Store } from '../store/store.ts';
-import { anonSubject } from './identity.ts';
+import { anonSubject } from '../domain/subjects.ts';
 
 export const MAX_BATCH = 1000;
 /** Events dated further ahead than this are refused: almost always a unit mistake (seconds vs ms). */
@@ -29,6 +29,12 @@ export type ProfilingGate = (ws: string, subject: string) => Promise<boolean>;
 
 /** Per batch, a test of whether ids belong to an erased person (whose late events are dropped). */
 export type SuppressionGate = (ws: string) => Promise<(ids: { userId?: string | null; anonymousId?: string | null }) => boolean>;
+
+/** The node's cached catalogue: read to compare items before and after a write, dropped after one. */
+export interface CatalogCache {
+  catalog(ws: string): Promise<Catalog>;
+  invalidate(ws: string, kind: 'items'): void;
+}
 
 export const ITEM_CHANGE_COLLECTION = 'item_change';
 
@@ -59,7 +65,7 @@ function asBatch(body: unknown): unknown[] {
 export class IngestService {
   constructor(
     private readonly store: Store,
-    private readonly state: WorkspaceState,
+    private readonly state: CatalogCache,
     private readonly clock: () => number = Date.now,
     private readonly mayProfile: ProfilingGate = async () => true,
     private readonly suppressed: SuppressionGate = async () => () => false,

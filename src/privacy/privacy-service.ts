@@ -1,7 +1,7 @@
 import { DEFAULT_CONSENT_DEFAULTS, type RetentionConfig } from '../config.ts';
 import { parseOr } from '../domain/errors.ts';
 import { CONSENT_PURPOSES, ObjectionBody } from '../domain/schemas.ts';
-import { anonSubject } from '../ingest/identity.ts';
+import { anonSubject } from '../domain/subjects.ts';
 import { viewProfile, type Profile } from '../profile/profile.ts';
 import type { Store } from '../store/store.ts';
 import { AuditLog, type AuditActor } from './audit.ts';

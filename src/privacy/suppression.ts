@@ -1,4 +1,4 @@
-import { ANON_PREFIX, isAnonSubject } from '../ingest/identity.ts';
+import { ANON_PREFIX, isAnonSubject } from '../domain/subjects.ts';
 import type { Store } from '../store/store.ts';
 import type { Pseudonymizer } from './pseudonym.ts';
 

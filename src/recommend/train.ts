@@ -2,8 +2,6 @@ import type { Store } from '../store/store.ts';
 import { InteractionBuilder } from './interactions.ts';
 import { eventWeightsOf, loadRankingSettings } from './settings.ts';
 import { AfinError } from '../domain/errors.ts';
-import { AuditLog } from '../privacy/audit.ts';
-import { Pseudonymizer } from '../privacy/pseudonym.ts';
 import { recordModelFailure, saveModel, type ModelInfo } from './model-store.ts';
 import { MODELS, TRAINED_BY_DEFAULT, itemTexts } from './registry.ts';
 import { NotEnoughDataError } from './models/types.ts';
@@ -101,14 +99,10 @@ export async function trainModels(store: Store, ws: string, opts: TrainOptions):
 }
 
 /**
- * Makes failures visible where an operator looks: `GET /v1/models` (the last error per model) and the
- * audit log. Whoever started the training (a request, the CLI, the retrain after an erasure) gets
- * the error too.
+ * Makes failures visible where an operator looks: `GET /v1/models` (the last error per model).
+ * Whoever started the training (a request, the CLI, the retrain after an erasure) gets the error
+ * too, as a TrainingFailedError, and ModelTrainer reports it to the audit log.
  */
 async function recordFailures(store: Store, ws: string, failed: FailedModel[], at: number): Promise<void> {
-  const audit = new AuditLog(store, new Pseudonymizer(store), () => at);
-  for (const f of failed) {
-    await recordModelFailure(store, ws, f.name, { message: f.error, at });
-    await audit.record(ws, { actor: { source: 'training' }, action: 'models.train.failed', target: f.name, detail: { error: f.error.slice(0, 500) } });
-  }
+  for (const f of failed) await recordModelFailure(store, ws, f.name, { message: f.error, at });
 }

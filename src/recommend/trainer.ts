@@ -1,7 +1,7 @@
 import type { StoreConfig } from '../store/open-store.ts';
 import type { Store } from '../store/store.ts';
 import type { ModelInfo } from './model-store.ts';
-import { trainModels, type TrainOptions } from './train.ts';
+import { TrainingFailedError, trainModels, type FailedModel, type TrainOptions } from './train.ts';
 import { trainInWorker } from './train-in-worker.ts';
 import type { WorkspaceState } from './workspace-state.ts';
 
@@ -17,6 +17,8 @@ export class ModelTrainer {
     readonly clock: () => number,
     /** Where the store lives, for the worker thread; absent: train in this thread. */
     private readonly storeConfig?: StoreConfig,
+    /** Told of the models that failed (the composition root writes them to the audit log). */
+    private readonly onFailed: (ws: string, failed: FailedModel[], at: number) => Promise<void> = async () => {},
   ) {}
 
   async train(ws: string, opts: Partial<TrainOptions> = {}): Promise<ModelInfo[]> {
@@ -25,6 +27,9 @@ export class ModelTrainer {
       return this.storeConfig
         ? await trainInWorker({ store: this.storeConfig, workspace: ws, models: opts.models, now, seed: opts.seed }, opts.onProgress)
         : await trainModels(this.store, ws, { now, ...opts });
+    } catch (e) {
+      if (e instanceof TrainingFailedError) await this.onFailed(ws, e.failed, now);
+      throw e;
     } finally {
       // Even when some models failed, the others were stored: serve them.
       this.state.invalidate(ws, 'models');

@@ -70,7 +70,6 @@ export class Engine {
     const maxAge = bus ? () => (bus.connected ? connected : base) : base;
     this.store = store = cachingStore(store, maxAge, undefined, undefined, bus);
     this.state = new WorkspaceState(this.store, maxAge, this.clock, bus);
-    this.trainer = new ModelTrainer(this.store, this.state, this.clock, opts.storeConfig);
     // Erased people get nothing personal anywhere: the policy asks the suppression list (made just below).
     this.consent = new ConsentService(store, config.consentDefaults, this.clock, (ws, subject) => this.privacy.suppression.isSubjectSuppressed(ws, subject));
     this.recLog = new RecommendationLog(store);
@@ -80,6 +79,9 @@ export class Engine {
       invalidate: (ws) => this.state.invalidate(ws),
       retrain: (ws) => this.train(ws),
     }, { retention: config.retention, cacheMaxAgeMs: opts.cacheMaxAgeMs, retrainAfterErasureMs: opts.retrainAfterErasureMs });
+    this.trainer = new ModelTrainer(this.store, this.state, this.clock, opts.storeConfig, async (ws, failed) => {
+      for (const f of failed) await this.privacy.audit.record(ws, { actor: { source: 'training' }, action: 'models.train.failed', target: f.name, detail: { error: f.error.slice(0, 500) } });
+    });
     this.ingest = new IngestService(store, this.state, this.clock, (ws, subject) => this.consent.allows(ws, subject, 'profiling'), (ws) => this.privacy.suppression.checker(ws));
     this.keys = new KeyService(store, config.adminKey, this.clock, opts.bus);
     this.recommend = new RecommendService(store, this.state, this.ingest, this.consent, this.recLog, (ws) => this.train(ws), this.clock);

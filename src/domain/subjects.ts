@@ -1,4 +1,4 @@
-import { ANON_PREFIX } from '../domain/schemas.ts';
+import { ANON_PREFIX } from './schemas.ts';
 
 export { ANON_PREFIX };
 
