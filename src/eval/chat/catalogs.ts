@@ -11,7 +11,8 @@ import { generateCatalog } from '../../simulate/index.ts';
 import { otherShopItems } from './other-shop.ts';
 import type { CatalogName } from './types.ts';
 
-export type EvalItem = ItemInput & { title: string; price: number; categories: string[]; attributes: Record<string, unknown> };
+export type { EvalItem } from './types.ts';
+import type { EvalItem } from './types.ts';
 
 const DEMO_SEED = 2024;
 const DEMO_SIZE = 1400;

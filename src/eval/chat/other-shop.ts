@@ -7,7 +7,7 @@
  * dialogues run on it: the assistant was not written against it.
  */
 import { rng } from '../../converse/nlu/random.ts';
-import type { EvalItem } from './catalogs.ts';
+import type { EvalItem } from './types.ts';
 
 interface Kind {
   path: string;

@@ -6,6 +6,10 @@
  */
 import type { Lang } from '../../text/text.ts';
 import type { Address, Tone } from '../../converse/templates.ts';
+import type { ItemInput } from '../../domain/schemas.ts';
+
+/** An item of an evaluation catalogue: an ordinary item whose title, price, categories and attributes are always set. */
+export type EvalItem = ItemInput & { title: string; price: number; categories: string[]; attributes: Record<string, unknown> };
 
 /** A catalogue the dialogue runs on (see catalogs.ts). */
 export type CatalogName = 'electronics' | 'sport' | 'fashion' | 'home' | 'kitchen' | UnseenCatalog;
