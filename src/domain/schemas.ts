@@ -122,7 +122,7 @@ export function parseIsoTime(s: string): number {
   return t >= MIN_TIME && t <= MAX_TIME ? t : NaN;
 }
 
-const isoTime = (message: string) => z.string().max(64).refine((s) => !Number.isNaN(parseIsoTime(s)), message);
+export const isoTime = (message: string) => z.string().max(64).refine((s) => !Number.isNaN(parseIsoTime(s)), message);
 
 /** A timestamp: ISO 8601 text (a real date, 1970–9999) or epoch milliseconds in that range. */
 export const Timestamp = z.union([
@@ -198,37 +198,8 @@ export interface StoredUser {
   updatedAt: number;
 }
 
-export const AliasBody = z.object({ anonymousId: Id, userId: UserId }).strict();
-
 export const CONSENT_PURPOSES = ['personalization', 'profiling', 'marketing', 'chatMemory'] as const;
 export type ConsentPurpose = (typeof CONSENT_PURPOSES)[number];
-
-export const ConsentBody = z
-  .object({
-    personalization: z.boolean().optional(),
-    profiling: z.boolean().optional(),
-    marketing: z.boolean().optional(),
-    chatMemory: z.boolean().optional(),
-    source: Text(200).optional(),
-    policyVersion: Text(100).optional(),
-  })
-  .strict()
-  .refine((b) => CONSENT_PURPOSES.some((p) => b[p] !== undefined), { message: `give at least one purpose: ${CONSENT_PURPOSES.join(', ')}`, path: ['personalization'] });
-
-/** Objecting to profiling (GDPR Art. 21): one call turns off profiling, personalization and marketing. */
-export const ObjectionBody = z
-  .object({ source: Text(200).optional(), policyVersion: Text(100).optional(), reason: Text(1000).optional() })
-  .strict();
-
-export const AuditQuery = z
-  .object({
-    limit: z.coerce.number().int().min(1).max(10_000).default(1000),
-    since: z.union([z.coerce.number().int().min(MIN_TIME).max(MAX_TIME), isoTime('must be an ISO 8601 date-time or epoch milliseconds').transform(parseIsoTime)]).optional(),
-    format: z.enum(['json', 'jsonl']).default('json'),
-  })
-  .strict();
-
-export const TransparencyQuery = z.object({ format: z.enum(['json', 'text']).default('json') }).strict();
 
 /** One change of consent, kept forever as proof. */
 export interface ConsentChange {
@@ -240,34 +211,6 @@ export interface ConsentChange {
 
 export const KEY_SCOPES = ['admin', 'server', 'public'] as const;
 export type KeyScope = (typeof KEY_SCOPES)[number];
-/** A browser origin as the `Origin` header carries it: scheme, host and optional port, nothing else. */
-export const Origin = z
-  .string()
-  .max(300)
-  .regex(/^(https?:\/\/(\[[0-9a-fA-F:.]+\]|[A-Za-z0-9.-]+)(:\d{1,5})?|\*)$/, 'must be an origin such as https://shop.example (scheme, host, optional port) or *');
-
-/** Per-key settings: the origins a browser may call from, and a rate limit overriding the scope's. */
-export const KeySettingsBody = z
-  .object({
-    allowedOrigins: z.array(Origin).max(100).nullable().optional(),
-    rateLimit: z.number().positive().max(1_000_000).nullable().optional(),
-    requireUserToken: z.boolean().optional(),
-  })
-  .strict();
-
-/** A signed user token for a browser: how long it is valid. */
-export const UserTokenBody = z.object({ ttlSeconds: z.number().int().min(60).max(30 * 86_400).optional() }).strict();
-
-export const KeyBody = z
-  .object({
-    scope: z.enum(KEY_SCOPES),
-    name: Text(200).optional(),
-    allowedOrigins: z.array(Origin).max(100).optional(),
-    rateLimit: z.number().positive().max(1_000_000).optional(),
-    requireUserToken: z.boolean().optional(),
-  })
-  .strict();
-
 export interface StoredKey {
   id: string;
   workspace: string;
@@ -279,9 +222,6 @@ export interface StoredKey {
   lastUsedAt: number | null;
 }
 
-export const WorkspaceBody = z
-  .object({ id: z.string().regex(/^[a-z0-9][a-z0-9_-]{0,62}$/, 'must be 1-63 lowercase letters, digits, - or _'), name: Text(200).optional() })
-  .strict();
 export interface Workspace {
   id: string;
   name: string | null;
@@ -290,31 +230,3 @@ export interface Workspace {
 
 export const CONTEXTS = ['home', 'item', 'cart', 'search', 'email', 'chat'] as const;
 export type RecContext = (typeof CONTEXTS)[number];
-
-const csv = z
-  .string()
-  .max(20_000)
-  .transform((s) => s.split(',').map((x) => x.trim()).filter(Boolean));
-const boolText = z.enum(['true', 'false', '1', '0']).transform((s) => s === 'true' || s === '1');
-const price = z.coerce.number().finite().nonnegative().max(MAX_AMOUNT);
-
-export const RecommendationQuery = z
-  .object({
-    userId: UserId.optional(),
-    anonymousId: Id.optional(),
-    n: z.coerce.number().int().min(1).max(100).default(10),
-    context: z.enum(CONTEXTS).default('home'),
-    itemId: Id.optional(),
-    category: z.string().min(1).max(200).optional(),
-    minPrice: price.optional(),
-    maxPrice: price.optional(),
-    exclude: csv.optional(),
-    excludeSeen: boolText.optional(),
-    includePurchased: boolText.optional(),
-    model: z.string().max(64).optional(),
-  })
-  .strict();
-export type RecommendationQueryT = z.infer<typeof RecommendationQuery>;
-
-export const SimilarQuery = z.object({ n: z.coerce.number().int().min(1).max(100).default(10) }).strict();
-export const TrainBody = z.object({ model: z.string().min(1).max(64).optional() }).strict();

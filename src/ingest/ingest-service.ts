@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { AfinError, describeIssue, parseOr } from '../domain/errors.ts';
-import { AliasBody, EventInput, Item, UserBody, timeOf, type EventInputT, type StoredEvent, type StoredItem, type StoredUser } from '../domain/schemas.ts';
+import { EventInput, Item, UserBody, timeOf, type EventInputT, type StoredEvent, type StoredItem, type StoredUser } from '../domain/schemas.ts';
+import { AliasBody } from './schemas.ts';
 import type { Catalog } from '../catalog/catalog.ts';
 import { applyEvents, buildProfile, type Profile } from '../profile/profile.ts';
 import type { Doc, ProfileUpdater, Store } from '../store/store.ts';

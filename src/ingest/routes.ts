@@ -1,7 +1,8 @@
 import type { FastifyInstance, FastifyReply } from 'fastify';
 import type { Rejection } from './ingest-service.ts';
 import { AfinError } from '../domain/errors.ts';
-import { AliasBody, EventInput, Item, UserBody } from '../domain/schemas.ts';
+import { EventInput, Item, UserBody } from '../domain/schemas.ts';
+import { AliasBody } from './schemas.ts';
 import type { IngestService } from './ingest-service.ts';
 import { jsonSchema } from '../http/json-schema.ts';
 import { idParam } from '../http/route-helpers.ts';

@@ -1,6 +1,7 @@
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
 import { AfinError, parseOr } from '../domain/errors.ts';
-import { KeyBody, KeySettingsBody, type KeyScope, type StoredKey } from '../domain/schemas.ts';
+import { type KeyScope, type StoredKey } from '../domain/schemas.ts';
+import { KeyBody, KeySettingsBody } from './schemas.ts';
 import type { Store } from '../store/store.ts';
 import type { InvalidationBus } from '../bus/bus.ts';
 import { UserTokens } from './user-token.ts';

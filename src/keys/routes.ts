@@ -1,6 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import { AfinError, parseOr } from '../domain/errors.ts';
-import { KeyBody, KeySettingsBody, UserTokenBody, WorkspaceBody } from '../domain/schemas.ts';
+import { KeyBody, KeySettingsBody, UserTokenBody, WorkspaceBody } from './schemas.ts';
 import type { KeyService } from './key-service.ts';
 import { jsonSchema } from '../http/json-schema.ts';
 import { idParam } from '../http/route-helpers.ts';

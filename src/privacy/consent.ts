@@ -1,6 +1,7 @@
 import { DEFAULT_CONSENT_DEFAULTS } from '../config.ts';
 import { parseOr } from '../domain/errors.ts';
-import { CONSENT_PURPOSES, ConsentBody, type ConsentChange, type ConsentPurpose } from '../domain/schemas.ts';
+import { CONSENT_PURPOSES, type ConsentChange, type ConsentPurpose } from '../domain/schemas.ts';
+import { ConsentBody } from './schemas.ts';
 import type { Store } from '../store/store.ts';
 import type { ConsentPolicy, ConsentState } from '../domain/consent.ts';
 

@@ -1,6 +1,7 @@
 import { DEFAULT_CONSENT_DEFAULTS, type RetentionConfig } from '../config.ts';
 import { parseOr } from '../domain/errors.ts';
-import { CONSENT_PURPOSES, ObjectionBody } from '../domain/schemas.ts';
+import { CONSENT_PURPOSES } from '../domain/schemas.ts';
+import { ObjectionBody } from './schemas.ts';
 import { anonSubject } from '../domain/subjects.ts';
 import { viewProfile, type Profile } from '../profile/profile.ts';
 import type { Store } from '../store/store.ts';

@@ -1,6 +1,6 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { AfinError, parseOr } from '../domain/errors.ts';
-import { AuditQuery, ConsentBody, ObjectionBody, TransparencyQuery } from '../domain/schemas.ts';
+import { AuditQuery, ConsentBody, ObjectionBody, TransparencyQuery } from './schemas.ts';
 import type { ConsentService } from './consent.ts';
 import type { PrivacyService } from './privacy-service.ts';
 import { jsonSchema } from '../http/json-schema.ts';

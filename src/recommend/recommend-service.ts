@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { AfinError } from '../domain/errors.ts';
-import type { RecContext, RecommendationQueryT, StoredEvent } from '../domain/schemas.ts';
+import type { RecContext, StoredEvent } from '../domain/schemas.ts';
+import type { RecommendationQueryT } from './schemas.ts';
 import type { Catalog } from '../catalog/catalog.ts';
 import type { ServingModel, WorkspaceState } from './workspace-state.ts';
 import type { ConsentPolicy } from '../domain/consent.ts';

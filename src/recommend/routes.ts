@@ -1,7 +1,8 @@
 import type { FastifyInstance } from 'fastify';
 import { AfinError, parseOr } from '../domain/errors.ts';
 import { z } from 'zod';
-import { Id, RecommendationQuery, SimilarQuery, TrainBody } from '../domain/schemas.ts';
+import { Id } from '../domain/schemas.ts';
+import { RecommendationQuery, SimilarQuery, TrainBody } from './schemas.ts';
 import type { RecommendService } from './recommend-service.ts';
 import type { ModelTrainer } from './trainer.ts';
 import { jsonSchema } from '../http/json-schema.ts';

@@ -1,0 +1,31 @@
+/** The recommendation routes' queries and bodies. */
+import { z } from 'zod';
+import { CONTEXTS, Id, MAX_AMOUNT, UserId } from '../domain/schemas.ts';
+
+const csv = z
+  .string()
+  .max(20_000)
+  .transform((s) => s.split(',').map((x) => x.trim()).filter(Boolean));
+const boolText = z.enum(['true', 'false', '1', '0']).transform((s) => s === 'true' || s === '1');
+const price = z.coerce.number().finite().nonnegative().max(MAX_AMOUNT);
+
+export const RecommendationQuery = z
+  .object({
+    userId: UserId.optional(),
+    anonymousId: Id.optional(),
+    n: z.coerce.number().int().min(1).max(100).default(10),
+    context: z.enum(CONTEXTS).default('home'),
+    itemId: Id.optional(),
+    category: z.string().min(1).max(200).optional(),
+    minPrice: price.optional(),
+    maxPrice: price.optional(),
+    exclude: csv.optional(),
+    excludeSeen: boolText.optional(),
+    includePurchased: boolText.optional(),
+    model: z.string().max(64).optional(),
+  })
+  .strict();
+export type RecommendationQueryT = z.infer<typeof RecommendationQuery>;
+
+export const SimilarQuery = z.object({ n: z.coerce.number().int().min(1).max(100).default(10) }).strict();
+export const TrainBody = z.object({ model: z.string().min(1).max(64).optional() }).strict();
