@@ -84,7 +84,7 @@ try {
   const bm25Ms = performance.now() - t0;
   log(`catalogue induction: ${inductionMs.toFixed(0)} ms for ${demo.catalog.length} items`);
 
-  const assistant = new Assistant(engine);
+  const assistant = new Assistant(engine.chat);
   const people = [...new Set(demo.events.map((e) => e.userId).filter((u): u is string => Boolean(u)))];
   const SCRIPTS: Array<{ lang: 'en' | 'es'; turns: string[] }> = [
     { lang: 'en', turns: ['Hi', 'I need headphones', 'under 120 euros', 'for running', 'something cheaper', 'the second one', 'compare the first two', 'add it to my cart', 'thanks'] },

@@ -8,10 +8,10 @@
  * words are in templates.ts.
  */
 import { AfinError } from '../domain/errors.ts';
-import type { Engine } from '../server/compose.ts';
 import { funnelStage } from '../profile/profile.ts';
 import { emptyExcluded, type Wanted } from './catalog-search.ts';
 import { LlmReplier, type LlmSettings } from './llm-reply.ts';
+import type { ChatPorts } from './ports.ts';
 import { buildVocabulary, trainIntentModel, type IntentModel, type Nlu, type Understanding } from './nlu/index.ts';
 import { quickReplies, type QuickReplyKey } from './quick-replies.ts';
 import { ChatStore, type ChatSession } from './session.ts';
@@ -35,14 +35,14 @@ export class Assistant {
   private readonly llm: LlmReplier | null;
   private readonly deps: Deps;
 
-  constructor(private readonly engine: Engine, llm?: LlmSettings) {
-    this.chats = new ChatStore(engine.store);
-    this.llm = llm ? new LlmReplier(engine, llm) : null;
-    this.deps = { engine, chats: this.chats };
+  constructor(private readonly ports: ChatPorts, llm?: LlmSettings) {
+    this.chats = new ChatStore(ports.store);
+    this.llm = llm ? new LlmReplier(ports, llm) : null;
+    this.deps = { ...ports, chats: this.chats };
   }
 
   private async nlu(ws: string): Promise<Nlu> {
-    const catalog = await this.engine.state.catalog(ws);
+    const catalog = await this.ports.catalog(ws);
     const hit = this.vocabularies.get(ws);
     if (hit && hit.version === catalog.version && catalog.version !== 0) return hit.nlu;
     const nlu = { model: intentModel(), vocabulary: buildVocabulary(catalog.items) };
@@ -51,7 +51,7 @@ export class Assistant {
   }
 
   async reply(ws: string, req: ChatRequest, caller: ChatCaller = { proven: false }): Promise<ChatReply> {
-    const now = this.engine.clock();
+    const now = this.ports.clock();
     const loaded = await load(this.deps, ws, req, now);
     const turn = await understandTurn(this.deps, ws, req, caller, loaded, await this.nlu(ws), now);
     const { session, style, u } = turn;
@@ -84,8 +84,8 @@ export class Assistant {
 
   /** The next questions offered: those people at the same funnel stage asked most, among the ones that fit now. */
   private async suggest(t: Turn, candidates: QuickReplyKey[]): Promise<string[]> {
-    const counters = await this.engine.store.readCounters(t.ws);
-    const stage = funnelStage(t.profile, this.engine.clock());
+    const counters = await this.ports.store.readCounters(t.ws);
+    const stage = funnelStage(t.profile, this.ports.clock());
     const freq = (k: QuickReplyKey) => counters[`chat:q:${stage}:${k}`] ?? 0;
     const ranked = [...candidates].sort((a, b) => freq(b) - freq(a) || candidates.indexOf(a) - candidates.indexOf(b));
     return quickReplies(ranked.slice(0, 3), t.style);
@@ -95,7 +95,7 @@ export class Assistant {
   async agentReply(ws: string, sessionId: string, text: string, agent?: string): Promise<ChatSession> {
     const s = await this.chats.session(ws, sessionId);
     if (!s) throw new AfinError('not_found', `chat session "${sessionId}" not found`, 'sessionId');
-    const turn = { role: 'agent' as const, text, at: this.engine.clock(), ...(agent ? { agent } : {}) };
+    const turn = { role: 'agent' as const, text, at: this.ports.clock(), ...(agent ? { agent } : {}) };
     s.turns.push(turn);
     s.pendingAgent.push(turn);
     s.updatedAt = turn.at;

@@ -24,7 +24,7 @@ export const DEFAULT_FAQ: Faq = {
 export const FAQ_DOC = { collection: 'settings', id: 'faq' } as const;
 
 /** The workspace's FAQ (its own answers over the defaults). */
-export async function loadFaq(store: Store, ws: string): Promise<Faq> {
+export async function loadFaq(store: Pick<Store, 'getDoc'>, ws: string): Promise<Faq> {
   const doc = await store.getDoc(ws, FAQ_DOC.collection, FAQ_DOC.id);
   const own = (doc?.body ?? {}) as Partial<Record<FaqTopic, Partial<Record<Lang, string>>>>;
   const out = structuredClone(DEFAULT_FAQ);
@@ -32,6 +32,6 @@ export async function loadFaq(store: Store, ws: string): Promise<Faq> {
   return out;
 }
 
-export async function faqAnswer(store: Store, ws: string, topic: FaqTopic, style: Style): Promise<string> {
+export async function faqAnswer(store: Pick<Store, 'getDoc'>, ws: string, topic: FaqTopic, style: Style): Promise<string> {
   return applyAddress((await loadFaq(store, ws))[topic][style.lang], style.address);
 }

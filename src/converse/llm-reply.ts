@@ -1,7 +1,7 @@
-import type { Engine } from '../server/compose.ts';
 import { viewProfile, type Profile } from '../profile/profile.ts';
 import { facetsOf, mergeWanted, searchCatalog, type Wanted } from './catalog-search.ts';
 import { LlmClient, LlmError, checkGrounding, runToolLoop, type ChatMessage, type LoopTool } from '../llm/index.ts';
+import type { ChatPorts } from './ports.ts';
 import type { ChatSession } from './session.ts';
 import type { Style } from './templates.ts';
 
@@ -44,12 +44,12 @@ const TONE_RULE = {
 export class LlmReplier {
   private readonly client: LlmClient;
 
-  constructor(private readonly engine: Engine, settings: LlmSettings) {
+  constructor(private readonly ports: ChatPorts, settings: LlmSettings) {
     this.client = new LlmClient({ baseUrl: settings.url, model: settings.model, apiKey: settings.apiKey, timeoutMs: settings.timeoutMs ?? 15_000 });
   }
 
   async rewrite(t: LlmTurn, draft: Draft): Promise<Draft & { by: 'llm' | 'embedded'; problems?: string[] }> {
-    const catalog = await this.engine.state.catalog(t.ws);
+    const catalog = await this.ports.catalog(t.ws);
     const returned = new Map<string, { id: string; title: string; price?: number; currency?: string }>();
     for (const it of draft.items ?? []) returned.set(it.id, it);
     const tools = this.tools(t, returned);
@@ -81,7 +81,7 @@ export class LlmReplier {
   }
 
   private tools(t: LlmTurn, returned: Map<string, { id: string; title: string; price?: number; currency?: string }>): Record<string, LoopTool> {
-    const e = this.engine;
+    const e = this.ports;
     const remember = (items: Array<{ id: string; title: string; price?: number; currency?: string }>) => {
       for (const it of items) returned.set(it.id, it);
       return items;
@@ -109,8 +109,8 @@ export class LlmReplier {
             excluded: { brands: strs(a.excludeBrands), colours: strs(a.excludeColours), categories: [], tags: [], styles: [] },
             mentions: [],
           });
-          const catalog = await e.state.catalog(t.ws);
-          const ranking = await e.recommend.rankFor(t.ws, t.session.userId, t.personalize);
+          const catalog = await e.catalog(t.ws);
+          const ranking = await e.rankFor(t.ws, t.session.userId, t.personalize);
           const found = searchCatalog(catalog.items, w, (id) => ranking.score(id), new Set(ranking.bought), Math.min(5, Math.max(1, Number(a.n) || 3)));
           return { items: remember(found.items.map((it) => ({ id: it.id, title: it.title, price: it.price, currency: it.currency, brand: facetsOf(it).brand }))) };
         },
@@ -120,7 +120,7 @@ export class LlmReplier {
         parameters: { type: 'object', properties: { n: { type: 'integer', minimum: 1, maximum: 5 } } },
         run: async (raw) => {
           const n = Math.min(5, Math.max(1, Number((raw as { n?: number } | null)?.n) || 3));
-          const r = await e.recommend.recommend(t.ws, { userId: t.session.userId, n, context: 'chat' });
+          const r = await e.recommend(t.ws, { userId: t.session.userId, n, context: 'chat' });
           return { items: remember(r.items.map((i) => ({ id: i.id, title: i.title, price: i.price, currency: i.currency, reasons: i.reasons }))) };
         },
       },
@@ -131,7 +131,7 @@ export class LlmReplier {
         run: async (raw) => {
           const id = str((raw as { itemId?: unknown } | null)?.itemId);
           if (!id || !returned.has(id)) return { error: 'only items returned by search_catalog or recommend can be added' };
-          await e.ingest.postEvents(t.ws, [{ type: 'add_to_cart', userId: t.session.userId, itemId: id, channel: 'chat', properties: { sessionId: t.session.id, by: 'llm' } }]);
+          await e.recordEvents(t.ws, [{ type: 'add_to_cart', userId: t.session.userId, itemId: id, channel: 'chat', properties: { sessionId: t.session.id, by: 'llm' } }]);
           return { added: id };
         },
       },
@@ -140,14 +140,14 @@ export class LlmReplier {
 
   /** The profile, for a proven person only: with a public key anyone can name anyone's userId. */
   private profileTool(t: LlmTurn): LoopTool {
-    const e = this.engine;
+    const e = this.ports;
     return {
       description: "What Afín knows about this customer's tastes (only what their consent allows).",
       parameters: { type: 'object', properties: {} },
       run: async () => {
         if (!t.personalize) return { note: 'The customer has not consented to personalisation.' };
         const p = (await e.store.getProfile(t.ws, t.session.userId)) as Profile | null;
-        const v = viewProfile(p, e.clock(), { terciles: (await e.state.catalog(t.ws)).terciles });
+        const v = viewProfile(p, e.clock(), { terciles: (await e.catalog(t.ws)).terciles });
         return { funnelStage: v.funnelStage, categories: v.affinities.categories.slice(0, 5), priceBand: v.features.priceBand };
       },
     };

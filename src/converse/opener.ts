@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
-import type { Engine } from '../server/compose.ts';
 import { ITEM_CHANGE_COLLECTION } from '../ingest/ingest-service.ts';
 import type { Assistant } from './assistant.ts';
+import type { ChatPorts } from './ports.ts';
 import type { Lang } from '../text/text.ts';
 import { quickReplies } from './quick-replies.ts';
 import { emptyMemory, newSession } from './session.ts';
@@ -20,18 +20,18 @@ export type OpenerSignal =
  * Starts a conversation from the freshest signal about something the person engaged with: an item
  * back in stock, a price drop, or a cart left behind. The opener becomes the session's first turn.
  */
-export async function opener(engine: Engine, assistant: Assistant, ws: string, userId: string) {
-  const now = engine.clock();
-  const policy = await engine.consent.policy(ws, userId);
+export async function opener(ports: ChatPorts, assistant: Assistant, ws: string, userId: string) {
+  const now = ports.clock();
+  const policy = await ports.consentOf(ws, userId);
   const consent = policy;
-  const user = await engine.store.getUser(ws, userId);
+  const user = await ports.store.getUser(ws, userId);
   const memory = consent.chatMemory ? await assistant.chats.memory(ws, userId) : null;
   const lang: Lang = (user?.traits.language === 'es' || user?.traits.language === 'en' ? user.traits.language : memory?.language) ?? 'en';
   const writing = memory?.writing ?? emptyMemory(now).writing;
   const style: Style = { lang, tone: toneFromTrait(user?.traits.tone) ?? memory?.tone ?? learnedTone(writing), address: memory?.address ?? learnedAddress(writing) };
 
-  const signal = consent.personalization ? await findSignal(engine, ws, userId, now) : null;
-  const catalog = await engine.state.catalog(ws);
+  const signal = consent.personalization ? await findSignal(ports, ws, userId, now) : null;
+  const catalog = await ports.catalog(ws);
   const item = signal ? catalog.get(signal.itemId) : undefined;
   let reply: string;
   if (signal && item) {
@@ -64,12 +64,12 @@ export async function opener(engine: Engine, assistant: Assistant, ws: string, u
   };
 }
 
-async function findSignal(engine: Engine, ws: string, userId: string, now: number): Promise<OpenerSignal | null> {
-  const events = await engine.store.eventsOf(ws, userId, 200);
+async function findSignal(ports: ChatPorts, ws: string, userId: string, now: number): Promise<OpenerSignal | null> {
+  const events = await ports.store.eventsOf(ws, userId, 200);
   const engaged = new Map<string, number>();
   for (const e of events) if (e.itemId && ['view', 'click', 'add_to_cart', 'like'].includes(e.type)) engaged.set(e.itemId, Math.max(engaged.get(e.itemId) ?? 0, e.timestamp));
-  const catalog = await engine.state.catalog(ws);
-  const changes = await engine.store.listDocs(ws, ITEM_CHANGE_COLLECTION, { limit: 500 });
+  const catalog = await ports.catalog(ws);
+  const changes = await ports.store.listDocs(ws, ITEM_CHANGE_COLLECTION, { limit: 500 });
   for (const c of changes) {
     const itemId = String(c.body.itemId);
     const seenAt = engaged.get(itemId);

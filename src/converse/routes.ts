@@ -2,11 +2,12 @@ import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import { AfinError, parseOr } from '../domain/errors.ts';
 import { CHANNELS, Id, Text } from '../domain/schemas.ts';
-import type { Engine } from '../server/compose.ts';
 import { jsonSchema } from '../http/json-schema.ts';
 import { Assistant, type ChatCaller } from './assistant.ts';
 import { FAQ_DOC, loadFaq } from './faq.ts';
+import type { LlmSettings } from './llm-reply.ts';
 import { opener } from './opener.ts';
+import type { ChatPorts } from './ports.ts';
 import type { ChatSession } from './session.ts';
 
 export const ChatBody = z
@@ -37,8 +38,8 @@ function transcript(s: ChatSession) {
 }
 
 /** The conversational assistant: chat, transcripts, proactive openers and the human hand-off. */
-export async function converseRoutes(app: FastifyInstance, { engine }: { engine: Engine }) {
-  const assistant = new Assistant(engine, engine.config.llm);
+export async function converseRoutes(app: FastifyInstance, { chat, llm }: { chat: ChatPorts; llm?: LlmSettings }) {
+  const assistant = new Assistant(chat, llm);
 
   /**
    * Whether the request proves it comes from the person it names: a server or admin key (the shop's
@@ -50,7 +51,7 @@ export async function converseRoutes(app: FastifyInstance, { engine }: { engine:
     if (p.root || p.scope !== 'public') return { proven: true };
     const token = req.headers['afin-user-token'];
     if (typeof token !== 'string') return { proven: false };
-    return { proven: (await engine.keys.userTokens.verify(p.workspace, token)) === userId };
+    return { proven: (await chat.verifyUserToken(p.workspace, token)) === userId };
   }
 
   app.post('/v1/chat', {
@@ -64,7 +65,7 @@ export async function converseRoutes(app: FastifyInstance, { engine }: { engine:
   app.get('/v1/chat/opener', {
     config: { access: 'public' },
     schema: { tags: ['chat'], summary: 'Start a conversation from a recent signal: an abandoned cart, a price drop, an item back in stock', querystring: jsonSchema(OpenerQuery) },
-  }, async (req) => opener(engine, assistant, req.principal.workspace, parseOr(OpenerQuery, req.query, 'invalid_query').userId));
+  }, async (req) => opener(chat, assistant, req.principal.workspace, parseOr(OpenerQuery, req.query, 'invalid_query').userId));
 
   app.get('/v1/chat/flagged', {
     config: { access: 'server' },
@@ -95,14 +96,14 @@ export async function converseRoutes(app: FastifyInstance, { engine }: { engine:
   app.get('/v1/chat/faq', {
     config: { access: 'server' },
     schema: { tags: ['chat'], summary: 'The answers the assistant gives about orders, returns and shipping' },
-  }, async (req) => loadFaq(engine.store, req.principal.workspace));
+  }, async (req) => loadFaq(chat.store, req.principal.workspace));
 
   app.put('/v1/chat/faq', {
     config: { access: 'admin' },
     schema: { tags: ['chat'], summary: 'Set the shop\'s own answers about orders, returns and shipping (per language)', body: jsonSchema(FaqBody) },
   }, async (req) => {
     const b = parseOr(FaqBody, req.body, 'invalid_body');
-    await engine.store.putDocs(req.principal.workspace, [{ ...FAQ_DOC, subject: null, createdAt: engine.clock(), body: b }]);
-    return loadFaq(engine.store, req.principal.workspace);
+    await chat.store.putDocs(req.principal.workspace, [{ ...FAQ_DOC, subject: null, createdAt: chat.clock(), body: b }]);
+    return loadFaq(chat.store, req.principal.workspace);
   });
 }

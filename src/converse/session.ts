@@ -93,7 +93,7 @@ export function emptyMemory(at: number): ChatMemory {
 
 /** Sessions and long-term memory live in the store's documents, filed under the person (export, erasure). */
 export class ChatStore {
-  constructor(private readonly store: Store) {}
+  constructor(private readonly store: Pick<Store, 'getDoc' | 'putDocs' | 'listDocs' | 'deleteDoc'>) {}
 
   async session(ws: string, id: string): Promise<ChatSession | null> {
     const d = await this.store.getDoc(ws, SESSION_COLLECTION, id);

@@ -85,6 +85,6 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
   await app.register(profileRoutes, { profiles: e.profiles });
   await app.register(privacyRoutes, { privacy: e.privacy, consent: e.consent });
   await app.register(keyRoutes, { keys: e.keys });
-  await app.register(converseRoutes, { engine: e });
+  await app.register(converseRoutes, { chat: e.chat, llm: e.config.llm });
   return app;
 }

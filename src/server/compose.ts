@@ -1,4 +1,5 @@
 import type { Config } from '../config.ts';
+import type { ChatPorts } from '../converse/ports.ts';
 import { IngestService } from '../ingest/ingest-service.ts';
 import { KeyService } from '../keys/key-service.ts';
 import { ConsentService } from '../privacy/consent.ts';
@@ -51,6 +52,8 @@ export class Engine {
   readonly recommend: RecommendService;
   readonly privacy: PrivacyService;
   readonly profiles: ProfileService;
+  /** What the chat assistant needs from the other slices (see converse/ports.ts). */
+  readonly chat: ChatPorts;
   readonly clock: () => number;
 
   readonly trainer: ModelTrainer;
@@ -89,6 +92,16 @@ export class Engine {
       store, clock: this.clock, consentState: (ws, id) => this.consent.state(ws, id),
       priceTerciles: async (ws) => (await this.state.catalog(ws)).terciles,
     });
+    this.chat = {
+      store, clock: this.clock,
+      catalog: (ws) => this.state.catalog(ws),
+      rankFor: (ws, userId, personalize) => this.recommend.rankFor(ws, userId, personalize),
+      recommend: (ws, q) => this.recommend.recommend(ws, q),
+      recordEvents: (ws, events) => this.ingest.postEvents(ws, events),
+      consentOf: (ws, userId) => this.consent.policy(ws, userId),
+      withdrawConsent: (ws, userId, purpose) => this.privacy.setConsent(ws, userId, { [purpose]: false, source: 'chat' }, { source: 'chat' }),
+      verifyUserToken: (ws, token) => this.keys.userTokens.verify(ws, token),
+    };
   }
 
   static async open(cfg: Config, opts?: EngineOptions): Promise<Engine> {

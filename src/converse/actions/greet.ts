@@ -11,8 +11,8 @@ export async function greet(d: Deps, t: Turn): Promise<Outcome> {
     return { reply: say('greet_back_topic', t.style, { name, topic: what }, t.seed), quick: ['recommend', 'order_status'] };
   }
   if (t.personalize && t.memory) {
-    const recent = (await d.engine.store.eventsOf(t.ws, t.session.userId, 20)).filter((e) => e.itemId && (e.type === 'view' || e.type === 'add_to_cart')).at(-1);
-    const item = recent?.itemId ? (await d.engine.state.catalog(t.ws)).get(recent.itemId) : undefined;
+    const recent = (await d.store.eventsOf(t.ws, t.session.userId, 20)).filter((e) => e.itemId && (e.type === 'view' || e.type === 'add_to_cart')).at(-1);
+    const item = recent?.itemId ? (await d.catalog(t.ws)).get(recent.itemId) : undefined;
     if (item) return { reply: say('greet_back_events', t.style, { name, item: item.title }, t.seed), quick: ['recommend', 'order_status'] };
   }
   return { reply: say('greet_new', t.style, {}, t.seed), quick: ['recommend', 'order_status', 'shipping'] };

@@ -28,7 +28,7 @@ export async function compare(d: Deps, t: Turn): Promise<Outcome> {
   }
   const picked = targets(s, t.u.slots.ordinals, 2);
   const chosen = picked.length >= 2 ? picked : s.shown.slice(0, 2);
-  const catalog = await d.engine.state.catalog(t.ws);
+  const catalog = await d.catalog(t.ws);
   const lang = t.style.lang;
   const lines = chosen.map((i) => {
     const it = catalog.get(i.id);
@@ -54,7 +54,7 @@ export async function detail(d: Deps, t: Turn): Promise<Outcome> {
   const [target] = targets(s, t.u.slots.ordinals, 1);
   if (!target) return { reply: say('which_item', t.style, {}, t.seed), suggestions: ordinalOptions(s.shown.length, t.style.lang) };
   s.focus = target.id;
-  const catalog = await d.engine.state.catalog(t.ws);
+  const catalog = await d.catalog(t.ws);
   const it = catalog.get(target.id);
   const lang = t.style.lang;
   const asked = attributeAsked(t.u.text);
@@ -79,7 +79,7 @@ export async function addToCart(d: Deps, t: Turn): Promise<Outcome> {
   if (s.shown.length === 0) return { reply: say('nothing_shown', t.style, {}, t.seed), quick: ['recommend'] };
   const [target] = targets(s, t.u.slots.ordinals, 1);
   if (!target) return { reply: say('which_item', t.style, {}, t.seed), suggestions: ordinalOptions(s.shown.length, t.style.lang) };
-  await d.engine.ingest.postEvents(t.ws, [{ type: 'add_to_cart', userId: s.userId, itemId: target.id, channel: 'chat', properties: { sessionId: s.id } }]);
+  await d.recordEvents(t.ws, [{ type: 'add_to_cart', userId: s.userId, itemId: target.id, channel: 'chat', properties: { sessionId: s.id } }]);
   s.focus = target.id;
   return { reply: say('added_to_cart', t.style, { title: target.title }, t.seed), items: [{ ...target, reasons: [phrase('reason_added', t.style)] }], quick: ['recommend', 'shipping'] };
 }

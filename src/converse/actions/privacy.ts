@@ -11,11 +11,11 @@ export async function forget(d: Deps, t: Turn): Promise<Outcome> {
   // An erased person: nothing is held and nothing will be kept, so there is nothing to record either.
   if (t.erased) return { reply: say(PERSONALIZATION_WORDS.test(t.u.text) ? 'personalization_off' : 'forgot', t.style, {}, t.seed) };
   if (PERSONALIZATION_WORDS.test(t.u.text)) {
-    await d.engine.privacy.setConsent(ws, s.userId, { personalization: false, source: 'chat' }, { source: 'chat' });
+    await d.withdrawConsent(ws, s.userId, 'personalization');
     t.personalize = false;
     return { reply: say('personalization_off', t.style, {}, t.seed) };
   }
-  await d.engine.privacy.setConsent(ws, s.userId, { chatMemory: false, source: 'chat' }, { source: 'chat' });
+  await d.withdrawConsent(ws, s.userId, 'chatMemory');
   await d.chats.forget(ws, s.userId, s.id);
   t.memory = null;
   return { reply: say('forgot', t.style, {}, t.seed) };

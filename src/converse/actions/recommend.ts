@@ -8,13 +8,14 @@ import { budgetText, label, useText } from '../labels.ts';
 import { fold } from '../../text/text.ts';
 import { formatPrice, phrase, say } from '../templates.ts';
 import { ask, nextQuestion } from '../turn/form.ts';
-import type { ChatItem, Deps, Outcome, Ranking, Turn } from '../turn/types.ts';
+import type { Ranking } from '../ports.ts';
+import type { ChatItem, Deps, Outcome, Turn } from '../turn/types.ts';
 import { becauseText, brandText, cheaperText, colourText, constraintText, exclusionsText, pricierText, relaxedText } from '../wording.ts';
 
 /** Asks for what is missing (at most two questions per request), then recommends. */
 export async function recommendFlow(d: Deps, t: Turn): Promise<Outcome> {
   const s = t.session;
-  const catalog = await d.engine.state.catalog(t.ws);
+  const catalog = await d.catalog(t.ws);
   const next = nextQuestion(s, catalog.items);
   if (next) {
     const q = await ask(d, t, next);
@@ -30,7 +31,7 @@ export async function recommendFlow(d: Deps, t: Turn): Promise<Outcome> {
 /** Three items that satisfy every hard constraint, ranked for this person, each with its reason. */
 export async function showItems(d: Deps, t: Turn): Promise<Outcome> {
   const s = t.session;
-  const catalog = await d.engine.state.catalog(t.ws);
+  const catalog = await d.catalog(t.ws);
   const r = await ranking(d, t);
   const exclude = new Set([...s.rejected, ...r.bought]);
   const found = searchCatalog(catalog.items, s.wanted, (id) => r.score(id), exclude, 3);
@@ -72,9 +73,9 @@ export async function showItems(d: Deps, t: Turn): Promise<Outcome> {
  */
 async function ranking(d: Deps, t: Turn): Promise<Ranking> {
   try {
-    return await d.engine.recommend.rankFor(t.ws, t.session.userId, t.personalize);
+    return await d.rankFor(t.ws, t.session.userId, t.personalize);
   } catch {
-    const events = await d.engine.store.eventsOf(t.ws, t.session.userId, 500);
+    const events = await d.store.eventsOf(t.ws, t.session.userId, 500);
     return { bought: events.filter((e) => e.type === 'purchase' && e.itemId).map((e) => e.itemId!), score: () => 0, because: () => null };
   }
 }

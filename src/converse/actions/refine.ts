@@ -19,7 +19,7 @@ export async function refine(d: Deps, t: Turn): Promise<Outcome> {
     // Asking for dearer things lifts the ceiling the person set before.
     w = { ...w, above: Math.max(...prices), below: undefined, budget: w.budget && w.budget.min !== undefined ? { min: w.budget.min, currency: w.budget.currency } : undefined };
   } else if (sl.budget) w = { ...w, budget: sl.budget, below: undefined, above: undefined };
-  const catalog = await d.engine.state.catalog(t.ws);
+  const catalog = await d.catalog(t.ws);
   const shownItems = s.shown.map((i) => catalog.get(i.id)).filter((i): i is StoredItem => Boolean(i));
   if (sl.change?.includes('colour')) {
     w.colour = undefined;

@@ -67,13 +67,13 @@ export async function respond(d: Deps, t: Turn): Promise<Outcome> {
       return orderStatus(d, t);
     case 'return_policy':
     case 'shipping':
-      return { reply: say('faq', t.style, { answer: await faqAnswer(d.engine.store, t.ws, t.intent, t.style) }), quick: ['order_status', 'recommend'] };
+      return { reply: say('faq', t.style, { answer: await faqAnswer(d.store, t.ws, t.intent, t.style) }), quick: ['order_status', 'recommend'] };
     case 'preference':
       return preference(d, t);
     case 'tone_request':
       return changeStyle(d, t, pending);
     case 'human':
-      s.flagged = { at: d.engine.clock(), reason: 'asked_for_person' };
+      s.flagged = { at: d.clock(), reason: 'asked_for_person' };
       return { reply: say('human', t.style, {}, t.seed), suggestions: [] };
     case 'privacy_forget':
       if (!t.proven) return { reply: say('privacy_change_elsewhere', t.style, {}, t.seed), quick: ['recommend', 'order_status'] };
@@ -95,7 +95,7 @@ export async function respond(d: Deps, t: Turn): Promise<Outcome> {
     default: {
       s.misunderstood++;
       if (s.misunderstood >= 2) {
-        s.flagged = { at: d.engine.clock(), reason: 'not_understood' };
+        s.flagged = { at: d.clock(), reason: 'not_understood' };
         return { reply: say('fallback_handoff', t.style, {}, t.seed), suggestions: [] };
       }
       return { reply: say('fallback', t.style, {}, t.seed), quick: ['recommend', 'order_status', 'human'] };

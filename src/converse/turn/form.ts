@@ -50,7 +50,7 @@ export function nextQuestion(s: ChatSession, items: readonly StoredItem[]): Aska
 export async function ask(d: Deps, t: Turn, slot: AskableSlot): Promise<Outcome | null> {
   const s = t.session;
   const w = s.wanted;
-  const catalog = await d.engine.state.catalog(t.ws);
+  const catalog = await d.catalog(t.ws);
   const options = questionOptions(slot, w, catalog.items, t.style.lang);
   if (!options) return null;
   s.requested = slot;

@@ -5,7 +5,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import { AfinError } from '../../domain/errors.ts';
-import type { ConsentState } from '../../privacy/consent.ts';
+import type { ConsentState } from '../../domain/consent.ts';
 import type { Profile } from '../../profile/profile.ts';
 import { shapesOf } from '../grounding/induce.ts';
 import { groundedOf, mergeGrounded } from '../grounding/merge.ts';
@@ -30,19 +30,18 @@ export interface Loaded {
 }
 
 export async function load(d: Deps, ws: string, req: ChatRequest, now: number): Promise<Loaded> {
-  const { store, consent } = d.engine;
   // An erased person (suppressed id) is answered without anything personal, and nothing naming them is stored.
-  const erased = (await consent.policy(ws, req.userId)).erased;
+  // The policy's flags are what may be used now (all off for an erased person).
+  const { subject: _subject, erased, ...allowed } = await d.consentOf(ws, req.userId);
   let session = req.sessionId && !erased ? await d.chats.session(ws, req.sessionId) : null;
   if (session && session.userId !== req.userId) throw new AfinError('not_found', `chat session "${req.sessionId}" not found`, 'sessionId');
   const isNew = !session;
   session ??= newSession(req.sessionId ?? `ses_${randomBytes(12).toString('base64url')}`, req.userId, now);
-  const allowed = await consent.state(ws, req.userId);
   const kept = erased ? null : await d.chats.memory(ws, req.userId);
   // Withdrawn chatMemory consent: what was remembered from earlier conversations goes, at once.
   if (!allowed.chatMemory && kept) await d.chats.forget(ws, req.userId, session.id);
   const memory = allowed.chatMemory ? kept ?? emptyMemory(now) : null;
-  const user = erased ? null : await store.getUser(ws, req.userId);
+  const user = erased ? null : await d.store.getUser(ws, req.userId);
   return { session, isNew, allowed, memory, traits: user?.traits ?? {}, erased };
 }
 
@@ -56,7 +55,7 @@ export async function understandTurn(d: Deps, ws: string, req: ChatRequest, call
   // The message is read in the language the reply is in, when that is not the detector's first guess.
   if (lang !== u.language) u = { ...understand(nlu, req.message, { previousLanguage: lang, minLanguageConfidence: 1.01 }), detected: u.detected };
   session.language = lang;
-  const catalog = await d.engine.state.catalog(ws);
+  const catalog = await d.catalog(ws);
   const grounded = groundedOf(session.wanted, readProduct(req.message, shapesOf(catalog.items)), readMeasures(req.message));
   // A short answer to a question says nothing about how the person likes to talk.
   if (!session.requested) session.writing = observeWriting(session.writing, req.message, u.language);
@@ -67,7 +66,7 @@ export async function understandTurn(d: Deps, ws: string, req: ChatRequest, call
     tone: session.tone ?? toneFromTrait(traits.tone) ?? memory?.tone ?? learnedTone(writing),
     address: session.address ?? (traits.address === 'usted' || traits.address === 'tu' ? traits.address : undefined) ?? memory?.address ?? learnedAddress(writing),
   };
-  const profile = allowed.profiling ? ((await d.engine.store.getProfile(ws, req.userId)) as Profile | null) : null;
+  const profile = allowed.profiling ? ((await d.store.getProfile(ws, req.userId)) as Profile | null) : null;
   const turn: Turn = {
     ws, session, memory, style, u, intent: u.intent, profile, personalize: allowed.personalization,
     name: typeof traits.name === 'string' ? traits.name.split(' ')[0] : null,

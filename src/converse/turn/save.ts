@@ -18,7 +18,7 @@ export async function save(d: Deps, t: Turn, req: ChatRequest, out: Outcome, now
     await d.chats.saveTurn(ws, session, remember(t, now));
     await logTurn(d, req, session.id, t.intent, out.reply, items, now, t.memory !== null, ws);
   }
-  await d.engine.store.bumpCounter(ws, `chat:q:${funnelStage(t.profile, now)}:${t.intent}`);
+  await d.store.bumpCounter(ws, `chat:q:${funnelStage(t.profile, now)}:${t.intent}`);
   return { items, agentMessages };
 }
 
@@ -28,7 +28,7 @@ export async function save(d: Deps, t: Turn, req: ChatRequest, out: Outcome, now
  */
 async function logTurn(d: Deps, req: ChatRequest, sessionId: string, intent: string, reply: string, items: ChatItem[], now: number, keepText: boolean, ws: string) {
   const channel = req.channel ?? 'chat';
-  await d.engine.ingest.postEvents(ws, [
+  await d.recordEvents(ws, [
     { type: 'chat', userId: req.userId, channel, timestamp: now, ...(keepText ? { query: req.message.slice(0, 2000) } : {}), properties: { sessionId, role: 'user', intent } },
     { type: 'chat', userId: req.userId, channel, timestamp: now, properties: { sessionId, role: 'assistant', ...(keepText ? { text: reply.slice(0, 4000) } : {}), items: items.map((i) => i.id) } },
   ]);

@@ -2,10 +2,10 @@
  * The shapes a chat turn passes through: the request and the caller, the turn being answered (what
  * was loaded and understood), an action's outcome, and the reply the contract returns.
  */
-import type { Engine } from '../../server/compose.ts';
 import type { Profile } from '../../profile/profile.ts';
 import type { Grounded } from '../grounding/merge.ts';
 import type { Intent, Understanding } from '../nlu/index.ts';
+import type { ChatPorts } from '../ports.ts';
 import type { Lang } from '../../text/text.ts';
 import type { QuickReplyKey } from '../quick-replies.ts';
 import type { ChatMemory, ChatSession, ChatStore } from '../session.ts';
@@ -57,9 +57,8 @@ export interface ChatReply {
   by: 'embedded' | 'llm';
 }
 
-/** What the actions work with: the engine (store, catalogue, recommender) and the chat store. */
-export interface Deps {
-  engine: Engine;
+/** What the actions and turn steps work with: the chat's ports (store, catalogue, ranking, consent) and its own store. */
+export interface Deps extends ChatPorts {
   chats: ChatStore;
 }
 
@@ -85,12 +84,6 @@ export interface Turn {
   switchedLanguage: boolean;
   /** The session started with this message. */
   isNew: boolean;
-}
-
-export interface Ranking {
-  bought: string[];
-  score(id: string): number;
-  because(id: string): { itemId: string; itemTitle: string; type: string } | null;
 }
 
 export interface Outcome {

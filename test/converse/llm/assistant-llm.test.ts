@@ -32,7 +32,7 @@ async function setup(script: ScriptedResponse[], timeoutMs = 3000) {
   await store.migrate();
   engine = new Engine(store, { adminKey: 'k', llm: { url: fake.url, model: 'test-model', apiKey: 'sk-test' } }, { cacheMaxAgeMs: 0 });
   await engine.ingest.putItems('default', ITEMS);
-  const assistant = new Assistant(engine, { url: fake.url, model: 'test-model', apiKey: 'sk-test', timeoutMs });
+  const assistant = new Assistant(engine.chat, { url: fake.url, model: 'test-model', apiKey: 'sk-test', timeoutMs });
   return { assistant, fake };
 }
 
