@@ -1,3 +1,4 @@
+import type { Lang } from '../text/text.ts';
 import type { EventInputT } from '../domain/schemas.ts';
 import { simulateEvents, type AliasPair } from './behaviour.ts';
 import { generateCatalog, productType, type CatalogItem } from './catalog.ts';
@@ -82,7 +83,7 @@ export function tasteOf(shopper: Shopper): string {
 export interface DemoShopperSummary {
   id: string;
   name: string;
-  language: 'en' | 'es';
+  language: Lang;
   taste: string;
   favouriteCategories: string[];
   budget: number;

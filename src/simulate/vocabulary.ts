@@ -4,7 +4,9 @@
  * Pure data; every brand, model line, place and person here is invented.
  */
 
-export type Lang = 'en' | 'es';
+import type { Lang } from '../text/text.ts';
+
+export type { Lang };
 export interface Text {
   en: string;
   es: string;

@@ -7,18 +7,15 @@ import { KeyService } from '../../src/keys/key-service.ts';
 import { PostgresStore } from '../../src/store/postgres/postgres-store.ts';
 import { SqliteStore } from '../../src/store/sqlite/sqlite-store.ts';
 import { testClock } from '../helpers.ts';
+import { suiteNotRun } from '../suite-not-run.ts';
 import { closeNodes, eventually, expectBSeesAWrites, makeNode, type TestNode } from '../server/two-nodes.ts';
 
 const natsUrl = process.env.AFIN_TEST_NATS_URL;
 const dbUrl = process.env.AFIN_TEST_DATABASE_URL;
 const quiet: BusLog = { info: () => undefined, warn: () => undefined };
 
-if (!natsUrl) {
-  console.log('NATS suite not run: set AFIN_TEST_NATS_URL');
-  describe.skip('invalidation notices over NATS (AFIN_TEST_NATS_URL not set)', () => {
-    it.skip('needs a NATS server');
-  });
-} else {
+if (!natsUrl) suiteNotRun('NATS suite', 'AFIN_TEST_NATS_URL');
+else {
   describe('invalidation notices over NATS', () => {
     const buses: NatsBus[] = [];
     afterEach(async () => {

@@ -3,16 +3,13 @@ import { afterEach, describe, it } from 'vitest';
 import { LocalBus, LocalHub } from '../../src/bus/bus.ts';
 import { PostgresStore } from '../../src/store/postgres/postgres-store.ts';
 import { testClock } from '../helpers.ts';
+import { suiteNotRun } from '../suite-not-run.ts';
 import { atOnce, closeNodes, expectBSeesAWrites, expectBStaleWithoutBus, makeNode, type TestNode } from './two-nodes.ts';
 
 const url = process.env.AFIN_TEST_DATABASE_URL;
 
-if (!url) {
-  console.log('Multi-node invalidation suite (PostgreSQL) not run: set AFIN_TEST_DATABASE_URL');
-  describe.skip('two API nodes on one PostgreSQL with an invalidation bus (AFIN_TEST_DATABASE_URL not set)', () => {
-    it.skip('needs a database');
-  });
-} else {
+if (!url) suiteNotRun('Multi-node invalidation suite (PostgreSQL)', 'AFIN_TEST_DATABASE_URL');
+else {
   describe('two API nodes on one PostgreSQL with an invalidation bus', () => {
     let schema = '';
     let nodes: TestNode[] = [];

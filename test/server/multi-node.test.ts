@@ -4,15 +4,12 @@ import { Engine } from '../../src/server/compose.ts';
 import { buildApp } from '../../src/server/app.ts';
 import { PostgresStore } from '../../src/store/postgres/postgres-store.ts';
 import { AUTH, ROOT_KEY, items } from '../helpers.ts';
+import { suiteNotRun } from '../suite-not-run.ts';
 
 const url = process.env.AFIN_TEST_DATABASE_URL;
 
-if (!url) {
-  console.log('Multi-node PostgreSQL suite not run: set AFIN_TEST_DATABASE_URL');
-  describe.skip('two API nodes on one PostgreSQL (AFIN_TEST_DATABASE_URL not set)', () => {
-    it.skip('needs a database');
-  });
-} else {
+if (!url) suiteNotRun('Multi-node PostgreSQL suite', 'AFIN_TEST_DATABASE_URL');
+else {
   describe('two API nodes on one PostgreSQL', () => {
     const schema = `afin_test_${randomBytes(6).toString('hex')}`;
     const stores: PostgresStore[] = [];

@@ -3,15 +3,12 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { PostgresStore } from '../../src/store/postgres/postgres-store.ts';
 import { POSTGRES_MIGRATIONS } from '../../src/store/postgres/migrations.ts';
 import { runStoreContract } from './store-contract.ts';
+import { suiteNotRun } from '../suite-not-run.ts';
 
 const url = process.env.AFIN_TEST_DATABASE_URL;
 
-if (!url) {
-  console.log('PostgreSQL contract suite not run: set AFIN_TEST_DATABASE_URL');
-  describe.skip('Store contract: postgres (AFIN_TEST_DATABASE_URL not set)', () => {
-    it('needs a database', () => {});
-  });
-} else {
+if (!url) suiteNotRun('PostgreSQL contract suite', 'AFIN_TEST_DATABASE_URL');
+else {
   // A fresh schema per test file, so runs never see each other's rows; dropped at the end.
   const schema = `afin_test_${randomBytes(6).toString('hex')}`;
   runStoreContract(
