@@ -10,10 +10,10 @@ import { privacyRoutes } from '../privacy/routes.ts';
 import { profileRoutes } from '../profile/routes.ts';
 import { recommendRoutes } from '../recommend/routes.ts';
 import { auditPlugin } from '../privacy/audit-plugin.ts';
-import { authPlugin } from './auth-plugin.ts';
-import { errorsPlugin, frameworkErrors } from './errors-plugin.ts';
+import { authPlugin } from './plugins/auth.ts';
+import { errorsPlugin, frameworkErrors } from './plugins/errors.ts';
 import { refuseAnonymousUserIds } from '../http/route-helpers.ts';
-import { secureLoggerOptions, securityPlugin } from './security-plugin.ts';
+import { secureLoggerOptions, securityPlugin } from './plugins/security.ts';
 
 export interface AppOptions {
   engine: Engine;

@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { RouteInfo } from '../../src/server/security-plugin.ts';
+import type { RouteInfo } from '../../src/server/plugins/security.ts';
 import { ROOT_KEY, items } from '../helpers.ts';
 import { makeConfiguredApp, type ConfiguredApp } from './app.ts';
 import { requestArb, runCase, targetedRequests } from './fuzzer.ts';

@@ -7,7 +7,7 @@ import { createHash } from 'node:crypto';
 import fc from 'fast-check';
 import type { FastifyInstance, InjectOptions } from 'fastify';
 import type { Engine } from '../../src/server/compose.ts';
-import type { RouteInfo } from '../../src/server/security-plugin.ts';
+import type { RouteInfo } from '../../src/server/plugins/security.ts';
 import type { SqliteStore } from '../../src/store/sqlite/sqlite-store.ts';
 
 export const HOSTILE_STRINGS = [

@@ -1,6 +1,6 @@
 import { Writable } from 'node:stream';
 import { afterEach, describe, expect, it } from 'vitest';
-import { redactUrl, truncateIp } from '../../src/server/security-plugin.ts';
+import { redactUrl, truncateIp } from '../../src/server/plugins/security.ts';
 import { items } from '../helpers.ts';
 import { makeConfiguredApp, type ConfiguredApp } from './app.ts';
 

@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { parseRateLimits } from '../../src/config.ts';
-import { RateLimiter } from '../../src/server/rate-limit.ts';
+import { RateLimiter } from '../../src/server/plugins/rate-limit.ts';
 import { testClock } from '../helpers.ts';
 import { bearer, makeConfiguredApp, type ConfiguredApp } from './app.ts';
 

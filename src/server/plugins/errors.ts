@@ -1,7 +1,7 @@
 import fp from 'fastify-plugin';
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { securityHeaders } from './security-plugin.ts';
-import { AfinError, type ErrorCode } from '../domain/errors.ts';
+import { securityHeaders } from './security.ts';
+import { AfinError, type ErrorCode } from '../../domain/errors.ts';
 
 /** Fastify's own error codes, mapped onto Afín's catalogue. */
 const FASTIFY_CODES: Record<string, ErrorCode> = {

@@ -1,9 +1,9 @@
 import fp from 'fastify-plugin';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { DEFAULT_RATE_LIMITS } from '../config.ts';
-import { AfinError } from '../domain/errors.ts';
-import { SCOPE_RANK, type KeyService, type Principal } from '../keys/key-service.ts';
-import type { KeyScope } from '../domain/schemas.ts';
+import { DEFAULT_RATE_LIMITS } from '../../config.ts';
+import { AfinError } from '../../domain/errors.ts';
+import { SCOPE_RANK, type KeyService, type Principal } from '../../keys/key-service.ts';
+import type { KeyScope } from '../../domain/schemas.ts';
 import { RateLimiter } from './rate-limit.ts';
 
 /** What a route needs: no key, a key of at least this scope, or the deployment's root key. */

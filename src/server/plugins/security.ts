@@ -1,6 +1,6 @@
 import fp from 'fastify-plugin';
 import type { FastifyInstance, FastifyReply, FastifyServerOptions } from 'fastify';
-import type { RouteAccess } from './auth-plugin.ts';
+import type { RouteAccess } from './auth.ts';
 
 /** One route of the app, as registered (the fuzzer and the inventory test walk this list). */
 export interface RouteInfo {
