@@ -1,6 +1,9 @@
 import type { Lang } from '../text/text.ts';
 
-/** How the assistant speaks: the register, and in Spanish the form of address. */
+/**
+ * How the assistant speaks: the register of its replies (what a person asks for is nlu's
+ * ToneRequest), and in Spanish the form of address.
+ */
 export type Tone = 'informal' | 'technical' | 'direct';
 export type Address = 'tu' | 'usted';
 export interface Style {

@@ -1,4 +1,4 @@
-import type { Slots } from './nlu/slots.ts';
+import type { ToneRequest } from './nlu/slots.ts';
 import type { Lang } from '../text/text.ts';
 import type { Address, Tone } from './templates.ts';
 
@@ -53,8 +53,8 @@ export function learnedAddress(s: WritingStats): Address {
 }
 
 /** An explicit request ("be brief", "háblame de tú") as a tone and/or address change. */
-export function requestedStyle(tone: Slots['tone']): { tone?: Tone; address?: Address } {
-  switch (tone) {
+export function requestedStyle(request: ToneRequest | undefined): { tone?: Tone; address?: Address } {
+  switch (request) {
     case 'brief': return { tone: 'direct' };
     case 'detailed':
     case 'technical': return { tone: 'technical' };

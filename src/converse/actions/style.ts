@@ -1,11 +1,12 @@
 /** "Be brief", "háblame de usted": the style changes for the rest of the conversation. */
+import type { ToneRequest } from '../nlu/slots.ts';
 import type { AskableSlot } from '../session.ts';
 import { requestedStyle } from '../tone.ts';
 import { say, type TemplateKey } from '../templates.ts';
 import { ask } from '../turn/form.ts';
 import type { Deps, Outcome, Turn } from '../turn/types.ts';
 
-function guessToneRequest(text: string): 'brief' | 'detailed' | 'informal' | 'formal' | undefined {
+function guessToneRequest(text: string): ToneRequest | undefined {
   if (/usted|formal/i.test(text)) return 'formal';
   if (/\btú\b|\btu\b|informal|colega|relax/i.test(text)) return 'informal';
   if (/brief|short|breve|corto|conciso|directo|direct/i.test(text)) return 'brief';

@@ -21,7 +21,7 @@ export {
   type Intent, type IntentModel, type IntentResult, type IntentTrainOptions, type PhraseSet,
 } from './intents.ts';
 export { trainTextClassifier, predict, featurize, type TextClassifier, type Example, type Prediction, type TrainOptions, type Algorithm } from './classifier.ts';
-export { extractSlots, type Slots, type Budget, type Excluded, type Mention, type Tone, type Changeable, type Currency } from './slots.ts';
+export { extractSlots, type Slots, type Budget, type Excluded, type Mention, type ToneRequest, type Changeable, type Currency } from './slots.ts';
 export { buildVocabulary, type Vocabulary, type VocabularyItem, type Entity, type EntityKind } from './vocabulary.ts';
 export { evaluateIntents, stratifiedSplit, score, type IntentEvaluation, type Scores } from './evaluate.ts';
 export { parseNumber, parseDigits, parseNumberWords } from './numbers.ts';

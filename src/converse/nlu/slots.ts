@@ -23,7 +23,11 @@ export interface Budget {
   currency?: Currency;
 }
 
-export type Tone = 'brief' | 'detailed' | 'informal' | 'formal' | 'technical' | 'simple';
+/**
+ * What the person asked of the assistant's way of speaking ("be brief", "de usted"); `tone.ts`'s
+ * requestedStyle turns it into the reply's Tone and Address.
+ */
+export type ToneRequest = 'brief' | 'detailed' | 'informal' | 'formal' | 'technical' | 'simple';
 export type Changeable = 'colour' | 'brand' | 'size' | 'style' | 'model';
 
 export interface Mention {
@@ -65,7 +69,7 @@ export interface Slots {
   ordinals?: number[];
   comparative?: 'cheaper' | 'pricier';
   /** Only meaningful with a tone_request intent. */
-  tone?: Tone;
+  tone?: ToneRequest;
   /** "another colour", "otra marca": what the person wants changed. */
   change?: Changeable[];
   quantity?: number;
@@ -359,7 +363,7 @@ function extractSize(ctx: Ctx): void {
 
 // ------------------------------------------------------------------------------- tone, change, quantity
 
-const TONES: Array<[Tone, RegExp]> = [
+const TONES: Array<[ToneRequest, RegExp]> = [
   ['simple', new RegExp(`${b}(?:less technical|no jargon|avoid (?:the )?jargon|simple (?:words|terms|language)|plain (?:english|words|language)|like i'?m (?:five|5)|like i am (?:five|5)|menos tecnic[oa]|sin tecnicismos|evita (?:los )?tecnicismos|palabras sencillas|lenguaje sencillo|como si tuviera (?:cinco|5) anos)${e}`, 'g')],
   ['informal', new RegExp(`${b}(?:(?:be|talk|speak|more)(?: to me)? (?:more )?(?:casual(?:ly)?|informal(?:ly)?|friendly|relaxed)|like a friend|less formal|(?:don'?t|do not) be (?:so )?formal|de tu|tuteame|tutearme|tutear|tuteo|mas cercan[oa]|como a un amig[oa]|no seas tan formal|sin formalidades|mas informal|mas relajad[oa])${e}`, 'g')],
   ['formal', new RegExp(`${b}(?:(?:be|more|speak|talk)(?: to me)? (?:more )?(?:formal(?:ly)?|professional(?:ly)?)|formally|de usted|tratame de usted|con (?:mas )?formalidad|mas formal|mas profesional|se (?:mas )?profesional)${e}`, 'g')],
