@@ -6,7 +6,7 @@ import { parseArgs } from 'node:util';
 import { DATASET_KINDS, DatasetError, loadDataset, type DatasetKind } from './datasets.ts';
 import { DEFAULT_MODELS, MODEL_SPECS, SERVED_DEFAULT_SPEC } from './models.ts';
 import { STAGE_NAMES } from '../recommend/pipeline/stages.ts';
-import { parseSettingsArg } from './served.ts';
+import { parseSettingsArg, type OpenServer } from './served.ts';
 import { formatTable, runEvaluation } from './run.ts';
 import { PROTOCOLS, type Protocol } from './splits.ts';
 import { runPurchaseEval } from './purchases.ts';
@@ -53,9 +53,10 @@ the serving pipeline adds or loses.
 
 Every metric also comes with catalog coverage and novelty of the top-10 lists.`;
 
-export async function runEval(args: string[]): Promise<number> {
+/** `afin eval`: `open` starts each fresh server the served runs measure (the CLI passes an in-process one). */
+export async function runEval(args: string[], open: OpenServer): Promise<number> {
   // Purchase logs keep repeats, which the other protocols fold away: their own runner.
-  if (args.some((a, k) => a === '--protocol=last-purchase' || (a === '--protocol' && args[k + 1] === 'last-purchase'))) return runPurchaseEval(args);
+  if (args.some((a, k) => a === '--protocol=last-purchase' || (a === '--protocol' && args[k + 1] === 'last-purchase'))) return runPurchaseEval(args, open);
   let values: Record<string, string | boolean | undefined>;
   try {
     ({ values } = parseArgs({
@@ -99,7 +100,7 @@ export async function runEval(args: string[]): Promise<number> {
     const log = (line: string) => process.stderr.write(line + '\n');
     const reports = [];
     for (let seed = 1; seed <= (Number.isInteger(seeds) && seeds > 0 ? seeds : 1); seed++) {
-      const r = await evaluateDemo({ seed: seed + 6, log });
+      const r = await evaluateDemo({ seed: seed + 6, log, open });
       process.stdout.write(formatDemo(r) + '\n');
       reports.push(r);
     }
@@ -150,6 +151,7 @@ export async function runEval(args: string[]): Promise<number> {
       ...(ablated.map((st) => ({ name: `served −${st}`, settings: { ...base, stages: { ...(base?.stages as object), [st]: false } } }))),
     ];
   const report = await runEvaluation(ds, {
+    open,
     protocol, seeds: Array.from({ length: nSeeds }, (_, i) => i + 1), models, quick: Boolean(values.quick), minValue, served, eventType: String(values['event-type']),
     servedOnValidation: Boolean(values.validation),
   }, log);

@@ -11,7 +11,7 @@ import { DEFAULT_MODEL } from '../recommend/registry.ts';
 import { productType } from '../simulate/catalog.ts';
 import { generateDemo } from '../simulate/demo.ts';
 import type { Shopper } from '../simulate/shoppers.ts';
-import { freshServer } from './served.ts';
+import type { OpenServer } from './served.ts';
 
 export interface DemoShares {
   /** Share of listed items whose price is within the shopper's budget for that product type. */
@@ -72,11 +72,11 @@ function shares(lists: Array<{ shopper: Shopper; items: ListedItem[] }>): DemoSh
   return { withinBudget: r(within, priced), inLanguage: r(inLang, langed), shoppersWithPriceShock: r(shocked, lists.length) };
 }
 
-export async function evaluateDemo(opts: { seed: number; shoppers?: number; items?: number; weeks?: number; log?: (line: string) => void }): Promise<DemoReport> {
+export async function evaluateDemo(opts: { seed: number; shoppers?: number; items?: number; weeks?: number; log?: (line: string) => void; open: OpenServer }): Promise<DemoReport> {
   const log = opts.log ?? (() => {});
-  const server = await freshServer();
+  const server = await opts.open();
   try {
-    const { call, engine } = server;
+    const { call, internals: engine } = server;
     const demo = generateDemo({ seed: opts.seed, now: engine.clock(), items: opts.items ?? 300, shoppers: opts.shoppers ?? 200, weeks: opts.weeks ?? 6 });
     log(`demo store: ${demo.catalog.length} items, ${demo.shoppers.length} shoppers, ${demo.events.length} events`);
     for (let i = 0; i < demo.catalog.length; i += 1000) await call('PUT', '/v1/items', demo.catalog.slice(i, i + 1000));

@@ -17,7 +17,7 @@ import { Popularity } from '../recommend/models/popularity.ts';
 import { BuyAgain } from './buy-again.ts';
 import { DatasetError, loadDataset, type Dataset, type DatasetKind } from './datasets.ts';
 import { meanStd } from './metrics.ts';
-import { freshServer, parseSettingsArg } from './served.ts';
+import { parseSettingsArg, type OpenServer } from './served.ts';
 
 const DAY = 86_400_000;
 
@@ -219,6 +219,8 @@ export function tuneEase(log: PurchaseLog, split: PurchaseSplit, seed: number, k
 }
 
 export interface ServedPurchaseOptions {
+  /** Starts the server the purchases are replayed into. */
+  open: OpenServer;
   settings?: Record<string, unknown>;
   /** Ask at each held-out purchase's time (default), or at the end of the log for everyone. */
   askAt?: 'purchase' | 'end';
@@ -226,11 +228,11 @@ export interface ServedPurchaseOptions {
 }
 
 /** The served top-10 per case: purchases replayed through the API, then one request per person. */
-export async function servedLists(log: PurchaseLog, split: PurchaseSplit, opts: ServedPurchaseOptions = {}): Promise<Int32Array[]> {
+export async function servedLists(log: PurchaseLog, split: PurchaseSplit, opts: ServedPurchaseOptions): Promise<Int32Array[]> {
   let end = 0;
   for (const t of log.times) end = Math.max(end, t);
   let now = end + 3_600_000;
-  const server = await freshServer({ clock: () => now, cacheMaxAgeMs: 0 });
+  const server = await opts.open({ clock: () => now, cacheMaxAgeMs: 0 });
   const { call } = server;
   const progress = opts.onProgress ?? (() => {});
   try {
@@ -270,9 +272,14 @@ export interface PurchaseReport {
   rows: Array<{ model: string; metrics: Record<keyof HitRates, { mean: number; std: number }>; params: string }>;
 }
 
+function servedBy(open: OpenServer | undefined): OpenServer {
+  if (!open) throw new Error('runPurchaseEvaluation: the served run needs opts.open (a server to measure)');
+  return open;
+}
+
 /** Every model and the served answer on the same splits, one per seed. */
 export async function runPurchaseEvaluation(
-  logs: PurchaseLog | ((seed: number) => PurchaseLog), seeds: number[], opts: { served: boolean; askAt?: 'purchase' | 'end'; settings?: Record<string, unknown> }, say: (l: string) => void = () => {},
+  logs: PurchaseLog | ((seed: number) => PurchaseLog), seeds: number[], opts: { served: boolean; open?: OpenServer; askAt?: 'purchase' | 'end'; settings?: Record<string, unknown> }, say: (l: string) => void = () => {},
 ): Promise<PurchaseReport> {
   const runs = new Map<string, { hr: HitRates[]; params: Set<string> }>();
   const note = (model: string, hr: HitRates, params = '-') => {
@@ -305,7 +312,7 @@ export async function runPurchaseEvaluation(
     }
     if (opts.served) {
       const t0 = performance.now();
-      note('served', hitRates(log, split, await servedLists(log, split, { askAt: opts.askAt, settings: opts.settings })), opts.settings ? JSON.stringify(opts.settings) : '-');
+      note('served', hitRates(log, split, await servedLists(log, split, { open: servedBy(opts.open), askAt: opts.askAt, settings: opts.settings })), opts.settings ? JSON.stringify(opts.settings) : '-');
       say(`  (served in ${((performance.now() - t0) / 1000).toFixed(1)} s)`);
     }
   }
@@ -343,7 +350,7 @@ options:
   --model-only      skip the served run`;
 
 /** The CLI for this protocol. Returns the exit code. */
-export async function runPurchaseEval(args: string[]): Promise<number> {
+export async function runPurchaseEval(args: string[], open: OpenServer): Promise<number> {
   let values: Record<string, string | boolean | undefined>;
   try {
     ({ values } = parseArgs({
@@ -385,7 +392,7 @@ export async function runPurchaseEval(args: string[]): Promise<number> {
     }
   } else return fail('--dataset must be csv, jsonl or synthetic-rebuy');
   const say = (l: string) => process.stderr.write(l + '\n');
-  const rep = await runPurchaseEvaluation(log, Array.from({ length: nSeeds }, (_, i) => i + 1), { served: !values['model-only'], askAt, settings }, say);
+  const rep = await runPurchaseEvaluation(log, Array.from({ length: nSeeds }, (_, i) => i + 1), { served: !values['model-only'], open, askAt, settings }, say);
   process.stdout.write(formatPurchaseTable(rep) + '\n' + JSON.stringify({ eval: rep }) + '\n');
   return 0;
 }

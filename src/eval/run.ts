@@ -8,7 +8,7 @@ import type { Dataset } from './datasets.ts';
 import { evaluate, METRICS, type Metrics } from './evaluate.ts';
 import { meanStd } from './metrics.ts';
 import { specOf, type ModelSpec, type Params } from './models.ts';
-import { evaluateServed } from './served.ts';
+import { evaluateServed, type OpenServer } from './served.ts';
 import { positiveRows, split, toInteractions, validationOf, type Protocol, type Task } from './splits.ts';
 
 export interface RunConfig {
@@ -27,6 +27,8 @@ export interface RunConfig {
   eventType?: string;
   /** Serve and score on the validation split carved from the training part (for choosing defaults), never the test split. */
   servedOnValidation?: boolean;
+  /** Starts the server each served run measures (required when `served` is given). */
+  open?: OpenServer;
 }
 
 export interface ServedVariant {
@@ -113,7 +115,9 @@ export async function runEvaluation(ds: Dataset, cfg: RunConfig, log: Log = () =
     for (const v of cfg.served ?? []) {
       const t = performance.now();
       let last = '';
+      if (!cfg.open) throw new Error('runEvaluation: served runs need cfg.open (a server to measure)');
       const metrics = await evaluateServed(ds, task, {
+        open: cfg.open,
         settings: v.settings,
         eventType: cfg.eventType,
         onProgress: (stage, f) => {

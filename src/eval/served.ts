@@ -7,22 +7,29 @@
  * arrive afterwards, as new visitors' would; then each test person's `GET /v1/recommendations` answer
  * is scored exactly as the model-only evaluation scores a model's list (`scoreLists`).
  */
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import type { FastifyInstance } from 'fastify';
-import { Engine } from '../server/compose.ts';
-import { buildApp } from '../server/app.ts';
-import { SqliteStore } from '../store/sqlite/sqlite-store.ts';
+import type { WorkspaceState } from '../recommend/workspace-state.ts';
+import type { Store } from '../store/store.ts';
 import type { Dataset } from './datasets.ts';
 import { depthOf, scoreLists, type Metrics } from './evaluate.ts';
 import type { Rows, Task } from './splits.ts';
 
-const ROOT = `eval-${process.pid}-root`;
-const AUTH = { authorization: `Bearer ${ROOT}` };
 const BATCH = 1000;
 
+/** A fresh Afín an evaluation talks to (the CLI passes `server/fresh.ts`'s in-process one). */
+export interface EvalServer {
+  /** One request with a root key; a 4xx or 5xx throws, naming the route and the answer. */
+  call(method: 'GET' | 'PUT' | 'POST', url: string, payload?: unknown): Promise<unknown>;
+  /** For the model-alone rows: the trained model, the catalogue and a person's events, read directly. */
+  internals: { clock: () => number; state: Pick<WorkspaceState, 'model' | 'catalog'>; store: Pick<Store, 'eventsOf'> };
+  close(): Promise<void>;
+}
+
+/** Starts a fresh server: default settings, the real clock unless `clock` is given. */
+export type OpenServer = (opts?: { clock?: () => number; cacheMaxAgeMs?: number }) => Promise<EvalServer>;
+
 export interface ServedOptions {
+  /** Starts the server each served run measures. */
+  open: OpenServer;
   /** Ranking settings to `PUT /v1/settings/ranking` before training (an ablation turns stages off here). */
   settings?: Record<string, unknown>;
   /** Event type for rows whose file names none: `auto` is `rating` when the values look like ratings, else `view`. */
@@ -55,12 +62,6 @@ export function eventTypeOf(rows: Rows, fallback = 'auto'): (k: number) => strin
   return ratings && varied ? () => 'rating' : () => 'view';
 }
 
-async function call(app: FastifyInstance, method: 'GET' | 'PUT' | 'POST', url: string, payload?: unknown) {
-  const res = await app.inject({ method, url, headers: AUTH, ...(payload === undefined ? {} : { payload: payload as object }) });
-  if (res.statusCode >= 400) throw new Error(`${method} ${url.slice(0, 80)} answered ${res.statusCode}: ${res.body.slice(0, 300)}`);
-  return res.statusCode === 204 ? null : res.json();
-}
-
 function eventOf(ds: Dataset, rows: Rows, k: number, type: string): Record<string, unknown> {
   const e: Record<string, unknown> = {
     messageId: `row-${k}`,
@@ -73,42 +74,19 @@ function eventOf(ds: Dataset, rows: Rows, k: number, type: string): Record<strin
   return e;
 }
 
-async function sendEvents(app: FastifyInstance, ds: Dataset, rows: Rows, idx: ArrayLike<number>, typeOf: (k: number) => string, progress?: (f: number) => void) {
+async function sendEvents(server: EvalServer, ds: Dataset, rows: Rows, idx: ArrayLike<number>, typeOf: (k: number) => string, progress?: (f: number) => void) {
   for (let s = 0; s < idx.length; s += BATCH) {
     const batch = [];
     for (let k = s; k < Math.min(idx.length, s + BATCH); k++) batch.push(eventOf(ds, rows, idx[k], typeOf(idx[k])));
-    const r = (await call(app, 'POST', '/v1/events', batch)) as { rejected: Array<{ index: number; error: string }> };
+    const r = (await server.call('POST', '/v1/events', batch)) as { rejected: Array<{ index: number; error: string }> };
     if (r.rejected.length) throw new Error(`events rejected, first: ${r.rejected[0].error}`);
     progress?.(Math.min(1, (s + BATCH) / idx.length));
   }
 }
 
-/**
- * A fresh server on an embedded store in a temp folder, default settings, the real clock (or the given
- * one, for protocols that ask at a point in the log's own time).
- */
-export async function freshServer(opts: { clock?: () => number; cacheMaxAgeMs?: number } = {}): Promise<{ app: FastifyInstance; engine: Engine; call: (method: 'GET' | 'PUT' | 'POST', url: string, payload?: unknown) => Promise<unknown>; close: () => Promise<void> }> {
-  const dir = mkdtempSync(join(tmpdir(), 'afin-eval-'));
-  const store = new SqliteStore(join(dir, 'afin.db'));
-  await store.migrate();
-  const engine = new Engine(store, { adminKey: ROOT }, { retrainAfterErasureMs: null, ...opts });
-  await store.createWorkspace({ id: 'default', name: null, createdAt: engine.clock() });
-  const app = await buildApp({ engine, logger: false });
-  return {
-    app, engine,
-    call: (method, url, payload) => call(app, method, url, payload),
-    close: async () => {
-      await app.close();
-      await engine.close();
-      rmSync(dir, { recursive: true, force: true });
-    },
-  };
-}
-
 /** One task served: the protocol's metrics over what the API answered. */
-export async function evaluateServed(ds: Dataset, task: Task, opts: ServedOptions = {}): Promise<Metrics> {
-  const server = await freshServer();
-  const { app } = server;
+export async function evaluateServed(ds: Dataset, task: Task, opts: ServedOptions): Promise<Metrics> {
+  const server = await opts.open();
   try {
     const rows = task.rows;
     const typeOf = eventTypeOf(rows, opts.eventType);
@@ -123,12 +101,12 @@ export async function evaluateServed(ds: Dataset, task: Task, opts: ServedOption
       if (doc?.language) it.language = doc.language;
       return it;
     });
-    for (let s = 0; s < items.length; s += BATCH) await call(app, 'PUT', '/v1/items', items.slice(s, s + BATCH));
-    if (opts.settings) await call(app, 'PUT', '/v1/settings/ranking', opts.settings);
+    for (let s = 0; s < items.length; s += BATCH) await server.call('PUT', '/v1/items', items.slice(s, s + BATCH));
+    if (opts.settings) await server.call('PUT', '/v1/settings/ranking', opts.settings);
 
-    await sendEvents(app, ds, rows, task.train, typeOf, (f) => progress('sending training events', f));
+    await sendEvents(server, ds, rows, task.train, typeOf, (f) => progress('sending training events', f));
     progress('training', 0);
-    await call(app, 'POST', '/v1/train', {});
+    await server.call('POST', '/v1/train', {});
     progress('training', 1);
 
     // People the model was not trained on (strong generalisation) arrive now, as new visitors would.
@@ -144,14 +122,14 @@ export async function evaluateServed(ds: Dataset, task: Task, opts: ServedOption
         if (k !== undefined) late.push(k);
       }
     }
-    if (late.length) await sendEvents(app, ds, rows, late, typeOf, (f) => progress('sending new visitors\' events', f));
+    if (late.length) await sendEvents(server, ds, rows, late, typeOf, (f) => progress('sending new visitors\' events', f));
 
     const depth = depthOf(task.protocol);
     const itemIndex = new Map(ds.itemIds.map((id, i) => [id, i]));
     const ranked: Int32Array[] = [];
     for (let c = 0; c < task.cases.length; c++) {
       const userId = encodeURIComponent(ds.userIds[task.cases[c].user]);
-      const r = (await call(app, 'GET', `/v1/recommendations?userId=${userId}&n=${depth}&excludeSeen=true`)) as { items: Array<{ id: string }> };
+      const r = (await server.call('GET', `/v1/recommendations?userId=${userId}&n=${depth}&excludeSeen=true`)) as { items: Array<{ id: string }> };
       ranked.push(Int32Array.from(r.items.map((it) => itemIndex.get(it.id) ?? -1)));
       if ((c & 31) === 0) progress('asking for recommendations', c / task.cases.length);
     }

@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it, vi } from 'vitest';
 import { runEval } from '../../src/eval/command.ts';
+import { openFreshServer } from '../../src/server/fresh.ts';
 import { rng } from '../../src/stats/random.ts';
 
 /** A small generated dataset with group structure (so models beat popularity), as CSV. */
@@ -36,7 +37,7 @@ describe('afin eval', () => {
 
   it('prints usage on --help', async () => {
     const c = capture();
-    const code = await runEval(['--help']);
+    const code = await runEval(['--help'], openFreshServer);
     c.restore();
     expect(code).toBe(0);
     expect(c.out.join('')).toMatch(/usage: afin eval --dataset/);
@@ -45,20 +46,20 @@ describe('afin eval', () => {
   it('rejects bad arguments with a clear message', async () => {
     for (const args of [[], ['--dataset', 'nope', '--path', 'x'], ['--dataset', 'csv'], ['--dataset', 'csv', '--path', csv, '--models', 'magic'], ['--dataset', 'csv', '--path', csv, '--protocol', 'x'], ['--dataset', 'csv', '--path', csv, '--ablate-stages', 'magic'], ['--dataset', 'csv', '--path', csv, '--settings', '{nope'], ['--bogus']]) {
       const c = capture();
-      const code = await runEval(args);
+      const code = await runEval(args, openFreshServer);
       c.restore();
       expect(code).toBe(2);
       expect(c.err.join('')).toMatch(/afin eval/);
     }
     const c = capture();
-    expect(await runEval(['--dataset', 'csv', '--path', join(dir, 'missing.csv')])).toBe(2);
+    expect(await runEval(['--dataset', 'csv', '--path', join(dir, 'missing.csv')], openFreshServer)).toBe(2);
     c.restore();
     expect(c.err.join('')).toMatch(/cannot read/);
   });
 
   it.each(['ms', 'strong', 'loo'])('runs protocol %s end to end: a table and one JSON line', async (protocol) => {
     const c = capture();
-    const code = await runEval(['--dataset', 'csv', '--path', csv, '--protocol', protocol, '--seeds', '2', '--quick', '--models', 'popularity,ease,als,itemknn']);
+    const code = await runEval(['--dataset', 'csv', '--path', csv, '--protocol', protocol, '--seeds', '2', '--quick', '--models', 'popularity,ease,als,itemknn'], openFreshServer);
     c.restore();
     expect(code).toBe(0);
     const lines = c.out.join('').trim().split('\n');
@@ -79,7 +80,7 @@ describe('afin eval', () => {
 
   it('skips text models when the dataset has no texts', async () => {
     const c = capture();
-    const code = await runEval(['--dataset', 'csv', '--path', csv, '--seeds', '1', '--quick', '--models', 'popularity,content']);
+    const code = await runEval(['--dataset', 'csv', '--path', csv, '--seeds', '1', '--quick', '--models', 'popularity,content'], openFreshServer);
     c.restore();
     expect(code).toBe(0);
     const json = JSON.parse(c.out.join('').trim().split('\n').pop()!).eval;

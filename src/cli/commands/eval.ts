@@ -16,12 +16,13 @@ export function registerEval(program: Command) {
         process.exitCode = await runChatEval(args.slice(1));
         return;
       }
-      const mod: { runEval?: (args: string[]) => Promise<number> } = await import(EVAL_MODULE).catch(() => ({}));
+      const mod: { runEval?: (args: string[], open: unknown) => Promise<number> } = await import(EVAL_MODULE).catch(() => ({}));
       if (!mod.runEval) {
         process.stderr.write('the evaluation harness is not installed in this build\n');
         process.exitCode = 2;
         return;
       }
-      process.exitCode = await mod.runEval(args);
+      const { openFreshServer } = await import('../../server/fresh.ts');
+      process.exitCode = await mod.runEval(args, openFreshServer);
     });
 }
