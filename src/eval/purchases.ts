@@ -269,6 +269,8 @@ export interface PurchaseReport {
   purchases: number;
   cases: number;
   rebuyShare: number;
+  /** Measured on the validation split, not the test split. */
+  validation?: boolean;
   rows: Array<{ model: string; metrics: Record<keyof HitRates, { mean: number; std: number }>; params: string }>;
 }
 
@@ -279,7 +281,8 @@ function servedBy(open: OpenServer | undefined): OpenServer {
 
 /** Every model and the served answer on the same splits, one per seed. */
 export async function runPurchaseEvaluation(
-  logs: PurchaseLog | ((seed: number) => PurchaseLog), seeds: number[], opts: { served: boolean; open?: OpenServer; askAt?: 'purchase' | 'end'; settings?: Record<string, unknown> }, say: (l: string) => void = () => {},
+  logs: PurchaseLog | ((seed: number) => PurchaseLog), seeds: number[],
+  opts: { served: boolean; open?: OpenServer; askAt?: 'purchase' | 'end'; settings?: Record<string, unknown>; validation?: boolean }, say: (l: string) => void = () => {},
 ): Promise<PurchaseReport> {
   const runs = new Map<string, { hr: HitRates[]; params: Set<string> }>();
   const note = (model: string, hr: HitRates, params = '-') => {
@@ -293,7 +296,10 @@ export async function runPurchaseEvaluation(
   let log = typeof logs === 'function' ? logs(seeds[0]) : logs;
   for (const seed of seeds) {
     if (typeof logs === 'function') log = logs(seed);
-    const split = lastPurchaseSplit(log, seed);
+    const outer = lastPurchaseSplit(log, seed);
+    // On validation, everything is measured on the split carved from the training purchases (each
+    // person's last training purchase held out, as EASE is tuned): the test purchases are never seen.
+    const split = opts.validation ? lastPurchaseSplit(log, seed + 7919, outer.train) : outer;
     cases = split.cases.length;
     share = rebuyShare(log, split);
     say(`seed ${seed}: ${log.users.length} purchases by ${log.userIds.length} people of ${log.itemIds.length} items; ${split.train.length} training purchases, ${cases} people, ${(100 * share).toFixed(1)} % of held-out purchases are re-buys`);
@@ -321,7 +327,7 @@ export async function runPurchaseEvaluation(
     metrics: Object.fromEntries((['HR@10', 'HR@10 rebuy', 'HR@10 new'] as const).map((k) => [k, meanStd(r.hr.map((h) => h[k]))])) as PurchaseReport['rows'][0]['metrics'],
     params: [...r.params].join(' | '),
   }));
-  return { dataset: log.name, seeds, purchases: log.users.length, cases, rebuyShare: share, rows };
+  return { dataset: log.name, seeds, purchases: log.users.length, cases, rebuyShare: share, ...(opts.validation ? { validation: true } : {}), rows };
 }
 
 export function formatPurchaseTable(rep: PurchaseReport): string {
@@ -330,7 +336,7 @@ export function formatPurchaseTable(rep: PurchaseReport): string {
   const w = head.map((h, c) => Math.max(h.length, ...body.map((r) => r[c].length)));
   const line = (cells: string[]) => cells.map((c, i) => c.padEnd(w[i])).join('  ').trimEnd();
   return [
-    `${rep.dataset} · protocol last-purchase · ${rep.purchases} purchases · ${rep.cases} people tested · ${(100 * rep.rebuyShare).toFixed(1)} % of held-out purchases are re-buys · seeds ${rep.seeds.join(',')}`,
+    `${rep.dataset} · protocol last-purchase${rep.validation ? ' (validation split)' : ''} · ${rep.purchases} purchases · ${rep.cases} people tested · ${(100 * rep.rebuyShare).toFixed(1)} % of held-out purchases are re-buys · seeds ${rep.seeds.join(',')}`,
     line(head), line(w.map((n) => '-'.repeat(n))), ...body.map(line),
   ].join('\n');
 }
@@ -347,6 +353,9 @@ options:
   --ask-at WHEN     purchase: the server's clock is each held-out purchase's time          [default]
                     end: the end of the log, for everyone
   --settings JSON   ranking settings for the served run
+  --validation      measure on the validation split carved from the training purchases (each
+                    person's last training purchase held out), never the test purchases: for
+                    choosing defaults
   --model-only      skip the served run`;
 
 /** The CLI for this protocol. Returns the exit code. */
@@ -358,7 +367,7 @@ export async function runPurchaseEval(args: string[], open: OpenServer): Promise
       options: {
         protocol: { type: 'string' }, dataset: { type: 'string' }, path: { type: 'string' }, seeds: { type: 'string', default: '3' },
         users: { type: 'string', default: '1000' }, 'ask-at': { type: 'string', default: 'purchase' }, settings: { type: 'string' },
-        'model-only': { type: 'boolean', default: false }, help: { type: 'boolean', short: 'h', default: false },
+        'model-only': { type: 'boolean', default: false }, validation: { type: 'boolean', default: false }, help: { type: 'boolean', short: 'h', default: false },
       },
     }));
   } catch (e) {
@@ -392,7 +401,7 @@ export async function runPurchaseEval(args: string[], open: OpenServer): Promise
     }
   } else return fail('--dataset must be csv, jsonl or synthetic-rebuy');
   const say = (l: string) => process.stderr.write(l + '\n');
-  const rep = await runPurchaseEvaluation(log, Array.from({ length: nSeeds }, (_, i) => i + 1), { served: !values['model-only'], open, askAt, settings }, say);
+  const rep = await runPurchaseEvaluation(log, Array.from({ length: nSeeds }, (_, i) => i + 1), { served: !values['model-only'], open, askAt, settings, validation: Boolean(values.validation) }, say);
   process.stdout.write(formatPurchaseTable(rep) + '\n' + JSON.stringify({ eval: rep }) + '\n');
   return 0;
 }
