@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { BuyAgain } from '../../src/eval/buy-again.ts';
-import { hitRates, lastPurchaseSplit, modelLists, purchaseLogOf, rebuyShare, syntheticPurchaseLog, type PurchaseLog } from '../../src/eval/purchases.ts';
+import { formatPurchaseTable, hitRates, lastPurchaseSplit, modelLists, purchaseLogOf, rebuyShare, runPurchaseEvaluation, syntheticPurchaseLog, type PurchaseLog } from '../../src/eval/purchases.ts';
 import { parseCsv } from '../../src/eval/datasets.ts';
 
 const DAY = 86_400_000;
@@ -38,5 +38,24 @@ describe('leave-last-purchase-out', () => {
     const a = syntheticPurchaseLog(3, { users: 100 });
     expect(syntheticPurchaseLog(3, { users: 100 }).items).toEqual(a.items);
     expect(rebuyShare(a, lastPurchaseSplit(a, 1))).toBeGreaterThan(0.3);
+  });
+
+  it('measures on the validation split without the test purchases when asked', async () => {
+    // Everyone buys a, then b twice, then a thing of their own (the test target, never a re-buy); the
+    // validation split holds out the second b (a re-buy) and learns from a and the first b only.
+    const n = 12;
+    const rows: Array<[number, number, number]> = [];
+    for (let u = 0; u < n; u++) rows.push([u, 0, 1], [u, 1, 2], [u, 1, 3], [u, 2 + u, 4]);
+    const l: PurchaseLog = {
+      name: 'v', userIds: Array.from({ length: n }, (_, u) => `u${u}`), itemIds: ['a', 'b', ...Array.from({ length: n }, (_, u) => `own${u}`)],
+      categories: [], users: Int32Array.from(rows, (r) => r[0]), items: Int32Array.from(rows, (r) => r[1]), times: Float64Array.from(rows, (r) => r[2] * DAY),
+    };
+    const test = await runPurchaseEvaluation(l, [1], { served: false });
+    expect(test.rebuyShare).toBe(0);
+    const val = await runPurchaseEvaluation(l, [1], { served: false, validation: true });
+    expect(val.rebuyShare).toBe(1);
+    expect(val.rows.find((r) => r.model === 'buy-again')!.metrics['HR@10'].mean).toBe(1);
+    expect(formatPurchaseTable(val)).toContain('last-purchase (validation split)');
+    expect(formatPurchaseTable(test)).not.toContain('validation');
   });
 });
