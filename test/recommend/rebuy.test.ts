@@ -3,7 +3,8 @@ import { Catalog } from '../../src/catalog/catalog.ts';
 import type { StoredEvent } from '../../src/domain/schemas.ts';
 import { rng } from '../../src/stats/random.ts';
 import {
-  COMMON_SHARE, DueItems, RebuyLearner, decodeRebuy, dueItems, dueReason, dueStrength, encodeRebuy, everyPhrase, figuresFor, type RebuyStats,
+  ABOVE_MODELS, COMMON_SHARE, DUE_FRACTION, DueItems, MIN_TIMING_EVIDENCE, RebuyLearner, decodeRebuy, dueItems, dueReason, dueStrength, encodeRebuy, everyPhrase, figuresFor,
+  type DueItem, type RebuyStats,
 } from '../../src/recommend/rebuy.ts';
 import { REPLENISH_BOOST, boostDue } from '../../src/recommend/stage-shaping.ts';
 
@@ -76,6 +77,67 @@ describe('re-buy figures learned from purchases', () => {
   });
 });
 
+describe('the shop\'s due window', () => {
+  it('is learned from when its customers re-buy, in their usual intervals', () => {
+    // Coffee every 18-24 days: re-buys come at 0.8-1.2 of the usual interval, never at 0.6 or 1.5.
+    const s = learned();
+    expect(s.timing).toBeDefined();
+    expect(s.timing!.repeats).toBeGreaterThan(60 * 14);
+    expect(s.timing!.early).toBeGreaterThan(0.75);
+    expect(s.timing!.early).toBeLessThan(1);
+    expect(s.timing!.late).toBeGreaterThan(1);
+    expect(s.timing!.late).toBeLessThan(1.3);
+    expect(decodeRebuy(encodeRebuy(s))).toEqual(s);
+  });
+
+  it('is left to the defaults with too few re-buys, and when stored figures carry none or a broken one', () => {
+    const l = new RebuyLearner();
+    for (let k = 0; k < MIN_TIMING_EVIDENCE; k++) l.add(ev('a', 'x', 10 * k)); // one person: one re-buy short
+    expect(l.learn(() => 'coffee', 0).timing).toBeUndefined();
+    l.add(ev('a', 'x', 10 * MIN_TIMING_EVIDENCE));
+    const t = l.learn(() => 'coffee', 0).timing!;
+    expect(t.repeats).toBe(MIN_TIMING_EVIDENCE);
+    expect(t.early).toBeCloseTo(1, 6); // every 10 days exactly: one interval, early or late
+    expect(t.late).toBeCloseTo(1, 6);
+    const s = learned();
+    const broken = { ...s, timing: { early: 2, late: 1, repeats: 9 } };
+    expect(decodeRebuy(encodeRebuy(broken))?.timing).toBeUndefined();
+  });
+
+  it('decides when a bought item is due again: the shop\'s early end, else the default', () => {
+    const s = learned();
+    const mine = [ev('p', 'coffee1', 0), ev('p', 'coffee1', 20), ev('p', 'coffee1', 40)];
+    // 0.7 of the person's 20 days: early for a shop whose earliest re-buys come at ~0.85, not for the default.
+    const at = (40 + 14) * DAY;
+    expect([...dueItems(mine, at, shop(1).leaf, s)]).toEqual([]);
+    const { timing: _, ...untimed } = s;
+    expect(0.7).toBeGreaterThan(DUE_FRACTION);
+    expect([...dueItems(mine, at, shop(1).leaf, untimed)]).toEqual(['coffee1']);
+  });
+});
+
+describe('where a due item lands', () => {
+  const item = (over: Partial<DueItem>): DueItem => ({ intervalDays: 21, own: true, times: 3, share: 0.9, elapsed: 1, late: 1.3, ...over });
+
+  it('above every model proposal (scores up to 1, trend and discovery up to 0.2) where re-buying is very common', () => {
+    expect(ABOVE_MODELS).toBeGreaterThan(1.2);
+    for (const times of [1, 2, 10]) expect(dueStrength(item({ times, own: times > 1 }))).toBeGreaterThanOrEqual(ABOVE_MODELS);
+    expect(dueStrength(item({ times: 5 }))).toBeGreaterThan(dueStrength(item({ times: 1 })));
+  });
+
+  it('among the models\' proposals where re-buying is only just common', () => {
+    expect(dueStrength(item({ share: COMMON_SHARE }))).toBeLessThan(1);
+  });
+
+  it('lower once long overdue (replaced by another pick, or dropped), the more so the longer', () => {
+    const timely = dueStrength(item({ elapsed: 1.2 }));
+    expect(dueStrength(item({ elapsed: 1.3 }))).toBe(timely);
+    expect(dueStrength(item({ elapsed: 2.6 }))).toBeCloseTo(timely / 2);
+    expect(dueStrength(item({ elapsed: 13 }))).toBeLessThan(1);
+    expect(dueStrength(item({ elapsed: 13, late: Infinity }))).toBe(timely);
+  });
+});
+
 describe('items due again', () => {
   const s = learned();
   const leaf = shop(1).leaf;
@@ -111,9 +173,9 @@ describe('items due again', () => {
     const catalog = new Catalog(['a', 'b', 'c'].map((id) => ({ id, title: id, available: true, updatedAt: 0 })));
     const due = new DueItems();
     due.add('a');
-    due.info.set('a', { intervalDays: 21, own: true, times: 5, share: 0.9 });
+    due.info.set('a', { intervalDays: 21, own: true, times: 5, share: 0.9, elapsed: 1, late: 1.3 });
     due.add('b');
-    due.info.set('b', { intervalDays: 21, own: false, times: 1, share: COMMON_SHARE });
+    due.info.set('b', { intervalDays: 21, own: false, times: 1, share: COMMON_SHARE, elapsed: 1, late: 1.3 });
     const scores = Float64Array.from([0.1, 0.1, 0.1]);
     boostDue(scores, due, catalog);
     expect(scores[0]).toBeCloseTo(0.1 + REPLENISH_BOOST * dueStrength(due.info.get('a')!));
