@@ -85,7 +85,7 @@ for (const [from, tos] of edges) {
   for (const to of tos) {
     if (!edges.has(to)) { problems.push(`${from}: imports ${to}, which does not exist`); continue; }
     const t = sliceOf(to);
-    if (t !== s && layerOf(t) > layerOf(s)) problems.push(`${from}: imports ${to} (src/${t}/ is above src/${s}/)`);
+    if (t !== s && layerOf(s) >= 0 && layerOf(t) > layerOf(s)) problems.push(`${from}: imports ${to} (src/${t}/ is above src/${s}/)`);
   }
 }
 for (const c of circles([...edges.keys()], (v) => (edges.get(v) ?? []).filter((w) => edges.has(w)))) problems.push(`file circle: ${c.join(' -> ')}`);

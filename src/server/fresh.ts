@@ -1,6 +1,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import type { ChatEvalServer, OpenChatEvalServer } from '../eval/chat/run.ts';
 import type { EvalServer, OpenServer } from '../eval/served.ts';
 import { SqliteStore } from '../store/sqlite/sqlite-store.ts';
 import { buildApp } from './app.ts';
@@ -30,6 +31,51 @@ export const openFreshServer: OpenServer = async (opts = {}): Promise<EvalServer
     async close() {
       await app.close();
       await engine.close();
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+};
+
+/**
+ * The chat evaluation's server: an embedded store in a temp folder on the dialogue's settable clock,
+ * every request with a root key and the dialogue's workspace; restartable on the same data (memory
+ * across restarts is one of the checks). Answers of any status are returned, not thrown.
+ */
+export const openChatEvalServer: OpenChatEvalServer = async (clock): Promise<ChatEvalServer> => {
+  const key = 'eval-root-key';
+  const dir = mkdtempSync(join(tmpdir(), 'afin-eval-chat-'));
+  let engine: Engine;
+  let app: Awaited<ReturnType<typeof buildApp>>;
+  const start = async () => {
+    const store = new SqliteStore(join(dir, 'afin.db'));
+    await store.migrate();
+    engine = new Engine(store, { adminKey: key }, { clock, cacheMaxAgeMs: 0 });
+    app = await buildApp({ engine });
+  };
+  const stop = async () => {
+    await app.close();
+    await engine.close();
+  };
+  await start();
+  return {
+    clock,
+    async call(ws, method, url, payload) {
+      const r = await app.inject({ method, url, headers: { authorization: `Bearer ${key}`, 'afin-workspace': ws }, ...(payload === undefined ? {} : { payload: payload as object }) });
+      let body: unknown = null;
+      try {
+        body = r.body ? JSON.parse(r.body) : null;
+      } catch {
+        body = r.body;
+      }
+      return { status: r.statusCode, body };
+    },
+    eventsOf: (ws, subject, limit) => engine.store.eventsOf(ws, subject, limit),
+    async restart() {
+      await stop();
+      await start();
+    },
+    async close() {
+      await stop();
       rmSync(dir, { recursive: true, force: true });
     },
   };

@@ -3,6 +3,7 @@ import type { StoredItem } from '../../src/domain/schemas.ts';
 import { UNSEEN_SUITES } from '../../src/eval/chat/dialogues-unseen.ts';
 import { catalogItems } from '../../src/eval/chat/catalogs.ts';
 import { runDialogues, summarize } from '../../src/eval/chat/run.ts';
+import { openChatEvalServer } from '../../src/server/fresh.ts';
 import { shapesOf } from '../../src/converse/grounding/induce.ts';
 import { groundedItems, readMeasures, readProduct, requestedLanguage } from '../../src/converse/grounding/request.ts';
 
@@ -56,7 +57,7 @@ describe('catalogue grounding (issue 10)', () => {
   });
 
   it('passes at least 90 % of the frozen checks on the second generator\'s shop (no shared data needed)', async () => {
-    const s = summarize(await runDialogues(UNSEEN_SUITES.othershop, (d) => catalogItems(d.catalog)));
+    const s = summarize(await runDialogues(openChatEvalServer, UNSEEN_SUITES.othershop, (d) => catalogItems(d.catalog)));
     expect(s.checks.all.pass / s.checks.all.total, JSON.stringify(s.failures.slice(0, 5))).toBeGreaterThanOrEqual(0.9);
     for (const name of ['right_product', 'no_accessory', 'within_constraints', 'no_needless_question', 'answers_attribute', 'says_dont_know', 'language']) expect(Object.keys(s.perCheck)).toContain(name);
   }, 60_000);

@@ -13,7 +13,8 @@ export function registerEval(program: Command) {
     .action(async (args: string[]) => {
       if (args[0] === 'chat') {
         const { runChatEval } = await import('../../eval/chat/run.ts');
-        process.exitCode = await runChatEval(args.slice(1));
+        const { openChatEvalServer } = await import('../../server/fresh.ts');
+        process.exitCode = await runChatEval(args.slice(1), openChatEvalServer);
         return;
       }
       const mod: { runEval?: (args: string[], open: unknown) => Promise<number> } = await import(EVAL_MODULE).catch(() => ({}));

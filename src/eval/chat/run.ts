@@ -7,13 +7,7 @@
  *
  *   afin eval chat [--lang en|es] [--dialogue <id>] [--verbose] [--catalog ikea] [--no-intents]
  */
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import type { FastifyInstance } from 'fastify';
-import { Engine } from '../../server/compose.ts';
-import { buildApp } from '../../server/app.ts';
-import { SqliteStore } from '../../store/sqlite/sqlite-store.ts';
+import type { StoredEvent } from '../../domain/schemas.ts';
 import { evaluateIntents } from '../../converse/nlu/evaluate.ts';
 import { detectLanguage } from '../../text/language.ts';
 import { fold, type Lang } from '../../text/text.ts';
@@ -25,7 +19,6 @@ import { IKEA_DIALOGUES } from './dialogues-ikea.ts';
 import { UNSEEN_SUITES } from './dialogues-unseen.ts';
 import type { Dialogue, Expect, ItemRef, ShowExpect, Step, UnseenCatalog } from './types.ts';
 
-const KEY = 'eval-root-key';
 const DAY = 24 * 60 * 60 * 1000;
 
 /** Every dialogue the project ships. */
@@ -64,65 +57,31 @@ export interface DialogueResult {
 }
 
 /** A settable clock, so sessions can be days apart and carts can be abandoned. */
-function evalClock(start = Date.UTC(2026, 2, 2, 10)) {
+export type EvalClock = ReturnType<typeof evalClock>;
+
+export function evalClock(start = Date.UTC(2026, 2, 2, 10)) {
   let now = start;
   const clock = () => now;
   clock.advance = (ms: number) => (now += ms);
   return clock;
 }
 
-/** One engine on a temporary embedded store, reached through its HTTP API; restartable on the same data. */
-class Server {
-  app!: FastifyInstance;
-  engine!: Engine;
-  readonly clock = evalClock();
-  private constructor(readonly dir: string) {}
-
-  static async start(): Promise<Server> {
-    const s = new Server(mkdtempSync(join(tmpdir(), 'afin-eval-chat-')));
-    await s.open();
-    return s;
-  }
-
-  private async open() {
-    const store = new SqliteStore(join(this.dir, 'afin.db'));
-    await store.migrate();
-    this.engine = new Engine(store, { adminKey: KEY }, { clock: this.clock, cacheMaxAgeMs: 0 });
-    this.app = await buildApp({ engine: this.engine });
-  }
-
-  async restart() {
-    await this.app.close();
-    await this.engine.close();
-    await this.open();
-  }
-
-  async close() {
-    await this.app.close();
-    await this.engine.close();
-    rmSync(this.dir, { recursive: true, force: true });
-  }
-
-  async call(ws: string, method: 'GET' | 'POST' | 'PUT' | 'DELETE', url: string, payload?: unknown): Promise<{ status: number; body: any }> {
-    const r = await this.app.inject({ method, url, headers: { authorization: `Bearer ${KEY}`, 'afin-workspace': ws }, ...(payload === undefined ? {} : { payload: payload as object }) });
-    let body: unknown = null;
-    try {
-      body = r.body ? JSON.parse(r.body) : null;
-    } catch {
-      body = r.body;
-    }
-    return { status: r.statusCode, body };
-  }
-
-  async workspace(id: string, items: EvalItem[]) {
-    const r = await this.call('default', 'POST', '/v1/workspaces', { id });
-    if (r.status !== 201) throw new Error(`workspace ${id}: ${r.status} ${JSON.stringify(r.body)}`);
-    for (let i = 0; i < items.length; i += 1000) {
-      const put = await this.call(id, 'PUT', '/v1/items', items.slice(i, i + 1000));
-      if (put.status !== 200) throw new Error(`items for ${id}: ${put.status} ${JSON.stringify(put.body)}`);
-    }
-  }
+/**
+ * A fresh Afín on a temporary embedded store, reached through its HTTP API with a root key; restartable
+ * on the same data. The CLI opens it (`server/fresh.ts`), so the evaluation sees only this interface.
+ */
+export interface ChatEvalServer {
+  /** The settable clock the server runs on (sessions days apart, carts abandoned). */
+  readonly clock: EvalClock;
+  call(ws: string, method: 'GET' | 'POST' | 'PUT' | 'DELETE', url: string, payload?: unknown): Promise<{ status: number; body: any }>;
+  /** A person's stored events, read directly (what the chat recorded). */
+  eventsOf(ws: string, subject: string, limit: number): Promise<StoredEvent[]>;
+  /** Stops the server and starts it again on the same data. */
+  restart(): Promise<void>;
+  close(): Promise<void>;
 }
+
+export type OpenChatEvalServer = (clock: EvalClock) => Promise<ChatEvalServer>;
 
 // ------------------------------------------------------------------------------------------ helpers
 
@@ -219,9 +178,19 @@ interface State {
   unlogged: string[];
 }
 
-async function runDialogue(server: Server, d: Dialogue, items: EvalItem[], verbose: boolean): Promise<DialogueResult> {
+/** A workspace of its own for one dialogue, holding the dialogue's catalogue. */
+async function newWorkspace(server: ChatEvalServer, id: string, items: EvalItem[]) {
+  const r = await server.call('default', 'POST', '/v1/workspaces', { id });
+  if (r.status !== 201) throw new Error(`workspace ${id}: ${r.status} ${JSON.stringify(r.body)}`);
+  for (let i = 0; i < items.length; i += 1000) {
+    const put = await server.call(id, 'PUT', '/v1/items', items.slice(i, i + 1000));
+    if (put.status !== 200) throw new Error(`items for ${id}: ${put.status} ${JSON.stringify(put.body)}`);
+  }
+}
+
+async function runDialogue(server: ChatEvalServer, d: Dialogue, items: EvalItem[], verbose: boolean): Promise<DialogueResult> {
   const ws = `eval-${d.id}`.slice(0, 60);
-  await server.workspace(ws, items);
+  await newWorkspace(server, ws, items);
   const byId = new Map(items.map((it) => [it.id, it]));
   const st: State = { ws, userId: `${d.id}-person`, lastList: [], seen: new Map(), userText: [], questionRun: 0, touched: new Set(), restarted: false, erased: false, consentWithdrawn: false, sessionTurns: [], logged: [], unlogged: [] };
   if (d.traits) await server.call(ws, 'PUT', `/v1/users/${st.userId}`, { traits: d.traits });
@@ -331,7 +300,7 @@ async function runDialogue(server: Server, d: Dialogue, items: EvalItem[], verbo
     // A message from the person.
     turn++;
     const s = step as Extract<Step, { user: string }>;
-    const cartBefore = (await server.engine.store.eventsOf(ws, st.userId, 10_000)).filter((e) => e.type === 'add_to_cart').length;
+    const cartBefore = (await server.eventsOf(ws, st.userId, 10_000)).filter((e) => e.type === 'add_to_cart').length;
     const say = async (message: string): Promise<Reply | null> => {
       const res = await server.call(ws, 'POST', '/v1/chat', { userId: st.userId, message, ...(st.sessionId ? { sessionId: st.sessionId } : {}) });
       if (res.status !== 200) {
@@ -486,12 +455,12 @@ async function runDialogue(server: Server, d: Dialogue, items: EvalItem[], verbo
       check('compare', Boolean(a && b) && ids.size === 2 && ids.has(a.id) && ids.has(b.id) && r.reply.includes(a.title) && r.reply.includes(b.title), `wanted ${a?.id},${b?.id} got ${[...ids].join(',')}`);
     }
     if (e.cart === undefined) {
-      const after = (await server.engine.store.eventsOf(ws, st.userId, 10_000)).filter((x) => x.type === 'add_to_cart').length;
+      const after = (await server.eventsOf(ws, st.userId, 10_000)).filter((x) => x.type === 'add_to_cart').length;
       if (after !== cartBefore || e.ordinal !== undefined || e.compare || e.show) check('no_unasked_cart', after === cartBefore, `${after - cartBefore} add_to_cart events nobody asked for`);
     }
     if (e.cart !== undefined) {
       const target = prevList[e.cart - 1];
-      const events = (await server.engine.store.eventsOf(ws, st.userId, 10_000)).filter((x) => x.type === 'add_to_cart');
+      const events = (await server.eventsOf(ws, st.userId, 10_000)).filter((x) => x.type === 'add_to_cart');
       const ok = Boolean(target) && events.length === cartBefore + 1 && events.some((x) => x.itemId === target.id) && r.reply.includes(target.title);
       check('add_to_cart_event', ok, `wanted ${target?.id}; add_to_cart events ${cartBefore} -> ${events.length}`);
       if (target) st.touched.add(target.id);
@@ -542,7 +511,7 @@ async function runDialogue(server: Server, d: Dialogue, items: EvalItem[], verbo
     const t = await server.call(ws, 'GET', `/v1/chat/${st.sessionId}`);
     const userTurns = (t.body?.turns ?? []).filter((x: { role: string }) => x.role === 'user').map((x: { text: string }) => x.text);
     check('transcript', t.status === 200 && st.sessionTurns.every((m, k) => userTurns[userTurns.length - st.sessionTurns.length + k] === m), `${t.status} ${JSON.stringify(userTurns)}`);
-    const events = (await server.engine.store.eventsOf(ws, st.userId, 10_000)).filter((x) => x.type === 'chat' && x.properties?.role === 'user');
+    const events = (await server.eventsOf(ws, st.userId, 10_000)).filter((x) => x.type === 'chat' && x.properties?.role === 'user');
     if (st.logged.length) check('chat_events', st.logged.every((m) => events.some((x) => x.query === m)), `${events.length} chat events for ${st.logged.length} messages`);
     if (st.unlogged.length) check('no_words_kept_without_consent', !events.some((x) => x.query && st.unlogged.includes(x.query)), `${events.filter((x) => x.query && st.unlogged.includes(x.query)).length} kept`);
   }
@@ -648,8 +617,8 @@ const HELP = `afin eval chat — the scripted dialogue suite of the embedded sho
 `;
 
 /** Runs dialogues on fresh workspaces of one engine. */
-export async function runDialogues(dialogues: readonly Dialogue[], itemsOf: (d: Dialogue) => EvalItem[], verbose = false): Promise<DialogueResult[]> {
-  const server = await Server.start();
+export async function runDialogues(open: OpenChatEvalServer, dialogues: readonly Dialogue[], itemsOf: (d: Dialogue) => EvalItem[], verbose = false): Promise<DialogueResult[]> {
+  const server = await open(evalClock());
   const out: DialogueResult[] = [];
   try {
     for (const d of dialogues) out.push(await runDialogue(server, d, itemsOf(d), verbose));
@@ -659,7 +628,8 @@ export async function runDialogues(dialogues: readonly Dialogue[], itemsOf: (d: 
   return out;
 }
 
-export async function runChatEval(args: string[]): Promise<number> {
+/** `afin eval chat`: `open` starts the server the dialogues run against (the CLI passes an in-process one). */
+export async function runChatEval(args: string[], open: OpenChatEvalServer): Promise<number> {
   const o = parseArgs(args);
   if (o === 'help') {
     process.stdout.write(HELP);
@@ -675,7 +645,7 @@ export async function runChatEval(args: string[]): Promise<number> {
   const shipped = o.suite === 'shipped' || o.suite === 'all' || (o.dialogue && !unseen.length);
   const selected = shipped ? DIALOGUES.filter((d) => (!o.lang || d.lang === o.lang) && (!o.dialogue || d.id === o.dialogue)) : [];
   if (!selected.length && unseen.length) {
-    const frozen = await runUnseen(process.stdout, unseen, o, started);
+    const frozen = await runUnseen(open, process.stdout, unseen, o, started);
     process.stdout.write(`\n${JSON.stringify({ eval: 'chat', dialogues: unseen.length, unseen: frozen, seconds: Math.round((performance.now() - started) / 100) / 10 })}\n`);
     return 0;
   }
@@ -683,7 +653,7 @@ export async function runChatEval(args: string[]): Promise<number> {
     process.stderr.write(`afin eval chat: no dialogue matches${o.dialogue ? ` "${o.dialogue}"` : ''}\n`);
     return 2;
   }
-  const results = await runDialogues(selected, (d) => catalogItems(d.catalog), o.verbose);
+  const results = await runDialogues(open, selected, (d) => catalogItems(d.catalog), o.verbose);
   const s = summarize(results);
 
   const out = process.stdout;
@@ -719,8 +689,8 @@ export async function runChatEval(args: string[]): Promise<number> {
   }
 
   let ikea: Record<string, unknown> | null = null;
-  if (o.catalog === 'ikea') ikea = await runIkea(out, o.verbose);
-  const frozen = unseen.length ? await runUnseen(out, unseen, o, started) : null;
+  if (o.catalog === 'ikea') ikea = await runIkea(open, out, o.verbose);
+  const frozen = unseen.length ? await runUnseen(open, out, unseen, o, started) : null;
 
   const json = {
     eval: 'chat',
@@ -740,7 +710,7 @@ export async function runChatEval(args: string[]): Promise<number> {
 const round = (x: number) => Math.round(x * 1000) / 1000;
 
 /** The generic dialogues on the real IKEA catalogue: how the assistant copes with real product text. */
-async function runIkea(out: NodeJS.WritableStream, verbose: boolean): Promise<Record<string, unknown>> {
+async function runIkea(open: OpenChatEvalServer, out: NodeJS.WritableStream, verbose: boolean): Promise<Record<string, unknown>> {
   let items: EvalItem[];
   try {
     items = ikeaItems();
@@ -748,7 +718,7 @@ async function runIkea(out: NodeJS.WritableStream, verbose: boolean): Promise<Re
     out.write(`\nIKEA catalogue not readable (${(err as Error).message}); skipped.\n`);
     return { skipped: true };
   }
-  const results = await runDialogues(IKEA_DIALOGUES, () => items, verbose);
+  const results = await runDialogues(open, IKEA_DIALOGUES, () => items, verbose);
   const s = summarize(results);
   out.write(`\nIKEA SA 2020 catalogue (${items.length} items, read from the shared data folder), ${IKEA_DIALOGUES.length} English dialogues — reported, not part of the bar:\n\n`);
   const rows = [['check', 'en']];
@@ -766,7 +736,7 @@ async function runIkea(out: NodeJS.WritableStream, verbose: boolean): Promise<Re
  * the shipped ones: per check and language, per catalogue, with their own target (90 % of checks).
  * A catalogue whose data is not readable (the shared data folder is absent) is skipped and said so.
  */
-async function runUnseen(out: NodeJS.WritableStream, dialogues: readonly Dialogue[], o: Options, started: number): Promise<Record<string, unknown>> {
+async function runUnseen(open: OpenChatEvalServer, out: NodeJS.WritableStream, dialogues: readonly Dialogue[], o: Options, started: number): Promise<Record<string, unknown>> {
   const byCatalog = new Map<string, EvalItem[]>();
   const runnable: Dialogue[] = [];
   for (const d of dialogues) {
@@ -780,7 +750,7 @@ async function runUnseen(out: NodeJS.WritableStream, dialogues: readonly Dialogu
     }
     if (byCatalog.get(d.catalog)!.length) runnable.push(d);
   }
-  const results = await runDialogues(runnable, (d) => structuredClone(byCatalog.get(d.catalog)!), o.verbose);
+  const results = await runDialogues(open, runnable, (d) => structuredClone(byCatalog.get(d.catalog)!), o.verbose);
   const s = summarize(results);
   const names = [...new Set(runnable.map((d) => d.catalog))];
   out.write(`\nUnseen catalogues, frozen suites (${runnable.length} dialogues: ${names.map((n) => `${n} ${byCatalog.get(n)!.length} items`).join(', ')}) — reported apart, target ≥ 90 % of checks:\n\n`);

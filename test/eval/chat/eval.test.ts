@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { CATALOGS, catalogItems } from '../../../src/eval/chat/catalogs.ts';
 import { DIALOGUES, runChatEval, runDialogues, summarize } from '../../../src/eval/chat/run.ts';
+import { openChatEvalServer } from '../../../src/server/fresh.ts';
 
 /** The least share of checks each family must pass in each language. */
 const CHECK_FLOOR = 0.9;
@@ -17,7 +18,7 @@ describe('afin eval chat', () => {
   });
 
   it('passes at least 95 % of its checks in each language and 90 % of each check family', async () => {
-    const s = summarize(await runDialogues(DIALOGUES, (d) => catalogItems(d.catalog)));
+    const s = summarize(await runDialogues(openChatEvalServer, DIALOGUES, (d) => catalogItems(d.catalog)));
     const rate = (t: { pass: number; total: number }) => t.pass / t.total;
     expect(rate(s.checks.en), JSON.stringify(s.failures.slice(0, 5))).toBeGreaterThanOrEqual(0.95);
     expect(rate(s.checks.es), JSON.stringify(s.failures.slice(0, 5))).toBeGreaterThanOrEqual(0.95);
@@ -42,8 +43,8 @@ describe('afin eval chat', () => {
     process.stdout.write = ((c: string) => (chunks.push(String(c)), true)) as typeof process.stdout.write;
     process.stderr.write = ((c: string) => (errs.push(String(c)), true)) as typeof process.stderr.write;
     try {
-      expect(await runChatEval(['--dialogue', 'es-hervidor', '--no-intents'])).toBe(0);
-      expect(await runChatEval(['--lang', 'fr'])).toBe(2);
+      expect(await runChatEval(['--dialogue', 'es-hervidor', '--no-intents'], openChatEvalServer)).toBe(0);
+      expect(await runChatEval(['--lang', 'fr'], openChatEvalServer)).toBe(2);
     } finally {
       process.stdout.write = write;
       process.stderr.write = writeErr;
