@@ -58,7 +58,7 @@ function readFacets(item: StoredItem): Facets {
 }
 
 /** The price window a budget allows, given the prices of the candidates (for "cheap" and "premium"). */
-export function priceWindow(b: Budget | undefined, prices: readonly number[]): { min?: number; max?: number } {
+function priceWindow(b: Budget | undefined, prices: readonly number[]): { min?: number; max?: number } {
   if (!b) return {};
   const w: { min?: number; max?: number } = {};
   if (b.min !== undefined) w.min = b.min;
@@ -78,12 +78,6 @@ export function priceWindow(b: Budget | undefined, prices: readonly number[]): {
 function hasKind(f: Facets, wanted: string): boolean {
   const w = norm(wanted);
   return f.kinds.has(w) || f.tags.has(w);
-}
-
-function kindOf(f: Facets, w: Wanted): boolean {
-  if (w.productType) return hasKind(f, w.productType);
-  if (w.category) return hasKind(f, w.category);
-  return true;
 }
 
 const words = (s: string) => ` ${norm(s).replace(/[^a-z0-9ñ]+/g, ' ').trim()} `;
@@ -174,17 +168,12 @@ function namedKind(items: readonly StoredItem[], w: Wanted): readonly StoredItem
   });
 }
 
-/** Whether an item is the kind of thing asked for (see itemsOfKind). */
-export function kindMatcher(items: readonly StoredItem[], w: Wanted): (item: StoredItem, f?: Facets) => boolean {
-  if (!w.productType && !w.category) return () => true;
-  const of = new Set(itemsOfKind(items, w));
-  return (it) => of.has(it);
-}
-
-/** Hard constraints: what the person asked for or ruled out. Never broken. */
-export function meetsHard(item: StoredItem, f: Facets, w: Wanted, window: { min?: number; max?: number }, isKind?: (item: StoredItem, f: Facets) => boolean): boolean {
+/**
+ * Hard constraints: what the person asked for or ruled out. Never broken. The kind of product is not
+ * checked here: the candidates are itemsOfKind already.
+ */
+function meetsHard(item: StoredItem, f: Facets, w: Wanted, window: { min?: number; max?: number }): boolean {
   if (!item.available) return false;
-  if (isKind ? !isKind(item, f) : !kindOf(f, w)) return false;
   if (window.min !== undefined && !((item.price ?? -1) >= window.min)) return false;
   if (window.max !== undefined && !((item.price ?? Infinity) <= window.max)) return false;
   const ex = w.excluded;
@@ -198,9 +187,9 @@ export function meetsHard(item: StoredItem, f: Facets, w: Wanted, window: { min?
 export type SoftSlot = 'colour' | 'use' | 'brand' | 'tags' | 'seats';
 
 /** Soft constraints: preferences that may be relaxed, most dispensable first, when nothing fits all. */
-export const SOFT_ORDER: readonly SoftSlot[] = ['colour', 'tags', 'use', 'brand'];
+const SOFT_ORDER: readonly SoftSlot[] = ['colour', 'tags', 'use', 'brand'];
 
-export function meetsSoft(f: Facets, w: Wanted, slot: SoftSlot): boolean {
+function meetsSoft(f: Facets, w: Wanted, slot: SoftSlot): boolean {
   switch (slot) {
     case 'colour': return !w.colour || f.colours.has(norm(w.colour));
     case 'use': return !w.use || f.uses.has(norm(w.use)) || f.tags.has(norm(w.use));
@@ -228,9 +217,8 @@ function fitting(items: readonly StoredItem[], w: Wanted, exclude: ReadonlySet<s
 }
 
 function findFitting(items: readonly StoredItem[], w: Wanted, exclude: ReadonlySet<string>): Fitting {
-  const isKind = () => true;
   const unbudgeted = { ...w, budget: undefined };
-  let typed = itemsOfKind(items, w).filter((it) => !exclude.has(it.id) && it.available && meetsHard(it, facetsOf(it), unbudgeted, {}, isKind));
+  let typed = itemsOfKind(items, w).filter((it) => !exclude.has(it.id) && it.available && meetsHard(it, facetsOf(it), unbudgeted, {}));
   // Measures bind where the candidates record them; seats give way (and say so) when nothing has them.
   const relaxedMeasures: SoftSlot[] = [];
   if (w.measures && Object.keys(w.measures).length) {
@@ -247,7 +235,7 @@ function findFitting(items: readonly StoredItem[], w: Wanted, exclude: ReadonlyS
     }
   }
   const window = priceWindow(w.budget, typed.map((i) => i.price).filter((p): p is number => p !== undefined));
-  const hard = typed.filter((it) => meetsHard(it, facetsOf(it), w, window, isKind)
+  const hard = typed.filter((it) => meetsHard(it, facetsOf(it), w, window)
     && (w.below === undefined || (it.price ?? Infinity) < w.below)
     && (w.above === undefined || (it.price ?? -Infinity) > w.above));
   return { hard, relaxedMeasures };

@@ -6,7 +6,7 @@ export type FaqTopic = 'order_status' | 'return_policy' | 'shipping';
 export type Faq = Record<FaqTopic, Record<Lang, string>>;
 
 /** What the assistant says about orders, returns and shipping until a shop configures its own. */
-export const DEFAULT_FAQ: Faq = {
+const DEFAULT_FAQ: Faq = {
   order_status: {
     en: 'Orders usually arrive within 2–4 working days; the tracking link is in your confirmation email.',
     es: 'Los pedidos suelen llegar en 2–4 días laborables; el enlace de seguimiento está en [tu|su] correo de confirmación.',

@@ -358,9 +358,6 @@ export function phrase(key: PhraseKey, style: Pick<Style, 'lang'> & Partial<Pick
   return raw.replace(/\{(\w+)\}/g, (_, k: string) => (vars[k] === undefined ? '' : String(vars[k])));
 }
 
-/** Every template key, for tests that check each renders in each style. */
-export const TEMPLATE_KEYS = Object.keys(T) as TemplateKey[];
-
 /** Formats a price the way the language writes it: "59.99 €" / "59,99 €". */
 export function formatPrice(value: number, currency: string | undefined, lang: Lang): string {
   const symbol = currency === 'USD' ? '$' : currency === 'GBP' ? '£' : currency && currency !== 'EUR' ? ` ${currency}` : '€';

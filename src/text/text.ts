@@ -162,10 +162,6 @@ export const STOPWORDS: Readonly<Record<Lang, ReadonlySet<string>>> = {
   es: wordSet(ES_STOP),
 };
 
-export function isStopword(token: string, lang: Lang): boolean {
-  return STOPWORDS[lang].has(token);
-}
-
 /**
  * Index terms for a retrieval model (BM25 and the like): folded tokens, stop words removed, stemmed.
  */

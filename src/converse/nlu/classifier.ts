@@ -38,7 +38,7 @@ export interface TrainOptions extends Partial<FeatureOptions> {
   alpha?: number;
 }
 
-export const DEFAULT_FEATURES: FeatureOptions = {
+const DEFAULT_FEATURES: FeatureOptions = {
   charMin: 2,
   charMax: 4,
   wordWeight: 1,

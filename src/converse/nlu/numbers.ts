@@ -49,7 +49,7 @@ export const NUMBER_WORDS: Record<Lang, string> = {
  * at "5"), so each position costs a constant: an unbounded `\d+(?:[.,]\d+)*` is tried from every digit of
  * "1.1.1.1…" to its end, quadratic in the message. A longer run is no number at all.
  */
-export const DIGITS = `${B}(?<!\\d[.,])\\d{1,15}(?:[.,]\\d{1,15}){0,5}(?![.,]?\\d)(?!(?:st|nd|rd|th)${E})(?:\\s*(?:k|mil|thousand|grand)${E})?`;
+const DIGITS = `${B}(?<!\\d[.,])\\d{1,15}(?:[.,]\\d{1,15}){0,5}(?![.,]?\\d)(?!(?:st|nd|rd|th)${E})(?:\\s*(?:k|mil|thousand|grand)${E})?`;
 
 /** Regex source for any number: digits or words. */
 export function numberPattern(lang: Lang): string {

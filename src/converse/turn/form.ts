@@ -59,7 +59,7 @@ export async function ask(d: Deps, t: Turn, slot: AskableSlot): Promise<Outcome 
 }
 
 /** The quick replies for a question about `slot`, read from the catalogue; null when the catalogue gives nothing to choose from. */
-export function questionOptions(slot: AskableSlot, w: Wanted, items: readonly StoredItem[], lang: Lang): string[] | null {
+function questionOptions(slot: AskableSlot, w: Wanted, items: readonly StoredItem[], lang: Lang): string[] | null {
   const skip = phrase('option_skip', { lang });
   if (slot === 'product') {
     const counts = new Map<string, number>();

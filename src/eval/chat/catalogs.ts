@@ -6,7 +6,6 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import type { ItemInput } from '../../domain/schemas.ts';
 import { generateCatalog } from '../../simulate/index.ts';
 import { otherShopItems } from './other-shop.ts';
 import type { CatalogName } from './types.ts';
@@ -103,11 +102,10 @@ export function brandOf(it: EvalItem): string | undefined {
 
 // ------------------------------------------------------------------------------------------ IKEA
 
-/** Where the shared data lives; never copied into the project. */
 /** `../shared/data` next to the project root (the project never copies it). */
 export const SHARED_DATA = process.env.AFIN_SHARED_DATA ?? fileURLToPath(new URL('../../../../shared/data', import.meta.url));
-export const IKEA_DIR = join(SHARED_DATA, 'catalog-ikea-sa-2020');
-export const AMAZON_DIR = join(SHARED_DATA, 'amazon-reviews-2018-giftcards-magazines');
+const IKEA_DIR = join(SHARED_DATA, 'catalog-ikea-sa-2020');
+const AMAZON_DIR = join(SHARED_DATA, 'amazon-reviews-2018-giftcards-magazines');
 
 /** Splits one `;`-separated line (the file has no quoted separators, but quotes are honoured). */
 function splitLine(line: string): string[] {
@@ -183,7 +181,7 @@ const unescape = (s: string) => s.replace(/&amp;/g, '&').replace(/&#39;/g, "'").
  * asin with a clean title (the scrape left HTML in some), categories as one path, brand and price as
  * given (most magazines have none: they stay without a price).
  */
-export function amazonItems(dir = AMAZON_DIR): EvalItem[] {
+function amazonItems(dir = AMAZON_DIR): EvalItem[] {
   const out: EvalItem[] = [];
   const seen = new Set<string>();
   for (const file of ['meta_Gift_Cards.json', 'meta_Magazine_Subscriptions.json']) {

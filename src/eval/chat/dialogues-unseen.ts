@@ -23,7 +23,7 @@ const NOT_BOOKCASE = 'door|insert|extension|extra shelf|\\bbox\\b|bracket|drawer
 const WARDROBE = 'wardrobe';
 const NOT_WARDROBE = 'door|\\bframe\\b|shelf|rail|drawer|insert|organi[sz]er|hanger|\\bbox\\b|hinge|basket|mirror|plinth|\\bleg|cover|lighting';
 
-export const IKEA_UNSEEN: Dialogue[] = [
+const IKEA_UNSEEN: Dialogue[] = [
   {
     id: 'ikea-es-sofa-tres-plazas', lang: 'es', catalog: 'ikea', frozen: true, title: 'issue 10: a 3-seat sofa under 500, cheaper, then a coffee table',
     steps: [
@@ -109,7 +109,7 @@ export const IKEA_UNSEEN: Dialogue[] = [
 const GIFT_CARD = 'gift card|giftcard|egift';
 const NOT_GIFT_CARD = 'holder|\\btin\\b|sleeve|wallet|\\bcase\\b|envelope';
 
-export const AMAZON_UNSEEN: Dialogue[] = [
+const AMAZON_UNSEEN: Dialogue[] = [
   {
     id: 'amz-en-gift-card-budget', lang: 'en', catalog: 'amazon', frozen: true, title: 'a gift card under $30, then cheaper',
     steps: [
@@ -173,7 +173,7 @@ const EARBUDS = 'auriculares deportivos|sports earbuds';
 const NOT_EARBUD_PART = 'almohadillas|ear tips|estuche|case';
 const STOVE = 'hornillo|camping stove';
 
-export const OTHERSHOP_UNSEEN: Dialogue[] = [
+const OTHERSHOP_UNSEEN: Dialogue[] = [
   {
     id: 'os-es-saco-acampada', lang: 'es', catalog: 'othershop', frozen: true, title: 'issue 10: the shop\'s own Spanish category and use tag',
     steps: [
