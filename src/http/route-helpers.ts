@@ -30,8 +30,3 @@ export async function refuseAnonymousUserIds(req: FastifyRequest): Promise<void>
   const b = req.body as Record<string, unknown> | undefined;
   if (b && typeof b === 'object' && !Array.isArray(b) && bad(b.userId)) throw new AfinError('invalid_body', `userId: ${why}`, 'userId');
 }
-
-export const errorResponse = {
-  type: 'object',
-  properties: { error: { type: 'object', properties: { code: { type: 'string' }, message: { type: 'string' }, field: { type: 'string' } }, required: ['code', 'message'] } },
-};
