@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { AfinError } from '../domain/errors.ts';
 import type { RecContext, StoredEvent } from '../domain/schemas.ts';
-import type { RecommendationQueryT } from './schemas.ts';
+import type { RecommendationQueryT, Strategy } from './schemas.ts';
 import type { Catalog } from '../catalog/catalog.ts';
 import type { ServingModel, WorkspaceState } from './workspace-state.ts';
 import type { ConsentPolicy } from '../domain/consent.ts';
@@ -22,6 +22,7 @@ import { composePage, keepFilter } from './pipeline/page.ts';
 import { scoreCatalog, type CatalogScores } from './pipeline/score.ts';
 import { personPriceBand, pricePositions, readingLanguage, shapeByLanguage, shapeByPrice } from './pipeline/shape.ts';
 import { STAGE_NAMES, stageOn, type StageName } from './pipeline/stages.ts';
+import { rng } from '../stats/random.ts';
 
 export type { ItemEvidence } from './pipeline/explain.ts';
 
@@ -39,6 +40,49 @@ export interface Recommendation {
   personalized: boolean;
   model: string;
   items: RecommendedItem[];
+  /** The running experiment that chose how this answer was served, and the person's variant in it. */
+  experiment?: string;
+  variant?: string;
+}
+
+/** How one request is served: a strategy, and the experiment variant that chose it (if one did). */
+export interface StrategyChoice {
+  strategy: Strategy;
+  /** `personalized`: the model that scores (default: the request's, else the workspace default). */
+  model?: string;
+  /** `personalized`: ranking settings laid over the workspace's (kept as one object per variant, so memoising holds). */
+  settings?: Partial<RankingSettingsT>;
+  experiment?: string;
+  variant?: string;
+  /** The chance this person had of this variant (its weight share), for off-policy estimates. */
+  propensity?: number;
+}
+
+/** One served answer under an experiment, as the exposure log keeps it. */
+export interface Exposure {
+  choice: StrategyChoice;
+  subject: string;
+  userId: string | null;
+  recommendationId: string;
+  context: RecContext;
+  itemIds: string[];
+  at: number;
+}
+
+/**
+ * The experiment slice's side of serving: which strategy this person gets in this context (null: the
+ * default path), the `segment` strategy's scores, and the exposure of each answer an experiment chose.
+ */
+export interface VariantChooser {
+  choose(ws: string, person: { subject: string; policy: ConsentPolicy }, context: RecContext): Promise<StrategyChoice | null>;
+  /** A score per catalogue item: the best sellers of the person's declared-trait group, and that group's label. */
+  segmentScores(ws: string, subject: string | null, catalog: Catalog, now: number): Promise<{ scores: Float64Array; group: string }>;
+  exposed(ws: string, exposure: Exposure): void;
+}
+
+/** Who asks: only a server or admin key may pick a strategy with `?strategy=`. */
+export interface Caller {
+  mayChooseStrategy: boolean;
 }
 
 /**
@@ -79,7 +123,57 @@ export class RecommendService {
     private readonly log: RecommendationLog,
     private readonly train: Trainer,
     private readonly clock: () => number = Date.now,
+    private readonly variants: VariantChooser | null = null,
   ) {}
+
+  /** The request's strategy: `?strategy=` from a trusted caller, else the person's experiment variant. */
+  private async strategyFor(ws: string, q: RecommendationQueryT, caller: Caller, subject: string | null, policy: ConsentPolicy | null): Promise<StrategyChoice | null> {
+    if (q.strategy) {
+      if (!caller.mayChooseStrategy) throw new AfinError('forbidden', 'strategy: choosing a strategy needs a server or admin key', 'strategy');
+      return { strategy: q.strategy };
+    }
+    if (!this.variants || subject === null || policy === null) return null;
+    return this.variants.choose(ws, { subject, policy }, q.context);
+  }
+
+  /** The workspace's settings with a variant's laid over, one merged object per pair (the score memo is keyed by it). */
+  private readonly overlaid = new WeakMap<RankingSettingsT, WeakMap<object, RankingSettingsT>>();
+  private overlay(base: RankingSettingsT, over: Partial<RankingSettingsT> | undefined): RankingSettingsT {
+    if (!over) return base;
+    let byOver = this.overlaid.get(base);
+    if (!byOver) this.overlaid.set(base, (byOver = new WeakMap()));
+    let merged = byOver.get(over);
+    if (!merged) byOver.set(over, (merged = { ...base, ...over, stages: { ...base.stages, ...over.stages } }));
+    return merged;
+  }
+
+  /**
+   * A score per catalogue item for the strategies that do not use the person's history: `popular` (the
+   * popularity model), `random` (seeded by person and day, so a page is stable within a day), `segment`
+   * (the person's group's best sellers). `none` serves nothing: the page shows what it would without Afín.
+   */
+  private async strategyScores(ws: string, strategy: Exclude<Strategy, 'personalized'>, subject: string | null, catalog: Catalog, now: number): Promise<{ scores: Float64Array; reason: string } | null> {
+    const scores = new Float64Array(catalog.size);
+    if (strategy === 'none') return null;
+    if (strategy === 'random') {
+      let seed = Math.floor(now / 86_400_000);
+      for (const ch of subject ?? '') seed = Math.imul(seed ^ ch.charCodeAt(0), 0x01000193);
+      const draw = rng(seed);
+      for (let i = 0; i < scores.length; i++) scores[i] = draw();
+      return { scores, reason: 'A random pick' };
+    }
+    if (strategy === 'segment') {
+      if (!this.variants) throw new AfinError('unavailable', 'strategy: the segment strategy is not wired in this server', 'strategy');
+      const seg = await this.variants.segmentScores(ws, subject, catalog, now);
+      return { scores: seg.scores, reason: seg.group === 'everyone' ? 'A best seller' : `A best seller with shoppers like you (${seg.group})` };
+    }
+    const popular = await this.model(ws, 'popularity');
+    if (popular) {
+      const s = popular.recommender.score([], now).scores;
+      for (let k = 0; k < s.length; k++) if (popular.toCatalog[k] >= 0) scores[popular.toCatalog[k]] = s[k];
+    }
+    return { scores, reason: 'Popular in the shop' };
+  }
 
   /** A model, training every model first when the workspace has none yet (its first request). */
   private async model(ws: string, name: string): Promise<ServingModel | null> {
@@ -102,9 +196,9 @@ export class RecommendService {
     return this.state.model(ws, name);
   }
 
-  async recommend(ws: string, q: RecommendationQueryT): Promise<Recommendation> {
-    const name = q.model ?? DEFAULT_MODEL;
-    if (!MODELS[name]) throw new AfinError('invalid_query', `model: unknown model "${name}" (known: ${Object.keys(MODELS).join(', ')})`, 'model');
+  async recommend(ws: string, q: RecommendationQueryT, caller: Caller = { mayChooseStrategy: false }): Promise<Recommendation> {
+    const requested = q.model ?? DEFAULT_MODEL;
+    if (!MODELS[requested]) throw new AfinError('invalid_query', `model: unknown model "${requested}" (known: ${Object.keys(MODELS).join(', ')})`, 'model');
     if (q.minPrice !== undefined && q.maxPrice !== undefined && q.minPrice > q.maxPrice) throw new AfinError('invalid_query', 'minPrice: must not exceed maxPrice', 'minPrice');
     const now = this.clock();
     const catalog = await this.state.catalog(ws);
@@ -112,8 +206,10 @@ export class RecommendService {
     const subject = hasPerson ? await this.people.subjectOf(ws, q) : null;
     const policy = subject !== null ? await this.consent.policy(ws, subject) : null;
     const mayPersonalize = policy?.personalization ?? false;
+    const choice = await this.strategyFor(ws, q, caller, subject, policy);
+    const name = choice?.model && MODELS[choice.model] ? choice.model : requested;
     const events = subject ? await this.store.eventsOf(ws, subject, HISTORY_LIMIT) : [];
-    const settings = await this.state.ranking(ws);
+    const settings = this.overlay(await this.state.ranking(ws), choice?.settings);
     const on = (stage: StageName) => stageOn(settings.stages, stage);
 
     // Hard filters apply whatever the consent: they are what the page asked for.
@@ -138,6 +234,10 @@ export class RecommendService {
       excluded, seen, excludeSeen: Boolean(q.excludeSeen), bought, includePurchased: Boolean(q.includePurchased), due,
       category: q.category, minPrice: q.minPrice, maxPrice: q.maxPrice,
     });
+
+    if (choice && choice.strategy !== 'personalized') {
+      return this.serveStrategy(ws, q, choice, { catalog, keep, settings, subject, policy, now, rules: ['only available items'] });
+    }
 
     const fallback = await this.model(ws, FALLBACK_MODEL);
     const personal = mayPersonalize && MODELS[name].personal ? await this.model(ws, name) : null;
@@ -219,7 +319,46 @@ export class RecommendService {
         items: items.map((it, k) => ({ id: it.id, score: it.score, reasons: it.reasons, evidence: evidence[k] })),
       },
     });
+    return this.reportExposure(ws, q, choice, subject, result, now);
+  }
+
+  /** Names the experiment and variant in the answer and logs the exposure (once per served answer). */
+  private reportExposure(ws: string, q: RecommendationQueryT, choice: StrategyChoice | null, subject: string | null, result: Recommendation, now: number): Recommendation {
+    if (!choice?.experiment || !choice.variant || subject === null) return result;
+    result.experiment = choice.experiment;
+    result.variant = choice.variant;
+    this.variants?.exposed(ws, {
+      choice, subject, userId: q.userId ?? null, recommendationId: result.recommendationId, context: q.context, itemIds: result.items.map((it) => it.id), at: now,
+    });
     return result;
+  }
+
+  /** An answer from a strategy that does not use the person's history (see `strategyScores`), with the same hard filters and rules. */
+  private async serveStrategy(
+    ws: string, q: RecommendationQueryT, choice: StrategyChoice,
+    ctx: { catalog: Catalog; keep: (i: number) => boolean; settings: RankingSettingsT; subject: string | null; policy: ConsentPolicy | null; now: number; rules: string[] },
+  ): Promise<Recommendation> {
+    const { catalog, settings, now } = ctx;
+    // Declared traits are personal data: only a person who allows personalization is grouped by them.
+    const scored = await this.strategyScores(ws, choice.strategy as Exclude<Strategy, 'personalized'>, ctx.policy?.personalization ? ctx.subject : null, catalog, now);
+    const page = scored ? composePage(scored.scores, catalog, ctx.keep, {
+      rules: settings.rules ?? [], context: q.context, n: q.n, maxCategoryShare: settings.maxCategoryShare ?? DEFAULT_CATEGORY_SHARE, diversity: stageOn(settings.stages, 'diversity'),
+    }) : { top: [], applied: [] };
+    const items: RecommendedItem[] = page.top.map((i) => {
+      const it = catalog.items[i];
+      const out: RecommendedItem = { id: it.id, score: Math.round(scored!.scores[i] * 1e6) / 1e6, reasons: [scored!.reason], title: it.title };
+      if (it.price !== undefined) out.price = it.price;
+      if (it.currency !== undefined) out.currency = it.currency;
+      return out;
+    });
+    const model = choice.strategy === 'popular' ? 'popularity' : choice.strategy;
+    const result: Recommendation = { recommendationId: `rec_${randomBytes(12).toString('base64url')}`, personalized: false, model, items };
+    const rules = [...ctx.rules, ...page.applied.map((r) => `rule: ${r}`), `strategy: ${choice.strategy}${choice.experiment ? ` (experiment ${choice.experiment}, variant ${choice.variant})` : ''}`];
+    if (!ctx.policy?.erased) this.log.add(ws, {
+      collection: 'recommendation', id: result.recommendationId, subject: q.userId ?? ctx.subject, createdAt: now,
+      body: { model, personalized: false, context: q.context, query: { ...q }, historyUsed: 0, rules, items: items.map((it) => ({ id: it.id, score: it.score, reasons: it.reasons })) },
+    });
+    return this.reportExposure(ws, q, choice, ctx.subject, result, now);
   }
 
   /**

@@ -9,6 +9,13 @@ const csv = z
 const boolText = z.enum(['true', 'false', '1', '0']).transform((s) => s === 'true' || s === '1');
 const price = z.coerce.number().finite().nonnegative().max(MAX_AMOUNT);
 
+/**
+ * The ways an answer can be served: the experiment arms. `personalized` is the default path; `none` is
+ * the holdout (no recommendations: the shop shows what it would without Afín).
+ */
+export const STRATEGIES = ['personalized', 'segment', 'popular', 'random', 'none'] as const;
+export type Strategy = (typeof STRATEGIES)[number];
+
 export const RecommendationQuery = z
   .object({
     userId: UserId.optional(),
@@ -23,6 +30,8 @@ export const RecommendationQuery = z
     excludeSeen: boolText.optional(),
     includePurchased: boolText.optional(),
     model: z.string().max(64).optional(),
+    /** Serve this strategy instead of the person's experiment variant (server and admin keys only). */
+    strategy: z.enum(STRATEGIES).optional(),
   })
   .strict();
 export type RecommendationQueryT = z.infer<typeof RecommendationQuery>;

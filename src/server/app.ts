@@ -9,6 +9,7 @@ import { keyRoutes } from '../keys/routes.ts';
 import { privacyRoutes } from '../privacy/routes.ts';
 import { profileRoutes } from '../profile/routes.ts';
 import { recommendRoutes } from '../recommend/routes.ts';
+import { experimentRoutes } from '../experiment/routes.ts';
 import { auditPlugin } from '../privacy/audit-plugin.ts';
 import { authPlugin } from './plugins/auth.ts';
 import { errorsPlugin, frameworkErrors } from './plugins/errors.ts';
@@ -86,5 +87,6 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
   await app.register(privacyRoutes, { privacy: e.privacy, consent: e.consent });
   await app.register(keyRoutes, { keys: e.keys });
   await app.register(converseRoutes, { chat: e.chat, llm: e.config.llm });
+  await app.register(experimentRoutes, { experiments: e.experiments });
   return app;
 }

@@ -16,6 +16,7 @@ import { cachingStore } from '../store/caching-store.ts';
 import { WorkspaceState } from '../recommend/workspace-state.ts';
 import type { InvalidationBus } from '../bus/bus.ts';
 import { NatsBus } from '../bus/nats-bus.ts';
+import { ExperimentService } from '../experiment/experiment-service.ts';
 
 export interface EngineOptions {
   clock?: () => number;
@@ -52,6 +53,8 @@ export class Engine {
   readonly recommend: RecommendService;
   readonly privacy: PrivacyService;
   readonly profiles: ProfileService;
+  /** Experiments and the global holdout: the recommend service asks it which strategy serves each person. */
+  readonly experiments: ExperimentService;
   /** What the chat assistant needs from the other slices (see converse/ports.ts). */
   readonly chat: ChatPorts;
   readonly clock: () => number;
@@ -87,7 +90,8 @@ export class Engine {
     });
     this.ingest = new IngestService(store, this.state, this.clock, (ws, subject) => this.consent.allows(ws, subject, 'profiling'), (ws) => this.privacy.suppression.checker(ws));
     this.keys = new KeyService(store, config.adminKey, this.clock, opts.bus);
-    this.recommend = new RecommendService(store, this.state, this.ingest, this.consent, this.recLog, (ws) => this.train(ws), this.clock);
+    this.experiments = new ExperimentService(store, (ws) => this.state.catalog(ws), this.clock);
+    this.recommend = new RecommendService(store, this.state, this.ingest, this.consent, this.recLog, (ws) => this.train(ws), this.clock, this.experiments);
     this.profiles = new ProfileService({
       store, clock: this.clock, consentState: (ws, id) => this.consent.state(ws, id),
       priceTerciles: async (ws) => (await this.state.catalog(ws)).terciles,
@@ -125,6 +129,7 @@ export class Engine {
   async close(): Promise<void> {
     this.privacy.stop();
     await this.recLog.close();
+    await this.experiments.close();
     await this.bus?.close();
     await this.store.close();
   }

@@ -1,0 +1,93 @@
+import type { Doc, Store } from '../store/store.ts';
+
+/** The one exposure log: a document per served answer that an experiment (or the global holdout) chose. */
+export const EXPOSURE_COLLECTION = 'exposure';
+/** Where the people assigned to one experiment are recorded, one document each, on their first exposure. */
+export const assignmentCollection = (experimentKey: string) => `assignment:${experimentKey}`;
+
+/** At most this many exposures per workspace by default (the oldest go first). */
+export const DEFAULT_MAX_EXPOSURES_PER_WORKSPACE = 200_000;
+
+/** One exposure as logged: which experiment and variant served it, with what chance, and what was shown. */
+export interface ExposureBody {
+  experiment: string;
+  variant: string;
+  strategy: string;
+  /** The chance this person had of this variant (its weight share). */
+  propensity: number;
+  context: string;
+  items: string[];
+  /** The person's subject (a visitor's `anon:` one until they are identified). */
+  person: string;
+  /** The workspace holdout's group this person is in, when one is set (`afin` or `holdout`). */
+  holdout?: string;
+}
+
+/** One recorded assignment: the person's variant, and the visitor it was inherited from when they signed in. */
+export interface AssignmentBody {
+  experiment: string;
+  variant: string;
+  propensity: number;
+  from?: string;
+}
+
+/**
+ * Batches exposure and assignment writes off the request path, like the recommendation log: losing the
+ * last second of exposures on a crash loses no user data and keeps a disk sync out of every answer.
+ * Read traffic must not fill the disk: the exposure log keeps at most `maxPerWorkspace` documents.
+ */
+export class ExposureLog {
+  private pending: Array<{ ws: string; doc: Doc }> = [];
+  private readonly timer: NodeJS.Timeout;
+  private flushing: Promise<void> = Promise.resolve();
+  private readonly sinceTrim = new Map<string, number>();
+  readonly maxPerWorkspace: number;
+
+  constructor(private readonly store: Store, opts: { intervalMs?: number; maxPerWorkspace?: number; maxPending?: number } = {}) {
+    this.maxPerWorkspace = Math.max(1, opts.maxPerWorkspace ?? DEFAULT_MAX_EXPOSURES_PER_WORKSPACE);
+    this.maxPending = opts.maxPending ?? 500;
+    this.timer = setInterval(() => void this.flush(), opts.intervalMs ?? 1000);
+    this.timer.unref();
+  }
+  private readonly maxPending: number;
+
+  add(ws: string, doc: Doc): void {
+    this.pending.push({ ws, doc });
+    if (this.pending.length >= this.maxPending) void this.flush();
+  }
+
+  flush(): Promise<void> {
+    const batch = this.pending;
+    if (batch.length === 0) return this.flushing;
+    this.pending = [];
+    const byWs = new Map<string, Doc[]>();
+    for (const { ws, doc } of batch) {
+      let l = byWs.get(ws);
+      if (!l) byWs.set(ws, (l = []));
+      l.push(doc);
+    }
+    this.flushing = this.flushing.then(async () => {
+      for (const [ws, docs] of byWs) {
+        await this.store.putDocs(ws, docs).catch(() => undefined);
+        const n = (this.sinceTrim.get(ws) ?? 0) + docs.filter((d) => d.collection === EXPOSURE_COLLECTION).length;
+        if (n >= Math.min(1000, Math.ceil(this.maxPerWorkspace / 10))) {
+          this.sinceTrim.set(ws, 0);
+          await this.store.trimDocs(ws, EXPOSURE_COLLECTION, this.maxPerWorkspace).catch(() => undefined);
+        } else this.sinceTrim.set(ws, n);
+      }
+    });
+    return this.flushing;
+  }
+
+  /** On erasure: drops the unflushed entries about these subjects and waits for a flush in progress. */
+  async forget(ws: string, subjects: readonly string[]): Promise<void> {
+    const gone = new Set(subjects);
+    this.pending = this.pending.filter((p) => !(p.ws === ws && p.doc.subject !== null && gone.has(p.doc.subject)));
+    await this.flushing;
+  }
+
+  async close(): Promise<void> {
+    clearInterval(this.timer);
+    await this.flush();
+  }
+}
