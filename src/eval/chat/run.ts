@@ -38,6 +38,14 @@ interface Reply {
   agentMessages: Array<{ text: string }>;
 }
 
+/** What GET /v1/chat/:sessionId answers: the conversation's turns. */
+interface Transcript {
+  turns?: Array<{ role: string; text: string }>;
+}
+
+/** What GET /v1/chat/faq answers: each topic's answer per language. */
+type FaqBody = Record<string, Record<Lang, string>>;
+
 export interface CheckResult {
   dialogue: string;
   lang: Lang;
@@ -73,7 +81,7 @@ export function evalClock(start = Date.UTC(2026, 2, 2, 10)) {
 export interface ChatEvalServer {
   /** The settable clock the server runs on (sessions days apart, carts abandoned). */
   readonly clock: EvalClock;
-  call(ws: string, method: 'GET' | 'POST' | 'PUT' | 'DELETE', url: string, payload?: unknown): Promise<{ status: number; body: any }>;
+  call(ws: string, method: 'GET' | 'POST' | 'PUT' | 'DELETE', url: string, payload?: unknown): Promise<{ status: number; body: unknown }>;
   /** A person's stored events, read directly (what the chat recorded). */
   eventsOf(ws: string, subject: string, limit: number): Promise<StoredEvent[]>;
   /** Stops the server and starts it again on the same data. */
@@ -266,7 +274,7 @@ async function runDialogue(server: ChatEvalServer, d: Dialogue, items: EvalItem[
         return { type: e.type, userId: st.userId, itemId: it.id, timestamp: new Date(server.clock() - (e.minutesAgo ?? 60) * 60_000 + k).toISOString(), ...(e.type === 'purchase' ? { value: it.price } : {}) };
       });
       const r = await server.call(ws, 'POST', '/v1/events', events);
-      if (r.status !== 200 || r.body.accepted !== events.length) throw new Error(`${d.id}: events ${r.status} ${JSON.stringify(r.body)}`);
+      if (r.status !== 200 || (r.body as { accepted?: number } | null)?.accepted !== events.length) throw new Error(`${d.id}: events ${r.status} ${JSON.stringify(r.body)}`);
       continue;
     }
     if ('itemChange' in step) {
@@ -485,16 +493,16 @@ async function runDialogue(server: ChatEvalServer, d: Dialogue, items: EvalItem[
     if (e.declines) check('declines_out_of_scope', r.intent === 'out_of_scope' && r.items.length === 0 && amounts(r.reply).length === 0 && r.reply.length > 0, `${r.intent}: ${r.reply}`);
     if (e.flagged !== undefined) {
       const list = await server.call(ws, 'GET', '/v1/chat/flagged');
-      const listed = (list.body?.sessions ?? []).some((x: { sessionId: string }) => x.sessionId === r.sessionId);
+      const listed = ((list.body as { sessions?: { sessionId: string }[] } | null)?.sessions ?? []).some((x) => x.sessionId === r.sessionId);
       check('flagged_for_human', r.flagged === e.flagged && listed === e.flagged, `flagged=${r.flagged} listed=${listed}`);
     }
     if (e.agent) {
       const t = await server.call(ws, 'GET', `/v1/chat/${r.sessionId}`);
-      const inTranscript = (t.body?.turns ?? []).some((x: { role: string; text: string }) => x.role === 'agent' && x.text === e.agent);
+      const inTranscript = ((t.body as Transcript | null)?.turns ?? []).some((x) => x.role === 'agent' && x.text === e.agent);
       check('agent_reply', r.agentMessages.some((m) => m.text === e.agent) && inTranscript, JSON.stringify(r.agentMessages));
     }
     if (e.faq) {
-      const faq = (await server.call(ws, 'GET', '/v1/chat/faq')).body;
+      const faq = (await server.call(ws, 'GET', '/v1/chat/faq')).body as FaqBody;
       const text = applyAddress(faq[e.faq][r.language], (r.address as 'tu' | 'usted') ?? 'tu');
       const key = words(text.split(/[.;]/)[0]);
       check('faq', key.length > 0 && key.every((x) => norm(r.reply).includes(x)), `want "${text}", got ${r.reply}`);
@@ -509,7 +517,7 @@ async function runDialogue(server: ChatEvalServer, d: Dialogue, items: EvalItem[
   if (st.sessionId && st.sessionTurns.length) {
     turn++;
     const t = await server.call(ws, 'GET', `/v1/chat/${st.sessionId}`);
-    const userTurns = (t.body?.turns ?? []).filter((x: { role: string }) => x.role === 'user').map((x: { text: string }) => x.text);
+    const userTurns = ((t.body as Transcript | null)?.turns ?? []).filter((x) => x.role === 'user').map((x) => x.text);
     check('transcript', t.status === 200 && st.sessionTurns.every((m, k) => userTurns[userTurns.length - st.sessionTurns.length + k] === m), `${t.status} ${JSON.stringify(userTurns)}`);
     const events = (await server.eventsOf(ws, st.userId, 10_000)).filter((x) => x.type === 'chat' && x.properties?.role === 'user');
     if (st.logged.length) check('chat_events', st.logged.every((m) => events.some((x) => x.query === m)), `${events.length} chat events for ${st.logged.length} messages`);
@@ -526,7 +534,7 @@ interface Tally {
 }
 
 const pct = (t: Tally) => (t.total ? `${((100 * t.pass) / t.total).toFixed(1)}%` : '—');
-const cell = (t: Tally | undefined) => (t && t.total ? `${t.pass}/${t.total} ${pct(t)}` : '—');
+const cell = (t: Tally | undefined) => (t?.total ? `${t.pass}/${t.total} ${pct(t)}` : '—');
 
 export interface ChatEvalSummary {
   dialogues: { en: Tally; es: Tally; all: Tally };
@@ -616,6 +624,20 @@ const HELP = `afin eval chat — the scripted dialogue suite of the embedded sho
   --no-intents        skip the held-out intent evaluation
 `;
 
+/** The failed dialogues' transcripts (with --verbose or one --dialogue), else the first failed checks, one line each. */
+function writeFailures(out: NodeJS.WritableStream, results: readonly DialogueResult[], s: ChatEvalSummary, o: Options, shown: { most: number; width: number }) {
+  if (o.verbose || o.dialogue) {
+    for (const r of results) {
+      if (r.ok && !o.dialogue) continue;
+      out.write(`\n=== ${r.id} (${r.lang}, ${r.catalog}) ${r.ok ? 'ok' : 'FAILED'}\n${r.transcript.join('\n')}\n`);
+      for (const c of r.checks.filter((x) => !x.ok)) out.write(`  ✗ turn ${c.turn} ${c.check}: ${c.detail ?? ''}\n`);
+    }
+  } else if (s.failures.length) {
+    out.write(`\n${s.failures.length} failed checks (--verbose for transcripts):\n`);
+    for (const c of s.failures.slice(0, shown.most)) out.write(`  ✗ ${c.dialogue} turn ${c.turn} ${c.check}: ${(c.detail ?? '').replace(/\s+/g, ' ').slice(0, shown.width)}\n`);
+  }
+}
+
 /** Runs dialogues on fresh workspaces of one engine. */
 export async function runDialogues(open: OpenChatEvalServer, dialogues: readonly Dialogue[], itemsOf: (d: Dialogue) => EvalItem[], verbose = false): Promise<DialogueResult[]> {
   const server = await open(evalClock());
@@ -677,16 +699,7 @@ export async function runChatEval(args: string[], open: OpenChatEvalServer): Pro
   const es = rate(s.checks.es);
   out.write(`bar: ≥ 95 % of checks in each language — ${[en, es].every((x) => x === null || x >= bar) ? 'met' : 'NOT met'}\n`);
 
-  if (o.verbose || o.dialogue) {
-    for (const r of results) {
-      if (r.ok && !o.dialogue) continue;
-      out.write(`\n=== ${r.id} (${r.lang}, ${r.catalog}) ${r.ok ? 'ok' : 'FAILED'}\n${r.transcript.join('\n')}\n`);
-      for (const c of r.checks.filter((x) => !x.ok)) out.write(`  ✗ turn ${c.turn} ${c.check}: ${c.detail ?? ''}\n`);
-    }
-  } else if (s.failures.length) {
-    out.write(`\n${s.failures.length} failed checks (--verbose for transcripts):\n`);
-    for (const c of s.failures.slice(0, 40)) out.write(`  ✗ ${c.dialogue} turn ${c.turn} ${c.check}: ${(c.detail ?? '').replace(/\s+/g, ' ').slice(0, 240)}\n`);
-  }
+  writeFailures(out, results, s, o, { most: 40, width: 240 });
 
   let ikea: Record<string, unknown> | null = null;
   if (o.catalog === 'ikea') ikea = await runIkea(open, out, o.verbose);
@@ -767,16 +780,7 @@ async function runUnseen(open: OpenChatEvalServer, out: NodeJS.WritableStream, d
   out.write(`${table(rows)}\n\n`);
   const all = rate(s.checks.all);
   out.write(`unseen: ${s.checks.all.pass}/${s.checks.all.total} checks (${pct(s.checks.all)}) — target ≥ 90 % ${all !== null && all >= 0.9 ? 'met' : 'NOT met'}\n`);
-  if (o.verbose || o.dialogue) {
-    for (const r of results) {
-      if (r.ok && !o.dialogue) continue;
-      out.write(`\n=== ${r.id} (${r.lang}, ${r.catalog}) ${r.ok ? 'ok' : 'FAILED'}\n${r.transcript.join('\n')}\n`);
-      for (const c of r.checks.filter((x) => !x.ok)) out.write(`  ✗ turn ${c.turn} ${c.check}: ${c.detail ?? ''}\n`);
-    }
-  } else if (s.failures.length) {
-    out.write(`\n${s.failures.length} failed checks (--verbose for transcripts):\n`);
-    for (const c of s.failures.slice(0, 60)) out.write(`  ✗ ${c.dialogue} turn ${c.turn} ${c.check}: ${(c.detail ?? '').replace(/\s+/g, ' ').slice(0, 200)}\n`);
-  }
+  writeFailures(out, results, s, o, { most: 60, width: 200 });
   void started;
   return { checks: rate(s.checks.all), pass: s.checks.all.pass, n: s.checks.all.total, en: rate(s.checks.en), es: rate(s.checks.es), taskSuccess: rate(s.dialogues.all), catalogs: perCatalog };
 }
