@@ -81,7 +81,7 @@ export interface StoredItem extends ItemInput {
 
 export const EVENT_TYPES = [
   'view', 'click', 'add_to_cart', 'purchase', 'rating', 'like', 'dislike', 'search',
-  'impression', 'chat', 'email_open', 'email_click', 'return',
+  'impression', 'chat', 'email_open', 'email_click', 'return', 'survey',
 ] as const;
 export type EventType = (typeof EVENT_TYPES)[number];
 
@@ -156,6 +156,9 @@ export const EventInput = z
     if (ITEM_EVENT_TYPES.has(e.type) && !e.itemId) ctx.addIssue({ code: 'custom', path: ['itemId'], message: `itemId is required for a ${e.type} event` });
     if (e.type === 'rating' && e.value === undefined) ctx.addIssue({ code: 'custom', path: ['value'], message: 'value is required for a rating event' });
     else if (e.type === 'rating' && e.value !== undefined && !(e.value >= 1 && e.value <= 5)) ctx.addIssue({ code: 'custom', path: ['value'], message: 'a rating is 1 to 5' });
+    // An NPS answer: "how likely are you to recommend us", 0 to 10.
+    if (e.type === 'survey' && e.value === undefined) ctx.addIssue({ code: 'custom', path: ['value'], message: 'value is required for a survey event (0 to 10)' });
+    else if (e.type === 'survey' && e.value !== undefined && !(Number.isInteger(e.value) && e.value >= 0 && e.value <= 10)) ctx.addIssue({ code: 'custom', path: ['value'], message: 'a survey answer is a whole number from 0 to 10' });
   });
 export type EventInputT = z.infer<typeof EventInput>;
 

@@ -18,6 +18,7 @@ export const DEFAULT_EVENT_WEIGHTS: Readonly<Record<EventType, number>> = {
   email_open: 0,
   email_click: 1,
   return: -4,
+  survey: 0, // an NPS answer is about the shop, not about an item
 };
 
 /**
