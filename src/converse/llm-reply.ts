@@ -100,7 +100,7 @@ export class LlmReplier {
           },
         },
         run: async (raw) => {
-          const a = (raw ?? {}) as Record<string, any>;
+          const a = (raw ?? {}) as Record<string, unknown>;
           let w: Wanted = t.session.wanted;
           w = mergeWanted(w, {
             productType: typeof a.productType === 'string' ? a.productType : undefined,

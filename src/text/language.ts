@@ -123,7 +123,7 @@ function model(): LangModel {
 }
 
 function clip(x: number, m: number): number {
-  return x > m ? m : x < -m ? -m : x;
+  return Math.min(m, Math.max(-m, x));
 }
 
 /** Log-odds (English over Spanish) contributed by one folded word. */

@@ -34,8 +34,7 @@ function foldChar(c: string): string {
 
 /** Lower-cases and folds accents, keeping one output character per input character. */
 export function normalize(text: string): Normalized {
-  // eslint-disable-next-line no-control-regex
-  if (/^[\x00-\x7f]*$/.test(text)) {
+  if (/^\p{ASCII}*$/u.test(text)) {
     const l = text.toLowerCase();
     return { original: text, lower: l, folded: l };
   }

@@ -33,7 +33,7 @@ export async function compare(d: Deps, t: Turn): Promise<Outcome> {
   const lines = chosen.map((i) => {
     const it = catalog.get(i.id);
     const f = it ? facetsOf(it) : null;
-    const facts = [formatPrice(i.price ?? 0, i.currency, lang), f?.brand, f && f.colours.size ? [...f.colours].map((c) => label(c, lang)).join('/') : null, f && f.uses.size ? [...f.uses].map((x) => label(x, lang)).join(', ') : null]
+    const facts = [formatPrice(i.price ?? 0, i.currency, lang), f?.brand, f?.colours.size ? [...f.colours].map((c) => label(c, lang)).join('/') : null, f?.uses.size ? [...f.uses].map((x) => label(x, lang)).join(', ') : null]
       .filter(Boolean).join(' · ');
     return `• ${i.title}: ${facts}`;
   });

@@ -220,7 +220,7 @@ export function buildVocabulary(items: readonly VocabularyItem[]): Vocabulary {
   // Colours, uses, styles and features: the catalog's spelling when it has one.
   const linked = (groups: ReadonlyArray<SynonymGroup & { opposite?: string }>, kind: EntityKind, own: string[]) => {
     const ownClaimed = new Set<string>();
-    const valueOf = new Map<string, string>();
+    const linkedValue = new Map<string, string>();
     const entities: Entity[] = [];
     for (const g of groups) {
       const gk = groupKeys(g);
@@ -230,12 +230,12 @@ export function buildVocabulary(items: readonly VocabularyItem[]): Vocabulary {
         claimedTags.add(hit);
       }
       const entity: Entity = { kind, value: hit ?? g.canonical, fromCatalog: Boolean(hit), opposite: g.opposite };
-      valueOf.set(g.canonical, entity.value);
+      linkedValue.set(g.canonical, entity.value);
       entities.push(entity);
       add([...g.en, ...g.es, ...(hit ? [hit] : [])], entity);
       add(g.cueOnly ?? [], entity, true);
     }
-    for (const e of entities) if (e.opposite) e.opposite = valueOf.get(e.opposite) ?? e.opposite;
+    for (const e of entities) if (e.opposite) e.opposite = linkedValue.get(e.opposite) ?? e.opposite;
     for (const v of own) if (!ownClaimed.has(v)) add([v], { kind, value: v, fromCatalog: true });
   };
   linked(COLOUR_SYNONYMS, 'colour', catalog.colours);

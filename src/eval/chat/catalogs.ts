@@ -174,7 +174,7 @@ export function ikeaItems(dir = IKEA_DIR): EvalItem[] {
 
 // ------------------------------------------------------------------------------------------ Amazon
 
-const unescape = (s: string) => s.replace(/&amp;/g, '&').replace(/&#39;/g, "'").replace(/&quot;/g, '"').trim();
+const unescapeHtml = (s: string) => s.replace(/&amp;/g, '&').replace(/&#39;/g, "'").replace(/&quot;/g, '"').trim();
 
 /**
  * The Amazon 2018 product metadata for Gift Cards and Magazine Subscriptions as Afín items: one per
@@ -188,7 +188,7 @@ function amazonItems(dir = AMAZON_DIR): EvalItem[] {
     for (const line of readFileSync(join(dir, file), 'utf8').split('\n')) {
       if (!line.trim()) continue;
       const m = JSON.parse(line) as { asin: string; title?: string; category?: string[]; brand?: string; price?: string; description?: string[] };
-      const title = unescape(m.title ?? '');
+      const title = unescapeHtml(m.title ?? '');
       if (!m.asin || seen.has(m.asin) || !title || /[<>{}]/.test(title) || title.length > 200) continue;
       // The path ends where the scrape appended sentences of marketing text to it.
       const path: string[] = [];
@@ -199,7 +199,7 @@ function amazonItems(dir = AMAZON_DIR): EvalItem[] {
       if (!path.length) continue;
       seen.add(m.asin);
       const price = /^\$[\d,]+(\.\d+)?$/.test(m.price ?? '') ? Number(m.price!.slice(1).replace(/,/g, '')) : undefined;
-      const description = unescape((m.description ?? []).join(' ').replace(/<[^>]*>/g, ' ')).slice(0, 600);
+      const description = unescapeHtml((m.description ?? []).join(' ').replace(/<[^>]*>/g, ' ')).slice(0, 600);
       out.push({
         id: `amz-${m.asin}`,
         title,
@@ -209,7 +209,7 @@ function amazonItems(dir = AMAZON_DIR): EvalItem[] {
         available: true,
         categories: [[...new Set(path)].join(' > ')],
         tags: [],
-        attributes: { ...(m.brand ? { brand: unescape(m.brand) } : {}) },
+        attributes: { ...(m.brand ? { brand: unescapeHtml(m.brand) } : {}) },
       } as EvalItem);
     }
   }
