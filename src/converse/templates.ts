@@ -361,7 +361,27 @@ export function phrase(key: PhraseKey, style: Pick<Style, 'lang'> & Partial<Pick
 /** Formats a price the way the language writes it: "59.99 €" / "59,99 €". */
 export function formatPrice(value: number, currency: string | undefined, lang: Lang): string {
   const symbol = currency === 'USD' ? '$' : currency === 'GBP' ? '£' : currency && currency !== 'EUR' ? ` ${currency}` : '€';
-  const n = value.toFixed(2).replace(/\.00$/, '');
-  const text = lang === 'es' ? n.replace('.', ',') : n;
+  const text = PRICE_NUMBER[lang].format(value);
   return symbol === '$' || symbol === '£' ? `${symbol}${text}` : `${text} ${symbol.trim()}`;
+}
+
+/**
+ * The amount in a price: two decimals, none when it is whole ("1249", "74.50"), the language's
+ * decimal mark and no thousands separator. Where the symbol goes is formatPrice's own convention,
+ * not the locale's (Intl's Spanish would write "19,99 £"), so only the number comes from Intl.
+ */
+const PRICE_NUMBER: Record<Lang, Intl.NumberFormat> = {
+  en: priceNumber('en'),
+  es: priceNumber('es'),
+};
+
+function priceNumber(locale: Lang): Intl.NumberFormat {
+  // trailingZeroDisplay is ES2023 (Node 20 has it); the ES2022 lib the project compiles against does not name it.
+  const options: Intl.NumberFormatOptions & { trailingZeroDisplay: 'stripIfInteger' } = {
+    useGrouping: false,
+    minimumFractionDigits: 2,
+    maximumFractionDigits: 2,
+    trailingZeroDisplay: 'stripIfInteger',
+  };
+  return new Intl.NumberFormat(locale, options);
 }

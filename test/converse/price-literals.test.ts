@@ -16,6 +16,8 @@ describe('prices as the assistant writes them', () => {
     [19.99, 'USD', 'en', '$19.99'],
     [19.99, 'GBP', 'es', '£19,99'],
     [5, 'SEK', 'en', '5 SEK'],
+    [12345.5, 'EUR', 'es', '12345,50 €'],
+    [3.999, 'USD', 'en', '$4'],
   ] as const)('%s %s in %s reads "%s"', (value, currency, lang, text) => {
     expect(formatPrice(value, currency, lang)).toBe(text);
   });
