@@ -1,6 +1,7 @@
 import { Command } from 'commander';
 import { registerDemo } from './commands/demo.ts';
 import { registerEval } from './commands/eval.ts';
+import { registerExperiments } from './commands/experiments.ts';
 import { registerImport } from './commands/import.ts';
 import { registerKeys } from './commands/keys.ts';
 import { registerServe } from './commands/serve.ts';
@@ -18,6 +19,7 @@ registerImport(program);
 registerTrain(program);
 registerKeys(program);
 registerEval(program);
+registerExperiments(program);
 
 program.parseAsync(process.argv).catch((err: Error) => {
   process.stderr.write(`afin: ${err.message}\n`);

@@ -152,6 +152,7 @@ function cupedFit(metric: Metric, people: readonly PersonOutcome[]) {
 }
 
 const pct = (x: number) => `${(x * 100).toFixed(1)} %`;
+const chancePct = (p: number) => (p > 0.999 ? 'above 99.9 %' : p < 0.001 ? 'below 0.1 %' : pct(p));
 
 /** The whole analysis of an experiment's per-person outcomes. */
 export function analyse(exp: Experiment, outcomes: readonly PersonOutcome[], opts: { end: number; metrics?: readonly MetricName[] }): ExperimentResults {
@@ -191,7 +192,7 @@ export function analyse(exp: Experiment, outcomes: readonly PersonOutcome[], opt
     }
     const sig = c.cuped ? c.cuped.difference.low > 0 || c.cuped.difference.high < 0 : c.significant;
     const good = primary.direction === 'higher' ? u.estimate > 0 : u.estimate < 0;
-    summary.push(`${c.variant} vs ${exp.control} on ${primary.metric}: ${u.estimate >= 0 ? '+' : ''}${pct(u.estimate)} (95 % interval ${pct(u.low)} to ${pct(u.high)}${c.cuped ? ', CUPED' : ''}), chance to beat control ${pct(c.chanceToBeatControl ?? 0)}: ${sig ? (good ? 'better' : 'worse') : 'no significant difference'}.`);
+    summary.push(`${c.variant} vs ${exp.control} on ${primary.metric}: ${u.estimate >= 0 ? '+' : ''}${pct(u.estimate)} (95 % interval ${pct(u.low)} to ${pct(u.high)}${c.cuped ? ', CUPED' : ''}), chance to beat control ${chancePct(c.chanceToBeatControl ?? 0)}: ${sig ? (good ? 'better' : 'worse') : 'no significant difference'}.`);
   }
   for (const g of metrics.filter((r) => r.guardrail)) {
     for (const c of g.comparisons) {
