@@ -6,6 +6,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { parse } from 'csv-parse/sync';
 import { generateCatalog } from '../../simulate/index.ts';
 import { otherShopItems } from './other-shop.ts';
 import type { CatalogName } from './types.ts';
@@ -107,20 +108,18 @@ export const SHARED_DATA = process.env.AFIN_SHARED_DATA ?? fileURLToPath(new URL
 const IKEA_DIR = join(SHARED_DATA, 'catalog-ikea-sa-2020');
 const AMAZON_DIR = join(SHARED_DATA, 'amazon-reviews-2018-giftcards-magazines');
 
-/** Splits one `;`-separated line (the file has no quoted separators, but quotes are honoured). */
-function splitLine(line: string): string[] {
-  const out: string[] = [];
-  let cur = '';
-  let quoted = false;
-  for (const ch of line) {
-    if (ch === '"') quoted = !quoted;
-    else if (ch === ';' && !quoted) {
-      out.push(cur);
-      cur = '';
-    } else cur += ch;
-  }
-  out.push(cur);
-  return out;
+/** The columns of the IKEA scrape this reader uses. */
+type IkeaColumn = 'item_id' | 'name' | 'category' | 'price' | 'sellable_online' | 'link' | 'short_description' | 'designer' | 'width' | 'depth' | 'height';
+
+/**
+ * The rows of the IKEA scrape: `;`-separated, a byte-order mark, decimal commas. The scrape writes
+ * inches as a quote ("Bracket for TV, 37-55 \""): the quote is dropped, as a title with a lone quote
+ * reads badly in a reply.
+ */
+function ikeaRows(file: string): Array<Record<IkeaColumn, string>> {
+  const rows: Array<Record<IkeaColumn, string>> = parse(readFileSync(file, 'utf8'), { delimiter: ';', bom: true, columns: true, skip_empty_lines: true });
+  for (const row of rows) for (const k of Object.keys(row) as IkeaColumn[]) row[k] = row[k].replaceAll('"', '');
+  return rows;
 }
 
 const IKEA_COLOURS = ['black', 'white', 'grey', 'blue', 'red', 'green', 'beige', 'pink', 'yellow', 'brown', 'orange', 'turquoise', 'silver', 'gold'];
@@ -130,32 +129,28 @@ const IKEA_COLOURS = ['black', 'white', 'grey', 'blue', 'red', 'green', 'beige',
  * category wins), price in SAR, the colour read from the product URL when it names one.
  */
 export function ikeaItems(dir = IKEA_DIR): EvalItem[] {
-  const text = readFileSync(join(dir, 'ikea.csv'), 'utf8').replace(/^\uFEFF/, '');
-  const [header, ...lines] = text.split(/\r?\n/).filter(Boolean);
-  const cols = splitLine(header);
-  const at = (name: string) => cols.indexOf(name);
   const seen = new Set<string>();
   const out: EvalItem[] = [];
-  for (const line of lines) {
-    const f = splitLine(line);
-    const id = f[at('item_id')];
+  for (const f of ikeaRows(join(dir, 'ikea.csv'))) {
+    const id = f.item_id;
     if (!id || seen.has(id)) continue;
     seen.add(id);
-    const name = f[at('name')].trim();
-    const short = f[at('short_description')].replace(/\s+/g, ' ').trim();
-    const category = f[at('category')].trim();
-    const price = Number(f[at('price')].replace(',', '.'));
-    const link = f[at('link')] ?? '';
+    const name = f.name.trim();
+    const short = f.short_description.replace(/\s+/g, ' ').trim();
+    const category = f.category.trim();
+    const price = Number(f.price.replace(',', '.'));
+    const link = f.link;
     const slug = /\/p\/([^/]+)-s?\d+\/?$/.exec(link)?.[1] ?? '';
     const colour = IKEA_COLOURS.find((c) => slug.split('-').includes(c));
     // The scrape put some products' long text in the designer column ("104.246.21 KNOPPARP sofa is …").
-    const rawDesigner = f[at('designer')]?.trim() ?? '';
+    const rawDesigner = f.designer.trim();
     const spilled = /^\d{3}\.\d{3}\.\d{2}\s/.test(rawDesigner);
     const designer = spilled ? '' : rawDesigner;
     const dims: Record<string, number> = {};
     for (const k of ['width', 'depth', 'height'] as const) {
-      const v = Number((f[at(k)] ?? '').replace(',', '.'));
-      if ((f[at(k)] ?? '').trim() && (f[at(k)] ?? '').trim() !== 'NA' && Number.isFinite(v) && v > 0) dims[k] = v;
+      const raw = f[k].trim();
+      const v = Number(raw.replace(',', '.'));
+      if (raw && raw !== 'NA' && Number.isFinite(v) && v > 0) dims[k] = v;
     }
     out.push({
       id: `ikea-${id}`,
@@ -163,7 +158,7 @@ export function ikeaItems(dir = IKEA_DIR): EvalItem[] {
       description: spilled ? `${short}. ${rawDesigner.replace(/^\d{3}\.\d{3}\.\d{2}\s/, '')}` : short,
       price: Number.isFinite(price) ? price : 0,
       currency: 'SAR',
-      available: f[at('sellable_online')] === 'TRUE',
+      available: f.sellable_online === 'TRUE',
       categories: [category],
       tags: [],
       attributes: { brand: 'IKEA', ...(colour ? { colour } : {}), ...(designer ? { designer } : {}), ...dims },
