@@ -62,9 +62,9 @@ export class ExperimentService implements VariantChooser {
     private readonly store: Store,
     private readonly catalog: (ws: string) => Promise<Catalog>,
     private readonly clock: () => number = Date.now,
-    opts: { maxExposuresPerWorkspace?: number; logIntervalMs?: number } = {},
+    opts: { maxExposuresPerWorkspace?: number; logIntervalMs?: number; isErased?: (ws: string, subject: string) => Promise<boolean> } = {},
   ) {
-    this.log = new ExposureLog(store, { maxPerWorkspace: opts.maxExposuresPerWorkspace, intervalMs: opts.logIntervalMs });
+    this.log = new ExposureLog(store, { maxPerWorkspace: opts.maxExposuresPerWorkspace, intervalMs: opts.logIntervalMs, isErased: opts.isErased });
   }
 
   // ---- the experiments themselves ----

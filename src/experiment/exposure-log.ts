@@ -43,13 +43,22 @@ export class ExposureLog {
   private readonly sinceTrim = new Map<string, number>();
   readonly maxPerWorkspace: number;
 
-  constructor(private readonly store: Store, opts: { intervalMs?: number; maxPerWorkspace?: number; maxPending?: number } = {}) {
+  /**
+   * `isErased` says whether a subject was erased: what was pending about them when the erasure ran is
+   * dropped at the flush rather than written after their documents were deleted.
+   */
+  constructor(
+    private readonly store: Store,
+    opts: { intervalMs?: number; maxPerWorkspace?: number; maxPending?: number; isErased?: (ws: string, subject: string) => Promise<boolean> } = {},
+  ) {
+    this.isErased = opts.isErased ?? (async () => false);
     this.maxPerWorkspace = Math.max(1, opts.maxPerWorkspace ?? DEFAULT_MAX_EXPOSURES_PER_WORKSPACE);
     this.maxPending = opts.maxPending ?? 500;
     this.timer = setInterval(() => void this.flush(), opts.intervalMs ?? 1000);
     this.timer.unref();
   }
   private readonly maxPending: number;
+  private readonly isErased: (ws: string, subject: string) => Promise<boolean>;
 
   add(ws: string, doc: Doc): void {
     this.pending.push({ ws, doc });
@@ -67,7 +76,9 @@ export class ExposureLog {
       l.push(doc);
     }
     this.flushing = this.flushing.then(async () => {
-      for (const [ws, docs] of byWs) {
+      for (const [ws, all] of byWs) {
+        const erased = await Promise.all(all.map((d) => (d.subject === null ? false : this.isErased(ws, d.subject).catch(() => true))));
+        const docs = all.filter((_, i) => !erased[i]);
         await this.store.putDocs(ws, docs).catch(() => undefined);
         const n = (this.sinceTrim.get(ws) ?? 0) + docs.filter((d) => d.collection === EXPOSURE_COLLECTION).length;
         if (n >= Math.min(1000, Math.ceil(this.maxPerWorkspace / 10))) {

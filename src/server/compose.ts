@@ -90,7 +90,9 @@ export class Engine {
     });
     this.ingest = new IngestService(store, this.state, this.clock, (ws, subject) => this.consent.allows(ws, subject, 'profiling'), (ws) => this.privacy.suppression.checker(ws));
     this.keys = new KeyService(store, config.adminKey, this.clock, opts.bus);
-    this.experiments = new ExperimentService(store, (ws) => this.state.catalog(ws), this.clock);
+    this.experiments = new ExperimentService(store, (ws) => this.state.catalog(ws), this.clock, {
+      isErased: (ws, subject) => this.privacy.suppression.isSubjectSuppressed(ws, subject),
+    });
     this.recommend = new RecommendService(store, this.state, this.ingest, this.consent, this.recLog, (ws) => this.train(ws), this.clock, this.experiments);
     this.profiles = new ProfileService({
       store, clock: this.clock, consentState: (ws, id) => this.consent.state(ws, id),
