@@ -7,6 +7,7 @@
  * decide and act (turn/decide.ts over actions/, the form in turn/form.ts) → save (turn/save.ts). The
  * words are in templates.ts.
  */
+import { LRUCache } from 'lru-cache';
 import { AfinError } from '../domain/errors.ts';
 import { funnelStage } from '../profile/profile.ts';
 import { emptyExcluded, type Wanted } from './catalog-search.ts';
@@ -23,6 +24,13 @@ import type { ChatCaller, ChatReply, ChatRequest, Deps, Turn } from './turn/type
 export type { ChatCaller, ChatItem, ChatReply, ChatRequest } from './turn/types.ts';
 export { effectiveIntent } from './turn/intent.ts';
 
+/**
+ * The vocabularies of the workspaces chatted with most recently. A vocabulary is derived from the
+ * whole catalogue, so one per workspace ever seen would grow with the number of shops; a workspace
+ * whose vocabulary was dropped rebuilds it on its next message (0.2–0.3 s for a few thousand items).
+ */
+const VOCABULARIES_KEPT = 100;
+
 /** The intent model is the same for every workspace: trained once per process, at first use. */
 let sharedModel: IntentModel | null = null;
 export function intentModel(): IntentModel {
@@ -31,7 +39,7 @@ export function intentModel(): IntentModel {
 
 export class Assistant {
   readonly chats: ChatStore;
-  private readonly vocabularies = new Map<string, { version: number; nlu: Nlu }>();
+  private readonly vocabularies = new LRUCache<string, { version: number; nlu: Nlu }>({ max: VOCABULARIES_KEPT });
   private readonly llm: LlmReplier | null;
   private readonly deps: Deps;
 

@@ -1,3 +1,4 @@
+import { LRUCache } from 'lru-cache';
 import type { StoredItem } from '../domain/schemas.ts';
 import { terms } from './grounding/bm25.ts';
 import { TOPIC_TRANSLATIONS } from './grounding/lexicon.ts';
@@ -129,19 +130,23 @@ function kindOfRequest(items: readonly StoredItem[], w: Wanted): readonly Stored
   return w.ask.part ? old : old.filter((it) => !shapes.shapes.get(it.id)?.part);
 }
 
-/** Per catalogue snapshot, the answers to the last few distinct questions of one kind. */
-type Memo<T> = WeakMap<readonly StoredItem[], Map<string, T>>;
+/** Per catalogue snapshot, the answers to the questions of one kind asked most recently. */
+type Memo<T extends {}> = WeakMap<readonly StoredItem[], LRUCache<string, T>>;
 const KINDS: Memo<readonly StoredItem[]> = new WeakMap();
 const FITTING: Memo<Fitting> = new WeakMap();
+/**
+ * A turn asks the same few questions several times, and the conversations going on at once each keep
+ * to their own request: 64 distinct requests per snapshot cover them, and an answer dropped is
+ * computed again.
+ */
 const MEMO_SIZE = 64;
 
-function memo<T>(cache: Memo<T>, items: readonly StoredItem[], key: string, make: () => T): T {
+function memo<T extends {}>(cache: Memo<T>, items: readonly StoredItem[], key: string, make: () => T): T {
   let m = cache.get(items);
-  if (!m) cache.set(items, (m = new Map()));
+  if (!m) cache.set(items, (m = new LRUCache({ max: MEMO_SIZE })));
   const hit = m.get(key);
   if (hit !== undefined) return hit;
   const v = make();
-  if (m.size >= MEMO_SIZE) m.delete(m.keys().next().value!);
   m.set(key, v);
   return v;
 }
