@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { ITEM_CHANGE_COLLECTION } from '../ingest/ingest-service.ts';
+import { ITEM_CHANGE_COLLECTION } from '../domain/collections.ts';
 import type { Assistant } from './assistant.ts';
 import type { ChatPorts } from './ports.ts';
 import type { Lang } from '../text/text.ts';

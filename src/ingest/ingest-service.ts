@@ -6,6 +6,7 @@ import type { Catalog } from '../catalog/catalog.ts';
 import { applyEvents, buildProfile, type Profile } from '../profile/profile.ts';
 import type { Doc, ProfileUpdater, Store } from '../store/store.ts';
 import { anonSubject } from '../domain/subjects.ts';
+import { ITEM_CHANGE_COLLECTION } from '../domain/collections.ts';
 
 export const MAX_BATCH = 1000;
 /** Events dated further ahead than this are refused: almost always a unit mistake (seconds vs ms). */
@@ -37,7 +38,7 @@ export interface CatalogCache {
   invalidate(ws: string, kind: 'items'): void;
 }
 
-export const ITEM_CHANGE_COLLECTION = 'item_change';
+export { ITEM_CHANGE_COLLECTION };
 
 /** Price drops and returns to stock, kept as signals the assistant can open a conversation with. */
 export function itemChanges(items: readonly StoredItem[], previous: (id: string) => StoredItem | undefined, at: number): Doc[] {
