@@ -7,6 +7,7 @@ import { anonSubject, isAnonSubject } from '../domain/subjects.ts';
 import type { Catalog } from '../catalog/catalog.ts';
 import type { Exposure, StrategyChoice, VariantChooser } from '../recommend/recommend-service.ts';
 import type { Store } from '../store/store.ts';
+import { MODELS } from '../recommend/registry.ts';
 import { assignVariant, inGlobalHoldout, propensityOf } from './assignment.ts';
 import { assignmentCollection, EXPOSURE_COLLECTION, ExposureLog, type AssignmentBody, type ExposureBody } from './exposure-log.ts';
 import {
@@ -71,6 +72,9 @@ export class ExperimentService implements VariantChooser {
 
   async create(ws: string, body: unknown): Promise<Experiment> {
     const b = parseOr(ExperimentBody, body, 'invalid_body');
+    b.variants.forEach((v, i) => {
+      if (v.model !== undefined && !MODELS[v.model]) throw new AfinError('invalid_body', `variants[${i}].model: unknown model "${v.model}" (known: ${Object.keys(MODELS).join(', ')})`, `variants[${i}].model`);
+    });
     if (await this.store.getDoc(ws, EXPERIMENT_COLLECTION, b.key)) throw new AfinError('conflict', `key: an experiment "${b.key}" already exists`, 'key');
     const now = this.clock();
     const exp: Experiment = { ...b, control: b.control ?? b.variants[0].name, status: 'draft', createdAt: now, startedAt: null, stoppedAt: null, history: [{ status: 'draft', at: now }] };

@@ -37,6 +37,7 @@ describe('experiment routes', () => {
       [{ key: 'x', variants: [TWO[0], { ...TWO[1], weight: -1 }] }, 'variants[1].weight'],
       [{ key: 'x', variants: [TWO[0], { ...TWO[1], strategy: 'magic' }] }, 'variants[1].strategy'],
       [{ key: 'x', variants: [TWO[0], { ...TWO[1], model: 'ease' }] }, 'variants[1].model'],
+      [{ key: 'x', variants: [TWO[0], { ...TWO[1], strategy: 'personalized', model: 'nonsense' }] }, 'variants[1].model'],
       [{ key: 'x', variants: [TWO[0], { ...TWO[0] }] }, 'variants[1].name'],
       [{ key: 'x', variants: TWO, control: 'nobody' }, 'control'],
       [{ key: 'x y', variants: TWO }, 'key'],

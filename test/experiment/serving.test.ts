@@ -81,6 +81,21 @@ describe('serving a variant', () => {
     expect(again.json().error.field).toBe('status');
   });
 
+  it("lays a personalized variant's ranking settings over the workspace's, for that variant only", async () => {
+    const bury = { rules: [{ kind: 'exclude', match: { itemIds: ['i0', 'i1', 'i2', 'i3', 'i4', 'i5', 'i6', 'i7', 'i8', 'i9'] } }] };
+    await shopWithExperiment([{ name: 'plain', weight: 1, strategy: 'personalized' }, { name: 'ruled', weight: 1, strategy: 'personalized', settings: bury }]);
+    let both = 0;
+    for (let p = 0; p < 30; p++) {
+      const r = (await call('GET', `/v1/recommendations?userId=buyer${p % 8}x${p}&n=10`)).json();
+      const v = (await t.engine.experiments.assignmentOf('default', 'exp1', `buyer${p % 8}x${p}`)).variant;
+      const bestSellers = r.items.filter((it: { id: string }) => Number(it.id.slice(1)) < 10).length;
+      if (v === 'ruled') expect(bestSellers).toBe(0);
+      else expect(bestSellers).toBeGreaterThan(0);
+      both |= v === 'ruled' ? 1 : 2;
+    }
+    expect(both).toBe(3);
+  });
+
   it('serves only the contexts the experiment names', async () => {
     await shopWithExperiment([{ name: 'a', weight: 1, strategy: 'none' }, { name: 'b', weight: 1, strategy: 'none' }], { contexts: ['email'] });
     expect((await call('GET', '/v1/recommendations?userId=zoe&context=home')).json().items.length).toBeGreaterThan(0);
