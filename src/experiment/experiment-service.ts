@@ -24,6 +24,8 @@ const RUNNING_CACHE_MS = 2000;
 /** The segment baseline's best sellers: counted over this many recent days, recounted this often. */
 const SEGMENT_WINDOW_DAYS = 30;
 const SEGMENT_REFRESH_MS = 10 * 60_000;
+/** Sooner when the shop's events grew by a tenth since the count (a young shop's best sellers move fast): checked this often. */
+const SEGMENT_GROWTH_CHECK_MS = 10_000;
 /** At most this many recent events make the segment table (a bounded rebuild). */
 const SEGMENT_MAX_EVENTS = 500_000;
 const DAY = 86_400_000;
@@ -57,7 +59,7 @@ export class ExperimentService implements VariantChooser {
   private readonly running = new Map<string, { at: number; experiments: Experiment[]; settings: ExperimentSettingsT; settingsAt: number }>();
   /** Each person's variant per experiment once known (`ws \n key \n subject`), so a request reads the store once per person. */
   private readonly assigned = new LRUCache<string, Assigned>({ max: 100_000 });
-  private readonly segments = new Map<string, { builtAt: number; catalogVersion: number; table: SegmentTable; building?: Promise<unknown> }>();
+  private readonly segments = new Map<string, { builtAt: number; catalogVersion: number; table: SegmentTable; events: number; checkedAt: number; building?: Promise<unknown> }>();
 
   constructor(
     private readonly store: Store,
@@ -235,8 +237,14 @@ export class ExperimentService implements VariantChooser {
   private async segmentTable(ws: string, catalog: Catalog, now: number): Promise<SegmentTable> {
     const cached = this.segments.get(ws);
     const fresh = cached && cached.catalogVersion === catalog.version;
-    if (fresh && now - cached.builtAt < SEGMENT_REFRESH_MS) return cached.table;
+    let due = !fresh || now - cached.builtAt >= SEGMENT_REFRESH_MS;
+    if (!due && cached && Math.abs(now - cached.checkedAt) >= SEGMENT_GROWTH_CHECK_MS) {
+      cached.checkedAt = now;
+      due = (await this.store.countEvents(ws)) >= cached.events * 1.1 + 100;
+    }
+    if (!due) return cached!.table;
     const build = async () => {
+      const total = await this.store.countEvents(ws);
       const events: Array<{ subject: string; type: string; itemId: string | null }> = [];
       for await (const page of this.store.scanEvents(ws, { since: now - SEGMENT_WINDOW_DAYS * DAY })) {
         for (const e of page) if (e.itemId) events.push({ subject: e.subject, type: e.type, itemId: e.itemId });
@@ -248,11 +256,11 @@ export class ExperimentService implements VariantChooser {
         keys.set(e.subject, segmentOf(isAnonSubject(e.subject) ? null : (await this.store.getUser(ws, e.subject))?.traits, now));
       }
       const table = bestSellersByGroup(events, (s) => keys.get(s)!, (id) => catalog.index.get(id), catalog.size);
-      this.segments.set(ws, { builtAt: now, catalogVersion: catalog.version, table });
+      this.segments.set(ws, { builtAt: now, catalogVersion: catalog.version, table, events: total, checkedAt: now });
       return table;
     };
     // A stale table of the same catalogue serves while a new one is counted; a changed catalogue waits.
-    if (fresh) {
+    if (fresh && cached) {
       if (!cached.building) cached.building = build().catch(() => undefined).finally(() => (cached.building = undefined));
       return cached.table;
     }

@@ -147,3 +147,33 @@ describe('the strategy parameter', () => {
     expect((await serve('personalized')).model).not.toBe('random');
   });
 });
+
+describe('the segment baseline', () => {
+  it('serves each declared-trait group its own best sellers, and recounts as the shop grows', async () => {
+    t = await makeTestApp();
+    await call('PUT', '/v1/items', items(20));
+    const people = [['r1', 'running'], ['r2', 'running'], ['h1', 'hiking'], ['h2', 'hiking']];
+    for (const [id, interest] of people) await call('PUT', `/v1/users/${id}`, { traits: { interest, country: 'ES' } });
+    await call('POST', '/v1/events', [
+      { type: 'purchase', userId: 'r1', itemId: 'i5' }, { type: 'purchase', userId: 'r2', itemId: 'i5' },
+      { type: 'purchase', userId: 'h1', itemId: 'i7' }, { type: 'purchase', userId: 'h2', itemId: 'i7' }, { type: 'purchase', userId: 'h2', itemId: 'i8' },
+    ]);
+    for (const [id, interest] of [['newRunner', 'running'], ['newHiker', 'hiking']]) await call('PUT', `/v1/users/${id}`, { traits: { interest } });
+    const segment = (userId: string) => t.engine.recommend.recommend('default', { userId, n: 3, context: 'home', strategy: 'segment' } as never, { mayChooseStrategy: true });
+    const runner = await segment('newRunner');
+    expect(runner.items[0].id).toBe('i5');
+    expect(runner.items[0].reasons[0]).toBe('A best seller with shoppers like you (into running)');
+    expect((await segment('newHiker')).items[0].id).toBe('i7');
+    // Runners now buy i9 in bulk: after the growth check, runners see it first.
+    await call('POST', '/v1/events', Array.from({ length: 150 }, (_, k) => ({ type: 'purchase', userId: `r${(k % 2) + 1}`, itemId: 'i9' })));
+    t.clock.advance(11_000);
+    await segment('newRunner'); // notices the growth and recounts in the background
+    let first = '';
+    for (let tries = 0; tries < 50 && first !== 'i9'; tries++) {
+      await new Promise((r) => setTimeout(r, 100));
+      first = (await segment('newRunner')).items[0].id;
+    }
+    expect(first).toBe('i9');
+    expect((await segment('newHiker')).items[0].id).toBe('i7');
+  });
+});
