@@ -43,3 +43,14 @@ export function gaussian(rand: () => number): number {
   while (u === 0) u = rand();
   return Math.sqrt(-2 * Math.log(u)) * Math.cos(2 * Math.PI * rand());
 }
+
+/**
+ * The generator that starts from the seed itself (a zero seed gets the golden ratio instead), where
+ * rng mixes every seed with it. The intent classifier's training order and held-out splits draw
+ * from this one, and were tuned on its draws: with rng's the chat evaluation loses (English intent
+ * accuracy 0.849 → 0.828, macro-F1 0.854 → 0.838, one more Spanish dialogue fails). The chat
+ * evaluation's second test shop is drawn from it too, and its frozen dialogues name that catalogue.
+ */
+export function unmixedRng(seed: number): () => number {
+  return mulberry32((seed >>> 0) || 0x9e3779b9);
+}

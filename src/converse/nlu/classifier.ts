@@ -4,7 +4,7 @@
  * default) or a multinomial naive Bayes (kept for comparison in the bench). Pure: the same examples and
  * seed give the same model, bit for bit.
  */
-import { rng, shuffleInPlace } from './random.ts';
+import { shuffleInPlace, unmixedRng } from '../../stats/random.ts';
 import { conceptsOf } from './concepts.ts';
 import { stem, tokenize, type Lang } from '../../text/text.ts';
 
@@ -187,7 +187,7 @@ export function trainTextClassifier(examples: readonly Example[], options: Train
     const epochs = options.epochs ?? 10;
     const lr0 = options.learningRate ?? 1.2;
     const l2 = options.l2 ?? 0;
-    const next = rng(options.seed ?? 1);
+    const next = unmixedRng(options.seed ?? 1);
     const order = Array.from(xs.keys());
     const p = new Float64Array(K);
     const active = new Int32Array(K);

@@ -1,7 +1,7 @@
 /** Held-out evaluation of the intent classifier: seeded stratified split, accuracy and macro-F1 per language. */
 import type { Example } from './classifier.ts';
 import { classifyIntent, intentExamples, trainIntentModel, type IntentTrainOptions } from './intents.ts';
-import { rng, shuffleInPlace } from './random.ts';
+import { shuffleInPlace, unmixedRng } from '../../stats/random.ts';
 import type { Lang } from '../../text/text.ts';
 
 /** Splits examples so that each (language, label) group keeps `testFraction` of its rows for testing. */
@@ -13,7 +13,7 @@ export function stratifiedSplit<T extends { label: string; lang?: string }>(exam
     if (!g) groups.set(key, (g = []));
     g.push(e);
   }
-  const next = rng(seed);
+  const next = unmixedRng(seed);
   const train: T[] = [];
   const test: T[] = [];
   for (const key of [...groups.keys()].sort()) {

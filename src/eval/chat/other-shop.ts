@@ -6,7 +6,7 @@
  * and spare parts filed in the same category as the products they fit. The frozen `othershop`
  * dialogues run on it: the assistant was not written against it.
  */
-import { rng } from '../../converse/nlu/random.ts';
+import { unmixedRng } from '../../stats/random.ts';
 import type { EvalItem } from './types.ts';
 
 interface Kind {
@@ -49,7 +49,7 @@ const PER_KIND = 14;
 
 /** The shop's items for a seed: about 150, products and their accessories, the same for the same seed. */
 export function otherShopItems(seed = 11): EvalItem[] {
-  const r = rng(seed);
+  const r = unmixedRng(seed);
   const pick = <T>(xs: readonly T[]): T => xs[Math.floor(r() * xs.length)];
   const out: EvalItem[] = [];
   let n = 0;
