@@ -30,7 +30,7 @@ interface Reply {
   tone: string;
   address?: 'tu' | 'usted';
   intent: string;
-  slots: Record<string, any>;
+  slots: Record<string, unknown>;
   items: Array<{ id: string; title: string; price?: number; currency?: string; reasons: string[] }>;
   suggestions: string[];
   flagged: boolean;

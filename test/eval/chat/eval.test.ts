@@ -40,8 +40,14 @@ describe('afin eval chat', () => {
     const write = process.stdout.write.bind(process.stdout);
     const errs: string[] = [];
     const writeErr = process.stderr.write.bind(process.stderr);
-    process.stdout.write = ((c: string) => (chunks.push(String(c)), true)) as typeof process.stdout.write;
-    process.stderr.write = ((c: string) => (errs.push(String(c)), true)) as typeof process.stderr.write;
+    process.stdout.write = ((c: string) => {
+      chunks.push(String(c));
+      return true;
+    }) as typeof process.stdout.write;
+    process.stderr.write = ((c: string) => {
+      errs.push(String(c));
+      return true;
+    }) as typeof process.stderr.write;
     try {
       expect(await runChatEval(['--dialogue', 'es-hervidor', '--no-intents'], openChatEvalServer)).toBe(0);
       expect(await runChatEval(['--lang', 'fr'], openChatEvalServer)).toBe(2);
