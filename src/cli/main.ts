@@ -5,6 +5,7 @@ import { registerExperiments } from './commands/experiments.ts';
 import { registerImport } from './commands/import.ts';
 import { registerKeys } from './commands/keys.ts';
 import { registerServe } from './commands/serve.ts';
+import { registerSimulate } from './commands/simulate.ts';
 import { registerTrain } from './commands/train.ts';
 
 const program = new Command();
@@ -20,6 +21,7 @@ registerTrain(program);
 registerKeys(program);
 registerEval(program);
 registerExperiments(program);
+registerSimulate(program);
 
 program.parseAsync(process.argv).catch((err: Error) => {
   process.stderr.write(`afin: ${err.message}\n`);

@@ -204,6 +204,15 @@ function simulateSession(ctx: Ctx, start: number, index: number): void {
 }
 
 /**
+ * Each item's hidden appeal beyond what a shopper's taste explains (a good photo, a well-known line),
+ * on the logit scale of {@link utility}; the same for every shopper, drawn once per seed.
+ */
+export function itemAppeal(seed: Seed, catalog: readonly CatalogItem[]): Map<string, number> {
+  const rng = createRandom(seed, 'behaviour').fork('appeal');
+  return new Map(catalog.map((it) => [it.id, rng.normal(0, 0.6)]));
+}
+
+/**
  * Simulate `weeks` of shopping ending at `now`: visits on every channel, browsing driven by each
  * shopper's hidden taste, a plausible funnel (view → add to cart → purchase), ratings and returns a
  * few days later, anonymous first visits that are identified later, and a few churners who stop.
@@ -211,9 +220,8 @@ function simulateSession(ctx: Ctx, start: number, index: number): void {
 export function simulateEvents({ seed, catalog, shoppers, weeks = 6, now }: SimulationOptions): Simulation {
   if (!Number.isFinite(now) || now < 0) throw new RangeError('now must be epoch milliseconds');
   if (!(weeks > 0)) throw new RangeError('weeks must be positive');
+  const appeal = itemAppeal(seed, catalog);
   const root = createRandom(seed, 'behaviour');
-  const appealRng = root.fork('appeal');
-  const appeal = new Map(catalog.map((it) => [it.id, appealRng.normal(0, 0.6)]));
   const byType = new Map<string, CatalogItem[]>();
   for (const it of catalog) {
     const list = byType.get(it.attributes.productType) ?? [];
