@@ -100,7 +100,7 @@ function makeShop(nItems: number, seed: number) {
   const cum = members.map((m) => {
     const c = new Float64Array(m.length);
     let s = 0;
-    m.forEach((i, k) => (c[k] = s += weight[i]));
+    for (const [k, i] of m.entries()) c[k] = s += weight[i];
     return c;
   });
   const pickIn = (c: number): number => {
@@ -117,7 +117,7 @@ function makeShop(nItems: number, seed: number) {
   const nonEmpty = members.map((m, c) => (m.length ? c : -1)).filter((c) => c >= 0);
   const catCum = new Float64Array(nonEmpty.length);
   let cs = 0;
-  nonEmpty.forEach((c, k) => (catCum[k] = cs += catWeight[c]));
+  for (const [k, c] of nonEmpty.entries()) catCum[k] = cs += catWeight[c];
   const pickCategory = (): number => {
     const x = rand() * cs;
     let k = 0;

@@ -5,6 +5,7 @@ export const Id = z
   .string()
   .min(1, 'must not be empty')
   .max(256, 'must be at most 256 characters')
+  // biome-ignore lint/suspicious/noControlCharactersInRegex: the point: ids must not contain control characters
   .regex(/^[^\u0000-\u001f\u007f]+$/, 'must not contain control characters');
 
 /** Marks an anonymous visitor's records: internally the visitor is the subject `anon:<anonymousId>`. */

@@ -55,5 +55,5 @@ export function eventWeight(type: EventType, value: number | null, weights: Read
 
 /** Exponential decay factor for something `ageMs` old with the given half-life. */
 export function decay(ageMs: number, halfLifeDays: number): number {
-  return Math.pow(2, -Math.max(0, ageMs) / (halfLifeDays * 86_400_000));
+  return 2 ** (-Math.max(0, ageMs) / (halfLifeDays * 86_400_000));
 }

@@ -92,7 +92,7 @@ export class StreamAssembler {
     if (typeof delta.content === 'string' || text) this.sawContent = true;
     this.content += text;
     if (Array.isArray(delta.tool_calls)) {
-      delta.tool_calls.filter(isObject).forEach((piece, position) => this.addToolPiece(piece, position));
+      for (const [position, piece] of delta.tool_calls.filter(isObject).entries()) this.addToolPiece(piece, position);
     }
     return text;
   }

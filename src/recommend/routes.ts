@@ -61,7 +61,7 @@ export async function recommendRoutes(app: FastifyInstance, { recommend, trainer
     const { model } = parseOr(TrainBody, req.body ?? {}, 'invalid_body');
     if (model && !MODELS[model]) throw new AfinError('invalid_body', `model: unknown model "${model}" (known: ${Object.keys(MODELS).join(', ')})`, 'model');
     const started = performance.now();
-    let infos;
+    let infos: Awaited<ReturnType<ModelTrainer['train']>>;
     try {
       infos = await trainer.train(req.principal.workspace, model ? { models: [model] } : {});
     } catch (e) {

@@ -51,7 +51,7 @@ export function matches(item: StoredItem, m: MatchT): boolean {
   if (m.category && !(item.categories ?? []).some((c) => c.toLowerCase() === m.category!.toLowerCase())) return false;
   if (m.tag && !(item.tags ?? []).some((t) => t.toLowerCase() === m.tag!.toLowerCase())) return false;
   if (m.attribute) {
-    const v = (item.attributes ?? {})[m.attribute.key];
+    const v = item.attributes?.[m.attribute.key];
     const want = m.attribute.value;
     const eq = (x: unknown) => (typeof x === 'string' && typeof want === 'string' ? x.toLowerCase() === want.toLowerCase() : x === want);
     if (!(Array.isArray(v) ? v.some(eq) : eq(v))) return false;

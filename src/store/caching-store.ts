@@ -11,6 +11,7 @@ const READS = /^(get|list|count|scan|resolve|blobInfo|docsOf|keyByHash|readCount
 const HARMLESS = new Set(['putDocs', 'deleteDoc', 'trimDocs', 'putBlob', 'deleteBlob', 'bumpCounter', 'touchKey', 'insertKey', 'deleteKey', 'createWorkspace', 'upsertItems', 'deleteItem', 'putUser', 'deleteUser', 'linkIdentity', 'migrate', 'checkpoint', 'scrubDeleted', 'close']);
 
 /** For writes that touch cached people, which ones (the rest clear the whole workspace). */
+// biome-ignore lint/suspicious/noExplicitAny: a Store method's arguments, whatever the method (the proxy sees them untyped)
 const SUBJECTS: Record<string, (args: any[]) => string[]> = {
   insertEvents: (a) => a[1].map((e: { subject: string }) => e.subject),
   ingestEvents: (a) => a[1].map((e: { subject: string }) => e.subject),

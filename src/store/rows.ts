@@ -7,6 +7,7 @@ export type Row = Record<string, unknown>;
 const num = (v: unknown): number => (typeof v === 'number' ? v : Number(v));
 const numOrNull = (v: unknown): number | null => (v === null || v === undefined ? null : num(v));
 const strOrNull = (v: unknown): string | null => (v === null || v === undefined ? null : String(v));
+// biome-ignore lint/suspicious/noExplicitAny: a JSON column, whose shape the row's own type states where it is read
 const json = (v: unknown): any => (typeof v === 'string' ? JSON.parse(v) : v);
 
 export function eventFromRow(r: Row): StoredEvent {

@@ -58,7 +58,10 @@ describe('a NATS server that cannot be reached', () => {
     const dir = mkdtempSync(join(tmpdir(), 'afin-deadbus-'));
     const errWrite = process.stderr.write;
     const err: string[] = [];
-    process.stderr.write = ((s: string) => (err.push(String(s)), true)) as typeof process.stderr.write;
+    process.stderr.write = ((s: string) => {
+      err.push(String(s));
+      return true;
+    }) as typeof process.stderr.write;
     let engine: Engine | undefined;
     try {
       engine = await Engine.open(loadConfig({ AFIN_DATA_DIR: dir, AFIN_NATS_URL: DEAD, AFIN_ADMIN_KEY: ROOT_KEY }));

@@ -14,7 +14,7 @@ const MACHINE_PATH = new RegExp(`(^|[\\s'"\`(=])/(${['work', 'home', 'Users', 'r
 
 function files(path: string): string[] {
   const full = join(ROOT, path);
-  let s;
+  let s: ReturnType<typeof statSync>;
   try {
     s = statSync(full);
   } catch {

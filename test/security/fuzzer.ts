@@ -13,6 +13,7 @@ import type { SqliteStore } from '../../src/store/sqlite/sqlite-store.ts';
 export const HOSTILE_STRINGS = [
   "' OR '1'='1", "'; DROP TABLE events; --", '" OR ""="', '1; SELECT pg_sleep(5)', "\\'; DELETE FROM api_keys; --",
   '{"$gt": ""}', '{"$where": "sleep(1000)"}', '<script>alert(1)</script>', '"><img src=x onerror=alert(1)>', 'javascript:alert(1)',
+  // biome-ignore lint/suspicious/noTemplateCurlyInString: a template-injection probe, sent as a literal string on purpose
   '../../../../etc/passwd', '..%2f..%2f..%2fetc%2fpasswd', '%00', '\u0000', '\u0000admin', '${7*7}', '{{7*7}}', '#{7*7}',
   '__proto__', 'constructor', 'prototype', 'toString', 'hasOwnProperty', '\ud800', '\udfff', '\uffff', '\u202e', '\ufeff',
   'Ω≈ç√∫˜µ≤≥÷', '田中さんにあげて下さい', '👩‍👩‍👧‍👦', 'A'.repeat(300), 'ñandú', 'NaN', 'Infinity', '-1', '1e309', 'null', 'true',
@@ -207,7 +208,7 @@ export async function runCase(app: FastifyInstance, engine: Engine, store: Sqlit
   await engine.recLog.flush();
   const before = storeDigest(store);
   const { route: _route, ...inject } = req;
-  let res;
+  let res: Awaited<ReturnType<typeof app.inject>>;
   const started = performance.now();
   try {
     res = await app.inject(inject);

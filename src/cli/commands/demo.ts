@@ -22,7 +22,7 @@ export async function loadDemo(engine: Engine, opts: { seed: number; items: numb
   bar?.done();
   for (const a of demo.aliases) await engine.ingest.alias(ws, a);
   await engine.store.putDocs(ws, [{ collection: 'demo', id: 'shoppers', subject: null, createdAt: engine.clock(), body: { shoppers: demo.shoppers.map(demoShopperSummary) } }]);
-  let tbar = opts.quiet ? null : progressBar('training');
+  const tbar = opts.quiet ? null : progressBar('training');
   await engine.train(ws, { onProgress: (_s, f) => tbar?.update(f) });
   tbar?.done();
   return demoStats(demo);

@@ -113,7 +113,7 @@ export class Als implements Recommender {
   /** The regularisation of a row with `count` observed entries out of `of`. */
   private reg(count: number, of: number): number {
     const o = this.options;
-    return o.regExponent === 0 ? o.regularization : o.regularization * Math.pow(1 + (o.alpha * count) / Math.max(1, of), o.regExponent);
+    return o.regExponent === 0 ? o.regularization : o.regularization * (1 + (o.alpha * count) / Math.max(1, of)) ** o.regExponent;
   }
 
   score(history: readonly HistoryEntry[], now: number): ScoreResult {
@@ -216,7 +216,7 @@ export class Als implements Recommender {
   static load(bytes: Uint8Array): Als {
     const { header, arrays } = unpackModel(bytes, 'als', 1);
     const m = new Als(header.options as AlsOptions);
-    m.nItems = header.nItems;
+    m.nItems = header.nItems as number;
     m.Y = arrays.Y as Float64Array;
     m.YtY = arrays.YtY as Float64Array;
     return m;

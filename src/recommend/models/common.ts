@@ -142,7 +142,7 @@ export function foldHistory(history: readonly HistoryEntry[], nItems: number, no
     const e = history[h];
     if (!(e.item >= 0 && e.item < nItems) || !Number.isFinite(e.weight)) continue;
     let w = e.weight;
-    if (halfLifeMs > 0 && Number.isFinite(e.time)) w *= Math.pow(0.5, Math.max(0, now - e.time) / halfLifeMs);
+    if (halfLifeMs > 0 && Number.isFinite(e.time)) w *= 0.5 ** (Math.max(0, now - e.time) / halfLifeMs);
     const k = at.get(e.item);
     if (k === undefined) {
       at.set(e.item, items.length);

@@ -239,8 +239,8 @@ export class ContentBased implements Recommender {
   static load(bytes: Uint8Array): ContentBased {
     const { header, arrays } = unpackModel(bytes, 'content', 1);
     const m = new ContentBased({ ...CONTENT_DEFAULTS, ...(header.options as Partial<ContentOptions>) });
-    m.nItems = header.nItems;
-    m.nDocs = header.nDocs;
+    m.nItems = header.nItems as number;
+    m.nDocs = header.nDocs as number;
     m.vocab = header.vocab as string[];
     m.termId = new Map(m.vocab.map((t, i) => [t, i]));
     m.dPtr = arrays.dPtr as Int32Array;

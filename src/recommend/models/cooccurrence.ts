@@ -128,8 +128,8 @@ export class Cooccurrence implements Recommender {
 
   static load(bytes: Uint8Array): Cooccurrence {
     const { header, arrays } = unpackModel(bytes, 'cooccurrence', 1);
-    const m = new Cooccurrence(header.config);
-    m.nItems = header.nItems;
+    const m = new Cooccurrence(header.config as CooccurrenceConfig);
+    m.nItems = header.nItems as number;
     m.ptr = arrays.ptr as Int32Array;
     m.nbr = arrays.nbr as Int32Array;
     m.sim = arrays.sim as Float32Array;

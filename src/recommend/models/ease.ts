@@ -98,7 +98,7 @@ export class Ease implements Recommender {
     const chosen = active.slice(0, this.headSize()).sort((a, b) => a - b);
     const m = chosen.length;
     const slotOf = new Int32Array(data.nItems).fill(-1);
-    chosen.forEach((item, s) => (slotOf[item] = s));
+    for (const [s, item] of chosen.entries()) slotOf[item] = s;
 
     // Gram matrix G = XᵀX (lower triangle) from each user's pairs, then + λI.
     const G = new Float64Array(m * m);
@@ -190,11 +190,11 @@ export class Ease implements Recommender {
   static load(bytes: Uint8Array): Ease {
     const { header, arrays } = unpackModel(bytes, 'ease', 1);
     const e = new Ease(header.options as EaseOptions);
-    e.nItems = header.nItems;
+    e.nItems = header.nItems as number;
     e.itemOf = arrays.itemOf as Int32Array;
     e.B = arrays.B as Float32Array;
     e.slotOf = new Int32Array(e.nItems).fill(-1);
-    e.itemOf.forEach((item, s) => (e.slotOf[item] = s));
+    for (const [s, item] of e.itemOf.entries()) e.slotOf[item] = s;
     return e;
   }
 }

@@ -75,7 +75,7 @@ export class Ensemble implements Recommender {
 
   save(): Uint8Array {
     const arrays: Record<string, Uint8Array> = {};
-    this.members.forEach((m, k) => (arrays[`m${k}`] = m.save()));
+    for (const [k, m] of this.members.entries()) arrays[`m${k}`] = m.save();
     return pack({ model: 'ensemble', version: 1, weights: this.weights, members: this.members.length }, arrays);
   }
 

@@ -156,7 +156,7 @@ export class ItemKnn implements Recommender {
   static load(bytes: Uint8Array): ItemKnn {
     const { header, arrays } = unpackModel(bytes, 'itemknn', 1);
     const m = new ItemKnn(header.options as ItemKnnOptions);
-    m.nItems = header.nItems;
+    m.nItems = header.nItems as number;
     m.ptr = arrays.ptr as Int32Array;
     m.nbr = arrays.nbr as Int32Array;
     m.sim = arrays.sim as Float32Array;

@@ -44,7 +44,7 @@ export function pack(header: Record<string, unknown>, arrays: Record<string, Pac
   return out;
 }
 
-export function unpack(bytes: Uint8Array): { header: Record<string, any>; arrays: Record<string, PackedArray> } {
+export function unpack(bytes: Uint8Array): { header: Record<string, unknown>; arrays: Record<string, PackedArray> } {
   // Copy into a fresh, aligned buffer: a blob read from a database may start at any offset.
   const buf = new Uint8Array(bytes.byteLength);
   buf.set(bytes);
@@ -61,7 +61,7 @@ export function unpack(bytes: Uint8Array): { header: Record<string, any>; arrays
 }
 
 /** Unpacks a model's saved state, refusing a blob written by another model or another version. */
-export function unpackModel(bytes: Uint8Array, model: string, version: number): { header: Record<string, any>; arrays: Record<string, PackedArray> } {
+export function unpackModel(bytes: Uint8Array, model: string, version: number): { header: Record<string, unknown>; arrays: Record<string, PackedArray> } {
   const out = unpack(bytes);
   if (out.header.model !== model || out.header.version !== version) {
     throw new Error(`not a ${model} v${version} model: ${out.header.model} v${out.header.version}`);

@@ -42,7 +42,7 @@ export class Popularity implements Recommender {
   }
 
   static load(bytes: Uint8Array): Popularity {
-    const { header, arrays } = unpackModel(bytes, 'popularity', 1);
+    const { arrays } = unpackModel(bytes, 'popularity', 1);
     const m = new Popularity();
     m.counts = arrays.counts as Float32Array;
     return m;

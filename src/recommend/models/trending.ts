@@ -48,9 +48,9 @@ export class Trending implements Recommender {
 
   static load(bytes: Uint8Array): Trending {
     const { header, arrays } = unpackModel(bytes, 'trending', 1);
-    const m = new Trending(header.config);
+    const m = new Trending(header.config as TrendingConfig);
     m.heat = arrays.heat as Float32Array;
-    m.reference = header.reference;
+    m.reference = header.reference as number;
     return m;
   }
 }

@@ -17,6 +17,7 @@ export class SqliteStore implements Store {
   readonly db: Database.Database;
   private readonly stmts = new Map<string, Database.Statement>();
   /** Writes waiting for the next group commit (see `grouped`). */
+  // biome-ignore lint/suspicious/noExplicitAny: each pending write resolves its own caller's promise with its own result type
   private pending: Array<{ run: () => unknown; resolve: (v: any) => void; reject: (e: unknown) => void }> = [];
   private flushScheduled = false;
 
