@@ -72,8 +72,8 @@ describe('chat text handling is linear in the message length', () => {
     }
     // Linear: ~4x. Quadratic: ~16x ("1." was 540 ms at 4,000 characters, ~35 ms at 1,000).
     expect(t4, `${name}: ${t1.toFixed(2)} ms at 1,000 characters, ${t4.toFixed(2)} ms at 4,000`).toBeLessThan(8 * t1 + 10);
-    // Generous for a loaded machine; the benchmark (bench/chat.ts, longMessageMs) reports the real figure.
-    expect(t4, name).toBeLessThan(60);
+    // No absolute bound here: on a shared machine it measured the load, not the code (it failed at
+    // random under load). The benchmark (bench/chat.ts, longMessageMs) reports the time itself.
   });
 });
 
