@@ -32,7 +32,7 @@ const TAOBAO_FILE = join(
  * a socket's cost per request. The store sits on a RAM disk when there is one: the data is thrown away
  * at the end, so an fsync per write would only slow the run.
  */
-async function inProcessShop(start: number): Promise<{ api: ShopApi; setClock: (ms: number) => void; close: () => Promise<void> }> {
+export async function inProcessShop(start: number): Promise<{ api: ShopApi; setClock: (ms: number) => void; close: () => Promise<void> }> {
   const base = existsSync('/dev/shm') ? '/dev/shm' : tmpdir();
   const dir = mkdtempSync(join(base, 'afin-simulate-'));
   const root = `simulate-${process.pid}-root`;
