@@ -9,14 +9,13 @@ import { normalCdf } from '../stats/distributions.ts';
 import { differenceInterval, ratioEstimate, relativeUplift } from '../stats/ratio.ts';
 import { sampleRatioMismatch, SRM_THRESHOLD } from '../stats/srm.ts';
 import { momentsOf } from '../stats/summary.ts';
-import { twoProportionZTest, welchTTest, type Interval } from '../stats/tests.ts';
+import { twoProportionZTest, welchTTest, type Interval, type TestResult } from '../stats/tests.ts';
 import type { PersonOutcome } from './attribution.ts';
 import { METRIC_DEFINITIONS, type Metric } from './metrics.ts';
 import type { Experiment, MetricName } from './schemas.ts';
 
 /** A comparison needs at least this many people counted in each group. */
 export const MIN_PEOPLE = 2;
-const ALPHA = 0.05;
 
 export interface VariantValue {
   variant: string;
@@ -111,8 +110,8 @@ export function compare(metric: Metric, control: readonly PersonOutcome[], treat
   if (ma.n < MIN_PEOPLE || mb.n < MIN_PEOPLE) {
     return { control: value(ma), treatment: value(mb), comparison: { difference: null, uplift: null, pValue: null, chanceToBeatControl: null, significant: false } };
   }
-  let test;
-  let chance;
+  let test: TestResult;
+  let chance: number;
   if (metric.kind === 'proportion') {
     const xa = a.y.reduce((s, v) => s + v, 0);
     const xb = b.y.reduce((s, v) => s + v, 0);

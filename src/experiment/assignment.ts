@@ -34,11 +34,6 @@ export function assignVariant<V extends { weight: number }>(experimentKey: strin
   return variantAt(variants, bucketOf(`${experimentKey}\u0000${person}`));
 }
 
-/** Whether the person is in the workspace's global holdout of the given share (its own hash, independent of any experiment's). */
-export function inGlobalHoldout(person: string, share: number): boolean {
-  return share > 0 && bucketOf(`global-holdout\u0000${person}`) < share;
-}
-
 /** A variant's weight share: the chance a person had of being served it. */
 export function propensityOf<V extends { weight: number }>(variants: readonly V[], v: V): number {
   return v.weight / variants.reduce((s, x) => s + x.weight, 0);

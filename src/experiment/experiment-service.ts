@@ -8,7 +8,7 @@ import type { Catalog } from '../catalog/catalog.ts';
 import type { Exposure, StrategyChoice, VariantChooser } from '../recommend/recommend-service.ts';
 import type { Store } from '../store/store.ts';
 import { MODELS } from '../recommend/registry.ts';
-import { assignVariant, inGlobalHoldout, propensityOf } from './assignment.ts';
+import { assignVariant, propensityOf } from './assignment.ts';
 import { assignmentCollection, EXPOSURE_COLLECTION, ExposureLog, type AssignmentBody, type ExposureBody } from './exposure-log.ts';
 import {
   ExperimentBody, ExperimentSettingsBody, GLOBAL_HOLDOUT_KEY, type Experiment, type ExperimentSettingsT, type ExperimentStatus, type VariantT,

@@ -11,7 +11,9 @@ import type { Experiment } from '../../src/experiment/schemas.ts';
 
 const BIN = join(resolve(dirname(fileURLToPath(import.meta.url)), '../..'), 'bin/afin.mjs');
 const dirs: string[] = [];
-afterAll(() => dirs.forEach((d) => rmSync(d, { recursive: true, force: true })));
+afterAll(() => {
+  for (const d of dirs) rmSync(d, { recursive: true, force: true });
+});
 
 function afin(...args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
   const dir = mkdtempSync(join(tmpdir(), 'afin-exp-cli-'));

@@ -11,12 +11,16 @@ function close(actual: number, expected: number, digits = 11) {
 describe('distributions, against scipy 1.17', () => {
   it('the normal CDF: scipy.stats.norm.cdf(x) for x in (-8, -1.5, 0, 0.5, 2.5)', () => {
     const expected = [6.22096057427174e-16, 0.06680720126885807, 0.5, 0.6914624612740131, 0.9937903346742238];
-    [-8, -1.5, 0, 0.5, 2.5].forEach((x, i) => close(normalCdf(x), expected[i], 12));
+    [-8, -1.5, 0, 0.5, 2.5].forEach((x, i) => {
+      close(normalCdf(x), expected[i], 12);
+    });
   });
 
   it('the normal quantile: scipy.stats.norm.ppf(p) for p in (1e-12, 0.001, 0.3, 0.975, 0.999999)', () => {
     const expected = [-7.034483825301131, -3.090232306167813, -0.5244005127080409, 1.959963984540054, 4.753424308817087];
-    [1e-12, 0.001, 0.3, 0.975, 0.999999].forEach((p, i) => close(normalQuantile(p), expected[i], 12));
+    [1e-12, 0.001, 0.3, 0.975, 0.999999].forEach((p, i) => {
+      close(normalQuantile(p), expected[i], 12);
+    });
     expect(normalQuantile(0)).toBe(-Infinity);
     expect(normalQuantile(1)).toBe(Infinity);
   });
