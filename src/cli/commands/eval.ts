@@ -6,7 +6,7 @@ const EVAL_MODULE = '../../eval/command.ts';
 export function registerEval(program: Command) {
   program
     .command('eval')
-    .description('offline evaluation: the recommenders on a dataset, or `afin eval chat` for the assistant (--help for the options)')
+    .description('offline evaluation: the recommenders on a dataset, `afin eval chat` for the assistant, `afin eval bandit` for the presentation policies (--help for the options)')
     .allowUnknownOption(true)
     .helpOption(false)
     .argument('[args...]')
@@ -15,6 +15,11 @@ export function registerEval(program: Command) {
         const { runChatEval } = await import('../../eval/chat/run.ts');
         const { openChatEvalServer } = await import('../../server/fresh.ts');
         process.exitCode = await runChatEval(args.slice(1), openChatEvalServer);
+        return;
+      }
+      if (args[0] === 'bandit') {
+        const { runBanditEval } = await import('../../present/eval/run.ts');
+        process.exitCode = await runBanditEval(args.slice(1));
         return;
       }
       const mod: { runEval?: (args: string[], open: unknown) => Promise<number> } = await import(EVAL_MODULE).catch(() => ({}));
