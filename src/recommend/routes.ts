@@ -31,12 +31,19 @@ export async function recommendRoutes(app: FastifyInstance, { recommend, trainer
       response: {
         200: {
           type: 'object',
-          properties: { recommendationId: { type: 'string' }, personalized: { type: 'boolean' }, model: { type: 'string' }, items: { type: 'array', items: recItem } },
+          properties: {
+            recommendationId: { type: 'string' }, personalized: { type: 'boolean' }, model: { type: 'string' }, items: { type: 'array', items: recItem },
+            // Present when a running experiment chose what this person was served.
+            experiment: { type: 'string' }, variant: { type: 'string' },
+          },
           required: ['recommendationId', 'personalized', 'model', 'items'],
         },
       },
     },
-  }, async (req) => recommend.recommend(req.principal.workspace, parseOr(RecommendationQuery, req.query, 'invalid_query')));
+  }, async (req) => recommend.recommend(req.principal.workspace, parseOr(RecommendationQuery, req.query, 'invalid_query'), {
+    // ?strategy= serves one arm on demand: for the shop's own servers, never a browser's public key.
+    mayChooseStrategy: req.principal.root || req.principal.scope !== 'public',
+  }));
 
   app.get('/v1/recommendations/:recommendationId/why', {
     config: { access: 'server' },

@@ -28,6 +28,8 @@ describe('serving a variant', () => {
       const r = (await call('GET', `/v1/recommendations?userId=person${p}&n=5`)).json();
       const v = (await t.engine.experiments.assignmentOf('default', 'exp1', `person${p}`)).variant!;
       seen.set(`person${p}`, v);
+      // The answer names the experiment and the variant that chose it.
+      expect([r.experiment, r.variant]).toEqual(['exp1', v]);
       if (v === 'control') expect(r.items).toEqual([]);
       else {
         expect(r.items.length).toBe(5);
@@ -122,7 +124,17 @@ describe('serving a variant', () => {
 });
 
 describe('the strategy parameter', () => {
-  it('is refused to a caller that may not choose (a public key, until the route passes the scope)', async () => {
+  it('is served to a server key: each arm on demand, through the route', async () => {
+    t = await makeTestApp();
+    await call('PUT', '/v1/items', items(5));
+    const server = (await call('POST', '/v1/keys', { scope: 'server' })).json().key;
+    const r = await call('GET', '/v1/recommendations?userId=a&strategy=popular&n=3', undefined, { authorization: `Bearer ${server}` });
+    expect(r.statusCode, r.body).toBe(200);
+    expect(r.json().model).toBe('popularity');
+    expect((await call('GET', '/v1/recommendations?userId=a&strategy=none')).json().items).toEqual([]);
+  });
+
+  it('is refused to a public key (a browser must not pick its own arm)', async () => {
     t = await makeTestApp();
     await call('PUT', '/v1/items', items(5));
     const pub = (await call('POST', '/v1/keys', { scope: 'public' })).json().key;
