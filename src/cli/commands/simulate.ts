@@ -69,6 +69,8 @@ type WorldMessage =
   | { kind: 'done'; outcome: ArmOutcome }
   | { kind: 'error'; message: string };
 const WORLD_THREAD = 'afin-simulate-world';
+/** The arms from the dearest world to simulate to the cheapest. */
+const WORLD_COST: readonly Arm[] = ['personalized', 'segment', 'popular', 'random'];
 
 /** One world on its own in-process server. */
 async function worldInProcess(job: WorldJob, onProgress: (fraction: number, note: string) => void): Promise<ArmOutcome> {
@@ -131,13 +133,13 @@ if (!isMainThread && (workerData as { kind?: string } | null)?.kind === WORLD_TH
 }
 
 /** Runs the jobs on `lanes` (each takes the next job when it is free); answers in the jobs' order. */
-async function onLanes<J, T>(jobs: J[], lanes: Array<(job: J, k: number) => Promise<T>>): Promise<T[]> {
+async function onLanes<J, T>(jobs: J[], lanes: Array<(job: J) => Promise<T>>): Promise<T[]> {
   const out: T[] = new Array(jobs.length);
   let next = 0;
   await Promise.all(lanes.map(async (lane) => {
     while (next < jobs.length) {
       const k = next++;
-      out[k] = await lane(jobs[k], k);
+      out[k] = await lane(jobs[k]);
     }
   }));
   return out;
@@ -187,7 +189,7 @@ export function registerSimulate(program: Command) {
     .command('simulate')
     .description('simulated shoppers with hidden tastes shop for days through the HTTP API, one world per arm (random, popular, segment, personalized): conversion, order value, revenue, engagement, churn and NPS with 95 % intervals, and a chart')
     .option('--days <n>', 'simulated days', '28')
-    .option('--users <n>', 'shoppers (the same ones in every arm)', '500')
+    .option('--users <n>', 'shoppers (the same ones in every arm)', '400')
     .option('--items <n>', 'catalogue size', '300')
     .option('--seed <n>', 'generator seed', '7')
     .option('--arms <list>', `comma-separated arms (${ARMS.join(', ')})`, ARMS.join(','))
@@ -196,7 +198,7 @@ export function registerSimulate(program: Command) {
     .option('--key <key>', 'with --url: the root key (each arm gets its own workspace)')
     .option('--retrain-every <days>', 'retrain each world every this many days', '7')
     .option('--threads <n>', 'worlds simulated at once, each in its own thread with its own server (default: the number of cores)')
-    .option('--history-weeks <n>', 'weeks of shopping history each world starts with', '2')
+    .option('--history-weeks <n>', 'weeks of shopping history each world starts with', '4')
     .option('--calibrate [file]', 'recompute the funnel rates from the Taobao sample and exit')
     .action(async (o: SimulateFlags) => {
       if (o.calibrate !== undefined) {
@@ -237,12 +239,16 @@ export function registerSimulate(program: Command) {
         const remote = httpShopApi(o.url, o.key!);
         outcomes = await Promise.all(jobs.map((job, k) => simulateWorld({ ...job, api: remote, onProgress: report(k) })));
       } else {
+        // The dearest worlds first (the personalized one trains and scores the most), so that no lane
+        // is left with a long world at the end.
+        const order = jobs.map((_, k) => k).sort((a, b) => WORLD_COST.indexOf(jobs[a].arm) - WORLD_COST.indexOf(jobs[b].arm));
         const helpers = Array.from({ length: threads - 1 }, () => new WorldThread());
         try {
-          outcomes = await onLanes(jobs, [
-            (job: WorldJob, k: number) => worldInProcess(job, report(k)),
-            ...helpers.map((t) => (job: WorldJob, k: number) => t.run(job, report(k))),
+          const done = await onLanes(order, [
+            (k: number) => worldInProcess(jobs[k], report(k)),
+            ...helpers.map((t) => (k: number) => t.run(jobs[k], report(k))),
           ]);
+          outcomes = jobs.map((_, k) => done[order.indexOf(k)]);
         } finally {
           await Promise.all(helpers.map((t) => t.close()));
         }
