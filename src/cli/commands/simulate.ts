@@ -167,8 +167,8 @@ function calibrate(path: string): void {
     `  cart per view      ${pct(f.cartPerView)}   (shipped: ${pct(TAOBAO_FUNNEL.cartPerView)})`,
     `  buys per cart      ${f.buyPerCart.toFixed(3)}     (shipped: ${TAOBAO_FUNNEL.buyPerCart})`,
     `  buy per view       ${pct(f.buyPerView)}`,
-    `  views per session  ${f.viewsPerSession.toFixed(2)}      (shipped: ${TAOBAO_FUNNEL.viewsPerSession})`,
-    `  buying day share   ${pct(f.buyingDayShare)}   (shipped: ${pct(TAOBAO_FUNNEL.buyingDayShare)})`,
+    `  views per session  ${f.viewsPerSession.toFixed(2)}   (not used: see src/simulate/funnel.ts)`,
+    `  buying day share   ${pct(f.buyingDayShare)}`,
     '',
   ].join('\n'));
 }
