@@ -36,13 +36,21 @@ export interface ErasureReport {
   auditEntries: number;
 }
 
+/** A log that buffers records about people in memory before they reach the store. */
+export interface PersonLog {
+  flush(): Promise<void>;
+  forget(ws: string, subjects: readonly string[]): Promise<void>;
+}
+
 /** What the privacy slice needs from the rest of Afín (wired in `server/compose.ts`). */
 export interface PrivacyDeps {
   store: Store;
   clock: () => number;
   consent: ConsentService;
   /** The recommendation log's in-memory buffer: flushed before an export, emptied of the person on erasure. */
-  recommendationLog: { flush(): Promise<void>; forget(ws: string, subjects: string[]): Promise<void>; readonly maxPerWorkspace: number };
+  recommendationLog: PersonLog & { readonly maxPerWorkspace: number };
+  /** Other buffered logs about people (experiment exposures), treated like the recommendation log. */
+  otherLogs?: () => readonly PersonLog[];
   /** The catalogue's price terciles, for the profile's view in an export. */
   priceTerciles(ws: string): Promise<readonly [number, number] | null>;
   /** After an erasure: drop what this node (and others) cache for the workspace. */
@@ -75,6 +83,10 @@ export class PrivacyService {
     this.retention = new RetentionJob(store, opts.retention ?? NO_RETENTION, this.audit, clock);
     this.retrainAfterMs = opts.retrainAfterErasureMs === undefined ? 60_000 : opts.retrainAfterErasureMs;
     this.log = opts.log ?? stderrLog;
+  }
+
+  private personLogs(): PersonLog[] {
+    return [this.deps.recommendationLog, ...(this.deps.otherLogs?.() ?? [])];
   }
 
   /** The user's own subject and every anonymous subject linked to them. */
@@ -137,7 +149,7 @@ export class PrivacyService {
   /** Everything held about the person, machine-readable. */
   async export(ws: string, userId: string) {
     const { store } = this.deps;
-    await this.deps.recommendationLog.flush();
+    for (const log of this.personLogs()) await log.flush();
     const { subjects, anonymousIds } = await this.subjects(ws, userId);
     const events = (await Promise.all(subjects.map((s) => store.eventsOf(ws, s)))).flat().sort((a, b) => a.timestamp - b.timestamp);
     const docs = (await Promise.all(subjects.map((s) => store.docsOfSubject(ws, s)))).flat();
@@ -167,12 +179,13 @@ export class PrivacyService {
    * under the same pseudonym; models are retrained shortly after, so aggregates forget them too.
    */
   async erase(ws: string, userId: string, actor: AuditActor): Promise<ErasureReport> {
-    const { store, recommendationLog: recLog } = this.deps;
+    const { store } = this.deps;
+    const logs = this.personLogs();
     const { subjects, anonymousIds } = await this.subjects(ws, userId);
     // Suppress first: an event arriving while we delete is dropped rather than recreating the person.
     await this.suppression.add(ws, { userId, anonymousIds }, this.deps.clock());
     // What was logged about them in the last second never reaches the disk.
-    await recLog.forget(ws, subjects);
+    for (const log of logs) await log.forget(ws, subjects);
     const out: ErasureReport = { events: 0, documents: 0, profiles: 0, links: 0, consent: 0, user: false, auditEntries: 0 };
     for (const s of subjects) {
       out.events += await store.deleteEventsOf(ws, s);
@@ -184,7 +197,7 @@ export class PrivacyService {
     out.user = await store.deleteUser(ws, userId);
     out.auditEntries = await this.audit.forget(ws, userId);
     // A recommendation answered while we deleted may have been logged, or flushed, meanwhile.
-    await recLog.forget(ws, subjects);
+    for (const log of logs) await log.forget(ws, subjects);
     for (const s of subjects) out.documents += await store.deleteDocsOfSubject(ws, s);
     await this.audit.record(ws, { actor, action: 'user.erase', userId, detail: { ...out, anonymousIds: anonymousIds.length } });
     // Before the 204: the deleted rows leave the files too (SQLite's WAL still held them as written).
