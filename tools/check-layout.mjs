@@ -9,7 +9,7 @@ import path from 'node:path';
 const LAYERS = [
   ['domain', 'stats', 'text'],
   ['store', 'bus', 'llm', 'http', 'catalog'],
-  ['ingest', 'profile', 'privacy', 'keys', 'recommend', 'converse', 'simulate', 'experiment'],
+  ['ingest', 'profile', 'privacy', 'keys', 'recommend', 'converse', 'simulate', 'experiment', 'present'],
   ['eval'],
   ['server'],
   ['cli'],

@@ -10,6 +10,7 @@ import { privacyRoutes } from '../privacy/routes.ts';
 import { profileRoutes } from '../profile/routes.ts';
 import { recommendRoutes } from '../recommend/routes.ts';
 import { experimentRoutes } from '../experiment/routes.ts';
+import { presentRoutes } from '../present/routes.ts';
 import { auditPlugin } from '../privacy/audit-plugin.ts';
 import { authPlugin } from './plugins/auth.ts';
 import { errorsPlugin, frameworkErrors } from './plugins/errors.ts';
@@ -88,5 +89,6 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
   await app.register(keyRoutes, { keys: e.keys });
   await app.register(converseRoutes, { chat: e.chat, llm: e.config.llm });
   await app.register(experimentRoutes, { experiments: e.experiments });
+  await app.register(presentRoutes, { decisions: e.decisions });
   return app;
 }

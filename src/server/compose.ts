@@ -17,6 +17,7 @@ import { WorkspaceState } from '../recommend/workspace-state.ts';
 import type { InvalidationBus } from '../bus/bus.ts';
 import { NatsBus } from '../bus/nats-bus.ts';
 import { ExperimentService } from '../experiment/experiment-service.ts';
+import { DecisionService } from '../present/decision-service.ts';
 
 export interface EngineOptions {
   clock?: () => number;
@@ -55,6 +56,8 @@ export class Engine {
   readonly profiles: ProfileService;
   /** Experiments and the global holdout: the recommend service asks it which strategy serves each person. */
   readonly experiments: ExperimentService;
+  /** Decision points: which option to show each person (contextual bandits), learnt from events citing a decisionId. */
+  readonly decisions: DecisionService;
   /** What the chat assistant needs from the other slices (see converse/ports.ts). */
   readonly chat: ChatPorts;
   readonly clock: () => number;
@@ -98,6 +101,12 @@ export class Engine {
       store, clock: this.clock, consentState: (ws, id) => this.consent.state(ws, id),
       priceTerciles: async (ws) => (await this.state.catalog(ws)).terciles,
     });
+    this.decisions = new DecisionService({
+      store, clock: this.clock,
+      subjectOf: (ws, ids) => this.ingest.subjectOf(ws, ids),
+      mayPersonalize: async (ws, subject) => (await this.consent.policy(ws, subject)).personalization,
+      isErased: (ws, subject) => this.privacy.suppression.isSubjectSuppressed(ws, subject),
+    });
     this.chat = {
       store, clock: this.clock,
       catalog: (ws) => this.state.catalog(ws),
@@ -132,6 +141,7 @@ export class Engine {
     this.privacy.stop();
     await this.recLog.close();
     await this.experiments.close();
+    await this.decisions.close();
     await this.bus?.close();
     await this.store.close();
   }

@@ -1,5 +1,5 @@
 import { gaussian } from '../../stats/random.ts';
-import { newArm, predict, type RidgeArm } from './ridge.ts';
+import { learn as learnArm, newArm, predict, type RidgeArm } from './ridge.ts';
 
 /** How a decision point chooses. Every kind but `uniform` keeps a floor of uniform exploration. */
 export type PolicySpec =
@@ -135,4 +135,11 @@ export function choose(spec: PolicySpec, arms: Arms, options: readonly PolicyOpt
   }
   const p = probabilities(spec, arms, options, rand);
   return { index, propensity: p[index] };
+}
+
+/** Learns a reward for the option under `key` (its arm is created on its first reward). */
+export function learnOption(arms: Arms, key: string, x: Float64Array, reward: number): void {
+  const arm = armOf(arms, key, x.length);
+  learnArm(arm, x, reward);
+  arms[key] = arm;
 }

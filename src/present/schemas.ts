@@ -1,0 +1,68 @@
+/** The decision routes' bodies and the stored decision point's shape. */
+import { z } from 'zod';
+import { EVENT_TYPES, Id } from '../domain/schemas.ts';
+
+/** Decision points name themselves in URLs: short, URL-safe. */
+export const PointName = z
+  .string()
+  .min(1, 'must not be empty')
+  .max(64, 'must be at most 64 characters')
+  .regex(/^[A-Za-z0-9][A-Za-z0-9._-]*$/, 'must be letters, digits, dots, dashes or underscores, starting with a letter or digit');
+
+/** Named features: numbers and booleans count as they are, a string as the feature `name=value`. */
+export const FeatureMap = z
+  .record(z.string().min(1).max(64), z.union([z.number().finite().min(-1e6).max(1e6), z.boolean(), z.string().max(200)]))
+  .refine((m) => Object.keys(m).length <= 50, 'at most 50 features');
+
+export const MAX_OPTIONS = 100;
+
+export const DecideBody = z
+  .object({
+    userId: Id.optional(),
+    anonymousId: Id.optional(),
+    point: PointName,
+    options: z.array(z.object({ id: Id, features: FeatureMap.optional() }).strict()).min(1, 'at least one option').max(MAX_OPTIONS, `at most ${MAX_OPTIONS} options`)
+      .refine((os) => new Set(os.map((o) => o.id)).size === os.length, 'option ids must be distinct'),
+    context: FeatureMap.optional(),
+  })
+  .strict()
+  .refine((b) => b.userId !== undefined || b.anonymousId !== undefined, { message: 'userId or anonymousId is required', path: ['userId'] });
+export type DecideBody = z.infer<typeof DecideBody>;
+
+export const POLICY_KINDS = ['uniform', 'epsilon-greedy', 'linucb', 'thompson'] as const;
+
+export const DecisionPointBody = z
+  .object({
+    policy: z.enum(POLICY_KINDS).optional(),
+    /** ε-greedy's exploration share. */
+    epsilon: z.number().min(0).max(1).optional(),
+    /** LinUCB's width multiplier. */
+    alpha: z.number().min(0).max(100).optional(),
+    /** Thompson's posterior scale. */
+    v: z.number().min(0).max(100).optional(),
+    /** The share spread uniformly over the options, so every choice has a chance above 0. */
+    floor: z.number().min(0.001).max(1).optional(),
+    /** The reward each event type earns a decision it cites (the best one counts). */
+    rewards: z.partialRecord(z.enum(EVENT_TYPES), z.number().finite().min(-1000).max(1000)).optional(),
+    /** How long after a decision its events count. */
+    attributionWindowHours: z.number().positive().max(24 * 90).optional(),
+  })
+  .strict();
+export type DecisionPointBody = z.infer<typeof DecisionPointBody>;
+
+export interface DecisionPoint {
+  point: string;
+  policy: (typeof POLICY_KINDS)[number];
+  epsilon: number;
+  alpha: number;
+  v: number;
+  floor: number;
+  rewards: Partial<Record<(typeof EVENT_TYPES)[number], number>>;
+  attributionWindowHours: number;
+}
+
+export const defaultDecisionPoint = (point: string): DecisionPoint => ({
+  point, policy: 'linucb', epsilon: 0.1, alpha: 1, v: 0.5, floor: 0.05,
+  rewards: { click: 1, add_to_cart: 2, purchase: 5, email_open: 0.5, email_click: 1 },
+  attributionWindowHours: 24,
+});
