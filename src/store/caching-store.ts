@@ -2,13 +2,13 @@ import { ALL_WORKSPACES, type InvalidationBus } from '../bus/bus.ts';
 import type { Store } from './store.ts';
 
 /** Reads worth keeping per person: they run on every recommendation and chat turn. */
-const CACHED = new Set(['eventsOf', 'consentHistory', 'getProfile']);
+const CACHED = new Set(['eventsOf', 'consentHistory', 'getProfile', 'getUser']);
 
 /** Methods that only read, so they never invalidate anything. */
 const READS = /^(get|list|count|scan|resolve|blobInfo|docsOf|keyByHash|readCounters|anonymousIdsOf|consentHistory|eventsOf|hasRootKey)/;
 
 /** Writes known to touch nothing this cache holds. */
-const HARMLESS = new Set(['putDocs', 'deleteDoc', 'trimDocs', 'putBlob', 'deleteBlob', 'bumpCounter', 'touchKey', 'insertKey', 'deleteKey', 'createWorkspace', 'upsertItems', 'deleteItem', 'putUser', 'deleteUser', 'linkIdentity', 'migrate', 'checkpoint', 'scrubDeleted', 'close']);
+const HARMLESS = new Set(['putDocs', 'deleteDoc', 'trimDocs', 'putBlob', 'deleteBlob', 'bumpCounter', 'touchKey', 'insertKey', 'deleteKey', 'createWorkspace', 'upsertItems', 'deleteItem', 'linkIdentity', 'migrate', 'checkpoint', 'scrubDeleted', 'close']);
 
 /** For writes that touch cached people, which ones (the rest clear the whole workspace). */
 // biome-ignore lint/suspicious/noExplicitAny: a Store method's arguments, whatever the method (the proxy sees them untyped)
@@ -24,17 +24,23 @@ const SUBJECTS: Record<string, (args: any[]) => string[]> = {
   deleteProfile: (a) => [a[1]],
   deleteIdentityLinks: (a) => [a[1]],
   deleteDocsOfSubject: (a) => [a[1]],
+  putUser: (a) => [a[1]],
+  deleteUser: (a) => [a[1]],
 };
 
 /**
- * Writes that only add events (and update profiles): they leave a person's consent as it was, so its
- * cached answer stays (the ingest path asks consent for every person of every batch).
+ * Writes that change only some reads of the people they name; the person's other cached answers stay.
+ * Adding events (and updating profiles) leaves consent as it was (the ingest path asks consent for every
+ * person of every batch); a person's traits live apart from their events.
  */
-const EVENT_ONLY = new Set(['insertEvents', 'ingestEvents']);
 const EVENT_READS = ['eventsOf\u0000', 'getProfile\u0000'];
+const USER_READS = ['getUser\u0000'];
+const ONLY_READS: Record<string, readonly string[]> = {
+  insertEvents: EVENT_READS, ingestEvents: EVENT_READS, putUser: USER_READS, deleteUser: USER_READS,
+};
 
 /**
- * Wraps a store with a cache of per-person reads (recent events, consent, profile). A write through
+ * Wraps a store with a cache of per-person reads (recent events, consent, profile, traits). A write through
  * this node invalidates what it touches at once (after it commits) and, with a bus, tells the other
  * nodes, whose caches drop the same people; without a bus (or while it is down) other nodes' writes are
  * seen once an entry is older than `maxAgeMs`, which may be a function so that it can be longer while
@@ -47,12 +53,12 @@ export function cachingStore(inner: Store, maxAgeMs: number | (() => number), ma
   // Person -> (call -> cached answer): a write about a person drops just that person's answers.
   const cache = new Map<string, Map<string, { at: number; value: Promise<unknown> }>>();
   const personKey = (ws: string, subject: unknown) => `${ws}\u0000${String(subject)}`;
-  const forget = (ws: string, subjects: readonly string[] | null | undefined, eventsOnly = false) => {
+  const forget = (ws: string, subjects: readonly string[] | null | undefined, onlyReads?: readonly string[]) => {
     if (ws === ALL_WORKSPACES) cache.clear();
-    else if (subjects && eventsOnly) {
+    else if (subjects && onlyReads) {
       for (const s of subjects) {
         const person = cache.get(personKey(ws, s));
-        if (person) for (const call of person.keys()) if (EVENT_READS.some((r) => call.startsWith(r))) person.delete(call);
+        if (person) for (const call of person.keys()) if (onlyReads.some((r) => call.startsWith(r))) person.delete(call);
       }
     } else if (subjects) for (const s of subjects) cache.delete(personKey(ws, s));
     else for (const k of cache.keys()) if (k.startsWith(`${ws}\u0000`)) cache.delete(k);
@@ -94,7 +100,7 @@ export function cachingStore(inner: Store, maxAgeMs: number | (() => number), ma
           if (ws === null) cache.clear();
           else {
             const subjects = SUBJECTS[prop] ? [...new Set(SUBJECTS[prop](args))] : null;
-            forget(ws, subjects, EVENT_ONLY.has(prop));
+            forget(ws, subjects, ONLY_READS[prop]);
             if (!subjects) bus?.publish({ ws, kind: 'workspace' });
             else if (subjects.length) bus?.publish({ ws, kind: 'people', subjects });
           }

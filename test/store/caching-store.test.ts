@@ -56,6 +56,25 @@ describe('cachingStore', () => {
     expect(await store.consentHistory('w', 'u')).toHaveLength(1);
   });
 
+  it('caches a person\'s traits, and drops just them when this node writes or deletes that user', async () => {
+    const { inner, store, advance } = await setup();
+    await store.putUser('w', 'u', { language: 'es' }, 1);
+    expect((await store.getUser('w', 'u'))?.traits).toEqual({ language: 'es' });
+    await inner.putUser('w', 'u', { language: 'en' }, 2); // another node writes behind this one's back
+    expect((await store.getUser('w', 'u'))?.traits).toEqual({ language: 'es' });
+    advance(600);
+    expect((await store.getUser('w', 'u'))?.traits).toEqual({ language: 'en' });
+    // This node's own writes are seen at once; the person's other cached reads stay.
+    expect(await store.consentHistory('w', 'u')).toHaveLength(0);
+    await inner.appendConsent('w', 'u', { purposes: { profiling: false }, source: 'api', policyVersion: null, at: 5 });
+    await store.putUser('w', 'u', { tone: 'formal' }, 3);
+    expect((await store.getUser('w', 'u'))?.traits).toEqual({ language: 'en', tone: 'formal' });
+    expect(await store.consentHistory('w', 'u')).toHaveLength(0);
+    await store.deleteUser('w', 'u');
+    expect(await store.getUser('w', 'u')).toBeNull();
+    expect(await store.consentHistory('w', 'u')).toHaveLength(0);
+  });
+
   it('clears the whole workspace on a write it does not know, and keeps workspaces apart', async () => {
     const { store } = await setup();
     await store.insertEvents('w', [ev('a', 'u', 1)]);
