@@ -6,6 +6,7 @@ import type { Doc, Store } from '../store/store.ts';
 import { contextVector, hashFeatures, OPTION_DIMS } from './context.ts';
 import { crossFeatures } from './policies/features.ts';
 import { choose, learnOption, type Arms, type PolicySpec } from './policies/policies.ts';
+import { armFromJson, armToJson } from './policies/ridge.ts';
 import { defaultDecisionPoint, type DecideBody, type DecisionPoint, type DecisionPointBody } from './schemas.ts';
 
 /** Every decision, one document each: context, options, choice and propensity. Bounded per workspace. */
@@ -28,6 +29,15 @@ export interface DecisionBody {
 }
 
 interface ModelBody { arms: Arms; learnedUntil: number }
+
+function modelToJson(m: ModelBody): Record<string, unknown> {
+  return { learnedUntil: m.learnedUntil, arms: Object.fromEntries(Object.entries(m.arms).map(([k, a]) => [k, armToJson(a)])) };
+}
+
+function modelFromJson(body: Record<string, unknown>): ModelBody {
+  const arms = (body.arms ?? {}) as Record<string, Parameters<typeof armFromJson>[0]>;
+  return { learnedUntil: Number(body.learnedUntil ?? 0), arms: Object.fromEntries(Object.entries(arms).map(([k, a]) => [k, armFromJson(a)])) };
+}
 
 export interface DecisionDeps {
   store: Store;
@@ -130,7 +140,7 @@ export class DecisionService {
     const { store, clock } = this.deps;
     const point = await this.pointOf(ws, pointName);
     const doc = await store.getDoc(ws, MODEL_COLLECTION, pointName);
-    const model: ModelBody = doc ? (doc.body as unknown as ModelBody) : { arms: {}, learnedUntil: 0 };
+    const model = doc ? modelFromJson(doc.body) : { arms: {}, learnedUntil: 0 };
     const windowMs = point.attributionWindowHours * 3_600_000;
     const settledBefore = clock() - windowMs;
     if (settledBefore <= model.learnedUntil) return model;
@@ -155,7 +165,7 @@ export class DecisionService {
       learnOption(model.arms, body.chosen, Float64Array.from(body.x), reward.get(id) ?? 0);
     }
     model.learnedUntil = settledBefore;
-    await store.putDocs(ws, [{ collection: MODEL_COLLECTION, id: pointName, subject: null, body: model as unknown as Record<string, unknown>, createdAt: clock() }]);
+    await store.putDocs(ws, [{ collection: MODEL_COLLECTION, id: pointName, subject: null, body: modelToJson(model), createdAt: clock() }]);
     this.models.delete(`${ws}\u0000${pointName}`);
     return model;
   }

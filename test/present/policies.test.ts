@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { crossFeatures } from '../../src/present/policies/features.ts';
-import { learn, newArm, predict, theta } from '../../src/present/policies/ridge.ts';
+import { armFromJson, armToJson, learn, newArm, predict, theta } from '../../src/present/policies/ridge.ts';
 import { choose, probabilities, ucbScores, type Arms, type PolicyOption } from '../../src/present/policies/policies.ts';
 import { rng } from '../../src/stats/random.ts';
 
@@ -25,6 +25,18 @@ describe('ridge arm (Sherman–Morrison)', () => {
     const p = predict(arm, Float64Array.of(1, 0));
     expect(p.mean).toBeCloseTo(third, 12);
     expect(p.variance).toBeCloseTo(2 / 3, 12);
+  });
+});
+
+describe('ridge arm storage', () => {
+  it('round-trips through JSON with the same predictions', () => {
+    const arm = newArm(2);
+    learn(arm, Float64Array.of(1, 1), 1);
+    learn(arm, Float64Array.of(1, -1), 0.5);
+    const back = armFromJson(JSON.parse(JSON.stringify(armToJson(arm))));
+    const x = Float64Array.of(0.3, 2);
+    expect(predict(back, x)).toEqual(predict(arm, x));
+    expect(back.n).toBe(2);
   });
 });
 

@@ -70,15 +70,18 @@ function means(arms: Arms, options: readonly PolicyOption[]): Float64Array {
 }
 
 export function ucbScores(arms: Arms, options: readonly PolicyOption[], alpha: number): Float64Array {
-  return Float64Array.from(options, (o) => {
-    const { mean, variance } = predict(armOf(arms, o.key, o.x.length), o.x);
-    return mean + alpha * Math.sqrt(variance);
-  });
+  const s = new Float64Array(options.length);
+  for (let i = 0; i < options.length; i++) {
+    const { mean, variance } = predict(armOf(arms, options[i].key, options[i].x.length), options[i].x);
+    s[i] = mean + alpha * Math.sqrt(variance);
+  }
+  return s;
 }
 
 /** One Thompson draw per option: θ̃·x for θ̃ ~ N(θ̂, v²A⁻¹) is N(θ̂·x, v² xᵀA⁻¹x), each arm apart (disjoint). */
-function thompsonDraw(stats: ReadonlyArray<{ mean: number; sd: number }>, rand: () => number): Float64Array {
-  return Float64Array.from(stats, (s) => s.mean + s.sd * gaussian(rand));
+function thompsonDraw(stats: ReadonlyArray<{ mean: number; sd: number }>, rand: () => number, out = new Float64Array(stats.length)): Float64Array {
+  for (let i = 0; i < stats.length; i++) out[i] = stats[i].mean + stats[i].sd * gaussian(rand);
+  return out;
 }
 
 /**
@@ -98,8 +101,9 @@ export function probabilities(spec: PolicySpec, arms: Arms, options: readonly Po
     case 'thompson': {
       const stats = thompsonStats(arms, options, spec.v);
       const wins = new Float64Array(k);
+      const draws = new Float64Array(k);
       for (let s = 0; s < spec.samples; s++) {
-        const top = argmaxAll(thompsonDraw(stats, rand));
+        const top = argmaxAll(thompsonDraw(stats, rand, draws));
         for (const i of top) wins[i] += 1 / top.length;
       }
       return Float64Array.from(wins, (w) => (1 - spec.floor) * (w / spec.samples) + spec.floor / k);
