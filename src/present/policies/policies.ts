@@ -44,7 +44,7 @@ function argmaxAll(values: ArrayLike<number>): number[] {
 }
 
 /** Greedy over `scores` except a `floor` share spread uniformly: each option's chance. */
-function flooredGreedy(scores: ArrayLike<number>, floor: number): Float64Array {
+export function flooredGreedy(scores: ArrayLike<number>, floor: number): Float64Array {
   const k = scores.length;
   const p = new Float64Array(k).fill(floor / k);
   const top = argmaxAll(scores);
