@@ -103,7 +103,9 @@ export class DecisionService {
     const point = await this.pointOf(ws, q.point);
     const model = await this.modelOf(ws, point, now);
     const context = contextVector(now, q.context, profile);
-    const options = q.options.map((o) => ({ key: o.id, x: crossFeatures(context, o.features ? hashFeatures(o.features, OPTION_DIMS) : []) }));
+    // Every option gets the option slots, features or not, so an option's vector (and its learnt arm)
+    // keeps one length whether or not a caller sends its features.
+    const options = q.options.map((o) => ({ key: o.id, x: crossFeatures(context, hashFeatures(o.features, OPTION_DIMS)) }));
     const decisionId = `dec_${randomBytes(12).toString('base64url')}`;
     const { index, propensity } = choose(policySpec(point), model.arms, options, rng(seedOf(decisionId)));
     const body: DecisionBody = {

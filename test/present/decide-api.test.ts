@@ -41,6 +41,12 @@ describe('POST /v1/decide', () => {
     const after = (await decide({ userId: 'new', point: 'home-hero', options })).json();
     expect(after.option).toBe('hero-b');
     expect(after.propensity).toBeCloseTo(0.95, 12);
+
+    // What was learnt is stored: after a restart hero-b still leads (a model lost or misread would tie at 0.5).
+    t = await t.restart();
+    const again = (await decide({ userId: 'newer', point: 'home-hero', options })).json();
+    expect(again.option).toBe('hero-b');
+    expect(again.propensity).toBeCloseTo(0.95, 12);
   });
 
   it('uses no profile feature without personalization consent', async () => {
