@@ -1,4 +1,4 @@
-import { randomBytes } from 'node:crypto';
+import { randomFillSync } from 'node:crypto';
 import { AfinError } from '../domain/errors.ts';
 import type { RecContext, StoredEvent } from '../domain/schemas.ts';
 import type { RecommendationQueryT, Strategy } from './schemas.ts';
@@ -105,6 +105,22 @@ export interface PersonResolver {
 /** What the person allows (the privacy slice's one choke point). */
 export interface ConsentReader {
   policy(ws: string, subject: string): Promise<ConsentPolicy>;
+}
+
+/**
+ * A fresh answer id: 12 random bytes in base64url. The bytes come from a pool refilled 256 ids at a
+ * time: one call into the system's generator per id took 2.7 % of a served recommendation's CPU.
+ */
+const ID_BYTES = 12;
+const idPool = Buffer.alloc(ID_BYTES * 256);
+let idPoolAt = idPool.length;
+function newRecommendationId(): string {
+  if (idPoolAt === idPool.length) {
+    randomFillSync(idPool);
+    idPoolAt = 0;
+  }
+  idPoolAt += ID_BYTES;
+  return `rec_${idPool.toString('base64url', idPoolAt - ID_BYTES, idPoolAt)}`;
 }
 
 /** Candidates, scoring, filters, ranking and explanations for `GET /v1/recommendations`. */
@@ -293,7 +309,7 @@ export class RecommendService {
 
     const personalized = personalHits > 0 && top.some((i) => because[i] >= 0);
     const result: Recommendation = {
-      recommendationId: `rec_${randomBytes(12).toString('base64url')}`,
+      recommendationId: newRecommendationId(),
       personalized,
       model: personalized ? name : fallback ? (MODELS[name].personal ? FALLBACK_MODEL : name) : 'catalog',
       items,
@@ -352,7 +368,7 @@ export class RecommendService {
       return out;
     });
     const model = choice.strategy === 'popular' ? 'popularity' : choice.strategy;
-    const result: Recommendation = { recommendationId: `rec_${randomBytes(12).toString('base64url')}`, personalized: false, model, items };
+    const result: Recommendation = { recommendationId: newRecommendationId(), personalized: false, model, items };
     const rules = [...ctx.rules, ...page.applied.map((r) => `rule: ${r}`), `strategy: ${choice.strategy}${choice.experiment ? ` (experiment ${choice.experiment}, variant ${choice.variant})` : ''}`];
     if (!ctx.policy?.erased) this.log.add(ws, {
       collection: 'recommendation', id: result.recommendationId, subject: q.userId ?? ctx.subject, createdAt: now,

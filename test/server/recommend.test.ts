@@ -45,6 +45,17 @@ describe('GET /v1/recommendations', () => {
     }
   });
 
+  it('gives every answer its own id of 12 random bytes, past the first few hundred', async () => {
+    await put('/v1/items', items(3));
+    const ids = new Set<string>();
+    for (let k = 0; k < 300; k++) {
+      const id = (await recs('n=1')).recommendationId;
+      expect(id).toMatch(/^rec_[A-Za-z0-9_-]{16}$/);
+      ids.add(id);
+    }
+    expect(ids.size).toBe(300);
+  });
+
   it('recommends within the person\'s taste and never what they bought', async () => {
     await seedShop();
     await post('/v1/events', [{ type: 'view', userId: 'new-even', itemId: 'i0' }, { type: 'view', userId: 'new-even', itemId: 'i2' }]);
