@@ -73,17 +73,23 @@ const RULE_CODES: Record<string, (q: NonNullable<CompactBody['q']>) => string> =
   P: () => 'personalization is off for this person (consent): non-personalised answer',
 };
 
-function encodeRule(rule: string, q: NonNullable<CompactBody['q']>): string {
-  for (const [code, text] of Object.entries(RULE_CODES)) if (text(q) === rule) return code;
-  return rule;
+/** The coded rules' texts for one query, each mapped to its code (spelled once per log, not per rule). */
+function ruleCoder(q: NonNullable<CompactBody['q']>): (rule: string) => string {
+  const codes = new Map<string, string>();
+  for (const [code, text] of Object.entries(RULE_CODES)) {
+    const t = text(q);
+    if (!codes.has(t)) codes.set(t, code); // the first code spelling a text wins, as in a scan
+  }
+  return (rule) => codes.get(rule) ?? rule;
 }
 
-/** Interns values into a table, returning each one's index. */
+/** Interns values into a table, returning each one's index; `keyOf` must tell rows apart exactly. */
 class Table<T> {
   readonly rows: T[] = [];
   private readonly at = new Map<string, number>();
+  constructor(private readonly keyOf: (row: T) => string = (row) => JSON.stringify(row)) {}
   ref(row: T): number {
-    const key = JSON.stringify(row);
+    const key = this.keyOf(row);
     let i = this.at.get(key);
     if (i === undefined) {
       i = this.rows.length;
@@ -113,13 +119,24 @@ function compact(vb: VerboseBody, createdAt: number): CompactBody {
   if (vb.query?.maxPrice !== undefined) q.maxPrice = vb.query.maxPrice;
   // The filter note names the first item's currency: rebuilt from the catalogue at /why.
   const filterNote = vb.items[0]?.reasons.find((r) => r.startsWith('Matches: ')) ?? null;
-  const sources = new Table<LoggedSource>();
-  const interests = new Table<[string, number]>();
-  const texts = new Table<string>();
+  // Keys without JSON: the seconds (a number or null) and the event type hold no NUL, so the item id
+  // may come last whatever it holds.
+  const sources = new Table<LoggedSource>(([itemId, type, agoS]) => `${agoS}\u0000${type}\u0000${itemId}`);
+  const interests = new Table<[string, number]>(([category, affinity]) => `${affinity}\u0000${category}`);
+  const texts = new Table<string>((text) => text);
+  /** An item's own reason texts, spelled once per item rather than once per reason. */
+  let spelledFor: VerboseEvidence | undefined;
+  let basedOnText: string | null = null;
+  let interestText: string | null = null;
   const reasonCode = (r: string, ev: VerboseEvidence | undefined): string => {
-    const bo = ev?.basedOn;
-    if (bo && r === basedOnReason(vb.context, bo.event?.type ?? 'in_view', bo.title, bo.itemId)) return 'b';
-    if (ev?.profileMatch && r === interestReason(ev.profileMatch.category)) return 'i';
+    if (spelledFor !== ev || ev === undefined) {
+      spelledFor = ev;
+      const bo = ev?.basedOn;
+      basedOnText = bo ? basedOnReason(vb.context, bo.event?.type ?? 'in_view', bo.title, bo.itemId) : null;
+      interestText = ev?.profileMatch ? interestReason(ev.profileMatch.category) : null;
+    }
+    if (basedOnText !== null && r === basedOnText) return 'b';
+    if (interestText !== null && r === interestText) return 'i';
     if (r === RESTOCK_REASON) return 'r';
     if (r === FEATURED_REASON) return 'f';
     if (r === NEW_REASON) return 'n';
@@ -133,7 +150,7 @@ function compact(vb: VerboseBody, createdAt: number): CompactBody {
   };
   const out: CompactBody = {
     v: 2, m: vb.model, p: vb.personalized ? 1 : 0, c: vb.context, h: vb.historyUsed ?? 0,
-    r: (vb.rules ?? []).map((r) => encodeRule(r, q)),
+    r: (vb.rules ?? []).map(ruleCoder(q)),
     i: vb.items.map((it) => {
       const ev = it.evidence;
       const row: LoggedItem = [it.id, round6(it.score), round4(ev?.trendScore ?? 0), it.reasons.map((r) => reasonCode(r, ev)).join('')];
