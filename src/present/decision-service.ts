@@ -5,7 +5,8 @@ import { rng } from '../stats/random.ts';
 import type { Doc, Store } from '../store/store.ts';
 import { contextVector, hashFeatures, OPTION_DIMS } from './context.ts';
 import { crossFeatures } from './policies/features.ts';
-import { choose, learnOption, type Arms, type PolicySpec } from './policies/policies.ts';
+import { choose, draw, learnOption, type Arms, type PolicySpec } from './policies/policies.ts';
+import { hybridFromJson, hybridLearn, hybridProbabilities, hybridToJson, newHybrid, type HybridState } from './policies/hybrid.ts';
 import { armFromJson, armToJson } from './policies/ridge.ts';
 import { defaultDecisionPoint, type DecideBody, type DecisionPoint, type DecisionPointBody } from './schemas.ts';
 
@@ -28,15 +29,17 @@ export interface DecisionBody {
   x: number[];
 }
 
-interface ModelBody { arms: Arms; learnedUntil: number }
+/** Both models learn every decision, so a point can switch policy without starting over. */
+interface ModelBody { arms: Arms; hybrid?: HybridState; learnedUntil: number }
 
 function modelToJson(m: ModelBody): Record<string, unknown> {
-  return { learnedUntil: m.learnedUntil, arms: Object.fromEntries(Object.entries(m.arms).map(([k, a]) => [k, armToJson(a)])) };
+  return { learnedUntil: m.learnedUntil, arms: Object.fromEntries(Object.entries(m.arms).map(([k, a]) => [k, armToJson(a)])), ...(m.hybrid ? { hybrid: hybridToJson(m.hybrid) } : {}) };
 }
 
 function modelFromJson(body: Record<string, unknown>): ModelBody {
   const arms = (body.arms ?? {}) as Record<string, Parameters<typeof armFromJson>[0]>;
-  return { learnedUntil: Number(body.learnedUntil ?? 0), arms: Object.fromEntries(Object.entries(arms).map(([k, a]) => [k, armFromJson(a)])) };
+  const hybrid = body.hybrid ? hybridFromJson(body.hybrid as Parameters<typeof hybridFromJson>[0]) : undefined;
+  return { learnedUntil: Number(body.learnedUntil ?? 0), arms: Object.fromEntries(Object.entries(arms).map(([k, a]) => [k, armFromJson(a)])), hybrid };
 }
 
 export interface DecisionDeps {
@@ -49,10 +52,12 @@ export interface DecisionDeps {
   isErased?: (ws: string, subject: string) => Promise<boolean>;
 }
 
+/** The policy of a point (hybrid LinUCB keeps its own state and is chosen apart, see `decide`). */
 export function policySpec(p: DecisionPoint): PolicySpec {
   switch (p.policy) {
     case 'uniform': return { kind: 'uniform' };
     case 'epsilon-greedy': return { kind: 'epsilon-greedy', epsilon: p.epsilon };
+    case 'hybrid-linucb':
     case 'linucb': return { kind: 'linucb', alpha: p.alpha, floor: p.floor };
     case 'thompson': return { kind: 'thompson', v: p.v, floor: p.floor, samples: 64 };
   }
@@ -107,7 +112,15 @@ export class DecisionService {
     // keeps one length whether or not a caller sends its features.
     const options = q.options.map((o) => ({ key: o.id, x: crossFeatures(context, hashFeatures(o.features, OPTION_DIMS)) }));
     const decisionId = `dec_${randomBytes(12).toString('base64url')}`;
-    const { index, propensity } = choose(policySpec(point), model.arms, options, rng(seedOf(decisionId)));
+    const rand = rng(seedOf(decisionId));
+    let index: number, propensity: number;
+    if (point.policy === 'hybrid-linucb') {
+      // Per option, x is the context alone; the shared z is the context crossed with the option's features.
+      const own = crossFeatures(context);
+      const p = hybridProbabilities(model.hybrid ?? newHybrid(own.length, options[0].x.length), options.map((o) => ({ key: o.key, x: own, z: o.x })), point.alpha, point.floor);
+      index = draw(p, rand);
+      propensity = p[index];
+    } else ({ index, propensity } = choose(policySpec(point), model.arms, options, rand));
     const body: DecisionBody = {
       point: point.point, person: subject, options: q.options.map((o) => o.id), chosen: options[index].key, propensity,
       policy: point.policy, personalized: profile !== null, context: Array.from(context), x: Array.from(options[index].x),
@@ -164,7 +177,12 @@ export class DecisionService {
       }
     }
     for (const [id, { body }] of [...settled].sort((a, b) => a[1].createdAt - b[1].createdAt)) {
-      learnOption(model.arms, body.chosen, Float64Array.from(body.x), reward.get(id) ?? 0);
+      const r = reward.get(id) ?? 0;
+      const x = Float64Array.from(body.x);
+      learnOption(model.arms, body.chosen, x, r);
+      const own = crossFeatures(body.context);
+      model.hybrid ??= newHybrid(own.length, x.length);
+      if (model.hybrid.d === own.length && model.hybrid.k === x.length) hybridLearn(model.hybrid, { key: body.chosen, x: own, z: x }, r);
     }
     model.learnedUntil = settledBefore;
     await store.putDocs(ws, [{ collection: MODEL_COLLECTION, id: pointName, subject: null, body: modelToJson(model), createdAt: clock() }]);

@@ -29,14 +29,14 @@ export const DecideBody = z
   .refine((b) => b.userId !== undefined || b.anonymousId !== undefined, { message: 'userId or anonymousId is required', path: ['userId'] });
 export type DecideBody = z.infer<typeof DecideBody>;
 
-export const POLICY_KINDS = ['uniform', 'epsilon-greedy', 'linucb', 'thompson'] as const;
+export const POLICY_KINDS = ['uniform', 'epsilon-greedy', 'linucb', 'hybrid-linucb', 'thompson'] as const;
 
 export const DecisionPointBody = z
   .object({
     policy: z.enum(POLICY_KINDS).optional(),
     /** ε-greedy's exploration share. */
     epsilon: z.number().min(0).max(1).optional(),
-    /** LinUCB's width multiplier. */
+    /** LinUCB's (and hybrid LinUCB's) width multiplier. */
     alpha: z.number().min(0).max(100).optional(),
     /** Thompson's posterior scale. */
     v: z.number().min(0).max(100).optional(),

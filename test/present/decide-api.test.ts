@@ -47,7 +47,25 @@ describe('POST /v1/decide', () => {
     const again = (await decide({ userId: 'newer', point: 'home-hero', options })).json();
     expect(again.option).toBe('hero-b');
     expect(again.propensity).toBeCloseTo(0.95, 12);
-  });
+  }, 30_000);
+
+  it('hybrid LinUCB carries what calm options taught to a new calm option', async () => {
+    await t.app.inject({ method: 'PUT', url: '/v1/decision-points/tone', headers: AUTH, payload: { policy: 'hybrid-linucb', floor: 0.1, attributionWindowHours: 1, rewards: { click: 1 } } });
+    // ('tone=calm' and 'tone=loud' hash to different option slots.)
+    const first = [{ id: 'calm-1', features: { tone: 'calm' } }, { id: 'loud-1', features: { tone: 'loud' } }];
+    const events = [];
+    for (let i = 0; i < 40; i++) {
+      const r = (await decide({ userId: `h${i}`, point: 'tone', options: first })).json();
+      if (r.option === 'calm-1') events.push({ type: 'click', userId: `h${i}`, itemId: 'calm-1', properties: { decisionId: r.decisionId } });
+    }
+    await t.app.inject({ method: 'POST', url: '/v1/events', headers: AUTH, payload: events });
+    t.clock.advance(2 * 3_600_000);
+    // Two options never seen: the calm one leads, from the shared part alone.
+    const fresh = [{ id: 'loud-2', features: { tone: 'loud' } }, { id: 'calm-2', features: { tone: 'calm' } }];
+    const r = (await decide({ userId: 'h-new', point: 'tone', options: fresh })).json();
+    expect(r.option).toBe('calm-2');
+    expect(r.propensity).toBeCloseTo(0.95, 12);
+  }, 30_000);
 
   it('uses no profile feature without personalization consent', async () => {
     await t.app.inject({ method: 'POST', url: '/v1/events', headers: AUTH, payload: [{ type: 'purchase', userId: 'p', itemId: 'x', value: 30 }] });

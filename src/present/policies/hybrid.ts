@@ -30,6 +30,17 @@ export interface HybridOption {
   z: Float64Array;
 }
 
+/** The state as plain JSON (typed arrays as number arrays). */
+export function hybridToJson(s: HybridState): Record<string, unknown> {
+  const arms = Object.fromEntries(Object.entries(s.arms).map(([key, a]) => [key, { inv: Array.from(a.inv), B: Array.from(a.B), b: Array.from(a.b) }]));
+  return { d: s.d, k: s.k, A0: Array.from(s.A0), b0: Array.from(s.b0), arms };
+}
+
+export function hybridFromJson(j: { d: number; k: number; A0: number[]; b0: number[]; arms: Record<string, { inv: number[]; B: number[]; b: number[] }> }): HybridState {
+  const arms = Object.fromEntries(Object.entries(j.arms).map(([key, a]) => [key, { inv: Float64Array.from(a.inv), B: Float64Array.from(a.B), b: Float64Array.from(a.b) }]));
+  return { d: j.d, k: j.k, A0: Float64Array.from(j.A0), b0: Float64Array.from(j.b0), arms };
+}
+
 export function newHybrid(d: number, k: number, lambda = 1): HybridState {
   const A0 = new Float64Array(k * k);
   for (let i = 0; i < k; i++) A0[i * k + i] = lambda;

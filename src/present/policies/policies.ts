@@ -52,7 +52,8 @@ export function flooredGreedy(scores: ArrayLike<number>, floor: number): Float64
   return p;
 }
 
-function draw(p: Float64Array, rand: () => number): number {
+/** An index drawn with the given probabilities. */
+export function draw(p: Float64Array, rand: () => number): number {
   let u = rand();
   for (let i = 0; i < p.length; i++) {
     u -= p[i];
