@@ -66,46 +66,56 @@ export function cachingStore(inner: Store, maxAgeMs: number | (() => number), ma
   bus?.subscribe((n) => {
     if (n.kind === 'people' || n.kind === 'workspace') forget(n.ws, n.kind === 'people' ? n.subjects : null);
   });
+  // One wrapper per method, made on its first use: every store call goes through `get`, and a fresh
+  // closure per call was garbage on the serving path. Remade if the method itself is replaced.
+  const wrappers = new Map<string, { fn: unknown; wrapper: unknown }>();
   return new Proxy(inner, {
     get(target, prop, receiver) {
       const value = Reflect.get(target, prop, receiver);
       if (typeof prop !== 'string' || typeof value !== 'function') return value;
-      const fn = value as (...a: unknown[]) => unknown;
-      if (CACHED.has(prop)) {
-        return (ws: string, subject: string, ...rest: unknown[]) => {
-          const ttl = maxAge();
-          if (ttl <= 0) return fn.call(target, ws, subject, ...rest);
-          const pk = personKey(ws, subject);
-          const call = `${prop}\u0000${JSON.stringify(rest)}`;
-          let person = cache.get(pk);
-          const hit = person?.get(call);
-          const now = clock();
-          if (hit && now - hit.at < ttl) return hit.value;
-          const p = Promise.resolve(fn.call(target, ws, subject, ...rest));
-          if (!person) {
-            cache.set(pk, (person = new Map()));
-            if (cache.size > maxEntries) cache.delete(cache.keys().next().value!);
-          }
-          person.set(call, { at: now, value: p });
-          p.catch(() => person!.delete(call));
-          return p;
-        };
-      }
-      if (READS.test(prop) || HARMLESS.has(prop)) return fn.bind(target);
-      return async (...args: unknown[]) => {
-        const ws = typeof args[0] === 'string' ? args[0] : null;
-        try {
-          return await fn.apply(target, args);
-        } finally {
-          if (ws === null) cache.clear();
-          else {
-            const subjects = SUBJECTS[prop] ? [...new Set(SUBJECTS[prop](args))] : null;
-            forget(ws, subjects, ONLY_READS[prop]);
-            if (!subjects) bus?.publish({ ws, kind: 'workspace' });
-            else if (subjects.length) bus?.publish({ ws, kind: 'people', subjects });
-          }
-        }
-      };
+      const made = wrappers.get(prop);
+      if (made && made.fn === value) return made.wrapper;
+      const wrapper = wrap(target, prop, value as (...a: unknown[]) => unknown);
+      wrappers.set(prop, { fn: value, wrapper });
+      return wrapper;
     },
   });
+
+  function wrap(target: Store, prop: string, fn: (...a: unknown[]) => unknown): unknown {
+    if (CACHED.has(prop)) {
+      return (ws: string, subject: string, ...rest: unknown[]) => {
+        const ttl = maxAge();
+        if (ttl <= 0) return fn.call(target, ws, subject, ...rest);
+        const pk = personKey(ws, subject);
+        const call = `${prop}\u0000${JSON.stringify(rest)}`;
+        let person = cache.get(pk);
+        const hit = person?.get(call);
+        const now = clock();
+        if (hit && now - hit.at < ttl) return hit.value;
+        const p = Promise.resolve(fn.call(target, ws, subject, ...rest));
+        if (!person) {
+          cache.set(pk, (person = new Map()));
+          if (cache.size > maxEntries) cache.delete(cache.keys().next().value!);
+        }
+        person.set(call, { at: now, value: p });
+        p.catch(() => person!.delete(call));
+        return p;
+      };
+    }
+    if (READS.test(prop) || HARMLESS.has(prop)) return fn.bind(target);
+    return async (...args: unknown[]) => {
+      const ws = typeof args[0] === 'string' ? args[0] : null;
+      try {
+        return await fn.apply(target, args);
+      } finally {
+        if (ws === null) cache.clear();
+        else {
+          const subjects = SUBJECTS[prop] ? [...new Set(SUBJECTS[prop](args))] : null;
+          forget(ws, subjects, ONLY_READS[prop]);
+          if (!subjects) bus?.publish({ ws, kind: 'workspace' });
+          else if (subjects.length) bus?.publish({ ws, kind: 'people', subjects });
+        }
+      }
+    };
+  }
 }

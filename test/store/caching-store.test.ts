@@ -75,6 +75,21 @@ describe('cachingStore', () => {
     expect(await store.consentHistory('w', 'u')).toHaveLength(0);
   });
 
+  it('makes each method\'s wrapper once, and a new one when the store\'s method is replaced', async () => {
+    const { inner, store } = await setup();
+    expect(store.eventsOf).toBe(store.eventsOf);
+    expect(store.putDocs).toBe(store.putDocs);
+    await store.insertEvents('w', [ev('a', 'u', 1)]);
+    const asked: string[] = [];
+    const original = inner.eventsOf;
+    inner.eventsOf = async (ws, subject, limit) => {
+      asked.push(subject);
+      return original.call(inner, ws, subject, limit);
+    };
+    expect(await store.eventsOf('w', 'v', 10)).toHaveLength(0);
+    expect(asked).toEqual(['v']);
+  });
+
   it('clears the whole workspace on a write it does not know, and keeps workspaces apart', async () => {
     const { store } = await setup();
     await store.insertEvents('w', [ev('a', 'u', 1)]);
