@@ -28,11 +28,11 @@ export interface SimStatistics {
   compareRatios(control: { num: ArrayLike<number>; den: ArrayLike<number> }, treatment: { num: ArrayLike<number>; den: ArrayLike<number> }): Comparison;
 }
 
-export const METRICS = ['conversion', 'aov', 'revenuePerUser', 'activeDays', 'eventsPerUser', 'churn', 'nps', 'fit'] as const;
+export const METRICS = ['conversion', 'aov', 'revenuePerUser', 'activeDays', 'eventsPerUser', 'churn', 'nps', 'fit', 'wanted'] as const;
 export type Metric = (typeof METRICS)[number];
 
 /** How each metric reads in the table. */
-export const METRIC_LABELS: Record<Metric, { label: string; unit: 'share' | 'eur' | 'number' | 'nps' }> = {
+export const METRIC_LABELS: Record<Metric, { label: string; unit: 'share' | 'eur' | 'number' | 'nps' | 'utility' }> = {
   conversion: { label: 'conversion (bought at least once)', unit: 'share' },
   aov: { label: 'average order value €', unit: 'eur' },
   revenuePerUser: { label: 'revenue per shopper €', unit: 'eur' },
@@ -41,6 +41,9 @@ export const METRIC_LABELS: Record<Metric, { label: string; unit: 'share' | 'eur
   churn: { label: 'churn (left for good)', unit: 'share' },
   nps: { label: 'NPS (last answer per shopper)', unit: 'nps' },
   fit: { label: 'shown items fitting the true taste', unit: 'share' },
+  // How much the shopper wants what they are shown, on the logit scale of the funnel: 0 is an item as
+  // good as the ones they find themselves. "Fit" says the kind is right; this says how good the items are.
+  wanted: { label: 'utility of shown items (0: as their own picks)', unit: 'utility' },
 };
 
 /** The per-shopper columns each metric is computed from. */
@@ -55,6 +58,8 @@ interface Columns {
   npsScores: Float64Array;
   /** Share of what each shopper was shown that fitted, one per shopper who was shown something. */
   fitShares: Float64Array;
+  /** Mean utility of what each shopper was shown, relative to their own picks, one per shopper who was shown something. */
+  wanted: Float64Array;
   n: number;
 }
 
@@ -67,9 +72,13 @@ function columns(o: ArmOutcome): Columns {
   const n = o.visits.length;
   const npsScores: number[] = [];
   const fitShares: number[] = [];
+  const wanted: number[] = [];
   for (let i = 0; i < n; i++) {
     if (o.nps[i] >= 0) npsScores.push(npsPoints(o.nps[i]));
-    if (o.shown[i] > 0) fitShares.push(o.fitting[i] / o.shown[i]);
+    if (o.shown[i] > 0) {
+      fitShares.push(o.fitting[i] / o.shown[i]);
+      wanted.push(o.shownUtility[i] / o.shown[i]);
+    }
   }
   return {
     converted: Float64Array.from(o.orders, (x) => (x > 0 ? 1 : 0)),
@@ -80,6 +89,7 @@ function columns(o: ArmOutcome): Columns {
     churned: Float64Array.from(o.churned),
     npsScores: Float64Array.from(npsScores),
     fitShares: Float64Array.from(fitShares),
+    wanted: Float64Array.from(wanted),
     n,
   };
 }
@@ -100,6 +110,7 @@ function estimate(stats: SimStatistics, c: Columns, m: Metric): Interval {
     case 'churn': return stats.mean(c.churned);
     case 'nps': return stats.mean(c.npsScores);
     case 'fit': return stats.mean(c.fitShares);
+    case 'wanted': return stats.mean(c.wanted);
   }
 }
 
@@ -113,6 +124,7 @@ function compare(stats: SimStatistics, a: Columns, b: Columns, m: Metric): Compa
     case 'churn': return stats.compareShares({ successes: sum(a.churned), n: a.n }, { successes: sum(b.churned), n: b.n });
     case 'nps': return stats.compareMeans(a.npsScores, b.npsScores);
     case 'fit': return stats.compareMeans(a.fitShares, b.fitShares);
+    case 'wanted': return stats.compareMeans(a.wanted, b.wanted);
   }
 }
 

@@ -14,13 +14,14 @@ export function formatEstimate(m: Metric, e: Interval): string {
     case 'share': return `${(100 * e.estimate).toFixed(1)} % [${(100 * Math.max(0, e.low)).toFixed(1)}, ${(100 * Math.min(1, e.high)).toFixed(1)}]`;
     case 'eur': return `${e.estimate.toFixed(2)} [${e.low.toFixed(2)}, ${e.high.toFixed(2)}]`;
     case 'nps': return `${signed(e.estimate, 0)} [${signed(e.low, 0)}, ${signed(e.high, 0)}]`;
+    case 'utility': return `${signed(e.estimate, 2)} [${signed(e.low, 2)}, ${signed(e.high, 2)}]`;
     default: return `${e.estimate.toFixed(2)} [${e.low.toFixed(2)}, ${e.high.toFixed(2)}]`;
   }
 }
 
 /**
- * An uplift: shares and NPS as a difference in points (a relative change of a share near zero, or of
- * an NPS that may be negative, says little); money and counts as a relative change.
+ * An uplift: shares, NPS and utility as a difference (a relative change of a share near zero, or of
+ * a score that may be negative, says little); money and counts as a relative change.
  */
 export function formatUplift(m: Metric, c: Comparison): string {
   const unit = METRIC_LABELS[m].unit;
@@ -28,9 +29,10 @@ export function formatUplift(m: Metric, c: Comparison): string {
     const d = c.difference;
     return `${signed(100 * d.estimate, 1)} pp [${plain(100 * d.low, 1)}, ${plain(100 * d.high, 1)}]`;
   }
-  if (unit === 'nps') {
+  if (unit === 'nps' || unit === 'utility') {
     const d = c.difference;
-    return `${signed(d.estimate, 0)} [${plain(d.low, 0)}, ${plain(d.high, 0)}]`;
+    const digits = unit === 'nps' ? 0 : 2;
+    return `${signed(d.estimate, digits)} [${plain(d.low, digits)}, ${plain(d.high, digits)}]`;
   }
   const r = c.relative;
   if (!Number.isFinite(r.estimate)) return '–';
@@ -58,7 +60,7 @@ export function formatAnalysis(a: Analysis, opts: { markdown?: boolean } = {}): 
   const treated = a.rows.filter((r) => r.uplift);
   if (treated.length) {
     const up = METRICS.map((m) => [METRIC_LABELS[m].label, ...treated.map((r) => formatUplift(m, r.uplift![m]))]);
-    out.push('', `Uplift over ${a.control} (95 % intervals; shares and NPS in points, the rest relative):`, '', grid(['', ...treated.map((r) => r.arm)], up, md));
+    out.push('', `Uplift over ${a.control} (95 % intervals; shares, NPS and utility as differences, the rest relative):`, '', grid(['', ...treated.map((r) => r.arm)], up, md));
   }
   out.push('', a.verdict.text);
   return out.join('\n');

@@ -18,6 +18,8 @@ export const DAY_MS = 86_400_000;
 const BATCH = 1000;
 /** A month, for the shoppers' monthly budgets. */
 const MONTH_DAYS = 30;
+/** Shoppers visit from 07:00 to 23:00. */
+const OPENING_MS = 7 * 3_600_000;
 
 export interface WorldOptions {
   api: ShopApi;
@@ -61,6 +63,8 @@ export interface ArmOutcome {
   nps: Int8Array;
   shown: Uint32Array;
   fitting: Uint32Array;
+  /** Σ of the shown items' utility relative to the shopper's own picks (see `VisitOutcome`). */
+  shownUtility: Float64Array;
   clicks: Uint32Array;
   /** Items bought, and how many of them from the served page. */
   itemsBought: Uint32Array;
@@ -86,7 +90,7 @@ function emptyOutcome(arm: Arm, workspace: string, n: number, days: number): Arm
     arm, workspace,
     visits: new Uint32Array(n), orders: new Uint32Array(n), revenue: new Float64Array(n), events: new Uint32Array(n),
     churned: new Uint8Array(n), nps: new Int8Array(n).fill(-1), shown: new Uint32Array(n), fitting: new Uint32Array(n),
-    clicks: new Uint32Array(n), itemsBought: new Uint32Array(n), itemsBoughtFromPage: new Uint32Array(n),
+    shownUtility: new Float64Array(n), clicks: new Uint32Array(n), itemsBought: new Uint32Array(n), itemsBoughtFromPage: new Uint32Array(n),
     dailyVisits: new Array(days).fill(0), dailyBuyingVisits: new Array(days).fill(0), dailyFirstBuyers: new Array(days).fill(0),
     requests: 0, eventsSent: 0,
   };
@@ -178,12 +182,16 @@ export async function simulateWorld(opts: WorldOptions): Promise<ArmOutcome> {
       // The same draws in every world: shoppers differ between worlds only by what they were shown.
       driftTaste(s, createRandom(seed, `drift:${s.id}:${day}`), sold);
       const come = createRandom(seed, `come:${s.id}:${day}`);
-      if (come.next() < visitChance(s)) visits.push({ at: dayStart + come.int(7 * 3600, 23 * 3600 - 1) * 1000, i });
+      if (come.next() < visitChance(s)) visits.push({ at: dayStart + OPENING_MS + come.int(0, 16 * 3600 - 1) * 1000, i });
     });
     visits.sort((a, b) => a.at - b.at || a.i - b.i);
 
+    // The engine's clock reads the day's opening for the whole day. Nothing it learns from arrives
+    // before night (the day's events are sent then), so its answers are those of any hour; but caches
+    // that it renews on its clock (the segment baseline recounts its groups every 10 minutes) would
+    // otherwise recount the same events a hundred times a simulated day.
+    opts.setClock?.(dayStart + OPENING_MS);
     for (const { at, i } of visits) {
-      opts.setClock?.(at);
       const s = shoppers[i];
       let page = opts.servePage?.(s, day) ?? null;
       if (!page) {
@@ -199,6 +207,7 @@ export async function simulateWorld(opts: WorldOptions): Promise<ArmOutcome> {
       o.visits[i]++;
       o.shown[i] += v.shown;
       o.fitting[i] += v.fitting;
+      o.shownUtility[i] += v.shownUtility;
       o.clicks[i] += v.clicks;
       o.events[i] += v.events.length + v.returns.length;
       o.itemsBought[i] += v.bought.length;

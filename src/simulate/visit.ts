@@ -70,6 +70,8 @@ export interface VisitOutcome {
   returns: Array<{ at: number; event: EventInputT }>;
   shown: number;
   fitting: number;
+  /** Σ over the page of how much the shopper wants each item, relative to their own picks (0: as good). */
+  shownUtility: number;
   clicks: number;
   carts: number;
   /** Items bought in this visit (one order). */
@@ -143,6 +145,7 @@ export function simulateVisit(rng: Random, s: SimShopper, page: ShownPage, world
   const z = (it: CatalogItem) => hiddenUtility(s, it, world.appeal.get(it.id) ?? 0) - world.referenceUtility;
 
   const fitting = page.items.filter((it) => fits(s, it)).length;
+  const shownUtility = page.items.reduce((a, it) => a + z(it), 0);
   const cart: Array<{ item: CatalogItem; z: number; fromPage: boolean }> = [];
   const consider = (item: CatalogItem, fromPage: boolean) => {
     emit({ type: 'view', itemId: item.id });
@@ -203,5 +206,5 @@ export function simulateVisit(rng: Random, s: SimShopper, page: ShownPage, world
     if (world.surveys) emit({ type: 'survey' as EventInputT['type'], value: nps });
   }
   s.churned = draw('leave') < m.churnBase + m.churnMisfit * (1 - s.satisfaction) ** 2;
-  return { events, returns, shown: page.items.length, fitting, clicks, carts: cart.length, bought, boughtFromPage, revenue, nps, churned: s.churned };
+  return { events, returns, shown: page.items.length, fitting, shownUtility, clicks, carts: cart.length, bought, boughtFromPage, revenue, nps, churned: s.churned };
 }

@@ -13,7 +13,7 @@ function outcome(arm: Arm, buyers: number, order = 50, extra: Partial<ArmOutcome
   return {
     arm, workspace: `w-${arm}`,
     visits: new Uint32Array(N).fill(4), orders, revenue: Float64Array.from(orders, (o) => o * order), events: new Uint32Array(N).fill(6),
-    churned: new Uint8Array(N), nps: new Int8Array(N).fill(-1), shown: new Uint32Array(N).fill(40), fitting: new Uint32Array(N).fill(10),
+    churned: new Uint8Array(N), nps: new Int8Array(N).fill(-1), shown: new Uint32Array(N).fill(40), fitting: new Uint32Array(N).fill(10), shownUtility: new Float64Array(N).fill(-20),
     clicks: new Uint32Array(N), itemsBought: Uint32Array.from(orders), itemsBoughtFromPage: new Uint32Array(N),
     dailyVisits: [N], dailyBuyingVisits: [buyers], dailyFirstBuyers: [buyers], requests: 0, eventsSent: 0,
     ...extra,
@@ -61,6 +61,7 @@ describe('analyse', () => {
     // 50 promoters, 10 passives, 20 detractors of 80 answers: (50 − 20) / 80 · 100.
     expect(row.nps.estimate).toBeCloseTo(37.5, 12);
     expect(row.fit.estimate).toBe(0.25);
+    expect(row.wanted.estimate).toBe(-0.5);
     expect(row.activeDays.estimate).toBe(4);
   });
 

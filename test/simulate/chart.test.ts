@@ -7,7 +7,7 @@ function arm(name: Arm, visits: number[], buying: number[], first: number[]): Ar
   const n = 10;
   return {
     arm: name, workspace: name, visits: new Uint32Array(n), orders: new Uint32Array(n), revenue: new Float64Array(n), events: new Uint32Array(n),
-    churned: new Uint8Array(n), nps: new Int8Array(n), shown: new Uint32Array(n), fitting: new Uint32Array(n), clicks: new Uint32Array(n),
+    churned: new Uint8Array(n), nps: new Int8Array(n), shown: new Uint32Array(n), fitting: new Uint32Array(n), shownUtility: new Float64Array(n), clicks: new Uint32Array(n),
     itemsBought: new Uint32Array(n), itemsBoughtFromPage: new Uint32Array(n), dailyVisits: visits, dailyBuyingVisits: buying, dailyFirstBuyers: first, requests: 0, eventsSent: 0,
   };
 }

@@ -28,15 +28,17 @@ function run(shoppers: SimShopper[], page: (s: SimShopper) => ShownPage, visits:
   let left = 0;
   let fitting = 0;
   let shown = 0;
+  let utility = 0;
   for (const s of shoppers) {
     for (let v = 0; v < visits && !s.churned; v++) {
       const out = simulateVisit(createRandom(SEED, `visit:${s.id}:${v}`), s, page(s), world, Date.UTC(2025, 0, 1 + v, 12), `o-${s.id}-${v}`);
       fitting += out.fitting;
       shown += out.shown;
+      utility += out.shownUtility;
     }
     if (s.churned) left++;
   }
-  return { left, fitShare: fitting / shown, mood: shoppers.reduce((a, s) => a + s.satisfaction, 0) / shoppers.length };
+  return { left, fitShare: fitting / shown, utility: utility / shown, mood: shoppers.reduce((a, s) => a + s.satisfaction, 0) / shoppers.length };
 }
 
 describe('simulateVisit', () => {
@@ -46,6 +48,9 @@ describe('simulateVisit', () => {
     expect(misfit.fitShare).toBe(0);
     expect(fit.fitShare).toBeGreaterThan(0.9);
     expect(misfit.mood).toBeLessThan(0.15);
+    // The best fitting items are better than the shopper's own picks on average; other categories' far worse.
+    expect(fit.utility).toBeGreaterThan(0);
+    expect(misfit.utility).toBeLessThan(-2);
     expect(fit.mood).toBeGreaterThan(0.85);
     // Hazard 0.003 + 0.05·(1 − mood)²: about 40 % of 300 leave within 12 misfit visits, a few when it fits.
     expect(misfit.left).toBeGreaterThan(3 * fit.left);
