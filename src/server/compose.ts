@@ -83,7 +83,7 @@ export class Engine {
     this.consent = new ConsentService(store, config.consentDefaults, this.clock, (ws, subject) => this.privacy.suppression.isSubjectSuppressed(ws, subject));
     this.recLog = new RecommendationLog(store);
     this.privacy = new PrivacyService({
-      store, clock: this.clock, consent: this.consent, recommendationLog: this.recLog, otherLogs: () => [this.experiments.log],
+      store, clock: this.clock, consent: this.consent, recommendationLog: this.recLog, otherLogs: () => [this.experiments.log, this.decisions.log],
       priceTerciles: async (ws) => (await this.state.catalog(ws)).terciles,
       invalidate: (ws) => this.state.invalidate(ws),
       retrain: (ws) => this.train(ws),
