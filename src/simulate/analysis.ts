@@ -161,7 +161,8 @@ export interface Analysis {
 const points = (x: number) => `${x > 0 ? '+' : x < 0 ? '−' : ''}${Math.abs(100 * x).toFixed(1)}`;
 const range = (i: Interval) => `[${points(i.low)}, ${points(i.high)}]`;
 
-function verdictOf(result: SimulationResult, stats: SimStatistics, personal: ArmRow | undefined): Verdict {
+function verdictOf(result: SimulationResult, stats: SimStatistics, rows: ArmRow[]): Verdict {
+  const personal = rows.find((r) => r.arm === 'personalized');
   const p = result.arms.find((o) => o.arm === 'personalized');
   const s = result.arms.find((o) => o.arm === CONTROL_ARM);
   if (!p || !s || !personal?.uplift) {
@@ -177,10 +178,17 @@ function verdictOf(result: SimulationResult, stats: SimStatistics, personal: Arm
   const why = beats
     ? 'the 95 % interval is above zero'
     : paired.high < 0 ? `${CONTROL_ARM} converts more` : 'the 95 % interval includes zero: this run cannot tell them apart';
+  // What the pages were like, the usual why: the right kind of item (fit), and how good the items were (utility).
+  const control = rows.find((r) => r.arm === CONTROL_ARM)!;
+  const fit = personal.uplift.fit.difference;
+  const wanted = personal.uplift.wanted.difference;
+  const signedUtility = (x: number) => `${x > 0 ? '+' : x < 0 ? '−' : ''}${Math.abs(x).toFixed(2)}`;
   const text = [
     `${head}: ${points(paired.estimate)} points, shopper by shopper 95 % interval ${range(paired)} (${why}).`,
     `As two independent groups, as a live A/B test with different shoppers per arm would compute it: ${range(unpaired.difference)} points` +
       `${Number.isFinite(unpaired.relative.estimate) ? `, relative ${points(unpaired.relative.estimate)} % ${range(unpaired.relative)}` : ''}.`,
+    `Its pages: ${(100 * personal.metrics.fit.estimate).toFixed(1)} % of shown items fit the shopper's true taste against ${(100 * control.metrics.fit.estimate).toFixed(1)} % (${points(fit.estimate)} points ${range(fit)}); ` +
+      `their utility ${signedUtility(personal.metrics.wanted.estimate)} against ${signedUtility(control.metrics.wanted.estimate)} (${signedUtility(wanted.estimate)} [${signedUtility(wanted.low)}, ${signedUtility(wanted.high)}]; 0 is as good as the shopper's own picks).`,
   ].join('\n');
   return { compared: true, paired, unpaired, beats, text };
 }
@@ -196,5 +204,5 @@ export function analyse(result: SimulationResult, stats: SimStatistics): Analysi
     if (control && o.arm !== CONTROL_ARM) row.uplift = Object.fromEntries(METRICS.map((m) => [m, compare(stats, control, c, m)])) as Record<Metric, Comparison>;
     return row;
   });
-  return { control: CONTROL_ARM, rows, verdict: verdictOf(result, stats, rows.find((r) => r.arm === 'personalized')) };
+  return { control: CONTROL_ARM, rows, verdict: verdictOf(result, stats, rows) };
 }

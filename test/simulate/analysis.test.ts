@@ -70,11 +70,14 @@ describe('analyse', () => {
   });
 
   it('prints both tables and the verdict', () => {
-    const text = formatAnalysis(analyse(result(outcome('random', 10), outcome('segment', 30), outcome('personalized', 60)), projectStatistics));
+    const better = { fitting: new Uint32Array(N).fill(20), shownUtility: new Float64Array(N).fill(-10) };
+    const text = formatAnalysis(analyse(result(outcome('random', 10), outcome('segment', 30), outcome('personalized', 60, 50, better)), projectStatistics));
     expect(text).toContain('Uplift over segment');
     expect(text).toMatch(/conversion \(bought at least once\) +10\.0 % \[\d/);
     expect(text).toMatch(/\+30\.0 pp \[16\.9, 43\.1\]/);
-    expect(text.trim().split('\n').at(-2)).toMatch(/^personalized BEATS segment/);
+    const verdict = text.trim().split('\n').slice(-3);
+    expect(verdict[0]).toMatch(/^personalized BEATS segment/);
+    expect(verdict[2]).toBe("Its pages: 50.0 % of shown items fit the shopper's true taste against 25.0 % (+25.0 points [+25.0, +25.0]); their utility −0.25 against −0.50 (+0.25 [+0.25, +0.25]; 0 is as good as the shopper's own picks).");
     const md = formatAnalysis(analyse(result(outcome('segment', 30), outcome('personalized', 60)), projectStatistics), { markdown: true });
     expect(md).toContain('|  | segment | personalized |');
     expect(md).toMatch(/\| --- \| --- \| --- \|/);
