@@ -32,7 +32,7 @@ export interface WorldOptions {
   items: number;
   /** Midnight (UTC) of day 0, epoch ms; the history ends here. */
   start: number;
-  /** Weeks of the demo's shopping history the world starts with, as a shop adopting Afín has (default 2). */
+  /** Weeks of the demo's shopping history the world starts with, as a shop adopting Afín has (default 4). */
   historyWeeks?: number;
   /** Retrain every this many days (default 7). */
   retrainEvery?: number;
@@ -163,7 +163,7 @@ export async function simulateWorld(opts: WorldOptions): Promise<ArmOutcome> {
   await call('POST', '/v1/workspaces', { id: ws, name: `afin simulate: ${arm}` }, false);
   for (let i = 0; i < catalog.length; i += BATCH) await call('PUT', '/v1/items', catalog.slice(i, i + BATCH));
   for (const s of shoppers) await call('PUT', `/v1/users/${encodeURIComponent(s.id)}`, { traits: s.traits });
-  const history = simulateEvents({ seed, catalog, shoppers: shoppers.map((s) => s.shopper), weeks: opts.historyWeeks ?? 2, now: start - 1 });
+  const history = simulateEvents({ seed, catalog, shoppers: shoppers.map((s) => s.shopper), weeks: opts.historyWeeks ?? 4, now: start - 1 });
   await send(history.events);
   for (const a of history.aliases) await call('POST', '/v1/alias', a);
   await train();
