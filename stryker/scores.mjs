@@ -7,6 +7,7 @@ const reports = files.length > 0 ? files : readdirSync('reports/mutation').filte
 const rows = new Map();
 for (const file of reports) {
   const report = JSON.parse(readFileSync(file, 'utf8'));
+  if (!report.files) continue; // not a mutation report (the slices' generated tsconfig files sit beside them)
   for (const [name, { mutants }] of Object.entries(report.files)) {
     const n = { mutants: 0, Killed: 0, Timeout: 0, Survived: 0, NoCoverage: 0 };
     for (const m of mutants) {

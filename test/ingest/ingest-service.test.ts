@@ -188,6 +188,12 @@ describe('putItems', () => {
     expect(bus.published).toEqual([]);
   });
 
+  it('writes no change signal for a batch without a price drop or a return to stock', async () => {
+    await ingest.putItems(WS, [item('a', { price: 10 })]);
+    await ingest.putItems(WS, [item('a', { price: 12 }), item('b')]);
+    expect(spy.called('putDocs')).toEqual([]);
+  });
+
   it('keeps price drops and returns to stock as signals, against the catalogue before the write', async () => {
     await ingest.putItems(WS, [item('a', { price: 10 }), item('b', { available: false })]);
     expect(await raw.listDocs(WS, ITEM_CHANGE_COLLECTION)).toEqual([]);
@@ -212,6 +218,28 @@ describe('deleteItem', () => {
     expect(await ingest.deleteItem(WS, 'a')).toBe(false);
     expect((await raw.readCounters(WS)).items).toBe(2);
     expect(bus.published).toHaveLength(2);
+  });
+});
+
+describe('getItem', () => {
+  it('reads one stored item of the workspace', async () => {
+    now = START + 3;
+    await ingest.putItems(WS, [item('a', { price: 4 })]);
+    expect(await ingest.getItem(WS, 'a')).toEqual({ id: 'a', title: 'Item a', price: 4, available: true, updatedAt: START + 3 });
+    expect(await ingest.getItem(WS, 'b')).toBeNull();
+    expect(await ingest.getItem('other', 'a')).toBeNull();
+  });
+});
+
+describe('without consent or suppression gates', () => {
+  it('profiles everyone and drops no one', async () => {
+    const plain = new IngestService(spy.store, state, clock);
+    await plain.putItems(WS, [item('i1')]);
+    const r = await plain.postEvents(WS, [{ type: 'view', userId: 'ana', itemId: 'i1' }]);
+    expect(r).toEqual({ accepted: 1, duplicates: 0, rejected: [] });
+    await expectProfileRebuiltFromEvents('ana');
+    expect(await plain.alias(WS, { anonymousId: 'v1', userId: 'ana' })).toEqual({ anonymousId: 'v1', userId: 'ana', merged: 0 });
+    expect(await raw.resolveAnonymous(WS, 'v1')).toBe('ana');
   });
 });
 
@@ -303,7 +331,7 @@ describe('postEvents', () => {
   describe('identity', () => {
     it('files a linked visitor’s events under the user', async () => {
       await raw.linkIdentity(WS, 'v1', 'ana', now);
-      await ingest.postEvents(WS, [{ type: 'view', anonymousId: 'v1', itemId: 'i1' }, { type: 'view', anonymousId: 'v2', itemId: 'i2' }]);
+      await ingest.postEvents(WS, [{ type: 'view', anonymousId: 'v1', itemId: 'i1' }, { type: 'view', userId: 'bo', itemId: 'i1' }, { type: 'view', anonymousId: 'v2', itemId: 'i2' }], { link: false });
       expect((await raw.eventsOf(WS, 'ana')).map((e) => e.itemId)).toEqual(['i1']);
       expect((await raw.eventsOf(WS, 'anon:v2')).map((e) => e.itemId)).toEqual(['i2']);
       // Asked once for the whole batch, only about visitors without a user id.
