@@ -6,7 +6,7 @@
 import type { SimulationResult } from './run.ts';
 
 const COLOURS: Record<string, string> = { random: '#9aa0a6', popular: '#f29900', segment: '#1a73e8', personalized: '#d93025' };
-const escape = (s: string) => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
+const escapeXml = (s: string) => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
 
 export interface DailySeries {
   arm: string;
@@ -71,7 +71,7 @@ export function conversionChart(result: SimulationResult): string {
     const y0 = pad.top + k * (plotH + pad.gap);
     const { top, step } = p.axis;
     const y = (v: number) => y0 + plotH - (v / top) * plotH;
-    parts.push(`<text x="${pad.left}" y="${y0 - 12}" font-weight="600">${escape(p.title)}</text>`);
+    parts.push(`<text x="${pad.left}" y="${y0 - 12}" font-weight="600">${escapeXml(p.title)}</text>`);
     const decimals = Number.isInteger(Math.round(step * 1e6) / 1e4) ? 0 : 1;
     for (let k = 0; k * step <= top + 1e-9; k++) {
       const v = k * step;
@@ -95,7 +95,7 @@ export function conversionChart(result: SimulationResult): string {
     const ly = pad.top + k * 20;
     const colour = COLOURS[s.arm] ?? '#202124';
     parts.push(`<line x1="${W - pad.right + 16}" x2="${W - pad.right + 38}" y1="${ly - 4}" y2="${ly - 4}" stroke="${colour}" stroke-width="3"/>`);
-    parts.push(`<text x="${W - pad.right + 44}" y="${ly}">${escape(s.arm)}</text>`);
+    parts.push(`<text x="${W - pad.right + 44}" y="${ly}">${escapeXml(s.arm)}</text>`);
   });
   parts.push(`<text x="${pad.left + plotW / 2}" y="${H - 10}" text-anchor="middle" fill="#5f6368">day</text>`);
   parts.push('</svg>');
