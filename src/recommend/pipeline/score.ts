@@ -1,8 +1,13 @@
 import type { ServingModel } from '../workspace-state.ts';
 import type { HistoryPoint } from './history.ts';
 
-/** How much the non-personal trend adds to a personal score (breaks ties, fills short lists). */
-export const TREND_BLEND = 0.05;
+/**
+ * How much the non-personal trend adds to a personal score: it breaks near-ties and fills short lists,
+ * and no more (the default model already carries a popularity prior). At 0.05 it reordered confident
+ * personal lists and cost served accuracy on both validation splits (ML-100k nDCG@10 0.2712 against
+ * 0.2721 at 0.01 and 0.2723 off; Taobao sample HR@10 0.0971 against 0.0995 off).
+ */
+export const TREND_BLEND = 0.01;
 /** How much of its personal score an item the person already looked at keeps. */
 export const SEEN_DISCOUNT = 0.25;
 
