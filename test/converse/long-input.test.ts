@@ -10,8 +10,8 @@ import { AUTH, makeTestApp, type TestApp } from '../helpers.ts';
 
 /**
  * Issue 8, item 7: a 4,000-character message of "1." cost half a second of CPU in slot extraction alone.
- * Every pattern below is run at 1,000 and 4,000 characters: linear work grows about 4 times, quadratic
- * work 16 times. Timings are the best of a few runs (a loaded machine slows runs down, it never speeds
+ * Every pattern below is run at 500 and 4,000 characters: linear work grows about 8 times, quadratic
+ * work 64 times. Timings are the best of a few runs (a loaded machine slows runs down, it never speeds
  * one up), compared with a ratio plus a small constant, so the test is not flaky on a busy 2-core box.
  */
 const CATALOG = generateCatalog({ seed: 17, size: 1500 });
@@ -60,18 +60,19 @@ describe('chat text handling is linear in the message length', () => {
         observeWriting(emptyStats(), text, lang);
       }
     };
-    const short = longMessage(name, 1000);
+    const short = longMessage(name, 500);
     const long = longMessage(name, 4000);
     step(long)(); // warm up the regular expressions and the typo index
     // Interleaved, so that a burst of load from elsewhere hits both lengths alike.
     let t1 = Infinity;
     let t4 = Infinity;
-    for (let r = 0; r < 7; r++) {
+    for (let r = 0; r < 9; r++) {
       t1 = Math.min(t1, best(1, step(short)));
       t4 = Math.min(t4, best(1, step(long)));
     }
-    // Linear: ~4x. Quadratic: ~16x ("1." was 540 ms at 4,000 characters, ~35 ms at 1,000).
-    expect(t4, `${name}: ${t1.toFixed(2)} ms at 1,000 characters, ${t4.toFixed(2)} ms at 4,000`).toBeLessThan(8 * t1 + 10);
+    // 8 times the length: linear is ~8x, quadratic ~64x ("1." was 540 ms at 4,000 characters, ~35 ms at
+    // 1,000). The wide gap keeps a loaded machine's noise on the small figure from failing a linear pattern.
+    expect(t4, `${name}: ${t1.toFixed(2)} ms at 500 characters, ${t4.toFixed(2)} ms at 4,000`).toBeLessThan(24 * t1 + 15);
     // No absolute bound here: on a shared machine it measured the load, not the code (it failed at
     // random under load). The benchmark (bench/chat.ts, longMessageMs) reports the time itself.
   });
@@ -89,18 +90,24 @@ describe('a 4,000-character message through POST /v1/chat', () => {
   }, 60_000);
   afterAll(async () => t?.close());
 
-  it('answers every worst pattern well within the time budget (best of three)', async () => {
+  it('answers every worst pattern in about the time of an ordinary message (best of three, interleaved)', async () => {
+    // Relative to an ordinary turn on the same server at the same moment, so a loaded machine slows
+    // both alike; a pattern that went quadratic (540 ms once, against ~30 ms for a turn) still fails.
+    // The absolute time is bench/chat.ts's figure.
     const slow: string[] = [];
+    const turn = async (userId: string, message: string) => {
+      const r = await t.app.inject({ method: 'POST', url: '/v1/chat', headers: AUTH, payload: { userId, message } });
+      expect(r.statusCode, userId).toBe(200);
+    };
     for (const name of NAMES) {
       const message = longMessage(name, 4000);
-      let status = 0;
-      const ms = await bestAsync(3, async () => {
-        const r = await t.app.inject({ method: 'POST', url: '/v1/chat', headers: AUTH, payload: { userId: `long-${name}`, message } });
-        status = r.statusCode;
-      });
-      expect(status, name).toBe(200);
-      // The aim is under 50 ms (bench/chat.ts); 150 ms leaves room for a busy CI machine.
-      if (ms > 150) slow.push(`${name}: ${ms.toFixed(0)} ms`);
+      let long = Infinity;
+      let usual = Infinity;
+      for (let r = 0; r < 3; r++) {
+        usual = Math.min(usual, await bestAsync(1, () => turn(`usual-${name}`, 'I am looking for running shoes under 80 euros')));
+        long = Math.min(long, await bestAsync(1, () => turn(`long-${name}`, message)));
+      }
+      if (long > 6 * usual + 40) slow.push(`${name}: ${long.toFixed(0)} ms against ${usual.toFixed(0)} ms for an ordinary message`);
     }
     expect(slow).toEqual([]);
   }, 120_000);
