@@ -118,6 +118,22 @@ describe('ConsentService', () => {
       expect(await store.consentHistory(WS, 'ana')).toHaveLength(3);
     });
 
+    it('hands the store only the purposes given', async () => {
+      const changes: unknown[] = [];
+      const recording = new Proxy(store, {
+        get(t, prop, receiver) {
+          if (prop === 'appendConsent') return async (ws: string, userId: string, change: ConsentChange) => {
+            changes.push(change);
+            return t.appendConsent(ws, userId, change);
+          };
+          const v = Reflect.get(t, prop, receiver);
+          return typeof v === 'function' ? v.bind(t) : v;
+        },
+      }) as SqliteStore;
+      await new ConsentService(recording, DEFAULTS, clock).update(WS, 'ana', { marketing: true, chatMemory: false });
+      expect(changes).toStrictEqual([{ purposes: { marketing: true, chatMemory: false }, source: 'api', policyVersion: null, at: START }]);
+    });
+
     it('refuses an empty change, unknown fields and wrong types, storing nothing', async () => {
       for (const body of [{}, { source: 'x' }, { marketing: 'yes' }, { tracking: true }, null]) {
         const e = await consent.update(WS, 'ana', body).then(() => null, (err: unknown) => err);

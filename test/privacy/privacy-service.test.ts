@@ -273,6 +273,28 @@ describe('erase', () => {
     expect(invalidated).toEqual([WS]);
   });
 
+  it('warns on stderr when no log is given', async () => {
+    const stuck = new Proxy(raw, {
+      get(t, prop, receiver) {
+        if (prop === 'scrubDeleted') return async () => false;
+        const v = Reflect.get(t, prop, receiver);
+        return typeof v === 'function' ? v.bind(t) : v;
+      },
+    }) as Store;
+    const privacy = new PrivacyService({ store: stuck, clock, consent, recommendationLog: recLog, priceTerciles: async () => null, invalidate: () => undefined, retrain });
+    const written: string[] = [];
+    const write = vi.spyOn(process.stderr, 'write').mockImplementation((chunk: string | Uint8Array) => {
+      written.push(String(chunk));
+      return true;
+    });
+    try {
+      await privacy.erase(WS, 'ana', {});
+    } finally {
+      write.mockRestore();
+    }
+    expect(written).toEqual([expect.stringMatching(/^afin: erasure: the SQLite WAL could not be checkpointed.* \{"workspace":"shop"\}\n$/)]);
+  });
+
   it('warns when the deleted rows could not be scrubbed from the files yet', async () => {
     const stuck = new Proxy(raw, {
       get(t, prop, receiver) {
@@ -330,6 +352,7 @@ describe('erase', () => {
     });
 
     it('does not retrain when the erasure deleted no event, or the workspace has no model', async () => {
+      await raw.putBlob(WS, 'rebuy', new Uint8Array([1]), {}, START); // a blob, but no model
       const privacy = makePrivacy(raw, { retrainAfterErasureMs: 10 });
       await privacy.erase(WS, 'nobody', {});
       expect(vi.getTimerCount()).toBe(0);
@@ -384,6 +407,19 @@ describe('erase', () => {
       expect(vi.getTimerCount()).toBe(1);
       privacy.stop();
     });
+  });
+});
+
+describe('the suppression cache', () => {
+  it('keeps another node’s erasures unseen for as long as configured', async () => {
+    const mine = makePrivacy(raw, { cacheMaxAgeMs: 5000 });
+    const otherNode = makePrivacy(raw);
+    expect(await mine.suppression.size(WS)).toBe(0); // cached as empty
+    await otherNode.erase(WS, 'ana', {});
+    now = START + 4999;
+    expect(await mine.suppression.size(WS)).toBe(0);
+    now = START + 5000;
+    expect(await mine.suppression.size(WS)).toBe(1);
   });
 });
 

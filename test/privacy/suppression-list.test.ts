@@ -47,6 +47,9 @@ describe('SuppressionList', () => {
     expect((await list.checker(WS))({ userId: 'ana' })).toBe(false);
     expect(await list.remove(WS, 'ana')).toBe(false);
     expect(await store.getDoc(WS, 'privacy', 'pseudonym-key')).toBeNull();
+    // An erasure on this node is seen at once, though the empty list was just cached.
+    await list.add(WS, { userId: 'ana', anonymousIds: [] }, START);
+    expect(await list.isSuppressed(WS, { userId: 'ana' })).toBe(true);
   });
 
   it('stores only keyed hashes of the erased ids, with their kind and time', async () => {
@@ -150,6 +153,9 @@ describe('SuppressionList', () => {
         },
       }) as Store;
       const other = new SuppressionList(counted, pseudonyms, 1000, clock);
+      expect(await other.size('never-erased')).toBe(0);
+      expect([reads, counterReads]).toEqual([0, 1]); // no erasure counted: the list is not even read
+      reads = counterReads = 0;
       expect(await other.size(WS)).toBe(1);
       expect([reads, counterReads]).toEqual([1, 1]);
       now = START + 1500;
