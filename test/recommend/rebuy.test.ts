@@ -3,7 +3,7 @@ import { Catalog } from '../../src/catalog/catalog.ts';
 import type { StoredEvent } from '../../src/domain/schemas.ts';
 import { rng } from '../../src/stats/random.ts';
 import {
-  ABOVE_MODELS, COMMON_SHARE, DUE_FRACTION, DueItems, MIN_TIMING_EVIDENCE, RebuyLearner, decodeRebuy, dueItems, dueReason, dueStrength, encodeRebuy, everyPhrase, figuresFor,
+  ABOVE_MODELS, COMMON_SHARE, DUE_FRACTION, DueItems, MIN_TIMING_EVIDENCE, MOSTLY_REBUYS, RebuyLearner, decodeRebuy, dueItems, dueReason, dueStrength, encodeRebuy, everyPhrase, figuresFor,
   type DueItem, type RebuyStats,
 } from '../../src/recommend/rebuy.ts';
 import { REPLENISH_BOOST, boostDue } from '../../src/recommend/stage-shaping.ts';
@@ -119,14 +119,16 @@ describe('the shop\'s due window', () => {
 describe('where a due item lands', () => {
   const item = (over: Partial<DueItem>): DueItem => ({ intervalDays: 21, own: true, times: 3, share: 0.9, elapsed: 1, late: 1.3, ...over });
 
-  it('above every model proposal (scores up to 1, trend and discovery up to 0.2) where re-buying is very common', () => {
+  it('above every model proposal (scores up to 1, trend and discovery up to 0.2) where most purchases are re-buys', () => {
     expect(ABOVE_MODELS).toBeGreaterThan(1.2);
     for (const times of [1, 2, 10]) expect(dueStrength(item({ times, own: times > 1 }))).toBeGreaterThanOrEqual(ABOVE_MODELS);
+    expect(dueStrength(item({ times: 1, own: false, share: MOSTLY_REBUYS }))).toBeGreaterThanOrEqual(ABOVE_MODELS);
     expect(dueStrength(item({ times: 5 }))).toBeGreaterThan(dueStrength(item({ times: 1 })));
   });
 
-  it('among the models\' proposals where re-buying is only just common', () => {
+  it('among the models\' proposals where re-buying is common but most purchases are new', () => {
     expect(dueStrength(item({ share: COMMON_SHARE }))).toBeLessThan(1);
+    expect(dueStrength(item({ times: 1, own: false, share: 0.3 }))).toBeLessThan(1);
   });
 
   it('lower once long overdue (replaced by another pick, or dropped), the more so the longer', () => {
