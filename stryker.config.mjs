@@ -1,6 +1,7 @@
 // Mutation testing of Afín's core, one slice at a time: `npm run mutate -- --mutate 'src/keys/**'`
 // (any slice's glob below), or `npm run mutate` for every slice (slow). Each slice keeps its own
-// incremental file, so a second run only retries mutants whose code or tests changed.
+// incremental file, so a second run only retries mutants whose code or tests changed. While others
+// edit the tree, run it through `sh stryker/snapshot.sh --mutate '…'` (a private copy of the tree).
 // Not part of `npm test`. See README, "Mutation testing".
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
