@@ -42,9 +42,11 @@ export const SLICES = {
 function chosenSlices(argv) {
   const i = argv.findIndex((a) => a === '--mutate' || a === '-m' || a.startsWith('--mutate='));
   if (i < 0) return Object.keys(SLICES);
-  const arg = argv[i].startsWith('--mutate=') ? argv[i].slice('--mutate='.length) : argv[i + 1] ?? '';
+  const arg = argv[i].startsWith('--mutate=') ? argv[i].slice('--mutate='.length) : (argv[i + 1] ?? '');
   const asked = arg.split(',').map((g) => g.replace(/[*{].*$/, '').replace(/\/$/, ''));
-  const hit = Object.keys(SLICES).filter((name) => SLICES[name].mutate.some((g) => asked.some((a) => g.startsWith(a) || a.startsWith(g.replace(/[*{].*$/, '').replace(/\/$/, '')))));
+  const hit = Object.keys(SLICES).filter((name) =>
+    SLICES[name].mutate.some((g) => asked.some((a) => g.startsWith(a) || a.startsWith(g.replace(/[*{].*$/, '').replace(/\/$/, '')))),
+  );
   return hit.length > 0 ? hit : Object.keys(SLICES);
 }
 
@@ -73,7 +75,10 @@ export default {
   testRunner: 'vitest',
   vitest: { configFile: 'stryker/vitest.config.ts', related: false },
   checkers: ['typescript'],
-  tsconfigFile: sliceTsconfig(tag, slices.flatMap((s) => [...SLICES[s].mutate, ...SLICES[s].tests])),
+  tsconfigFile: sliceTsconfig(
+    tag,
+    slices.flatMap((s) => [...SLICES[s].mutate, ...SLICES[s].tests]),
+  ),
   typescriptChecker: { prioritizePerformanceOverAccuracy: true },
   mutate: slices.flatMap((s) => SLICES[s].mutate),
   // Two cores shared with other work: one test runner, one checker.

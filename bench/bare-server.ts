@@ -16,7 +16,9 @@ import { readFileSync } from 'node:fs';
 
 const port = Number(process.env.BARE_PORT ?? 0);
 const level = process.env.BARE_LOG_LEVEL ?? 'silent';
-const keyHash = createHash('sha256').update(process.env.BARE_KEY ?? 'bench-key').digest();
+const keyHash = createHash('sha256')
+  .update(process.env.BARE_KEY ?? 'bench-key')
+  .digest();
 const recBody = process.env.BARE_RECOMMEND_BODY_FILE
   ? readFileSync(process.env.BARE_RECOMMEND_BODY_FILE, 'utf8')
   : JSON.stringify({ recommendationId: 'rec_bare', personalized: true, model: 'bare', items: [] });
@@ -37,16 +39,19 @@ app.post('/v1/events', async (req) => {
 // Serialized per request (as Fastify does for any returned object), not sent as a cached string.
 app.get('/v1/recommendations', async () => recJson);
 
-app.register(async (scoped) => {
-  scoped.addHook('onRequest', async (req, reply) => {
-    const m = /^Bearer\s+(\S+)\s*$/i.exec(req.headers.authorization ?? '');
-    const got = m ? createHash('sha256').update(m[1]).digest() : null;
-    if (!got || !timingSafeEqual(got, keyHash)) {
-      return reply.status(401).send({ error: { code: 'unauthorized', message: 'missing or unknown API key' } });
-    }
-  });
-  scoped.get('/v1/recommendations', async () => recJson);
-}, { prefix: '/auth' });
+app.register(
+  async (scoped) => {
+    scoped.addHook('onRequest', async (req, reply) => {
+      const m = /^Bearer\s+(\S+)\s*$/i.exec(req.headers.authorization ?? '');
+      const got = m ? createHash('sha256').update(m[1]).digest() : null;
+      if (!got || !timingSafeEqual(got, keyHash)) {
+        return reply.status(401).send({ error: { code: 'unauthorized', message: 'missing or unknown API key' } });
+      }
+    });
+    scoped.get('/v1/recommendations', async () => recJson);
+  },
+  { prefix: '/auth' },
+);
 
 const shutdown = () => void app.close().finally(() => process.exit(0));
 process.once('SIGTERM', shutdown);

@@ -87,11 +87,58 @@ try {
   const assistant = new Assistant(engine.chat);
   const people = [...new Set(demo.events.map((e) => e.userId).filter((u): u is string => Boolean(u)))];
   const SCRIPTS: Array<{ lang: 'en' | 'es'; turns: string[] }> = [
-    { lang: 'en', turns: ['Hi', 'I need headphones', 'under 120 euros', 'for running', 'something cheaper', 'the second one', 'compare the first two', 'add it to my cart', 'thanks'] },
-    { lang: 'es', turns: ['Hola', 'busco zapatillas para correr de menos de 100 euros', 'nada de rosa', 'más baratas', 'el segundo', 'añádelo al carrito', '¿dónde está mi pedido?'] },
-    { lang: 'en', turns: ['show me jackets for the office under 150, not black', 'any colour', 'something more expensive', 'tell me more about the first one', 'how long does shipping take?', 'bye'] },
-    { lang: 'es', turns: ['quiero una lámpara para leer', 'menos de 70 euros', 'me da igual', 'compara los dos primeros', 'háblame de usted', 'añade el primero al carrito'] },
-    { lang: 'en', turns: ["I don't like red", 'a laptop for gaming between 800 and 1500 euros', 'silver', 'cheaper', 'what is the weather tomorrow?', 'ok, the third one'] },
+    {
+      lang: 'en',
+      turns: [
+        'Hi',
+        'I need headphones',
+        'under 120 euros',
+        'for running',
+        'something cheaper',
+        'the second one',
+        'compare the first two',
+        'add it to my cart',
+        'thanks',
+      ],
+    },
+    {
+      lang: 'es',
+      turns: [
+        'Hola',
+        'busco zapatillas para correr de menos de 100 euros',
+        'nada de rosa',
+        'más baratas',
+        'el segundo',
+        'añádelo al carrito',
+        '¿dónde está mi pedido?',
+      ],
+    },
+    {
+      lang: 'en',
+      turns: [
+        'show me jackets for the office under 150, not black',
+        'any colour',
+        'something more expensive',
+        'tell me more about the first one',
+        'how long does shipping take?',
+        'bye',
+      ],
+    },
+    {
+      lang: 'es',
+      turns: [
+        'quiero una lámpara para leer',
+        'menos de 70 euros',
+        'me da igual',
+        'compara los dos primeros',
+        'háblame de usted',
+        'añade el primero al carrito',
+      ],
+    },
+    {
+      lang: 'en',
+      turns: ["I don't like red", 'a laptop for gaming between 800 and 1500 euros', 'silver', 'cheaper', 'what is the weather tomorrow?', 'ok, the third one'],
+    },
   ];
   const times: number[] = [];
   // CPU time of the process during each turn: on a shared machine, far less moved by other loads than wall time.
@@ -122,7 +169,14 @@ try {
       slow.push({ ms, message, turn: turns });
       slow.sort((a, b) => b.ms - a.ms);
       slow.length = Math.min(slow.length, 3);
-      const kind = r.items.length > 1 && r.intent !== 'compare' ? 'recommend' : r.items.length ? 'follow_up' : r.suggestions.length && /\?\s*$/.test(r.reply) ? 'question' : 'other';
+      const kind =
+        r.items.length > 1 && r.intent !== 'compare'
+          ? 'recommend'
+          : r.items.length
+            ? 'follow_up'
+            : r.suggestions.length && /\?\s*$/.test(r.reply)
+              ? 'question'
+              : 'other';
       (byKind.get(kind) ?? byKind.set(kind, []).get(kind)!).push(ms);
     }
     if ((c + 1) % 60 === 0) log(`${c + 1} conversations, p95 so far ${pct(times, 95).toFixed(1)} ms`);
@@ -162,7 +216,18 @@ try {
     inductionUnder2s: inductionMs < 2000,
     intentTrainMs: { cold: round(coldMs), warm: round(pct(warm, 50)) },
     recommenderTrainSeconds: round(recommenderTrainSeconds),
-    longMessage: { chars: 4000, patterns: long.length, worstMs: round(long[0].ms), worstPattern: long[0].pattern, p50Ms: round(pct(long.map((x) => x.ms), 50)) },
+    longMessage: {
+      chars: 4000,
+      patterns: long.length,
+      worstMs: round(long[0].ms),
+      worstPattern: long[0].pattern,
+      p50Ms: round(
+        pct(
+          long.map((x) => x.ms),
+          50,
+        ),
+      ),
+    },
     longMessageUnder50Ms: long[0].ms < 50,
   };
   emit(figures);

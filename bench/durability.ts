@@ -15,8 +15,22 @@
 import { cpus } from 'node:os';
 import { join } from 'node:path';
 import {
-  call, createPgDatabase, emit, log, main, makeAgent, parseArgs, removeDirLater, request, rng, sleep,
-  spawnAfin, stopProcess, tempDir, waitReady, type Spawned,
+  call,
+  createPgDatabase,
+  emit,
+  log,
+  main,
+  makeAgent,
+  parseArgs,
+  removeDirLater,
+  request,
+  rng,
+  sleep,
+  spawnAfin,
+  stopProcess,
+  tempDir,
+  waitReady,
+  type Spawned,
 } from './lib.ts';
 import { checkPg, checkSqlite, type StoreCheck } from './store-check.ts';
 import { makeEvents, makeItems } from './workload.ts';
@@ -59,7 +73,11 @@ await main(async () => {
   const items = makeItems(200, opts.seed);
   const acked: string[] = []; // messageIds of acknowledged batches
   const ackedBodies: string[] = []; // those batches, to replay
-  let sent = 0, unacknowledgedBatches = 0, inFlightAtKill = 0, rejected = 0, duplicatesSeen = 0;
+  let sent = 0,
+    unacknowledgedBatches = 0,
+    inFlightAtKill = 0,
+    rejected = 0,
+    duplicatesSeen = 0;
   const roundLog: Array<{ round: number; killAfterMs: number; acknowledged: number; failed: number; inFlight: number }> = [];
 
   const start = async (label: string): Promise<Spawned> => {
@@ -74,7 +92,11 @@ await main(async () => {
     const s = await start(`round-${r}`);
     if (r === 1) await call('PUT', `${s.url}/v1/items`, KEY, items);
     const agent = makeAgent(opts.concurrency);
-    let stop = false, inFlight = 0, batchNo = 0, roundAcked = 0, roundFailed = 0;
+    let stop = false,
+      inFlight = 0,
+      batchNo = 0,
+      roundAcked = 0,
+      roundFailed = 0;
     const worker = async () => {
       while (!stop && batchNo < opts.maxBatchesPerRound) {
         const b = batchNo++;
@@ -117,7 +139,9 @@ await main(async () => {
     agent.destroy();
     inFlightAtKill += inFlightNow;
     roundLog.push({ round: r, killAfterMs, acknowledged: roundAcked, failed: roundFailed, inFlight: inFlightNow });
-    log(`round ${r}/${opts.rounds}: SIGKILL after ${killAfterMs} ms with ${inFlightNow} requests in flight; ${roundAcked} batches acknowledged, ${roundFailed} not`);
+    log(
+      `round ${r}/${opts.rounds}: SIGKILL after ${killAfterMs} ms with ${inFlightNow} requests in flight; ${roundAcked} batches acknowledged, ${roundFailed} not`,
+    );
   }
 
   // Restart on the same store, then check every acknowledged event.
@@ -126,34 +150,40 @@ await main(async () => {
   const ids = storedIds!;
   let missing = 0;
   const missingSample: string[] = [];
-  for (const id of acked) if (!ids.has(id)) {
-    missing++;
-    if (missingSample.length < 5) missingSample.push(id);
-  }
+  for (const id of acked)
+    if (!ids.has(id)) {
+      missing++;
+      if (missingSample.length < 5) missingSample.push(id);
+    }
   const ackedSet = new Set(acked);
   let storedUnacknowledged = 0;
   for (const id of ids) if (id.startsWith('d-') && !ackedSet.has(id)) storedUnacknowledged++;
   log(`direct read: ${ids.size} events stored, ${missing} acknowledged missing, ${storedUnacknowledged} stored without acknowledgement (in flight at a kill)`);
-  if (profileMismatches) log(`note: ${profileMismatches} profiles do not count all their stored events (${eventsMissingFromProfiles} events missing from profiles)`);
+  if (profileMismatches)
+    log(`note: ${profileMismatches} profiles do not count all their stored events (${eventsMissingFromProfiles} events missing from profiles)`);
 
-  let duplicatesOnReplay = 0, acceptedOnReplay = 0, replayErrors = 0;
+  let duplicatesOnReplay = 0,
+    acceptedOnReplay = 0,
+    replayErrors = 0;
   const agent = makeAgent(opts.concurrency);
   let next = 0;
-  await Promise.all(Array.from({ length: opts.concurrency }, async () => {
-    while (next < ackedBodies.length) {
-      const body = ackedBodies[next++];
-      try {
-        const res = await request('POST', `${s.url}/v1/events`, body, { authorization: `Bearer ${KEY}` }, 60_000, agent);
-        if (res.status !== 200) throw new Error(`HTTP ${res.status}: ${res.body.slice(0, 200)}`);
-        const j = JSON.parse(res.body) as { accepted: number; duplicates: number };
-        duplicatesOnReplay += j.duplicates;
-        acceptedOnReplay += j.accepted;
-      } catch (e) {
-        replayErrors++;
-        if (replayErrors <= 3) log(`replay failed: ${(e as Error).message}`);
+  await Promise.all(
+    Array.from({ length: opts.concurrency }, async () => {
+      while (next < ackedBodies.length) {
+        const body = ackedBodies[next++];
+        try {
+          const res = await request('POST', `${s.url}/v1/events`, body, { authorization: `Bearer ${KEY}` }, 60_000, agent);
+          if (res.status !== 200) throw new Error(`HTTP ${res.status}: ${res.body.slice(0, 200)}`);
+          const j = JSON.parse(res.body) as { accepted: number; duplicates: number };
+          duplicatesOnReplay += j.duplicates;
+          acceptedOnReplay += j.accepted;
+        } catch (e) {
+          replayErrors++;
+          if (replayErrors <= 3) log(`replay failed: ${(e as Error).message}`);
+        }
       }
-    }
-  }));
+    }),
+  );
   agent.destroy();
   log(`replay: ${duplicatesOnReplay} duplicates, ${acceptedOnReplay} accepted as new, ${replayErrors} failed batches`);
   await stopProcess(s.proc);

@@ -115,7 +115,11 @@ function main(argv: string[]): number {
     if (r.status !== 0) process.stderr.write(`[figures] the bench exited with ${r.status}; recording what it printed\n`);
     text = r.stdout;
   }
-  const last = text.trim().split('\n').reverse().find((l) => l.startsWith('{'));
+  const last = text
+    .trim()
+    .split('\n')
+    .reverse()
+    .find((l) => l.startsWith('{'));
   if (!last) {
     process.stderr.write('[figures] the bench printed no JSON line\n');
     return 1;
@@ -130,7 +134,7 @@ function main(argv: string[]): number {
   for (const row of file.rows.filter((r) => r.text.includes(`{${name}.`))) {
     process.stdout.write(`${readmeLine(row, file.runs)}\n`);
   }
-  process.stderr.write('[figures] paste the row(s) above into the README\'s benchmark table (the figures test compares them)\n');
+  process.stderr.write("[figures] paste the row(s) above into the README's benchmark table (the figures test compares them)\n");
   return 0;
 }
 

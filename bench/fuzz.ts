@@ -24,7 +24,8 @@ await main(async () => {
   try {
     await t.call('PUT', '/v1/items', items(30));
     const evs = [];
-    for (let u = 0; u < 40; u++) for (const i of [u % 30, (u * 7) % 30, (u + 11) % 30]) evs.push({ type: u % 4 ? 'view' : 'purchase', userId: `u${u}`, itemId: `i${i}` });
+    for (let u = 0; u < 40; u++)
+      for (const i of [u % 30, (u * 7) % 30, (u + 11) % 30]) evs.push({ type: u % 4 ? 'view' : 'purchase', userId: `u${u}`, itemId: `i${i}` });
     await t.call('POST', '/v1/events', evs);
     await t.call('PUT', '/v1/users/u1', { traits: { name: 'Ana', language: 'es' } });
     await t.call('POST', '/v1/train', {});
@@ -39,7 +40,9 @@ await main(async () => {
     const byStatus: Record<string, number> = {};
     const byRoute: Record<string, number> = {};
     const problems: string[] = [];
-    let fiveHundreds = 0, dataChangedOnReject = 0, cases = 0;
+    let fiveHundreds = 0,
+      dataChangedOnReject = 0,
+      cases = 0;
     const started = performance.now();
     const targeted = targetedRequests(keys, ROOT_KEY);
     const samples = [...targeted, ...fc.sample(requestArb(routes, keys, ROOT_KEY), { numRuns: opts.cases, seed: opts.seed })];
@@ -62,9 +65,21 @@ await main(async () => {
     const health = (await t.app.inject({ method: 'GET', url: '/health' })).statusCode;
     for (const p of problems) log(`problem: ${p}`);
     emit({
-      bench: 'fuzz', cases, targeted: targeted.length, fiveHundreds, problems: problems.length, dataChangedOnReject, aliveAfter: health === 200,
-      routes: routes.length, routesHit: Object.keys(byRoute).length, byStatus,
-      slowest: { route: slowest.route, ms: round(slowest.ms, 1) }, longChatMs: round(longChatMs, 1), seconds: round(seconds, 1), casesPerSecond: round(cases / seconds, 0), seed: opts.seed,
+      bench: 'fuzz',
+      cases,
+      targeted: targeted.length,
+      fiveHundreds,
+      problems: problems.length,
+      dataChangedOnReject,
+      aliveAfter: health === 200,
+      routes: routes.length,
+      routesHit: Object.keys(byRoute).length,
+      byStatus,
+      slowest: { route: slowest.route, ms: round(slowest.ms, 1) },
+      longChatMs: round(longChatMs, 1),
+      seconds: round(seconds, 1),
+      casesPerSecond: round(cases / seconds, 0),
+      seed: opts.seed,
     });
     return fiveHundreds > 0 || problems.length > 0 || health !== 200 ? 1 : 0;
   } finally {

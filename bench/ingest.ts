@@ -11,8 +11,25 @@
 import { cpus } from 'node:os';
 import { join } from 'node:path';
 import {
-  HOST, call, createPgDatabase, emit, log, main, makeAgent, parseArgs, percentile, removeDirLater, request, round, serverErrors,
-  spawnAfin, spawnBare, stopProcess, tempDir, waitReady, type Spawned,
+  HOST,
+  call,
+  createPgDatabase,
+  emit,
+  log,
+  main,
+  makeAgent,
+  parseArgs,
+  percentile,
+  removeDirLater,
+  request,
+  round,
+  serverErrors,
+  spawnAfin,
+  spawnBare,
+  stopProcess,
+  tempDir,
+  waitReady,
+  type Spawned,
 } from './lib.ts';
 import { checkPg, checkSqlite, type StoreCheck } from './store-check.ts';
 import { makeEvents, makeItems } from './workload.ts';
@@ -58,7 +75,13 @@ async function drive(url: string, bodies: string[], counts: number[], label: str
   const total = bodies.length * passes;
   const agent = makeAgent(opts.concurrency);
   const latencies: number[] = [];
-  let next = 0, errors = 0, accepted = 0, duplicates = 0, rejected = 0, events = 0, firstError = '';
+  let next = 0,
+    errors = 0,
+    accepted = 0,
+    duplicates = 0,
+    rejected = 0,
+    events = 0,
+    firstError = '';
   const started = performance.now();
   const deadline = started + opts.maxSeconds * 1000;
   let lastReport = started;
@@ -98,14 +121,22 @@ async function drive(url: string, bodies: string[], counts: number[], label: str
   latencies.sort((a, b) => a - b);
   return {
     eventsPerSec: Math.round(events / seconds),
-    events, batches: latencies.length, seconds: round(seconds, 2),
-    p50Ms: round(percentile(latencies, 50)), p99Ms: round(percentile(latencies, 99)), maxMs: round(latencies[latencies.length - 1] ?? NaN),
-    errors, accepted, duplicates, rejected,
+    events,
+    batches: latencies.length,
+    seconds: round(seconds, 2),
+    p50Ms: round(percentile(latencies, 50)),
+    p99Ms: round(percentile(latencies, 99)),
+    maxMs: round(latencies[latencies.length - 1] ?? NaN),
+    errors,
+    accepted,
+    duplicates,
+    rejected,
   };
 }
 
 function batches(events: unknown[]): { bodies: string[]; counts: number[] } {
-  const bodies: string[] = [], counts: number[] = [];
+  const bodies: string[] = [],
+    counts: number[] = [];
   for (let i = 0; i < events.length; i += opts.batch) {
     const slice = events.slice(i, i + opts.batch);
     bodies.push(JSON.stringify(slice));
@@ -118,7 +149,10 @@ await main(async () => {
   if (opts.batch < 1 || opts.batch > 1000) throw new Error('--batch must be 1..1000 (the API takes at most 1,000 per request)');
   if (opts.concurrency < 1 || opts.concurrency > 256) throw new Error('--concurrency must be 1..256');
   if (opts.events < 1 || opts.events > 5_000_000) throw new Error('--events must be 1..5,000,000');
-  const stores = opts.stores.split(',').map((s) => s.trim()).filter(Boolean);
+  const stores = opts.stores
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean);
   for (const s of stores) if (s !== 'sqlite' && s !== 'postgres') throw new Error(`--stores: unknown store "${s}"`);
 
   const work = tempDir('ingest');
@@ -159,7 +193,11 @@ await main(async () => {
 
   if (!opts.noBaseline) {
     const bare = await spawnBare({ BARE_LOG_LEVEL: opts.logLevel === 'silent' ? 'silent' : opts.logLevel }, work);
-    try { await runTarget('bare', bare, false); } finally { await stopProcess(bare.proc); }
+    try {
+      await runTarget('bare', bare, false);
+    } finally {
+      await stopProcess(bare.proc);
+    }
   }
 
   for (const store of stores) {
@@ -185,7 +223,8 @@ await main(async () => {
       await stopProcess(s.proc); // SIGTERM: drains, closes the store
       const { stored, profileMismatches, eventsMissingFromProfiles } = await check();
       Object.assign(f, { stored, profileMismatches, eventsMissingFromProfiles });
-      if (f.profileMismatches) log(`${store}: WARNING ${f.profileMismatches} profiles do not count all their events (${f.eventsMissingFromProfiles} events missing from profiles)`);
+      if (f.profileMismatches)
+        log(`${store}: WARNING ${f.profileMismatches} profiles do not count all their events (${f.eventsMissingFromProfiles} events missing from profiles)`);
       const expected = opts.events + warm.counts.reduce((a, b) => a + b, 0);
       if (f.stored !== expected) log(`${store}: WARNING stored ${f.stored} events, expected ${expected}`);
     } finally {
@@ -198,9 +237,16 @@ await main(async () => {
   if (targets.bare) for (const s of stores) if (targets[s]) ratios[`${s}VsBare`] = round(targets[s].eventsPerSec / targets.bare.eventsPerSec, 3);
   emit({
     bench: 'ingest',
-    events: opts.events, batchSize: opts.batch, concurrency: opts.concurrency, users: opts.users, items: opts.items,
-    logLevel: opts.logLevel, node: process.version, cpus: cpus().length,
-    targets, ratios,
+    events: opts.events,
+    batchSize: opts.batch,
+    concurrency: opts.concurrency,
+    users: opts.users,
+    items: opts.items,
+    logLevel: opts.logLevel,
+    node: process.version,
+    cpus: cpus().length,
+    targets,
+    ratios,
   });
   const failed = Object.values(targets).some((t) => t.errors > 0 || (t.warmupErrors ?? 0) > 0 || t.events < opts.events || (t.profileMismatches ?? 0) > 0);
   return failed ? 1 : 0;

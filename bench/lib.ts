@@ -34,7 +34,12 @@ export function parseArgs<T extends Record<string, string | number | boolean>>(d
     if (!a.startsWith('--')) throw new Error(`unexpected argument "${a}"`);
     let [name, value] = a.slice(2).split('=', 2) as [string, string | undefined];
     const key = name.replace(/-([a-z])/g, (_m, c: string) => c.toUpperCase());
-    if (!(key in defaults)) throw new Error(`unknown option --${name} (known: ${Object.keys(defaults).map((k) => `--${k.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}`).join(', ')})`);
+    if (!(key in defaults))
+      throw new Error(
+        `unknown option --${name} (known: ${Object.keys(defaults)
+          .map((k) => `--${k.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}`)
+          .join(', ')})`,
+      );
     const def = defaults[key];
     if (typeof def === 'boolean' && value === undefined) {
       out[key] = true;
@@ -105,9 +110,14 @@ const children = new Set<ChildProcess>();
 const cleanups: Array<() => void | Promise<void>> = [];
 
 function killAllSync(): void {
-  for (const c of children) if (c.exitCode === null && c.signalCode === null) {
-    try { c.kill('SIGKILL'); } catch { /* already gone */ }
-  }
+  for (const c of children)
+    if (c.exitCode === null && c.signalCode === null) {
+      try {
+        c.kill('SIGKILL');
+      } catch {
+        /* already gone */
+      }
+    }
 }
 process.on('exit', killAllSync);
 for (const sig of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) {
@@ -125,7 +135,11 @@ export function onCleanup(fn: () => void | Promise<void>): void {
 async function runCleanups(): Promise<void> {
   while (cleanups.length) {
     const fn = cleanups.pop()!;
-    try { await fn(); } catch (e) { log(`cleanup failed: ${(e as Error).message}`); }
+    try {
+      await fn();
+    } catch (e) {
+      log(`cleanup failed: ${(e as Error).message}`);
+    }
   }
 }
 
@@ -180,7 +194,14 @@ export function spawnNode(name: string, args: string[], env: Record<string, stri
   children.add(proc);
   proc.once('exit', () => children.delete(proc));
   const tail = (lines = 20) => {
-    try { return readFileSync(logFile, 'utf8').split('\n').slice(-lines - 1).join('\n'); } catch { return ''; }
+    try {
+      return readFileSync(logFile, 'utf8')
+        .split('\n')
+        .slice(-lines - 1)
+        .join('\n');
+    } catch {
+      return '';
+    }
   };
   return { proc, port, url: `http://${HOST}:${port}`, logFile, tail };
 }
@@ -193,7 +214,11 @@ export async function waitReady(s: Spawned, timeoutMs: number, opts: { line?: st
       throw new Error(`server exited (${s.proc.exitCode ?? s.proc.signalCode}) before it was ready:\n${s.tail()}`);
     }
     if (opts.line) {
-      try { if (readFileSync(s.logFile, 'utf8').includes(opts.line)) return; } catch { /* not yet */ }
+      try {
+        if (readFileSync(s.logFile, 'utf8').includes(opts.line)) return;
+      } catch {
+        /* not yet */
+      }
     } else {
       const r = await request('GET', `${s.url}${opts.path ?? '/health'}`, undefined, {}, 1000).catch(() => null);
       if (r && r.status === 200) return;
@@ -238,21 +263,33 @@ export function makeAgent(maxSockets: number): http.Agent {
 }
 
 export function request(
-  method: string, url: string, body: string | undefined, headers: Record<string, string>, timeoutMs: number, agent?: http.Agent,
+  method: string,
+  url: string,
+  body: string | undefined,
+  headers: Record<string, string>,
+  timeoutMs: number,
+  agent?: http.Agent,
 ): Promise<Reply> {
   return new Promise((res, rej) => {
     const u = new URL(url);
     if (u.hostname !== HOST) return rej(new Error(`refusing a non-local target: ${url}`));
-    const req = http.request({
-      host: HOST, port: u.port, path: u.pathname + u.search, method, agent: agent ?? false,
-      headers: { ...(body !== undefined ? { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) } : {}), ...headers },
-      timeout: timeoutMs,
-    }, (r) => {
-      const chunks: Buffer[] = [];
-      r.on('data', (c: Buffer) => chunks.push(c));
-      r.on('end', () => res({ status: r.statusCode ?? 0, body: Buffer.concat(chunks).toString('utf8') }));
-      r.on('error', rej);
-    });
+    const req = http.request(
+      {
+        host: HOST,
+        port: u.port,
+        path: u.pathname + u.search,
+        method,
+        agent: agent ?? false,
+        headers: { ...(body !== undefined ? { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) } : {}), ...headers },
+        timeout: timeoutMs,
+      },
+      (r) => {
+        const chunks: Buffer[] = [];
+        r.on('data', (c: Buffer) => chunks.push(c));
+        r.on('end', () => res({ status: r.statusCode ?? 0, body: Buffer.concat(chunks).toString('utf8') }));
+        r.on('error', rej);
+      },
+    );
     req.on('timeout', () => req.destroy(new Error(`timeout after ${timeoutMs} ms: ${method} ${u.pathname}`)));
     req.on('error', rej);
     req.end(body);
@@ -278,7 +315,11 @@ export async function createPgDatabase(tag: string): Promise<{ name: string; url
   const name = `afin_bench_${tag}_${randomBytes(4).toString('hex')}`;
   const c = new pg.Client({ connectionString: PG_ADMIN_URL });
   await c.connect();
-  try { await c.query(`CREATE DATABASE ${name}`); } finally { await c.end(); }
+  try {
+    await c.query(`CREATE DATABASE ${name}`);
+  } finally {
+    await c.end();
+  }
   const url = new URL(PG_ADMIN_URL);
   url.pathname = `/${name}`;
   let dropped = false;
@@ -287,7 +328,11 @@ export async function createPgDatabase(tag: string): Promise<{ name: string; url
     dropped = true;
     const d = new pg.Client({ connectionString: PG_ADMIN_URL });
     await d.connect();
-    try { await d.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`); } finally { await d.end(); }
+    try {
+      await d.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+    } finally {
+      await d.end();
+    }
     log(`dropped database ${name}`);
   };
   if (process.env.AFIN_BENCH_KEEP === '1') log(`keeping database ${name} (AFIN_BENCH_KEEP=1)`);
@@ -307,17 +352,27 @@ export function removeDirLater(dir: string): void {
 /** The server's logged errors (pino level >= 50), condensed, to explain a failed request. */
 export function serverErrors(s: Spawned, max = 3): string[] {
   let text = '';
-  try { text = readFileSync(s.logFile, 'utf8'); } catch { return []; }
+  try {
+    text = readFileSync(s.logFile, 'utf8');
+  } catch {
+    return [];
+  }
   const out: string[] = [];
   for (const line of text.split('\n')) {
     if (!line.startsWith('{')) continue;
     try {
       const j = JSON.parse(line) as { level?: number; msg?: string; err?: { type?: string; message?: string; stack?: string; code?: string } };
       if ((j.level ?? 0) < 50) continue;
-      const stack = j.err?.stack?.split('\n').slice(0, 4).map((l) => l.trim()).join(' | ');
+      const stack = j.err?.stack
+        ?.split('\n')
+        .slice(0, 4)
+        .map((l) => l.trim())
+        .join(' | ');
       out.push(`${j.msg ?? ''} ${j.err?.code ?? ''} ${stack ?? j.err?.message ?? ''}`.trim());
       if (out.length >= max) break;
-    } catch { /* not JSON */ }
+    } catch {
+      /* not JSON */
+    }
   }
   return out;
 }

@@ -103,7 +103,8 @@ function synthetic(nUsers: number, nItems: number, nnz: number, seed: number): I
   });
   const m = users.length;
   return {
-    nUsers, nItems,
+    nUsers,
+    nItems,
     users: Int32Array.from(users),
     items: Int32Array.from(items),
     weights: new Float32Array(m).fill(1),
@@ -188,7 +189,10 @@ function numpyEase(data: Interactions, lambda: number): { fitSeconds: number; in
     const file = join(dir, 'x.bin');
     const both = new Int32Array(data.users.length * 2);
     both.set(data.users, 0);
-    both.set(Int32Array.from(data.items, (it) => used[it]), data.users.length);
+    both.set(
+      Int32Array.from(data.items, (it) => used[it]),
+      data.users.length,
+    );
     writeFileSync(file, Buffer.from(both.buffer));
     const r = spawnSync('python3', ['-c', NUMPY_EASE, file, String(data.nUsers), String(nUsed), String(lambda)], { encoding: 'utf8', maxBuffer: 1 << 20 });
     if (r.status !== 0) {
@@ -214,7 +218,9 @@ const againstNumpy = (data: Interactions, fitSeconds: number) => {
   if (!numpyVersion) return { numpy: 'absent' };
   log('  numpy EASE on the same data…');
   const np = numpyEase(data, easeCfg.lambda);
-  return np ? { numpyFitSeconds: np.fitSeconds, numpyInversionSeconds: np.inversionSeconds, ratioToNumpy: +(fitSeconds / np.fitSeconds).toFixed(2) } : { numpy: 'failed' };
+  return np
+    ? { numpyFitSeconds: np.fitSeconds, numpyInversionSeconds: np.inversionSeconds, ratioToNumpy: +(fitSeconds / np.fitSeconds).toFixed(2) }
+    : { numpy: 'failed' };
 };
 
 if (existsSync(ML100K)) {
@@ -238,7 +244,9 @@ if (!args.includes('--skip-1m')) {
   const als = fitBench(() => new Als(alsCfg), data, sampler, 'als');
   const alsLat = latency(als.model, data, 300);
   out.ml1mShape = {
-    users: data.nUsers, items: data.nItems, interactions: data.users.length,
+    users: data.nUsers,
+    items: data.nItems,
+    interactions: data.users.length,
     ease: { fitSeconds: ease.fitSeconds, peakRssMB: ease.peakRssMB, modelledItems: modelled, latency50: easeLat, ...againstNumpy(data, ease.fitSeconds) },
     als: { fitSeconds: als.fitSeconds, peakRssMB: als.peakRssMB, latency50: alsLat },
   };

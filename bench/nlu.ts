@@ -102,12 +102,20 @@ function publicFigures(name: string, data: { train: Example[]; test: Example[] }
   const model = trainTextClassifier(data.train, { seed: 1 });
   const trainMs = performance.now() - s;
   const predicted = data.test.map((e) => predict(model, e.text, e.lang).label);
-  const sc = score(data.test.map((e) => e.label), predicted);
+  const sc = score(
+    data.test.map((e) => e.label),
+    predicted,
+  );
   const langAcc = data.test.filter((e) => detectLanguage(e.text).language === lang).length / data.test.length;
   log(`${name}: accuracy ${sc.accuracy.toFixed(4)}, macro-F1 ${sc.macroF1.toFixed(4)}, language ${langAcc.toFixed(4)}`);
   return {
-    train: data.train.length, test: data.test.length, labels: new Set(data.train.map((e) => e.label)).size,
-    accuracy: round(sc.accuracy), macroF1: round(sc.macroF1), trainMs: Math.round(trainMs), languageAccuracy: round(langAcc),
+    train: data.train.length,
+    test: data.test.length,
+    labels: new Set(data.train.map((e) => e.label)).size,
+    accuracy: round(sc.accuracy),
+    macroF1: round(sc.macroF1),
+    trainMs: Math.round(trainMs),
+    languageAccuracy: round(langAcc),
   };
 }
 const pub = withPublic

@@ -15,8 +15,21 @@ import { existsSync, writeFileSync } from 'node:fs';
 import { cpus } from 'node:os';
 import { join } from 'node:path';
 import {
-  HOST, call, emit, freePort, log, main, parseArgs, removeDirLater, round, serverErrors, spawnBare, spawnNode,
-  stopProcess, tempDir, waitReady,
+  HOST,
+  call,
+  emit,
+  freePort,
+  log,
+  main,
+  parseArgs,
+  removeDirLater,
+  round,
+  serverErrors,
+  spawnBare,
+  spawnNode,
+  stopProcess,
+  tempDir,
+  waitReady,
 } from './lib.ts';
 
 const opts = parseArgs({
@@ -63,7 +76,11 @@ function diskUse(file: string): { dbBytes: number; logs: number; logBytes: numbe
   try {
     const pages = db.pragma('page_count', { simple: true }) as number;
     const size = db.pragma('page_size', { simple: true }) as number;
-    const r = db.prepare("SELECT count(*) AS n, coalesce(sum(length(CAST(body AS BLOB)) + length(id) + coalesce(length(subject), 0)), 0) AS bytes FROM docs WHERE collection = 'recommendation'").get() as { n: number; bytes: number };
+    const r = db
+      .prepare(
+        "SELECT count(*) AS n, coalesce(sum(length(CAST(body AS BLOB)) + length(id) + coalesce(length(subject), 0)), 0) AS bytes FROM docs WHERE collection = 'recommendation'",
+      )
+      .get() as { n: number; bytes: number };
     return { dbBytes: pages * size, logs: r.n, logBytes: r.bytes };
   } finally {
     db.close();
@@ -89,8 +106,14 @@ async function cannon(url: string, paths: string[], headers: Record<string, stri
   return {
     rps: round(r.requests.total / r.duration, 0),
     requests: r.requests.total,
-    p50Ms: r.latency.p50, p90Ms: r.latency.p90, p99Ms: r.latency.p99, avgMs: round(r.latency.average, 2), maxMs: r.latency.max,
-    non2xx: r.non2xx, errors: r.errors, timeouts: r.timeouts,
+    p50Ms: r.latency.p50,
+    p90Ms: r.latency.p90,
+    p99Ms: r.latency.p99,
+    avgMs: round(r.latency.average, 2),
+    maxMs: r.latency.max,
+    non2xx: r.non2xx,
+    errors: r.errors,
+    timeouts: r.timeouts,
     bytesPerResponse: total > 0 ? Math.round(r.throughput.total / total) : 0,
     statusCodes: Object.fromEntries(Object.entries(r.statusCodeStats ?? {}).map(([code, v]) => [code, v.count])),
   };
@@ -105,10 +128,20 @@ await main(async () => {
   // 1. The demo store, served.
   const demoPort = await freePort();
   log(`starting afin demo (${opts.demoItems} items, ${opts.demoShoppers} shoppers) on ${HOST}:${demoPort}`);
-  const demo = spawnNode('afin-demo', ['bin/afin.mjs', 'demo', '--items', String(opts.demoItems), '--shoppers', String(opts.demoShoppers)], {
-    AFIN_PORT: String(demoPort), AFIN_HOST: HOST, AFIN_DATA_DIR: join(work, 'data'), AFIN_ADMIN_KEY: ADMIN_KEY, AFIN_LOG_LEVEL: opts.logLevel,
-    AFIN_RATE_LIMITS: `public=${opts.publicRateLimit}`,
-  }, work, demoPort);
+  const demo = spawnNode(
+    'afin-demo',
+    ['bin/afin.mjs', 'demo', '--items', String(opts.demoItems), '--shoppers', String(opts.demoShoppers)],
+    {
+      AFIN_PORT: String(demoPort),
+      AFIN_HOST: HOST,
+      AFIN_DATA_DIR: join(work, 'data'),
+      AFIN_ADMIN_KEY: ADMIN_KEY,
+      AFIN_LOG_LEVEL: opts.logLevel,
+      AFIN_RATE_LIMITS: `public=${opts.publicRateLimit}`,
+    },
+    work,
+    demoPort,
+  );
   const t0 = performance.now();
   await waitReady(demo, opts.startupSeconds * 1000, { line: 'Afín demo is running' });
   log(`demo ready in ${round((performance.now() - t0) / 1000)} s`);
@@ -130,7 +163,10 @@ await main(async () => {
   await waitReady(bare, 60_000);
 
   // 3. Side by side, each warmed up first. Paths: every user in turn (shuffled deterministically).
-  const order = users.map((u, i) => ({ u, k: (i * 7919) % users.length })).sort((a, b) => a.k - b.k).map((x) => x.u);
+  const order = users
+    .map((u, i) => ({ u, k: (i * 7919) % users.length }))
+    .sort((a, b) => a.k - b.k)
+    .map((x) => x.u);
   const paths = order.map(query);
   const auth = { authorization: `Bearer ${key}` };
   const targets: Record<string, Figures> = {};
@@ -153,7 +189,9 @@ await main(async () => {
     const f = await cannon(url, ps, headers, opts.seconds);
     targets[label] = f;
     if (label === 'recommend') recommendRequests += f.requests;
-    log(`${label}: ${f.rps} req/s, p50 ${f.p50Ms} ms, p99 ${f.p99Ms} ms, ${f.bytesPerResponse} B/response, non-2xx ${f.non2xx} ${JSON.stringify(f.statusCodes)}, errors ${f.errors}`);
+    log(
+      `${label}: ${f.rps} req/s, p50 ${f.p50Ms} ms, p99 ${f.p99Ms} ms, ${f.bytesPerResponse} B/response, non-2xx ${f.non2xx} ${JSON.stringify(f.statusCodes)}, errors ${f.errors}`,
+    );
     if (label === 'recommend' && (f.non2xx || f.errors)) for (const l of serverErrors(demo)) log(`demo server log: ${l}`);
   }
   await stopProcess(bare.proc);
@@ -169,18 +207,35 @@ await main(async () => {
     dbBytesPerRequest: perRequest(after.dbBytes - before.dbBytes),
     dbBytesAfter: after.dbBytes,
   };
-  log(`written: ${written.logBytesPerRequest} B of log per request (${written.logBytesPerDoc} B per log document), database grew ${written.dbBytesPerRequest} B per request`);
+  log(
+    `written: ${written.logBytesPerRequest} B of log per request (${written.logBytesPerDoc} B per log document), database grew ${written.dbBytesPerRequest} B per request`,
+  );
 
   const ratio = round(targets.recommend.rps / targets.bare.rps, 3);
   emit({
     bench: 'recommend',
-    seconds: opts.seconds, connections: opts.connections, n: opts.n, users: users.length,
-    demoItems: opts.demoItems, demoShoppers: opts.demoShoppers, logLevel: opts.logLevel, keyScope: 'public', publicRateLimit: opts.publicRateLimit,
-    node: process.version, cpus: cpus().length,
-    recommend_rps: targets.recommend.rps, bare_rps: targets.bare.rps, bareAuth_rps: targets.bareAuth.rps,
-    ratio, ratioTarget: 0.5, meetsTarget: ratio >= 0.5, ratioVsBareAuth: round(targets.recommend.rps / targets.bareAuth.rps, 3),
+    seconds: opts.seconds,
+    connections: opts.connections,
+    n: opts.n,
+    users: users.length,
+    demoItems: opts.demoItems,
+    demoShoppers: opts.demoShoppers,
+    logLevel: opts.logLevel,
+    keyScope: 'public',
+    publicRateLimit: opts.publicRateLimit,
+    node: process.version,
+    cpus: cpus().length,
+    recommend_rps: targets.recommend.rps,
+    bare_rps: targets.bare.rps,
+    bareAuth_rps: targets.bareAuth.rps,
+    ratio,
+    ratioTarget: 0.5,
+    meetsTarget: ratio >= 0.5,
+    ratioVsBareAuth: round(targets.recommend.rps / targets.bareAuth.rps, 3),
     targets,
-    bytesWrittenPerRequest: written.dbBytesPerRequest, logBytesPerRequest: written.logBytesPerRequest, written,
+    bytesWrittenPerRequest: written.dbBytesPerRequest,
+    logBytesPerRequest: written.logBytesPerRequest,
+    written,
   });
   const failed = Object.values(targets).some((t) => t.non2xx > 0 || t.errors > 0);
   return failed ? 1 : 0;

@@ -40,7 +40,7 @@ if (process.argv[2] === '--child-train') {
     infos = await engine.train(WS, {});
   } catch (e) {
     error = (e as Error).message;
-    infos = ((e as { trained?: unknown[] }).trained) ?? [];
+    infos = (e as { trained?: unknown[] }).trained ?? [];
   }
   const seconds = (performance.now() - t) / 1000;
   await engine.close();
@@ -59,7 +59,10 @@ const opts = parseArgs({
   logLevel: 'warn',
 });
 
-interface Size { items: number; users: number }
+interface Size {
+  items: number;
+  users: number;
+}
 
 function parseSizes(s: string): Size[] {
   return s.split(',').map((part) => {
@@ -106,7 +109,8 @@ function makeShop(nItems: number, seed: number) {
   const pickIn = (c: number): number => {
     const cs = cum[c];
     const x = rand() * cs[cs.length - 1];
-    let lo = 0, hi = cs.length - 1;
+    let lo = 0,
+      hi = cs.length - 1;
     while (lo < hi) {
       const mid = (lo + hi) >> 1;
       if (cs[mid] < x) lo = mid + 1;
@@ -147,9 +151,20 @@ function* shopEvents(shop: ReturnType<typeof makeShop>, nUsers: number, perUser:
         const type = r < 0.08 ? 'purchase' : r < 0.2 ? 'add_to_cart' : 'view';
         t = Math.min(now, t + 30_000 + rand() * 300_000);
         yield {
-          messageId: `s-${seq++}`, type, subject: user, userId: user, anonymousId: null, itemId: item.id,
-          value: type === 'purchase' ? item.price ?? null : null, query: null, channel: 'web', recommendationId: null,
-          variant: null, timestamp: Math.floor(t), receivedAt: Math.floor(t), properties: null,
+          messageId: `s-${seq++}`,
+          type,
+          subject: user,
+          userId: user,
+          anonymousId: null,
+          itemId: item.id,
+          value: type === 'purchase' ? (item.price ?? null) : null,
+          query: null,
+          channel: 'web',
+          recommendationId: null,
+          variant: null,
+          timestamp: Math.floor(t),
+          receivedAt: Math.floor(t),
+          properties: null,
         };
       }
       left -= len;
@@ -161,7 +176,8 @@ function* shopEvents(shop: ReturnType<typeof makeShop>, nUsers: number, perUser:
 function runChild(args: string[], env: Record<string, string>): Promise<string> {
   return new Promise((resolve, reject) => {
     const p = spawn(process.execPath, args, { cwd: process.cwd(), env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
-    let out = '', err = '';
+    let out = '',
+      err = '';
     p.stdout.on('data', (d) => (out += d));
     p.stderr.on('data', (d) => (err += d));
     p.on('exit', (code) => (code === 0 ? resolve(out) : reject(new Error(`training exited ${code}: ${err.slice(-2000)}`))));
@@ -207,7 +223,10 @@ async function measureSize(size: Size, index: number): Promise<Record<string, un
   const env = { AFIN_DATA_DIR: dataDir, AFIN_ADMIN_KEY: ADMIN_KEY, AFIN_LOG_LEVEL: opts.logLevel };
   log('  training…');
   const train = JSON.parse((await runChild(['bin/run-ts.mjs', 'bench/scale.ts', '--child-train'], env)).trim().split('\n').pop()!) as {
-    seconds: number; maxRssMB: number; infos: Array<{ name: string; seconds: number; items: number }>; error: string | null;
+    seconds: number;
+    maxRssMB: number;
+    infos: Array<{ name: string; seconds: number; items: number }>;
+    error: string | null;
   };
   log(`  trained in ${round(train.seconds)} s, peak RSS ${train.maxRssMB} MB${train.error ? `; ${train.error}` : ''}`);
   const check = new SqliteStore(join(dataDir, 'afin.db'));
@@ -241,29 +260,61 @@ async function measureSize(size: Size, index: number): Promise<Record<string, un
     await stopProcess(s.proc);
   }
   return {
-    bench: 'scale', items: size.items, users: size.users, events, eventsPerUser: opts.eventsPerUser,
-    ingest: { path: 'store bulk (insertEvents, 10,000 per call, no profiles)', eventsPerSec: Math.round(events / eventSeconds), seconds: round(eventSeconds, 1), itemSeconds: round(itemSeconds, 2) },
-    training: { seconds: round(train.seconds, 1), peakRssMB: train.maxRssMB, models: Object.fromEntries(train.infos.map((i) => [i.name, { seconds: i.seconds, items: i.items }])), error: train.error },
-    modelBytes, modelBytesByModel: perModel,
-    serving, connections: opts.connections, node: process.version, cpus: cpus().length,
+    bench: 'scale',
+    items: size.items,
+    users: size.users,
+    events,
+    eventsPerUser: opts.eventsPerUser,
+    ingest: {
+      path: 'store bulk (insertEvents, 10,000 per call, no profiles)',
+      eventsPerSec: Math.round(events / eventSeconds),
+      seconds: round(eventSeconds, 1),
+      itemSeconds: round(itemSeconds, 2),
+    },
+    training: {
+      seconds: round(train.seconds, 1),
+      peakRssMB: train.maxRssMB,
+      models: Object.fromEntries(train.infos.map((i) => [i.name, { seconds: i.seconds, items: i.items }])),
+      error: train.error,
+    },
+    modelBytes,
+    modelBytesByModel: perModel,
+    serving,
+    connections: opts.connections,
+    node: process.version,
+    cpus: cpus().length,
   };
 }
 
 async function cannon(url: string, paths: string[], headers: Record<string, string>, seconds: number) {
   let i = 0;
   const run = autocannon({
-    url, connections: opts.connections, duration: seconds, timeout: 10, headers,
+    url,
+    connections: opts.connections,
+    duration: seconds,
+    timeout: 10,
+    headers,
     requests: [{ method: 'GET', setupRequest: (req) => ({ ...req, path: paths[i++ % paths.length] }) }],
   });
   const guard = setTimeout(() => run.stop(), (seconds + 30) * 1000);
   const r = await run;
   clearTimeout(guard);
-  return { rps: round(r.requests.total / r.duration, 0), p50Ms: r.latency.p50, p99Ms: r.latency.p99, maxMs: r.latency.max, non2xx: r.non2xx, errors: r.errors, timeouts: r.timeouts };
+  return {
+    rps: round(r.requests.total / r.duration, 0),
+    p50Ms: r.latency.p50,
+    p99Ms: r.latency.p99,
+    maxMs: r.latency.max,
+    non2xx: r.non2xx,
+    errors: r.errors,
+    timeouts: r.timeouts,
+  };
 }
 
 await main(async () => {
   const sizes = parseSizes(opts.sizes);
-  log(`sizes: ${sizes.map((s) => `${s.items} items × ${s.users} users`).join(', ')}; ${opts.eventsPerUser} events per user; serving ${opts.connections} connections for ${opts.seconds} s; host ${HOST}`);
+  log(
+    `sizes: ${sizes.map((s) => `${s.items} items × ${s.users} users`).join(', ')}; ${opts.eventsPerUser} events per user; serving ${opts.connections} connections for ${opts.seconds} s; host ${HOST}`,
+  );
   let failed = 0;
   for (const [k, size] of sizes.entries()) {
     try {

@@ -22,9 +22,13 @@ function compareProfiles(events: Map<string, number>, profiles: Array<{ subject:
   const counted = new Map<string, number>();
   for (const { subject, body } of profiles) {
     const p = JSON.parse(body) as { events?: Record<string, { count: number }> };
-    counted.set(subject, Object.values(p.events ?? {}).reduce((a, e) => a + e.count, 0));
+    counted.set(
+      subject,
+      Object.values(p.events ?? {}).reduce((a, e) => a + e.count, 0),
+    );
   }
-  let profileMismatches = 0, eventsMissingFromProfiles = 0;
+  let profileMismatches = 0,
+    eventsMissingFromProfiles = 0;
   for (const [subject, n] of events) {
     const c = counted.get(subject) ?? 0;
     if (c !== n) {
@@ -50,10 +54,14 @@ export function checkSqlite(dataDir: string, withIds = false): StoreCheck {
     const profiles = db.prepare(PROFILES).all() as Array<{ subject: string; body: string }>;
     const ids = withIds ? new Set((db.prepare(IDS).all() as Array<{ message_id: string }>).map((r) => r.message_id)) : undefined;
     return {
-      stored: rows.reduce((a, r) => a + Number(r.n), 0), ids, integrity,
+      stored: rows.reduce((a, r) => a + Number(r.n), 0),
+      ids,
+      integrity,
       ...compareProfiles(new Map(rows.map((r) => [r.subject, Number(r.n)])), profiles),
     };
-  } finally { db.close(); }
+  } finally {
+    db.close();
+  }
 }
 
 export async function checkPg(url: string, withIds = false): Promise<StoreCheck> {
@@ -65,8 +73,12 @@ export async function checkPg(url: string, withIds = false): Promise<StoreCheck>
     const profiles = (await c.query(PROFILES)).rows as Array<{ subject: string; body: string }>;
     const ids = withIds ? new Set(((await c.query(IDS)).rows as Array<{ message_id: string }>).map((r) => r.message_id)) : undefined;
     return {
-      stored: rows.reduce((a, r) => a + Number(r.n), 0), ids, integrity: 'n/a',
+      stored: rows.reduce((a, r) => a + Number(r.n), 0),
+      ids,
+      integrity: 'n/a',
       ...compareProfiles(new Map(rows.map((r) => [r.subject, Number(r.n)])), profiles),
     };
-  } finally { await c.end(); }
+  } finally {
+    await c.end();
+  }
 }

@@ -35,8 +35,19 @@ export function makeItems(n: number, seed = 1): BenchItem[] {
 
 /** Event types in rough proportion to a shop's traffic. */
 const TYPE_MIX: ReadonlyArray<readonly [string, number]> = [
-  ['view', 48], ['impression', 15], ['click', 10], ['add_to_cart', 7], ['search', 6], ['purchase', 3],
-  ['rating', 2], ['like', 2], ['email_open', 2], ['email_click', 1], ['dislike', 1], ['return', 0.5], ['chat', 0.5],
+  ['view', 48],
+  ['impression', 15],
+  ['click', 10],
+  ['add_to_cart', 7],
+  ['search', 6],
+  ['purchase', 3],
+  ['rating', 2],
+  ['like', 2],
+  ['email_open', 2],
+  ['email_click', 1],
+  ['dislike', 1],
+  ['return', 0.5],
+  ['chat', 0.5],
 ];
 const ITEM_TYPES = new Set(['view', 'click', 'add_to_cart', 'purchase', 'rating', 'like', 'dislike', 'return', 'impression', 'email_click']);
 

@@ -43,7 +43,10 @@ export interface Config {
 /** Parses `personalization=opt-in,marketing=opt-out` over the built-in defaults. */
 export function parseConsentDefaults(text: string | undefined): ConsentDefaults {
   const out = { ...DEFAULT_CONSENT_DEFAULTS };
-  for (const part of (text ?? '').split(',').map((s) => s.trim()).filter(Boolean)) {
+  for (const part of (text ?? '')
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean)) {
     const m = /^([A-Za-z]+)\s*=\s*(opt-in|opt-out)$/.exec(part);
     if (!m || !(CONSENT_PURPOSES as readonly string[]).includes(m[1])) {
       throw new Error(`AFIN_CONSENT_DEFAULTS: expected "purpose=opt-in|opt-out" with a purpose among ${CONSENT_PURPOSES.join(', ')}, got "${part}"`);
@@ -56,7 +59,10 @@ export function parseConsentDefaults(text: string | undefined): ConsentDefaults 
 /** Parses `public=200,server=2000` over the built-in limits. */
 export function parseRateLimits(text: string | undefined): Record<KeyScope, number> {
   const out = { ...DEFAULT_RATE_LIMITS };
-  for (const part of (text ?? '').split(',').map((s) => s.trim()).filter(Boolean)) {
+  for (const part of (text ?? '')
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean)) {
     const m = /^([a-z]+)\s*=\s*(\d+(?:\.\d+)?)$/.exec(part);
     if (!m || !(KEY_SCOPES as readonly string[]).includes(m[1]) || !(Number(m[2]) > 0)) {
       throw new Error(`AFIN_RATE_LIMITS: expected "scope=requests-per-second" with a scope among ${KEY_SCOPES.join(', ')}, got "${part}"`);

@@ -3,7 +3,12 @@
 import { readFileSync, readdirSync } from 'node:fs';
 
 const files = process.argv.slice(2);
-const reports = files.length > 0 ? files : readdirSync('reports/mutation').filter((f) => f.endsWith('.json') && !f.includes('incremental')).map((f) => `reports/mutation/${f}`);
+const reports =
+  files.length > 0
+    ? files
+    : readdirSync('reports/mutation')
+        .filter((f) => f.endsWith('.json') && !f.includes('incremental'))
+        .map((f) => `reports/mutation/${f}`);
 const rows = new Map();
 for (const file of reports) {
   const report = JSON.parse(readFileSync(file, 'utf8'));

@@ -38,7 +38,10 @@ export async function makeTestApp(opts: { dir?: string; clock?: ReturnType<typeo
   await store.createWorkspace({ id: 'default', name: null, createdAt: clock() });
   const app = await buildApp({ engine });
   const t: TestApp = {
-    app, engine, dir, clock,
+    app,
+    engine,
+    dir,
+    clock,
     async restart() {
       await app.close();
       await engine.close();
@@ -54,5 +57,12 @@ export async function makeTestApp(opts: { dir?: string; clock?: ReturnType<typeo
 }
 
 export function items(n: number, f: (i: number) => Record<string, unknown> = () => ({})) {
-  return Array.from({ length: n }, (_, i) => ({ id: `i${i}`, title: `Item ${i}`, categories: [i % 2 ? 'odd' : 'even'], price: 10 + i, currency: 'EUR', ...f(i) }));
+  return Array.from({ length: n }, (_, i) => ({
+    id: `i${i}`,
+    title: `Item ${i}`,
+    categories: [i % 2 ? 'odd' : 'even'],
+    price: 10 + i,
+    currency: 'EUR',
+    ...f(i),
+  }));
 }

@@ -40,7 +40,9 @@ function graph() {
   const edges = new Map();
   for (const file of walk(src)) {
     const from = path.relative(src, file);
-    const text = readFileSync(file, 'utf8').replace(/\/\*[\s\S]*?\*\//g, '').replace(/^\s*\/\/.*$/gm, '');
+    const text = readFileSync(file, 'utf8')
+      .replace(/\/\*[\s\S]*?\*\//g, '')
+      .replace(/^\s*\/\/.*$/gm, '');
     if (PURE.some((p) => from.startsWith(p + path.sep)) && IO.test(text)) problems.push(`${from}: a pure core imports I/O (${IO.exec(text)[1]})`);
     const to = new Set();
     for (const m of text.matchAll(IMPORT)) {
@@ -58,18 +60,31 @@ const layerOf = (slice) => (slice === '.' ? ROOT_LAYER : LAYERS.findIndex((l) =>
 /** Strongly connected components with more than one node (Tarjan), each as a list. */
 function circles(nodes, next) {
   let index = 0;
-  const idx = new Map(), low = new Map(), onStack = new Set(), stack = [], out = [];
+  const idx = new Map(),
+    low = new Map(),
+    onStack = new Set(),
+    stack = [],
+    out = [];
   const visit = (v) => {
-    idx.set(v, index); low.set(v, index); index++;
-    stack.push(v); onStack.add(v);
+    idx.set(v, index);
+    low.set(v, index);
+    index++;
+    stack.push(v);
+    onStack.add(v);
     for (const w of next(v)) {
-      if (!idx.has(w)) { visit(w); low.set(v, Math.min(low.get(v), low.get(w))); }
-      else if (onStack.has(w)) low.set(v, Math.min(low.get(v), idx.get(w)));
+      if (!idx.has(w)) {
+        visit(w);
+        low.set(v, Math.min(low.get(v), low.get(w)));
+      } else if (onStack.has(w)) low.set(v, Math.min(low.get(v), idx.get(w)));
     }
     if (low.get(v) === idx.get(v)) {
       const comp = [];
       let w;
-      do { w = stack.pop(); onStack.delete(w); comp.push(w); } while (w !== v);
+      do {
+        w = stack.pop();
+        onStack.delete(w);
+        comp.push(w);
+      } while (w !== v);
       if (comp.length > 1) out.push(comp.sort());
     }
   };
@@ -83,7 +98,10 @@ for (const [from, tos] of edges) {
   const s = sliceOf(from);
   if (layerOf(s) < 0) problems.push(`${from}: src/${s}/ has no layer in tools/check-layout.mjs`);
   for (const to of tos) {
-    if (!edges.has(to)) { problems.push(`${from}: imports ${to}, which does not exist`); continue; }
+    if (!edges.has(to)) {
+      problems.push(`${from}: imports ${to}, which does not exist`);
+      continue;
+    }
     const t = sliceOf(to);
     if (t !== s && layerOf(s) >= 0 && layerOf(t) > layerOf(s)) problems.push(`${from}: imports ${to} (src/${t}/ is above src/${s}/)`);
   }

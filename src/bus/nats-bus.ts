@@ -71,7 +71,10 @@ export class NatsBus implements InvalidationBus {
   private readonly connectTimeoutMs: number;
   private readonly retryMs: number;
 
-  constructor(readonly url: string, opts: NatsBusOptions = {}) {
+  constructor(
+    readonly url: string,
+    opts: NatsBusOptions = {},
+  ) {
     this.log = opts.log ?? stderrLog;
     this.connectTimeoutMs = opts.connectTimeoutMs ?? 2000;
     this.retryMs = opts.retryMs ?? 2000;
@@ -103,7 +106,8 @@ export class NatsBus implements InvalidationBus {
         reconnectTimeWait: 1000,
       });
     } catch (err) {
-      if (wait === this.retryMs) this.log.warn({ url: this.url, err: String(err) }, 'NATS unreachable: caches fall back to their time limits; retrying in the background');
+      if (wait === this.retryMs)
+        this.log.warn({ url: this.url, err: String(err) }, 'NATS unreachable: caches fall back to their time limits; retrying in the background');
       if (!this.closing) {
         this.retryTimer = setTimeout(() => void this.attempt(Math.min(wait * 2, 30_000)), wait);
         this.retryTimer.unref();
@@ -165,9 +169,10 @@ export class NatsBus implements InvalidationBus {
     const nc = this.nc;
     if (!nc || this.closing) return; // never reached: others' caches expire by age
     const subjects = notice.subjects ? [...new Set(notice.subjects)] : undefined;
-    const body: InvalidationNotice = subjects && subjects.length <= MAX_SUBJECTS
-      ? { ws: notice.ws, kind: notice.kind, subjects, origin: this.origin }
-      : { ws: notice.ws, kind: notice.kind, origin: this.origin };
+    const body: InvalidationNotice =
+      subjects && subjects.length <= MAX_SUBJECTS
+        ? { ws: notice.ws, kind: notice.kind, subjects, origin: this.origin }
+        : { ws: notice.ws, kind: notice.kind, origin: this.origin };
     try {
       // While reconnecting the client buffers this and sends it once back.
       nc.publish(subjectOf(notice.ws), JSON.stringify(body));

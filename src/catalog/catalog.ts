@@ -14,7 +14,10 @@ export class Catalog {
   /** The 1/3 and 2/3 price quantiles, or null when fewer than 3 items have a price. */
   readonly terciles: readonly [number, number] | null;
 
-  constructor(items: readonly StoredItem[], readonly version = 0) {
+  constructor(
+    items: readonly StoredItem[],
+    readonly version = 0,
+  ) {
     this.items = items;
     this.available = new Uint8Array(items.length);
     this.price = new Float64Array(items.length).fill(Number.NaN);
@@ -29,7 +32,10 @@ export class Catalog {
         list.push(i);
       }
     });
-    const prices = items.map((it) => it.price).filter((p): p is number => p !== undefined).sort((a, b) => a - b);
+    const prices = items
+      .map((it) => it.price)
+      .filter((p): p is number => p !== undefined)
+      .sort((a, b) => a - b);
     this.terciles = prices.length >= 3 ? [prices[Math.floor(prices.length / 3)], prices[Math.floor((2 * prices.length) / 3)]] : null;
   }
 

@@ -9,11 +9,7 @@ import { registerSimulate } from './commands/simulate.ts';
 import { registerTrain } from './commands/train.ts';
 
 const program = new Command();
-program
-  .name('afin')
-  .description('Afín — a self-hosted AI personalization engine')
-  .version('0.1.0')
-  .showHelpAfterError();
+program.name('afin').description('Afín — a self-hosted AI personalization engine').version('0.1.0').showHelpAfterError();
 registerServe(program);
 registerDemo(program);
 registerImport(program);

@@ -43,7 +43,10 @@ export class Assistant {
   private readonly llm: LlmReplier | null;
   private readonly deps: Deps;
 
-  constructor(private readonly ports: ChatPorts, llm?: LlmSettings) {
+  constructor(
+    private readonly ports: ChatPorts,
+    llm?: LlmSettings,
+  ) {
     this.chats = new ChatStore(ports.store);
     this.llm = llm ? new LlmReplier(ports, llm) : null;
     this.deps = { ...ports, chats: this.chats };
@@ -67,7 +70,10 @@ export class Assistant {
     let by: 'embedded' | 'llm' = 'embedded';
     if (this.llm) {
       // The embedded answer is the draft (and the fallback); the LLM may write it better.
-      const r = await this.llm.rewrite({ ws, session, style, message: req.message, intent: turn.intent, personalize: loaded.allowed.personalization, proven: caller.proven && !loaded.erased }, out);
+      const r = await this.llm.rewrite(
+        { ws, session, style, message: req.message, intent: turn.intent, personalize: loaded.allowed.personalization, proven: caller.proven && !loaded.erased },
+        out,
+      );
       by = r.by;
       out = { ...out, reply: r.reply, items: r.items };
     }

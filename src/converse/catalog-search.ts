@@ -81,11 +81,17 @@ function hasKind(f: Facets, wanted: string): boolean {
   return f.kinds.has(w) || f.tags.has(w);
 }
 
-const words = (s: string) => ` ${norm(s).replace(/[^a-z0-9ñ]+/g, ' ').trim()} `;
+const words = (s: string) =>
+  ` ${norm(s)
+    .replace(/[^a-z0-9ñ]+/g, ' ')
+    .trim()} `;
 
 /** "running shoes" → "running shoe": the key that ties a singular to its plural. */
 function singular(k: string): string {
-  return k.split(' ').map((x) => (x.length > 3 && x.endsWith('s') && !x.endsWith('ss') ? x.slice(0, -1) : x)).join(' ');
+  return k
+    .split(' ')
+    .map((x) => (x.length > 3 && x.endsWith('s') && !x.endsWith('ss') ? x.slice(0, -1) : x))
+    .join(' ');
 }
 
 /** Available items by each kind and tag they carry (folded, and singular), per catalogue snapshot. */
@@ -196,11 +202,16 @@ const SOFT_ORDER: readonly SoftSlot[] = ['colour', 'tags', 'use', 'brand'];
 
 function meetsSoft(f: Facets, w: Wanted, slot: SoftSlot): boolean {
   switch (slot) {
-    case 'colour': return !w.colour || f.colours.has(norm(w.colour));
-    case 'use': return !w.use || f.uses.has(norm(w.use)) || f.tags.has(norm(w.use));
-    case 'brand': return !w.brand || (f.brand !== undefined && norm(f.brand) === norm(w.brand));
-    case 'tags': return !w.tags?.length || w.tags.every((t) => f.tags.has(norm(t)) || f.uses.has(norm(t)));
-    case 'seats': return true;
+    case 'colour':
+      return !w.colour || f.colours.has(norm(w.colour));
+    case 'use':
+      return !w.use || f.uses.has(norm(w.use)) || f.tags.has(norm(w.use));
+    case 'brand':
+      return !w.brand || (f.brand !== undefined && norm(f.brand) === norm(w.brand));
+    case 'tags':
+      return !w.tags?.length || w.tags.every((t) => f.tags.has(norm(t)) || f.uses.has(norm(t)));
+    case 'seats':
+      return true;
   }
 }
 
@@ -228,21 +239,33 @@ function findFitting(items: readonly StoredItem[], w: Wanted, exclude: ReadonlyS
   const relaxedMeasures: SoftSlot[] = [];
   if (w.measures && Object.keys(w.measures).length) {
     const shapes = shapesOf(items);
-    const applicable = Object.fromEntries(Object.entries(w.measures).filter(([k]) => typed.some((it) => shapes.shapes.get(it.id)?.measures[k as Measure] !== undefined))) as Measures;
+    const applicable = Object.fromEntries(
+      Object.entries(w.measures).filter(([k]) => typed.some((it) => shapes.shapes.get(it.id)?.measures[k as Measure] !== undefined)),
+    ) as Measures;
     const { seats, ...rest } = applicable;
     typed = typed.filter((it) => meetsMeasures(shapes, it, rest));
     if (seats) {
       const seated = typed.filter((it) => meetsMeasures(shapes, it, { seats }));
-      const window = priceWindow(w.budget, typed.map((i) => i.price).filter((p): p is number => p !== undefined));
-      const fits = (it: StoredItem) => (window.max === undefined || (it.price ?? Infinity) <= window.max) && (window.min === undefined || (it.price ?? -1) >= window.min);
+      const window = priceWindow(
+        w.budget,
+        typed.map((i) => i.price).filter((p): p is number => p !== undefined),
+      );
+      const fits = (it: StoredItem) =>
+        (window.max === undefined || (it.price ?? Infinity) <= window.max) && (window.min === undefined || (it.price ?? -1) >= window.min);
       if (seated.some(fits)) typed = seated;
       else relaxedMeasures.push('seats');
     }
   }
-  const window = priceWindow(w.budget, typed.map((i) => i.price).filter((p): p is number => p !== undefined));
-  const hard = typed.filter((it) => meetsHard(it, facetsOf(it), w, window)
-    && (w.below === undefined || (it.price ?? Infinity) < w.below)
-    && (w.above === undefined || (it.price ?? -Infinity) > w.above));
+  const window = priceWindow(
+    w.budget,
+    typed.map((i) => i.price).filter((p): p is number => p !== undefined),
+  );
+  const hard = typed.filter(
+    (it) =>
+      meetsHard(it, facetsOf(it), w, window) &&
+      (w.below === undefined || (it.price ?? Infinity) < w.below) &&
+      (w.above === undefined || (it.price ?? -Infinity) > w.above),
+  );
   return { hard, relaxedMeasures };
 }
 
@@ -351,7 +374,11 @@ export function mergeWanted(prev: Wanted, s: Slots): Wanted {
     next.productType = s.productType;
     next.category = s.category;
     // A few distinct words: each is looked for in every title, and a long message may name the product hundreds of times.
-    next.productWords = [...new Set(s.mentions.filter((m) => (m.slot === 'product' || m.slot === 'category') && !m.negated).flatMap((m) => (m.form ? [m.text, m.form] : [m.text])))].slice(0, 8);
+    next.productWords = [
+      ...new Set(
+        s.mentions.filter((m) => (m.slot === 'product' || m.slot === 'category') && !m.negated).flatMap((m) => (m.form ? [m.text, m.form] : [m.text])),
+      ),
+    ].slice(0, 8);
     next.below = undefined;
     next.above = undefined;
     next.use = undefined;

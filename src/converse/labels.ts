@@ -7,7 +7,11 @@ const GROUPS: readonly SynonymGroup[] = [...PRODUCT_SYNONYMS, ...USE_SYNONYMS, .
 
 /** The key a name is looked up by: folded, separators as spaces, a plural "s" dropped. */
 function key(name: string): string {
-  return fold(name.replace(/[-_]/g, ' ')).trim().split(/\s+/).map((w) => (w.length > 3 && w.endsWith('s') && !w.endsWith('ss') ? w.slice(0, -1) : w)).join(' ');
+  return fold(name.replace(/[-_]/g, ' '))
+    .trim()
+    .split(/\s+/)
+    .map((w) => (w.length > 3 && w.endsWith('s') && !w.endsWith('ss') ? w.slice(0, -1) : w))
+    .join(' ');
 }
 
 const BY_NAME = new Map<string, SynonymGroup>();
@@ -15,10 +19,28 @@ for (const g of GROUPS) for (const name of [g.canonical, ...g.en, ...g.es]) if (
 
 /** Spanish for common catalogue values that no synonym group spells in Spanish. */
 const ES: Record<string, string> = {
-  outdoor: 'el aire libre', home: 'casa', kitchen: 'la cocina', bedroom: 'el dormitorio', casual: 'el día a día',
-  fitness: 'hacer deporte', trail: 'trail', everyday: 'el día a día', electronic: 'electrónica', sport: 'deporte',
-  fashion: 'moda', book: 'libros', beauty: 'belleza', toy: 'juguetes', garden: 'jardín', furniture: 'muebles',
-  breakfast: 'el desayuno', family: 'la familia', tea: 'el té', espresso: 'el café', smoothie: 'batidos', soup: 'sopas',
+  outdoor: 'el aire libre',
+  home: 'casa',
+  kitchen: 'la cocina',
+  bedroom: 'el dormitorio',
+  casual: 'el día a día',
+  fitness: 'hacer deporte',
+  trail: 'trail',
+  everyday: 'el día a día',
+  electronic: 'electrónica',
+  sport: 'deporte',
+  fashion: 'moda',
+  book: 'libros',
+  beauty: 'belleza',
+  toy: 'juguetes',
+  garden: 'jardín',
+  furniture: 'muebles',
+  breakfast: 'el desayuno',
+  family: 'la familia',
+  tea: 'el té',
+  espresso: 'el café',
+  smoothie: 'batidos',
+  soup: 'sopas',
 };
 
 /** A catalogue value ("running shoes", "red") in the reply's language ("zapatillas de correr", "rojo"). */

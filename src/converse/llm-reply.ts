@@ -44,7 +44,10 @@ const TONE_RULE = {
 export class LlmReplier {
   private readonly client: LlmClient;
 
-  constructor(private readonly ports: ChatPorts, settings: LlmSettings) {
+  constructor(
+    private readonly ports: ChatPorts,
+    settings: LlmSettings,
+  ) {
     this.client = new LlmClient({ baseUrl: settings.url, model: settings.model, apiKey: settings.apiKey, timeoutMs: settings.timeoutMs ?? 15_000 });
   }
 
@@ -59,13 +62,18 @@ export class LlmReplier {
       else messages.push({ role: 'assistant', content: turn.text });
     }
     messages.push({ role: 'user', content: t.message });
-    const allowedAmounts = [t.session.wanted.budget?.max, t.session.wanted.budget?.min, t.session.wanted.budget?.around].filter((x): x is number => x !== undefined);
+    const allowedAmounts = [t.session.wanted.budget?.max, t.session.wanted.budget?.min, t.session.wanted.budget?.around].filter(
+      (x): x is number => x !== undefined,
+    );
     let problems: string[] = [];
     try {
       for (let attempt = 0; attempt < 2; attempt++) {
         const r = await runToolLoop(this.client, { messages, tools, maxSteps: 4, stream: true, temperature: 0.3 });
         const shown = [...returned.values()];
-        const g = checkGrounding(r.reply, { items: catalog.items.map((i) => ({ id: i.id, title: i.title, price: i.price, currency: i.currency })) }, shown, { allowedAmounts, allowedNames: [t.message] });
+        const g = checkGrounding(r.reply, { items: catalog.items.map((i) => ({ id: i.id, title: i.title, price: i.price, currency: i.currency })) }, shown, {
+          allowedAmounts,
+          allowedNames: [t.message],
+        });
         if (g.ok) return { reply: r.reply.trim(), items: mentioned(r.reply, shown, draft), by: 'llm' };
         problems = g.problems;
         messages.push(...r.messages.slice(messages.length), {
@@ -93,9 +101,13 @@ export class LlmReplier {
           type: 'object',
           properties: {
             productType: { type: 'string', description: 'a product type or category, e.g. headphones' },
-            maxPrice: { type: 'number' }, minPrice: { type: 'number' },
-            use: { type: 'string' }, colour: { type: 'string' }, brand: { type: 'string' },
-            excludeBrands: { type: 'array', items: { type: 'string' } }, excludeColours: { type: 'array', items: { type: 'string' } },
+            maxPrice: { type: 'number' },
+            minPrice: { type: 'number' },
+            use: { type: 'string' },
+            colour: { type: 'string' },
+            brand: { type: 'string' },
+            excludeBrands: { type: 'array', items: { type: 'string' } },
+            excludeColours: { type: 'array', items: { type: 'string' } },
             n: { type: 'integer', minimum: 1, maximum: 5 },
           },
         },
@@ -105,14 +117,18 @@ export class LlmReplier {
           w = mergeWanted(w, {
             productType: typeof a.productType === 'string' ? a.productType : undefined,
             budget: a.maxPrice !== undefined || a.minPrice !== undefined ? { max: num(a.maxPrice), min: num(a.minPrice) } : undefined,
-            use: str(a.use), colour: str(a.colour), brand: str(a.brand),
+            use: str(a.use),
+            colour: str(a.colour),
+            brand: str(a.brand),
             excluded: { brands: strs(a.excludeBrands), colours: strs(a.excludeColours), categories: [], tags: [], styles: [] },
             mentions: [],
           });
           const catalog = await e.catalog(t.ws);
           const ranking = await e.rankFor(t.ws, t.session.userId, t.personalize);
           const found = searchCatalog(catalog.items, w, (id) => ranking.score(id), new Set(ranking.bought), Math.min(5, Math.max(1, Number(a.n) || 3)));
-          return { items: remember(found.items.map((it) => ({ id: it.id, title: it.title, price: it.price, currency: it.currency, brand: facetsOf(it).brand }))) };
+          return {
+            items: remember(found.items.map((it) => ({ id: it.id, title: it.title, price: it.price, currency: it.currency, brand: facetsOf(it).brand }))),
+          };
         },
       },
       recommend: {
@@ -126,12 +142,14 @@ export class LlmReplier {
       },
       ...(t.proven ? { get_profile: this.profileTool(t) } : {}),
       add_to_cart: {
-        description: 'Put an item in the customer\'s cart. Only for items you have shown them.',
+        description: "Put an item in the customer's cart. Only for items you have shown them.",
         parameters: { type: 'object', properties: { itemId: { type: 'string' } }, required: ['itemId'] },
         run: async (raw) => {
           const id = str((raw as { itemId?: unknown } | null)?.itemId);
           if (!id || !returned.has(id)) return { error: 'only items returned by search_catalog or recommend can be added' };
-          await e.recordEvents(t.ws, [{ type: 'add_to_cart', userId: t.session.userId, itemId: id, channel: 'chat', properties: { sessionId: t.session.id, by: 'llm' } }]);
+          await e.recordEvents(t.ws, [
+            { type: 'add_to_cart', userId: t.session.userId, itemId: id, channel: 'chat', properties: { sessionId: t.session.id, by: 'llm' } },
+          ]);
           return { added: id };
         },
       },
@@ -163,7 +181,8 @@ function systemPrompt(t: LlmTurn, draft: Draft): string {
     `The customer's request so far: ${JSON.stringify(t.session.wanted)}. Detected intent of the last message: ${t.intent}.`,
     `A draft answer from the store's own assistant, which you may rephrase: ${JSON.stringify(draft.reply)}`,
   ];
-  if (draft.items?.length) lines.push(`Items the draft shows: ${JSON.stringify(draft.items.map(({ id, title, price, currency }) => ({ id, title, price, currency })))}`);
+  if (draft.items?.length)
+    lines.push(`Items the draft shows: ${JSON.stringify(draft.items.map(({ id, title, price, currency }) => ({ id, title, price, currency })))}`);
   return lines.join('\n');
 }
 
@@ -171,10 +190,17 @@ function systemPrompt(t: LlmTurn, draft: Draft): string {
 function mentioned(reply: string, shown: Array<{ id: string; title: string; price?: number; currency?: string }>, draft: Draft): Draft['items'] {
   const lower = reply.toLowerCase();
   const named = shown.filter((i) => lower.includes(i.title.toLowerCase()));
-  if (named.length) return named.slice(0, 5).map((i) => ({ ...i, reasons: draft.items?.find((d) => d.id === i.id)?.reasons ?? ['Suggested in the conversation'] }));
+  if (named.length)
+    return named.slice(0, 5).map((i) => ({ ...i, reasons: draft.items?.find((d) => d.id === i.id)?.reasons ?? ['Suggested in the conversation'] }));
   return (draft.items ?? []).filter((i) => lower.includes(i.title.toLowerCase()));
 }
 
 const num = (v: unknown) => (typeof v === 'number' && Number.isFinite(v) ? v : undefined);
 const str = (v: unknown) => (typeof v === 'string' && v.trim() ? v.trim().slice(0, 200) : undefined);
-const strs = (v: unknown) => (Array.isArray(v) ? v.map(str).filter((x): x is string => Boolean(x)).slice(0, 20) : []);
+const strs = (v: unknown) =>
+  Array.isArray(v)
+    ? v
+        .map(str)
+        .filter((x): x is string => Boolean(x))
+        .slice(0, 20)
+    : [];

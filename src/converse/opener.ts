@@ -28,7 +28,11 @@ export async function opener(ports: ChatPorts, assistant: Assistant, ws: string,
   const memory = consent.chatMemory ? await assistant.chats.memory(ws, userId) : null;
   const lang: Lang = (user?.traits.language === 'es' || user?.traits.language === 'en' ? user.traits.language : memory?.language) ?? 'en';
   const writing = memory?.writing ?? emptyMemory(now).writing;
-  const style: Style = { lang, tone: toneFromTrait(user?.traits.tone) ?? memory?.tone ?? learnedTone(writing), address: memory?.address ?? learnedAddress(writing) };
+  const style: Style = {
+    lang,
+    tone: toneFromTrait(user?.traits.tone) ?? memory?.tone ?? learnedTone(writing),
+    address: memory?.address ?? learnedAddress(writing),
+  };
 
   const signal = consent.personalization ? await findSignal(ports, ws, userId, now) : null;
   const catalog = await ports.catalog(ws);
@@ -36,16 +40,28 @@ export async function opener(ports: ChatPorts, assistant: Assistant, ws: string,
   let reply: string;
   if (signal && item) {
     const key: TemplateKey = signal.kind === 'abandoned_cart' ? 'opener_cart' : signal.kind === 'price_drop' ? 'opener_price_drop' : 'opener_back_in_stock';
-    const vars: Record<string, string> = signal.kind === 'price_drop'
-      ? { title: item.title, price: formatPrice(signal.newPrice, item.currency, lang), old: formatPrice(signal.oldPrice, item.currency, lang) }
-      : { title: item.title };
+    const vars: Record<string, string> =
+      signal.kind === 'price_drop'
+        ? { title: item.title, price: formatPrice(signal.newPrice, item.currency, lang), old: formatPrice(signal.oldPrice, item.currency, lang) }
+        : { title: item.title };
     reply = say(key, style, vars, userId);
   } else {
     reply = say('greet_new', style, {}, userId);
   }
   const session = newSession(`ses_${randomBytes(12).toString('base64url')}`, userId, now);
   session.language = lang;
-  const items = item && signal ? [{ id: item.id, title: item.title, ...(item.price !== undefined ? { price: item.price } : {}), ...(item.currency ? { currency: item.currency } : {}), reasons: [reply] }] : [];
+  const items =
+    item && signal
+      ? [
+          {
+            id: item.id,
+            title: item.title,
+            ...(item.price !== undefined ? { price: item.price } : {}),
+            ...(item.currency ? { currency: item.currency } : {}),
+            reasons: [reply],
+          },
+        ]
+      : [];
   session.shown = items.map(({ id, title, price, currency }) => ({ id, title, price, currency }));
   session.focus = items[0]?.id ?? null;
   session.turns.push({ role: 'assistant', text: reply, at: now, intent: 'opener', items: session.shown });
@@ -67,7 +83,8 @@ export async function opener(ports: ChatPorts, assistant: Assistant, ws: string,
 async function findSignal(ports: ChatPorts, ws: string, userId: string, now: number): Promise<OpenerSignal | null> {
   const events = await ports.store.eventsOf(ws, userId, 200);
   const engaged = new Map<string, number>();
-  for (const e of events) if (e.itemId && ['view', 'click', 'add_to_cart', 'like'].includes(e.type)) engaged.set(e.itemId, Math.max(engaged.get(e.itemId) ?? 0, e.timestamp));
+  for (const e of events)
+    if (e.itemId && ['view', 'click', 'add_to_cart', 'like'].includes(e.type)) engaged.set(e.itemId, Math.max(engaged.get(e.itemId) ?? 0, e.timestamp));
   const catalog = await ports.catalog(ws);
   const changes = await ports.store.listDocs(ws, ITEM_CHANGE_COLLECTION, { limit: 500 });
   for (const c of changes) {
@@ -83,7 +100,14 @@ async function findSignal(ports: ChatPorts, ws: string, userId: string, now: num
   // The cart: items added and not bought since, the newest first.
   const bought = new Map<string, number>();
   for (const e of events) if (e.type === 'purchase' && e.itemId) bought.set(e.itemId, Math.max(bought.get(e.itemId) ?? 0, e.timestamp));
-  const carts = events.filter((e) => e.type === 'add_to_cart' && e.itemId && (bought.get(e.itemId) ?? 0) < e.timestamp && now - e.timestamp >= ABANDONED_AFTER_MS && catalog.get(e.itemId)?.available);
+  const carts = events.filter(
+    (e) =>
+      e.type === 'add_to_cart' &&
+      e.itemId &&
+      (bought.get(e.itemId) ?? 0) < e.timestamp &&
+      now - e.timestamp >= ABANDONED_AFTER_MS &&
+      catalog.get(e.itemId)?.available,
+  );
   const last = carts.at(-1);
   return last ? { kind: 'abandoned_cart', itemId: last.itemId!, addedAt: new Date(last.timestamp).toISOString() } : null;
 }

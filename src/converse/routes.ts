@@ -13,13 +13,18 @@ import type { ChatSession } from './session.ts';
 export const ChatBody = z
   .object({
     userId: Id,
-    sessionId: z.string().regex(/^[A-Za-z0-9_-]{1,64}$/, 'must be 1-64 letters, digits, _ or -').optional(),
+    sessionId: z
+      .string()
+      .regex(/^[A-Za-z0-9_-]{1,64}$/, 'must be 1-64 letters, digits, _ or -')
+      .optional(),
     message: Text(4000).pipe(z.string().trim().min(1, 'must not be empty')),
     channel: z.enum(CHANNELS).optional(),
   })
   .strict();
 const SessionParams = z.object({ sessionId: z.string().regex(/^[A-Za-z0-9_-]{1,64}$/, 'not a session id') }).strict();
-const AgentBody = z.object({ message: Text(4000).pipe(z.string().trim().min(1, 'must not be empty')), agent: Text(200).optional(), resolve: z.boolean().optional() }).strict();
+const AgentBody = z
+  .object({ message: Text(4000).pipe(z.string().trim().min(1, 'must not be empty')), agent: Text(200).optional(), resolve: z.boolean().optional() })
+  .strict();
 const OpenerQuery = z.object({ userId: Id }).strict();
 const FaqText = z.object({ en: Text(2000).optional(), es: Text(2000).optional() }).strict();
 const FaqBody = z.object({ order_status: FaqText.optional(), return_policy: FaqText.optional(), shipping: FaqText.optional() }).strict();
@@ -33,7 +38,14 @@ function transcript(s: ChatSession) {
     language: s.language,
     flagged: s.flagged ? { at: new Date(s.flagged.at).toISOString(), reason: s.flagged.reason } : null,
     slots: s.wanted,
-    turns: s.turns.map((t) => ({ role: t.role, text: t.text, at: new Date(t.at).toISOString(), ...(t.intent ? { intent: t.intent } : {}), ...(t.items?.length ? { items: t.items } : {}), ...(t.agent ? { agent: t.agent } : {}) })),
+    turns: s.turns.map((t) => ({
+      role: t.role,
+      text: t.text,
+      at: new Date(t.at).toISOString(),
+      ...(t.intent ? { intent: t.intent } : {}),
+      ...(t.items?.length ? { items: t.items } : {}),
+      ...(t.agent ? { agent: t.agent } : {}),
+    })),
   };
 }
 
@@ -54,56 +66,93 @@ export async function converseRoutes(app: FastifyInstance, { chat, llm }: { chat
     return { proven: (await chat.verifyUserToken(p.workspace, token)) === userId };
   }
 
-  app.post('/v1/chat', {
-    config: { access: 'public' },
-    schema: { tags: ['chat'], summary: 'Talk with the shop assistant (English or Spanish); it asks, recommends from the catalogue and remembers. What it knows about the person, export, consent and "forget me" need an Afin-User-Token for userId or a server key', body: jsonSchema(ChatBody) },
-  }, async (req) => {
-    const body = parseOr(ChatBody, req.body, 'invalid_body');
-    return assistant.reply(req.principal.workspace, body, await caller(req, body.userId));
-  });
+  app.post(
+    '/v1/chat',
+    {
+      config: { access: 'public' },
+      schema: {
+        tags: ['chat'],
+        summary:
+          'Talk with the shop assistant (English or Spanish); it asks, recommends from the catalogue and remembers. What it knows about the person, export, consent and "forget me" need an Afin-User-Token for userId or a server key',
+        body: jsonSchema(ChatBody),
+      },
+    },
+    async (req) => {
+      const body = parseOr(ChatBody, req.body, 'invalid_body');
+      return assistant.reply(req.principal.workspace, body, await caller(req, body.userId));
+    },
+  );
 
-  app.get('/v1/chat/opener', {
-    config: { access: 'public' },
-    schema: { tags: ['chat'], summary: 'Start a conversation from a recent signal: an abandoned cart, a price drop, an item back in stock', querystring: jsonSchema(OpenerQuery) },
-  }, async (req) => opener(chat, assistant, req.principal.workspace, parseOr(OpenerQuery, req.query, 'invalid_query').userId));
+  app.get(
+    '/v1/chat/opener',
+    {
+      config: { access: 'public' },
+      schema: {
+        tags: ['chat'],
+        summary: 'Start a conversation from a recent signal: an abandoned cart, a price drop, an item back in stock',
+        querystring: jsonSchema(OpenerQuery),
+      },
+    },
+    async (req) => opener(chat, assistant, req.principal.workspace, parseOr(OpenerQuery, req.query, 'invalid_query').userId),
+  );
 
-  app.get('/v1/chat/flagged', {
-    config: { access: 'server' },
-    schema: { tags: ['chat'], summary: 'Sessions waiting for a human agent' },
-  }, async (req) => ({ sessions: (await assistant.chats.flagged(req.principal.workspace)).map(transcript) }));
+  app.get(
+    '/v1/chat/flagged',
+    {
+      config: { access: 'server' },
+      schema: { tags: ['chat'], summary: 'Sessions waiting for a human agent' },
+    },
+    async (req) => ({ sessions: (await assistant.chats.flagged(req.principal.workspace)).map(transcript) }),
+  );
 
-  app.get('/v1/chat/:sessionId', {
-    config: { access: 'server' },
-    schema: { tags: ['chat'], summary: 'The transcript of a session' },
-  }, async (req) => {
-    const { sessionId } = parseOr(SessionParams, req.params, 'invalid_param');
-    const s = await assistant.chats.session(req.principal.workspace, sessionId);
-    if (!s) throw new AfinError('not_found', `chat session "${sessionId}" not found`, 'sessionId');
-    return transcript(s);
-  });
+  app.get(
+    '/v1/chat/:sessionId',
+    {
+      config: { access: 'server' },
+      schema: { tags: ['chat'], summary: 'The transcript of a session' },
+    },
+    async (req) => {
+      const { sessionId } = parseOr(SessionParams, req.params, 'invalid_param');
+      const s = await assistant.chats.session(req.principal.workspace, sessionId);
+      if (!s) throw new AfinError('not_found', `chat session "${sessionId}" not found`, 'sessionId');
+      return transcript(s);
+    },
+  );
 
-  app.post('/v1/chat/:sessionId/agent', {
-    config: { access: 'server' },
-    schema: { tags: ['chat'], summary: 'A human agent replies in the session; the person gets it in the same conversation', body: jsonSchema(AgentBody) },
-  }, async (req) => {
-    const { sessionId } = parseOr(SessionParams, req.params, 'invalid_param');
-    const b = parseOr(AgentBody, req.body, 'invalid_body');
-    await assistant.agentReply(req.principal.workspace, sessionId, b.message, b.agent);
-    const s = b.resolve ? await assistant.resolve(req.principal.workspace, sessionId) : await assistant.chats.session(req.principal.workspace, sessionId);
-    return transcript(s!);
-  });
+  app.post(
+    '/v1/chat/:sessionId/agent',
+    {
+      config: { access: 'server' },
+      schema: { tags: ['chat'], summary: 'A human agent replies in the session; the person gets it in the same conversation', body: jsonSchema(AgentBody) },
+    },
+    async (req) => {
+      const { sessionId } = parseOr(SessionParams, req.params, 'invalid_param');
+      const b = parseOr(AgentBody, req.body, 'invalid_body');
+      await assistant.agentReply(req.principal.workspace, sessionId, b.message, b.agent);
+      const s = b.resolve ? await assistant.resolve(req.principal.workspace, sessionId) : await assistant.chats.session(req.principal.workspace, sessionId);
+      return transcript(s!);
+    },
+  );
 
-  app.get('/v1/chat/faq', {
-    config: { access: 'server' },
-    schema: { tags: ['chat'], summary: 'The answers the assistant gives about orders, returns and shipping' },
-  }, async (req) => loadFaq(chat.store, req.principal.workspace));
+  app.get(
+    '/v1/chat/faq',
+    {
+      config: { access: 'server' },
+      schema: { tags: ['chat'], summary: 'The answers the assistant gives about orders, returns and shipping' },
+    },
+    async (req) => loadFaq(chat.store, req.principal.workspace),
+  );
 
-  app.put('/v1/chat/faq', {
-    config: { access: 'admin' },
-    schema: { tags: ['chat'], summary: 'Set the shop\'s own answers about orders, returns and shipping (per language)', body: jsonSchema(FaqBody) },
-  }, async (req) => {
-    const b = parseOr(FaqBody, req.body, 'invalid_body');
-    await chat.store.putDocs(req.principal.workspace, [{ ...FAQ_DOC, subject: null, createdAt: chat.clock(), body: b }]);
-    return loadFaq(chat.store, req.principal.workspace);
-  });
+  app.put(
+    '/v1/chat/faq',
+    {
+      config: { access: 'admin' },
+      schema: { tags: ['chat'], summary: "Set the shop's own answers about orders, returns and shipping (per language)", body: jsonSchema(FaqBody) },
+    },
+    async (req) => {
+      const b = parseOr(FaqBody, req.body, 'invalid_body');
+      await chat.store.putDocs(req.principal.workspace, [{ ...FAQ_DOC, subject: null, createdAt: chat.clock(), body: b }]);
+      return loadFaq(chat.store, req.principal.workspace);
+    },
+  );
 }

@@ -78,16 +78,41 @@ const MAX_TURNS = 400;
 
 export function newSession(id: string, userId: string, at: number): ChatSession {
   return {
-    id, userId, createdAt: at, updatedAt: at, language: null, tone: null, address: null, writing: emptyStats(), pastWriting: null,
-    wanted: { excluded: emptyExcluded() }, requested: null, asked: [], skipped: [], shown: [], focus: null, rejected: [],
-    misunderstood: 0, flagged: null, pendingAgent: [], turns: [],
+    id,
+    userId,
+    createdAt: at,
+    updatedAt: at,
+    language: null,
+    tone: null,
+    address: null,
+    writing: emptyStats(),
+    pastWriting: null,
+    wanted: { excluded: emptyExcluded() },
+    requested: null,
+    asked: [],
+    skipped: [],
+    shown: [],
+    focus: null,
+    rejected: [],
+    misunderstood: 0,
+    flagged: null,
+    pendingAgent: [],
+    turns: [],
   };
 }
 
 export function emptyMemory(at: number): ChatMemory {
   return {
-    updatedAt: at, lastSessionAt: null, lastTopic: null, budgets: {}, likes: { brands: [], colours: [] },
-    dislikes: { brands: [], colours: [], categories: [], tags: [] }, language: null, tone: null, address: null, writing: emptyStats(),
+    updatedAt: at,
+    lastSessionAt: null,
+    lastTopic: null,
+    budgets: {},
+    likes: { brands: [], colours: [] },
+    dislikes: { brands: [], colours: [], categories: [], tags: [] },
+    language: null,
+    tone: null,
+    address: null,
+    writing: emptyStats(),
   };
 }
 
@@ -102,7 +127,9 @@ export class ChatStore {
 
   async saveSession(ws: string, s: ChatSession): Promise<void> {
     if (s.turns.length > MAX_TURNS) s.turns = s.turns.slice(-MAX_TURNS);
-    await this.store.putDocs(ws, [{ collection: SESSION_COLLECTION, id: s.id, subject: s.userId, createdAt: s.createdAt, body: s as unknown as Record<string, unknown> }]);
+    await this.store.putDocs(ws, [
+      { collection: SESSION_COLLECTION, id: s.id, subject: s.userId, createdAt: s.createdAt, body: s as unknown as Record<string, unknown> },
+    ]);
   }
 
   async sessionsOf(ws: string, userId: string, limit = 20): Promise<ChatSession[]> {
@@ -132,7 +159,9 @@ export class ChatStore {
   }
 
   async saveMemory(ws: string, userId: string, m: ChatMemory): Promise<void> {
-    await this.store.putDocs(ws, [{ collection: MEMORY_COLLECTION, id: userId, subject: userId, createdAt: m.updatedAt, body: m as unknown as Record<string, unknown> }]);
+    await this.store.putDocs(ws, [
+      { collection: MEMORY_COLLECTION, id: userId, subject: userId, createdAt: m.updatedAt, body: m as unknown as Record<string, unknown> },
+    ]);
   }
 
   /** Forgets everything that carries over between sessions, and the past sessions themselves. */

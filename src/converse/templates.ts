@@ -23,36 +23,62 @@ type Entry = Record<Lang, Variants>;
 const T = {
   greet_new: {
     en: {
-      informal: ['Hi! 👋 What are you looking for today?', 'Hey there! Tell me what you need and I\'ll find a few good options.', 'Hello! What can I help you find?'],
-      technical: ['Hello. Tell me the product type, budget and intended use, and I will narrow the catalogue down.', 'Good day. Which product are you researching? I can compare specifications.'],
+      informal: [
+        'Hi! 👋 What are you looking for today?',
+        "Hey there! Tell me what you need and I'll find a few good options.",
+        'Hello! What can I help you find?',
+      ],
+      technical: [
+        'Hello. Tell me the product type, budget and intended use, and I will narrow the catalogue down.',
+        'Good day. Which product are you researching? I can compare specifications.',
+      ],
       direct: ['Hi. What do you need?', 'Hello. What are you after?'],
     },
     es: {
-      informal: ['¡Hola! 👋 ¿Qué [buscas|busca] hoy?', '¡Hola! [Cuéntame|Cuénteme] qué [necesitas|necesita] y te propongo algunas opciones.', '¡Buenas! ¿En qué te puedo ayudar?'],
-      technical: ['Hola. [Indícame|Indíqueme] el tipo de producto, el presupuesto y el uso, y acotaré el catálogo.', 'Buenos días. ¿Qué producto [estás|está] valorando? Puedo comparar características.'],
+      informal: [
+        '¡Hola! 👋 ¿Qué [buscas|busca] hoy?',
+        '¡Hola! [Cuéntame|Cuénteme] qué [necesitas|necesita] y te propongo algunas opciones.',
+        '¡Buenas! ¿En qué te puedo ayudar?',
+      ],
+      technical: [
+        'Hola. [Indícame|Indíqueme] el tipo de producto, el presupuesto y el uso, y acotaré el catálogo.',
+        'Buenos días. ¿Qué producto [estás|está] valorando? Puedo comparar características.',
+      ],
       direct: ['Hola. ¿Qué [necesitas|necesita]?', 'Hola. ¿Qué [buscas|busca]?'],
     },
   },
   greet_back_topic: {
     en: {
-      informal: ['Welcome back{name}! Last time you were looking at {topic}. Shall we pick up there?', 'Hi again{name}! Still after {topic}, or something new today?'],
+      informal: [
+        'Welcome back{name}! Last time you were looking at {topic}. Shall we pick up there?',
+        'Hi again{name}! Still after {topic}, or something new today?',
+      ],
       technical: ['Welcome back{name}. Your last session was about {topic}; I can continue from those criteria.'],
       direct: ['Welcome back{name}. Still {topic}?'],
     },
     es: {
-      informal: ['¡Hola de nuevo{name}! La última vez [buscabas|buscaba] {topic}. ¿Seguimos por ahí?', '¡Qué bien verte otra vez{name}! ¿Sigues con {topic} o hoy es otra cosa?'],
+      informal: [
+        '¡Hola de nuevo{name}! La última vez [buscabas|buscaba] {topic}. ¿Seguimos por ahí?',
+        '¡Qué bien verte otra vez{name}! ¿Sigues con {topic} o hoy es otra cosa?',
+      ],
       technical: ['Bienvenido de nuevo{name}. La última sesión trató de {topic}; puedo continuar con esos criterios.'],
       direct: ['Hola{name}. ¿Sigues con {topic}?'],
     },
   },
   greet_back_events: {
     en: {
-      informal: ['Hi{name}! I see you were checking out {item}. Want more like it?', 'Hello again{name}! You had a look at {item} recently. Shall I find similar things?'],
+      informal: [
+        'Hi{name}! I see you were checking out {item}. Want more like it?',
+        'Hello again{name}! You had a look at {item} recently. Shall I find similar things?',
+      ],
       technical: ['Hello{name}. You recently viewed {item}; I can suggest comparable alternatives.'],
       direct: ['Hi{name}. More like {item}?'],
     },
     es: {
-      informal: ['¡Hola{name}! Veo que [estuviste|estuvo] mirando {item}. ¿Te enseño cosas parecidas?', '¡Hola otra vez{name}! Hace poco [miraste|miró] {item}. ¿[Quieres|Quiere] más así?'],
+      informal: [
+        '¡Hola{name}! Veo que [estuviste|estuvo] mirando {item}. ¿Te enseño cosas parecidas?',
+        '¡Hola otra vez{name}! Hace poco [miraste|miró] {item}. ¿[Quieres|Quiere] más así?',
+      ],
       technical: ['Hola{name}. [Consultaste|Consultó] hace poco {item}; puedo proponer alternativas comparables.'],
       direct: ['Hola{name}. ¿Más como {item}?'],
     },
@@ -83,7 +109,7 @@ const T = {
   },
   ask_use: {
     en: {
-      informal: ['And what will you mainly use it for?', 'What\'s it for, mostly?'],
+      informal: ['And what will you mainly use it for?', "What's it for, mostly?"],
       technical: ['What is the primary use case? It determines which features matter.'],
       direct: ['Main use?'],
     },
@@ -107,28 +133,52 @@ const T = {
   },
   recommend: {
     en: {
-      informal: ['Here are {count} I think you\'ll like{constraints}:', 'Have a look at these{constraints}:', 'These look like a great fit{constraints}:'],
+      informal: ["Here are {count} I think you'll like{constraints}:", 'Have a look at these{constraints}:', 'These look like a great fit{constraints}:'],
       technical: ['{count} options that meet your criteria{constraints}, ranked for you:', 'Matching items{constraints}, best first:'],
       direct: ['Top {count}{constraints}:', 'Best matches{constraints}:'],
     },
     es: {
-      informal: ['Aquí [tienes|tiene] {count} que creo que te van a gustar{constraints}:', 'Mira estas opciones{constraints}:', 'Estas encajan muy bien{constraints}:'],
-      technical: ['{count} opciones que cumplen [tus|sus] criterios{constraints}, ordenadas para [ti|usted]:', 'Productos que encajan{constraints}, el mejor primero:'],
+      informal: [
+        'Aquí [tienes|tiene] {count} que creo que te van a gustar{constraints}:',
+        'Mira estas opciones{constraints}:',
+        'Estas encajan muy bien{constraints}:',
+      ],
+      technical: [
+        '{count} opciones que cumplen [tus|sus] criterios{constraints}, ordenadas para [ti|usted]:',
+        'Productos que encajan{constraints}, el mejor primero:',
+      ],
       direct: ['Las {count} mejores{constraints}:', 'Mejores opciones{constraints}:'],
     },
   },
   recommend_relaxed: {
-    en: { informal: ['Nothing matched everything, so I loosened {dropped}. Here\'s what\'s closest:'], technical: ['No exact match; relaxing {dropped}, the closest options are:'], direct: ['No exact match (ignored {dropped}):'] },
-    es: { informal: ['No había nada que cumpliera todo, así que he relajado {dropped}. Esto es lo más parecido:'], technical: ['Sin coincidencia exacta; relajando {dropped}, las opciones más cercanas son:'], direct: ['Sin coincidencia exacta (sin {dropped}):'] },
+    en: {
+      informal: ["Nothing matched everything, so I loosened {dropped}. Here's what's closest:"],
+      technical: ['No exact match; relaxing {dropped}, the closest options are:'],
+      direct: ['No exact match (ignored {dropped}):'],
+    },
+    es: {
+      informal: ['No había nada que cumpliera todo, así que he relajado {dropped}. Esto es lo más parecido:'],
+      technical: ['Sin coincidencia exacta; relajando {dropped}, las opciones más cercanas son:'],
+      direct: ['Sin coincidencia exacta (sin {dropped}):'],
+    },
   },
   no_match: {
-    en: { informal: ['Sorry, I couldn\'t find anything matching that{constraints}. Want to try a higher budget or another type?'], technical: ['No catalogue item satisfies those criteria{constraints}. Consider raising the budget or changing the category.'], direct: ['No match{constraints}. Raise the budget?'] },
-    es: { informal: ['Vaya, no he encontrado nada así{constraints}. ¿Probamos con más presupuesto u otro tipo?'], technical: ['Ningún producto del catálogo cumple esos criterios{constraints}. [Puedes|Puede] subir el presupuesto o cambiar de categoría.'], direct: ['Sin resultados{constraints}. ¿Subimos el presupuesto?'] },
+    en: {
+      informal: ["Sorry, I couldn't find anything matching that{constraints}. Want to try a higher budget or another type?"],
+      technical: ['No catalogue item satisfies those criteria{constraints}. Consider raising the budget or changing the category.'],
+      direct: ['No match{constraints}. Raise the budget?'],
+    },
+    es: {
+      informal: ['Vaya, no he encontrado nada así{constraints}. ¿Probamos con más presupuesto u otro tipo?'],
+      technical: ['Ningún producto del catálogo cumple esos criterios{constraints}. [Puedes|Puede] subir el presupuesto o cambiar de categoría.'],
+      direct: ['Sin resultados{constraints}. ¿Subimos el presupuesto?'],
+    },
   },
   detail: {
     en: { informal: ['{title} costs {price}. {facts}'], technical: ['{title}: {price}. {facts}'], direct: ['{title}: {price}. {facts}'] },
     es: { informal: ['{title} cuesta {price}. {facts}'], technical: ['{title}: {price}. {facts}'], direct: ['{title}: {price}. {facts}'] },
-  },  detail_no_price: {
+  },
+  detail_no_price: {
     en: { informal: ['{title}: the shop lists no price for it. {facts}'] },
     es: { informal: ['{title}: la tienda no indica su precio. {facts}'] },
   },
@@ -138,11 +188,11 @@ const T = {
     es: { informal: ['¿Cuál [quieres|quiere] decir? [Puedes|Puede] decir "el primero" o "el segundo".'], direct: ['¿Cuál? ¿Primero, segundo o tercero?'] },
   },
   nothing_shown: {
-    en: { informal: ['I haven\'t shown you anything yet. What are you looking for?'], direct: ['Nothing shown yet. What do you need?'] },
+    en: { informal: ["I haven't shown you anything yet. What are you looking for?"], direct: ['Nothing shown yet. What do you need?'] },
     es: { informal: ['Todavía no te he enseñado nada. ¿Qué [buscas|busca]?'], direct: ['Aún no hay nada en pantalla. ¿Qué [necesitas|necesita]?'] },
   },
   compare: {
-    en: { informal: ['Here\'s how they compare:'], technical: ['Side by side:'], direct: ['Comparison:'] },
+    en: { informal: ["Here's how they compare:"], technical: ['Side by side:'], direct: ['Comparison:'] },
     es: { informal: ['Así se comparan:'], technical: ['Comparativa:'], direct: ['Comparación:'] },
   },
   compare_one: {
@@ -150,15 +200,31 @@ const T = {
     es: { informal: ['Ahora mismo solo hay uno en pantalla: {title}. ¿Busco más opciones para comparar?'], direct: ['Solo hay uno en pantalla: {title}.'] },
   },
   added_to_cart: {
-    en: { informal: ['Done! {title} is in your cart. 🛒 Anything else?', 'Added {title} to your cart. Need anything to go with it?'], technical: ['{title} has been added to your cart.'], direct: ['{title} added to cart.'] },
-    es: { informal: ['¡Hecho! {title} ya está en [tu|su] carrito. 🛒 ¿Algo más?', 'He añadido {title} al carrito. ¿[Necesitas|Necesita] algo para acompañarlo?'], technical: ['{title} se ha añadido a [tu|su] carrito.'], direct: ['{title} añadido al carrito.'] },
+    en: {
+      informal: ['Done! {title} is in your cart. 🛒 Anything else?', 'Added {title} to your cart. Need anything to go with it?'],
+      technical: ['{title} has been added to your cart.'],
+      direct: ['{title} added to cart.'],
+    },
+    es: {
+      informal: ['¡Hecho! {title} ya está en [tu|su] carrito. 🛒 ¿Algo más?', 'He añadido {title} al carrito. ¿[Necesitas|Necesita] algo para acompañarlo?'],
+      technical: ['{title} se ha añadido a [tu|su] carrito.'],
+      direct: ['{title} añadido al carrito.'],
+    },
   },
   order_last: {
-    en: { informal: ['Your last order was {title}, on {date}. {faq}'], technical: ['Most recent order: {title} ({date}). {faq}'], direct: ['Last order: {title}, {date}. {faq}'] },
-    es: { informal: ['[Tu|Su] último pedido fue {title}, el {date}. {faq}'], technical: ['Pedido más reciente: {title} ({date}). {faq}'], direct: ['Último pedido: {title}, {date}. {faq}'] },
+    en: {
+      informal: ['Your last order was {title}, on {date}. {faq}'],
+      technical: ['Most recent order: {title} ({date}). {faq}'],
+      direct: ['Last order: {title}, {date}. {faq}'],
+    },
+    es: {
+      informal: ['[Tu|Su] último pedido fue {title}, el {date}. {faq}'],
+      technical: ['Pedido más reciente: {title} ({date}). {faq}'],
+      direct: ['Último pedido: {title}, {date}. {faq}'],
+    },
   },
   order_none: {
-    en: { informal: ['I can\'t find any order of yours yet. {faq}'], direct: ['No orders found. {faq}'] },
+    en: { informal: ["I can't find any order of yours yet. {faq}"], direct: ['No orders found. {faq}'] },
     es: { informal: ['No encuentro ningún pedido [tuyo|suyo] todavía. {faq}'], direct: ['No hay pedidos. {faq}'] },
   },
   faq: {
@@ -166,12 +232,28 @@ const T = {
     es: { informal: ['{answer}'] },
   },
   preference_noted: {
-    en: { informal: ['Noted: {what}. I\'ll keep that in mind.', 'Got it, {what}. I\'ll remember.'], technical: ['Preference recorded: {what}.'], direct: ['Noted: {what}.'] },
-    es: { informal: ['Apuntado: {what}. Lo tendré en cuenta.', 'Entendido, {what}. Lo recordaré.'], technical: ['Preferencia registrada: {what}.'], direct: ['Anotado: {what}.'] },
+    en: {
+      informal: ["Noted: {what}. I'll keep that in mind.", "Got it, {what}. I'll remember."],
+      technical: ['Preference recorded: {what}.'],
+      direct: ['Noted: {what}.'],
+    },
+    es: {
+      informal: ['Apuntado: {what}. Lo tendré en cuenta.', 'Entendido, {what}. Lo recordaré.'],
+      technical: ['Preferencia registrada: {what}.'],
+      direct: ['Anotado: {what}.'],
+    },
   },
   tone_switched: {
-    en: { informal: ['Sure, I\'ll keep it relaxed. 😊'], technical: ['Understood. I will include specifications and details from now on.'], direct: ['OK. Short answers.'] },
-    es: { informal: ['¡Claro! Sin formalidades. 😊', 'Perfecto, vamos en plan tranquilo.'], technical: ['Entendido. A partir de ahora incluiré características y detalles.'], direct: ['Vale. Respuestas cortas.'] },
+    en: {
+      informal: ["Sure, I'll keep it relaxed. 😊"],
+      technical: ['Understood. I will include specifications and details from now on.'],
+      direct: ['OK. Short answers.'],
+    },
+    es: {
+      informal: ['¡Claro! Sin formalidades. 😊', 'Perfecto, vamos en plan tranquilo.'],
+      technical: ['Entendido. A partir de ahora incluiré características y detalles.'],
+      direct: ['Vale. Respuestas cortas.'],
+    },
   },
   address_tu: {
     en: { informal: ['Sure.'] },
@@ -182,48 +264,80 @@ const T = {
     es: { informal: ['Por supuesto, le trataré de usted.'] },
   },
   human: {
-    en: { informal: ['I\'ve asked a colleague to join this chat. They\'ll reply here shortly.'], direct: ['A person will reply here shortly.'] },
-    es: { informal: ['He avisado a un compañero para que se una a la conversación. [Te|Le] responderá aquí en breve.'], direct: ['Una persona [te|le] responderá aquí en breve.'] },
+    en: { informal: ["I've asked a colleague to join this chat. They'll reply here shortly."], direct: ['A person will reply here shortly.'] },
+    es: {
+      informal: ['He avisado a un compañero para que se una a la conversación. [Te|Le] responderá aquí en breve.'],
+      direct: ['Una persona [te|le] responderá aquí en breve.'],
+    },
   },
   forgot: {
-    en: { informal: ['Done. I\'ve forgotten our past conversations and won\'t remember this one.'], direct: ['Done: chat memory erased and off.'] },
-    es: { informal: ['Hecho. He olvidado nuestras conversaciones anteriores y no recordaré esta.'], direct: ['Hecho: memoria del chat borrada y desactivada.'] },
+    en: { informal: ["Done. I've forgotten our past conversations and won't remember this one."], direct: ['Done: chat memory erased and off.'] },
+    es: {
+      informal: ['Hecho. He olvidado nuestras conversaciones anteriores y no recordaré esta.'],
+      direct: ['Hecho: memoria del chat borrada y desactivada.'],
+    },
   },
   personalization_off: {
-    en: { informal: ['Understood. From now on you\'ll get the same suggestions as everyone, not personalised ones.'], direct: ['Personalisation is off.'] },
-    es: { informal: ['Entendido. A partir de ahora verás las mismas sugerencias que todo el mundo, sin personalizar.'], direct: ['Personalización desactivada.'] },
+    en: { informal: ["Understood. From now on you'll get the same suggestions as everyone, not personalised ones."], direct: ['Personalisation is off.'] },
+    es: {
+      informal: ['Entendido. A partir de ahora verás las mismas sugerencias que todo el mundo, sin personalizar.'],
+      direct: ['Personalización desactivada.'],
+    },
   },
   what_you_know: {
-    en: { informal: ['Here\'s what I know: {summary} You can see everything, download it or erase it from your privacy settings.'], direct: ['What I hold: {summary}'] },
-    es: { informal: ['Esto es lo que sé: {summary} [Puedes|Puede] verlo todo, descargarlo o borrarlo en [tu|su] configuración de privacidad.'], direct: ['Lo que guardo: {summary}'] },
+    en: {
+      informal: ["Here's what I know: {summary} You can see everything, download it or erase it from your privacy settings."],
+      direct: ['What I hold: {summary}'],
+    },
+    es: {
+      informal: ['Esto es lo que sé: {summary} [Puedes|Puede] verlo todo, descargarlo o borrarlo en [tu|su] configuración de privacidad.'],
+      direct: ['Lo que guardo: {summary}'],
+    },
   },
   // Without proof of who is typing (a user token or a server key), the chat neither tells nor changes what is held about a person.
   privacy_read_elsewhere: {
     en: {
-      informal: ['I can\'t show what I hold about you here, because I can\'t confirm it\'s you. Sign in and open the privacy settings in your account: you can see everything there, download it or erase it.'],
-      direct: ['I can\'t confirm who you are here. Sign in and see or download your data in your account\'s privacy settings.'],
+      informal: [
+        "I can't show what I hold about you here, because I can't confirm it's you. Sign in and open the privacy settings in your account: you can see everything there, download it or erase it.",
+      ],
+      direct: ["I can't confirm who you are here. Sign in and see or download your data in your account's privacy settings."],
     },
     es: {
-      informal: ['Aquí no puedo mostrar lo que guardo sobre [ti|usted], porque no puedo confirmar que [eres tú|es usted]. [Inicia|Inicie] sesión y [abre|abra] la configuración de privacidad de [tu|su] cuenta: allí [puedes|puede] verlo todo, descargarlo o borrarlo.'],
-      direct: ['Aquí no puedo confirmar quién [eres|es]. [Inicia|Inicie] sesión y [consulta|consulte] o [descarga|descargue] [tus|sus] datos en la configuración de privacidad de [tu|su] cuenta.'],
+      informal: [
+        'Aquí no puedo mostrar lo que guardo sobre [ti|usted], porque no puedo confirmar que [eres tú|es usted]. [Inicia|Inicie] sesión y [abre|abra] la configuración de privacidad de [tu|su] cuenta: allí [puedes|puede] verlo todo, descargarlo o borrarlo.',
+      ],
+      direct: [
+        'Aquí no puedo confirmar quién [eres|es]. [Inicia|Inicie] sesión y [consulta|consulte] o [descarga|descargue] [tus|sus] datos en la configuración de privacidad de [tu|su] cuenta.',
+      ],
     },
   },
   privacy_change_elsewhere: {
     en: {
-      informal: ['I can\'t change your privacy choices from this chat, because I can\'t confirm it\'s you, so nothing has changed. Sign in and open the privacy settings (the preference centre) in your account: you can turn personalisation or chat memory off there, or erase your data.'],
-      direct: ['Nothing changed: I can\'t confirm who you are here. Turn personalisation or memory off, or erase your data, in your account\'s privacy settings.'],
+      informal: [
+        "I can't change your privacy choices from this chat, because I can't confirm it's you, so nothing has changed. Sign in and open the privacy settings (the preference centre) in your account: you can turn personalisation or chat memory off there, or erase your data.",
+      ],
+      direct: [
+        "Nothing changed: I can't confirm who you are here. Turn personalisation or memory off, or erase your data, in your account's privacy settings.",
+      ],
     },
     es: {
-      informal: ['No puedo cambiar [tus|sus] opciones de privacidad desde este chat, porque no puedo confirmar que [eres tú|es usted], así que no he cambiado nada. [Inicia|Inicie] sesión y [abre|abra] la configuración de privacidad (el centro de preferencias) de [tu|su] cuenta: allí [puedes|puede] desactivar la personalización o la memoria del chat, o borrar [tus|sus] datos.'],
-      direct: ['No he cambiado nada: aquí no puedo confirmar quién [eres|es]. [Desactiva|Desactive] la personalización o la memoria, o [borra|borre] [tus|sus] datos, en la configuración de privacidad de [tu|su] cuenta.'],
+      informal: [
+        'No puedo cambiar [tus|sus] opciones de privacidad desde este chat, porque no puedo confirmar que [eres tú|es usted], así que no he cambiado nada. [Inicia|Inicie] sesión y [abre|abra] la configuración de privacidad (el centro de preferencias) de [tu|su] cuenta: allí [puedes|puede] desactivar la personalización o la memoria del chat, o borrar [tus|sus] datos.',
+      ],
+      direct: [
+        'No he cambiado nada: aquí no puedo confirmar quién [eres|es]. [Desactiva|Desactive] la personalización o la memoria, o [borra|borre] [tus|sus] datos, en la configuración de privacidad de [tu|su] cuenta.',
+      ],
     },
   },
   order_signin: {
     en: { informal: ['To see your orders, sign in and open your account. {faq}'], direct: ['Sign in to see your orders. {faq}'] },
-    es: { informal: ['Para ver [tus|sus] pedidos, [inicia|inicie] sesión y [abre|abra] [tu|su] cuenta. {faq}'], direct: ['[Inicia|Inicie] sesión para ver [tus|sus] pedidos. {faq}'] },
+    es: {
+      informal: ['Para ver [tus|sus] pedidos, [inicia|inicie] sesión y [abre|abra] [tu|su] cuenta. {faq}'],
+      direct: ['[Inicia|Inicie] sesión para ver [tus|sus] pedidos. {faq}'],
+    },
   },
   thanks: {
-    en: { informal: ['You\'re welcome! 😊', 'Any time!'], technical: ['You are welcome.'], direct: ['Welcome.'] },
+    en: { informal: ["You're welcome! 😊", 'Any time!'], technical: ['You are welcome.'], direct: ['Welcome.'] },
     es: { informal: ['¡De nada! 😊', '¡A [tu|su] disposición!'], technical: ['De nada.'], direct: ['De nada.'] },
   },
   bye: {
@@ -231,35 +345,62 @@ const T = {
     es: { informal: ['¡Hasta pronto! 👋', '¡Nos vemos!'], direct: ['Adiós.'] },
   },
   help: {
-    en: { informal: ['I can find products for you, compare them, answer questions about them, add them to your cart, and tell you about orders, shipping and returns.'] },
-    es: { informal: ['Puedo buscarte productos, compararlos, responder dudas sobre ellos, añadirlos al carrito e informarte de pedidos, envíos y devoluciones.'] },
+    en: {
+      informal: [
+        'I can find products for you, compare them, answer questions about them, add them to your cart, and tell you about orders, shipping and returns.',
+      ],
+    },
+    es: {
+      informal: ['Puedo buscarte productos, compararlos, responder dudas sobre ellos, añadirlos al carrito e informarte de pedidos, envíos y devoluciones.'],
+    },
   },
   fallback: {
-    en: { informal: ['Sorry, I didn\'t quite get that. I can help you find products, or answer questions about orders, shipping and returns.', 'Hmm, that\'s not something I can help with, but I\'m great at finding products!'], direct: ['I can\'t help with that. Products, orders, shipping or returns?'] },
-    es: { informal: ['Perdona, no lo he entendido bien. Puedo ayudarte a encontrar productos o resolver dudas de pedidos, envíos y devoluciones.', 'Eso no lo sé hacer, ¡pero buscando productos soy muy bueno!'], direct: ['No puedo ayudar con eso. ¿Productos, pedidos, envíos o devoluciones?'] },
+    en: {
+      informal: [
+        "Sorry, I didn't quite get that. I can help you find products, or answer questions about orders, shipping and returns.",
+        "Hmm, that's not something I can help with, but I'm great at finding products!",
+      ],
+      direct: ["I can't help with that. Products, orders, shipping or returns?"],
+    },
+    es: {
+      informal: [
+        'Perdona, no lo he entendido bien. Puedo ayudarte a encontrar productos o resolver dudas de pedidos, envíos y devoluciones.',
+        'Eso no lo sé hacer, ¡pero buscando productos soy muy bueno!',
+      ],
+      direct: ['No puedo ayudar con eso. ¿Productos, pedidos, envíos o devoluciones?'],
+    },
   },
   fallback_handoff: {
-    en: { informal: ['I\'m having trouble understanding, so I\'ve asked a colleague to help. They\'ll reply here.'] },
+    en: { informal: ["I'm having trouble understanding, so I've asked a colleague to help. They'll reply here."] },
     es: { informal: ['Me está costando entender[te|le], así que he pedido ayuda a un compañero. [Te|Le] responderá aquí.'] },
   },
   language_switched: {
-    en: { informal: ['Sure, I\'ll answer in English from now on. What are you looking for?'], direct: ['OK, English. What do you need?'] },
+    en: { informal: ["Sure, I'll answer in English from now on. What are you looking for?"], direct: ['OK, English. What do you need?'] },
     es: { informal: ['¡Claro! A partir de ahora te respondo en español. ¿Qué [buscas|busca]?'], direct: ['Vale, en español. ¿Qué [necesitas|necesita]?'] },
   },
   no_cheaper: {
-    en: { informal: ['That is as cheap as it gets{constraints}: nothing costs less than {price}. The list above stays.'], direct: ['Nothing cheaper than {price}{constraints}.'] },
-    es: { informal: ['No hay nada más barato{constraints}: nada cuesta menos de {price}. La lista de arriba sigue valiendo.'], direct: ['Nada más barato que {price}{constraints}.'] },
+    en: {
+      informal: ['That is as cheap as it gets{constraints}: nothing costs less than {price}. The list above stays.'],
+      direct: ['Nothing cheaper than {price}{constraints}.'],
+    },
+    es: {
+      informal: ['No hay nada más barato{constraints}: nada cuesta menos de {price}. La lista de arriba sigue valiendo.'],
+      direct: ['Nada más barato que {price}{constraints}.'],
+    },
   },
   no_pricier: {
     en: { informal: ['Nothing costs more than {price}{constraints}. The list above stays.'], direct: ['Nothing dearer than {price}{constraints}.'] },
-    es: { informal: ['No hay nada que cueste más de {price}{constraints}. La lista de arriba sigue valiendo.'], direct: ['Nada más caro que {price}{constraints}.'] },
+    es: {
+      informal: ['No hay nada que cueste más de {price}{constraints}. La lista de arriba sigue valiendo.'],
+      direct: ['Nada más caro que {price}{constraints}.'],
+    },
   },
   attribute_value: {
     en: { informal: ['{title}: {attribute} {value}.'], technical: ['{title} — {attribute}: {value}.'] },
     es: { informal: ['{title}: {attribute} {value}.'], technical: ['{title} — {attribute}: {value}.'] },
   },
   attribute_unknown: {
-    en: { informal: ['I don\'t know the {attribute} of {title}: the shop doesn\'t list it.'], direct: ['I don\'t know: {title} has no {attribute} listed.'] },
+    en: { informal: ["I don't know the {attribute} of {title}: the shop doesn't list it."], direct: ["I don't know: {title} has no {attribute} listed."] },
     es: { informal: ['No lo sé: la tienda no indica [el|el] {attribute} de {title}.'], direct: ['No lo sé: {title} no indica {attribute}.'] },
   },
   measure_relaxed: {
@@ -300,7 +441,10 @@ export function say(key: TemplateKey, style: Style, vars: Record<string, string 
   const options = byTone[style.tone] ?? byTone.informal;
   const raw = options[pickIndex(`${key}:${seed}`, options.length)];
   const filled = raw.replace(/\{(\w+)\}/g, (_, k: string) => (vars[k] === undefined ? '' : String(vars[k])));
-  return applyAddress(filled, style.address).replace(/\s+([.,:!?])/g, '$1').replace(/\s{2,}/g, ' ').trim();
+  return applyAddress(filled, style.address)
+    .replace(/\s+([.,:!?])/g, '$1')
+    .replace(/\s{2,}/g, ' ')
+    .trim();
 }
 
 /**

@@ -18,8 +18,10 @@ export const emptyStats = (): WritingStats => ({ messages: 0, words: 0, emoji: 0
 
 const EMOJI = /\p{Extended_Pictographic}/u;
 const INFORMAL = /\b(hey|hiya|yo|lol|cool|gonna|wanna|pls|plz|thx|guay|mola|porfa|tío|tia|vale vale|jaja|xd)\b|!!/i;
-const FORMAL = /\b(would you|could you|kindly|please|dear|good (morning|afternoon|evening)|podría|quisiera|disculpe|sería tan amable|buenos días|buenas tardes)\b/i;
-const TECHNICAL = /\b(spec|specs|specification|mah|hz|khz|dpi|ghz|watts?|lumens|battery life|latency|codec|bluetooth \d|ip\d\d|gramos|autonomía|especificaciones|resolución|potencia|mm|cm)\b|(?<!\d)\d+\s?(gb|tb|mah|hz|w|mm)\b/i; // (?<!\d): tried once per run of digits, not from each digit to the run's end
+const FORMAL =
+  /\b(would you|could you|kindly|please|dear|good (morning|afternoon|evening)|podría|quisiera|disculpe|sería tan amable|buenos días|buenas tardes)\b/i;
+const TECHNICAL =
+  /\b(spec|specs|specification|mah|hz|khz|dpi|ghz|watts?|lumens|battery life|latency|codec|bluetooth \d|ip\d\d|gramos|autonomía|especificaciones|resolución|potencia|mm|cm)\b|(?<!\d)\d+\s?(gb|tb|mah|hz|w|mm)\b/i; // (?<!\d): tried once per run of digits, not from each digit to the run's end
 const USTED = /\b(usted|ustedes|podría|quisiera|disculpe|le importa|me puede)\b/i;
 const TU = /\b(tú|puedes|quieres|oye|tienes|sabes)\b/i;
 
@@ -55,13 +57,18 @@ export function learnedAddress(s: WritingStats): Address {
 /** An explicit request ("be brief", "háblame de tú") as a tone and/or address change. */
 export function requestedStyle(request: ToneRequest | undefined): { tone?: Tone; address?: Address } {
   switch (request) {
-    case 'brief': return { tone: 'direct' };
+    case 'brief':
+      return { tone: 'direct' };
     case 'detailed':
-    case 'technical': return { tone: 'technical' };
+    case 'technical':
+      return { tone: 'technical' };
     case 'informal':
-    case 'simple': return { tone: 'informal', address: 'tu' };
-    case 'formal': return { address: 'usted' };
-    default: return {};
+    case 'simple':
+      return { tone: 'informal', address: 'tu' };
+    case 'formal':
+      return { address: 'usted' };
+    default:
+      return {};
   }
 }
 

@@ -42,7 +42,10 @@ export function constraintText(w: Wanted, lang: Lang, currency?: string): string
 }
 
 export function relaxedText(slots: SoftSlot[], lang: Lang): string {
-  return joinList(slots.map((s) => phrase(`slot_${s}` as PhraseKey, { lang })), lang);
+  return joinList(
+    slots.map((s) => phrase(`slot_${s}` as PhraseKey, { lang })),
+    lang,
+  );
 }
 
 const BECAUSE: Record<string, PhraseKey> = { purchase: 'because_purchase', add_to_cart: 'because_add_to_cart', like: 'because_like' };

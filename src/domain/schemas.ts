@@ -16,7 +16,11 @@ export const RESERVED_USER_ID = `must not start with "${ANON_PREFIX}" (reserved 
 export const UserId = Id.refine((s) => !s.startsWith(ANON_PREFIX), RESERVED_USER_ID);
 
 /** Free text stored in a text column: PostgreSQL refuses NUL characters, so Afín refuses them everywhere. */
-export const Text = (max: number) => z.string().max(max).refine((s) => !s.includes('\u0000'), 'must not contain NUL characters');
+export const Text = (max: number) =>
+  z
+    .string()
+    .max(max)
+    .refine((s) => !s.includes('\u0000'), 'must not contain NUL characters');
 
 export const LANGUAGES = ['en', 'es'] as const;
 export const Language = z.enum(LANGUAGES);
@@ -65,7 +69,10 @@ export const Item = z
     categories: z.array(z.string().min(1).max(200)).max(50).optional(),
     tags: z.array(z.string().min(1).max(200)).max(200).optional(),
     price: z.number().finite().nonnegative().max(MAX_AMOUNT).optional(),
-    currency: z.string().regex(/^[A-Z]{3}$/, 'must be an ISO 4217 code such as EUR').optional(),
+    currency: z
+      .string()
+      .regex(/^[A-Z]{3}$/, 'must be an ISO 4217 code such as EUR')
+      .optional(),
     attributes: freeForm().optional(),
     imageUrl: z.string().url().max(2000).optional(),
     language: Language.optional(),
@@ -81,15 +88,25 @@ export interface StoredItem extends ItemInput {
 }
 
 export const EVENT_TYPES = [
-  'view', 'click', 'add_to_cart', 'purchase', 'rating', 'like', 'dislike', 'search',
-  'impression', 'chat', 'email_open', 'email_click', 'return', 'survey',
+  'view',
+  'click',
+  'add_to_cart',
+  'purchase',
+  'rating',
+  'like',
+  'dislike',
+  'search',
+  'impression',
+  'chat',
+  'email_open',
+  'email_click',
+  'return',
+  'survey',
 ] as const;
 export type EventType = (typeof EVENT_TYPES)[number];
 
 /** Event types that are about one item and so need `itemId`. */
-export const ITEM_EVENT_TYPES: ReadonlySet<EventType> = new Set([
-  'view', 'click', 'add_to_cart', 'purchase', 'rating', 'like', 'dislike', 'return',
-]);
+export const ITEM_EVENT_TYPES: ReadonlySet<EventType> = new Set(['view', 'click', 'add_to_cart', 'purchase', 'rating', 'like', 'dislike', 'return']);
 
 export const CHANNELS = ['web', 'app', 'store', 'chat', 'email'] as const;
 
@@ -123,7 +140,11 @@ export function parseIsoTime(s: string): number {
   return t >= MIN_TIME && t <= MAX_TIME ? t : NaN;
 }
 
-export const isoTime = (message: string) => z.string().max(64).refine((s) => !Number.isNaN(parseIsoTime(s)), message);
+export const isoTime = (message: string) =>
+  z
+    .string()
+    .max(64)
+    .refine((s) => !Number.isNaN(parseIsoTime(s)), message);
 
 /** A timestamp: ISO 8601 text (a real date, 1970–9999) or epoch milliseconds in that range. */
 export const Timestamp = z.union([
@@ -156,10 +177,13 @@ export const EventInput = z
     if (!e.userId && !e.anonymousId) ctx.addIssue({ code: 'custom', path: ['userId'], message: 'userId or anonymousId is required' });
     if (ITEM_EVENT_TYPES.has(e.type) && !e.itemId) ctx.addIssue({ code: 'custom', path: ['itemId'], message: `itemId is required for a ${e.type} event` });
     if (e.type === 'rating' && e.value === undefined) ctx.addIssue({ code: 'custom', path: ['value'], message: 'value is required for a rating event' });
-    else if (e.type === 'rating' && e.value !== undefined && !(e.value >= 1 && e.value <= 5)) ctx.addIssue({ code: 'custom', path: ['value'], message: 'a rating is 1 to 5' });
+    else if (e.type === 'rating' && e.value !== undefined && !(e.value >= 1 && e.value <= 5))
+      ctx.addIssue({ code: 'custom', path: ['value'], message: 'a rating is 1 to 5' });
     // An NPS answer: "how likely are you to recommend us", 0 to 10.
-    if (e.type === 'survey' && e.value === undefined) ctx.addIssue({ code: 'custom', path: ['value'], message: 'value is required for a survey event (0 to 10)' });
-    else if (e.type === 'survey' && e.value !== undefined && !(Number.isInteger(e.value) && e.value >= 0 && e.value <= 10)) ctx.addIssue({ code: 'custom', path: ['value'], message: 'a survey answer is a whole number from 0 to 10' });
+    if (e.type === 'survey' && e.value === undefined)
+      ctx.addIssue({ code: 'custom', path: ['value'], message: 'value is required for a survey event (0 to 10)' });
+    else if (e.type === 'survey' && e.value !== undefined && !(Number.isInteger(e.value) && e.value >= 0 && e.value <= 10))
+      ctx.addIssue({ code: 'custom', path: ['value'], message: 'a survey answer is a whole number from 0 to 10' });
   });
 export type EventInputT = z.infer<typeof EventInput>;
 

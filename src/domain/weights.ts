@@ -43,7 +43,12 @@ const PER_STAR = 0.1;
  * Stored data may predate validation: a rating outside 1-5 counts as the nearest end of the scale and
  * a non-finite one not at all, so no stored value can put an infinity or NaN into a model.
  */
-export function eventWeight(type: EventType, value: number | null, weights: Readonly<Record<EventType, number>> = DEFAULT_EVENT_WEIGHTS, ratings: RatingMode = 'strength'): number {
+export function eventWeight(
+  type: EventType,
+  value: number | null,
+  weights: Readonly<Record<EventType, number>> = DEFAULT_EVENT_WEIGHTS,
+  ratings: RatingMode = 'strength',
+): number {
   if (type === 'rating') {
     if (value === null || !Number.isFinite(value)) return 0;
     const stars = Math.min(5, Math.max(1, value));

@@ -113,7 +113,12 @@ export async function runEval(args: string[], open: OpenServer): Promise<number>
   if (!PROTOCOLS.includes(protocol)) return fail(`--protocol must be one of ${PROTOCOLS.join(', ')}, not ${JSON.stringify(protocol)}`);
   const nSeeds = Number(values.seeds);
   if (!Number.isInteger(nSeeds) || nSeeds < 1 || nSeeds > 100) return fail('--seeds must be an integer from 1 to 100');
-  const models = values.models ? String(values.models).split(',').map((s) => s.trim()).filter(Boolean) : DEFAULT_MODELS;
+  const models = values.models
+    ? String(values.models)
+        .split(',')
+        .map((s) => s.trim())
+        .filter(Boolean)
+    : DEFAULT_MODELS;
   const known = new Set([...MODEL_SPECS.map((s) => s.name), SERVED_DEFAULT_SPEC.name]);
   const unknown = models.filter((m) => !known.has(m));
   if (unknown.length) return fail(`unknown model(s): ${unknown.join(', ')}; choose from ${[...known].join(', ')}`);
@@ -140,21 +145,37 @@ export async function runEval(args: string[], open: OpenServer): Promise<number>
     if (typeof parsed === 'string') return fail(parsed);
     base = parsed;
   }
-  const listed = values['ablate-stages'] === undefined ? [] : String(values['ablate-stages']).split(',').map((x) => x.trim()).filter(Boolean);
+  const listed =
+    values['ablate-stages'] === undefined
+      ? []
+      : String(values['ablate-stages'])
+          .split(',')
+          .map((x) => x.trim())
+          .filter(Boolean);
   const unknownStages = listed.filter((x) => !(STAGE_NAMES as string[]).includes(x));
   if (unknownStages.length) return fail(`unknown stage(s): ${unknownStages.join(', ')}; choose from ${STAGE_NAMES.join(', ')}`);
   const ablated = values.ablate ? STAGE_NAMES : (listed as typeof STAGE_NAMES);
   const served = values['model-only']
     ? undefined
     : [
-      { name: 'served', settings: base },
-      ...(ablated.map((st) => ({ name: `served −${st}`, settings: { ...base, stages: { ...(base?.stages as object), [st]: false } } }))),
-    ];
-  const report = await runEvaluation(ds, {
-    open,
-    protocol, seeds: Array.from({ length: nSeeds }, (_, i) => i + 1), models, quick: Boolean(values.quick), minValue, served, eventType: String(values['event-type']),
-    servedOnValidation: Boolean(values.validation),
-  }, log);
+        { name: 'served', settings: base },
+        ...ablated.map((st) => ({ name: `served −${st}`, settings: { ...base, stages: { ...(base?.stages as object), [st]: false } } })),
+      ];
+  const report = await runEvaluation(
+    ds,
+    {
+      open,
+      protocol,
+      seeds: Array.from({ length: nSeeds }, (_, i) => i + 1),
+      models,
+      quick: Boolean(values.quick),
+      minValue,
+      served,
+      eventType: String(values['event-type']),
+      servedOnValidation: Boolean(values.validation),
+    },
+    log,
+  );
   log(`done in ${((performance.now() - started) / 1000).toFixed(1)} s`);
   process.stdout.write(formatTable(report) + '\n');
   process.stdout.write(JSON.stringify({ eval: report }) + '\n');

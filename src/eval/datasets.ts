@@ -81,7 +81,9 @@ export class DatasetBuilder {
       values: Float32Array.from(this.v),
       times: Float64Array.from(this.t),
       ...(this.types.length ? { types: Array.from({ length: this.u.length }, (_, k) => this.types[k] ?? 'view') } : {}),
-      ...(this.categories.size ? { docs: Array.from(this.itemIndex.keys(), (id, i) => ({ title: id, ...(this.categories.has(i) ? { categories: [this.categories.get(i)!] } : {}) })) } : {}),
+      ...(this.categories.size
+        ? { docs: Array.from(this.itemIndex.keys(), (id, i) => ({ title: id, ...(this.categories.has(i) ? { categories: [this.categories.get(i)!] } : {}) })) }
+        : {}),
     };
   }
 }
@@ -123,12 +125,16 @@ function splitCsv(line: string, sep: string): string[] {
   for (let k = 0; k < line.length; k++) {
     const c = line[k];
     if (q) {
-      if (c === '"' && line[k + 1] === '"') { cur += '"'; k++; }
-      else if (c === '"') q = false;
+      if (c === '"' && line[k + 1] === '"') {
+        cur += '"';
+        k++;
+      } else if (c === '"') q = false;
       else cur += c;
     } else if (c === '"') q = true;
-    else if (c === sep) { out.push(cur); cur = ''; }
-    else cur += c;
+    else if (c === sep) {
+      out.push(cur);
+      cur = '';
+    } else cur += c;
   }
   out.push(cur);
   return out.map((s) => s.trim());
@@ -143,9 +149,24 @@ const CATEGORY_COLS = ['category', 'category_id', 'categoryid'];
 
 /** A file's word for what happened, in Afín's event types (Taobao's pv/cart/fav/buy, RetailRocket's, common synonyms). */
 const TYPE_WORDS: Record<string, string> = {
-  pv: 'view', view: 'view', views: 'view', click: 'click', cart: 'add_to_cart', addtocart: 'add_to_cart', add_to_cart: 'add_to_cart',
-  fav: 'like', favorite: 'like', favourite: 'like', like: 'like', buy: 'purchase', purchase: 'purchase', transaction: 'purchase', order: 'purchase',
-  rating: 'rating', dislike: 'dislike', return: 'return',
+  pv: 'view',
+  view: 'view',
+  views: 'view',
+  click: 'click',
+  cart: 'add_to_cart',
+  addtocart: 'add_to_cart',
+  add_to_cart: 'add_to_cart',
+  fav: 'like',
+  favorite: 'like',
+  favourite: 'like',
+  like: 'like',
+  buy: 'purchase',
+  purchase: 'purchase',
+  transaction: 'purchase',
+  order: 'purchase',
+  rating: 'rating',
+  dislike: 'dislike',
+  return: 'return',
 };
 
 /** Parses a timestamp: epoch seconds or milliseconds, or ISO 8601 text. */
@@ -174,7 +195,12 @@ export function parseCsv(text: string, name = 'csv'): Dataset {
   const sep = [',', '\t', ';'].map((s) => [s, head.split(s).length] as const).sort((a, b) => b[1] - a[1])[0][0];
   const cells = splitCsv(head, sep).map((c) => c.toLowerCase().replace(/^\ufeff/, ''));
   const find = (names: string[]) => cells.findIndex((c) => names.includes(c));
-  let cu = 0, ci = 1, cv = 2, ct = 3, cy = -1, cc = -1;
+  let cu = 0,
+    ci = 1,
+    cv = 2,
+    ct = 3,
+    cy = -1,
+    cc = -1;
   let start = first;
   if (find(USER_COLS) >= 0 || find(ITEM_COLS) >= 0) {
     cu = find(USER_COLS);
@@ -239,8 +265,27 @@ export function parseJsonl(text: string, name = 'jsonl'): Dataset {
  * Returns a doc per item id.
  */
 export function parseMovieLensItems(text: string): Map<string, ItemDoc> {
-  const GENRES = ['unknown', 'Action', 'Adventure', 'Animation', "Children's", 'Comedy', 'Crime', 'Documentary', 'Drama', 'Fantasy',
-    'Film-Noir', 'Horror', 'Musical', 'Mystery', 'Romance', 'Sci-Fi', 'Thriller', 'War', 'Western'];
+  const GENRES = [
+    'unknown',
+    'Action',
+    'Adventure',
+    'Animation',
+    "Children's",
+    'Comedy',
+    'Crime',
+    'Documentary',
+    'Drama',
+    'Fantasy',
+    'Film-Noir',
+    'Horror',
+    'Musical',
+    'Mystery',
+    'Romance',
+    'Sci-Fi',
+    'Thriller',
+    'War',
+    'Western',
+  ];
   const out = new Map<string, ItemDoc>();
   for (const line of text.split('\n')) {
     const f = line.split('|');
@@ -276,7 +321,14 @@ async function exists(p: string): Promise<boolean> {
 export async function loadDataset(kind: DatasetKind, path: string): Promise<Dataset> {
   // A MovieLens folder names its ratings file by convention.
   const inFolder: Partial<Record<DatasetKind, string>> = { 'movielens-100k': 'u.data', 'movielens-1m': 'ratings.dat' };
-  if (inFolder[kind] && (await stat(path).then((s) => s.isDirectory(), () => false))) path = join(path, inFolder[kind]!);
+  if (
+    inFolder[kind] &&
+    (await stat(path).then(
+      (s) => s.isDirectory(),
+      () => false,
+    ))
+  )
+    path = join(path, inFolder[kind]!);
   let text: string;
   try {
     text = await readFile(path, 'utf8');

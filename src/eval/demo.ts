@@ -51,7 +51,11 @@ function budgetFor(s: Shopper, slug: string | undefined): number {
 }
 
 function shares(lists: Array<{ shopper: Shopper; items: ListedItem[] }>): DemoShares {
-  let priced = 0, within = 0, langed = 0, inLang = 0, shocked = 0;
+  let priced = 0,
+    within = 0,
+    langed = 0,
+    inLang = 0,
+    shocked = 0;
   for (const { shopper, items } of lists) {
     let shock = false;
     for (const it of items) {
@@ -72,7 +76,14 @@ function shares(lists: Array<{ shopper: Shopper; items: ListedItem[] }>): DemoSh
   return { withinBudget: r(within, priced), inLanguage: r(inLang, langed), shoppersWithPriceShock: r(shocked, lists.length) };
 }
 
-export async function evaluateDemo(opts: { seed: number; shoppers?: number; items?: number; weeks?: number; log?: (line: string) => void; open: OpenServer }): Promise<DemoReport> {
+export async function evaluateDemo(opts: {
+  seed: number;
+  shoppers?: number;
+  items?: number;
+  weeks?: number;
+  log?: (line: string) => void;
+  open: OpenServer;
+}): Promise<DemoReport> {
   const log = opts.log ?? (() => {});
   const server = await opts.open();
   try {
@@ -85,13 +96,14 @@ export async function evaluateDemo(opts: { seed: number; shoppers?: number; item
     for (let i = 0; i < events.length; i += 1000) await call('POST', '/v1/events', events.slice(i, i + 1000));
     for (const a of demo.aliases) await call('POST', '/v1/alias', a);
     await call('POST', '/v1/train', {});
-    log('trained; asking for each shopper\'s list');
+    log("trained; asking for each shopper's list");
 
     const byId = new Map(demo.catalog.map((it) => [it.id, it]));
-    const listed = (ids: string[]): ListedItem[] => ids.map((id) => {
-      const it = byId.get(id);
-      return { price: it?.price, language: it?.language, productType: it?.attributes.productType };
-    });
+    const listed = (ids: string[]): ListedItem[] =>
+      ids.map((id) => {
+        const it = byId.get(id);
+        return { price: it?.price, language: it?.language, productType: it?.attributes.productType };
+      });
     const served = async () => {
       const out: Array<{ shopper: Shopper; items: ListedItem[] }> = [];
       for (const s of demo.shoppers) {
@@ -110,10 +122,12 @@ export async function evaluateDemo(opts: { seed: number; shoppers?: number; item
     for (const s of demo.shoppers) {
       const evs = await engine.store.eventsOf(ws, s.id);
       const bought = new Set(evs.filter((e) => e.type === 'purchase' && e.itemId).map((e) => e.itemId!));
-      const history = model ? evs.flatMap((e) => {
-        const item = e.itemId ? model.modelIndex.get(e.itemId) : undefined;
-        return item === undefined ? [] : [{ item, weight: 1, time: e.timestamp }];
-      }) : [];
+      const history = model
+        ? evs.flatMap((e) => {
+            const item = e.itemId ? model.modelIndex.get(e.itemId) : undefined;
+            return item === undefined ? [] : [{ item, weight: 1, time: e.timestamp }];
+          })
+        : [];
       const scores = new Float64Array(catalog.size).fill(Number.NaN);
       if (model && history.length) {
         const r = model.recommender.score(history, engine.clock());
@@ -126,8 +140,12 @@ export async function evaluateDemo(opts: { seed: number; shoppers?: number; item
     await call('PUT', '/v1/settings/ranking', { stages: { priceBand: false, language: false } });
     const before = await served();
     return {
-      shoppers: demo.shoppers.length, items: demo.catalog.length, events: demo.events.length,
-      model: shares(modelLists), served: shares(servedLists), servedWithoutProfileShaping: shares(before),
+      shoppers: demo.shoppers.length,
+      items: demo.catalog.length,
+      events: demo.events.length,
+      model: shares(modelLists),
+      served: shares(servedLists),
+      servedWithoutProfileShaping: shares(before),
     };
   } finally {
     await server.close();
@@ -136,7 +154,8 @@ export async function evaluateDemo(opts: { seed: number; shoppers?: number; item
 
 /** A small table of a demo report. */
 export function formatDemo(r: DemoReport): string {
-  const row = (name: string, s: DemoShares) => `${name.padEnd(36)}  ${(s.withinBudget * 100).toFixed(1).padStart(6)} %  ${(s.inLanguage * 100).toFixed(1).padStart(6)} %  ${(s.shoppersWithPriceShock * 100).toFixed(1).padStart(6)} %`;
+  const row = (name: string, s: DemoShares) =>
+    `${name.padEnd(36)}  ${(s.withinBudget * 100).toFixed(1).padStart(6)} %  ${(s.inLanguage * 100).toFixed(1).padStart(6)} %  ${(s.shoppersWithPriceShock * 100).toFixed(1).padStart(6)} %`;
   return [
     `demo simulator · ${r.shoppers} shoppers × ${r.items} items × ${r.events} events · top-10 home-page lists`,
     `${'list'.padEnd(36)}  ${'within budget'.padStart(8)}  ${'in language'}  ${'shoppers with an item over 2× budget'}`,

@@ -5,9 +5,7 @@
  */
 import { topK } from '../recommend/models/top-k.ts';
 import type { Recommender } from '../recommend/models/types.ts';
-import {
-  averagePrecisionAt, cappedRecallAt, coverage, hitRateAt, ndcgAt, novelty, precisionAt, recallAt,
-} from './metrics.ts';
+import { averagePrecisionAt, cappedRecallAt, coverage, hitRateAt, ndcgAt, novelty, precisionAt, recallAt } from './metrics.ts';
 import type { Protocol, Task } from './splits.ts';
 
 export type Metrics = Record<string, number>;

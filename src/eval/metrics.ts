@@ -65,7 +65,12 @@ export function hitRateAt(ranked: ArrayLike<number>, relevant: ReadonlySet<numbe
 export function coverage(lists: ReadonlyArray<ArrayLike<number>>, nItems: number): number {
   const seen = new Uint8Array(nItems);
   let c = 0;
-  for (const l of lists) for (let r = 0; r < l.length; r++) if (!seen[l[r]]) { seen[l[r]] = 1; c++; }
+  for (const l of lists)
+    for (let r = 0; r < l.length; r++)
+      if (!seen[l[r]]) {
+        seen[l[r]] = 1;
+        c++;
+      }
   return nItems === 0 ? 0 : c / nItems;
 }
 

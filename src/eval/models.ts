@@ -57,7 +57,7 @@ export const MODEL_SPECS: readonly ModelSpec[] = [
   },
   {
     name: 'buy-again',
-    summary: 'the person\'s own items (most bought, then latest), then popular (= popularity where history is left out)',
+    summary: "the person's own items (most bought, then latest), then popular (= popularity where history is left out)",
     grid: () => [{}],
     create: () => new BuyAgain(),
   },
@@ -72,7 +72,10 @@ export const MODEL_SPECS: readonly ModelSpec[] = [
     summary: 'implicit ALS with conjugate gradient (Hu et al. 2008; Takács et al. 2011)',
     grid: (ctx) =>
       ctx.quick
-        ? [{ factors: 64, regularization: 20, alpha: 5 }, { factors: 128, regularization: 50, alpha: 10 }]
+        ? [
+            { factors: 64, regularization: 20, alpha: 5 },
+            { factors: 128, regularization: 50, alpha: 10 },
+          ]
         : cross({ factors: [128], regularization: [30, 50, 80], alpha: [8, 15] }),
     create: (p) => new Als({ factors: Number(p.factors), regularization: Number(p.regularization), alpha: Number(p.alpha) }),
   },

@@ -111,8 +111,13 @@ export function syntheticPurchaseLog(seed: number, opts: SyntheticOptions = {}):
   }
   rows.sort((a, b) => a[2] - b[2]);
   return {
-    name: 'synthetic-rebuy', userIds, itemIds, categories,
-    users: Int32Array.from(rows, (r) => r[0]), items: Int32Array.from(rows, (r) => r[1]), times: Float64Array.from(rows, (r) => Math.round(r[2])),
+    name: 'synthetic-rebuy',
+    userIds,
+    itemIds,
+    categories,
+    users: Int32Array.from(rows, (r) => r[0]),
+    items: Int32Array.from(rows, (r) => r[1]),
+    times: Float64Array.from(rows, (r) => Math.round(r[2])),
   };
 }
 
@@ -162,9 +167,12 @@ export function lastPurchaseSplit(log: PurchaseLog, seed: number, rows?: ArrayLi
 
 function interactionsOf(log: PurchaseLog, train: Int32Array): Interactions {
   return {
-    nUsers: log.userIds.length, nItems: log.itemIds.length,
-    users: Int32Array.from(train, (k) => log.users[k]), items: Int32Array.from(train, (k) => log.items[k]),
-    weights: new Float32Array(train.length).fill(1), times: Float64Array.from(train, (k) => log.times[k]),
+    nUsers: log.userIds.length,
+    nItems: log.itemIds.length,
+    users: Int32Array.from(train, (k) => log.users[k]),
+    items: Int32Array.from(train, (k) => log.items[k]),
+    weights: new Float32Array(train.length).fill(1),
+    times: Float64Array.from(train, (k) => log.times[k]),
   };
 }
 
@@ -179,12 +187,17 @@ export interface HitRates {
 
 /** HR@10 over the cases, split into re-buy and new targets. */
 export function hitRates(log: PurchaseLog, split: PurchaseSplit, lists: readonly ArrayLike<number>[]): HitRates {
-  let hit = 0, rb = 0, rbHit = 0;
+  let hit = 0,
+    rb = 0,
+    rbHit = 0;
   split.cases.forEach((c, n) => {
     const rebuy = c.history.some((k) => log.items[k] === c.target);
     const h = Array.prototype.slice.call(lists[n], 0, 10).includes(c.target) ? 1 : 0;
     hit += h;
-    if (rebuy) { rb++; rbHit += h; }
+    if (rebuy) {
+      rb++;
+      rbHit += h;
+    }
   });
   const n = split.cases.length || 1;
   return { 'HR@10': hit / n, 'HR@10 rebuy': rb ? rbHit / rb : 0, 'HR@10 new': split.cases.length - rb ? (hit - rbHit) / (split.cases.length - rb) : 0 };
@@ -241,7 +254,11 @@ export async function servedLists(log: PurchaseLog, split: PurchaseSplit, opts: 
     if (opts.settings) await call('PUT', '/v1/settings/ranking', opts.settings);
     for (let s = 0; s < split.train.length; s += 1000) {
       const batch = Array.from(split.train.subarray(s, s + 1000), (k) => ({
-        messageId: `p-${k}`, type: 'purchase', userId: log.userIds[log.users[k]], itemId: log.itemIds[log.items[k]], timestamp: log.times[k],
+        messageId: `p-${k}`,
+        type: 'purchase',
+        userId: log.userIds[log.users[k]],
+        itemId: log.itemIds[log.items[k]],
+        timestamp: log.times[k],
       }));
       const r = (await call('POST', '/v1/events', batch)) as { rejected: Array<{ error: string }> };
       if (r.rejected.length) throw new Error(`events rejected, first: ${r.rejected[0].error}`);
@@ -281,8 +298,10 @@ function servedBy(open: OpenServer | undefined): OpenServer {
 
 /** Every model and the served answer on the same splits, one per seed. */
 export async function runPurchaseEvaluation(
-  logs: PurchaseLog | ((seed: number) => PurchaseLog), seeds: number[],
-  opts: { served: boolean; open?: OpenServer; askAt?: 'purchase' | 'end'; settings?: Record<string, unknown>; validation?: boolean }, say: (l: string) => void = () => {},
+  logs: PurchaseLog | ((seed: number) => PurchaseLog),
+  seeds: number[],
+  opts: { served: boolean; open?: OpenServer; askAt?: 'purchase' | 'end'; settings?: Record<string, unknown>; validation?: boolean },
+  say: (l: string) => void = () => {},
 ): Promise<PurchaseReport> {
   const runs = new Map<string, { hr: HitRates[]; params: Set<string> }>();
   const note = (model: string, hr: HitRates, params = '-') => {
@@ -292,7 +311,8 @@ export async function runPurchaseEvaluation(
     r.params.add(params);
     say(`  ${model}: HR@10 ${hr['HR@10'].toFixed(4)} (re-buys ${hr['HR@10 rebuy'].toFixed(4)}, new ${hr['HR@10 new'].toFixed(4)})`);
   };
-  let cases = 0, share = 0;
+  let cases = 0,
+    share = 0;
   let log = typeof logs === 'function' ? logs(seeds[0]) : logs;
   for (const seed of seeds) {
     if (typeof logs === 'function') log = logs(seed);
@@ -302,7 +322,9 @@ export async function runPurchaseEvaluation(
     const split = opts.validation ? lastPurchaseSplit(log, seed + 7919, outer.train) : outer;
     cases = split.cases.length;
     share = rebuyShare(log, split);
-    say(`seed ${seed}: ${log.users.length} purchases by ${log.userIds.length} people of ${log.itemIds.length} items; ${split.train.length} training purchases, ${cases} people, ${(100 * share).toFixed(1)} % of held-out purchases are re-buys`);
+    say(
+      `seed ${seed}: ${log.users.length} purchases by ${log.userIds.length} people of ${log.itemIds.length} items; ${split.train.length} training purchases, ${cases} people, ${(100 * share).toFixed(1)} % of held-out purchases are re-buys`,
+    );
     const data = interactionsOf(log, split.train);
     const pop = new Popularity();
     pop.fit(data);
@@ -318,13 +340,19 @@ export async function runPurchaseEvaluation(
     }
     if (opts.served) {
       const t0 = performance.now();
-      note('served', hitRates(log, split, await servedLists(log, split, { open: servedBy(opts.open), askAt: opts.askAt, settings: opts.settings })), opts.settings ? JSON.stringify(opts.settings) : '-');
+      note(
+        'served',
+        hitRates(log, split, await servedLists(log, split, { open: servedBy(opts.open), askAt: opts.askAt, settings: opts.settings })),
+        opts.settings ? JSON.stringify(opts.settings) : '-',
+      );
       say(`  (served in ${((performance.now() - t0) / 1000).toFixed(1)} s)`);
     }
   }
   const rows = [...runs].map(([model, r]) => ({
     model,
-    metrics: Object.fromEntries((['HR@10', 'HR@10 rebuy', 'HR@10 new'] as const).map((k) => [k, meanStd(r.hr.map((h) => h[k]))])) as PurchaseReport['rows'][0]['metrics'],
+    metrics: Object.fromEntries(
+      (['HR@10', 'HR@10 rebuy', 'HR@10 new'] as const).map((k) => [k, meanStd(r.hr.map((h) => h[k]))]),
+    ) as PurchaseReport['rows'][0]['metrics'],
     params: [...r.params].join(' | '),
   }));
   return { dataset: log.name, seeds, purchases: log.users.length, cases, rebuyShare: share, ...(opts.validation ? { validation: true } : {}), rows };
@@ -332,12 +360,22 @@ export async function runPurchaseEvaluation(
 
 export function formatPurchaseTable(rep: PurchaseReport): string {
   const head = ['model', 'HR@10', 'HR@10 re-buys', 'HR@10 new', 'params'];
-  const body = rep.rows.map((r) => [r.model, ...(['HR@10', 'HR@10 rebuy', 'HR@10 new'] as const).map((k) => `${r.metrics[k].mean.toFixed(4)} ±${r.metrics[k].std.toFixed(4)}`), r.params]);
+  const body = rep.rows.map((r) => [
+    r.model,
+    ...(['HR@10', 'HR@10 rebuy', 'HR@10 new'] as const).map((k) => `${r.metrics[k].mean.toFixed(4)} ±${r.metrics[k].std.toFixed(4)}`),
+    r.params,
+  ]);
   const w = head.map((h, c) => Math.max(h.length, ...body.map((r) => r[c].length)));
-  const line = (cells: string[]) => cells.map((c, i) => c.padEnd(w[i])).join('  ').trimEnd();
+  const line = (cells: string[]) =>
+    cells
+      .map((c, i) => c.padEnd(w[i]))
+      .join('  ')
+      .trimEnd();
   return [
     `${rep.dataset} · protocol last-purchase${rep.validation ? ' (validation split)' : ''} · ${rep.purchases} purchases · ${rep.cases} people tested · ${(100 * rep.rebuyShare).toFixed(1)} % of held-out purchases are re-buys · seeds ${rep.seeds.join(',')}`,
-    line(head), line(w.map((n) => '-'.repeat(n))), ...body.map(line),
+    line(head),
+    line(w.map((n) => '-'.repeat(n))),
+    ...body.map(line),
   ].join('\n');
 }
 
@@ -363,11 +401,20 @@ export async function runPurchaseEval(args: string[], open: OpenServer): Promise
   let values: Record<string, string | boolean | undefined>;
   try {
     ({ values } = parseArgs({
-      args, strict: true, allowPositionals: false,
+      args,
+      strict: true,
+      allowPositionals: false,
       options: {
-        protocol: { type: 'string' }, dataset: { type: 'string' }, path: { type: 'string' }, seeds: { type: 'string', default: '3' },
-        users: { type: 'string', default: '1000' }, 'ask-at': { type: 'string', default: 'purchase' }, settings: { type: 'string' },
-        'model-only': { type: 'boolean', default: false }, validation: { type: 'boolean', default: false }, help: { type: 'boolean', short: 'h', default: false },
+        protocol: { type: 'string' },
+        dataset: { type: 'string' },
+        path: { type: 'string' },
+        seeds: { type: 'string', default: '3' },
+        users: { type: 'string', default: '1000' },
+        'ask-at': { type: 'string', default: 'purchase' },
+        settings: { type: 'string' },
+        'model-only': { type: 'boolean', default: false },
+        validation: { type: 'boolean', default: false },
+        help: { type: 'boolean', short: 'h', default: false },
       },
     }));
   } catch (e) {
@@ -401,7 +448,12 @@ export async function runPurchaseEval(args: string[], open: OpenServer): Promise
     }
   } else return fail('--dataset must be csv, jsonl or synthetic-rebuy');
   const say = (l: string) => process.stderr.write(l + '\n');
-  const rep = await runPurchaseEvaluation(log, Array.from({ length: nSeeds }, (_, i) => i + 1), { served: !values['model-only'], open, askAt, settings, validation: Boolean(values.validation) }, say);
+  const rep = await runPurchaseEvaluation(
+    log,
+    Array.from({ length: nSeeds }, (_, i) => i + 1),
+    { served: !values['model-only'], open, askAt, settings, validation: Boolean(values.validation) },
+    say,
+  );
   process.stdout.write(formatPurchaseTable(rep) + '\n' + JSON.stringify({ eval: rep }) + '\n');
   return 0;
 }

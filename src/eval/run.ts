@@ -64,7 +64,10 @@ function fitTimed(model: Recommender, task: Task, seed: number): number {
   return (performance.now() - t) / 1000;
 }
 
-const fmtParams = (p: Params) => Object.entries(p).map(([k, v]) => `${k}=${v}`).join(',') || '-';
+const fmtParams = (p: Params) =>
+  Object.entries(p)
+    .map(([k, v]) => `${k}=${v}`)
+    .join(',') || '-';
 
 export async function runEvaluation(ds: Dataset, cfg: RunConfig, log: Log = () => {}): Promise<Report> {
   const rows = positiveRows(ds, cfg.minValue);
@@ -110,7 +113,9 @@ export async function runEvaluation(ds: Dataset, cfg: RunConfig, log: Log = () =
       r.runs.push(metrics);
       r.params.push(best!.params);
       r.fit.push(secs);
-      log(`  ${spec.name} [${fmtParams(best!.params)}] test ${METRICS[cfg.protocol].map((k) => `${k} ${metrics[k].toFixed(4)}`).join(', ')} (fit ${secs.toFixed(1)} s)`);
+      log(
+        `  ${spec.name} [${fmtParams(best!.params)}] test ${METRICS[cfg.protocol].map((k) => `${k} ${metrics[k].toFixed(4)}`).join(', ')} (fit ${secs.toFixed(1)} s)`,
+      );
     }
     for (const v of cfg.served ?? []) {
       const t = performance.now();
@@ -122,7 +127,10 @@ export async function runEvaluation(ds: Dataset, cfg: RunConfig, log: Log = () =
         eventType: cfg.eventType,
         onProgress: (stage, f) => {
           const line = `  ${v.name}: ${stage} ${Math.round(f * 100)}%`;
-          if (f === 1 || f === 0) { if (line !== last) log(line); last = line; }
+          if (f === 1 || f === 0) {
+            if (line !== last) log(line);
+            last = line;
+          }
         },
       });
       const secs = (performance.now() - t) / 1000;
@@ -166,17 +174,16 @@ export function formatTable(rep: Report): string {
       continue;
     }
     const params = [...new Set(r.params.map(fmtParams))].join(' | ');
-    rows.push([
-      r.model,
-      ...metricNames.map((k) => `${r.metrics[k].mean.toFixed(4)} ±${r.metrics[k].std.toFixed(4)}`),
-      r.fitSeconds.toFixed(1),
-      params,
-    ]);
+    rows.push([r.model, ...metricNames.map((k) => `${r.metrics[k].mean.toFixed(4)} ±${r.metrics[k].std.toFixed(4)}`), r.fitSeconds.toFixed(1), params]);
   }
   const ref = REFERENCES[`${rep.dataset}/${rep.protocol}`];
   if (ref) rows.push([`(${ref.name})`, ...metricNames.map((k) => (ref.metrics[k] !== undefined ? ref.metrics[k].toFixed(4) : '')), '', '']);
   const widths = head.map((h, c) => Math.max(h.length, ...rows.map((r) => r[c].length)));
-  const line = (cells: string[]) => cells.map((c, i) => c.padEnd(widths[i])).join('  ').trimEnd();
+  const line = (cells: string[]) =>
+    cells
+      .map((c, i) => c.padEnd(widths[i]))
+      .join('  ')
+      .trimEnd();
   const out = [
     `${rep.dataset} · protocol ${rep.protocol} · ${rep.users} users × ${rep.items} items × ${rep.interactions} interactions · seeds ${rep.seeds.join(',')}`,
     line(head),
@@ -184,10 +191,12 @@ export function formatTable(rep: Report): string {
     ...rows.map(line),
   ];
   if (ref) {
-    const best = rep.results
-      .filter((r) => !r.skipped && Object.keys(ref.metrics).every((k) => r.metrics[k].mean > ref.metrics[k]))
-      .map((r) => r.model);
-    out.push(best.length ? `beats ${ref.name} on all of ${Object.keys(ref.metrics).join(', ')}: ${best.join(', ')}` : `no model beats ${ref.name} on all of ${Object.keys(ref.metrics).join(', ')}`);
+    const best = rep.results.filter((r) => !r.skipped && Object.keys(ref.metrics).every((k) => r.metrics[k].mean > ref.metrics[k])).map((r) => r.model);
+    out.push(
+      best.length
+        ? `beats ${ref.name} on all of ${Object.keys(ref.metrics).join(', ')}: ${best.join(', ')}`
+        : `no model beats ${ref.name} on all of ${Object.keys(ref.metrics).join(', ')}`,
+    );
   }
   return out.join('\n');
 }

@@ -122,7 +122,7 @@ export async function evaluateServed(ds: Dataset, task: Task, opts: ServedOption
         if (k !== undefined) late.push(k);
       }
     }
-    if (late.length) await sendEvents(server, ds, rows, late, typeOf, (f) => progress('sending new visitors\' events', f));
+    if (late.length) await sendEvents(server, ds, rows, late, typeOf, (f) => progress("sending new visitors' events", f));
 
     const depth = depthOf(task.protocol);
     const itemIndex = new Map(ds.itemIds.map((id, i) => [id, i]));

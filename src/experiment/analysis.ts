@@ -53,7 +53,10 @@ export interface MetricResult {
 }
 
 export interface ExperimentResults {
-  experiment: Pick<Experiment, 'key' | 'status' | 'control' | 'primaryMetric' | 'guardrailMetrics' | 'attributionWindowDays'> & { startedAt: string | null; stoppedAt: string | null };
+  experiment: Pick<Experiment, 'key' | 'status' | 'control' | 'primaryMetric' | 'guardrailMetrics' | 'attributionWindowDays'> & {
+    startedAt: string | null;
+    stoppedAt: string | null;
+  };
   analysedUntil: string;
   people: number;
   variants: Array<{ name: string; strategy: string; weight: number; people: number; answers: number }>;
@@ -65,7 +68,8 @@ export interface ExperimentResults {
 
 const finite = (x: number): number | null => (Number.isFinite(x) ? x : null);
 const clean = (i: Interval): Interval => ({ estimate: i.estimate, low: i.low, high: i.high });
-const finiteInterval = (i: Interval | null): Interval | null => (i && Number.isFinite(i.estimate) && Number.isFinite(i.low) && Number.isFinite(i.high) ? clean(i) : null);
+const finiteInterval = (i: Interval | null): Interval | null =>
+  i && Number.isFinite(i.estimate) && Number.isFinite(i.low) && Number.isFinite(i.high) ? clean(i) : null;
 
 /** The values of a per-person metric in one group, leaving out people it does not count (null). */
 function valuesOf(people: readonly PersonOutcome[], f: (o: PersonOutcome) => number | null): { y: number[]; rows: PersonOutcome[] } {
@@ -81,7 +85,12 @@ function valuesOf(people: readonly PersonOutcome[], f: (o: PersonOutcome) => num
 }
 
 /** Compares one variant's people with control's on one metric. */
-export function compare(metric: Metric, control: readonly PersonOutcome[], treatment: readonly PersonOutcome[], cupedTheta?: { theta: number; xMean: number; varianceReduction: number }): { control: VariantValue; treatment: VariantValue; comparison: Omit<Comparison, 'variant'> } {
+export function compare(
+  metric: Metric,
+  control: readonly PersonOutcome[],
+  treatment: readonly PersonOutcome[],
+  cupedTheta?: { theta: number; xMean: number; varianceReduction: number },
+): { control: VariantValue; treatment: VariantValue; comparison: Omit<Comparison, 'variant'> } {
   const better = (p: number) => (metric.direction === 'higher' ? p : 1 - p);
   if (metric.kind === 'ratio') {
     const est = (ps: readonly PersonOutcome[]) => {
@@ -90,15 +99,24 @@ export function compare(metric: Metric, control: readonly PersonOutcome[], treat
     };
     const a = est(control);
     const b = est(treatment);
-    const ok = a.n >= MIN_PEOPLE && b.n >= MIN_PEOPLE && Number.isFinite(a.estimate) && Number.isFinite(b.estimate) && Number.isFinite(a.variance) && Number.isFinite(b.variance);
+    const ok =
+      a.n >= MIN_PEOPLE &&
+      b.n >= MIN_PEOPLE &&
+      Number.isFinite(a.estimate) &&
+      Number.isFinite(b.estimate) &&
+      Number.isFinite(a.variance) &&
+      Number.isFinite(b.variance);
     const diff = ok ? differenceInterval(a, b) : null;
     const p = diff && diff.se > 0 ? 2 * normalCdf(-Math.abs(diff.estimate / diff.se)) : null;
     return {
       control: { variant: '', value: finite(a.estimate), n: a.n },
       treatment: { variant: '', value: finite(b.estimate), n: b.n },
       comparison: {
-        difference: diff ? finiteInterval(diff) : null, uplift: ok ? finiteInterval(relativeUplift(a, b)) : null, pValue: p,
-        chanceToBeatControl: diff ? better(chanceToBeatNormal(diff.estimate, diff.se)) : null, significant: diff !== null && (diff.low > 0 || diff.high < 0),
+        difference: diff ? finiteInterval(diff) : null,
+        uplift: ok ? finiteInterval(relativeUplift(a, b)) : null,
+        pValue: p,
+        chanceToBeatControl: diff ? better(chanceToBeatNormal(diff.estimate, diff.se)) : null,
+        significant: diff !== null && (diff.low > 0 || diff.high < 0),
       },
     };
   }
@@ -108,7 +126,11 @@ export function compare(metric: Metric, control: readonly PersonOutcome[], treat
   const mb = momentsOf(b.y);
   const value = (m: typeof ma): VariantValue => ({ variant: '', value: m.n ? m.mean : null, n: m.n });
   if (ma.n < MIN_PEOPLE || mb.n < MIN_PEOPLE) {
-    return { control: value(ma), treatment: value(mb), comparison: { difference: null, uplift: null, pValue: null, chanceToBeatControl: null, significant: false } };
+    return {
+      control: value(ma),
+      treatment: value(mb),
+      comparison: { difference: null, uplift: null, pValue: null, chanceToBeatControl: null, significant: false },
+    };
   }
   let test: TestResult;
   let chance: number;
@@ -123,7 +145,10 @@ export function compare(metric: Metric, control: readonly PersonOutcome[], treat
   }
   const uplift = relativeUplift({ estimate: ma.mean, variance: ma.variance / ma.n }, { estimate: mb.mean, variance: mb.variance / mb.n });
   const comparison: Omit<Comparison, 'variant'> = {
-    difference: finiteInterval(test.difference), uplift: finiteInterval(uplift), pValue: finite(test.pValue), chanceToBeatControl: finite(chance),
+    difference: finiteInterval(test.difference),
+    uplift: finiteInterval(uplift),
+    pValue: finite(test.pValue),
+    chanceToBeatControl: finite(chance),
     significant: test.difference.low > 0 || test.difference.high < 0,
   };
   if (cupedTheta && metric.pre) {
@@ -133,8 +158,11 @@ export function compare(metric: Metric, control: readonly PersonOutcome[], treat
     const cb = momentsOf(adj(b.rows, b.y));
     const t = welchTTest(ca, cb);
     comparison.cuped = {
-      difference: clean(t.difference), uplift: finiteInterval(relativeUplift({ estimate: ca.mean, variance: ca.variance / ca.n }, { estimate: cb.mean, variance: cb.variance / cb.n })),
-      pValue: t.pValue, varianceReduction: cupedTheta.varianceReduction, theta: cupedTheta.theta,
+      difference: clean(t.difference),
+      uplift: finiteInterval(relativeUplift({ estimate: ca.mean, variance: ca.variance / ca.n }, { estimate: cb.mean, variance: cb.variance / cb.n })),
+      pValue: t.pValue,
+      varianceReduction: cupedTheta.varianceReduction,
+      theta: cupedTheta.theta,
     };
   }
   return { control: value(ma), treatment: value(mb), comparison };
@@ -158,8 +186,13 @@ export function analyse(exp: Experiment, outcomes: readonly PersonOutcome[], opt
   const byVariant = new Map<string, PersonOutcome[]>(exp.variants.map((v) => [v.name, []]));
   for (const o of outcomes) byVariant.get(o.variant)?.push(o);
   const counts = exp.variants.map((v) => byVariant.get(v.name)!.length);
-  const srm = sampleRatioMismatch(counts, exp.variants.map((v) => v.weight));
-  const names: MetricName[] = [...new Set<MetricName>([exp.primaryMetric, ...exp.guardrailMetrics, ...(opts.metrics ?? (Object.keys(METRIC_DEFINITIONS) as MetricName[]))])];
+  const srm = sampleRatioMismatch(
+    counts,
+    exp.variants.map((v) => v.weight),
+  );
+  const names: MetricName[] = [
+    ...new Set<MetricName>([exp.primaryMetric, ...exp.guardrailMetrics, ...(opts.metrics ?? (Object.keys(METRIC_DEFINITIONS) as MetricName[]))]),
+  ];
   const control = byVariant.get(exp.control) ?? [];
   const metrics: MetricResult[] = names.map((name) => {
     const m = METRIC_DEFINITIONS[name];
@@ -175,13 +208,25 @@ export function analyse(exp: Experiment, outcomes: readonly PersonOutcome[], opt
       comparisons.push({ variant: v.name, ...r.comparison });
     }
     if (controlValue) values.unshift(controlValue);
-    return { metric: name, label: m.label, kind: m.kind, direction: m.direction, display: m.display, primary: name === exp.primaryMetric, guardrail: exp.guardrailMetrics.includes(name), values, comparisons };
+    return {
+      metric: name,
+      label: m.label,
+      kind: m.kind,
+      direction: m.direction,
+      display: m.display,
+      primary: name === exp.primaryMetric,
+      guardrail: exp.guardrailMetrics.includes(name),
+      values,
+      comparisons,
+    };
   });
 
   const summary: string[] = [];
-  summary.push(srm.mismatch
-    ? `Sample ratio mismatch (p = ${srm.pValue.toExponential(2)} < ${SRM_THRESHOLD}): the variants' sizes do not fit their weights, so no figure below can be trusted until the cause (assignment, logging, bots) is found.`
-    : `Sample ratio OK (p = ${srm.pValue.toFixed(3)}).`);
+  summary.push(
+    srm.mismatch
+      ? `Sample ratio mismatch (p = ${srm.pValue.toExponential(2)} < ${SRM_THRESHOLD}): the variants' sizes do not fit their weights, so no figure below can be trusted until the cause (assignment, logging, bots) is found.`
+      : `Sample ratio OK (p = ${srm.pValue.toFixed(3)}).`,
+  );
   const primary = metrics.find((r) => r.primary)!;
   for (const c of primary.comparisons) {
     const u = c.cuped?.uplift ?? c.uplift;
@@ -191,7 +236,9 @@ export function analyse(exp: Experiment, outcomes: readonly PersonOutcome[], opt
     }
     const sig = c.cuped ? c.cuped.difference.low > 0 || c.cuped.difference.high < 0 : c.significant;
     const good = primary.direction === 'higher' ? u.estimate > 0 : u.estimate < 0;
-    summary.push(`${c.variant} vs ${exp.control} on ${primary.metric}: ${u.estimate >= 0 ? '+' : ''}${pct(u.estimate)} (95 % interval ${pct(u.low)} to ${pct(u.high)}${c.cuped ? ', CUPED' : ''}), chance to beat control ${chancePct(c.chanceToBeatControl ?? 0)}: ${sig ? (good ? 'better' : 'worse') : 'no significant difference'}.`);
+    summary.push(
+      `${c.variant} vs ${exp.control} on ${primary.metric}: ${u.estimate >= 0 ? '+' : ''}${pct(u.estimate)} (95 % interval ${pct(u.low)} to ${pct(u.high)}${c.cuped ? ', CUPED' : ''}), chance to beat control ${chancePct(c.chanceToBeatControl ?? 0)}: ${sig ? (good ? 'better' : 'worse') : 'no significant difference'}.`,
+    );
   }
   for (const g of metrics.filter((r) => r.guardrail)) {
     for (const c of g.comparisons) {
@@ -203,17 +250,31 @@ export function analyse(exp: Experiment, outcomes: readonly PersonOutcome[], opt
   const iso = (t: number | null) => (t === null ? null : new Date(t).toISOString());
   return {
     experiment: {
-      key: exp.key, status: exp.status, control: exp.control, primaryMetric: exp.primaryMetric, guardrailMetrics: exp.guardrailMetrics,
-      attributionWindowDays: exp.attributionWindowDays, startedAt: iso(exp.startedAt), stoppedAt: iso(exp.stoppedAt),
+      key: exp.key,
+      status: exp.status,
+      control: exp.control,
+      primaryMetric: exp.primaryMetric,
+      guardrailMetrics: exp.guardrailMetrics,
+      attributionWindowDays: exp.attributionWindowDays,
+      startedAt: iso(exp.startedAt),
+      stoppedAt: iso(exp.stoppedAt),
     },
     analysedUntil: new Date(opts.end).toISOString(),
     people: outcomes.length,
     variants: exp.variants.map((v, i) => ({
-      name: v.name, strategy: v.strategy, weight: v.weight, people: counts[i], answers: byVariant.get(v.name)!.reduce((s, o) => s + o.answers, 0),
+      name: v.name,
+      strategy: v.strategy,
+      weight: v.weight,
+      people: counts[i],
+      answers: byVariant.get(v.name)!.reduce((s, o) => s + o.answers, 0),
     })),
     srm: {
-      chiSquared: srm.chiSquared, pValue: srm.pValue, mismatch: srm.mismatch, threshold: SRM_THRESHOLD,
-      observed: Object.fromEntries(exp.variants.map((v, i) => [v.name, counts[i]])), expected: Object.fromEntries(exp.variants.map((v, i) => [v.name, srm.expected[i]])),
+      chiSquared: srm.chiSquared,
+      pValue: srm.pValue,
+      mismatch: srm.mismatch,
+      threshold: SRM_THRESHOLD,
+      observed: Object.fromEntries(exp.variants.map((v, i) => [v.name, counts[i]])),
+      expected: Object.fromEntries(exp.variants.map((v, i) => [v.name, srm.expected[i]])),
     },
     metrics,
     summary,

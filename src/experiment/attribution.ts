@@ -17,8 +17,14 @@ export interface AttributionInput {
   /** Each answer served under the experiment (its recommendationId), to whom, under which variant, when. */
   exposures: ReadonlyArray<{ id: string; person: string; variant: string; at: number }>;
   events: ReadonlyArray<{
-    subject: string; type: string; itemId: string | null; value: number | null; recommendationId: string | null;
-    variant: string | null; timestamp: number; orderId: string | null;
+    subject: string;
+    type: string;
+    itemId: string | null;
+    value: number | null;
+    recommendationId: string | null;
+    variant: string | null;
+    timestamp: number;
+    orderId: string | null;
   }>;
   /** An item's price, for purchases sent without a `value`. */
   price: (itemId: string) => number | undefined;
@@ -145,8 +151,12 @@ export function attribute(input: AttributionInput): PersonOutcome[] {
     }
     const churnFrom = end - exp.churnDays * DAY;
     out.push({
-      person, variant, firstExposure: firstAt, ...behaviourOf(during, input.price),
-      answers: times.length, clickedAnswers: clicked.size,
+      person,
+      variant,
+      firstExposure: firstAt,
+      ...behaviourOf(during, input.price),
+      answers: times.length,
+      clickedAnswers: clicked.size,
       churned: firstAt <= churnFrom ? (lastActive > churnFrom ? 0 : 1) : null,
       npsScore: survey === null ? null : npsScoreOf(survey),
       pre: behaviourOf(before, input.price),

@@ -11,7 +11,13 @@ import { MODELS } from '../recommend/registry.ts';
 import { assignVariant, propensityOf } from './assignment.ts';
 import { assignmentCollection, EXPOSURE_COLLECTION, ExposureLog, type AssignmentBody, type ExposureBody } from './exposure-log.ts';
 import {
-  ExperimentBody, ExperimentSettingsBody, GLOBAL_HOLDOUT_KEY, type Experiment, type ExperimentSettingsT, type ExperimentStatus, type VariantT,
+  ExperimentBody,
+  ExperimentSettingsBody,
+  GLOBAL_HOLDOUT_KEY,
+  type Experiment,
+  type ExperimentSettingsT,
+  type ExperimentStatus,
+  type VariantT,
 } from './schemas.ts';
 import { bestSellersByGroup, segmentOf, segmentScores, type SegmentKey, type SegmentTable } from './segment.ts';
 import { analyse, type ExperimentResults } from './analysis.ts';
@@ -35,13 +41,22 @@ const DEFAULT_SETTINGS: ExperimentSettingsT = { globalHoldout: 0, holdoutStrateg
 /** The workspace holdout as an experiment: `holdout` never gets Afín's recommendations, `afin` does. */
 export function globalHoldoutExperiment(s: ExperimentSettingsT, since: number): Experiment {
   return {
-    key: GLOBAL_HOLDOUT_KEY, name: 'Global holdout', status: s.globalHoldout > 0 ? 'running' : 'stopped',
+    key: GLOBAL_HOLDOUT_KEY,
+    name: 'Global holdout',
+    status: s.globalHoldout > 0 ? 'running' : 'stopped',
     variants: [
       { name: 'holdout', weight: s.globalHoldout, strategy: s.holdoutStrategy },
       { name: 'afin', weight: 1 - s.globalHoldout, strategy: 'personalized' },
     ],
-    control: 'holdout', primaryMetric: 'conversion', guardrailMetrics: [], attributionWindowDays: 7, churnDays: 14,
-    createdAt: since, startedAt: since, stoppedAt: null, history: [],
+    control: 'holdout',
+    primaryMetric: 'conversion',
+    guardrailMetrics: [],
+    attributionWindowDays: 7,
+    churnDays: 14,
+    createdAt: since,
+    startedAt: since,
+    stoppedAt: null,
+    history: [],
   };
 }
 
@@ -59,7 +74,10 @@ export class ExperimentService implements VariantChooser {
   private readonly running = new Map<string, { at: number; experiments: Experiment[]; settings: ExperimentSettingsT; settingsAt: number }>();
   /** Each person's variant per experiment once known (`ws \n key \n subject`), so a request reads the store once per person. */
   private readonly assigned = new LRUCache<string, Assigned>({ max: 100_000 });
-  private readonly segments = new Map<string, { builtAt: number; catalogVersion: number; table: SegmentTable; events: number; checkedAt: number; building?: Promise<unknown> }>();
+  private readonly segments = new Map<
+    string,
+    { builtAt: number; catalogVersion: number; table: SegmentTable; events: number; checkedAt: number; building?: Promise<unknown> }
+  >();
 
   constructor(
     private readonly store: Store,
@@ -75,11 +93,24 @@ export class ExperimentService implements VariantChooser {
   async create(ws: string, body: unknown): Promise<Experiment> {
     const b = parseOr(ExperimentBody, body, 'invalid_body');
     b.variants.forEach((v, i) => {
-      if (v.model !== undefined && !MODELS[v.model]) throw new AfinError('invalid_body', `variants[${i}].model: unknown model "${v.model}" (known: ${Object.keys(MODELS).join(', ')})`, `variants[${i}].model`);
+      if (v.model !== undefined && !MODELS[v.model])
+        throw new AfinError(
+          'invalid_body',
+          `variants[${i}].model: unknown model "${v.model}" (known: ${Object.keys(MODELS).join(', ')})`,
+          `variants[${i}].model`,
+        );
     });
     if (await this.store.getDoc(ws, EXPERIMENT_COLLECTION, b.key)) throw new AfinError('conflict', `key: an experiment "${b.key}" already exists`, 'key');
     const now = this.clock();
-    const exp: Experiment = { ...b, control: b.control ?? b.variants[0].name, status: 'draft', createdAt: now, startedAt: null, stoppedAt: null, history: [{ status: 'draft', at: now }] };
+    const exp: Experiment = {
+      ...b,
+      control: b.control ?? b.variants[0].name,
+      status: 'draft',
+      createdAt: now,
+      startedAt: null,
+      stoppedAt: null,
+      history: [{ status: 'draft', at: now }],
+    };
     await this.save(ws, exp);
     return exp;
   }
@@ -105,7 +136,8 @@ export class ExperimentService implements VariantChooser {
     if (key === GLOBAL_HOLDOUT_KEY) throw new AfinError('conflict', `key: the global holdout is set with PUT /v1/settings/experiments`, 'key');
     const exp = await this.get(ws, key);
     const allowed: Record<typeof to, ExperimentStatus[]> = { running: ['draft', 'paused'], paused: ['running'], stopped: ['running', 'paused'] };
-    if (!allowed[to].includes(exp.status)) throw new AfinError('conflict', `status: a ${exp.status} experiment cannot be ${to === 'running' ? 'started' : to}`, 'status');
+    if (!allowed[to].includes(exp.status))
+      throw new AfinError('conflict', `status: a ${exp.status} experiment cannot be ${to === 'running' ? 'started' : to}`, 'status');
     const now = this.clock();
     exp.status = to;
     exp.history.push({ status: to, at: now });
@@ -116,7 +148,9 @@ export class ExperimentService implements VariantChooser {
   }
 
   private async save(ws: string, exp: Experiment): Promise<void> {
-    await this.store.putDocs(ws, [{ collection: EXPERIMENT_COLLECTION, id: exp.key, subject: null, body: exp as unknown as Record<string, unknown>, createdAt: exp.createdAt }]);
+    await this.store.putDocs(ws, [
+      { collection: EXPERIMENT_COLLECTION, id: exp.key, subject: null, body: exp as unknown as Record<string, unknown>, createdAt: exp.createdAt },
+    ]);
     this.running.delete(ws);
   }
 
@@ -219,18 +253,32 @@ export class ExperimentService implements VariantChooser {
   exposed(ws: string, e: Exposure): void {
     if (!e.choice.experiment || !e.choice.variant) return;
     const body: ExposureBody = {
-      experiment: e.choice.experiment, variant: e.choice.variant, strategy: e.choice.strategy, propensity: e.choice.propensity ?? 1,
-      context: e.context, items: e.itemIds, person: e.subject,
+      experiment: e.choice.experiment,
+      variant: e.choice.variant,
+      strategy: e.choice.strategy,
+      propensity: e.choice.propensity ?? 1,
+      context: e.context,
+      items: e.itemIds,
+      person: e.subject,
     };
     const group = this.assigned.get(`${ws}\n${GLOBAL_HOLDOUT_KEY}\n${e.subject}`);
     if (group) body.holdout = group.variant.name;
-    this.log.add(ws, { collection: EXPOSURE_COLLECTION, id: e.recommendationId, subject: e.userId ?? e.subject, body: body as unknown as Record<string, unknown>, createdAt: e.at });
+    this.log.add(ws, {
+      collection: EXPOSURE_COLLECTION,
+      id: e.recommendationId,
+      subject: e.userId ?? e.subject,
+      body: body as unknown as Record<string, unknown>,
+      createdAt: e.at,
+    });
   }
 
   /** The segment baseline's scores for this person (see segment.ts); without a person, the whole shop's best sellers. */
   async segmentScores(ws: string, subject: string | null, catalog: Catalog, now: number): Promise<{ scores: Float64Array; group: string }> {
     const table = await this.segmentTable(ws, catalog, now);
-    const key: SegmentKey = subject && !subject.startsWith(ANON_PREFIX) ? segmentOf((await this.store.getUser(ws, subject))?.traits, now) : { ageBand: null, location: null, interest: null };
+    const key: SegmentKey =
+      subject && !subject.startsWith(ANON_PREFIX)
+        ? segmentOf((await this.store.getUser(ws, subject))?.traits, now)
+        : { ageBand: null, location: null, interest: null };
     return segmentScores(table, key);
   }
 
@@ -255,26 +303,42 @@ export class ExperimentService implements VariantChooser {
         if (keys.has(e.subject)) continue;
         keys.set(e.subject, segmentOf(isAnonSubject(e.subject) ? null : (await this.store.getUser(ws, e.subject))?.traits, now));
       }
-      const table = bestSellersByGroup(events, (s) => keys.get(s)!, (id) => catalog.index.get(id), catalog.size);
+      const table = bestSellersByGroup(
+        events,
+        (s) => keys.get(s)!,
+        (id) => catalog.index.get(id),
+        catalog.size,
+      );
       this.segments.set(ws, { builtAt: now, catalogVersion: catalog.version, table, events: total, checkedAt: now });
       return table;
     };
     // A stale table of the same catalogue serves while a new one is counted; a changed catalogue waits.
     if (fresh && cached) {
-      if (!cached.building) cached.building = build().catch(() => undefined).finally(() => (cached.building = undefined));
+      if (!cached.building)
+        cached.building = build()
+          .catch(() => undefined)
+          .finally(() => (cached.building = undefined));
       return cached.table;
     }
     return build();
   }
 
   /** The recorded variant of a person (as served: a user id or `anon:<anonymousId>`). */
-  async assignmentOf(ws: string, key: string, subject: string): Promise<{ experiment: string; person: string; variant: string | null; propensity: number | null; assignedAt: string | null; from: string | null }> {
+  async assignmentOf(
+    ws: string,
+    key: string,
+    subject: string,
+  ): Promise<{ experiment: string; person: string; variant: string | null; propensity: number | null; assignedAt: string | null; from: string | null }> {
     await this.get(ws, key);
     await this.log.flush();
     const doc = await this.store.getDoc(ws, assignmentCollection(key), subject);
     return {
-      experiment: key, person: subject, variant: doc ? String(doc.body.variant) : null, propensity: doc ? Number(doc.body.propensity) : null,
-      assignedAt: doc ? new Date(doc.createdAt).toISOString() : null, from: doc && typeof doc.body.from === 'string' ? doc.body.from : null,
+      experiment: key,
+      person: subject,
+      variant: doc ? String(doc.body.variant) : null,
+      propensity: doc ? Number(doc.body.propensity) : null,
+      assignedAt: doc ? new Date(doc.createdAt).toISOString() : null,
+      from: doc && typeof doc.body.from === 'string' ? doc.body.from : null,
     };
   }
 
@@ -286,26 +350,46 @@ export class ExperimentService implements VariantChooser {
     const now = this.clock();
     const end = Math.min(until ?? now, exp.stoppedAt ?? Infinity, now);
     const assignments = await this.store.listDocs(ws, assignmentCollection(key), { limit: 10_000_000 });
-    const exposures = (await this.store.listDocs(ws, EXPOSURE_COLLECTION, { limit: this.log.maxPerWorkspace }))
-      .filter((d) => d.body.experiment === key || (key === GLOBAL_HOLDOUT_KEY && typeof d.body.holdout === 'string'));
+    const exposures = (await this.store.listDocs(ws, EXPOSURE_COLLECTION, { limit: this.log.maxPerWorkspace })).filter(
+      (d) => d.body.experiment === key || (key === GLOBAL_HOLDOUT_KEY && typeof d.body.holdout === 'string'),
+    );
     // A visitor who signed in is one person: their events moved to the user they became.
     const anonIds = assignments.filter((d) => isAnonSubject(d.id)).map((d) => d.id.slice(ANON_PREFIX.length));
     const linked = await this.store.resolveAnonymousMany(ws, anonIds);
-    const personOf = (subject: string) => (isAnonSubject(subject) ? linked.get(subject.slice(ANON_PREFIX.length)) ?? subject : subject);
+    const personOf = (subject: string) => (isAnonSubject(subject) ? (linked.get(subject.slice(ANON_PREFIX.length)) ?? subject) : subject);
     const firstAt = assignments.reduce((m, d) => Math.min(m, d.createdAt), Infinity);
     const preDays = CUPED_PRE_PERIOD_DAYS;
     const events: Array<AttributionInput['events'][number]> = [];
     if (Number.isFinite(firstAt)) {
       for await (const page of this.store.scanEvents(ws, { since: firstAt - preDays * DAY })) {
-        for (const e of page) if (e.timestamp <= end) events.push({ subject: e.subject, type: e.type, itemId: e.itemId, value: e.value, recommendationId: e.recommendationId, variant: e.variant, timestamp: e.timestamp, orderId: orderIdOf(e.properties) });
+        for (const e of page)
+          if (e.timestamp <= end)
+            events.push({
+              subject: e.subject,
+              type: e.type,
+              itemId: e.itemId,
+              value: e.value,
+              recommendationId: e.recommendationId,
+              variant: e.variant,
+              timestamp: e.timestamp,
+              orderId: orderIdOf(e.properties),
+            });
       }
     }
     const catalog = await this.catalog(ws);
     const outcomes = attribute({
-      experiment: exp, end, preDays,
+      experiment: exp,
+      end,
+      preDays,
       assignments: assignments.map((d) => ({ person: personOf(d.id), variant: String(d.body.variant), at: d.createdAt })),
-      exposures: exposures.map((d) => ({ id: d.id, person: personOf(String(d.body.person ?? d.subject)), variant: key === GLOBAL_HOLDOUT_KEY ? String(d.body.holdout ?? d.body.variant) : String(d.body.variant), at: d.createdAt })),
-      events, price: (itemId) => catalog.get(itemId)?.price,
+      exposures: exposures.map((d) => ({
+        id: d.id,
+        person: personOf(String(d.body.person ?? d.subject)),
+        variant: key === GLOBAL_HOLDOUT_KEY ? String(d.body.holdout ?? d.body.variant) : String(d.body.variant),
+        at: d.createdAt,
+      })),
+      events,
+      price: (itemId) => catalog.get(itemId)?.price,
     });
     return analyse(exp, outcomes, { end });
   }

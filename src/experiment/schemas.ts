@@ -6,7 +6,16 @@ import { STRATEGIES } from '../recommend/schemas.ts';
 
 /** What an experiment can measure per variant (see metrics.ts for each definition). */
 export const METRICS = [
-  'conversion', 'ctr', 'addToCartRate', 'revenuePerUser', 'aov', 'eventsPerUser', 'activeDaysPerUser', 'churn', 'returnRate', 'nps',
+  'conversion',
+  'ctr',
+  'addToCartRate',
+  'revenuePerUser',
+  'aov',
+  'eventsPerUser',
+  'activeDaysPerUser',
+  'churn',
+  'returnRate',
+  'nps',
 ] as const;
 export type MetricName = (typeof METRICS)[number];
 
@@ -20,7 +29,11 @@ export const ExperimentKey = z
 
 export const Variant = z
   .object({
-    name: z.string().min(1).max(64).regex(/^[A-Za-z0-9][A-Za-z0-9._-]*$/, 'must be letters, digits, dots, dashes or underscores'),
+    name: z
+      .string()
+      .min(1)
+      .max(64)
+      .regex(/^[A-Za-z0-9][A-Za-z0-9._-]*$/, 'must be letters, digits, dots, dashes or underscores'),
     weight: z.number().finite().positive().max(1_000_000),
     strategy: z.enum(STRATEGIES),
     /** `personalized`: the model that scores (default: the workspace's default model). */
@@ -38,7 +51,10 @@ export type VariantT = z.infer<typeof Variant>;
 
 export const ExperimentBody = z
   .object({
-    key: ExperimentKey.refine((k) => k !== GLOBAL_HOLDOUT_KEY, `"${GLOBAL_HOLDOUT_KEY}" is the workspace holdout's key (set it with PUT /v1/settings/experiments)`),
+    key: ExperimentKey.refine(
+      (k) => k !== GLOBAL_HOLDOUT_KEY,
+      `"${GLOBAL_HOLDOUT_KEY}" is the workspace holdout's key (set it with PUT /v1/settings/experiments)`,
+    ),
     name: Text(200).optional(),
     description: Text(2000).optional(),
     variants: z
@@ -65,7 +81,8 @@ export const ExperimentBody = z
   })
   .strict()
   .superRefine((b, ctx) => {
-    if (b.control !== undefined && !b.variants.some((v) => v.name === b.control)) ctx.addIssue({ code: 'custom', path: ['control'], message: `no variant is named "${b.control}"` });
+    if (b.control !== undefined && !b.variants.some((v) => v.name === b.control))
+      ctx.addIssue({ code: 'custom', path: ['control'], message: `no variant is named "${b.control}"` });
   });
 export type ExperimentBodyT = z.infer<typeof ExperimentBody>;
 

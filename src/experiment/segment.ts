@@ -11,7 +11,15 @@ export interface SegmentKey {
   interest: string | null;
 }
 
-const AGE_BANDS: ReadonlyArray<[number, string]> = [[18, 'under 18'], [25, '18–24'], [35, '25–34'], [45, '35–44'], [55, '45–54'], [65, '55–64'], [Infinity, '65+']];
+const AGE_BANDS: ReadonlyArray<[number, string]> = [
+  [18, 'under 18'],
+  [25, '18–24'],
+  [35, '25–34'],
+  [45, '35–44'],
+  [55, '45–54'],
+  [65, '55–64'],
+  [Infinity, '65+'],
+];
 
 function text(v: unknown): string | null {
   if (typeof v === 'string' && v.trim()) return v.trim().split(',')[0].trim().toLowerCase().slice(0, 64) || null;
@@ -43,7 +51,9 @@ export function segmentOf(traits: Record<string, unknown> | null | undefined, no
 
 /** The groups a person belongs to, finest first: all their traits together, then each trait alone. */
 export function groupsOf(k: SegmentKey): { full: string | null; singles: string[] } {
-  const singles = [k.ageBand && `age ${k.ageBand}`, k.location && `in ${k.location}`, k.interest && `into ${k.interest}`].filter((x): x is string => Boolean(x));
+  const singles = [k.ageBand && `age ${k.ageBand}`, k.location && `in ${k.location}`, k.interest && `into ${k.interest}`].filter((x): x is string =>
+    Boolean(x),
+  );
   return { full: singles.length > 1 ? singles.join(' · ') : null, singles };
 }
 
@@ -63,7 +73,12 @@ export interface SegmentTable {
 }
 
 /** Counts the recent events into each group's best sellers. `segmentOfSubject` gives each event's person's segment. */
-export function bestSellersByGroup(events: Iterable<SegmentEvent>, segmentOfSubject: (subject: string) => SegmentKey, itemIndex: (id: string) => number | undefined, size: number): SegmentTable {
+export function bestSellersByGroup(
+  events: Iterable<SegmentEvent>,
+  segmentOfSubject: (subject: string) => SegmentKey,
+  itemIndex: (id: string) => number | undefined,
+  size: number,
+): SegmentTable {
   const everyone = new Float64Array(size);
   const byGroup = new Map<string, Float64Array>();
   const add = (group: string, i: number, w: number) => {

@@ -27,7 +27,8 @@ export function addressKind(ip: string): 'public' | 'private' | 'loopback' | 'li
     else {
       const hex = /^([0-9a-f]{1,4}):([0-9a-f]{1,4})$/.exec(rest);
       if (hex) {
-        const a = parseInt(hex[1], 16), b = parseInt(hex[2], 16);
+        const a = parseInt(hex[1], 16),
+          b = parseInt(hex[2], 16);
         h = `${a >> 8}.${a & 255}.${b >> 8}.${b & 255}`;
       }
     }
@@ -43,7 +44,7 @@ export function addressKind(ip: string): 'public' | 'private' | 'loopback' | 'li
     if (a >= 224) return 'private'; // multicast and reserved
     return 'public';
   }
-  if (h === '::' ) return 'unspecified';
+  if (h === '::') return 'unspecified';
   if (h === '::1') return 'loopback';
   if (/^fe[89ab]/.test(h)) return 'link-local';
   if (/^f[cd]/.test(h)) return /^fd00:ec2::254$/.test(h) ? 'link-local' : 'private';
@@ -52,7 +53,10 @@ export function addressKind(ip: string): 'public' | 'private' | 'loopback' | 'li
 }
 
 function judge(host: string, policy: OutboundPolicy): string | null {
-  const h = host.toLowerCase().replace(/^\[|\]$/g, '').replace(/\.$/, '');
+  const h = host
+    .toLowerCase()
+    .replace(/^\[|\]$/g, '')
+    .replace(/\.$/, '');
   if (METADATA_HOSTS.has(h)) return policy.allowLinkLocal ? null : `"${host}" is a cloud metadata endpoint`;
   if (h === 'localhost' || h.endsWith('.localhost')) return policy.allowPrivate ? null : `"${host}" is this machine`;
   if (!isIP(h)) return null;

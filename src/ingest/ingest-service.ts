@@ -47,10 +47,22 @@ export function itemChanges(items: readonly StoredItem[], previous: (id: string)
     const old = previous(it.id);
     if (!old) continue;
     if (old.price !== undefined && it.price !== undefined && it.price < old.price) {
-      out.push({ collection: ITEM_CHANGE_COLLECTION, id: `${it.id}:${at}:price`, subject: null, createdAt: at, body: { itemId: it.id, kind: 'price_drop', oldPrice: old.price, newPrice: it.price } });
+      out.push({
+        collection: ITEM_CHANGE_COLLECTION,
+        id: `${it.id}:${at}:price`,
+        subject: null,
+        createdAt: at,
+        body: { itemId: it.id, kind: 'price_drop', oldPrice: old.price, newPrice: it.price },
+      });
     }
     if (!old.available && it.available) {
-      out.push({ collection: ITEM_CHANGE_COLLECTION, id: `${it.id}:${at}:stock`, subject: null, createdAt: at, body: { itemId: it.id, kind: 'back_in_stock' } });
+      out.push({
+        collection: ITEM_CHANGE_COLLECTION,
+        id: `${it.id}:${at}:stock`,
+        subject: null,
+        createdAt: at,
+        body: { itemId: it.id, kind: 'back_in_stock' },
+      });
     }
   }
   return out;
@@ -88,7 +100,8 @@ export class IngestService {
       }
       const item: StoredItem = { ...r.data, available: r.data.available ?? true, updatedAt: now };
       const prev = seen.get(item.id);
-      if (prev !== undefined) good[prev] = item; // the last copy of an id in one batch wins
+      if (prev !== undefined)
+        good[prev] = item; // the last copy of an id in one batch wins
       else {
         seen.set(item.id, good.length);
         good.push(item);
@@ -161,12 +174,15 @@ export class IngestService {
       accepted.push({ e, timestamp });
     }
     // Who each anonymous visitor is, asked once per visitor for the whole batch (as subjectOf would).
-    const visitors = await this.store.resolveAnonymousMany(ws, accepted.flatMap(({ e }) => (!e.userId && e.anonymousId ? [e.anonymousId] : [])));
+    const visitors = await this.store.resolveAnonymousMany(
+      ws,
+      accepted.flatMap(({ e }) => (!e.userId && e.anonymousId ? [e.anonymousId] : [])),
+    );
     for (const { e, timestamp } of accepted) {
       events.push({
         messageId: e.messageId ?? `evt_${randomUUID()}`,
         type: e.type,
-        subject: e.userId ? e.userId : visitors.get(e.anonymousId!) ?? anonSubject(e.anonymousId!),
+        subject: e.userId ? e.userId : (visitors.get(e.anonymousId!) ?? anonSubject(e.anonymousId!)),
         userId: e.userId ?? null,
         anonymousId: e.anonymousId ?? null,
         itemId: e.itemId ?? null,
@@ -180,12 +196,17 @@ export class IngestService {
         properties: e.properties ?? null,
       });
     }
-    const { inserted, duplicates } = events.length ? await this.store.ingestEvents(ws, events, await this.profilable(ws, events), await this.profileUpdater(ws)) : { inserted: [], duplicates: 0 };
+    const { inserted, duplicates } = events.length
+      ? await this.store.ingestEvents(ws, events, await this.profilable(ws, events), await this.profileUpdater(ws))
+      : { inserted: [], duplicates: 0 };
     // An event carrying both ids identifies the visitor: merge what they did anonymously (all the
     // batch's new links in one store transaction).
     if (links.size > 0) {
       const current = await this.store.resolveAnonymousMany(ws, [...links.keys()]);
-      await this.linkAll(ws, [...links].filter(([anonymousId, userId]) => current.get(anonymousId) !== userId).map(([anonymousId, userId]) => ({ anonymousId, userId })));
+      await this.linkAll(
+        ws,
+        [...links].filter(([anonymousId, userId]) => current.get(anonymousId) !== userId).map(([anonymousId, userId]) => ({ anonymousId, userId })),
+      );
     }
     return suppressed > 0 ? { accepted: inserted.length, duplicates, rejected, suppressed } : { accepted: inserted.length, duplicates, rejected };
   }
@@ -196,7 +217,11 @@ export class IngestService {
    */
   private async linkAll(ws: string, links: ReadonlyArray<{ anonymousId: string; userId: string }>): Promise<number[]> {
     if (links.length === 0) return [];
-    const merged = await this.store.linkIdentities(ws, links.map((l) => ({ ...l, from: anonSubject(l.anonymousId) })), this.clock());
+    const merged = await this.store.linkIdentities(
+      ws,
+      links.map((l) => ({ ...l, from: anonSubject(l.anonymousId) })),
+      this.clock(),
+    );
     const rebuild = new Set(links.filter((_, i) => merged[i] > 0).map((l) => l.userId));
     for (const userId of rebuild) await this.rebuildProfile(ws, userId);
     return merged;
@@ -222,7 +247,10 @@ export class IngestService {
       return [...bySubject].map(([subject, evs]) => ({
         subject,
         // The store parses `current` afresh for this call, so it is updated in place, without a copy.
-        profile: applyEvents((current.get(subject) as Profile | undefined) ?? null, evs, (id) => catalog.get(id), { inPlace: true }) as unknown as Record<string, unknown>,
+        profile: applyEvents((current.get(subject) as Profile | undefined) ?? null, evs, (id) => catalog.get(id), { inPlace: true }) as unknown as Record<
+          string,
+          unknown
+        >,
       }));
     };
   }

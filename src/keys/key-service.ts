@@ -57,7 +57,12 @@ export class KeyService {
   /** Signed tokens that bind a browser's public key to one signed-in person. */
   readonly userTokens: UserTokens;
 
-  constructor(private readonly store: Store, rootKey?: string, private readonly clock: () => number = Date.now, private readonly bus?: InvalidationBus) {
+  constructor(
+    private readonly store: Store,
+    rootKey?: string,
+    private readonly clock: () => number = Date.now,
+    private readonly bus?: InvalidationBus,
+  ) {
     // Another node revoked or changed a key: forget what this node remembers of keys at once.
     bus?.subscribe((n) => {
       if (n.kind === 'keys') this.cache.clear();
@@ -70,10 +75,23 @@ export class KeyService {
     return `afin_${scope}_${randomBytes(32).toString('base64url')}`;
   }
 
-  async create(workspace: string, body: unknown, root = false): Promise<{ id: string; key: string; scope: KeyScope; workspace: string; name: string | null; createdAt: string } & KeySettings> {
+  async create(
+    workspace: string,
+    body: unknown,
+    root = false,
+  ): Promise<{ id: string; key: string; scope: KeyScope; workspace: string; name: string | null; createdAt: string } & KeySettings> {
     const { scope, name, allowedOrigins, rateLimit, requireUserToken } = parseOr(KeyBody, body, 'invalid_body');
     const key = KeyService.newSecret(scope);
-    const stored: StoredKey = { id: `key_${randomBytes(9).toString('base64url')}`, workspace, scope, name: name ?? null, hash: hashKey(key), root, createdAt: this.clock(), lastUsedAt: null };
+    const stored: StoredKey = {
+      id: `key_${randomBytes(9).toString('base64url')}`,
+      workspace,
+      scope,
+      name: name ?? null,
+      hash: hashKey(key),
+      root,
+      createdAt: this.clock(),
+      lastUsedAt: null,
+    };
     const settings: KeySettings = { allowedOrigins: allowedOrigins ?? null, rateLimit: rateLimit ?? null, requireUserToken: requireUserToken ?? false };
     if (settings.allowedOrigins !== null || settings.rateLimit !== null || settings.requireUserToken) await this.putSettings(workspace, stored.id, settings);
     await this.store.insertKey(stored);
@@ -125,8 +143,13 @@ export class KeyService {
   async list(workspace: string) {
     const settings = new Map((await this.store.listDocs(workspace, SETTINGS, { limit: 1_000_000 })).map((d) => [d.id, d.body]));
     return (await this.store.listKeys(workspace)).map((k) => ({
-      id: k.id, scope: k.scope, name: k.name, workspace: k.workspace, root: k.root,
-      createdAt: new Date(k.createdAt).toISOString(), lastUsedAt: k.lastUsedAt === null ? null : new Date(k.lastUsedAt).toISOString(),
+      id: k.id,
+      scope: k.scope,
+      name: k.name,
+      workspace: k.workspace,
+      root: k.root,
+      createdAt: new Date(k.createdAt).toISOString(),
+      lastUsedAt: k.lastUsedAt === null ? null : new Date(k.lastUsedAt).toISOString(),
       ...settingsFrom(settings.get(k.id)),
     }));
   }

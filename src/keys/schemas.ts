@@ -6,7 +6,10 @@ import { KEY_SCOPES, Text } from '../domain/schemas.ts';
 export const Origin = z
   .string()
   .max(300)
-  .regex(/^(https?:\/\/(\[[0-9a-fA-F:.]+\]|[A-Za-z0-9.-]+)(:\d{1,5})?|\*)$/, 'must be an origin such as https://shop.example (scheme, host, optional port) or *');
+  .regex(
+    /^(https?:\/\/(\[[0-9a-fA-F:.]+\]|[A-Za-z0-9.-]+)(:\d{1,5})?|\*)$/,
+    'must be an origin such as https://shop.example (scheme, host, optional port) or *',
+  );
 
 /** Per-key settings: the origins a browser may call from, and a rate limit overriding the scope's. */
 export const KeySettingsBody = z
@@ -18,7 +21,16 @@ export const KeySettingsBody = z
   .strict();
 
 /** A signed user token for a browser: how long it is valid. */
-export const UserTokenBody = z.object({ ttlSeconds: z.number().int().min(60).max(30 * 86_400).optional() }).strict();
+export const UserTokenBody = z
+  .object({
+    ttlSeconds: z
+      .number()
+      .int()
+      .min(60)
+      .max(30 * 86_400)
+      .optional(),
+  })
+  .strict();
 
 export const KeyBody = z
   .object({

@@ -16,7 +16,10 @@ const PREFIX = 'ut1';
 export class UserTokens {
   private readonly secret: WorkspaceSecret;
 
-  constructor(store: Store, private readonly clock: () => number = Date.now) {
+  constructor(
+    store: Store,
+    private readonly clock: () => number = Date.now,
+  ) {
     this.secret = new WorkspaceSecret(store, { collection: COLLECTION, id: DOC }, clock);
   }
 
@@ -32,7 +35,11 @@ export class UserTokens {
   async mint(ws: string, userId: string, ttlSeconds: number): Promise<{ token: string; userId: string; expiresAt: string }> {
     const exp = Math.floor(this.clock() / 1000) + ttlSeconds;
     const sig = this.sign(await this.key(ws), ws, userId, exp).toString('base64url');
-    return { token: `${PREFIX}.${Buffer.from(userId).toString('base64url')}.${exp.toString(36)}.${sig}`, userId, expiresAt: new Date(exp * 1000).toISOString() };
+    return {
+      token: `${PREFIX}.${Buffer.from(userId).toString('base64url')}.${exp.toString(36)}.${sig}`,
+      userId,
+      expiresAt: new Date(exp * 1000).toISOString(),
+    };
   }
 
   /** The user id a token stands for, or null if it is malformed, forged or expired. */

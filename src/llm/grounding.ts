@@ -40,20 +40,18 @@ const TOLERANCE = 0.005;
 const NUMBER = String.raw`\d{1,3}(?:[., \u00A0\u202F\u2009]\d{3})+(?:[.,]\d{1,2})?|\d+(?:[.,]\d{1,2})?`;
 const BEFORE = String.raw`US\$|\$|€|£|(?:EUR|USD|GBP)(?!\p{L})`;
 const AFTER = String.raw`€|\$|£|(?:EUR|USD|GBP|euros?|d[oó]lar(?:es)?|dollars?|pounds?|libras?|pavos)(?!\p{L})`;
-const PRICE = new RegExp(
-  String.raw`(?<!\p{L})(${BEFORE})\s?(${NUMBER})(?![\d])|(?<![\p{L}\p{N}.,])(${NUMBER})(?![\d])\s?(${AFTER})`,
-  'giu',
-);
+const PRICE = new RegExp(String.raw`(?<!\p{L})(${BEFORE})\s?(${NUMBER})(?![\d])|(?<![\p{L}\p{N}.,])(${NUMBER})(?![\d])\s?(${AFTER})`, 'giu');
 
 const DEFAULT_ID = /(?:(?<!\p{L})(?:id|ref|sku|referencia|c[oó]digo)(?!\p{L})\.?\s*[:#]?\s*|#|`)([\p{L}\p{N}][\p{L}\p{N}_.-]*\d[\p{L}\p{N}_-]*)/giu;
 
 // Words models bold as headings rather than as product names.
 const LABELS = new Set(
-  ('price, prices, precio, precios, budget, presupuesto, total, subtotal, pros, cons, contras, ventajas, inconvenientes, ' +
+  (
+    'price, prices, precio, precios, budget, presupuesto, total, subtotal, pros, cons, contras, ventajas, inconvenientes, ' +
     'note, nota, tip, consejo, summary, resumen, shipping, envio, delivery, entrega, warranty, garantia, option, opcion, ' +
     'options, opciones, recommendation, recomendacion, my pick, mi eleccion, why, por que, features, caracteristicas, ' +
-    'size, talla, colour, color, top pick, best value, mejor opcion')
-    .split(', '),
+    'size, talla, colour, color, top pick, best value, mejor opcion'
+  ).split(', '),
 );
 
 // Straight quotes right after a digit are inch marks (15.6"), not quotation.
@@ -68,9 +66,7 @@ export function checkGrounding(
   const problems = new Set<string>();
   const { byId, titles } = indexOf(catalog.items);
 
-  const offered = shown
-    .filter((it) => typeof it.price === 'number')
-    .map((it) => ({ price: it.price!, currency: it.currency ?? byId.get(it.id)?.currency }));
+  const offered = shown.filter((it) => typeof it.price === 'number').map((it) => ({ price: it.price!, currency: it.currency ?? byId.get(it.id)?.currency }));
   for (const mention of priceMentions(reply)) {
     const fits = mention.values.some(
       (v) =>

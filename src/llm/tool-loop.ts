@@ -44,10 +44,7 @@ export interface ToolLoopResult {
   finishReason: string | null;
 }
 
-export async function runToolLoop(
-  client: Pick<LlmClient, 'complete'>,
-  options: ToolLoopOptions,
-): Promise<ToolLoopResult> {
+export async function runToolLoop(client: Pick<LlmClient, 'complete'>, options: ToolLoopOptions): Promise<ToolLoopResult> {
   const { tools, maxSteps = 4, stream, onDelta, temperature, maxTokens, signal } = options;
   const specs: ToolSpec[] = Object.entries(tools).map(([name, t]) => ({
     type: 'function',

@@ -13,7 +13,11 @@ function slotOf(name: string, dims: number): number {
 }
 
 /** Named features hashed into `dims` slots: a number or boolean adds its value, a string adds 1 at `name=value`. */
-export function hashFeatures(features: Record<string, number | boolean | string> | undefined, dims: number, into: Float64Array = new Float64Array(dims)): Float64Array {
+export function hashFeatures(
+  features: Record<string, number | boolean | string> | undefined,
+  dims: number,
+  into: Float64Array = new Float64Array(dims),
+): Float64Array {
   for (const [name, v] of Object.entries(features ?? {})) {
     if (typeof v === 'string') into[slotOf(`${name}=${v}`, dims)] += 1;
     else into[slotOf(name, dims)] += typeof v === 'boolean' ? (v ? 1 : 0) : v;
@@ -43,7 +47,11 @@ export function contextVector(now: number, context: Record<string, number | bool
   const d = new Date(now);
   const hour = (d.getUTCHours() + d.getUTCMinutes() / 60) / 24;
   const day = d.getUTCDay();
-  const base: Record<string, number> = { 'time.sin': Math.sin(2 * Math.PI * hour), 'time.cos': Math.cos(2 * Math.PI * hour), 'time.weekend': day === 0 || day === 6 ? 1 : 0 };
+  const base: Record<string, number> = {
+    'time.sin': Math.sin(2 * Math.PI * hour),
+    'time.cos': Math.cos(2 * Math.PI * hour),
+    'time.weekend': day === 0 || day === 6 ? 1 : 0,
+  };
   const v = hashFeatures(base, CONTEXT_DIMS);
   hashFeatures(context, CONTEXT_DIMS, v);
   if (profile) hashFeatures(profileFeatures(profile, now), CONTEXT_DIMS, v);

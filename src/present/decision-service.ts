@@ -30,10 +30,18 @@ export interface DecisionBody {
 }
 
 /** Both models learn every decision, so a point can switch policy without starting over. */
-interface ModelBody { arms: Arms; hybrid?: HybridState; learnedUntil: number }
+interface ModelBody {
+  arms: Arms;
+  hybrid?: HybridState;
+  learnedUntil: number;
+}
 
 function modelToJson(m: ModelBody): Record<string, unknown> {
-  return { learnedUntil: m.learnedUntil, arms: Object.fromEntries(Object.entries(m.arms).map(([k, a]) => [k, armToJson(a)])), ...(m.hybrid ? { hybrid: hybridToJson(m.hybrid) } : {}) };
+  return {
+    learnedUntil: m.learnedUntil,
+    arms: Object.fromEntries(Object.entries(m.arms).map(([k, a]) => [k, armToJson(a)])),
+    ...(m.hybrid ? { hybrid: hybridToJson(m.hybrid) } : {}),
+  };
 }
 
 function modelFromJson(body: Record<string, unknown>): ModelBody {
@@ -55,11 +63,15 @@ export interface DecisionDeps {
 /** The policy of a point (hybrid LinUCB keeps its own state and is chosen apart, see `decide`). */
 export function policySpec(p: DecisionPoint): PolicySpec {
   switch (p.policy) {
-    case 'uniform': return { kind: 'uniform' };
-    case 'epsilon-greedy': return { kind: 'epsilon-greedy', epsilon: p.epsilon };
+    case 'uniform':
+      return { kind: 'uniform' };
+    case 'epsilon-greedy':
+      return { kind: 'epsilon-greedy', epsilon: p.epsilon };
     case 'hybrid-linucb':
-    case 'linucb': return { kind: 'linucb', alpha: p.alpha, floor: p.floor };
-    case 'thompson': return { kind: 'thompson', v: p.v, floor: p.floor, samples: 64 };
+    case 'linucb':
+      return { kind: 'linucb', alpha: p.alpha, floor: p.floor };
+    case 'thompson':
+      return { kind: 'thompson', v: p.v, floor: p.floor, samples: 64 };
   }
 }
 
@@ -82,7 +94,10 @@ export class DecisionService {
   private readonly sinceTrim = new Map<string, number>();
   private readonly models = new Map<string, { model: ModelBody; checkedAt: number }>();
 
-  constructor(private readonly deps: DecisionDeps, opts: { maxDecisionsPerWorkspace?: number; logIntervalMs?: number; learnEveryMs?: number } = {}) {
+  constructor(
+    private readonly deps: DecisionDeps,
+    opts: { maxDecisionsPerWorkspace?: number; logIntervalMs?: number; learnEveryMs?: number } = {},
+  ) {
     this.maxPerWorkspace = Math.max(1, opts.maxDecisionsPerWorkspace ?? DEFAULT_MAX_DECISIONS_PER_WORKSPACE);
     this.log = new ExposureLog(deps.store, { intervalMs: opts.logIntervalMs, isErased: deps.isErased });
     this.learnEveryMs = opts.learnEveryMs ?? 60_000;
@@ -117,13 +132,25 @@ export class DecisionService {
     if (point.policy === 'hybrid-linucb') {
       // Per option, x is the context alone; the shared z is the context crossed with the option's features.
       const own = crossFeatures(context);
-      const p = hybridProbabilities(model.hybrid ?? newHybrid(own.length, options[0].x.length), options.map((o) => ({ key: o.key, x: own, z: o.x })), point.alpha, point.floor);
+      const p = hybridProbabilities(
+        model.hybrid ?? newHybrid(own.length, options[0].x.length),
+        options.map((o) => ({ key: o.key, x: own, z: o.x })),
+        point.alpha,
+        point.floor,
+      );
       index = draw(p, rand);
       propensity = p[index];
     } else ({ index, propensity } = choose(policySpec(point), model.arms, options, rand));
     const body: DecisionBody = {
-      point: point.point, person: subject, options: q.options.map((o) => o.id), chosen: options[index].key, propensity,
-      policy: point.policy, personalized: profile !== null, context: Array.from(context), x: Array.from(options[index].x),
+      point: point.point,
+      person: subject,
+      options: q.options.map((o) => o.id),
+      chosen: options[index].key,
+      propensity,
+      policy: point.policy,
+      personalized: profile !== null,
+      context: Array.from(context),
+      x: Array.from(options[index].x),
     };
     this.record(ws, { collection: DECISION_COLLECTION, id: decisionId, subject, body: { ...body }, createdAt: now });
     return { decisionId, option: body.chosen, propensity, personalized: body.personalized };
@@ -133,9 +160,15 @@ export class DecisionService {
   private record(ws: string, doc: Doc): void {
     this.log.add(ws, doc);
     const n = (this.sinceTrim.get(ws) ?? 0) + 1;
-    if (n < Math.min(1000, Math.ceil(this.maxPerWorkspace / 10))) { this.sinceTrim.set(ws, n); return; }
+    if (n < Math.min(1000, Math.ceil(this.maxPerWorkspace / 10))) {
+      this.sinceTrim.set(ws, n);
+      return;
+    }
     this.sinceTrim.set(ws, 0);
-    void this.log.flush().then(() => this.deps.store.trimDocs(ws, DECISION_COLLECTION, this.maxPerWorkspace)).catch(() => undefined);
+    void this.log
+      .flush()
+      .then(() => this.deps.store.trimDocs(ws, DECISION_COLLECTION, this.maxPerWorkspace))
+      .catch(() => undefined);
   }
 
   private async modelOf(ws: string, point: DecisionPoint, now: number): Promise<ModelBody> {
@@ -165,7 +198,10 @@ export class DecisionService {
       const b = d.body as unknown as DecisionBody;
       if (b.point === pointName && d.createdAt > model.learnedUntil && d.createdAt <= settledBefore) settled.set(d.id, { createdAt: d.createdAt, body: b });
     }
-    if (settled.size === 0) { model.learnedUntil = settledBefore; return model; }
+    if (settled.size === 0) {
+      model.learnedUntil = settledBefore;
+      return model;
+    }
     const reward = new Map<string, number>();
     for await (const page of store.scanEvents(ws, { since: model.learnedUntil })) {
       for (const e of page) {

@@ -31,7 +31,8 @@ export const ips: Estimator = (log, rows) => {
 
 /** Self-normalised IPS: Σ w r / Σ w. A little biased, much steadier. */
 export const snips: Estimator = (log, rows) => {
-  let s = 0, w = 0;
+  let s = 0,
+    w = 0;
   for (const i of rows) {
     const wi = weight(log, i);
     s += wi * log.reward[i];
@@ -59,9 +60,14 @@ export const doublyRobust: Estimator = (log, rows) => {
  */
 export const replay: Estimator = (log, rows) => {
   const t = log.targetAction;
-  if (!t) throw new Error('replay needs the policy\'s own action per round (targetAction)');
-  let s = 0, m = 0;
-  for (const i of rows) if (t[i] === log.action[i]) { s += log.reward[i]; m++; }
+  if (!t) throw new Error("replay needs the policy's own action per round (targetAction)");
+  let s = 0,
+    m = 0;
+  for (const i of rows)
+    if (t[i] === log.action[i]) {
+      s += log.reward[i];
+      m++;
+    }
   return m ? s / m : NaN;
 };
 

@@ -21,7 +21,10 @@ export const DecideBody = z
     userId: Id.optional(),
     anonymousId: Id.optional(),
     point: PointName,
-    options: z.array(z.object({ id: Id, features: FeatureMap.optional() }).strict()).min(1, 'at least one option').max(MAX_OPTIONS, `at most ${MAX_OPTIONS} options`)
+    options: z
+      .array(z.object({ id: Id, features: FeatureMap.optional() }).strict())
+      .min(1, 'at least one option')
+      .max(MAX_OPTIONS, `at most ${MAX_OPTIONS} options`)
       .refine((os) => new Set(os.map((o) => o.id)).size === os.length, 'option ids must be distinct'),
     context: FeatureMap.optional(),
   })
@@ -45,7 +48,11 @@ export const DecisionPointBody = z
     /** The reward each event type earns a decision it cites (the best one counts). */
     rewards: z.partialRecord(z.enum(EVENT_TYPES), z.number().finite().min(-1000).max(1000)).optional(),
     /** How long after a decision its events count. */
-    attributionWindowHours: z.number().positive().max(24 * 90).optional(),
+    attributionWindowHours: z
+      .number()
+      .positive()
+      .max(24 * 90)
+      .optional(),
   })
   .strict();
 export type DecisionPointBody = z.infer<typeof DecisionPointBody>;
@@ -62,7 +69,12 @@ export interface DecisionPoint {
 }
 
 export const defaultDecisionPoint = (point: string): DecisionPoint => ({
-  point, policy: 'linucb', epsilon: 0.1, alpha: 1, v: 0.5, floor: 0.05,
+  point,
+  policy: 'linucb',
+  epsilon: 0.1,
+  alpha: 1,
+  v: 0.5,
+  floor: 0.05,
   rewards: { click: 1, add_to_cart: 2, purchase: 5, email_open: 0.5, email_click: 1 },
   attributionWindowHours: 24,
 });

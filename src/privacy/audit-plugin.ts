@@ -19,7 +19,8 @@ declare module 'fastify' {
 export const auditPlugin = fp(async (app: FastifyInstance, opts: { audit: AuditLog }) => {
   app.addHook('onResponse', async (req, reply) => {
     const access = req.routeOptions.config?.access;
-    if ((access !== 'admin' && access !== 'root') || req.routeOptions.config?.selfAudited || READS.has(req.method) || reply.statusCode >= 400 || !req.principal) return;
+    if ((access !== 'admin' && access !== 'root') || req.routeOptions.config?.selfAudited || READS.has(req.method) || reply.statusCode >= 400 || !req.principal)
+      return;
     const params = (req.params ?? {}) as Record<string, unknown>;
     const body = (req.body ?? {}) as Record<string, unknown>;
     const detail: Record<string, unknown> = { status: reply.statusCode };

@@ -44,7 +44,11 @@ export const auditSubject = (pseudonym: string) => `pseudonym:${pseudonym}`;
 export class AuditLog {
   private seq = 0;
 
-  constructor(private readonly store: Store, private readonly pseudonyms: Pseudonymizer, private readonly clock: () => number = Date.now) {}
+  constructor(
+    private readonly store: Store,
+    private readonly pseudonyms: Pseudonymizer,
+    private readonly clock: () => number = Date.now,
+  ) {}
 
   async record(ws: string, e: AuditInput): Promise<AuditEntry> {
     const at = this.clock();

@@ -25,7 +25,6 @@ export interface ConsentRecord extends ConsentState {
   history: Array<{ at: string; source: string; policyVersion: string | null; purposes: Partial<ConsentState> }>;
 }
 
-
 /** Whether a subject (a user id or an `anon:` subject) belongs to an erased person. */
 export type SuppressionCheck = (ws: string, subject: string) => Promise<boolean>;
 
@@ -78,9 +77,9 @@ export class ConsentService {
     const state = currentConsent(history, this.defaults);
     const updatedAt = Object.fromEntries(CONSENT_PURPOSES.map((p) => [p, null])) as Record<ConsentPurpose, string | null>;
     for (const c of history) for (const p of CONSENT_PURPOSES) if (c.purposes[p] !== undefined) updatedAt[p] = new Date(c.at).toISOString();
-    const basis = Object.fromEntries(CONSENT_PURPOSES.map((p) => [
-      p, updatedAt[p] === null ? (this.defaults[p] ? 'default-on' : 'default-off') : state[p] ? 'given' : 'withdrawn',
-    ])) as ConsentRecord['basis'];
+    const basis = Object.fromEntries(
+      CONSENT_PURPOSES.map((p) => [p, updatedAt[p] === null ? (this.defaults[p] ? 'default-on' : 'default-off') : state[p] ? 'given' : 'withdrawn']),
+    ) as ConsentRecord['basis'];
     return {
       userId,
       ...state,

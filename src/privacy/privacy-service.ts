@@ -75,7 +75,10 @@ export class PrivacyService {
   private readonly retrainTimers = new Map<string, NodeJS.Timeout>();
   private readonly log: PrivacyLog;
 
-  constructor(private readonly deps: PrivacyDeps, opts: PrivacyOptions = {}) {
+  constructor(
+    private readonly deps: PrivacyDeps,
+    opts: PrivacyOptions = {},
+  ) {
     const { store, clock } = deps;
     this.pseudonyms = new Pseudonymizer(store, clock);
     this.suppression = new SuppressionList(store, this.pseudonyms, opts.cacheMaxAgeMs ?? 1000, clock);
@@ -112,7 +115,12 @@ export class PrivacyService {
     const change = record.history.at(-1)!;
     const profilesDeleted = record.profiling ? 0 : await this.dropProfiles(ws, userId);
     const chatForgotten = change.purposes.chatMemory === false ? await this.forgetChats(ws, userId) : 0;
-    await this.audit.record(ws, { actor, action: 'consent.update', userId, detail: { purposes: change.purposes, source: change.source, policyVersion: change.policyVersion, profilesDeleted, chatForgotten } });
+    await this.audit.record(ws, {
+      actor,
+      action: 'consent.update',
+      userId,
+      detail: { purposes: change.purposes, source: change.source, policyVersion: change.policyVersion, profilesDeleted, chatForgotten },
+    });
     return record;
   }
 
@@ -138,8 +146,11 @@ export class PrivacyService {
   async object(ws: string, userId: string, body: unknown, actor: AuditActor): Promise<ConsentRecord> {
     const b = parseOr(ObjectionBody, body ?? {}, 'invalid_body');
     const record = await this.deps.consent.update(ws, userId, {
-      personalization: false, profiling: false, marketing: false,
-      source: b.source ?? actor.source ?? 'objection', ...(b.policyVersion ? { policyVersion: b.policyVersion } : {}),
+      personalization: false,
+      profiling: false,
+      marketing: false,
+      source: b.source ?? actor.source ?? 'objection',
+      ...(b.policyVersion ? { policyVersion: b.policyVersion } : {}),
     });
     const profilesDeleted = await this.dropProfiles(ws, userId);
     await this.audit.record(ws, { actor, action: 'consent.objection', userId, detail: { profilesDeleted, source: b.source ?? actor.source ?? 'objection' } });
@@ -238,7 +249,11 @@ export class PrivacyService {
       const failed = (err as { failed?: unknown }).failed;
       this.log.warn({ workspace: ws, err: error }, 'retrain after an erasure failed: the failed models keep their previous version until a training succeeds');
       await this.audit
-        .record(ws, { actor: { source: 'erasure' }, action: 'models.retrain.failed', detail: { reason: 'erasure', error: error.slice(0, 500), ...(Array.isArray(failed) ? { failed } : {}) } })
+        .record(ws, {
+          actor: { source: 'erasure' },
+          action: 'models.retrain.failed',
+          detail: { reason: 'erasure', error: error.slice(0, 500), ...(Array.isArray(failed) ? { failed } : {}) },
+        })
         .catch((e) => this.log.warn({ workspace: ws, err: String(e) }, 'could not audit the failed retrain'));
     }
   }

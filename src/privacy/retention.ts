@@ -57,12 +57,19 @@ export class RetentionJob {
     const auditCutoff = auditMaxAgeDays === null ? null : now - auditMaxAgeDays * DAY_MS;
     const recCutoff = Math.max(cutoff ?? -Infinity, now - this.recommendationLogMaxAgeDays * DAY_MS);
     const out: RetentionRun = {
-      at: new Date(now).toISOString(), cutoff: cutoff === null ? null : new Date(cutoff).toISOString(), events: 0, documents: 0, audit: 0, workspaces: 0,
+      at: new Date(now).toISOString(),
+      cutoff: cutoff === null ? null : new Date(cutoff).toISOString(),
+      events: 0,
+      documents: 0,
+      audit: 0,
+      workspaces: 0,
       recommendationCutoff: new Date(recCutoff).toISOString(),
     };
     for (const w of await this.store.listWorkspaces()) {
       out.workspaces++;
-      let events = 0, documents = 0, audit = 0;
+      let events = 0,
+        documents = 0,
+        audit = 0;
       if (cutoff !== null) {
         events = await this.store.deleteEventsBefore(w.id, cutoff);
         for (const c of RETAINED_COLLECTIONS) if (c !== 'recommendation') documents += await this.store.deleteDocsBefore(w.id, c, cutoff);

@@ -12,17 +12,20 @@ export const ConsentBody = z
     policyVersion: Text(100).optional(),
   })
   .strict()
-  .refine((b) => CONSENT_PURPOSES.some((p) => b[p] !== undefined), { message: `give at least one purpose: ${CONSENT_PURPOSES.join(', ')}`, path: ['personalization'] });
+  .refine((b) => CONSENT_PURPOSES.some((p) => b[p] !== undefined), {
+    message: `give at least one purpose: ${CONSENT_PURPOSES.join(', ')}`,
+    path: ['personalization'],
+  });
 
 /** Objecting to profiling (GDPR Art. 21): one call turns off profiling, personalization and marketing. */
-export const ObjectionBody = z
-  .object({ source: Text(200).optional(), policyVersion: Text(100).optional(), reason: Text(1000).optional() })
-  .strict();
+export const ObjectionBody = z.object({ source: Text(200).optional(), policyVersion: Text(100).optional(), reason: Text(1000).optional() }).strict();
 
 export const AuditQuery = z
   .object({
     limit: z.coerce.number().int().min(1).max(10_000).default(1000),
-    since: z.union([z.coerce.number().int().min(MIN_TIME).max(MAX_TIME), isoTime('must be an ISO 8601 date-time or epoch milliseconds').transform(parseIsoTime)]).optional(),
+    since: z
+      .union([z.coerce.number().int().min(MIN_TIME).max(MAX_TIME), isoTime('must be an ISO 8601 date-time or epoch milliseconds').transform(parseIsoTime)])
+      .optional(),
     format: z.enum(['json', 'jsonl']).default('json'),
   })
   .strict();

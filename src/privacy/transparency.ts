@@ -121,7 +121,12 @@ export function transparencyReport(data: Export, settings: Settings): Transparen
     keptFor: 'until you ask for erasure (then only an unreadable marker that stops late data about you)',
   });
 
-  const purposes = CONSENT_PURPOSES.map((p) => ({ purpose: p, allowed: c[p], basis: c.basis[p], description: settings.purposes.find((x) => x.purpose === p)!.description }));
+  const purposes = CONSENT_PURPOSES.map((p) => ({
+    purpose: p,
+    allowed: c[p],
+    basis: c.basis[p],
+    description: settings.purposes.find((x) => x.purpose === p)!.description,
+  }));
   const on = purposes.filter((p) => p.allowed).map((p) => p.purpose);
   const summary = [
     `We hold ${data.events.length} event${data.events.length === 1 ? '' : 's'} about you${data.events.length ? `, from ${data.events[0].timestamp.slice(0, 10)} to ${data.events.at(-1)!.timestamp.slice(0, 10)}` : ''}.`,

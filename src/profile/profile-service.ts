@@ -19,7 +19,10 @@ export class ProfileService {
   async view(ws: string, userId: string) {
     const { store, clock } = this.deps;
     const [user, raw, consent, terciles] = await Promise.all([
-      store.getUser(ws, userId), store.getProfile(ws, userId), this.deps.consentState(ws, userId), this.deps.priceTerciles(ws),
+      store.getUser(ws, userId),
+      store.getProfile(ws, userId),
+      this.deps.consentState(ws, userId),
+      this.deps.priceTerciles(ws),
     ]);
     const traitLanguage = typeof user?.traits.language === 'string' ? user.traits.language : undefined;
     return { userId, traits: user?.traits ?? {}, ...viewProfile(raw as Profile | null, clock(), { traitLanguage, terciles }), consent };

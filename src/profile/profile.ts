@@ -32,8 +32,20 @@ const MAX_BOUGHT = 200;
 
 export function emptyProfile(at: number): Profile {
   return {
-    version: 1, firstSeen: at, lastSeen: at, events: {}, categories: {}, tags: {}, decayedAt: at,
-    price: { sum: 0, weight: 0, min: null, max: null }, languages: {}, channels: {}, purchases: 0, lastPurchase: null, cart: [], boughtAt: {},
+    version: 1,
+    firstSeen: at,
+    lastSeen: at,
+    events: {},
+    categories: {},
+    tags: {},
+    decayedAt: at,
+    price: { sum: 0, weight: 0, min: null, max: null },
+    languages: {},
+    channels: {},
+    purchases: 0,
+    lastPurchase: null,
+    cart: [],
+    boughtAt: {},
   };
 }
 
@@ -61,7 +73,12 @@ export function applyEvent(prev: Profile | null, e: StoredEvent, item: StoredIte
  * the caller hands over a profile nobody else holds (freshly parsed from the store), which is then
  * updated without the copy.
  */
-export function applyEvents(prev: Profile | null, events: readonly StoredEvent[], itemOf: (id: string) => StoredItem | undefined, { inPlace = false } = {}): Profile | null {
+export function applyEvents(
+  prev: Profile | null,
+  events: readonly StoredEvent[],
+  itemOf: (id: string) => StoredItem | undefined,
+  { inPlace = false } = {},
+): Profile | null {
   const sorted = events.length > 1 ? [...events].sort((a, b) => a.timestamp - b.timestamp) : events;
   if (sorted.length === 0) return prev;
   let p = prev ? (inPlace ? prev : structuredClone(prev)) : emptyProfile(sorted[0].timestamp);

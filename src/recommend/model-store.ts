@@ -62,7 +62,9 @@ export type ModelStatus = Omit<ModelInfo, 'trainedAt'> & {
 const STATUS = 'model_status';
 
 export async function recordModelFailure(store: Store, ws: string, name: string, f: ModelFailure): Promise<void> {
-  await store.putDocs(ws, [{ collection: STATUS, id: name, subject: null, body: { lastError: { message: f.message.slice(0, 2000), at: f.at } }, createdAt: f.at }]);
+  await store.putDocs(ws, [
+    { collection: STATUS, id: name, subject: null, body: { lastError: { message: f.message.slice(0, 2000), at: f.at } }, createdAt: f.at },
+  ]);
 }
 
 export async function listModels(store: Store, ws: string): Promise<ModelInfo[]> {

@@ -1,8 +1,13 @@
 import type { EventType, StoredItem } from '../domain/schemas.ts';
 
 const VERBS: Partial<Record<EventType, string>> = {
-  view: 'viewed', click: 'looked at', add_to_cart: 'added to your cart', purchase: 'bought', rating: 'rated',
-  like: 'liked', email_click: 'opened',
+  view: 'viewed',
+  click: 'looked at',
+  add_to_cart: 'added to your cart',
+  purchase: 'bought',
+  rating: 'rated',
+  like: 'liked',
+  email_click: 'opened',
 };
 
 /** "Because you bought Trail Runner 2" */

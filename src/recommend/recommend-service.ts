@@ -143,7 +143,13 @@ export class RecommendService {
   ) {}
 
   /** The request's strategy: `?strategy=` from a trusted caller, else the person's experiment variant. */
-  private async strategyFor(ws: string, q: RecommendationQueryT, caller: Caller, subject: string | null, policy: ConsentPolicy | null): Promise<StrategyChoice | null> {
+  private async strategyFor(
+    ws: string,
+    q: RecommendationQueryT,
+    caller: Caller,
+    subject: string | null,
+    policy: ConsentPolicy | null,
+  ): Promise<StrategyChoice | null> {
     if (q.strategy) {
       if (!caller.mayChooseStrategy) throw new AfinError('forbidden', 'strategy: choosing a strategy needs a server or admin key', 'strategy');
       return { strategy: q.strategy };
@@ -168,7 +174,13 @@ export class RecommendService {
    * popularity model), `random` (seeded by person and day, so a page is stable within a day), `segment`
    * (the person's group's best sellers). `none` serves nothing: the page shows what it would without Afín.
    */
-  private async strategyScores(ws: string, strategy: Exclude<Strategy, 'personalized'>, subject: string | null, catalog: Catalog, now: number): Promise<{ scores: Float64Array; reason: string } | null> {
+  private async strategyScores(
+    ws: string,
+    strategy: Exclude<Strategy, 'personalized'>,
+    subject: string | null,
+    catalog: Catalog,
+    now: number,
+  ): Promise<{ scores: Float64Array; reason: string } | null> {
     const scores = new Float64Array(catalog.size);
     if (strategy === 'none') return null;
     if (strategy === 'random') {
@@ -215,7 +227,8 @@ export class RecommendService {
   async recommend(ws: string, q: RecommendationQueryT, caller: Caller = { mayChooseStrategy: false }): Promise<Recommendation> {
     const requested = q.model ?? DEFAULT_MODEL;
     if (!MODELS[requested]) throw new AfinError('invalid_query', `model: unknown model "${requested}" (known: ${Object.keys(MODELS).join(', ')})`, 'model');
-    if (q.minPrice !== undefined && q.maxPrice !== undefined && q.minPrice > q.maxPrice) throw new AfinError('invalid_query', 'minPrice: must not exceed maxPrice', 'minPrice');
+    if (q.minPrice !== undefined && q.maxPrice !== undefined && q.minPrice > q.maxPrice)
+      throw new AfinError('invalid_query', 'minPrice: must not exceed maxPrice', 'minPrice');
     const now = this.clock();
     const catalog = await this.state.catalog(ws);
     const hasPerson = Boolean(q.userId || q.anonymousId);
@@ -241,14 +254,22 @@ export class RecommendService {
     const stage = funnelStage(profile, now);
     // What the person bought in a category where the shop's customers re-buy, once it is about time
     // (their own interval, else the category's): allowed back despite "already bought".
-    const due = mayPersonalize && !q.includePurchased && on('rebuy')
-      ? dueItems(events, now, (id) => catalog.get(id)?.categories?.at(-1), await this.state.rebuy(ws))
-      : new Set<string>();
+    const due =
+      mayPersonalize && !q.includePurchased && on('rebuy')
+        ? dueItems(events, now, (id) => catalog.get(id)?.categories?.at(-1), await this.state.rebuy(ws))
+        : new Set<string>();
     const excluded = new Set(q.exclude ?? []);
     if (q.itemId && q.context === 'item') excluded.add(q.itemId);
     const keep = keepFilter(catalog, {
-      excluded, seen, excludeSeen: Boolean(q.excludeSeen), bought, includePurchased: Boolean(q.includePurchased), due,
-      category: q.category, minPrice: q.minPrice, maxPrice: q.maxPrice,
+      excluded,
+      seen,
+      excludeSeen: Boolean(q.excludeSeen),
+      bought,
+      includePurchased: Boolean(q.includePurchased),
+      due,
+      category: q.category,
+      minPrice: q.minPrice,
+      maxPrice: q.maxPrice,
     });
 
     if (choice && choice.strategy !== 'personalized') {
@@ -262,7 +283,21 @@ export class RecommendService {
     // The same person with the same history, models and settings gets the same scores: computed once.
     // A history is known by its length and newest event, so a cache refresh of the same events hits.
     const newest = events[0];
-    const memoKey = [ws, subject ?? '', events.length, newest?.messageId ?? '', newest?.timestamp ?? 0, name, q.context, q.itemId ?? '', stage, mayPersonalize, catalog.version, fallback?.info.trainedAt ?? 0, personal?.info.trainedAt ?? 0].join('|');
+    const memoKey = [
+      ws,
+      subject ?? '',
+      events.length,
+      newest?.messageId ?? '',
+      newest?.timestamp ?? 0,
+      name,
+      q.context,
+      q.itemId ?? '',
+      stage,
+      mayPersonalize,
+      catalog.version,
+      fallback?.info.trainedAt ?? 0,
+      personal?.info.trainedAt ?? 0,
+    ].join('|');
     let bySettings = this.memo.get(settings);
     if (!bySettings) this.memo.set(settings, (bySettings = new Map()));
     let scored = bySettings.get(memoKey);
@@ -285,16 +320,33 @@ export class RecommendService {
     const positions = pricePositions(catalog);
     const band = mayPersonalize && on('priceBand') ? personPriceBand(history, catalog, positions) : null;
     const bandUsed = band !== null && shapeByPrice(scores, positions, band) > 0;
-    const language = mayPersonalize && on('language') ? readingLanguage(subject ? (await this.store.getUser(ws, subject))?.traits.language : undefined, profile) : null;
+    const language =
+      mayPersonalize && on('language') ? readingLanguage(subject ? (await this.store.getUser(ws, subject))?.traits.language : undefined, profile) : null;
     const languageUsed = language !== null && shapeByLanguage(scores, catalog, language) > 0;
 
     const { top, pinned, applied } = composePage(scores, catalog, keep, {
-      rules: settings.rules ?? [], context: q.context, n: q.n, maxCategoryShare: settings.maxCategoryShare ?? DEFAULT_CATEGORY_SHARE, diversity: on('diversity'),
+      rules: settings.rules ?? [],
+      context: q.context,
+      n: q.n,
+      maxCategoryShare: settings.maxCategoryShare ?? DEFAULT_CATEGORY_SHARE,
+      diversity: on('diversity'),
     });
     const currency = catalog.items[top[0]]?.currency;
     const explain = {
-      catalog, scores, trend, because, history, profile, context: q.context, due, pinned,
-      band: bandUsed ? band : null, positions, language: languageUsed ? language : null, hasTrend: fallback !== null, filterNote: filterReason(q, currency),
+      catalog,
+      scores,
+      trend,
+      because,
+      history,
+      profile,
+      context: q.context,
+      due,
+      pinned,
+      band: bandUsed ? band : null,
+      positions,
+      language: languageUsed ? language : null,
+      hasTrend: fallback !== null,
+      filterNote: filterReason(q, currency),
     };
     const evidence: ItemEvidence[] = [];
     const items: RecommendedItem[] = top.map((i) => {
@@ -316,7 +368,8 @@ export class RecommendService {
     };
     const rules: string[] = ['only available items', ...applied.map((r) => `rule: ${r}`)];
     rules.push(`funnel stage: ${stage}`);
-    if (bandUsed) rules.push(`price band: ${Math.round(band!.low * 100)}–${Math.round(band!.high * 100)} % of each category's price range (items outside sink)`);
+    if (bandUsed)
+      rules.push(`price band: ${Math.round(band!.low * 100)}–${Math.round(band!.high * 100)} % of each category's price range (items outside sink)`);
     if (languageUsed) rules.push(`reading language: ${language}`);
     const off = STAGE_NAMES.filter((st) => !on(st));
     if (off.length) rules.push(`stages turned off: ${off.join(', ')}`);
@@ -328,38 +381,82 @@ export class RecommendService {
     if (q.maxPrice !== undefined) rules.push(`price ≤ ${q.maxPrice}`);
     if (subject && !mayPersonalize) rules.push('personalization is off for this person (consent): non-personalised answer');
     // An erased person's request is answered but leaves no trace naming them (suppression).
-    if (!policy?.erased) this.log.add(ws, {
-      collection: 'recommendation', id: result.recommendationId, subject: q.userId ?? subject, createdAt: now,
-      body: {
-        model: result.model, personalized, context: q.context, query: { ...q }, historyUsed: history.length, rules,
-        items: items.map((it, k) => ({ id: it.id, score: it.score, reasons: it.reasons, evidence: evidence[k] })),
-      },
-    });
+    if (!policy?.erased)
+      this.log.add(ws, {
+        collection: 'recommendation',
+        id: result.recommendationId,
+        subject: q.userId ?? subject,
+        createdAt: now,
+        body: {
+          model: result.model,
+          personalized,
+          context: q.context,
+          query: { ...q },
+          historyUsed: history.length,
+          rules,
+          items: items.map((it, k) => ({ id: it.id, score: it.score, reasons: it.reasons, evidence: evidence[k] })),
+        },
+      });
     return this.reportExposure(ws, q, choice, subject, result, now);
   }
 
   /** Names the experiment and variant in the answer and logs the exposure (once per served answer). */
-  private reportExposure(ws: string, q: RecommendationQueryT, choice: StrategyChoice | null, subject: string | null, result: Recommendation, now: number): Recommendation {
+  private reportExposure(
+    ws: string,
+    q: RecommendationQueryT,
+    choice: StrategyChoice | null,
+    subject: string | null,
+    result: Recommendation,
+    now: number,
+  ): Recommendation {
     if (!choice?.experiment || !choice.variant || subject === null) return result;
     result.experiment = choice.experiment;
     result.variant = choice.variant;
     this.variants?.exposed(ws, {
-      choice, subject, userId: q.userId ?? null, recommendationId: result.recommendationId, context: q.context, itemIds: result.items.map((it) => it.id), at: now,
+      choice,
+      subject,
+      userId: q.userId ?? null,
+      recommendationId: result.recommendationId,
+      context: q.context,
+      itemIds: result.items.map((it) => it.id),
+      at: now,
     });
     return result;
   }
 
   /** An answer from a strategy that does not use the person's history (see `strategyScores`), with the same hard filters and rules. */
   private async serveStrategy(
-    ws: string, q: RecommendationQueryT, choice: StrategyChoice,
-    ctx: { catalog: Catalog; keep: (i: number) => boolean; settings: RankingSettingsT; subject: string | null; policy: ConsentPolicy | null; now: number; rules: string[] },
+    ws: string,
+    q: RecommendationQueryT,
+    choice: StrategyChoice,
+    ctx: {
+      catalog: Catalog;
+      keep: (i: number) => boolean;
+      settings: RankingSettingsT;
+      subject: string | null;
+      policy: ConsentPolicy | null;
+      now: number;
+      rules: string[];
+    },
   ): Promise<Recommendation> {
     const { catalog, settings, now } = ctx;
     // Declared traits are personal data: only a person who allows personalization is grouped by them.
-    const scored = await this.strategyScores(ws, choice.strategy as Exclude<Strategy, 'personalized'>, ctx.policy?.personalization ? ctx.subject : null, catalog, now);
-    const page = scored ? composePage(scored.scores, catalog, ctx.keep, {
-      rules: settings.rules ?? [], context: q.context, n: q.n, maxCategoryShare: settings.maxCategoryShare ?? DEFAULT_CATEGORY_SHARE, diversity: stageOn(settings.stages, 'diversity'),
-    }) : { top: [], applied: [] };
+    const scored = await this.strategyScores(
+      ws,
+      choice.strategy as Exclude<Strategy, 'personalized'>,
+      ctx.policy?.personalization ? ctx.subject : null,
+      catalog,
+      now,
+    );
+    const page = scored
+      ? composePage(scored.scores, catalog, ctx.keep, {
+          rules: settings.rules ?? [],
+          context: q.context,
+          n: q.n,
+          maxCategoryShare: settings.maxCategoryShare ?? DEFAULT_CATEGORY_SHARE,
+          diversity: stageOn(settings.stages, 'diversity'),
+        })
+      : { top: [], applied: [] };
     const items: RecommendedItem[] = page.top.map((i) => {
       const it = catalog.items[i];
       const out: RecommendedItem = { id: it.id, score: Math.round(scored!.scores[i] * 1e6) / 1e6, reasons: [scored!.reason], title: it.title };
@@ -369,11 +466,27 @@ export class RecommendService {
     });
     const model = choice.strategy === 'popular' ? 'popularity' : choice.strategy;
     const result: Recommendation = { recommendationId: newRecommendationId(), personalized: false, model, items };
-    const rules = [...ctx.rules, ...page.applied.map((r) => `rule: ${r}`), `strategy: ${choice.strategy}${choice.experiment ? ` (experiment ${choice.experiment}, variant ${choice.variant})` : ''}`];
-    if (!ctx.policy?.erased) this.log.add(ws, {
-      collection: 'recommendation', id: result.recommendationId, subject: q.userId ?? ctx.subject, createdAt: now,
-      body: { model, personalized: false, context: q.context, query: { ...q }, historyUsed: 0, rules, items: items.map((it) => ({ id: it.id, score: it.score, reasons: it.reasons })) },
-    });
+    const rules = [
+      ...ctx.rules,
+      ...page.applied.map((r) => `rule: ${r}`),
+      `strategy: ${choice.strategy}${choice.experiment ? ` (experiment ${choice.experiment}, variant ${choice.variant})` : ''}`,
+    ];
+    if (!ctx.policy?.erased)
+      this.log.add(ws, {
+        collection: 'recommendation',
+        id: result.recommendationId,
+        subject: q.userId ?? ctx.subject,
+        createdAt: now,
+        body: {
+          model,
+          personalized: false,
+          context: q.context,
+          query: { ...q },
+          historyUsed: 0,
+          rules,
+          items: items.map((it) => ({ id: it.id, score: it.score, reasons: it.reasons })),
+        },
+      });
     return this.reportExposure(ws, q, choice, ctx.subject, result, now);
   }
 
@@ -391,8 +504,15 @@ export class RecommendService {
     const settings = await this.state.ranking(ws);
     const history = personal ? personHistory(events, personal.modelIndex, this.historyOptions(settings, 'chat', undefined, now)) : [];
     const r = scoreCatalog({
-      history, anchors: [], catalogSize: catalog.size, updatedAt: () => 0, seen: [],
-      models: { fallback, personal, generic: null, itemToItem: null }, trend: true, seenDiscount: false, now,
+      history,
+      anchors: [],
+      catalogSize: catalog.size,
+      updatedAt: () => 0,
+      seen: [],
+      models: { fallback, personal, generic: null, itemToItem: null },
+      trend: true,
+      seenDiscount: false,
+      now,
     });
     const scores = r.scores;
     const because = r.because;
@@ -433,8 +553,19 @@ export class RecommendService {
 
   /** Scores every item for a person before shaping and rules (memoised by `recommend`). */
   private async score(
-    ws: string, name: string, q: RecommendationQueryT, events: StoredEvent[], now: number, catalog: Catalog, settings: RankingSettingsT,
-    fallback: ServingModel | null, personal: ServingModel | null, stage: FunnelStage, seen: Set<string>, bought: Set<string>, mayPersonalize: boolean,
+    ws: string,
+    name: string,
+    q: RecommendationQueryT,
+    events: StoredEvent[],
+    now: number,
+    catalog: Catalog,
+    settings: RankingSettingsT,
+    fallback: ServingModel | null,
+    personal: ServingModel | null,
+    stage: FunnelStage,
+    seen: Set<string>,
+    bought: Set<string>,
+    mayPersonalize: boolean,
   ): Promise<CatalogScores & { history: HistoryPoint[] }> {
     const inView = q.context === 'item' && q.itemId && catalog.get(q.itemId) ? q.itemId : undefined;
     const history = personal ? personHistory(events, personal.modelIndex, this.historyOptions(settings, q.context, inView, now)) : [];
@@ -453,9 +584,15 @@ export class RecommendService {
       if (i !== undefined) seenIdx.push(i);
     }
     const r = scoreCatalog({
-      history, anchors, catalogSize: catalog.size, updatedAt: (i) => catalog.items[i].updatedAt, seen: seenIdx,
+      history,
+      anchors,
+      catalogSize: catalog.size,
+      updatedAt: (i) => catalog.items[i].updatedAt,
+      seen: seenIdx,
       models: { fallback, personal, generic, itemToItem },
-      trend: stageOn(settings.stages, 'trend'), seenDiscount: stageOn(settings.stages, 'seenDiscount'), now,
+      trend: stageOn(settings.stages, 'trend'),
+      seenDiscount: stageOn(settings.stages, 'seenDiscount'),
+      now,
     });
     return { ...r, history };
   }
@@ -475,7 +612,13 @@ export class RecommendService {
         if (c < 0 || !catalog.available[c] || used.has(catalog.items[c].id)) continue;
         const it = catalog.items[c];
         used.add(it.id);
-        out.push({ id: it.id, score: Math.round(scores[k] * 1e6) / 1e6, reasons: [similarReason(self, itemId)], title: it.title, ...(it.price !== undefined ? { price: it.price } : {}) });
+        out.push({
+          id: it.id,
+          score: Math.round(scores[k] * 1e6) / 1e6,
+          reasons: [similarReason(self, itemId)],
+          title: it.title,
+          ...(it.price !== undefined ? { price: it.price } : {}),
+        });
       }
     }
     // Too little co-engagement (a new item, a young shop): fill with the same category, trending first.
@@ -488,7 +631,11 @@ export class RecommendService {
       }
       const cats = new Set((self.categories ?? []).map((c) => c.toLowerCase()));
       const shared = (i: number) => (catalog.items[i].categories ?? []).filter((c) => cats.has(c.toLowerCase()));
-      const fill = topK(heat.map((h, i) => (shared(i).length > 0 ? h + 1e-9 : Number.NaN)), n - out.length, (i) => catalog.available[i] === 1 && !used.has(catalog.items[i].id));
+      const fill = topK(
+        heat.map((h, i) => (shared(i).length > 0 ? h + 1e-9 : Number.NaN)),
+        n - out.length,
+        (i) => catalog.available[i] === 1 && !used.has(catalog.items[i].id),
+      );
       for (const c of fill) {
         const it = catalog.items[c];
         out.push({ id: it.id, score: 0, reasons: [`Also in ${shared(c)[0]}`], title: it.title, ...(it.price !== undefined ? { price: it.price } : {}) });

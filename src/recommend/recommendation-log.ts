@@ -149,14 +149,20 @@ function compact(vb: VerboseBody, createdAt: number): CompactBody {
     return TEXT_REFS[k];
   };
   const out: CompactBody = {
-    v: 2, m: vb.model, p: vb.personalized ? 1 : 0, c: vb.context, h: vb.historyUsed ?? 0,
+    v: 2,
+    m: vb.model,
+    p: vb.personalized ? 1 : 0,
+    c: vb.context,
+    h: vb.historyUsed ?? 0,
     r: (vb.rules ?? []).map(ruleCoder(q)),
     i: vb.items.map((it) => {
       const ev = it.evidence;
       const row: LoggedItem = [it.id, round6(it.score), round4(ev?.trendScore ?? 0), it.reasons.map((r) => reasonCode(r, ev)).join('')];
       const bo = ev?.basedOn;
       const at = bo?.event?.at ? Date.parse(bo.event.at) : null;
-      const source = bo ? sources.ref([bo.itemId, bo.event?.type ?? 'in_view', at === null || Number.isNaN(at) ? null : Math.round((createdAt - at) / 1000)]) : -1;
+      const source = bo
+        ? sources.ref([bo.itemId, bo.event?.type ?? 'in_view', at === null || Number.isNaN(at) ? null : Math.round((createdAt - at) / 1000)])
+        : -1;
       const interest = ev?.profileMatch ? interests.ref([ev.profileMatch.category, ev.profileMatch.affinity]) : -1;
       if (source >= 0 || interest >= 0) row.push(source);
       if (interest >= 0) row.push(interest);
@@ -179,7 +185,15 @@ export function explainLog(doc: Doc, catalog: Catalog) {
   const b = doc.body as CompactBody | (VerboseBody & Record<string, unknown>);
   if ((b as CompactBody).v !== 2) {
     const vb = b as VerboseBody;
-    return { ...head, model: vb.model, personalized: vb.personalized, context: vb.context, historyUsed: vb.historyUsed ?? 0, rules: vb.rules ?? [], items: vb.items };
+    return {
+      ...head,
+      model: vb.model,
+      personalized: vb.personalized,
+      context: vb.context,
+      historyUsed: vb.historyUsed ?? 0,
+      rules: vb.rules ?? [],
+      items: vb.items,
+    };
   }
   const cb = b as CompactBody;
   const q = cb.q ?? {};
@@ -203,15 +217,24 @@ export function explainLog(doc: Doc, catalog: Catalog) {
       if (interest) evidence.profileMatch = { category: interest[0], affinity: interest[1] };
       const reasons = [...codes].map((c) => {
         switch (c) {
-          case 'b': return src ? basedOnReason(cb.c, src[1], title(src[0]), src[0]) : '';
-          case 'i': return interestReason(interest?.[0] ?? '');
-          case 'r': return RESTOCK_REASON;
-          case 'f': return FEATURED_REASON;
-          case 'n': return NEW_REASON;
-          case 'p': return PRICE_BAND_REASON;
-          case 't': return trendingReason(catalog.get(id));
-          case 'm': return filterNote ?? '';
-          default: return cb.t?.[TEXT_REFS.indexOf(c)] ?? '';
+          case 'b':
+            return src ? basedOnReason(cb.c, src[1], title(src[0]), src[0]) : '';
+          case 'i':
+            return interestReason(interest?.[0] ?? '');
+          case 'r':
+            return RESTOCK_REASON;
+          case 'f':
+            return FEATURED_REASON;
+          case 'n':
+            return NEW_REASON;
+          case 'p':
+            return PRICE_BAND_REASON;
+          case 't':
+            return trendingReason(catalog.get(id));
+          case 'm':
+            return filterNote ?? '';
+          default:
+            return cb.t?.[TEXT_REFS.indexOf(c)] ?? '';
         }
       });
       return { id, score, reasons, evidence };
@@ -242,7 +265,10 @@ export class RecommendationLog {
   /** Logs written per workspace since its last trim. */
   private readonly sinceTrim = new Map<string, number>();
 
-  constructor(private readonly store: Store, opts: RecommendationLogOptions = {}) {
+  constructor(
+    private readonly store: Store,
+    opts: RecommendationLogOptions = {},
+  ) {
     this.maxPending = opts.maxPending ?? 500;
     this.maxPerWorkspace = Math.max(1, opts.maxPerWorkspace ?? DEFAULT_MAX_LOGS_PER_WORKSPACE);
     this.timer = setInterval(() => void this.flush(), opts.intervalMs ?? 1000);

@@ -33,18 +33,30 @@ const withTexts = <M extends { fitText(docs: ItemTexts): void }>(m: M, texts: It
 export const MODELS: Readonly<Record<string, ModelKind>> = {
   popularity: { name: 'popularity', description: 'most people engaged with it (the non-personalised floor)', personal: false, create: () => new Popularity() },
   trending: { name: 'trending', description: 'time-decayed popularity (half-life 7 days)', personal: false, create: () => new Trending() },
-  cooccurrence: { name: 'cooccurrence', description: 'people who viewed X also bought Y (item-to-item co-occurrence)', personal: true, create: () => new Cooccurrence() },
+  cooccurrence: {
+    name: 'cooccurrence',
+    description: 'people who viewed X also bought Y (item-to-item co-occurrence)',
+    personal: true,
+    create: () => new Cooccurrence(),
+  },
   ease: { name: 'ease', description: 'EASE (Steck 2019): closed-form item-item model over the most active items', personal: true, create: () => new Ease() },
   als: { name: 'als', description: 'implicit ALS (Hu, Koren, Volinsky 2008) with fold-in of the current history', personal: true, create: () => new Als() },
   itemknn: { name: 'itemknn', description: 'item-kNN, cosine with shrinkage', personal: true, create: () => new ItemKnn() },
-  content: { name: 'content', description: 'BM25 over titles, descriptions, categories and tags (English and Spanish)', personal: true, create: (t) => withTexts(new ContentBased(), t) },
+  content: {
+    name: 'content',
+    description: 'BM25 over titles, descriptions, categories and tags (English and Spanish)',
+    personal: true,
+    create: (t) => withTexts(new ContentBased(), t),
+  },
   // The default: EASE and ALS blended (each catches what the other misses; chosen on the served
   // evaluation's validation split, see README), then blended with content by evidence. ALS leads
   // (0.2/0.8): fed as the server feeds it, on ML-100k's validation split nDCG@10 0.2756 against
   // 0.2732 at 0.4/0.6 (0.2761 at 0.1/0.9, but EASE carries people the model was not trained on:
   // strong-generalisation Recall@20 0.4725 at 0.2/0.8, 0.4681 at 0.1/0.9, 0.4756 at 0.4/0.6).
   hybrid: {
-    name: 'hybrid', description: 'EASE + ALS blended with content by evidence: new items and new users still get sensible results', personal: true,
+    name: 'hybrid',
+    description: 'EASE + ALS blended with content by evidence: new items and new users still get sensible results',
+    personal: true,
     create: (t) => withTexts(new Hybrid(new Ensemble([new Ease({ signal: 'log' }), new Als({ factors: 128, regularization: 50, alpha: 10 })], [0.2, 0.8])), t),
   },
 };

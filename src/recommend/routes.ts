@@ -15,92 +15,141 @@ import { MODELS } from './registry.ts';
 const recItem = {
   type: 'object',
   properties: {
-    id: { type: 'string' }, score: { type: 'number' }, reasons: { type: 'array', items: { type: 'string' } },
-    title: { type: 'string' }, price: { type: 'number' }, currency: { type: 'string' },
+    id: { type: 'string' },
+    score: { type: 'number' },
+    reasons: { type: 'array', items: { type: 'string' } },
+    title: { type: 'string' },
+    price: { type: 'number' },
+    currency: { type: 'string' },
   },
   required: ['id', 'score', 'reasons'],
 };
 
 /** Recommendations, similar items and training. */
 export async function recommendRoutes(app: FastifyInstance, { recommend, trainer }: { recommend: RecommendService; trainer: ModelTrainer }) {
-  app.get('/v1/recommendations', {
-    config: { access: 'public' },
-    schema: {
-      tags: ['recommend'], summary: 'Recommendations for a person and a context, each with its reasons',
-      querystring: jsonSchema(RecommendationQuery),
-      response: {
-        200: {
-          type: 'object',
-          properties: {
-            recommendationId: { type: 'string' }, personalized: { type: 'boolean' }, model: { type: 'string' }, items: { type: 'array', items: recItem },
-            // Present when a running experiment chose what this person was served.
-            experiment: { type: 'string' }, variant: { type: 'string' },
+  app.get(
+    '/v1/recommendations',
+    {
+      config: { access: 'public' },
+      schema: {
+        tags: ['recommend'],
+        summary: 'Recommendations for a person and a context, each with its reasons',
+        querystring: jsonSchema(RecommendationQuery),
+        response: {
+          200: {
+            type: 'object',
+            properties: {
+              recommendationId: { type: 'string' },
+              personalized: { type: 'boolean' },
+              model: { type: 'string' },
+              items: { type: 'array', items: recItem },
+              // Present when a running experiment chose what this person was served.
+              experiment: { type: 'string' },
+              variant: { type: 'string' },
+            },
+            required: ['recommendationId', 'personalized', 'model', 'items'],
           },
-          required: ['recommendationId', 'personalized', 'model', 'items'],
         },
       },
     },
-  }, async (req) => recommend.recommend(req.principal.workspace, parseOr(RecommendationQuery, req.query, 'invalid_query'), {
-    // ?strategy= serves one arm on demand: for the shop's own servers, never a browser's public key.
-    mayChooseStrategy: req.principal.root || req.principal.scope !== 'public',
-  }));
+    async (req) =>
+      recommend.recommend(req.principal.workspace, parseOr(RecommendationQuery, req.query, 'invalid_query'), {
+        // ?strategy= serves one arm on demand: for the shop's own servers, never a browser's public key.
+        mayChooseStrategy: req.principal.root || req.principal.scope !== 'public',
+      }),
+  );
 
-  app.get('/v1/recommendations/:recommendationId/why', {
-    config: { access: 'server' },
-    schema: { tags: ['recommend'], summary: 'The evidence behind each item of an earlier answer: the events, similar items, scores, rules and filters' },
-  }, async (req) => {
-    const { recommendationId } = parseOr(z.object({ recommendationId: Id }).strict(), req.params, 'invalid_param');
-    return recommend.why(req.principal.workspace, recommendationId);
-  });
+  app.get(
+    '/v1/recommendations/:recommendationId/why',
+    {
+      config: { access: 'server' },
+      schema: { tags: ['recommend'], summary: 'The evidence behind each item of an earlier answer: the events, similar items, scores, rules and filters' },
+    },
+    async (req) => {
+      const { recommendationId } = parseOr(z.object({ recommendationId: Id }).strict(), req.params, 'invalid_param');
+      return recommend.why(req.principal.workspace, recommendationId);
+    },
+  );
 
-  app.get('/v1/items/:id/similar', {
-    config: { access: 'public' },
-    schema: { tags: ['recommend'], summary: 'Items like this one ("people who viewed X also bought Y")', querystring: jsonSchema(SimilarQuery) },
-  }, async (req) => {
-    const { n } = parseOr(SimilarQuery, req.query, 'invalid_query');
-    return recommend.similar(req.principal.workspace, idParam(req.params), n);
-  });
+  app.get(
+    '/v1/items/:id/similar',
+    {
+      config: { access: 'public' },
+      schema: { tags: ['recommend'], summary: 'Items like this one ("people who viewed X also bought Y")', querystring: jsonSchema(SimilarQuery) },
+    },
+    async (req) => {
+      const { n } = parseOr(SimilarQuery, req.query, 'invalid_query');
+      return recommend.similar(req.principal.workspace, idParam(req.params), n);
+    },
+  );
 
-  app.post('/v1/train', {
-    config: { access: 'admin' },
-    schema: { tags: ['recommend'], summary: `Train now on all stored events and swap the new model in (models: ${Object.keys(MODELS).join(', ')})`, body: jsonSchema(TrainBody) },
-  }, async (req, reply) => {
-    const { model } = parseOr(TrainBody, req.body ?? {}, 'invalid_body');
-    if (model && !MODELS[model]) throw new AfinError('invalid_body', `model: unknown model "${model}" (known: ${Object.keys(MODELS).join(', ')})`, 'model');
-    const started = performance.now();
-    let infos: Awaited<ReturnType<ModelTrainer['train']>>;
-    try {
-      infos = await trainer.train(req.principal.workspace, model ? { models: [model] } : {});
-    } catch (e) {
-      if (!(e instanceof TrainingFailedError)) throw e;
-      // Which models failed and why, and which were trained and serve now; the failed ones keep their
-      // previous version. Recorded in GET /v1/models and the audit log as well.
-      return reply.status(e.status).send({ error: { code: e.code, message: e.message, failed: e.failed, models: e.trained } });
-    }
-    return {
-      model: model ?? infos.map((i) => i.name).join(','),
-      trainedAt: new Date(infos[0]?.trainedAt ?? trainer.clock()).toISOString(),
-      seconds: Math.round((performance.now() - started)) / 1000,
-      models: infos,
-    };
-  });
+  app.post(
+    '/v1/train',
+    {
+      config: { access: 'admin' },
+      schema: {
+        tags: ['recommend'],
+        summary: `Train now on all stored events and swap the new model in (models: ${Object.keys(MODELS).join(', ')})`,
+        body: jsonSchema(TrainBody),
+      },
+    },
+    async (req, reply) => {
+      const { model } = parseOr(TrainBody, req.body ?? {}, 'invalid_body');
+      if (model && !MODELS[model]) throw new AfinError('invalid_body', `model: unknown model "${model}" (known: ${Object.keys(MODELS).join(', ')})`, 'model');
+      const started = performance.now();
+      let infos: Awaited<ReturnType<ModelTrainer['train']>>;
+      try {
+        infos = await trainer.train(req.principal.workspace, model ? { models: [model] } : {});
+      } catch (e) {
+        if (!(e instanceof TrainingFailedError)) throw e;
+        // Which models failed and why, and which were trained and serve now; the failed ones keep their
+        // previous version. Recorded in GET /v1/models and the audit log as well.
+        return reply.status(e.status).send({ error: { code: e.code, message: e.message, failed: e.failed, models: e.trained } });
+      }
+      return {
+        model: model ?? infos.map((i) => i.name).join(','),
+        trainedAt: new Date(infos[0]?.trainedAt ?? trainer.clock()).toISOString(),
+        seconds: Math.round(performance.now() - started) / 1000,
+        models: infos,
+      };
+    },
+  );
 
-  app.get('/v1/settings/ranking', {
-    config: { access: 'server' },
-    schema: { tags: ['recommend'], summary: 'Event weights, history decay, diversity and business rules (boost, bury, pin, filter, exclude)' },
-  }, async (req) => ({ ...(await recommend.rankingSettings(req.principal.workspace)), defaults: { eventWeights: DEFAULT_EVENT_WEIGHTS, historyHalfLifeDays: 30, maxCategoryShare: 0.5 } }));
+  app.get(
+    '/v1/settings/ranking',
+    {
+      config: { access: 'server' },
+      schema: { tags: ['recommend'], summary: 'Event weights, history decay, diversity and business rules (boost, bury, pin, filter, exclude)' },
+    },
+    async (req) => ({
+      ...(await recommend.rankingSettings(req.principal.workspace)),
+      defaults: { eventWeights: DEFAULT_EVENT_WEIGHTS, historyHalfLifeDays: 30, maxCategoryShare: 0.5 },
+    }),
+  );
 
-  app.put('/v1/settings/ranking', {
-    config: { access: 'admin' },
-    schema: { tags: ['recommend'], summary: 'Replace the ranking settings; new event weights apply at once to serving and at the next training', body: jsonSchema(RankingSettings) },
-  }, async (req) => {
-    const s = parseOr(RankingSettings, req.body, 'invalid_body');
-    await recommend.saveRankingSettings(req.principal.workspace, s);
-    return s;
-  });
+  app.put(
+    '/v1/settings/ranking',
+    {
+      config: { access: 'admin' },
+      schema: {
+        tags: ['recommend'],
+        summary: 'Replace the ranking settings; new event weights apply at once to serving and at the next training',
+        body: jsonSchema(RankingSettings),
+      },
+    },
+    async (req) => {
+      const s = parseOr(RankingSettings, req.body, 'invalid_body');
+      await recommend.saveRankingSettings(req.principal.workspace, s);
+      return s;
+    },
+  );
 
-  app.get('/v1/models', {
-    config: { access: 'server' },
-    schema: { tags: ['recommend'], summary: 'The trained models of this workspace, each with its last training error (lastError, failing)' },
-  }, async (req) => ({ models: await recommend.models(req.principal.workspace) }));
+  app.get(
+    '/v1/models',
+    {
+      config: { access: 'server' },
+      schema: { tags: ['recommend'], summary: 'The trained models of this workspace, each with its last training error (lastError, failing)' },
+    },
+    async (req) => ({ models: await recommend.models(req.principal.workspace) }),
+  );
 }

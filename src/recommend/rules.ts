@@ -10,7 +10,10 @@ export const Match = z
     itemIds: z.array(Id).max(1000).optional(),
     category: Text(200).optional(),
     tag: Text(200).optional(),
-    attribute: z.object({ key: Text(200), value: z.union([Text(500), z.number().finite(), z.boolean()]) }).strict().optional(),
+    attribute: z
+      .object({ key: Text(200), value: z.union([Text(500), z.number().finite(), z.boolean()]) })
+      .strict()
+      .optional(),
   })
   .strict()
   .refine((m) => Object.keys(m).length > 0, 'a match needs at least one condition');
@@ -62,7 +65,12 @@ export function matches(item: StoredItem, m: MatchT): boolean {
 const applies = (r: RuleT, context: string) => !r.contexts || r.contexts.includes(context as never);
 
 /** Multiplies scores by boosts and buries, and tells which items filters and exclusions keep. */
-export function scoreRules(items: readonly StoredItem[], scores: Float64Array, rules: readonly RuleT[], context: string): { keep: (i: number) => boolean; applied: string[] } {
+export function scoreRules(
+  items: readonly StoredItem[],
+  scores: Float64Array,
+  rules: readonly RuleT[],
+  context: string,
+): { keep: (i: number) => boolean; applied: string[] } {
   const active = rules.filter((r) => applies(r, context));
   const applied: string[] = [];
   const filters = active.filter((r): r is Extract<RuleT, { kind: 'filter' | 'exclude' }> => r.kind === 'filter' || r.kind === 'exclude');
@@ -83,7 +91,14 @@ export function scoreRules(items: readonly StoredItem[], scores: Float64Array, r
 }
 
 /** Places pinned items at their positions (1-based) in a ranked list of item indices. */
-export function pin(ranked: readonly number[], rules: readonly RuleT[], context: string, indexOf: (id: string) => number | undefined, allowed: (i: number) => boolean, n: number): { list: number[]; pinned: Set<number>; applied: string[] } {
+export function pin(
+  ranked: readonly number[],
+  rules: readonly RuleT[],
+  context: string,
+  indexOf: (id: string) => number | undefined,
+  allowed: (i: number) => boolean,
+  n: number,
+): { list: number[]; pinned: Set<number>; applied: string[] } {
   const pins = rules.filter((r): r is Extract<RuleT, { kind: 'pin' }> => r.kind === 'pin' && applies(r, context)).sort((a, b) => a.position - b.position);
   const pinned = new Set<number>();
   const applied: string[] = [];

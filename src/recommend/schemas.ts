@@ -5,7 +5,12 @@ import { CONTEXTS, Id, MAX_AMOUNT, UserId } from '../domain/schemas.ts';
 const csv = z
   .string()
   .max(20_000)
-  .transform((s) => s.split(',').map((x) => x.trim()).filter(Boolean));
+  .transform((s) =>
+    s
+      .split(',')
+      .map((x) => x.trim())
+      .filter(Boolean),
+  );
 const boolText = z.enum(['true', 'false', '1', '0']).transform((s) => s === 'true' || s === '1');
 const price = z.coerce.number().finite().nonnegative().max(MAX_AMOUNT);
 

@@ -17,10 +17,22 @@ export const REPLENISH_BOOST = 1;
  * items of the categories they like rise), a customer gets cross-sell (more of a category they just
  * bought in sinks); what is due again is left to `boostDue`, whatever the stage.
  */
-export function shapeByStage(scores: Float64Array, trend: Float64Array, stage: FunnelStage, profile: Profile | null, seen: Set<string>, bought: Set<string>, due: Set<string>, catalog: Catalog): void {
+export function shapeByStage(
+  scores: Float64Array,
+  trend: Float64Array,
+  stage: FunnelStage,
+  profile: Profile | null,
+  seen: Set<string>,
+  bought: Set<string>,
+  due: Set<string>,
+  catalog: Catalog,
+): void {
   if (!profile) return;
   if (stage === 'browsing' || stage === 'new_visitor') {
-    const liked = Object.entries(profile.categories).filter(([, v]) => v > 0).sort((a, b) => b[1] - a[1]).slice(0, 3);
+    const liked = Object.entries(profile.categories)
+      .filter(([, v]) => v > 0)
+      .sort((a, b) => b[1] - a[1])
+      .slice(0, 3);
     const top = liked[0]?.[1] ?? 0;
     if (top <= 0) return;
     // Walk only the items of the liked categories (the catalogue's index), keeping each item's best share.

@@ -29,9 +29,16 @@ export interface FailedModel {
  * /v1/train` can say which is which.
  */
 export class TrainingFailedError extends AfinError {
-  constructor(readonly trained: ModelInfo[], readonly failed: FailedModel[]) {
-    super('training_failed', `training failed for ${failed.map((f) => `${f.name} (${f.error})`).join(', ')}; ${
-      failed.length === 1 ? 'its previous version keeps' : 'their previous versions keep'} serving${trained.length ? `; trained: ${trained.map((i) => i.name).join(', ')}` : ''}`);
+  constructor(
+    readonly trained: ModelInfo[],
+    readonly failed: FailedModel[],
+  ) {
+    super(
+      'training_failed',
+      `training failed for ${failed.map((f) => `${f.name} (${f.error})`).join(', ')}; ${
+        failed.length === 1 ? 'its previous version keeps' : 'their previous versions keep'
+      } serving${trained.length ? `; trained: ${trained.map((i) => i.name).join(', ')}` : ''}`,
+    );
   }
 }
 
@@ -45,7 +52,11 @@ export async function trainModels(store: Store, ws: string, opts: TrainOptions):
   const started = performance.now();
   const items = await store.listItems(ws);
   const settings = await loadRankingSettings(store, ws);
-  const builder = new InteractionBuilder(items.map((i) => i.id), eventWeightsOf(settings), settings.ratings);
+  const builder = new InteractionBuilder(
+    items.map((i) => i.id),
+    eventWeightsOf(settings),
+    settings.ratings,
+  );
   const total = Math.max(1, await store.countEvents(ws));
   let read = 0;
   const rebuy = new RebuyLearner();

@@ -36,7 +36,12 @@ export class WorkspaceState {
   private readonly stale = new Map<string, Promise<Entry>>();
   private readonly maxAge: () => number;
 
-  constructor(private readonly store: Store, maxAgeMs: number | (() => number) = 1000, private readonly clock: () => number = Date.now, private readonly bus?: InvalidationBus) {
+  constructor(
+    private readonly store: Store,
+    maxAgeMs: number | (() => number) = 1000,
+    private readonly clock: () => number = Date.now,
+    private readonly bus?: InvalidationBus,
+  ) {
     this.maxAge = typeof maxAgeMs === 'number' ? () => maxAgeMs : maxAgeMs;
     bus?.subscribe((n) => {
       if (n.kind !== 'people' && n.kind !== 'keys') this.drop(n.ws, n.kind);
@@ -57,7 +62,12 @@ export class WorkspaceState {
     if (!p) {
       const stale = this.stale.get(ws);
       this.stale.delete(ws);
-      p = stale ? stale.then((prev) => this.load(ws, prev), () => this.load(ws)) : this.load(ws);
+      p = stale
+        ? stale.then(
+            (prev) => this.load(ws, prev),
+            () => this.load(ws),
+          )
+        : this.load(ws);
       this.entries.set(ws, p);
       p.catch(() => this.entries.get(ws) === p && this.entries.delete(ws));
       return p;

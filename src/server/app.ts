@@ -56,7 +56,9 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
   });
   await app.register(swaggerUi, { routePrefix: '/docs' });
   await app.register(authPlugin, {
-    keys: opts.engine.keys, rateLimits: opts.engine.config.rateLimits, clock: opts.engine.clock,
+    keys: opts.engine.keys,
+    rateLimits: opts.engine.config.rateLimits,
+    clock: opts.engine.clock,
     resolveAnonymous: (ws, anonymousId) => opts.engine.store.resolveAnonymous(ws, anonymousId),
   });
   app.addHook('preValidation', refuseAnonymousUserIds);
@@ -73,13 +75,17 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
     if (html === null) return reply.status(404).send({ error: { code: 'not_found', message: 'demo page not installed' } });
     return reply.type('text/html; charset=utf-8').send(html);
   });
-  app.get('/v1/demo/shoppers', {
-    config: { access: 'public' },
-    schema: { tags: ['meta'], summary: 'The demo store\'s simulated shoppers and their hidden tastes (after `afin demo`)' },
-  }, async (req) => {
-    const doc = await opts.engine.store.getDoc(req.principal.workspace, 'demo', 'shoppers');
-    return { shoppers: (doc?.body.shoppers as unknown[]) ?? [] };
-  });
+  app.get(
+    '/v1/demo/shoppers',
+    {
+      config: { access: 'public' },
+      schema: { tags: ['meta'], summary: "The demo store's simulated shoppers and their hidden tastes (after `afin demo`)" },
+    },
+    async (req) => {
+      const doc = await opts.engine.store.getDoc(req.principal.workspace, 'demo', 'shoppers');
+      return { shoppers: (doc?.body.shoppers as unknown[]) ?? [] };
+    },
+  );
 
   const e = opts.engine;
   await app.register(ingestRoutes, { ingest: e.ingest });

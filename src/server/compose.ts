@@ -68,7 +68,11 @@ export class Engine {
 
   readonly bus?: InvalidationBus;
 
-  constructor(store: Store, readonly config: EngineConfig, opts: EngineOptions = {}) {
+  constructor(
+    store: Store,
+    readonly config: EngineConfig,
+    opts: EngineOptions = {},
+  ) {
     this.clock = opts.clock ?? Date.now;
     this.bus = opts.bus;
     // Per-person reads are cached for as long as a node trusts its caches; this node's writes invalidate
@@ -82,33 +86,56 @@ export class Engine {
     // Erased people get nothing personal anywhere: the policy asks the suppression list (made just below).
     this.consent = new ConsentService(store, config.consentDefaults, this.clock, (ws, subject) => this.privacy.suppression.isSubjectSuppressed(ws, subject));
     this.recLog = new RecommendationLog(store);
-    this.privacy = new PrivacyService({
-      store, clock: this.clock, consent: this.consent, recommendationLog: this.recLog, otherLogs: () => [this.experiments.log, this.decisions.log],
-      priceTerciles: async (ws) => (await this.state.catalog(ws)).terciles,
-      invalidate: (ws) => this.state.invalidate(ws),
-      retrain: (ws) => this.train(ws),
-    }, { retention: config.retention, cacheMaxAgeMs: opts.cacheMaxAgeMs, retrainAfterErasureMs: opts.retrainAfterErasureMs });
+    this.privacy = new PrivacyService(
+      {
+        store,
+        clock: this.clock,
+        consent: this.consent,
+        recommendationLog: this.recLog,
+        otherLogs: () => [this.experiments.log, this.decisions.log],
+        priceTerciles: async (ws) => (await this.state.catalog(ws)).terciles,
+        invalidate: (ws) => this.state.invalidate(ws),
+        retrain: (ws) => this.train(ws),
+      },
+      { retention: config.retention, cacheMaxAgeMs: opts.cacheMaxAgeMs, retrainAfterErasureMs: opts.retrainAfterErasureMs },
+    );
     this.trainer = new ModelTrainer(this.store, this.state, this.clock, opts.storeConfig, async (ws, failed) => {
-      for (const f of failed) await this.privacy.audit.record(ws, { actor: { source: 'training' }, action: 'models.train.failed', target: f.name, detail: { error: f.error.slice(0, 500) } });
+      for (const f of failed)
+        await this.privacy.audit.record(ws, {
+          actor: { source: 'training' },
+          action: 'models.train.failed',
+          target: f.name,
+          detail: { error: f.error.slice(0, 500) },
+        });
     });
-    this.ingest = new IngestService(store, this.state, this.clock, (ws, subject) => this.consent.allows(ws, subject, 'profiling'), (ws) => this.privacy.suppression.checker(ws));
+    this.ingest = new IngestService(
+      store,
+      this.state,
+      this.clock,
+      (ws, subject) => this.consent.allows(ws, subject, 'profiling'),
+      (ws) => this.privacy.suppression.checker(ws),
+    );
     this.keys = new KeyService(store, config.adminKey, this.clock, opts.bus);
     this.experiments = new ExperimentService(store, (ws) => this.state.catalog(ws), this.clock, {
       isErased: (ws, subject) => this.privacy.suppression.isSubjectSuppressed(ws, subject),
     });
     this.recommend = new RecommendService(store, this.state, this.ingest, this.consent, this.recLog, (ws) => this.train(ws), this.clock, this.experiments);
     this.profiles = new ProfileService({
-      store, clock: this.clock, consentState: (ws, id) => this.consent.state(ws, id),
+      store,
+      clock: this.clock,
+      consentState: (ws, id) => this.consent.state(ws, id),
       priceTerciles: async (ws) => (await this.state.catalog(ws)).terciles,
     });
     this.decisions = new DecisionService({
-      store, clock: this.clock,
+      store,
+      clock: this.clock,
       subjectOf: (ws, ids) => this.ingest.subjectOf(ws, ids),
       mayPersonalize: async (ws, subject) => (await this.consent.policy(ws, subject)).personalization,
       isErased: (ws, subject) => this.privacy.suppression.isSubjectSuppressed(ws, subject),
     });
     this.chat = {
-      store, clock: this.clock,
+      store,
+      clock: this.clock,
       catalog: (ws) => this.state.catalog(ws),
       rankFor: (ws, userId, personalize) => this.recommend.rankFor(ws, userId, personalize),
       recommend: (ws, q) => this.recommend.recommend(ws, q),

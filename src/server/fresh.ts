@@ -60,7 +60,12 @@ export const openChatEvalServer: OpenChatEvalServer = async (clock): Promise<Cha
   return {
     clock,
     async call(ws, method, url, payload) {
-      const r = await app.inject({ method, url, headers: { authorization: `Bearer ${key}`, 'afin-workspace': ws }, ...(payload === undefined ? {} : { payload: payload as object }) });
+      const r = await app.inject({
+        method,
+        url,
+        headers: { authorization: `Bearer ${key}`, 'afin-workspace': ws },
+        ...(payload === undefined ? {} : { payload: payload as object }),
+      });
       let body: unknown = null;
       try {
         body = r.body ? JSON.parse(r.body) : null;

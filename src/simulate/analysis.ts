@@ -102,29 +102,47 @@ const sum = (xs: ArrayLike<number>) => {
 
 function estimate(stats: SimStatistics, c: Columns, m: Metric): Interval {
   switch (m) {
-    case 'conversion': return stats.mean(c.converted);
-    case 'aov': return stats.ratio(c.revenue, c.orders);
-    case 'revenuePerUser': return stats.mean(c.revenue);
-    case 'activeDays': return stats.mean(c.activeDays);
-    case 'eventsPerUser': return stats.mean(c.events);
-    case 'churn': return stats.mean(c.churned);
-    case 'nps': return stats.mean(c.npsScores);
-    case 'fit': return stats.mean(c.fitShares);
-    case 'wanted': return stats.mean(c.wanted);
+    case 'conversion':
+      return stats.mean(c.converted);
+    case 'aov':
+      return stats.ratio(c.revenue, c.orders);
+    case 'revenuePerUser':
+      return stats.mean(c.revenue);
+    case 'activeDays':
+      return stats.mean(c.activeDays);
+    case 'eventsPerUser':
+      return stats.mean(c.events);
+    case 'churn':
+      return stats.mean(c.churned);
+    case 'nps':
+      return stats.mean(c.npsScores);
+    case 'fit':
+      return stats.mean(c.fitShares);
+    case 'wanted':
+      return stats.mean(c.wanted);
   }
 }
 
 function compare(stats: SimStatistics, a: Columns, b: Columns, m: Metric): Comparison {
   switch (m) {
-    case 'conversion': return stats.compareShares({ successes: sum(a.converted), n: a.n }, { successes: sum(b.converted), n: b.n });
-    case 'aov': return stats.compareRatios({ num: a.revenue, den: a.orders }, { num: b.revenue, den: b.orders });
-    case 'revenuePerUser': return stats.compareMeans(a.revenue, b.revenue);
-    case 'activeDays': return stats.compareMeans(a.activeDays, b.activeDays);
-    case 'eventsPerUser': return stats.compareMeans(a.events, b.events);
-    case 'churn': return stats.compareShares({ successes: sum(a.churned), n: a.n }, { successes: sum(b.churned), n: b.n });
-    case 'nps': return stats.compareMeans(a.npsScores, b.npsScores);
-    case 'fit': return stats.compareMeans(a.fitShares, b.fitShares);
-    case 'wanted': return stats.compareMeans(a.wanted, b.wanted);
+    case 'conversion':
+      return stats.compareShares({ successes: sum(a.converted), n: a.n }, { successes: sum(b.converted), n: b.n });
+    case 'aov':
+      return stats.compareRatios({ num: a.revenue, den: a.orders }, { num: b.revenue, den: b.orders });
+    case 'revenuePerUser':
+      return stats.compareMeans(a.revenue, b.revenue);
+    case 'activeDays':
+      return stats.compareMeans(a.activeDays, b.activeDays);
+    case 'eventsPerUser':
+      return stats.compareMeans(a.events, b.events);
+    case 'churn':
+      return stats.compareShares({ successes: sum(a.churned), n: a.n }, { successes: sum(b.churned), n: b.n });
+    case 'nps':
+      return stats.compareMeans(a.npsScores, b.npsScores);
+    case 'fit':
+      return stats.compareMeans(a.fitShares, b.fitShares);
+    case 'wanted':
+      return stats.compareMeans(a.wanted, b.wanted);
   }
 }
 
@@ -172,12 +190,12 @@ function verdictOf(result: SimulationResult, stats: SimStatistics, rows: ArmRow[
   const paired = stats.mean(Float64Array.from(p.orders, (_, i) => bought(p, i) - bought(s, i)));
   const unpaired = personal.uplift.conversion;
   const beats = paired.low > 0;
-  const head = beats
-    ? `personalized BEATS ${CONTROL_ARM} on conversion`
-    : `personalized does NOT beat ${CONTROL_ARM} on conversion`;
+  const head = beats ? `personalized BEATS ${CONTROL_ARM} on conversion` : `personalized does NOT beat ${CONTROL_ARM} on conversion`;
   const why = beats
     ? 'the 95 % interval is above zero'
-    : paired.high < 0 ? `${CONTROL_ARM} converts more` : 'the 95 % interval includes zero: this run cannot tell them apart';
+    : paired.high < 0
+      ? `${CONTROL_ARM} converts more`
+      : 'the 95 % interval includes zero: this run cannot tell them apart';
   // What the pages were like, the usual why: the right kind of item (fit), and how good the items were (utility).
   const control = rows.find((r) => r.arm === CONTROL_ARM)!;
   const fit = personal.uplift.fit.difference;

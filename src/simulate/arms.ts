@@ -11,7 +11,10 @@ export type Arm = (typeof ARMS)[number];
 export const CONTROL_ARM: Arm = 'segment';
 
 export function parseArms(text: string): Arm[] {
-  const arms = text.split(',').map((s) => s.trim()).filter(Boolean);
+  const arms = text
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean);
   const unknown = arms.filter((a) => !(ARMS as readonly string[]).includes(a));
   if (unknown.length) throw new Error(`--arms: unknown arm "${unknown[0]}" (known: ${ARMS.join(', ')})`);
   if (!arms.length) throw new Error('--arms: name at least one arm');

@@ -156,7 +156,12 @@ function simulateSession(ctx: Ctx, start: number, index: number): void {
     const stars = Math.max(1, Math.min(5, Math.round(3.3 + 0.6 * u + rng.normal(0, 0.8))));
     if (rated) emit('rating', rng.chance(0.6) ? 'email' : 'web', { itemId: item.id, value: stars }, later);
     if (rng.chance(0.03 + (stars <= 2 ? 0.25 : 0))) {
-      emit('return', channel === 'store' ? 'store' : 'web', { itemId: item.id, value: item.price, properties: { orderId: order } }, later + rng.int(1, 8) * DAY);
+      emit(
+        'return',
+        channel === 'store' ? 'store' : 'web',
+        { itemId: item.id, value: item.price, properties: { orderId: order } },
+        later + rng.int(1, 8) * DAY,
+      );
     }
   };
 

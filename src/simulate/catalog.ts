@@ -1,9 +1,27 @@
 import type { ItemInput } from '../domain/schemas.ts';
 import { clamp, createRandom, type Random, type Seed } from './random.ts';
 import {
-  BOOK_WORDS, BRANDS, CATEGORIES, CATEGORY_SHARE, COLOURS, FIRST_NAMES, LAST_NAMES, LINE_SUFFIXES, LINES,
-  PALETTES, PRODUCT_TYPES, TIER_PRICE_LEVEL, USES,
-  type Brand, type Category, type Colour, type Lang, type ProductType, type Text, type Tier, type Use,
+  BOOK_WORDS,
+  BRANDS,
+  CATEGORIES,
+  CATEGORY_SHARE,
+  COLOURS,
+  FIRST_NAMES,
+  LAST_NAMES,
+  LINE_SUFFIXES,
+  LINES,
+  PALETTES,
+  PRODUCT_TYPES,
+  TIER_PRICE_LEVEL,
+  USES,
+  type Brand,
+  type Category,
+  type Colour,
+  type Lang,
+  type ProductType,
+  type Text,
+  type Tier,
+  type Use,
 } from './vocabulary.ts';
 
 /**
@@ -57,9 +75,7 @@ export interface CatalogOptions {
   unavailableShare?: number;
 }
 
-const TYPES_BY_CATEGORY = new Map<Category, ProductType[]>(
-  CATEGORIES.map((c) => [c, PRODUCT_TYPES.filter((t) => t.category === c)]),
-);
+const TYPES_BY_CATEGORY = new Map<Category, ProductType[]>(CATEGORIES.map((c) => [c, PRODUCT_TYPES.filter((t) => t.category === c)]));
 const BRANDS_BY_CATEGORY = new Map<Category, Brand[]>(CATEGORIES.map((c) => [c, BRANDS.filter((b) => b.category === c)]));
 const TYPE_BY_SLUG = new Map(PRODUCT_TYPES.map((t) => [t.slug, t]));
 
@@ -146,21 +162,24 @@ function makeItem(rng: Random, index: number, size: number, opts: Required<Omit<
     title = bookTitle(rng, type, lang);
     attributes.author = author;
     attributes.pages = rng.int(type.slug === 'childrens-books' ? 24 : 160, type.slug === 'childrens-books' ? 48 : 520);
-    description = lang === 'en'
-      ? `${type.name.en} by ${author}. ${features.join(' ')} Published by ${brand.name}.`
-      : `${type.name.es} de ${author}. ${features.join(' ')} Publicado por ${brand.name}.`;
+    description =
+      lang === 'en'
+        ? `${type.name.en} by ${author}. ${features.join(' ')} Published by ${brand.name}.`
+        : `${type.name.es} de ${author}. ${features.join(' ')} Publicado por ${brand.name}.`;
   } else {
     const colour = rng.choice(PALETTES[category]);
     const variant = type.variants.length ? rng.choice(type.variants) : undefined;
     const line = `${rng.choice(LINES)} ${rng.choice(LINE_SUFFIXES)}`.trim();
     const c = COLOURS[colour];
-    const core = lang === 'en'
-      ? [brand.name, line, variant?.en, type.name.en].filter(Boolean).join(' ')
-      : [type.name.es, variant?.es, brand.name, line].filter(Boolean).join(' ');
+    const core =
+      lang === 'en'
+        ? [brand.name, line, variant?.en, type.name.en].filter(Boolean).join(' ')
+        : [type.name.es, variant?.es, brand.name, line].filter(Boolean).join(' ');
     title = `${core} - ${c[lang]}`;
-    description = lang === 'en'
-      ? `${core}, ideal for ${USES[use].en}. ${features.join(' ')} Colour: ${c.en.toLowerCase()}.`
-      : `${core}, ideal para ${USES[use].es}. ${features.join(' ')} Color: ${c.es.toLowerCase()}.`;
+    description =
+      lang === 'en'
+        ? `${core}, ideal for ${USES[use].en}. ${features.join(' ')} Colour: ${c.en.toLowerCase()}.`
+        : `${core}, ideal para ${USES[use].es}. ${features.join(' ')} Color: ${c.es.toLowerCase()}.`;
     Object.assign(attributes, { colour, line, ...(variant ? { variant: slugify(variant.en) } : {}) });
     tags.add(colour);
     if (variant) tags.add(slugify(variant.en));

@@ -35,8 +35,12 @@ export function generateDemo({ seed, now, items = 300, shoppers = 200, weeks = 6
 
 /** English plural names of product types, for summaries. */
 const PLURALS: Record<string, string> = {
-  'childrens-books': 'children’s books', 'tech-books': 'programming books', cookware: 'frying pans',
-  bedding: 'duvet covers', backpacks: 'hiking backpacks', dumbbells: 'dumbbell sets',
+  'childrens-books': 'children’s books',
+  'tech-books': 'programming books',
+  cookware: 'frying pans',
+  bedding: 'duvet covers',
+  backpacks: 'hiking backpacks',
+  dumbbells: 'dumbbell sets',
 };
 function plural(slug: string): string {
   return PLURALS[slug] ?? slug.replace(/-/g, ' ');
@@ -58,9 +62,7 @@ function list(words: string[]): string {
 export function tasteOf(shopper: Shopper): string {
   const t = shopper.taste;
   const cats = t.categories.map((c) => {
-    const types = t.productTypes
-      .filter((p) => productType(p.value).category === c.value)
-      .map((p) => plural(p.value));
+    const types = t.productTypes.filter((p) => productType(p.value).category === c.value).map((p) => plural(p.value));
     return `${CATEGORY_NAMES[c.value].en} (${types.join(', ')})`;
   });
   const topType = plural(t.productTypes[0].value);

@@ -72,9 +72,17 @@ export function funnelFigures(rows: readonly BehaviourRow[], window: { from: num
   }
   const ratio = (a: number, b: number) => (b > 0 ? a / b : 0);
   return {
-    users: byUser.size, rows: inside.length, views, carts, buys,
-    cartPerView: ratio(carts, views), buyPerCart: ratio(buys, carts), buyPerView: ratio(buys, views),
-    sessions, viewsPerSession: ratio(views, sessions), buyingDayShare: ratio(buyingDays, activeDays),
+    users: byUser.size,
+    rows: inside.length,
+    views,
+    carts,
+    buys,
+    cartPerView: ratio(carts, views),
+    buyPerCart: ratio(buys, carts),
+    buyPerView: ratio(buys, views),
+    sessions,
+    viewsPerSession: ratio(views, sessions),
+    buyingDayShare: ratio(buyingDays, activeDays),
   };
 }
 

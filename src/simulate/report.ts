@@ -11,11 +11,16 @@ export function formatEstimate(m: Metric, e: Interval): string {
   if (!Number.isFinite(e.estimate)) return '–';
   switch (METRIC_LABELS[m].unit) {
     // A share's normal interval can reach past 0 or 1 when it is near either: shown clipped.
-    case 'share': return `${(100 * e.estimate).toFixed(1)} % [${(100 * Math.max(0, e.low)).toFixed(1)}, ${(100 * Math.min(1, e.high)).toFixed(1)}]`;
-    case 'eur': return `${e.estimate.toFixed(2)} [${e.low.toFixed(2)}, ${e.high.toFixed(2)}]`;
-    case 'nps': return `${signed(e.estimate, 0)} [${signed(e.low, 0)}, ${signed(e.high, 0)}]`;
-    case 'utility': return `${signed(e.estimate, 2)} [${signed(e.low, 2)}, ${signed(e.high, 2)}]`;
-    default: return `${e.estimate.toFixed(2)} [${e.low.toFixed(2)}, ${e.high.toFixed(2)}]`;
+    case 'share':
+      return `${(100 * e.estimate).toFixed(1)} % [${(100 * Math.max(0, e.low)).toFixed(1)}, ${(100 * Math.min(1, e.high)).toFixed(1)}]`;
+    case 'eur':
+      return `${e.estimate.toFixed(2)} [${e.low.toFixed(2)}, ${e.high.toFixed(2)}]`;
+    case 'nps':
+      return `${signed(e.estimate, 0)} [${signed(e.low, 0)}, ${signed(e.high, 0)}]`;
+    case 'utility':
+      return `${signed(e.estimate, 2)} [${signed(e.low, 2)}, ${signed(e.high, 2)}]`;
+    default:
+      return `${e.estimate.toFixed(2)} [${e.low.toFixed(2)}, ${e.high.toFixed(2)}]`;
   }
 }
 
@@ -60,7 +65,12 @@ export function formatAnalysis(a: Analysis, opts: { markdown?: boolean } = {}): 
   const treated = a.rows.filter((r) => r.uplift);
   if (treated.length) {
     const up = METRICS.map((m) => [METRIC_LABELS[m].label, ...treated.map((r) => formatUplift(m, r.uplift![m]))]);
-    out.push('', `Uplift over ${a.control} (95 % intervals; shares, NPS and utility as differences, the rest relative):`, '', grid(['', ...treated.map((r) => r.arm)], up, md));
+    out.push(
+      '',
+      `Uplift over ${a.control} (95 % intervals; shares, NPS and utility as differences, the rest relative):`,
+      '',
+      grid(['', ...treated.map((r) => r.arm)], up, md),
+    );
   }
   out.push('', a.verdict.text);
   return out.join('\n');

@@ -87,12 +87,25 @@ export interface SimulationResult {
 
 function emptyOutcome(arm: Arm, workspace: string, n: number, days: number): ArmOutcome {
   return {
-    arm, workspace,
-    visits: new Uint32Array(n), orders: new Uint32Array(n), revenue: new Float64Array(n), events: new Uint32Array(n),
-    churned: new Uint8Array(n), nps: new Int8Array(n).fill(-1), shown: new Uint32Array(n), fitting: new Uint32Array(n),
-    shownUtility: new Float64Array(n), clicks: new Uint32Array(n), itemsBought: new Uint32Array(n), itemsBoughtFromPage: new Uint32Array(n),
-    dailyVisits: new Array(days).fill(0), dailyBuyingVisits: new Array(days).fill(0), dailyFirstBuyers: new Array(days).fill(0),
-    requests: 0, eventsSent: 0,
+    arm,
+    workspace,
+    visits: new Uint32Array(n),
+    orders: new Uint32Array(n),
+    revenue: new Float64Array(n),
+    events: new Uint32Array(n),
+    churned: new Uint8Array(n),
+    nps: new Int8Array(n).fill(-1),
+    shown: new Uint32Array(n),
+    fitting: new Uint32Array(n),
+    shownUtility: new Float64Array(n),
+    clicks: new Uint32Array(n),
+    itemsBought: new Uint32Array(n),
+    itemsBoughtFromPage: new Uint32Array(n),
+    dailyVisits: new Array(days).fill(0),
+    dailyBuyingVisits: new Array(days).fill(0),
+    dailyFirstBuyers: new Array(days).fill(0),
+    requests: 0,
+    eventsSent: 0,
   };
 }
 

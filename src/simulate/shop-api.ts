@@ -6,7 +6,12 @@ export type Method = 'GET' | 'PUT' | 'POST' | 'DELETE';
 
 /** A 4xx or 5xx answer. */
 export class ShopApiError extends Error {
-  constructor(readonly method: Method, readonly path: string, readonly status: number, body: string) {
+  constructor(
+    readonly method: Method,
+    readonly path: string,
+    readonly status: number,
+    body: string,
+  ) {
     super(`${method} ${path.slice(0, 80)} answered ${status}: ${body.slice(0, 300)}`);
   }
 }

@@ -1,8 +1,18 @@
 import { priceAt, productType, type CatalogItem } from './catalog.ts';
 import { clamp, createRandom, type Random, type Seed, type Weighted } from './random.ts';
 import {
-  BRANDS, CATEGORY_SHARE, CHANNEL_BASE, CHANNELS, FIRST_NAMES, LAST_NAMES, PRODUCT_TYPES, TIER_PRICE_LEVEL,
-  type Category, type Channel, type Lang, type Use,
+  BRANDS,
+  CATEGORY_SHARE,
+  CHANNEL_BASE,
+  CHANNELS,
+  FIRST_NAMES,
+  LAST_NAMES,
+  PRODUCT_TYPES,
+  TIER_PRICE_LEVEL,
+  type Category,
+  type Channel,
+  type Lang,
+  type Use,
 } from './vocabulary.ts';
 
 export type Activity = 'low' | 'medium' | 'high';
@@ -84,9 +94,15 @@ function normalised(raw: number[], floor: number): number[] {
 
 function makeTaste(rng: Random, lang: Lang, sold: { types: Set<string>; brands: Set<string> }, weeks: number, churnShare: number): ShopperTaste {
   // Categories the catalog sells, by share; 1 to 3 favourites.
-  const available = (Object.keys(CATEGORY_SHARE) as Category[]).filter((c) =>
-    PRODUCT_TYPES.some((t) => t.category === c && sold.types.has(t.slug)));
-  const nCats = Math.min(available.length, rng.weighted([{ value: 1, weight: 0.4 }, { value: 2, weight: 0.45 }, { value: 3, weight: 0.15 }]));
+  const available = (Object.keys(CATEGORY_SHARE) as Category[]).filter((c) => PRODUCT_TYPES.some((t) => t.category === c && sold.types.has(t.slug)));
+  const nCats = Math.min(
+    available.length,
+    rng.weighted([
+      { value: 1, weight: 0.4 },
+      { value: 2, weight: 0.45 },
+      { value: 3, weight: 0.15 },
+    ]),
+  );
   const cats: Category[] = [];
   while (cats.length < nCats) {
     const c = rng.weighted(available.filter((x) => !cats.includes(x)).map((x) => ({ value: x, weight: CATEGORY_SHARE[x] })));
@@ -119,10 +135,14 @@ function makeTaste(rng: Random, lang: Lang, sold: { types: Set<string>; brands: 
   const brands: string[] = [];
   while (brands.length < nBrands) {
     const options = brandPool.filter((b) => !brands.includes(b.name));
-    brands.push(rng.weighted(options.map((b) => ({
-      value: b.name,
-      weight: Math.exp(-4 * Math.abs(TIER_PRICE_LEVEL[b.tier] - priceLevel)) * (b.category === cats[0] ? 2 : 1),
-    }))));
+    brands.push(
+      rng.weighted(
+        options.map((b) => ({
+          value: b.name,
+          weight: Math.exp(-4 * Math.abs(TIER_PRICE_LEVEL[b.tier] - priceLevel)) * (b.category === cats[0] ? 2 : 1),
+        })),
+      ),
+    );
   }
 
   // Uses come from the top product types.
@@ -156,9 +176,7 @@ function makeTaste(rng: Random, lang: Lang, sold: { types: Set<string>; brands: 
 }
 
 /** Seeded shoppers (ids `u-001`, `u-002`, …) with hidden tastes drawn from what `catalog` sells. */
-export function generateShoppers({
-  seed, count = 200, catalog, weeks = 6, spanishShare = 0.5, churnShare = 0.12,
-}: ShopperOptions): Shopper[] {
+export function generateShoppers({ seed, count = 200, catalog, weeks = 6, spanishShare = 0.5, churnShare = 0.12 }: ShopperOptions): Shopper[] {
   if (!Number.isInteger(count) || count < 0) throw new RangeError('count must be a non-negative integer');
   if (count > 0 && catalog.length === 0) throw new RangeError('shoppers need a catalog with at least one item');
   const sold = {

@@ -100,7 +100,7 @@ export function referenceUtility(shoppers: readonly SimShopper[], byType: Readon
       const max = Math.max(...u);
       const w = u.map((x) => Math.exp(x - max));
       const sum = w.reduce((a, b) => a + b, 0);
-      total += p.weight * u.reduce((a, x, i) => a + x * w[i], 0) / sum;
+      total += (p.weight * u.reduce((a, x, i) => a + x * w[i], 0)) / sum;
       weight += p.weight;
     }
   }
@@ -111,9 +111,10 @@ export function referenceUtility(shoppers: readonly SimShopper[], byType: Readon
 function browse(rng: Random, s: SimShopper, world: VisitWorld, meanViews: number): CatalogItem[] {
   const t = s.shopper.taste;
   const favourites = t.productTypes.filter((p) => world.byType.has(p.value));
-  const type = favourites.length && !rng.chance(t.exploration)
-    ? rng.weighted(favourites)
-    : rng.weighted(PRODUCT_TYPES.filter((p) => world.byType.has(p.slug)).map((p) => ({ value: p.slug, weight: p.demand })));
+  const type =
+    favourites.length && !rng.chance(t.exploration)
+      ? rng.weighted(favourites)
+      : rng.weighted(PRODUCT_TYPES.filter((p) => world.byType.has(p.slug)).map((p) => ({ value: p.slug, weight: p.demand })));
   const items = world.byType.get(type) ?? [];
   if (!items.length) return [];
   const w = items.map((it) => Math.exp(hiddenUtility(s, it, world.appeal.get(it.id) ?? 0)));
@@ -150,7 +151,11 @@ export function simulateVisit(rng: Random, s: SimShopper, page: ShownPage, world
   const consider = (item: CatalogItem, fromPage: boolean) => {
     emit({ type: 'view', itemId: item.id });
     const zi = z(item);
-    if (item.available !== false && !cart.some((c) => c.item.id === item.id) && draw(`cart:${item.id}`) < sigmoid(logit(rates.cartPerView) + m.cartSlope * zi)) {
+    if (
+      item.available !== false &&
+      !cart.some((c) => c.item.id === item.id) &&
+      draw(`cart:${item.id}`) < sigmoid(logit(rates.cartPerView) + m.cartSlope * zi)
+    ) {
       emit({ type: 'add_to_cart', itemId: item.id, value: item.price });
       cart.push({ item, z: zi, fromPage });
     }
@@ -180,7 +185,9 @@ export function simulateVisit(rng: Random, s: SimShopper, page: ShownPage, world
     if (s.spentThisMonth + c.item.price > s.monthlyBudget) continue;
     if (draw(`buy:${c.item.id}`) >= sigmoid(logit(rates.buyPerCart) + m.buySlope * c.z)) continue;
     emit({
-      type: 'purchase', itemId: c.item.id, value: c.item.price,
+      type: 'purchase',
+      itemId: c.item.id,
+      value: c.item.price,
       properties: { orderId, currency: 'EUR', quantity: 1 },
       ...(c.fromPage && page.recommendationId ? { recommendationId: page.recommendationId } : {}),
     });
@@ -193,7 +200,10 @@ export function simulateVisit(rng: Random, s: SimShopper, page: ShownPage, world
     const regret = rng.fork(`return:${c.item.id}`);
     if (regret.chance(m.returnBase + m.returnRegret * sigmoid(-1.5 * c.z - 1))) {
       const at = start + regret.int(2, 10) * DAY;
-      returns.push({ at, event: { type: 'return', userId, channel: 'web', itemId: c.item.id, value: c.item.price, timestamp: at, properties: { orderId } } as EventInputT });
+      returns.push({
+        at,
+        event: { type: 'return', userId, channel: 'web', itemId: c.item.id, value: c.item.price, timestamp: at, properties: { orderId } } as EventInputT,
+      });
     }
   }
 
@@ -206,5 +216,18 @@ export function simulateVisit(rng: Random, s: SimShopper, page: ShownPage, world
     if (world.surveys) emit({ type: 'survey' as EventInputT['type'], value: nps });
   }
   s.churned = draw('leave') < m.churnBase + m.churnMisfit * (1 - s.satisfaction) ** 2;
-  return { events, returns, shown: page.items.length, fitting, shownUtility, clicks, carts: cart.length, bought, boughtFromPage, revenue, nps, churned: s.churned };
+  return {
+    events,
+    returns,
+    shown: page.items.length,
+    fitting,
+    shownUtility,
+    clicks,
+    carts: cart.length,
+    bought,
+    boughtFromPage,
+    revenue,
+    nps,
+    churned: s.churned,
+  };
 }

@@ -52,5 +52,5 @@ export function gaussian(rand: () => number): number {
  * evaluation's second test shop is drawn from it too, and its frozen dialogues name that catalogue.
  */
 export function unmixedRng(seed: number): () => number {
-  return mulberry32((seed >>> 0) || 0x9e3779b9);
+  return mulberry32(seed >>> 0 || 0x9e3779b9);
 }

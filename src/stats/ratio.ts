@@ -26,7 +26,11 @@ export function ratioEstimate(y: Numbers, x: Numbers): RatioEstimate {
 }
 
 /** The difference of two independent estimates (treatment − control) with a normal interval. */
-export function differenceInterval(control: { estimate: number; variance: number }, treatment: { estimate: number; variance: number }, confidence = 0.95): Interval & { se: number } {
+export function differenceInterval(
+  control: { estimate: number; variance: number },
+  treatment: { estimate: number; variance: number },
+  confidence = 0.95,
+): Interval & { se: number } {
   const d = treatment.estimate - control.estimate;
   const se = Math.sqrt(control.variance + treatment.variance);
   const q = normalQuantile(1 - (1 - confidence) / 2);
@@ -37,7 +41,11 @@ export function differenceInterval(control: { estimate: number; variance: number
  * Relative uplift (treatment / control − 1) of two independent estimates, with its delta-method
  * interval: Var(b/a) ≈ Var(b)/a² + b² Var(a)/a⁴. Null when the control is 0 (no uplift is defined).
  */
-export function relativeUplift(control: { estimate: number; variance: number }, treatment: { estimate: number; variance: number }, confidence = 0.95): Interval | null {
+export function relativeUplift(
+  control: { estimate: number; variance: number },
+  treatment: { estimate: number; variance: number },
+  confidence = 0.95,
+): Interval | null {
   const a = control.estimate;
   const b = treatment.estimate;
   if (!(Math.abs(a) > 0) || !Number.isFinite(a) || !Number.isFinite(b)) return null;

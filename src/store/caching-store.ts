@@ -8,7 +8,25 @@ const CACHED = new Set(['eventsOf', 'consentHistory', 'getProfile', 'getUser']);
 const READS = /^(get|list|count|scan|resolve|blobInfo|docsOf|keyByHash|readCounters|anonymousIdsOf|consentHistory|eventsOf|hasRootKey)/;
 
 /** Writes known to touch nothing this cache holds. */
-const HARMLESS = new Set(['putDocs', 'deleteDoc', 'trimDocs', 'putBlob', 'deleteBlob', 'bumpCounter', 'touchKey', 'insertKey', 'deleteKey', 'createWorkspace', 'upsertItems', 'deleteItem', 'linkIdentity', 'migrate', 'checkpoint', 'scrubDeleted', 'close']);
+const HARMLESS = new Set([
+  'putDocs',
+  'deleteDoc',
+  'trimDocs',
+  'putBlob',
+  'deleteBlob',
+  'bumpCounter',
+  'touchKey',
+  'insertKey',
+  'deleteKey',
+  'createWorkspace',
+  'upsertItems',
+  'deleteItem',
+  'linkIdentity',
+  'migrate',
+  'checkpoint',
+  'scrubDeleted',
+  'close',
+]);
 
 /** For writes that touch cached people, which ones (the rest clear the whole workspace). */
 // biome-ignore lint/suspicious/noExplicitAny: a Store method's arguments, whatever the method (the proxy sees them untyped)
@@ -36,7 +54,10 @@ const SUBJECTS: Record<string, (args: any[]) => string[]> = {
 const EVENT_READS = ['eventsOf\u0000', 'getProfile\u0000'];
 const USER_READS = ['getUser\u0000'];
 const ONLY_READS: Record<string, readonly string[]> = {
-  insertEvents: EVENT_READS, ingestEvents: EVENT_READS, putUser: USER_READS, deleteUser: USER_READS,
+  insertEvents: EVENT_READS,
+  ingestEvents: EVENT_READS,
+  putUser: USER_READS,
+  deleteUser: USER_READS,
 };
 
 /**
@@ -47,7 +68,13 @@ const ONLY_READS: Record<string, readonly string[]> = {
  * notices flow. Any write it does not know clears the whole workspace, here and on the other nodes, so
  * new store methods are safe by default.
  */
-export function cachingStore(inner: Store, maxAgeMs: number | (() => number), maxEntries = 50_000, clock: () => number = Date.now, bus?: InvalidationBus): Store {
+export function cachingStore(
+  inner: Store,
+  maxAgeMs: number | (() => number),
+  maxEntries = 50_000,
+  clock: () => number = Date.now,
+  bus?: InvalidationBus,
+): Store {
   if (typeof maxAgeMs === 'number' && maxAgeMs <= 0 && !bus) return inner;
   const maxAge = typeof maxAgeMs === 'number' ? () => maxAgeMs : maxAgeMs;
   // Person -> (call -> cached answer): a write about a person drops just that person's answers.

@@ -31,14 +31,40 @@ export function eventFromRow(r: Row): StoredEvent {
 
 /** Column values in the adapters' fixed event column order. */
 export const EVENT_COLUMNS = [
-  'workspace', 'message_id', 'type', 'subject', 'user_id', 'anonymous_id', 'item_id', 'value', 'query',
-  'channel', 'recommendation_id', 'variant', 'ts', 'received_at', 'properties',
+  'workspace',
+  'message_id',
+  'type',
+  'subject',
+  'user_id',
+  'anonymous_id',
+  'item_id',
+  'value',
+  'query',
+  'channel',
+  'recommendation_id',
+  'variant',
+  'ts',
+  'received_at',
+  'properties',
 ] as const;
 
 export function eventToValues(ws: string, e: StoredEvent): unknown[] {
   return [
-    ws, e.messageId, e.type, e.subject, e.userId, e.anonymousId, e.itemId, e.value, e.query, e.channel,
-    e.recommendationId, e.variant, e.timestamp, e.receivedAt, e.properties == null ? null : JSON.stringify(e.properties),
+    ws,
+    e.messageId,
+    e.type,
+    e.subject,
+    e.userId,
+    e.anonymousId,
+    e.itemId,
+    e.value,
+    e.query,
+    e.channel,
+    e.recommendationId,
+    e.variant,
+    e.timestamp,
+    e.receivedAt,
+    e.properties == null ? null : JSON.stringify(e.properties),
   ];
 }
 

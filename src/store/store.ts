@@ -1,6 +1,4 @@
-import type {
-  ConsentChange, EventType, StoredEvent, StoredItem, StoredKey, StoredUser, Workspace,
-} from '../domain/schemas.ts';
+import type { ConsentChange, EventType, StoredEvent, StoredItem, StoredKey, StoredUser, Workspace } from '../domain/schemas.ts';
 
 /** A named binary blob, such as a trained model. */
 export interface Blob {

@@ -102,8 +102,9 @@ export function stemEn(w: string): string {
   let s = w;
   if (s.endsWith('ies') && s.length > 4) s = s.slice(0, -3) + 'y';
   else if (s.endsWith('sses')) s = s.slice(0, -2);
-  else if (/(?:ss|us|is)$/.test(s)) { /* keep: glass, bonus, this */ }
-  else if (/(?:ches|shes|xes|zes)$/.test(s)) s = s.slice(0, -2);
+  else if (/(?:ss|us|is)$/.test(s)) {
+    /* keep: glass, bonus, this */
+  } else if (/(?:ches|shes|xes|zes)$/.test(s)) s = s.slice(0, -2);
   else if (s.endsWith('s')) s = s.slice(0, -1);
   if (s.length > 5 && s.endsWith('ing')) s = undouble(s.slice(0, -3));
   else if (s.length > 4 && s.endsWith('ied')) s = s.slice(0, -3) + 'y';

@@ -11,8 +11,20 @@ import { testClock } from '../helpers.ts';
 import { atOnce, closeNodes, expectBSeesAWrites, expectBStaleWithoutBus, makeNode, type TestNode } from '../server/two-nodes.ts';
 
 const ev = (messageId: string, subject: string): StoredEvent => ({
-  messageId, type: 'view', subject, userId: subject, anonymousId: null, itemId: 'i1', value: null, query: null,
-  channel: null, recommendationId: null, variant: null, timestamp: 1, receivedAt: 1, properties: null,
+  messageId,
+  type: 'view',
+  subject,
+  userId: subject,
+  anonymousId: null,
+  itemId: 'i1',
+  value: null,
+  query: null,
+  channel: null,
+  recommendationId: null,
+  variant: null,
+  timestamp: 1,
+  receivedAt: 1,
+  properties: null,
 });
 
 describe('LocalBus', () => {
@@ -152,7 +164,7 @@ describe('two engines on one SQLite file', () => {
     return { a: nodes[0], b: nodes[1], clock };
   }
 
-  it('with a bus, B sees A\'s writes at once, though its caches would keep entries for a minute', async () => {
+  it("with a bus, B sees A's writes at once, though its caches would keep entries for a minute", async () => {
     const { a, b, clock } = await pair(true);
     await expectBSeesAWrites(a, b, atOnce, clock);
   });

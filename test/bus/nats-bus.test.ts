@@ -43,7 +43,10 @@ else {
         expect(got.b).toHaveLength(2);
         expect(got.c).toHaveLength(2);
       });
-      expect(got.b).toEqual([{ ws: w, kind: 'people', subjects: ['u1', 'u2'], origin: a.origin }, { ws: w, kind: 'models', origin: a.origin }]);
+      expect(got.b).toEqual([
+        { ws: w, kind: 'people', subjects: ['u1', 'u2'], origin: a.origin },
+        { ws: w, kind: 'models', origin: a.origin },
+      ]);
       expect(got.a).toEqual([]);
     });
 
@@ -59,7 +62,13 @@ else {
         const [a, b] = [await bus(), await bus()];
         const got: InvalidationNotice[] = [];
         b.subscribe((n) => n.ws === w && got.push(n));
-        for (const junk of ['not json', '{}', JSON.stringify({ ws: w, kind: 'everything', origin: 'x' }), JSON.stringify({ ws: '*', kind: 'workspace', origin: 'x' })]) raw.publish(subjectOf(w), junk);
+        for (const junk of [
+          'not json',
+          '{}',
+          JSON.stringify({ ws: w, kind: 'everything', origin: 'x' }),
+          JSON.stringify({ ws: '*', kind: 'workspace', origin: 'x' }),
+        ])
+          raw.publish(subjectOf(w), junk);
         await raw.flush();
         a.publish({ ws: w, kind: 'items' });
         await a.flush();
@@ -137,7 +146,7 @@ else {
           await admin.close();
         });
 
-        it('B sees A\'s writes as soon as the notice arrives, though its caches would keep entries for a minute', async () => {
+        it("B sees A's writes as soon as the notice arrives, though its caches would keep entries for a minute", async () => {
           const clock = testClock();
           const open = async () => {
             const store = new PostgresStore({ connectionString: dbUrl, schema, max: 4 });

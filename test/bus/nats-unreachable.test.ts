@@ -41,7 +41,11 @@ describe('a NATS server that cannot be reached', () => {
     const node = await makeNode(store, bus);
     try {
       await node.put('/v1/items', items(4));
-      await node.post('/v1/events', [{ type: 'purchase', userId: 'u', itemId: 'i1' }, { type: 'view', userId: 'v', itemId: 'i1' }, { type: 'purchase', userId: 'v', itemId: 'i2' }]);
+      await node.post('/v1/events', [
+        { type: 'purchase', userId: 'u', itemId: 'i1' },
+        { type: 'view', userId: 'v', itemId: 'i1' },
+        { type: 'purchase', userId: 'v', itemId: 'i2' },
+      ]);
       await node.engine.train('default');
       const r = await node.recs('u');
       expect(r.personalized).toBe(true);

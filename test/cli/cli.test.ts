@@ -121,7 +121,10 @@ describe('afin CLI', () => {
 
       const listed = await afin(dir, 'keys', 'list');
       expect(listed.code).toBe(0);
-      const rows = listed.stdout.trim().split('\n').map((l) => l.split('\t'));
+      const rows = listed.stdout
+        .trim()
+        .split('\n')
+        .map((l) => l.split('\t'));
       const row = rows.find((r) => r[0] === k.id);
       expect(row).toBeDefined();
       expect(row!.slice(0, 3)).toEqual([k.id, 'server', 'checkout']);
@@ -164,7 +167,14 @@ describe('afin CLI', () => {
       try {
         const items = (await store.listItems('default')).sort((a, b) => a.id.localeCompare(b.id));
         expect(items.map((i) => i.id)).toEqual(['i1', 'i3']);
-        expect(items[0]).toMatchObject({ id: 'i1', title: 'Red shoe', categories: ['shoes', 'red'], price: 19.5, available: true, attributes: { brand: 'Acme' } });
+        expect(items[0]).toMatchObject({
+          id: 'i1',
+          title: 'Red shoe',
+          categories: ['shoes', 'red'],
+          price: 19.5,
+          available: true,
+          attributes: { brand: 'Acme' },
+        });
         expect(items[1]).toMatchObject({ id: 'i3', title: 'Blue bag', categories: ['bags'], price: 30, available: false, attributes: { brand: 'Zed' } });
       } finally {
         await store.close();

@@ -11,11 +11,25 @@ import { AUTH, makeTestApp, type TestApp } from '../helpers.ts';
  * Water bottles written by hand, mostly pink and first by id, so that a negation that is not applied shows.
  */
 const BOTTLES = [
-  ['b-01', 'pink', 'Aqua'], ['b-02', 'pink', 'Aqua'], ['b-03', 'pink', 'Hydra'], ['b-04', 'pink', 'Hydra'], ['b-05', 'pink', 'Aqua'],
-  ['b-06', 'blue', 'Hydra'], ['b-07', 'green', 'Aqua'], ['b-08', 'black', 'Hydra'], ['b-09', 'grey', 'Flow'],
+  ['b-01', 'pink', 'Aqua'],
+  ['b-02', 'pink', 'Aqua'],
+  ['b-03', 'pink', 'Hydra'],
+  ['b-04', 'pink', 'Hydra'],
+  ['b-05', 'pink', 'Aqua'],
+  ['b-06', 'blue', 'Hydra'],
+  ['b-07', 'green', 'Aqua'],
+  ['b-08', 'black', 'Hydra'],
+  ['b-09', 'grey', 'Flow'],
 ].map(([id, colour, brand], k) => ({
-  id, title: `${brand} Steel Water Bottle ${k + 1} - ${colour}`, description: 'A 750 ml insulated bottle.', categories: ['sport', 'water-bottles'] as [never, string],
-  tags: ['water-bottles', colour], price: 10 + k, currency: 'EUR' as const, language: 'en' as const, available: true,
+  id,
+  title: `${brand} Steel Water Bottle ${k + 1} - ${colour}`,
+  description: 'A 750 ml insulated bottle.',
+  categories: ['sport', 'water-bottles'] as [never, string],
+  tags: ['water-bottles', colour],
+  price: 10 + k,
+  currency: 'EUR' as const,
+  language: 'en' as const,
+  available: true,
   attributes: { brand, productType: 'water-bottles', use: 'gym', uses: ['gym'], tier: 'mid', colour },
 })) as unknown as CatalogItem[];
 
@@ -172,13 +186,25 @@ describe('asking before recommending', () => {
 
   it('never names a product or a price that is not in the catalogue', async () => {
     const c = conversation('ground-1');
-    for (const m of ['I want a speaker under 100', 'for parties', 'any colour', 'something cheaper', 'compare the first two', 'the second one', 'something more expensive']) {
+    for (const m of [
+      'I want a speaker under 100',
+      'for parties',
+      'any colour',
+      'something cheaper',
+      'compare the first two',
+      'the second one',
+      'something more expensive',
+    ]) {
       const r = await c.say(m);
       expectGrounded(r);
       for (const m2 of r.reply.matchAll(/(\d+(?:\.\d{1,2})?) €/g)) {
         const said = ['100'].includes(m2[1]);
         const diff = r.intent === 'compare';
-        if (!said && !diff) expect(CATALOG.some((it) => priceText(it.price ?? 0, 'en').test(m2[0])), `${m2[0]} in "${r.reply}"`).toBe(true);
+        if (!said && !diff)
+          expect(
+            CATALOG.some((it) => priceText(it.price ?? 0, 'en').test(m2[0])),
+            `${m2[0]} in "${r.reply}"`,
+          ).toBe(true);
       }
     }
   });
@@ -435,7 +461,17 @@ describe('out of scope and a human in the loop', () => {
     expect(again.agentMessages).toHaveLength(0);
     const transcript = await call('GET', `/v1/chat/${c.sessionId}`);
     expect(transcript.status).toBe(200);
-    expect(transcript.body.turns.map((x: { role: string }) => x.role)).toEqual(['user', 'assistant', 'user', 'assistant', 'agent', 'user', 'assistant', 'user', 'assistant']);
+    expect(transcript.body.turns.map((x: { role: string }) => x.role)).toEqual([
+      'user',
+      'assistant',
+      'user',
+      'assistant',
+      'agent',
+      'user',
+      'assistant',
+      'user',
+      'assistant',
+    ]);
     expect(transcript.body.turns[4]).toMatchObject({ role: 'agent', text: 'Hi, Ana here. How can I help?', agent: 'Ana' });
   });
 
@@ -486,10 +522,14 @@ describe('personal quick replies', () => {
   it('offers first what people at the same funnel stage asked most', async () => {
     const item = ofType('mugs')[0];
     for (const u of ['qr-1', 'qr-2', 'qr-3', 'qr-4']) {
-      await call('POST', '/v1/events', [{ type: 'purchase', userId: u, itemId: item.id, value: item.price, timestamp: new Date(t.clock() - 3600_000).toISOString() }]);
+      await call('POST', '/v1/events', [
+        { type: 'purchase', userId: u, itemId: item.id, value: item.price, timestamp: new Date(t.clock() - 3600_000).toISOString() },
+      ]);
       await conversation(u).say('where is my order?');
     }
-    await call('POST', '/v1/events', [{ type: 'purchase', userId: 'qr-5', itemId: item.id, value: item.price, timestamp: new Date(t.clock() - 3600_000).toISOString() }]);
+    await call('POST', '/v1/events', [
+      { type: 'purchase', userId: 'qr-5', itemId: item.id, value: item.price, timestamp: new Date(t.clock() - 3600_000).toISOString() },
+    ]);
     const customer = await conversation('qr-5').say('hi');
     expect(customer.suggestions[0]).toBe('Where is my order?');
     const visitor = await conversation('qr-new').say('hi');
@@ -500,14 +540,18 @@ describe('personal quick replies', () => {
 describe('orders, FAQ and transcripts', () => {
   it('answers "where is my order?" with the last purchase, and FAQ topics from the shop\'s own answers', async () => {
     const bought = ofType('lamps')[3];
-    await call('POST', '/v1/events', [{ type: 'purchase', userId: 'faq-1', itemId: bought.id, value: bought.price, timestamp: new Date(t.clock() - 86400_000).toISOString() }]);
+    await call('POST', '/v1/events', [
+      { type: 'purchase', userId: 'faq-1', itemId: bought.id, value: bought.price, timestamp: new Date(t.clock() - 86400_000).toISOString() },
+    ]);
     const c = conversation('faq-1');
     const r = await c.say('where is my order?');
     expect(r.intent).toBe('order_status');
     expect(r.reply).toContain(bought.title);
     const ship = await c.say('how long does shipping take?');
     expect(ship.reply).toMatch(/working days/);
-    const put = await call('PUT', '/v1/chat/faq', { return_policy: { en: 'Returns are free for 100 days at any post office.', es: 'Las devoluciones son gratis durante 100 días.' } });
+    const put = await call('PUT', '/v1/chat/faq', {
+      return_policy: { en: 'Returns are free for 100 days at any post office.', es: 'Las devoluciones son gratis durante 100 días.' },
+    });
     expect(put.status).toBe(200);
     expect((await c.say('what is your return policy?')).reply).toContain('Returns are free for 100 days');
     const es = conversation('faq-1');

@@ -36,10 +36,7 @@ const pub = () => ({ authorization: `Bearer ${publicKey}` });
 
 /** A person with a history (interests, a purchase), remembered chats and a consent record. */
 async function victim(userId: string) {
-  const events = [
-    ...['i0', 'i2', 'i4', 'i6'].map((itemId) => ({ type: 'view', userId, itemId })),
-    { type: 'purchase', userId, itemId: 'i8' },
-  ];
+  const events = [...['i0', 'i2', 'i4', 'i6'].map((itemId) => ({ type: 'view', userId, itemId })), { type: 'purchase', userId, itemId: 'i8' }];
   expect((await inject('POST', '/v1/events', AUTH, events)).status).toBe(200);
   expect((await inject('PUT', `/v1/users/${userId}/consent`, AUTH, { personalization: true, chatMemory: true, source: 'banner' })).status).toBe(200);
   // The person's own conversation, through the server: the assistant remembers its topic.
@@ -53,7 +50,16 @@ async function consentOf(userId: string) {
 
 beforeAll(async () => {
   t = await makeTestApp();
-  expect((await inject('PUT', '/v1/items', AUTH, items(12, (i) => ({ title: `Lamp ${i}`, categories: [i % 2 ? 'odd' : 'even'] })))).status).toBe(200);
+  expect(
+    (
+      await inject(
+        'PUT',
+        '/v1/items',
+        AUTH,
+        items(12, (i) => ({ title: `Lamp ${i}`, categories: [i % 2 ? 'odd' : 'even'] })),
+      )
+    ).status,
+  ).toBe(200);
   publicKey = await key('public');
   serverKey = await key('server');
 });

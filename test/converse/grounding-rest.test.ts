@@ -11,20 +11,27 @@ const item = (id: string, title: string, categories: string[], price = 100): Sto
 describe('grounding: what a plain request leaves out', () => {
   const CHAIRS = [
     item('kid', "VIMUND Children's desk chair", ['Chairs']),
-    item('kid2', 'ÖRFJÄLL Children\'s desk chair', ['Chairs']),
+    item('kid2', "ÖRFJÄLL Children's desk chair", ['Chairs']),
     item('adult', 'FLINTAN Office chair', ['Chairs']),
     item('rest', 'VIMLE Headrest', ['Sofas & armchairs']),
   ];
   const ids = (items: StoredItem[], text: string) => {
     const shapes = shapesOf(items);
-    return groundedItems(items, shapes, readProduct(text, shapes)!).map((it) => it.id).sort();
+    return groundedItems(items, shapes, readProduct(text, shapes)!)
+      .map((it) => it.id)
+      .sort();
   };
 
   it("a children's chair answers 'office chair' only when nothing else does, and answers a request for children", () => {
     expect(ids(CHAIRS, 'office chair under 300')).toEqual(['adult']);
     expect(ids(CHAIRS, 'silla de escritorio barata')).toEqual(['adult']);
     expect(ids(CHAIRS, "a children's desk chair")).toEqual(['kid', 'kid2']);
-    expect(ids(CHAIRS.filter((it) => it.id !== 'adult'), 'desk chair')).toEqual(['kid', 'kid2']);
+    expect(
+      ids(
+        CHAIRS.filter((it) => it.id !== 'adult'),
+        'desk chair',
+      ),
+    ).toEqual(['kid', 'kid2']);
   });
 
   it('a headrest is a part; so is an overgrip sold as a 3-pack (the pack is no head)', () => {

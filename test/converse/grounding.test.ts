@@ -33,7 +33,10 @@ describe('catalogue grounding (issue 10)', () => {
 
   it('finds the product asked for in either language, never its cover, legs or a sofa-bed', () => {
     const shapes = shapesOf(IKEA_LIKE);
-    const ids = (text: string) => groundedItems(IKEA_LIKE, shapes, readProduct(text, shapes)!).map((it) => it.id).sort();
+    const ids = (text: string) =>
+      groundedItems(IKEA_LIKE, shapes, readProduct(text, shapes)!)
+        .map((it) => it.id)
+        .sort();
     expect(ids('busco un sofá de tres plazas')).toEqual(['a', 'e']);
     expect(ids('a sofa for the living room')).toEqual(['a', 'e']);
     expect(ids('¿y tienes una mesa de centro?')).toEqual(['f']);
@@ -56,9 +59,10 @@ describe('catalogue grounding (issue 10)', () => {
     expect(requestedLanguage('quiero una chaqueta')).toBeNull();
   });
 
-  it('passes at least 90 % of the frozen checks on the second generator\'s shop (no shared data needed)', async () => {
+  it("passes at least 90 % of the frozen checks on the second generator's shop (no shared data needed)", async () => {
     const s = summarize(await runDialogues(openChatEvalServer, UNSEEN_SUITES.othershop, (d) => catalogItems(d.catalog)));
     expect(s.checks.all.pass / s.checks.all.total, JSON.stringify(s.failures.slice(0, 5))).toBeGreaterThanOrEqual(0.9);
-    for (const name of ['right_product', 'no_accessory', 'within_constraints', 'no_needless_question', 'answers_attribute', 'says_dont_know', 'language']) expect(Object.keys(s.perCheck)).toContain(name);
+    for (const name of ['right_product', 'no_accessory', 'within_constraints', 'no_needless_question', 'answers_attribute', 'says_dont_know', 'language'])
+      expect(Object.keys(s.perCheck)).toContain(name);
   }, 60_000);
 });

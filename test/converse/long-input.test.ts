@@ -112,7 +112,7 @@ describe('a 4,000-character message through POST /v1/chat', () => {
     expect(slow).toEqual([]);
   }, 120_000);
 
-  it('keeps the contract\'s limit: 4,000 characters are answered, 4,001 refused naming the field', async () => {
+  it("keeps the contract's limit: 4,000 characters are answered, 4,001 refused naming the field", async () => {
     const ok = await t.app.inject({ method: 'POST', url: '/v1/chat', headers: AUTH, payload: { userId: 'limit', message: 'a'.repeat(4000) } });
     expect(ok.statusCode).toBe(200);
     const over = await t.app.inject({ method: 'POST', url: '/v1/chat', headers: AUTH, payload: { userId: 'limit', message: 'a'.repeat(4001) } });

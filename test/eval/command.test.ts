@@ -27,7 +27,14 @@ function capture() {
   const err: string[] = [];
   const o = vi.spyOn(process.stdout, 'write').mockImplementation((s) => (out.push(String(s)), true));
   const e = vi.spyOn(process.stderr, 'write').mockImplementation((s) => (err.push(String(s)), true));
-  return { out, err, restore: () => { o.mockRestore(); e.mockRestore(); } };
+  return {
+    out,
+    err,
+    restore: () => {
+      o.mockRestore();
+      e.mockRestore();
+    },
+  };
 }
 
 describe('afin eval', () => {
@@ -44,7 +51,16 @@ describe('afin eval', () => {
   });
 
   it('rejects bad arguments with a clear message', async () => {
-    for (const args of [[], ['--dataset', 'nope', '--path', 'x'], ['--dataset', 'csv'], ['--dataset', 'csv', '--path', csv, '--models', 'magic'], ['--dataset', 'csv', '--path', csv, '--protocol', 'x'], ['--dataset', 'csv', '--path', csv, '--ablate-stages', 'magic'], ['--dataset', 'csv', '--path', csv, '--settings', '{nope'], ['--bogus']]) {
+    for (const args of [
+      [],
+      ['--dataset', 'nope', '--path', 'x'],
+      ['--dataset', 'csv'],
+      ['--dataset', 'csv', '--path', csv, '--models', 'magic'],
+      ['--dataset', 'csv', '--path', csv, '--protocol', 'x'],
+      ['--dataset', 'csv', '--path', csv, '--ablate-stages', 'magic'],
+      ['--dataset', 'csv', '--path', csv, '--settings', '{nope'],
+      ['--bogus'],
+    ]) {
       const c = capture();
       const code = await runEval(args, openFreshServer);
       c.restore();
@@ -59,7 +75,10 @@ describe('afin eval', () => {
 
   it.each(['ms', 'strong', 'loo'])('runs protocol %s end to end: a table and one JSON line', async (protocol) => {
     const c = capture();
-    const code = await runEval(['--dataset', 'csv', '--path', csv, '--protocol', protocol, '--seeds', '2', '--quick', '--models', 'popularity,ease,als,itemknn'], openFreshServer);
+    const code = await runEval(
+      ['--dataset', 'csv', '--path', csv, '--protocol', protocol, '--seeds', '2', '--quick', '--models', 'popularity,ease,als,itemknn'],
+      openFreshServer,
+    );
     c.restore();
     expect(code).toBe(0);
     const lines = c.out.join('').trim().split('\n');

@@ -1,7 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import {
-  averagePrecisionAt, cappedRecallAt, coverage, hitRateAt, meanStd, ndcgAt, novelty, precisionAt, recallAt,
-} from '../../src/eval/metrics.ts';
+import { averagePrecisionAt, cappedRecallAt, coverage, hitRateAt, meanStd, ndcgAt, novelty, precisionAt, recallAt } from '../../src/eval/metrics.ts';
 
 describe('ranking metrics', () => {
   // Ranked list 10..19; relevant {10, 13, 30} (30 never recommended).

@@ -1,19 +1,37 @@
 import { describe, expect, it } from 'vitest';
 import { BuyAgain } from '../../src/eval/buy-again.ts';
-import { formatPurchaseTable, hitRates, lastPurchaseSplit, modelLists, purchaseLogOf, rebuyShare, runPurchaseEvaluation, syntheticPurchaseLog, type PurchaseLog } from '../../src/eval/purchases.ts';
+import {
+  formatPurchaseTable,
+  hitRates,
+  lastPurchaseSplit,
+  modelLists,
+  purchaseLogOf,
+  rebuyShare,
+  runPurchaseEvaluation,
+  syntheticPurchaseLog,
+  type PurchaseLog,
+} from '../../src/eval/purchases.ts';
 import { parseCsv } from '../../src/eval/datasets.ts';
 
 const DAY = 86_400_000;
 // a: x, y, x, x (last: a re-buy of x); b: y, z (last: z, new); c: one purchase only (trains).
 const log: PurchaseLog = {
-  name: 't', userIds: ['a', 'b', 'c'], itemIds: ['x', 'y', 'z'], categories: ['coffee', 'coffee', 'lamps'],
-  users: Int32Array.from([0, 0, 0, 0, 1, 1, 2]), items: Int32Array.from([0, 1, 0, 0, 1, 2, 1]), times: Float64Array.from([1, 2, 3, 4, 1, 5, 2].map((d) => d * DAY)),
+  name: 't',
+  userIds: ['a', 'b', 'c'],
+  itemIds: ['x', 'y', 'z'],
+  categories: ['coffee', 'coffee', 'lamps'],
+  users: Int32Array.from([0, 0, 0, 0, 1, 1, 2]),
+  items: Int32Array.from([0, 1, 0, 0, 1, 2, 1]),
+  times: Float64Array.from([1, 2, 3, 4, 1, 5, 2].map((d) => d * DAY)),
 };
 
 describe('leave-last-purchase-out', () => {
-  it('holds out each person\'s latest purchase, keeps repeats, and trains on the rest', () => {
+  it("holds out each person's latest purchase, keeps repeats, and trains on the rest", () => {
     const s = lastPurchaseSplit(log, 1);
-    expect(s.cases.map((c) => [c.user, c.target, c.history.length, c.at / DAY])).toEqual([[0, 0, 3, 4], [1, 2, 1, 5]]);
+    expect(s.cases.map((c) => [c.user, c.target, c.history.length, c.at / DAY])).toEqual([
+      [0, 0, 3, 4],
+      [1, 2, 1, 5],
+    ]);
     expect([...s.train]).toEqual([0, 1, 2, 4, 6]);
     expect(rebuyShare(log, s)).toBe(0.5);
   });
@@ -21,7 +39,14 @@ describe('leave-last-purchase-out', () => {
   it('scores buy-again (own purchases by count, then popular) and keeps what was bought in the list', () => {
     const s = lastPurchaseSplit(log, 1);
     const m = new BuyAgain();
-    m.fit({ nUsers: 3, nItems: 3, users: Int32Array.from(s.train, (k) => log.users[k]), items: Int32Array.from(s.train, (k) => log.items[k]), weights: new Float32Array(s.train.length).fill(1), times: Float64Array.from(s.train, (k) => log.times[k]) });
+    m.fit({
+      nUsers: 3,
+      nItems: 3,
+      users: Int32Array.from(s.train, (k) => log.users[k]),
+      items: Int32Array.from(s.train, (k) => log.items[k]),
+      weights: new Float32Array(s.train.length).fill(1),
+      times: Float64Array.from(s.train, (k) => log.times[k]),
+    });
     const lists = modelLists(log, s, m, true);
     expect([...lists[0]].slice(0, 2)).toEqual([0, 1]); // x twice, y once
     expect(hitRates(log, s, lists)).toEqual({ 'HR@10': 1, 'HR@10 rebuy': 1, 'HR@10 new': 1 });
@@ -47,8 +72,13 @@ describe('leave-last-purchase-out', () => {
     const rows: Array<[number, number, number]> = [];
     for (let u = 0; u < n; u++) rows.push([u, 0, 1], [u, 1, 2], [u, 1, 3], [u, 2 + u, 4]);
     const l: PurchaseLog = {
-      name: 'v', userIds: Array.from({ length: n }, (_, u) => `u${u}`), itemIds: ['a', 'b', ...Array.from({ length: n }, (_, u) => `own${u}`)],
-      categories: [], users: Int32Array.from(rows, (r) => r[0]), items: Int32Array.from(rows, (r) => r[1]), times: Float64Array.from(rows, (r) => r[2] * DAY),
+      name: 'v',
+      userIds: Array.from({ length: n }, (_, u) => `u${u}`),
+      itemIds: ['a', 'b', ...Array.from({ length: n }, (_, u) => `own${u}`)],
+      categories: [],
+      users: Int32Array.from(rows, (r) => r[0]),
+      items: Int32Array.from(rows, (r) => r[1]),
+      times: Float64Array.from(rows, (r) => r[2] * DAY),
     };
     const test = await runPurchaseEvaluation(l, [1], { served: false });
     expect(test.rebuyShare).toBe(0);

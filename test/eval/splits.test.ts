@@ -51,7 +51,7 @@ describe('splits', () => {
     expect(t.train.length).toBe(16 * 20);
   });
 
-  it('loo: each user\'s latest item is the target', () => {
+  it("loo: each user's latest item is the target", () => {
     const t = looSplit(rows, 1);
     expect(t.cases.length).toBe(20);
     for (const c of t.cases) {
@@ -67,10 +67,11 @@ describe('splits', () => {
     const v = validationOf(t, 9);
     const trainPairs = new Set(Array.from(t.train, (k) => `${rows.users[k]}:${rows.items[k]}`));
     for (const c of v.cases) for (const i of c.relevant) expect(trainPairs.has(`${c.user}:${i}`)).toBe(true);
-    for (const c of t.cases) for (const i of c.relevant) {
-      const vc = v.cases.find((x) => x.user === c.user);
-      expect(vc?.relevant.includes(i) ?? false).toBe(false);
-      expect(vc?.history.some((e) => e.item === i) ?? false).toBe(false);
-    }
+    for (const c of t.cases)
+      for (const i of c.relevant) {
+        const vc = v.cases.find((x) => x.user === c.user);
+        expect(vc?.relevant.includes(i) ?? false).toBe(false);
+        expect(vc?.history.some((e) => e.item === i) ?? false).toBe(false);
+      }
   });
 });

@@ -1,7 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import { assignVariant, bucketOf, propensityOf, variantAt } from '../../src/experiment/assignment.ts';
 
-const variants = [{ name: 'a', weight: 1 }, { name: 'b', weight: 3 }];
+const variants = [
+  { name: 'a', weight: 1 },
+  { name: 'b', weight: 3 },
+];
 
 describe('deterministic assignment', () => {
   it('gives the same variant for the same experiment and person, every time', () => {
@@ -16,7 +19,10 @@ describe('deterministic assignment', () => {
   });
 
   it('assigns independently across experiments: being in b of one says nothing of the other', () => {
-    const even = [{ name: 'x', weight: 1 }, { name: 'y', weight: 1 }];
+    const even = [
+      { name: 'x', weight: 1 },
+      { name: 'y', weight: 1 },
+    ];
     let both = 0;
     let first = 0;
     for (let i = 0; i < 20_000; i++) {

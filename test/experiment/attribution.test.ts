@@ -7,17 +7,45 @@ const T0 = Date.UTC(2026, 0, 1);
 
 type Ev = AttributionInput['events'][number];
 const ev = (subject: string, type: string, at: number, more: Partial<Ev> = {}): Ev => ({
-  subject, type, itemId: 'i1', value: null, recommendationId: null, variant: null, timestamp: at, orderId: null, ...more,
+  subject,
+  type,
+  itemId: 'i1',
+  value: null,
+  recommendationId: null,
+  variant: null,
+  timestamp: at,
+  orderId: null,
+  ...more,
 });
 
-const experiment = { key: 'e', variants: [{ name: 'A', weight: 1, strategy: 'none' as const }, { name: 'B', weight: 1, strategy: 'popular' as const }], attributionWindowDays: 1, churnDays: 7 };
+const experiment = {
+  key: 'e',
+  variants: [
+    { name: 'A', weight: 1, strategy: 'none' as const },
+    { name: 'B', weight: 1, strategy: 'popular' as const },
+  ],
+  attributionWindowDays: 1,
+  churnDays: 7,
+};
 
 function run(events: Ev[], end = T0 + 20 * D) {
   return attribute({
-    experiment, end, preDays: 14,
-    assignments: [{ person: 'p1', variant: 'A', at: T0 }, { person: 'p2', variant: 'B', at: T0 }, { person: 'p3', variant: 'B', at: end - 2 * D }, { person: 'p1', variant: 'A', at: T0 + D }],
-    exposures: [{ id: 'r1', person: 'p1', variant: 'A', at: T0 }, { id: 'r2', person: 'p1', variant: 'A', at: T0 + 5 * D }, { id: 'r3', person: 'p2', variant: 'B', at: T0 }],
-    events, price: (id) => (id === 'i1' ? 12 : undefined),
+    experiment,
+    end,
+    preDays: 14,
+    assignments: [
+      { person: 'p1', variant: 'A', at: T0 },
+      { person: 'p2', variant: 'B', at: T0 },
+      { person: 'p3', variant: 'B', at: end - 2 * D },
+      { person: 'p1', variant: 'A', at: T0 + D },
+    ],
+    exposures: [
+      { id: 'r1', person: 'p1', variant: 'A', at: T0 },
+      { id: 'r2', person: 'p1', variant: 'A', at: T0 + 5 * D },
+      { id: 'r3', person: 'p2', variant: 'B', at: T0 },
+    ],
+    events,
+    price: (id) => (id === 'i1' ? 12 : undefined),
   });
 }
 

@@ -30,11 +30,18 @@ else {
       return buildApp({ engine });
     }
 
-    it('both nodes serve each person the same variant; one node\'s results count the other\'s exposures and outcomes', async () => {
+    it("both nodes serve each person the same variant; one node's results count the other's exposures and outcomes", async () => {
       const [a, b] = [await node(), await node()];
-      const call = (app: typeof a, method: string, path: string, payload?: unknown) => app.inject({ method: method as 'GET', url: path, headers: AUTH, ...(payload === undefined ? {} : { payload: payload as object }) });
+      const call = (app: typeof a, method: string, path: string, payload?: unknown) =>
+        app.inject({ method: method as 'GET', url: path, headers: AUTH, ...(payload === undefined ? {} : { payload: payload as object }) });
       await call(a, 'PUT', '/v1/items', items(12));
-      await call(a, 'POST', '/v1/experiments', { key: 'pg-exp', variants: [{ name: 'control', weight: 1, strategy: 'none' }, { name: 'pop', weight: 1, strategy: 'popular' }] });
+      await call(a, 'POST', '/v1/experiments', {
+        key: 'pg-exp',
+        variants: [
+          { name: 'control', weight: 1, strategy: 'none' },
+          { name: 'pop', weight: 1, strategy: 'popular' },
+        ],
+      });
       await call(a, 'POST', '/v1/experiments/pg-exp/start');
       const purchases = [];
       for (let p = 0; p < 30; p++) {
@@ -44,7 +51,8 @@ else {
         const onB = (await call(b, 'GET', `/v1/experiments/pg-exp/assignments/pg${p}`)).json().variant;
         expect(onB).toBe(onA);
         expect(served.items.length === 0).toBe(onA === 'control');
-        if (onA === 'pop') purchases.push({ type: 'purchase', userId: `pg${p}`, itemId: served.items[0].id, value: 10, recommendationId: served.recommendationId });
+        if (onA === 'pop')
+          purchases.push({ type: 'purchase', userId: `pg${p}`, itemId: served.items[0].id, value: 10, recommendationId: served.recommendationId });
       }
       await call(b, 'POST', '/v1/events', purchases);
       const r = (await call(a, 'GET', '/v1/experiments/pg-exp/results')).json();

@@ -11,13 +11,19 @@ const call = (method: 'GET' | 'POST' | 'PUT' | 'DELETE', url: string, body?: unk
 async function servedInExperiment(userId: string) {
   t = await makeTestApp();
   await call('PUT', '/v1/items', items(10));
-  await call('POST', '/v1/experiments', { key: 'exp1', variants: [{ name: 'a', weight: 1, strategy: 'popular' }, { name: 'b', weight: 1, strategy: 'none' }] });
+  await call('POST', '/v1/experiments', {
+    key: 'exp1',
+    variants: [
+      { name: 'a', weight: 1, strategy: 'popular' },
+      { name: 'b', weight: 1, strategy: 'none' },
+    ],
+  });
   await call('POST', '/v1/experiments/exp1/start');
   const r = await call('GET', `/v1/recommendations?userId=${userId}`);
   expect(r.json().experiment).toBe('exp1');
 }
 
-describe('experiment exposures and the person\'s rights', () => {
+describe("experiment exposures and the person's rights", () => {
   it('an export made right after an answer holds its exposure (the buffer is flushed first)', async () => {
     await servedInExperiment('ana');
     const exp = (await call('GET', '/v1/users/ana/export')).json();

@@ -9,7 +9,10 @@ async function call(method: string, url: string, body?: unknown, headers: Record
 }
 const key = async (scope: string) => ({ authorization: `Bearer ${(await call('POST', '/v1/keys', { scope })).json().key}` });
 
-const TWO = [{ name: 'control', weight: 1, strategy: 'none' }, { name: 'treat', weight: 1, strategy: 'popular' }];
+const TWO = [
+  { name: 'control', weight: 1, strategy: 'none' },
+  { name: 'treat', weight: 1, strategy: 'popular' },
+];
 
 describe('experiment routes', () => {
   it('creates, lists, shows, starts, pauses and stops; refuses a second experiment with the same key', async () => {
@@ -74,7 +77,11 @@ describe('results through the API, on constructed traffic with a known answer', 
   it('assigns, logs exposures, attributes purchases that cite an answer, and reports uplift and the SRM check', async () => {
     t = await makeTestApp();
     await call('PUT', '/v1/items', items(30));
-    await call('POST', '/v1/events', Array.from({ length: 12 }, (_, k) => ({ type: 'purchase', userId: `old${k}`, itemId: `i${k % 4}` })));
+    await call(
+      'POST',
+      '/v1/events',
+      Array.from({ length: 12 }, (_, k) => ({ type: 'purchase', userId: `old${k}`, itemId: `i${k % 4}` })),
+    );
     await call('POST', '/v1/experiments', { key: 'shelf', variants: TWO, attributionWindowDays: 1 });
     await call('POST', '/v1/experiments/shelf/start');
     t.clock.advance(60_000);
@@ -96,13 +103,20 @@ describe('results through the API, on constructed traffic with a known answer', 
     // A purchase long after the window and not citing an answer is not attributed.
     await call('POST', '/v1/events', events);
     t.clock.advance(5 * 86_400_000);
-    await call('POST', '/v1/events', served.map((s) => ({ type: 'purchase', userId: s.person, itemId: 'i3', value: 1000 })));
+    await call(
+      'POST',
+      '/v1/events',
+      served.map((s) => ({ type: 'purchase', userId: s.person, itemId: 'i3', value: 1000 })),
+    );
 
     const r = (await call('GET', '/v1/experiments/shelf/results')).json();
     const n = { control: served.filter((s) => s.variant === 'control').length, treat: served.filter((s) => s.variant === 'treat').length };
     const controlBuyers = served.filter((s, k) => s.variant === 'control' && k % 4 === 0).length;
     expect(r.people).toBe(80);
-    expect(r.variants.map((v: { name: string; people: number; answers: number }) => [v.name, v.people, v.answers])).toEqual([['control', n.control, n.control], ['treat', n.treat, n.treat]]);
+    expect(r.variants.map((v: { name: string; people: number; answers: number }) => [v.name, v.people, v.answers])).toEqual([
+      ['control', n.control, n.control],
+      ['treat', n.treat, n.treat],
+    ]);
     expect(r.srm.observed).toEqual(n);
     expect(r.srm.mismatch).toBe(false);
     const metric = (name: string) => r.metrics.find((m: { metric: string }) => m.metric === name);

@@ -6,7 +6,11 @@ const NOW = Date.UTC(2026, 0, 15);
 describe('segments from declared traits', () => {
   it('reads age (or a band, or a birth year), a location and an interest', () => {
     expect(segmentOf({ age: 29, country: 'ES', interest: 'Running' }, NOW)).toEqual({ ageBand: '25–34', location: 'es', interest: 'running' });
-    expect(segmentOf({ ageBand: '18-24', location: 'Madrid', interests: ['hiking', 'tents'] }, NOW)).toEqual({ ageBand: '18-24', location: 'madrid', interest: 'hiking' });
+    expect(segmentOf({ ageBand: '18-24', location: 'Madrid', interests: ['hiking', 'tents'] }, NOW)).toEqual({
+      ageBand: '18-24',
+      location: 'madrid',
+      interest: 'hiking',
+    });
     expect(segmentOf({ birthYear: 1960 }, NOW).ageBand).toBe('65+');
     expect(segmentOf(null, NOW)).toEqual({ ageBand: null, location: null, interest: null });
     expect(groupsOf(segmentOf({ age: 40, country: 'fr' }, NOW))).toEqual({ full: 'age 35–44 · in fr', singles: ['age 35–44', 'in fr'] });
@@ -16,7 +20,11 @@ describe('segments from declared traits', () => {
 describe('each group is served its best sellers', () => {
   // Items 0..3. Young Madrid people buy item 0; older Paris people buy item 2; everybody views item 3 a lot.
   const traits: Record<string, Record<string, unknown>> = {
-    y1: { age: 20, city: 'Madrid' }, y2: { age: 22, city: 'Madrid' }, o1: { age: 60, city: 'Paris' }, o2: { age: 61, city: 'Paris' }, o3: { age: 58, city: 'Paris' },
+    y1: { age: 20, city: 'Madrid' },
+    y2: { age: 22, city: 'Madrid' },
+    o1: { age: 60, city: 'Paris' },
+    o2: { age: 61, city: 'Paris' },
+    o3: { age: 58, city: 'Paris' },
   };
   const events = [
     ...['y1', 'y2'].map((s) => ({ subject: s, type: 'purchase', itemId: 'i0' })),
@@ -24,7 +32,12 @@ describe('each group is served its best sellers', () => {
     ...Array.from({ length: 20 }, (_, k) => ({ subject: ['y1', 'o1'][k % 2], type: 'view', itemId: 'i3' })),
     { subject: 'o1', type: 'purchase', itemId: 'unknown-item' },
   ];
-  const table = bestSellersByGroup(events, (s) => segmentOf(traits[s], NOW), (id) => ({ i0: 0, i1: 1, i2: 2, i3: 3 })[id], 4);
+  const table = bestSellersByGroup(
+    events,
+    (s) => segmentOf(traits[s], NOW),
+    (id) => ({ i0: 0, i1: 1, i2: 2, i3: 3 })[id],
+    4,
+  );
   const top = (t: Record<string, unknown>) => {
     const { scores } = segmentScores(table, segmentOf(t, NOW));
     return [...scores.keys()].sort((a, b) => scores[b] - scores[a])[0];

@@ -21,8 +21,11 @@ async function shopWithExperiment(variants: unknown[], extra: Record<string, unk
 }
 
 describe('serving a variant', () => {
-  it('serves each person their variant\'s strategy, sticky, and logs one exposure per answer', async () => {
-    await shopWithExperiment([{ name: 'control', weight: 1, strategy: 'none' }, { name: 'pop', weight: 1, strategy: 'popular' }]);
+  it("serves each person their variant's strategy, sticky, and logs one exposure per answer", async () => {
+    await shopWithExperiment([
+      { name: 'control', weight: 1, strategy: 'none' },
+      { name: 'pop', weight: 1, strategy: 'popular' },
+    ]);
     const seen = new Map<string, string>();
     for (let p = 0; p < 40; p++) {
       const r = (await call('GET', `/v1/recommendations?userId=person${p}&n=5`)).json();
@@ -48,18 +51,27 @@ describe('serving a variant', () => {
   });
 
   it('leaves out a person without personalization consent: not assigned, the default answer', async () => {
-    await shopWithExperiment([{ name: 'a', weight: 1, strategy: 'none' }, { name: 'b', weight: 1, strategy: 'none' }]);
+    await shopWithExperiment([
+      { name: 'a', weight: 1, strategy: 'none' },
+      { name: 'b', weight: 1, strategy: 'none' },
+    ]);
     await call('PUT', '/v1/users/olga/consent', { personalization: false });
     const r = (await call('GET', '/v1/recommendations?userId=olga')).json();
     expect(r.items.length).toBeGreaterThan(0); // the default (non-personalised) path, not the holdout's empty page
     expect((await t.engine.experiments.assignmentOf('default', 'exp1', 'olga')).variant).toBeNull();
   });
 
-  it('keeps a visitor\'s variant once they sign in', async () => {
-    await shopWithExperiment([{ name: 'a', weight: 1, strategy: 'none' }, { name: 'b', weight: 1, strategy: 'popular' }]);
+  it("keeps a visitor's variant once they sign in", async () => {
+    await shopWithExperiment([
+      { name: 'a', weight: 1, strategy: 'none' },
+      { name: 'b', weight: 1, strategy: 'popular' },
+    ]);
     // Visitors whose own hash would put them elsewhere as users: find one.
     const { assignVariant } = await import('../../src/experiment/assignment.ts');
-    const variants = [{ name: 'a', weight: 1 }, { name: 'b', weight: 1 }];
+    const variants = [
+      { name: 'a', weight: 1 },
+      { name: 'b', weight: 1 },
+    ];
     let k = 0;
     while (assignVariant('exp1', `anon:v${k}`, variants).name === assignVariant('exp1', `user${k}`, variants).name) k++;
     await call('GET', `/v1/recommendations?anonymousId=v${k}`);
@@ -71,8 +83,11 @@ describe('serving a variant', () => {
     expect(asUser.from).toBe(`anon:v${k}`);
   });
 
-  it('serves the default path when paused, and refuses a stopped experiment\'s restart', async () => {
-    await shopWithExperiment([{ name: 'a', weight: 1, strategy: 'none' }, { name: 'b', weight: 1, strategy: 'none' }]);
+  it("serves the default path when paused, and refuses a stopped experiment's restart", async () => {
+    await shopWithExperiment([
+      { name: 'a', weight: 1, strategy: 'none' },
+      { name: 'b', weight: 1, strategy: 'none' },
+    ]);
     expect((await call('GET', '/v1/recommendations?userId=zoe')).json().items).toEqual([]);
     expect((await call('POST', '/v1/experiments/exp1/pause')).json().status).toBe('paused');
     t.clock.advance(5000); // past the running-experiments cache
@@ -85,7 +100,10 @@ describe('serving a variant', () => {
 
   it("lays a personalized variant's ranking settings over the workspace's, for that variant only", async () => {
     const bury = { rules: [{ kind: 'exclude', match: { itemIds: ['i0', 'i1', 'i2', 'i3', 'i4', 'i5', 'i6', 'i7', 'i8', 'i9'] } }] };
-    await shopWithExperiment([{ name: 'plain', weight: 1, strategy: 'personalized' }, { name: 'ruled', weight: 1, strategy: 'personalized', settings: bury }]);
+    await shopWithExperiment([
+      { name: 'plain', weight: 1, strategy: 'personalized' },
+      { name: 'ruled', weight: 1, strategy: 'personalized', settings: bury },
+    ]);
     let both = 0;
     for (let p = 0; p < 30; p++) {
       const r = (await call('GET', `/v1/recommendations?userId=buyer${p % 8}x${p}&n=10`)).json();
@@ -99,13 +117,22 @@ describe('serving a variant', () => {
   });
 
   it('serves only the contexts the experiment names', async () => {
-    await shopWithExperiment([{ name: 'a', weight: 1, strategy: 'none' }, { name: 'b', weight: 1, strategy: 'none' }], { contexts: ['email'] });
+    await shopWithExperiment(
+      [
+        { name: 'a', weight: 1, strategy: 'none' },
+        { name: 'b', weight: 1, strategy: 'none' },
+      ],
+      { contexts: ['email'] },
+    );
     expect((await call('GET', '/v1/recommendations?userId=zoe&context=home')).json().items.length).toBeGreaterThan(0);
     expect((await call('GET', '/v1/recommendations?userId=zoe&context=email')).json().items).toEqual([]);
   });
 
-  it('puts the global holdout\'s share aside from every experiment', async () => {
-    await shopWithExperiment([{ name: 'a', weight: 1, strategy: 'popular' }, { name: 'b', weight: 1, strategy: 'popular' }]);
+  it("puts the global holdout's share aside from every experiment", async () => {
+    await shopWithExperiment([
+      { name: 'a', weight: 1, strategy: 'popular' },
+      { name: 'b', weight: 1, strategy: 'popular' },
+    ]);
     expect((await call('PUT', '/v1/settings/experiments', { globalHoldout: 0.5 })).statusCode).toBe(200);
     let held = 0;
     for (let p = 0; p < 60; p++) {
@@ -146,8 +173,13 @@ describe('the strategy parameter', () => {
   it('serves each strategy directly from the service for a trusted caller', async () => {
     t = await makeTestApp();
     await call('PUT', '/v1/items', items(20));
-    await call('POST', '/v1/events', [{ type: 'purchase', userId: 'b', itemId: 'i3' }, { type: 'purchase', userId: 'c', itemId: 'i3' }, { type: 'purchase', userId: 'c', itemId: 'i4' }]);
-    const serve = (strategy: string, userId = 'a') => t.engine.recommend.recommend('default', { userId, n: 5, context: 'home', strategy } as never, { mayChooseStrategy: true });
+    await call('POST', '/v1/events', [
+      { type: 'purchase', userId: 'b', itemId: 'i3' },
+      { type: 'purchase', userId: 'c', itemId: 'i3' },
+      { type: 'purchase', userId: 'c', itemId: 'i4' },
+    ]);
+    const serve = (strategy: string, userId = 'a') =>
+      t.engine.recommend.recommend('default', { userId, n: 5, context: 'home', strategy } as never, { mayChooseStrategy: true });
     const random1 = await serve('random');
     expect(random1.model).toBe('random');
     expect((await serve('random')).items.map((i) => i.id)).toEqual(random1.items.map((i) => i.id)); // same person, same day
@@ -164,20 +196,37 @@ describe('the segment baseline', () => {
   it('serves each declared-trait group its own best sellers, and recounts as the shop grows', async () => {
     t = await makeTestApp();
     await call('PUT', '/v1/items', items(20));
-    const people = [['r1', 'running'], ['r2', 'running'], ['h1', 'hiking'], ['h2', 'hiking']];
+    const people = [
+      ['r1', 'running'],
+      ['r2', 'running'],
+      ['h1', 'hiking'],
+      ['h2', 'hiking'],
+    ];
     for (const [id, interest] of people) await call('PUT', `/v1/users/${id}`, { traits: { interest, country: 'ES' } });
     await call('POST', '/v1/events', [
-      { type: 'purchase', userId: 'r1', itemId: 'i5' }, { type: 'purchase', userId: 'r2', itemId: 'i5' },
-      { type: 'purchase', userId: 'h1', itemId: 'i7' }, { type: 'purchase', userId: 'h2', itemId: 'i7' }, { type: 'purchase', userId: 'h2', itemId: 'i8' },
+      { type: 'purchase', userId: 'r1', itemId: 'i5' },
+      { type: 'purchase', userId: 'r2', itemId: 'i5' },
+      { type: 'purchase', userId: 'h1', itemId: 'i7' },
+      { type: 'purchase', userId: 'h2', itemId: 'i7' },
+      { type: 'purchase', userId: 'h2', itemId: 'i8' },
     ]);
-    for (const [id, interest] of [['newRunner', 'running'], ['newHiker', 'hiking']]) await call('PUT', `/v1/users/${id}`, { traits: { interest } });
-    const segment = (userId: string) => t.engine.recommend.recommend('default', { userId, n: 3, context: 'home', strategy: 'segment' } as never, { mayChooseStrategy: true });
+    for (const [id, interest] of [
+      ['newRunner', 'running'],
+      ['newHiker', 'hiking'],
+    ])
+      await call('PUT', `/v1/users/${id}`, { traits: { interest } });
+    const segment = (userId: string) =>
+      t.engine.recommend.recommend('default', { userId, n: 3, context: 'home', strategy: 'segment' } as never, { mayChooseStrategy: true });
     const runner = await segment('newRunner');
     expect(runner.items[0].id).toBe('i5');
     expect(runner.items[0].reasons[0]).toBe('A best seller with shoppers like you (into running)');
     expect((await segment('newHiker')).items[0].id).toBe('i7');
     // Runners now buy i9 in bulk: after the growth check, runners see it first.
-    await call('POST', '/v1/events', Array.from({ length: 150 }, (_, k) => ({ type: 'purchase', userId: `r${(k % 2) + 1}`, itemId: 'i9' })));
+    await call(
+      'POST',
+      '/v1/events',
+      Array.from({ length: 150 }, (_, k) => ({ type: 'purchase', userId: `r${(k % 2) + 1}`, itemId: 'i9' })),
+    );
     t.clock.advance(11_000);
     await segment('newRunner'); // notices the growth and recounts in the background
     let first = '';

@@ -83,7 +83,10 @@ afterEach(async () => {
 });
 
 async function afinError(p: Promise<unknown>): Promise<AfinError> {
-  const e = await p.then(() => null, (err: unknown) => err);
+  const e = await p.then(
+    () => null,
+    (err: unknown) => err,
+  );
   expect(e).toBeInstanceOf(AfinError);
   return e as AfinError;
 }
@@ -114,15 +117,33 @@ describe('itemChanges', () => {
       ['both', stored('both', { price: 5, available: false })],
     ]);
     const after = [
-      stored('drop', { price: 9.5 }), stored('same', { price: 10 }), stored('rise', { price: 11 }),
-      stored('noOld', { price: 1 }), stored('noNew'), stored('back', { available: true }),
-      stored('stillOut', { available: false }), stored('gone', { available: false }), stored('both', { price: 0, available: true }),
+      stored('drop', { price: 9.5 }),
+      stored('same', { price: 10 }),
+      stored('rise', { price: 11 }),
+      stored('noOld', { price: 1 }),
+      stored('noNew'),
+      stored('back', { available: true }),
+      stored('stillOut', { available: false }),
+      stored('gone', { available: false }),
+      stored('both', { price: 0, available: true }),
       stored('new', { price: 1 }),
     ];
     expect(itemChanges(after, (id) => before.get(id), 77)).toEqual([
-      { collection: ITEM_CHANGE_COLLECTION, id: 'drop:77:price', subject: null, createdAt: 77, body: { itemId: 'drop', kind: 'price_drop', oldPrice: 10, newPrice: 9.5 } },
+      {
+        collection: ITEM_CHANGE_COLLECTION,
+        id: 'drop:77:price',
+        subject: null,
+        createdAt: 77,
+        body: { itemId: 'drop', kind: 'price_drop', oldPrice: 10, newPrice: 9.5 },
+      },
       { collection: ITEM_CHANGE_COLLECTION, id: 'back:77:stock', subject: null, createdAt: 77, body: { itemId: 'back', kind: 'back_in_stock' } },
-      { collection: ITEM_CHANGE_COLLECTION, id: 'both:77:price', subject: null, createdAt: 77, body: { itemId: 'both', kind: 'price_drop', oldPrice: 5, newPrice: 0 } },
+      {
+        collection: ITEM_CHANGE_COLLECTION,
+        id: 'both:77:price',
+        subject: null,
+        createdAt: 77,
+        body: { itemId: 'both', kind: 'price_drop', oldPrice: 5, newPrice: 0 },
+      },
       { collection: ITEM_CHANGE_COLLECTION, id: 'both:77:stock', subject: null, createdAt: 77, body: { itemId: 'both', kind: 'back_in_stock' } },
     ]);
     expect(ITEM_CHANGE_COLLECTION).toBe('item_change');
@@ -161,13 +182,19 @@ describe('putItems', () => {
       { index: 4, field: '[4]', error: expect.stringMatching(/^\[4\]: /) },
     ]);
     const items = await raw.listItems(WS);
-    expect(items.map((i) => [i.id, i.price, i.available, i.updatedAt])).toEqual([['a', 2, true, START + 5], ['b', undefined, false, START + 5]]);
+    expect(items.map((i) => [i.id, i.price, i.available, i.updatedAt])).toEqual([
+      ['a', 2, true, START + 5],
+      ['b', undefined, false, START + 5],
+    ]);
   });
 
   it('keeps the first position of an id that comes twice', async () => {
     await ingest.putItems(WS, [item('x', { title: 'one' }), item('y'), item('x', { title: 'two' })]);
     const upserted = spy.called('upsertItems').at(-1)!.args[1] as StoredItem[];
-    expect(upserted.map((i) => [i.id, i.title])).toEqual([['x', 'two'], ['y', 'Item y']]);
+    expect(upserted.map((i) => [i.id, i.title])).toEqual([
+      ['x', 'two'],
+      ['y', 'Item y'],
+    ]);
   });
 
   it('makes the new catalogue visible at once, bumps the items counter and tells the other nodes', async () => {
@@ -176,7 +203,10 @@ describe('putItems', () => {
     await ingest.putItems(WS, [item('a', { title: 'renamed' })]);
     expect((await state.catalog(WS)).get('a')?.title).toBe('renamed');
     expect((await raw.readCounters(WS)).items).toBe(2);
-    expect(bus.published).toEqual([{ ws: WS, kind: 'items' }, { ws: WS, kind: 'items' }]);
+    expect(bus.published).toEqual([
+      { ws: WS, kind: 'items' },
+      { ws: WS, kind: 'items' },
+    ]);
   });
 
   it('writes nothing when every item is rejected', async () => {
@@ -251,7 +281,11 @@ describe('subjectOf', () => {
     expect(await ingest.subjectOf(WS, { anonymousId: 'v1' })).toBe('ana');
     expect(await ingest.subjectOf(WS, { userId: null, anonymousId: 'v1' })).toBe('ana');
     for (const ids of [{}, { userId: null, anonymousId: null }, { userId: '', anonymousId: '' }]) {
-      expect(await afinError(ingest.subjectOf(WS, ids))).toMatchObject({ code: 'invalid_query', field: 'userId', message: 'userId or anonymousId is required' });
+      expect(await afinError(ingest.subjectOf(WS, ids))).toMatchObject({
+        code: 'invalid_query',
+        field: 'userId',
+        message: 'userId or anonymousId is required',
+      });
     }
   });
 });
@@ -263,15 +297,57 @@ describe('postEvents', () => {
 
   it('stores each field as sent, and fills the missing ones', async () => {
     const r = await ingest.postEvents(WS, [
-      { messageId: 'm1', type: 'rating', userId: 'ana', anonymousId: 'v9', itemId: 'i1', value: 4, channel: 'web', recommendationId: 'rec1', variant: 'B', timestamp: START - 1000, properties: { size: 42 } },
+      {
+        messageId: 'm1',
+        type: 'rating',
+        userId: 'ana',
+        anonymousId: 'v9',
+        itemId: 'i1',
+        value: 4,
+        channel: 'web',
+        recommendationId: 'rec1',
+        variant: 'B',
+        timestamp: START - 1000,
+        properties: { size: 42 },
+      },
       { type: 'search', anonymousId: 'v2', query: 'red shoes' },
     ]);
     expect(r).toEqual({ accepted: 2, duplicates: 0, rejected: [] });
     expect(await raw.eventsOf(WS, 'ana')).toEqual([
-      { messageId: 'm1', type: 'rating', subject: 'ana', userId: 'ana', anonymousId: 'v9', itemId: 'i1', value: 4, query: null, channel: 'web', recommendationId: 'rec1', variant: 'B', timestamp: START - 1000, receivedAt: START, properties: { size: 42 } },
+      {
+        messageId: 'm1',
+        type: 'rating',
+        subject: 'ana',
+        userId: 'ana',
+        anonymousId: 'v9',
+        itemId: 'i1',
+        value: 4,
+        query: null,
+        channel: 'web',
+        recommendationId: 'rec1',
+        variant: 'B',
+        timestamp: START - 1000,
+        receivedAt: START,
+        properties: { size: 42 },
+      },
     ]);
     const [anon] = await raw.eventsOf(WS, 'anon:v2');
-    expect(anon).toEqual({ messageId: anon.messageId, type: 'search', subject: 'anon:v2', userId: null, anonymousId: 'v2', itemId: null, value: null, query: 'red shoes', channel: null, recommendationId: null, variant: null, timestamp: START, receivedAt: START, properties: null });
+    expect(anon).toEqual({
+      messageId: anon.messageId,
+      type: 'search',
+      subject: 'anon:v2',
+      userId: null,
+      anonymousId: 'v2',
+      itemId: null,
+      value: null,
+      query: 'red shoes',
+      channel: null,
+      recommendationId: null,
+      variant: null,
+      timestamp: START,
+      receivedAt: START,
+      properties: null,
+    });
     expect(anon.messageId).toMatch(/^evt_[0-9a-f-]{36}$/);
   });
 
@@ -281,7 +357,11 @@ describe('postEvents', () => {
   });
 
   it('rejects invalid events by index and keeps the valid ones', async () => {
-    const r = await ingest.postEvents(WS, [{ type: 'view', userId: 'ana' }, { type: 'view', userId: 'ana', itemId: 'i1' }, { type: 'rating', userId: 'ana', itemId: 'i1', value: 9 }]);
+    const r = await ingest.postEvents(WS, [
+      { type: 'view', userId: 'ana' },
+      { type: 'view', userId: 'ana', itemId: 'i1' },
+      { type: 'rating', userId: 'ana', itemId: 'i1', value: 9 },
+    ]);
     expect(r.accepted).toBe(1);
     expect(r.rejected).toEqual([
       { index: 0, field: '[0].itemId', error: '[0].itemId: itemId is required for a view event' },
@@ -296,7 +376,11 @@ describe('postEvents', () => {
       { messageId: 'late', type: 'view', userId: 'ana', itemId: 'i1', timestamp: START + DAY + 1 },
       { messageId: 'past', type: 'view', userId: 'ana', itemId: 'i1', timestamp: START - 2 * DAY },
     ]);
-    expect(r).toEqual({ accepted: 2, duplicates: 0, rejected: [{ index: 1, field: '[1].timestamp', error: '[1].timestamp: more than a day in the future (epoch milliseconds expected)' }] });
+    expect(r).toEqual({
+      accepted: 2,
+      duplicates: 0,
+      rejected: [{ index: 1, field: '[1].timestamp', error: '[1].timestamp: more than a day in the future (epoch milliseconds expected)' }],
+    });
     expect((await raw.eventsOf(WS, 'ana')).map((e) => e.messageId).sort()).toEqual(['ok', 'past']);
   });
 
@@ -331,7 +415,15 @@ describe('postEvents', () => {
   describe('identity', () => {
     it('files a linked visitor’s events under the user', async () => {
       await raw.linkIdentity(WS, 'v1', 'ana', now);
-      await ingest.postEvents(WS, [{ type: 'view', anonymousId: 'v1', itemId: 'i1' }, { type: 'view', userId: 'bo', itemId: 'i1' }, { type: 'view', anonymousId: 'v2', itemId: 'i2' }], { link: false });
+      await ingest.postEvents(
+        WS,
+        [
+          { type: 'view', anonymousId: 'v1', itemId: 'i1' },
+          { type: 'view', userId: 'bo', itemId: 'i1' },
+          { type: 'view', anonymousId: 'v2', itemId: 'i2' },
+        ],
+        { link: false },
+      );
       expect((await raw.eventsOf(WS, 'ana')).map((e) => e.itemId)).toEqual(['i1']);
       expect((await raw.eventsOf(WS, 'anon:v2')).map((e) => e.itemId)).toEqual(['i2']);
       // Asked once for the whole batch, only about visitors without a user id.
@@ -375,7 +467,10 @@ describe('postEvents', () => {
       ]);
       const calls = spy.called('linkIdentities');
       expect(calls).toHaveLength(2);
-      expect(calls[1].args[1]).toEqual([{ anonymousId: 'v2', userId: 'bo', from: 'anon:v2' }, { anonymousId: 'v3', userId: 'dan', from: 'anon:v3' }]);
+      expect(calls[1].args[1]).toEqual([
+        { anonymousId: 'v2', userId: 'bo', from: 'anon:v2' },
+        { anonymousId: 'v3', userId: 'dan', from: 'anon:v3' },
+      ]);
       // A batch whose links all hold already makes no link call at all.
       await ingest.postEvents(WS, [{ type: 'view', userId: 'bo', anonymousId: 'v2', itemId: 'i2' }]);
       expect(spy.called('linkIdentities')).toHaveLength(2);
@@ -384,8 +479,16 @@ describe('postEvents', () => {
     it('rebuilds the profile only of users who gained events by a link', async () => {
       await ingest.postEvents(WS, [{ type: 'view', anonymousId: 'v1', itemId: 'i1', timestamp: START - 5000 }]);
       const before = spy.called('eventsOf').length;
-      await ingest.postEvents(WS, [{ type: 'view', userId: 'ana', anonymousId: 'v1', itemId: 'i2' }, { type: 'view', userId: 'bo', anonymousId: 'v2', itemId: 'i2' }]);
-      expect(spy.called('eventsOf').slice(before).map((c) => c.args[1])).toEqual(['ana']);
+      await ingest.postEvents(WS, [
+        { type: 'view', userId: 'ana', anonymousId: 'v1', itemId: 'i2' },
+        { type: 'view', userId: 'bo', anonymousId: 'v2', itemId: 'i2' },
+      ]);
+      expect(
+        spy
+          .called('eventsOf')
+          .slice(before)
+          .map((c) => c.args[1]),
+      ).toEqual(['ana']);
       await expectProfileRebuiltFromEvents('ana');
       await expectProfileRebuiltFromEvents('bo');
     });
@@ -408,7 +511,10 @@ describe('postEvents', () => {
 
     it('profiles only the people whose consent allows it', async () => {
       profilingAllowed = (s) => s !== 'bo';
-      await ingest.postEvents(WS, [{ type: 'view', userId: 'ana', itemId: 'i1' }, { type: 'view', userId: 'bo', itemId: 'i1' }]);
+      await ingest.postEvents(WS, [
+        { type: 'view', userId: 'ana', itemId: 'i1' },
+        { type: 'view', userId: 'bo', itemId: 'i1' },
+      ]);
       await expectProfileRebuiltFromEvents('ana');
       expect(await raw.getProfile(WS, 'bo')).toBeNull();
       expect(await raw.eventsOf(WS, 'bo')).toHaveLength(1);
@@ -428,7 +534,10 @@ describe('rebuildProfile', () => {
   });
 
   it('deletes the profile of someone without events, or whose consent no longer allows one', async () => {
-    await raw.putProfiles(WS, [{ subject: 'nobody', profile: { version: 1 } }, { subject: 'ana', profile: { version: 1 } }]);
+    await raw.putProfiles(WS, [
+      { subject: 'nobody', profile: { version: 1 } },
+      { subject: 'ana', profile: { version: 1 } },
+    ]);
     await raw.insertEvents(WS, [storedView('ana', 'e1')]);
     await ingest.rebuildProfile(WS, 'nobody');
     expect(await raw.getProfile(WS, 'nobody')).toBeNull();
@@ -440,13 +549,33 @@ describe('rebuildProfile', () => {
 });
 
 function storedView(subject: string, messageId: string): StoredEvent {
-  return { messageId, type: 'view', subject, userId: subject, anonymousId: null, itemId: 'i1', value: null, query: null, channel: null, recommendationId: null, variant: null, timestamp: START - 100, receivedAt: START, properties: null };
+  return {
+    messageId,
+    type: 'view',
+    subject,
+    userId: subject,
+    anonymousId: null,
+    itemId: 'i1',
+    value: null,
+    query: null,
+    channel: null,
+    recommendationId: null,
+    variant: null,
+    timestamp: START - 100,
+    receivedAt: START,
+    properties: null,
+  };
 }
 
 describe('putUser', () => {
   it('stores traits at the clock’s time and refuses an invalid body', async () => {
     now = START + 7;
-    expect(await ingest.putUser(WS, 'ana', { traits: { name: 'Ana', vip: true } })).toEqual({ id: 'ana', traits: { name: 'Ana', vip: true }, createdAt: START + 7, updatedAt: START + 7 });
+    expect(await ingest.putUser(WS, 'ana', { traits: { name: 'Ana', vip: true } })).toEqual({
+      id: 'ana',
+      traits: { name: 'Ana', vip: true },
+      createdAt: START + 7,
+      updatedAt: START + 7,
+    });
     expect(await afinError(ingest.putUser(WS, 'ana', { name: 'Ana' }))).toMatchObject({ code: 'invalid_body' });
   });
 });
@@ -454,7 +583,10 @@ describe('putUser', () => {
 describe('alias', () => {
   it('links a visitor to a user, merging the visitor’s events, and says how many moved', async () => {
     await ingest.putItems(WS, [item('i1')]);
-    await ingest.postEvents(WS, [{ type: 'view', anonymousId: 'v1', itemId: 'i1' }, { type: 'click', anonymousId: 'v1', itemId: 'i1' }]);
+    await ingest.postEvents(WS, [
+      { type: 'view', anonymousId: 'v1', itemId: 'i1' },
+      { type: 'click', anonymousId: 'v1', itemId: 'i1' },
+    ]);
     expect(await ingest.alias(WS, { anonymousId: 'v1', userId: 'ana' })).toEqual({ anonymousId: 'v1', userId: 'ana', merged: 2 });
     expect(await raw.eventsOf(WS, 'ana')).toHaveLength(2);
     await expectProfileRebuiltFromEvents('ana');

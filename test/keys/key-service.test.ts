@@ -52,7 +52,10 @@ class RecordingBus implements InvalidationBus {
 
 /** The AfinError a call rejects with (fails the test if it resolves or throws anything else). */
 async function afinError(p: Promise<unknown>): Promise<AfinError> {
-  const e = await p.then(() => null, (err: unknown) => err);
+  const e = await p.then(
+    () => null,
+    (err: unknown) => err,
+  );
   expect(e).toBeInstanceOf(AfinError);
   return e as AfinError;
 }
@@ -75,7 +78,17 @@ describe('KeyService.create', () => {
     const k = await keys.create(ws, { scope: 'server', name: 'backend' });
     expect(k.key).toMatch(/^afin_server_[A-Za-z0-9_-]{43}$/);
     expect(k.id).toMatch(/^key_[A-Za-z0-9_-]{12}$/);
-    expect(k).toEqual({ id: k.id, key: k.key, scope: 'server', workspace: ws, name: 'backend', createdAt: new Date(now).toISOString(), allowedOrigins: null, rateLimit: null, requireUserToken: false });
+    expect(k).toEqual({
+      id: k.id,
+      key: k.key,
+      scope: 'server',
+      workspace: ws,
+      name: 'backend',
+      createdAt: new Date(now).toISOString(),
+      allowedOrigins: null,
+      rateLimit: null,
+      requireUserToken: false,
+    });
     const [stored] = await store.listKeys(ws);
     expect(stored).toEqual({ id: k.id, workspace: ws, scope: 'server', name: 'backend', hash: hashKey(k.key), root: false, createdAt: now, lastUsedAt: null });
     expect(hashKey(k.key)).toMatch(/^[0-9a-f]{64}$/);
@@ -104,11 +117,7 @@ describe('KeyService.create', () => {
   it('stores each non-default setting beside the key, each one alone enough to store them', async () => {
     const ws = freshWs();
     const keys = new KeyService(store, undefined, clock);
-    const cases = [
-      { allowedOrigins: ['https://shop.example'] },
-      { rateLimit: 7 },
-      { requireUserToken: true },
-    ];
+    const cases = [{ allowedOrigins: ['https://shop.example'] }, { rateLimit: 7 }, { requireUserToken: true }];
     for (const settings of cases) {
       const k = await keys.create(ws, { scope: 'public', ...settings });
       const expected = { allowedOrigins: null, rateLimit: null, requireUserToken: false, ...settings };
@@ -128,10 +137,30 @@ describe('KeyService.updateSettings', () => {
     const ws = freshWs();
     const keys = new KeyService(store, undefined, clock);
     const k = await keys.create(ws, { scope: 'public', allowedOrigins: ['https://a.example'], rateLimit: 5, requireUserToken: true });
-    expect(await keys.updateSettings(ws, k.id, { rateLimit: 9 })).toEqual({ id: k.id, allowedOrigins: ['https://a.example'], rateLimit: 9, requireUserToken: true });
-    expect(await keys.updateSettings(ws, k.id, { allowedOrigins: ['https://b.example'] })).toEqual({ id: k.id, allowedOrigins: ['https://b.example'], rateLimit: 9, requireUserToken: true });
-    expect(await keys.updateSettings(ws, k.id, { requireUserToken: false })).toEqual({ id: k.id, allowedOrigins: ['https://b.example'], rateLimit: 9, requireUserToken: false });
-    expect(await keys.updateSettings(ws, k.id, { allowedOrigins: null, rateLimit: null })).toEqual({ id: k.id, allowedOrigins: null, rateLimit: null, requireUserToken: false });
+    expect(await keys.updateSettings(ws, k.id, { rateLimit: 9 })).toEqual({
+      id: k.id,
+      allowedOrigins: ['https://a.example'],
+      rateLimit: 9,
+      requireUserToken: true,
+    });
+    expect(await keys.updateSettings(ws, k.id, { allowedOrigins: ['https://b.example'] })).toEqual({
+      id: k.id,
+      allowedOrigins: ['https://b.example'],
+      rateLimit: 9,
+      requireUserToken: true,
+    });
+    expect(await keys.updateSettings(ws, k.id, { requireUserToken: false })).toEqual({
+      id: k.id,
+      allowedOrigins: ['https://b.example'],
+      rateLimit: 9,
+      requireUserToken: false,
+    });
+    expect(await keys.updateSettings(ws, k.id, { allowedOrigins: null, rateLimit: null })).toEqual({
+      id: k.id,
+      allowedOrigins: null,
+      rateLimit: null,
+      requireUserToken: false,
+    });
     expect(await keys.updateSettings(ws, k.id, {})).toEqual({ id: k.id, allowedOrigins: null, rateLimit: null, requireUserToken: false });
     expect((await store.getDoc(ws, 'key-settings', k.id))?.body).toEqual({ allowedOrigins: null, rateLimit: null, requireUserToken: false });
   });
@@ -140,8 +169,17 @@ describe('KeyService.updateSettings', () => {
     const ws = freshWs();
     const keys = new KeyService(store, undefined, clock);
     const k = await keys.create(ws, { scope: 'server' });
-    expect(await keys.updateSettings(ws, k.id, { requireUserToken: true })).toEqual({ id: k.id, allowedOrigins: null, rateLimit: null, requireUserToken: true });
-    expect(await store.getDoc(ws, 'key-settings', k.id)).toMatchObject({ subject: null, createdAt: now, body: { allowedOrigins: null, rateLimit: null, requireUserToken: true } });
+    expect(await keys.updateSettings(ws, k.id, { requireUserToken: true })).toEqual({
+      id: k.id,
+      allowedOrigins: null,
+      rateLimit: null,
+      requireUserToken: true,
+    });
+    expect(await store.getDoc(ws, 'key-settings', k.id)).toMatchObject({
+      subject: null,
+      createdAt: now,
+      body: { allowedOrigins: null, rateLimit: null, requireUserToken: true },
+    });
   });
 
   it('answers null for an unknown key or a key of another workspace, and changes nothing', async () => {
@@ -188,8 +226,30 @@ describe('KeyService.list', () => {
     await keys.create(freshWs(), { scope: 'public' });
     await store.touchKey(b.id, now + 5);
     expect(await keys.list(ws)).toEqual([
-      { id: a.id, scope: 'public', name: 'web', workspace: ws, root: false, createdAt: new Date(now - 1000).toISOString(), lastUsedAt: null, allowedOrigins: ['https://shop.example'], rateLimit: 50, requireUserToken: true },
-      { id: b.id, scope: 'admin', name: null, workspace: ws, root: false, createdAt: new Date(now).toISOString(), lastUsedAt: new Date(now + 5).toISOString(), allowedOrigins: null, rateLimit: null, requireUserToken: false },
+      {
+        id: a.id,
+        scope: 'public',
+        name: 'web',
+        workspace: ws,
+        root: false,
+        createdAt: new Date(now - 1000).toISOString(),
+        lastUsedAt: null,
+        allowedOrigins: ['https://shop.example'],
+        rateLimit: 50,
+        requireUserToken: true,
+      },
+      {
+        id: b.id,
+        scope: 'admin',
+        name: null,
+        workspace: ws,
+        root: false,
+        createdAt: new Date(now).toISOString(),
+        lastUsedAt: new Date(now + 5).toISOString(),
+        allowedOrigins: null,
+        rateLimit: null,
+        requireUserToken: false,
+      },
     ]);
   });
 
@@ -206,8 +266,18 @@ describe('KeyService.list', () => {
     const keys = new KeyService(store, undefined, clock);
     const n = 1001;
     const ids = Array.from({ length: n }, (_, i) => `key_${String(i).padStart(5, '0')}`);
-    for (const [i, id] of ids.entries()) await store.insertKey({ id, workspace: ws, scope: 'public', name: null, hash: `h-${ws}-${i}`, root: false, createdAt: now + i, lastUsedAt: null });
-    await store.putDocs(ws, ids.map((id, i) => ({ collection: 'key-settings', id, subject: null, body: { rateLimit: 1, allowedOrigins: null, requireUserToken: false }, createdAt: now + i })));
+    for (const [i, id] of ids.entries())
+      await store.insertKey({ id, workspace: ws, scope: 'public', name: null, hash: `h-${ws}-${i}`, root: false, createdAt: now + i, lastUsedAt: null });
+    await store.putDocs(
+      ws,
+      ids.map((id, i) => ({
+        collection: 'key-settings',
+        id,
+        subject: null,
+        body: { rateLimit: 1, allowedOrigins: null, requireUserToken: false },
+        createdAt: now + i,
+      })),
+    );
     const listed = await keys.list(ws);
     expect(listed).toHaveLength(n);
     expect(listed.filter((k) => k.rateLimit === 1)).toHaveLength(n);
@@ -258,14 +328,38 @@ describe('KeyService.authenticate', () => {
     const ws = freshWs();
     const keys = new KeyService(store, undefined, clock);
     const k = await keys.create(ws, { scope: 'server', allowedOrigins: ['https://x.example'], rateLimit: 12, requireUserToken: true });
-    expect(await keys.authenticate(k.key, undefined)).toEqual({ keyId: k.id, workspace: ws, scope: 'server', root: false, allowedOrigins: ['https://x.example'], rateLimit: 12, requireUserToken: true });
+    expect(await keys.authenticate(k.key, undefined)).toEqual({
+      keyId: k.id,
+      workspace: ws,
+      scope: 'server',
+      root: false,
+      allowedOrigins: ['https://x.example'],
+      rateLimit: 12,
+      requireUserToken: true,
+    });
     const plain = await keys.create(ws, { scope: 'public' });
-    expect(await keys.authenticate(plain.key, undefined)).toEqual({ keyId: plain.id, workspace: ws, scope: 'public', root: false, allowedOrigins: null, rateLimit: null, requireUserToken: false });
+    expect(await keys.authenticate(plain.key, undefined)).toEqual({
+      keyId: plain.id,
+      workspace: ws,
+      scope: 'public',
+      root: false,
+      allowedOrigins: null,
+      rateLimit: null,
+      requireUserToken: false,
+    });
   });
 
   it('accepts the configured root key as an admin of the default workspace, and only that key', async () => {
     const keys = new KeyService(store, 'configured-root', clock);
-    expect(await keys.authenticate('configured-root', undefined)).toEqual({ keyId: 'root', workspace: 'default', scope: 'admin', root: true, allowedOrigins: null, rateLimit: null, requireUserToken: false });
+    expect(await keys.authenticate('configured-root', undefined)).toEqual({
+      keyId: 'root',
+      workspace: 'default',
+      scope: 'admin',
+      root: true,
+      allowedOrigins: null,
+      rateLimit: null,
+      requireUserToken: false,
+    });
     const ws = freshWs();
     const k = await keys.create(ws, { scope: 'admin' });
     expect(await keys.authenticate(k.key, undefined)).toMatchObject({ keyId: k.id, root: false, workspace: ws });
@@ -345,7 +439,9 @@ describe('KeyService.authenticate', () => {
 
   it('still answers when recording the use fails', async () => {
     const ws = freshWs();
-    const failing = withMethod('touchKey', async () => { throw new Error('disk full'); });
+    const failing = withMethod('touchKey', async () => {
+      throw new Error('disk full');
+    });
     const keys = new KeyService(failing, undefined, clock);
     const k = await keys.create(ws, { scope: 'public' });
     expect((await keys.authenticate(k.key, undefined)).keyId).toBe(k.id);
@@ -363,7 +459,15 @@ describe('KeyService.authenticate', () => {
       expect(e.message).toMatch(/only the root key/);
 
       await store.createWorkspace({ id: ws, name: null, createdAt: now });
-      expect(await keys.authenticate('the-root', ws)).toEqual({ keyId: 'root', workspace: ws, scope: 'admin', root: true, allowedOrigins: null, rateLimit: null, requireUserToken: false });
+      expect(await keys.authenticate('the-root', ws)).toEqual({
+        keyId: 'root',
+        workspace: ws,
+        scope: 'admin',
+        root: true,
+        allowedOrigins: null,
+        rateLimit: null,
+        requireUserToken: false,
+      });
       expect((await keys.authenticate('the-root', 'default')).workspace).toBe('default');
       const missing = await afinError(keys.authenticate('the-root', 'no-such-shop'));
       expect(missing).toMatchObject({ code: 'not_found', field: 'Afin-Workspace' });
@@ -373,7 +477,16 @@ describe('KeyService.authenticate', () => {
     it('lets a root key of another workspace act in the default workspace, which needs no row', async () => {
       const ws = freshWs();
       const secret = KeyService.newSecret('admin');
-      await store.insertKey({ id: 'key_root_elsewhere', workspace: ws, scope: 'admin', name: null, hash: hashKey(secret), root: true, createdAt: now, lastUsedAt: null });
+      await store.insertKey({
+        id: 'key_root_elsewhere',
+        workspace: ws,
+        scope: 'admin',
+        name: null,
+        hash: hashKey(secret),
+        root: true,
+        createdAt: now,
+        lastUsedAt: null,
+      });
       const keys = new KeyService(store, undefined, clock);
       expect(await store.getWorkspace('default')).toBeNull();
       expect(await keys.authenticate(secret, 'default')).toMatchObject({ keyId: 'key_root_elsewhere', workspace: 'default', root: true });

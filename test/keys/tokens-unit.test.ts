@@ -45,7 +45,10 @@ describe('WorkspaceSecret', () => {
     let fail = true;
     const flaky = new Proxy(store, {
       get(target, prop, receiver) {
-        if (prop === 'getDoc' && fail) return async () => { throw new Error('down'); };
+        if (prop === 'getDoc' && fail)
+          return async () => {
+            throw new Error('down');
+          };
         const v = Reflect.get(target, prop, receiver);
         return typeof v === 'function' ? v.bind(target) : v;
       },
@@ -91,11 +94,23 @@ describe('UserTokens', () => {
     expect(await t.verify('w2', m.token)).toBeNull();
     const other = Buffer.from('carlb').toString('base64url');
     for (const bad of [
-      `${p}.${other}.${e}.${s}`, `${p}.${u}.${(parseInt(e, 36) + 1).toString(36)}.${s}`,
-      `${p}.${u}.${e}.${s.slice(0, -2)}${s.at(-2) === 'A' ? 'B' : 'A'}${s.at(-1)}`, `${p}.${u}.${e}.${s}x`, `${p}.${u}.${e}`,
-      `ut2.${u}.${e}.${s}`, `${p}.${u}.${e}.${s}.x`, '', '...', `${p}..${e}.${s}`, `${p}.${u}..${s}`,
-      `${p}.${u}=.${e}.${s}`, `${p}.${u}.${e.toUpperCase()}Z.${s}`, `${p}.${u}.${e} .${s}`, `${p}.${u}.0${e}.${s}`,
-    ]) expect(await t.verify('w1', bad), bad).toBeNull();
+      `${p}.${other}.${e}.${s}`,
+      `${p}.${u}.${(parseInt(e, 36) + 1).toString(36)}.${s}`,
+      `${p}.${u}.${e}.${s.slice(0, -2)}${s.at(-2) === 'A' ? 'B' : 'A'}${s.at(-1)}`,
+      `${p}.${u}.${e}.${s}x`,
+      `${p}.${u}.${e}`,
+      `ut2.${u}.${e}.${s}`,
+      `${p}.${u}.${e}.${s}.x`,
+      '',
+      '...',
+      `${p}..${e}.${s}`,
+      `${p}.${u}..${s}`,
+      `${p}.${u}=.${e}.${s}`,
+      `${p}.${u}.${e.toUpperCase()}Z.${s}`,
+      `${p}.${u}.${e} .${s}`,
+      `${p}.${u}.0${e}.${s}`,
+    ])
+      expect(await t.verify('w1', bad), bad).toBeNull();
     // An empty user id never verifies, even correctly signed.
     const secret = Buffer.from(String((await store.getDoc('w1', 'key-secrets', 'user-token'))!.body.key), 'base64');
     const exp = parseInt(e, 36);

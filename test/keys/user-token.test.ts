@@ -9,7 +9,10 @@ describe('signed user tokens (a public key acts only for the signed-in person)',
   async function setup() {
     t = await makeConfiguredApp();
     await t.call('PUT', '/v1/items', items(6));
-    await t.call('POST', '/v1/events', [{ type: 'purchase', userId: 'ana', itemId: 'i1' }, { type: 'purchase', userId: 'bob', itemId: 'i2' }]);
+    await t.call('POST', '/v1/events', [
+      { type: 'purchase', userId: 'ana', itemId: 'i1' },
+      { type: 'purchase', userId: 'bob', itemId: 'i2' },
+    ]);
     const pub = await t.key('public', { requireUserToken: true });
     const srv = await t.key('server');
     const token = (await t.call('POST', '/v1/users/ana/token', { ttlSeconds: 600 }, bearer(srv.key))).json();
@@ -32,7 +35,19 @@ describe('signed user tokens (a public key acts only for the signed-in person)',
     const other = await t.call('GET', '/v1/recommendations?userId=bob', undefined, h);
     expect(other.statusCode).toBe(403);
     expect(other.json().error.field).toBe('userId');
-    expect((await t.call('POST', '/v1/events', [{ type: 'view', userId: 'ana', itemId: 'i3' }, { type: 'view', userId: 'bob', itemId: 'i3' }], h)).statusCode).toBe(403);
+    expect(
+      (
+        await t.call(
+          'POST',
+          '/v1/events',
+          [
+            { type: 'view', userId: 'ana', itemId: 'i3' },
+            { type: 'view', userId: 'bob', itemId: 'i3' },
+          ],
+          h,
+        )
+      ).statusCode,
+    ).toBe(403);
     expect((await t.call('GET', '/v1/recommendations?userId=ana', undefined, bearer(pub.key))).json().error.field).toBe('Afin-User-Token');
     const forged = token.token.replace(/.$/, (c: string) => (c === 'A' ? 'B' : 'A'));
     expect((await t.call('GET', '/v1/recommendations?userId=ana', undefined, bearer(pub.key, { 'afin-user-token': forged }))).statusCode).toBe(403);

@@ -87,7 +87,15 @@ describe('LlmClient, streaming', () => {
   it("lets an error thrown by the caller's onDelta through unchanged", async () => {
     const { client } = await setup([{ content: 'some streamed text' }]);
     const boom = new Error('the browser went away');
-    const err = await client.complete({ messages: ask, stream: true, onDelta: () => { throw boom; } }).catch((e: unknown) => e);
+    const err = await client
+      .complete({
+        messages: ask,
+        stream: true,
+        onDelta: () => {
+          throw boom;
+        },
+      })
+      .catch((e: unknown) => e);
     expect(err).toBe(boom);
   });
 
@@ -103,7 +111,12 @@ describe('LlmClient, streaming', () => {
   it('assembles tool calls whose arguments arrive in fragments', async () => {
     const args = '{"query":"running headphones","maxPrice":60}';
     const { client } = await setup([
-      { toolCalls: [{ id: 'call_a', name: 'search_catalog', arguments: args }, { id: 'call_b', name: 'get_profile', arguments: '{}' }] },
+      {
+        toolCalls: [
+          { id: 'call_a', name: 'search_catalog', arguments: args },
+          { id: 'call_b', name: 'get_profile', arguments: '{}' },
+        ],
+      },
     ]);
     const deltas: string[] = [];
     const out = await client.complete({ messages: ask, stream: true, onDelta: (d) => deltas.push(d) });
@@ -211,7 +224,7 @@ describe('LlmClient errors', () => {
     expect((await failure(client.complete({ messages: ask }))).kind).toBe('protocol');
   });
 
-  it("the caller's own abort is kind \"aborted\", not a timeout", async () => {
+  it('the caller\'s own abort is kind "aborted", not a timeout', async () => {
     const { client } = await setup([{ content: 'slow', delayMs: 2000 }], { timeoutMs: 5000 });
     const controller = new AbortController();
     setTimeout(() => controller.abort(), 50);

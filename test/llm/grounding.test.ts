@@ -67,7 +67,14 @@ describe('checkGrounding: prices', () => {
   it('reads English and Spanish number formats', () => {
     const read = (text: string) => priceMentions(text).map((m) => m.values);
     expect(read('€59.99 · 59,99 € · $1,299.00 · 1.299,00 € · 40 euros · 40 dólares · US$ 12 · 7 libras')).toEqual([
-      [59.99], [59.99], [1299], [1299], [40], [40], [12], [7],
+      [59.99],
+      [59.99],
+      [1299],
+      [1299],
+      [40],
+      [40],
+      [12],
+      [7],
     ]);
     // Locale formatting groups thousands with no-break spaces, style guides with plain ones; a plain
     // space may also separate a count from a price, so that reading is kept too.

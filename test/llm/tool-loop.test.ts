@@ -69,7 +69,10 @@ describe('runToolLoop', () => {
     expect(first.stream).toBe(true);
     expect(first.tool_choice).toBe('auto');
     expect(first.tools.map((t: any) => t.function.name)).toEqual(['search_catalog', 'add_to_cart']);
-    expect(first.tools[0]).toEqual({ type: 'function', function: { name: 'search_catalog', description: 'Search the catalog', parameters: catalogTools([]).search_catalog.parameters } });
+    expect(first.tools[0]).toEqual({
+      type: 'function',
+      function: { name: 'search_catalog', description: 'Search the catalog', parameters: catalogTools([]).search_catalog.parameters },
+    });
 
     const second: ChatMessage[] = fake.requests[1].body.messages;
     expect(second.slice(0, 2)).toEqual(start);
@@ -124,11 +127,22 @@ describe('runToolLoop', () => {
 
   it('answers an unknown tool, or a tool that throws, with an error tool message', async () => {
     const { fake, client } = await clientFor([
-      { toolCalls: [{ id: 'u1', name: 'delete_database', arguments: '{}' }, { id: 'u2', name: 'explode', arguments: '' }] },
+      {
+        toolCalls: [
+          { id: 'u1', name: 'delete_database', arguments: '{}' },
+          { id: 'u2', name: 'explode', arguments: '' },
+        ],
+      },
       { content: 'Sorry, let me try something else.' },
     ]);
     const tools = {
-      explode: { description: 'fails', parameters: { type: 'object' }, run: async () => { throw new Error('store unavailable'); } },
+      explode: {
+        description: 'fails',
+        parameters: { type: 'object' },
+        run: async () => {
+          throw new Error('store unavailable');
+        },
+      },
     };
     const out = await runToolLoop(client, { messages: start, tools });
     const [unknown, thrown] = fake.requests[1].body.messages.slice(-2).map((m: any) => JSON.parse(m.content));
@@ -157,7 +171,10 @@ describe('runToolLoop', () => {
   });
 
   it('passes client errors through unchanged', async () => {
-    const { client } = await clientFor([{ toolCalls: [{ name: 'search_catalog', arguments: '{"query":"x"}' }] }, { status: 503, error: { message: 'overloaded' } }]);
+    const { client } = await clientFor([
+      { toolCalls: [{ name: 'search_catalog', arguments: '{"query":"x"}' }] },
+      { status: 503, error: { message: 'overloaded' } },
+    ]);
     const err = await runToolLoop(client, { messages: start, tools: catalogTools([]) }).catch((e: unknown) => e);
     expect(err).toMatchObject({ kind: 'http', status: 503 });
   });

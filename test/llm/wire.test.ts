@@ -42,7 +42,11 @@ describe('server dialects', () => {
 
   it('a whole tool call in one chunk, with object arguments and no id, gets a stable id', () => {
     const a = new StreamAssembler();
-    a.push({ choices: [{ delta: { content: '', tool_calls: [{ index: 0, function: { name: 'get_profile', arguments: { userId: 'u-1' } } }] }, finish_reason: 'tool_calls' }] });
+    a.push({
+      choices: [
+        { delta: { content: '', tool_calls: [{ index: 0, function: { name: 'get_profile', arguments: { userId: 'u-1' } } }] }, finish_reason: 'tool_calls' },
+      ],
+    });
     expect(a.result().message.tool_calls).toEqual([{ id: 'call_0', type: 'function', function: { name: 'get_profile', arguments: '{"userId":"u-1"}' } }]);
   });
 
@@ -52,13 +56,32 @@ describe('server dialects', () => {
   });
 
   it('content given as an array of parts is read as text', () => {
-    const out = parseCompletion({ choices: [{ message: { role: 'assistant', content: [{ type: 'text', text: 'Hola ' }, { type: 'text', text: 'de nuevo' }] }, finish_reason: 'stop' }] });
+    const out = parseCompletion({
+      choices: [
+        {
+          message: {
+            role: 'assistant',
+            content: [
+              { type: 'text', text: 'Hola ' },
+              { type: 'text', text: 'de nuevo' },
+            ],
+          },
+          finish_reason: 'stop',
+        },
+      ],
+    });
     expect(out.message.content).toBe('Hola de nuevo');
   });
 
   it('reads the error message of OpenAI, Ollama and vLLM bodies', () => {
-    expect(errorOf({ error: { message: 'Rate limit reached', type: 'requests', code: 'rate_limit_exceeded' } })).toEqual({ message: 'Rate limit reached', code: 'rate_limit_exceeded' });
+    expect(errorOf({ error: { message: 'Rate limit reached', type: 'requests', code: 'rate_limit_exceeded' } })).toEqual({
+      message: 'Rate limit reached',
+      code: 'rate_limit_exceeded',
+    });
     expect(errorOf({ error: 'model not found' })).toEqual({ message: 'model not found' });
-    expect(errorOf({ object: 'error', message: 'max_tokens is too large', type: 'BadRequestError', code: 400 })).toEqual({ message: 'max_tokens is too large', code: '400' });
+    expect(errorOf({ object: 'error', message: 'max_tokens is too large', type: 'BadRequestError', code: 400 })).toEqual({
+      message: 'max_tokens is too large',
+      code: '400',
+    });
   });
 });

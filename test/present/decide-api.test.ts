@@ -3,15 +3,25 @@ import { AUTH, makeTestApp, type TestApp } from '../helpers.ts';
 import { DECISION_COLLECTION } from '../../src/present/decision-service.ts';
 
 let t: TestApp;
-beforeEach(async () => { t = await makeTestApp(); });
-afterEach(async () => { await t.close(); });
+beforeEach(async () => {
+  t = await makeTestApp();
+});
+afterEach(async () => {
+  await t.close();
+});
 
-const decide = (body: Record<string, unknown>, headers: Record<string, string> = AUTH) => t.app.inject({ method: 'POST', url: '/v1/decide', headers, payload: body });
+const decide = (body: Record<string, unknown>, headers: Record<string, string> = AUTH) =>
+  t.app.inject({ method: 'POST', url: '/v1/decide', headers, payload: body });
 const options = [{ id: 'hero-a' }, { id: 'hero-b' }];
 
 describe('POST /v1/decide', () => {
   it('answers a choice with its propensity, logs it, and learns from events citing the decisionId', async () => {
-    const put = await t.app.inject({ method: 'PUT', url: '/v1/decision-points/home-hero', headers: AUTH, payload: { policy: 'linucb', floor: 0.1, attributionWindowHours: 1, rewards: { click: 1 } } });
+    const put = await t.app.inject({
+      method: 'PUT',
+      url: '/v1/decision-points/home-hero',
+      headers: AUTH,
+      payload: { policy: 'linucb', floor: 0.1, attributionWindowHours: 1, rewards: { click: 1 } },
+    });
     expect(put.statusCode).toBe(200);
     expect(put.json()).toMatchObject({ point: 'home-hero', policy: 'linucb', floor: 0.1 });
 
@@ -50,9 +60,17 @@ describe('POST /v1/decide', () => {
   }, 30_000);
 
   it('hybrid LinUCB carries what calm options taught to a new calm option', async () => {
-    await t.app.inject({ method: 'PUT', url: '/v1/decision-points/tone', headers: AUTH, payload: { policy: 'hybrid-linucb', floor: 0.1, attributionWindowHours: 1, rewards: { click: 1 } } });
+    await t.app.inject({
+      method: 'PUT',
+      url: '/v1/decision-points/tone',
+      headers: AUTH,
+      payload: { policy: 'hybrid-linucb', floor: 0.1, attributionWindowHours: 1, rewards: { click: 1 } },
+    });
     // ('tone=calm' and 'tone=loud' hash to different option slots.)
-    const first = [{ id: 'calm-1', features: { tone: 'calm' } }, { id: 'loud-1', features: { tone: 'loud' } }];
+    const first = [
+      { id: 'calm-1', features: { tone: 'calm' } },
+      { id: 'loud-1', features: { tone: 'loud' } },
+    ];
     const events = [];
     for (let i = 0; i < 40; i++) {
       const r = (await decide({ userId: `h${i}`, point: 'tone', options: first })).json();
@@ -61,7 +79,10 @@ describe('POST /v1/decide', () => {
     await t.app.inject({ method: 'POST', url: '/v1/events', headers: AUTH, payload: events });
     t.clock.advance(2 * 3_600_000);
     // Two options never seen: the calm one leads, from the shared part alone.
-    const fresh = [{ id: 'loud-2', features: { tone: 'loud' } }, { id: 'calm-2', features: { tone: 'calm' } }];
+    const fresh = [
+      { id: 'loud-2', features: { tone: 'loud' } },
+      { id: 'calm-2', features: { tone: 'calm' } },
+    ];
     const r = (await decide({ userId: 'h-new', point: 'tone', options: fresh })).json();
     expect(r.option).toBe('calm-2');
     expect(r.propensity).toBeCloseTo(0.95, 12);

@@ -26,13 +26,28 @@ describe('hybrid LinUCB (Li et al. 2010, algorithm 2)', () => {
     const [b] = hybridScores(state, [{ key: 'b', x: one, z: one }], 0);
     expect(a).toBeCloseTo(2 / 3, 12);
     expect(b).toBeCloseTo(1 / 3, 12);
-    const [aw, bw] = hybridScores(state, [{ key: 'a', x: one, z: one }, { key: 'b', x: one, z: one }], 1);
+    const [aw, bw] = hybridScores(
+      state,
+      [
+        { key: 'a', x: one, z: one },
+        { key: 'b', x: one, z: one },
+      ],
+      1,
+    );
     expect(aw).toBeCloseTo(2 / 3 + Math.sqrt(2 / 3), 12);
     expect(bw).toBeCloseTo(1 / 3 + Math.sqrt(5 / 3), 12);
   });
 
   it('floors the propensities', () => {
-    const p = hybridProbabilities(state, [{ key: 'a', x: one, z: one }, { key: 'b', x: one, z: one }], 0, 0.2);
+    const p = hybridProbabilities(
+      state,
+      [
+        { key: 'a', x: one, z: one },
+        { key: 'b', x: one, z: one },
+      ],
+      0,
+      0.2,
+    );
     expect([...p].map((v) => +v.toFixed(12))).toEqual([0.9, 0.1]);
   });
 });

@@ -9,7 +9,8 @@ import { rng } from '../../src/stats/random.ts';
  * Replay with the policy's draws [0, 0, 1, 1]: rounds 1 and 4 match, rewards 1 and 1 → 1.
  */
 const log: OpeLog = {
-  n: 4, k: 2,
+  n: 4,
+  k: 2,
   action: Int32Array.of(0, 1, 0, 1),
   reward: Float64Array.of(1, 0, 0, 1),
   propensity: Float64Array.of(0.5, 0.5, 0.25, 0.75),
@@ -24,7 +25,7 @@ describe('off-policy estimators on a hand-computed log', () => {
   it('SNIPS', () => expect(snips(log, all)).toBeCloseTo(4 / 7, 12));
   it('doubly robust', () => expect(doublyRobust(log, all)).toBeCloseTo(7 / 12, 12));
   it('replay', () => expect(replay(log, all)).toBe(1));
-  it('the mean reward model is each option\'s mean logged reward', () => {
+  it("the mean reward model is each option's mean logged reward", () => {
     // option 0: rewards 1, 0 → 0.5; option 1: rewards 0, 1 → 0.5; with strata [0,0,1,1]: s0 {0:1, 1:0}, s1 {0:0, 1:1}.
     expect([...meanRewardModel(log)]).toEqual([0.5, 0.5, 0.5, 0.5, 0.5, 0.5, 0.5, 0.5]);
     expect([...meanRewardModel(log, Int32Array.of(0, 0, 1, 1))]).toEqual([1, 0, 1, 0, 0, 1, 0, 1]);
@@ -38,7 +39,9 @@ describe('bootstrap interval', () => {
   const r = rng(11);
   const action = Int32Array.from({ length: n }, () => (r() < 0.5 ? 0 : 1));
   const big: OpeLog = {
-    n, k: 2, action,
+    n,
+    k: 2,
+    action,
     reward: Float64Array.from(action, (a) => (r() < (a ? 0.7 : 0.3) ? 1 : 0)),
     propensity: new Float64Array(n).fill(0.5),
     target: Float64Array.from({ length: 2 * n }, (_, j) => (j % 2 === 1 ? 1 : 0)),

@@ -66,7 +66,10 @@ describe('LinUCB, two options', () => {
     let a = 0;
     for (let i = 0; i < 20_000; i++) {
       const c = choose({ kind: 'linucb', alpha: 1, floor: 0.1 }, arms, options, rand);
-      if (c.index === 0) { a++; expect(c.propensity).toBeCloseTo(0.95, 12); } else expect(c.propensity).toBeCloseTo(0.05, 12);
+      if (c.index === 0) {
+        a++;
+        expect(c.propensity).toBeCloseTo(0.95, 12);
+      } else expect(c.propensity).toBeCloseTo(0.05, 12);
     }
     expect(a / 20_000).toBeGreaterThan(0.94);
     expect(a / 20_000).toBeLessThan(0.96);
@@ -96,14 +99,23 @@ describe('ε-greedy (context-free)', () => {
 describe('linear Thompson sampling', () => {
   const spec = { kind: 'thompson', v: 0.5, floor: 0.1, samples: 500 } as const;
   const arms: Arms = { a: newArm(2), b: newArm(2) };
-  for (let i = 0; i < 50; i++) { learn(arms.a, Float64Array.of(1, 1), 1); learn(arms.b, Float64Array.of(1, 1), 0.2); }
+  for (let i = 0; i < 50; i++) {
+    learn(arms.a, Float64Array.of(1, 1), 1);
+    learn(arms.b, Float64Array.of(1, 1), 0.2);
+  }
   const options = [opt('a', 1, 1), opt('b', 1, 1)];
 
   it('is the same for the same seed, and differs for another', () => {
-    const run = (seed: number) => { const r = rng(seed); return Array.from({ length: 20 }, () => choose(spec, arms, options, r)); };
+    const run = (seed: number) => {
+      const r = rng(seed);
+      return Array.from({ length: 20 }, () => choose(spec, arms, options, r));
+    };
     expect(run(3)).toEqual(run(3));
     const fresh: Arms = { a: newArm(2), b: newArm(2) };
-    const seqA = (seed: number) => { const r = rng(seed); return Array.from({ length: 30 }, () => choose(spec, fresh, options, r).index).join(''); };
+    const seqA = (seed: number) => {
+      const r = rng(seed);
+      return Array.from({ length: 30 }, () => choose(spec, fresh, options, r).index).join('');
+    };
     expect(seqA(3)).not.toEqual(seqA(4));
   });
 
@@ -115,7 +127,7 @@ describe('linear Thompson sampling', () => {
   });
 
   it('is near even between two unknown options', () => {
-    const p = probabilities(spec, { }, options, rng(9));
+    const p = probabilities(spec, {}, options, rng(9));
     expect(Math.abs(p[0] - 0.5)).toBeLessThan(0.06);
   });
 });

@@ -22,7 +22,7 @@ describe('the simulated world', () => {
     expect(runOnline(world, 'l', { kind: 'linucb', alpha: 1, floor: 0.05 }, 2000, 1).clicks).toBe(l.clicks);
   });
 
-  it('a uniform log\'s SNIPS interval covers a frozen policy\'s true value', () => {
+  it("a uniform log's SNIPS interval covers a frozen policy's true value", () => {
     const spec = { kind: 'linucb', alpha: 1, floor: 0.05 } as const;
     const run = runOnline(world, 'l', spec, 1500, 2);
     const truth = trueValue(world, spec, run.arms, 5000, 4);
@@ -34,11 +34,18 @@ describe('the simulated world', () => {
 
 describe('Open Bandit helpers', () => {
   // Two slots, three items: slot 0 served items 0, 0, 1; slot 1 served 2.
-  const log: ObdLog = { n: 4, items: 3, item: Int32Array.of(0, 0, 1, 2), position: Int32Array.of(0, 0, 0, 1), click: Float64Array.of(1, 0, 0, 1), propensity: Float64Array.of(0.5, 0.5, 0.25, 1) };
-  it('servedShares is each item\'s share of its slot', () => {
+  const log: ObdLog = {
+    n: 4,
+    items: 3,
+    item: Int32Array.of(0, 0, 1, 2),
+    position: Int32Array.of(0, 0, 0, 1),
+    click: Float64Array.of(1, 0, 0, 1),
+    propensity: Float64Array.of(0.5, 0.5, 0.25, 1),
+  };
+  it("servedShares is each item's share of its slot", () => {
     expect([...servedShares(log, 3)].map((v) => +v.toFixed(12))).toEqual([+(2 / 3).toFixed(12), +(1 / 3).toFixed(12), 0, 0, 0, 1]);
   });
-  it('crossLog sets each row\'s target to its slot\'s shares', () => {
+  it("crossLog sets each row's target to its slot's shares", () => {
     const shares = Float64Array.of(1, 0, 0, 0, 0, 1);
     const l = crossLog(log, 3, shares, 1);
     // weights: 1/0.5, 1/0.5, 0/0.25, 1/1 → IPS = (2·1 + 2·0 + 0 + 1·1)/4 = 0.75

@@ -34,8 +34,9 @@ describe('currentConsent', () => {
   it('folds the changes, oldest first, over the defaults, each purpose only where it was given', () => {
     const change = (purposes: ConsentChange['purposes']): ConsentChange => ({ purposes, source: 'api', policyVersion: null, at: 0 });
     expect(currentConsent([], DEFAULTS)).toEqual(DEFAULTS);
-    expect(currentConsent([change({ marketing: true }), change({ personalization: false }), change({ marketing: false, chatMemory: false })], DEFAULTS))
-      .toEqual({ personalization: false, profiling: true, marketing: false, chatMemory: false });
+    expect(
+      currentConsent([change({ marketing: true }), change({ personalization: false }), change({ marketing: false, chatMemory: false })], DEFAULTS),
+    ).toEqual({ personalization: false, profiling: true, marketing: false, chatMemory: false });
     const defaults = { ...DEFAULTS };
     currentConsent([change({ profiling: false })], defaults);
     expect(defaults).toEqual(DEFAULTS); // the defaults are not changed in place
@@ -86,7 +87,8 @@ describe('ConsentService', () => {
   describe('record and update', () => {
     it('shows the defaults and their basis for someone who never said anything', async () => {
       expect(await consent.record(WS, 'ana')).toEqual({
-        userId: 'ana', ...DEFAULTS,
+        userId: 'ana',
+        ...DEFAULTS,
         updatedAt: { personalization: null, profiling: null, marketing: null, chatMemory: null },
         basis: { personalization: 'default-on', profiling: 'default-on', marketing: 'default-off', chatMemory: 'default-on' },
         policyVersion: null,
@@ -96,11 +98,17 @@ describe('ConsentService', () => {
 
     it('keeps the full history with time, source and policy version, and each purpose’s last change', async () => {
       const first = await consent.update(WS, 'ana', { marketing: true, personalization: false, policyVersion: 'v1' });
-      expect(first.history).toEqual([{ at: new Date(START).toISOString(), source: 'api', policyVersion: 'v1', purposes: { personalization: false, marketing: true } }]);
+      expect(first.history).toEqual([
+        { at: new Date(START).toISOString(), source: 'api', policyVersion: 'v1', purposes: { personalization: false, marketing: true } },
+      ]);
       now = START + 1000;
       const r = await consent.update(WS, 'ana', { marketing: false, source: 'banner' }, 'chat');
       expect(r).toEqual({
-        userId: 'ana', personalization: false, profiling: true, marketing: false, chatMemory: true,
+        userId: 'ana',
+        personalization: false,
+        profiling: true,
+        marketing: false,
+        chatMemory: true,
         updatedAt: { personalization: new Date(START).toISOString(), profiling: null, marketing: new Date(START + 1000).toISOString(), chatMemory: null },
         basis: { personalization: 'withdrawn', profiling: 'default-on', marketing: 'withdrawn', chatMemory: 'default-on' },
         policyVersion: null,
@@ -113,7 +121,12 @@ describe('ConsentService', () => {
       const third = await consent.update(WS, 'ana', { marketing: true, profiling: true, policyVersion: 'v2' }, 'chat');
       expect(third.basis).toEqual({ personalization: 'withdrawn', profiling: 'given', marketing: 'given', chatMemory: 'default-on' });
       expect(third.policyVersion).toBe('v2');
-      expect(third.history.at(-1)).toEqual({ at: new Date(START + 2000).toISOString(), source: 'chat', policyVersion: 'v2', purposes: { profiling: true, marketing: true } });
+      expect(third.history.at(-1)).toEqual({
+        at: new Date(START + 2000).toISOString(),
+        source: 'chat',
+        policyVersion: 'v2',
+        purposes: { profiling: true, marketing: true },
+      });
       expect(await consent.record(WS, 'ana')).toEqual(third);
       expect(await store.consentHistory(WS, 'ana')).toHaveLength(3);
     });
@@ -122,10 +135,11 @@ describe('ConsentService', () => {
       const changes: unknown[] = [];
       const recording = new Proxy(store, {
         get(t, prop, receiver) {
-          if (prop === 'appendConsent') return async (ws: string, userId: string, change: ConsentChange) => {
-            changes.push(change);
-            return t.appendConsent(ws, userId, change);
-          };
+          if (prop === 'appendConsent')
+            return async (ws: string, userId: string, change: ConsentChange) => {
+              changes.push(change);
+              return t.appendConsent(ws, userId, change);
+            };
           const v = Reflect.get(t, prop, receiver);
           return typeof v === 'function' ? v.bind(t) : v;
         },
@@ -136,7 +150,10 @@ describe('ConsentService', () => {
 
     it('refuses an empty change, unknown fields and wrong types, storing nothing', async () => {
       for (const body of [{}, { source: 'x' }, { marketing: 'yes' }, { tracking: true }, null]) {
-        const e = await consent.update(WS, 'ana', body).then(() => null, (err: unknown) => err);
+        const e = await consent.update(WS, 'ana', body).then(
+          () => null,
+          (err: unknown) => err,
+        );
         expect(e).toBeInstanceOf(AfinError);
         expect(e).toMatchObject({ code: 'invalid_body' });
       }

@@ -17,7 +17,12 @@ const recs = async (q: string) => (await t.call('GET', `/v1/recommendations?${q}
 
 describe('consent defaults per purpose', () => {
   it('parses AFIN_CONSENT_DEFAULTS and refuses unknown purposes or regimes', () => {
-    expect(parseConsentDefaults('personalization=opt-in, marketing=opt-out')).toEqual({ personalization: false, profiling: true, marketing: true, chatMemory: true });
+    expect(parseConsentDefaults('personalization=opt-in, marketing=opt-out')).toEqual({
+      personalization: false,
+      profiling: true,
+      marketing: true,
+      chatMemory: true,
+    });
     expect(parseConsentDefaults(undefined)).toEqual({ personalization: true, profiling: true, marketing: false, chatMemory: true });
     expect(() => parseConsentDefaults('tracking=opt-in')).toThrow(/AFIN_CONSENT_DEFAULTS/);
     expect(() => parseConsentDefaults('marketing=yes')).toThrow(/opt-in\|opt-out/);
@@ -125,7 +130,14 @@ describe('the choke point', () => {
   it('answers a policy for users and anonymous subjects alike', async () => {
     t = await makeConfiguredApp({ consentDefaults: { personalization: false, profiling: true, marketing: false, chatMemory: true } });
     await t.call('PUT', '/v1/users/ana/consent', { personalization: true });
-    expect(await t.engine.consent.policy('default', 'ana')).toEqual({ subject: 'ana', erased: false, personalization: true, profiling: true, marketing: false, chatMemory: true });
+    expect(await t.engine.consent.policy('default', 'ana')).toEqual({
+      subject: 'ana',
+      erased: false,
+      personalization: true,
+      profiling: true,
+      marketing: false,
+      chatMemory: true,
+    });
     expect((await t.engine.consent.policy('default', 'anon:v1')).personalization).toBe(false);
   });
 });

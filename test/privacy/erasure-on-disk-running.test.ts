@@ -25,7 +25,8 @@ it('after DELETE /v1/users/:id answers 204, afin.db, -wal and -shm hold neither 
   const base = `http://127.0.0.1:${typeof addr === 'object' && addr ? addr.port : 0}`;
   const call = async (method: string, path: string, body?: unknown) => {
     const r = await fetch(base + path, {
-      method, headers: { authorization: `Bearer ${key}`, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
+      method,
+      headers: { authorization: `Bearer ${key}`, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
       body: body === undefined ? undefined : JSON.stringify(body),
     });
     const text = await r.text();
@@ -42,7 +43,8 @@ it('after DELETE /v1/users/:id answers 204, afin.db, -wal and -shm hold neither 
     const evs: object[] = [];
     for (let k = 0; k < 40; k++) evs.push({ type: 'view', userId, itemId: `i${k % 12}`, properties: { note: `${marker}-${k}` } });
     evs.push({ type: 'view', anonymousId: anonId, itemId: 'i1', properties: { note: marker } });
-    for (let u = 0; u < 20; u++) evs.push({ type: 'purchase', userId: `other-${u}`, itemId: `i${u % 12}` }, { type: 'view', userId: `other-${u}`, itemId: `i${(u + 1) % 12}` });
+    for (let u = 0; u < 20; u++)
+      evs.push({ type: 'purchase', userId: `other-${u}`, itemId: `i${u % 12}` }, { type: 'view', userId: `other-${u}`, itemId: `i${(u + 1) % 12}` });
     expect((await call('POST', '/v1/events', evs)).json.accepted).toBe(evs.length);
     expect((await call('POST', '/v1/alias', { anonymousId: anonId, userId })).status).toBe(200);
     expect((await call('PUT', `/v1/users/${userId}`, { traits: { name: `Ana ${marker}` } })).status).toBe(200);

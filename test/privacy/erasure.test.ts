@@ -61,11 +61,13 @@ async function scenario(store: Store, search: (needles: string[]) => Promise<str
     expect((await call('DELETE', `/v1/users/${userId}`)).statusCode).toBe(204);
 
     // Late events for the erased ids are dropped, and say so.
-    const late = (await call('POST', '/v1/events', [
-      { type: 'view', userId, itemId: 'i1', properties: { late: marker } },
-      { type: 'view', anonymousId: anonId, itemId: 'i1' },
-      { type: 'view', userId: other, itemId: 'i4' },
-    ])).json();
+    const late = (
+      await call('POST', '/v1/events', [
+        { type: 'view', userId, itemId: 'i1', properties: { late: marker } },
+        { type: 'view', anonymousId: anonId, itemId: 'i1' },
+        { type: 'view', userId: other, itemId: 'i4' },
+      ])
+    ).json();
     expect(late).toMatchObject({ accepted: 1, suppressed: 2 });
     expect((await call('POST', '/v1/alias', { anonymousId: anonId, userId })).json().merged).toBe(0);
     await engine.recLog.flush();

@@ -30,7 +30,10 @@ let warnings: Array<{ obj: object; msg: string }>;
 const log: PrivacyLog = { warn: (obj, msg) => warnings.push({ obj, msg }) };
 
 function makePrivacy(store: Store = raw, opts: PrivacyOptions = {}, deps: Partial<PrivacyDeps> = {}): PrivacyService {
-  return new PrivacyService({ store, clock, consent, recommendationLog: recLog, priceTerciles: async () => [5, 15], invalidate: (ws) => invalidated.push(ws), retrain, ...deps }, { log, ...opts });
+  return new PrivacyService(
+    { store, clock, consent, recommendationLog: recLog, priceTerciles: async () => [5, 15], invalidate: (ws) => invalidated.push(ws), retrain, ...deps },
+    { log, ...opts },
+  );
 }
 
 beforeEach(async () => {
@@ -57,8 +60,21 @@ let seq = 0;
 function event(subject: string, type: EventType, timestamp: number, extra: Partial<StoredEvent> = {}): StoredEvent {
   const anon = subject.startsWith('anon:');
   return {
-    messageId: `m${++seq}`, type, subject, userId: anon ? null : subject, anonymousId: anon ? subject.slice(5) : null, itemId: type === 'chat' ? null : 'i1',
-    value: null, query: type === 'chat' ? 'my words' : null, channel: null, recommendationId: null, variant: null, timestamp, receivedAt: timestamp, properties: null, ...extra,
+    messageId: `m${++seq}`,
+    type,
+    subject,
+    userId: anon ? null : subject,
+    anonymousId: anon ? subject.slice(5) : null,
+    itemId: type === 'chat' ? null : 'i1',
+    value: null,
+    query: type === 'chat' ? 'my words' : null,
+    channel: null,
+    recommendationId: null,
+    variant: null,
+    timestamp,
+    receivedAt: timestamp,
+    properties: null,
+    ...extra,
   };
 }
 
@@ -66,15 +82,27 @@ function event(subject: string, type: EventType, timestamp: number, extra: Parti
 async function seedPeople() {
   await raw.upsertItems(WS, ITEMS);
   const evs = [
-    event('ana', 'view', START - 3000), event('ana', 'chat', START - 2500), event('anon:v1', 'purchase', START - 4000, { itemId: 'i2' }),
-    event('anon:v1', 'chat', START - 3500), event('anon:v2', 'view', START - 1000), event('bo', 'view', START - 2000), event('bo', 'chat', START - 1500),
+    event('ana', 'view', START - 3000),
+    event('ana', 'chat', START - 2500),
+    event('anon:v1', 'purchase', START - 4000, { itemId: 'i2' }),
+    event('anon:v1', 'chat', START - 3500),
+    event('anon:v2', 'view', START - 1000),
+    event('bo', 'view', START - 2000),
+    event('bo', 'chat', START - 1500),
   ];
   await raw.insertEvents(WS, evs);
   await raw.linkIdentity(WS, 'v1', 'ana', START - 100);
   await raw.linkIdentity(WS, 'v2', 'ana', START - 100);
   const itemOf = (id: string) => ITEMS.find((i) => i.id === id);
-  const profileOf = (s: string) => buildProfile(evs.filter((e) => e.subject === s), itemOf) as unknown as Record<string, unknown>;
-  await raw.putProfiles(WS, ['ana', 'anon:v1', 'anon:v2', 'bo'].map((subject) => ({ subject, profile: profileOf(subject) })));
+  const profileOf = (s: string) =>
+    buildProfile(
+      evs.filter((e) => e.subject === s),
+      itemOf,
+    ) as unknown as Record<string, unknown>;
+  await raw.putProfiles(
+    WS,
+    ['ana', 'anon:v1', 'anon:v2', 'bo'].map((subject) => ({ subject, profile: profileOf(subject) })),
+  );
   await raw.putDocs(WS, [
     { collection: 'chat_session', id: 's-ana', subject: 'ana', body: { said: 'hello' }, createdAt: START - 900 },
     { collection: 'chat_session', id: 's-v1', subject: 'anon:v1', body: { said: 'hi' }, createdAt: START - 800 },
@@ -99,7 +127,11 @@ describe('setConsent', () => {
     for (const s of ['ana', 'anon:v1', 'anon:v2']) expect(await raw.getProfile(WS, s)).toBeNull();
     expect(await raw.getProfile(WS, 'bo')).not.toBeNull();
     const [entry] = await privacy.audit.about(WS, 'ana');
-    expect(entry).toMatchObject({ actor: { keyId: 'key_1', source: 'banner' }, action: 'consent.update', detail: { purposes: { profiling: false }, source: 'banner', policyVersion: 'p2', profilesDeleted: 3, chatForgotten: 0 } });
+    expect(entry).toMatchObject({
+      actor: { keyId: 'key_1', source: 'banner' },
+      action: 'consent.update',
+      detail: { purposes: { profiling: false }, source: 'banner', policyVersion: 'p2', profilesDeleted: 3, chatForgotten: 0 },
+    });
     // Chats are kept while chatMemory stays on.
     expect(await typesOf('ana')).toEqual(['chat', 'view']);
   });
@@ -142,7 +174,10 @@ describe('setConsent', () => {
   });
 
   it('finds every transcript of a person, beyond the store’s default page', async () => {
-    await raw.putDocs(WS, Array.from({ length: 1001 }, (_, i) => ({ collection: 'chat_session', id: `s${i}`, subject: 'ana', body: {}, createdAt: START + i })));
+    await raw.putDocs(
+      WS,
+      Array.from({ length: 1001 }, (_, i) => ({ collection: 'chat_session', id: `s${i}`, subject: 'ana', body: {}, createdAt: START + i })),
+    );
     await makePrivacy().setConsent(WS, 'ana', { chatMemory: false }, {});
     expect(await raw.listDocs(WS, 'chat_session', { subject: 'ana', limit: 5000 })).toEqual([]);
   });
@@ -171,7 +206,12 @@ describe('object', () => {
   });
 
   it('refuses unknown fields', async () => {
-    const e = await makePrivacy().object(WS, 'ana', { profiling: true }, {}).then(() => null, (err: unknown) => err);
+    const e = await makePrivacy()
+      .object(WS, 'ana', { profiling: true }, {})
+      .then(
+        () => null,
+        (err: unknown) => err,
+      );
     expect(e).toBeInstanceOf(AfinError);
     expect(e).toMatchObject({ code: 'invalid_body' });
     expect(await raw.consentHistory(WS, 'ana')).toEqual([]);
@@ -202,7 +242,12 @@ describe('export', () => {
     const profile = JSON.parse(JSON.stringify(profileOf('ana')));
     expect(x.profile).toEqual({ raw: profile, view: viewProfile(profile, START + 60_000, { terciles: [5, 15] }) });
     expect(x.documents.map((d) => d.id).sort()).toEqual(['ana', 'late', 'r-ana', 's-ana', 's-v1']);
-    expect(x.documents.find((d) => d.id === 's-v1')).toEqual({ collection: 'chat_session', id: 's-v1', createdAt: new Date(START - 800).toISOString(), body: { said: 'hi' } });
+    expect(x.documents.find((d) => d.id === 's-v1')).toEqual({
+      collection: 'chat_session',
+      id: 's-v1',
+      createdAt: new Date(START - 800).toISOString(),
+      body: { said: 'hi' },
+    });
     expect(x.collections).toEqual({ chat_session: 2, chat_memory: 1, recommendation: 2 });
     expect(x.audit).toEqual(await privacy.audit.about(WS, 'ana'));
     expect(x.audit).toHaveLength(1);
@@ -235,13 +280,21 @@ describe('erase', () => {
     expect(await raw.getProfile(WS, 'bo')).not.toBeNull();
     // Late events for any of the ids are dropped from now on.
     const erased = await privacy.suppression.checker(WS);
-    expect([erased({ userId: 'ana' }), erased({ anonymousId: 'v1' }), erased({ anonymousId: 'v2' }), erased({ userId: 'bo' })]).toEqual([true, true, true, false]);
+    expect([erased({ userId: 'ana' }), erased({ anonymousId: 'v1' }), erased({ anonymousId: 'v2' }), erased({ userId: 'bo' })]).toEqual([
+      true,
+      true,
+      true,
+      false,
+    ]);
     // The erasure itself is the one audit entry left about them.
     const entries = await privacy.audit.about(WS, 'ana');
     expect(entries).toHaveLength(1);
     expect(entries[0]).toMatchObject({ actor: { keyId: 'key_admin' }, action: 'user.erase', detail: { ...report, anonymousIds: 2 } });
     // What the recommendation log still buffers about them goes, before and after the deletes.
-    expect(recLog.forget.mock.calls).toEqual([[WS, ['ana', 'anon:v1', 'anon:v2']], [WS, ['ana', 'anon:v1', 'anon:v2']]]);
+    expect(recLog.forget.mock.calls).toEqual([
+      [WS, ['ana', 'anon:v1', 'anon:v2']],
+      [WS, ['ana', 'anon:v1', 'anon:v2']],
+    ]);
     expect(invalidated).toEqual([WS]);
     expect(warnings).toEqual([]);
   });
@@ -264,7 +317,11 @@ describe('erase', () => {
     const report = await makePrivacy(racing).erase(WS, 'ana', {});
     expect(await raw.getDoc(WS, 'recommendation', 'r-late')).toBeNull();
     expect(report.documents).toBe(5);
-    expect(await makePrivacy().audit.about(WS, 'ana').then((a) => a[0].detail)).toMatchObject({ documents: 5 });
+    expect(
+      await makePrivacy()
+        .audit.about(WS, 'ana')
+        .then((a) => a[0].detail),
+    ).toMatchObject({ documents: 5 });
   });
 
   it('of someone unknown deletes nothing and reports zeros', async () => {
@@ -281,7 +338,15 @@ describe('erase', () => {
         return typeof v === 'function' ? v.bind(t) : v;
       },
     }) as Store;
-    const privacy = new PrivacyService({ store: stuck, clock, consent, recommendationLog: recLog, priceTerciles: async () => null, invalidate: () => undefined, retrain });
+    const privacy = new PrivacyService({
+      store: stuck,
+      clock,
+      consent,
+      recommendationLog: recLog,
+      priceTerciles: async () => null,
+      invalidate: () => undefined,
+      retrain,
+    });
     const written: string[] = [];
     const write = vi.spyOn(process.stderr, 'write').mockImplementation((chunk: string | Uint8Array) => {
       written.push(String(chunk));
@@ -372,7 +437,11 @@ describe('erase', () => {
       await privacy.retrainPending;
       expect(warnings).toEqual([{ obj: { workspace: WS, err: 'x'.repeat(600) }, msg: expect.stringMatching(/^retrain after an erasure failed/) }]);
       const [entry] = await privacy.audit.list(WS, { limit: 1 });
-      expect(entry).toMatchObject({ actor: { source: 'erasure' }, action: 'models.retrain.failed', detail: { reason: 'erasure', error: 'x'.repeat(500), failed: ['ease'] } });
+      expect(entry).toMatchObject({
+        actor: { source: 'erasure' },
+        action: 'models.retrain.failed',
+        detail: { reason: 'erasure', error: 'x'.repeat(500), failed: ['ease'] },
+      });
 
       retrain.mockRejectedValueOnce('plain failure');
       await eraseSomeoneWithEvents(privacy, 'bo');
@@ -387,12 +456,17 @@ describe('erase', () => {
       const privacy = makePrivacy(raw, { retrainAfterErasureMs: 10 });
       await eraseSomeoneWithEvents(privacy);
       retrain.mockImplementationOnce(async () => {
-        privacy.audit.record = async () => { throw new Error('disk full'); };
+        privacy.audit.record = async () => {
+          throw new Error('disk full');
+        };
         throw new Error('training broke');
       });
       vi.advanceTimersByTime(10);
       await privacy.retrainPending;
-      expect(warnings.map((w) => w.obj)).toEqual([{ workspace: WS, err: 'training broke' }, { workspace: WS, err: 'Error: disk full' }]);
+      expect(warnings.map((w) => w.obj)).toEqual([
+        { workspace: WS, err: 'training broke' },
+        { workspace: WS, err: 'Error: disk full' },
+      ]);
       expect(warnings[1].msg).toBe('could not audit the failed retrain');
     });
 
@@ -428,16 +502,35 @@ describe('settings', () => {
     consent = new ConsentService(raw, { personalization: false, profiling: true, marketing: true, chatMemory: false }, clock);
     const privacy = makePrivacy(raw, { retention: { eventMaxAgeDays: 7, auditMaxAgeDays: 365, intervalMs: 1000 } });
     const s = privacy.settings();
-    expect(s.purposes.map((p) => [p.purpose, p.default])).toEqual([['personalization', 'opt-in'], ['profiling', 'opt-out'], ['marketing', 'opt-out'], ['chatMemory', 'opt-in']]);
+    expect(s.purposes.map((p) => [p.purpose, p.default])).toEqual([
+      ['personalization', 'opt-in'],
+      ['profiling', 'opt-out'],
+      ['marketing', 'opt-out'],
+      ['chatMemory', 'opt-in'],
+    ]);
     expect(s.purposes.every((p) => p.description.length > 10)).toBe(true);
-    expect(s.retention).toEqual({ eventMaxAgeDays: 7, auditMaxAgeDays: 365, recommendationLogMaxAgeDays: 7, recommendationLogMaxPerWorkspace: 777, lastRun: null });
+    expect(s.retention).toEqual({
+      eventMaxAgeDays: 7,
+      auditMaxAgeDays: 365,
+      recommendationLogMaxAgeDays: 7,
+      recommendationLogMaxPerWorkspace: 777,
+      lastRun: null,
+    });
     const run = await privacy.retention.run();
     expect(privacy.settings().retention.lastRun).toEqual(run);
     privacy.stop();
   });
 
   it('keeps recommendation logs 30 days when events are kept longer or forever', () => {
-    expect(makePrivacy(raw, { retention: { eventMaxAgeDays: 90, auditMaxAgeDays: null, intervalMs: 1000 } }).settings().retention.recommendationLogMaxAgeDays).toBe(30);
-    expect(makePrivacy().settings().retention).toEqual({ eventMaxAgeDays: null, auditMaxAgeDays: null, recommendationLogMaxAgeDays: 30, recommendationLogMaxPerWorkspace: 777, lastRun: null });
+    expect(
+      makePrivacy(raw, { retention: { eventMaxAgeDays: 90, auditMaxAgeDays: null, intervalMs: 1000 } }).settings().retention.recommendationLogMaxAgeDays,
+    ).toBe(30);
+    expect(makePrivacy().settings().retention).toEqual({
+      eventMaxAgeDays: null,
+      auditMaxAgeDays: null,
+      recommendationLogMaxAgeDays: 30,
+      recommendationLogMaxPerWorkspace: 777,
+      lastRun: null,
+    });
   });
 });

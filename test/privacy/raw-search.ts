@@ -24,10 +24,17 @@ export function sqliteFileHits(file: string, needles: readonly string[]): string
 /** Where each needle still stands in any row of any table of a PostgreSQL schema, as text or in a bytea column. */
 export async function postgresHits(admin: PostgresStore, schema: string, needles: readonly string[]): Promise<string[]> {
   const hits: string[] = [];
-  const tables = (await admin.pool.query('SELECT table_name FROM information_schema.tables WHERE table_schema = $1', [schema])).rows.map((r) => String(r.table_name));
+  const tables = (await admin.pool.query('SELECT table_name FROM information_schema.tables WHERE table_schema = $1', [schema])).rows.map((r) =>
+    String(r.table_name),
+  );
   if (!tables.includes('events')) throw new Error(`schema ${schema} has no events table: nothing was searched`);
   for (const t of tables) {
-    const bytea = (await admin.pool.query("SELECT column_name FROM information_schema.columns WHERE table_schema = $1 AND table_name = $2 AND data_type = 'bytea'", [schema, t])).rows.map((r) => String(r.column_name));
+    const bytea = (
+      await admin.pool.query("SELECT column_name FROM information_schema.columns WHERE table_schema = $1 AND table_name = $2 AND data_type = 'bytea'", [
+        schema,
+        t,
+      ])
+    ).rows.map((r) => String(r.column_name));
     for (const n of needles) {
       const text = await admin.pool.query(`SELECT count(*)::int AS n FROM "${t}" AS x WHERE strpos(x::text, $1) > 0`, [n]);
       if (text.rows[0].n > 0) hits.push(`${n} in ${t}`);

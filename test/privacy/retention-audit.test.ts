@@ -41,8 +41,20 @@ describe('retention', () => {
     t = await makeConfiguredApp({ retention });
     const now = t.clock();
     const ev = (messageId: string, timestamp: number) => ({
-      messageId, type: 'view' as const, subject: 'ana', userId: 'ana', anonymousId: null, itemId: 'i1', value: null, query: null,
-      channel: null, recommendationId: null, variant: null, timestamp, receivedAt: timestamp, properties: null,
+      messageId,
+      type: 'view' as const,
+      subject: 'ana',
+      userId: 'ana',
+      anonymousId: null,
+      itemId: 'i1',
+      value: null,
+      query: null,
+      channel: null,
+      recommendationId: null,
+      variant: null,
+      timestamp,
+      receivedAt: timestamp,
+      properties: null,
     });
     await t.store.insertEvents('default', [ev('old', now - 31 * DAY), ev('new', now)]);
     await t.app.ready();
@@ -76,7 +88,12 @@ describe('audit log', () => {
     await t.call('DELETE', `/v1/keys/${srv.id}`, undefined, bearer(admin.key));
     await t.call('POST', '/v1/workspaces', { id: 'shop-b' });
     await t.call('POST', '/v1/keys', { scope: 'nope' }, bearer(admin.key)); // refused: not audited
-    const entries = (await t.call('GET', '/v1/audit')).json().entries as Array<{ action: string; actor: { keyId: string }; target?: string; detail: Record<string, unknown> }>;
+    const entries = (await t.call('GET', '/v1/audit')).json().entries as Array<{
+      action: string;
+      actor: { keyId: string };
+      target?: string;
+      detail: Record<string, unknown>;
+    }>;
     expect(entries.map((e) => e.action)).toEqual(['POST /v1/workspaces', 'DELETE /v1/keys/:id', 'PATCH /v1/keys/:id', 'POST /v1/keys', 'POST /v1/keys']);
     expect(entries[1]).toMatchObject({ actor: { keyId: admin.id }, target: srv.id });
     expect(entries[3].detail).toMatchObject({ scope: 'server', status: 201 });
@@ -93,7 +110,10 @@ describe('audit log', () => {
     await t.call('PUT', '/v1/users/ana@example.com/consent', { marketing: false, source: 'preference centre' });
     const r = await t.call('GET', '/v1/audit?format=jsonl');
     expect(r.headers['content-type']).toMatch(/ndjson/);
-    const lines = r.body.trim().split('\n').map((l) => JSON.parse(l));
+    const lines = r.body
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l));
     expect(lines).toHaveLength(2);
     expect(lines[0]).toMatchObject({ action: 'consent.update', detail: { purposes: { marketing: false }, source: 'preference centre' } });
     expect(lines[0].subject).toBe(lines[1].subject);

@@ -33,7 +33,12 @@ async function scenario(store: Store, search: (needles: string[]) => Promise<str
     expect((await call('PUT', '/v1/items', items(20))).statusCode).toBe(200);
     const events = [];
     // The person and a few others with overlapping tastes, so that the person's answers are personal.
-    for (const [u, ids] of [[userId, ['i1', 'i3', 'i5']], [`a-${tag}`, ['i1', 'i3', 'i7']], [`b-${tag}`, ['i3', 'i5', 'i7']], [`c-${tag}`, ['i1', 'i5', 'i9']]] as const) {
+    for (const [u, ids] of [
+      [userId, ['i1', 'i3', 'i5']],
+      [`a-${tag}`, ['i1', 'i3', 'i7']],
+      [`b-${tag}`, ['i3', 'i5', 'i7']],
+      [`c-${tag}`, ['i1', 'i5', 'i9']],
+    ] as const) {
       for (const itemId of ids) events.push({ type: 'purchase', userId: u, itemId });
     }
     events.push({ type: 'view', anonymousId: anonId, itemId: 'i2' });
@@ -77,9 +82,9 @@ async function scenario(store: Store, search: (needles: string[]) => Promise<str
     // The shop's server may deliberately record consent again; the suppression still holds until lifted.
     expect((await call('PUT', `/v1/users/${userId}/consent`, { personalization: true, chatMemory: true })).statusCode).toBe(200);
     expect((await call('GET', `/v1/recommendations?userId=${userId}`, undefined, pub)).json().personalized).toBe(false);
-    expect((await engine.consent.policy('default', userId))).toMatchObject({ erased: true, personalization: false, chatMemory: false });
+    expect(await engine.consent.policy('default', userId)).toMatchObject({ erased: true, personalization: false, chatMemory: false });
     expect((await call('DELETE', `/v1/suppressions/${userId}`)).statusCode).toBe(204);
-    expect((await engine.consent.policy('default', userId))).toMatchObject({ erased: false, personalization: true, chatMemory: true });
+    expect(await engine.consent.policy('default', userId)).toMatchObject({ erased: false, personalization: true, chatMemory: true });
   } finally {
     await app.close();
     await engine.close();

@@ -29,8 +29,21 @@ let seq = 0;
 function ev(type: EventType, at: number, itemId: string | null, extra: Partial<StoredEvent> = {}): StoredEvent {
   seq++;
   return {
-    messageId: `m${seq}`, type, subject: 'u1', userId: 'u1', anonymousId: null, itemId, value: null, query: null,
-    channel: null, recommendationId: null, variant: null, timestamp: at, receivedAt: at, properties: null, ...extra,
+    messageId: `m${seq}`,
+    type,
+    subject: 'u1',
+    userId: 'u1',
+    anonymousId: null,
+    itemId,
+    value: null,
+    query: null,
+    channel: null,
+    recommendationId: null,
+    variant: null,
+    timestamp: at,
+    receivedAt: at,
+    properties: null,
+    ...extra,
   };
 }
 
@@ -45,7 +58,12 @@ const itemOf = (id: string) => ITEMS[id];
 
 describe('applyEvent', () => {
   it('starts a profile at the first event and counts each type with its most recent time', () => {
-    const p = applyAll([ev('view', T0, 'shoe'), ev('view', T0 + HOUR, 'bag'), ev('click', T0 + 2 * HOUR, 'shoe'), ev('search', T0 + 3 * HOUR, null, { query: 'hats' })]);
+    const p = applyAll([
+      ev('view', T0, 'shoe'),
+      ev('view', T0 + HOUR, 'bag'),
+      ev('click', T0 + 2 * HOUR, 'shoe'),
+      ev('search', T0 + 3 * HOUR, null, { query: 'hats' }),
+    ]);
     expect(p.version).toBe(1);
     expect(p.firstSeen).toBe(T0);
     expect(p.lastSeen).toBe(T0 + 3 * HOUR);
@@ -140,7 +158,13 @@ describe('applyEvent', () => {
   });
 
   it('counts item languages of positive events and exposes the most frequent one', () => {
-    const p = applyAll([ev('view', T0, 'shoe'), ev('view', T0 + 1, 'hat'), ev('view', T0 + 2, 'bag'), ev('dislike', T0 + 3, 'bag'), ev('return', T0 + 4, 'bag')]);
+    const p = applyAll([
+      ev('view', T0, 'shoe'),
+      ev('view', T0 + 1, 'hat'),
+      ev('view', T0 + 2, 'bag'),
+      ev('dislike', T0 + 3, 'bag'),
+      ev('return', T0 + 4, 'bag'),
+    ]);
     expect(p.languages).toEqual({ en: 2, es: 1 });
     expect(viewProfile(p, T0, { terciles: null }).language).toBe('en');
     // A trait language set by the user wins over what was inferred.
@@ -321,8 +345,16 @@ describe('viewProfile', () => {
     expect(v).toEqual({
       funnelStage: 'new_visitor',
       features: {
-        firstSeen: null, lastSeen: null, daysSinceLastSeen: null, events: {}, purchases: 0, lastPurchase: null,
-        averagePrice: null, priceRange: null, priceBand: null, cart: [],
+        firstSeen: null,
+        lastSeen: null,
+        daysSinceLastSeen: null,
+        events: {},
+        purchases: 0,
+        lastPurchase: null,
+        averagePrice: null,
+        priceRange: null,
+        priceBand: null,
+        cart: [],
       },
       affinities: { categories: [], tags: [] },
       language: null,

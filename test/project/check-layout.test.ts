@@ -44,13 +44,26 @@ describe('check-layout', () => {
   });
 
   it('fails on a file circle, naming the files', () => {
-    const r = check(tree({ ...CLEAN, 'recommend/a.ts': "import { B } from './b.ts';\nexport const A = 1;\n", 'recommend/b.ts': "import type { A } from './a.ts';\nexport const B = 2;\n" }));
+    const r = check(
+      tree({
+        ...CLEAN,
+        'recommend/a.ts': "import { B } from './b.ts';\nexport const A = 1;\n",
+        'recommend/b.ts': "import type { A } from './a.ts';\nexport const B = 2;\n",
+      }),
+    );
     expect(r.code).toBe(1);
     expect(r.out).toMatch(/file circle: recommend\/a\.ts -> recommend\/b\.ts/);
   });
 
   it('fails on two slices that import each other', () => {
-    const r = check(tree({ ...CLEAN, 'ingest/i.ts': "import { P } from '../profile/p.ts';\nexport const I = P;\n", 'profile/p.ts': "export const P = 1;\n", 'profile/q.ts': "import { I } from '../ingest/i.ts';\nexport const Q = I;\n" }));
+    const r = check(
+      tree({
+        ...CLEAN,
+        'ingest/i.ts': "import { P } from '../profile/p.ts';\nexport const I = P;\n",
+        'profile/p.ts': 'export const P = 1;\n',
+        'profile/q.ts': "import { I } from '../ingest/i.ts';\nexport const Q = I;\n",
+      }),
+    );
     expect(r.code).toBe(1);
     expect(r.out).toContain('slice circle: ingest <-> profile');
   });

@@ -21,7 +21,9 @@ function files(path: string): string[] {
     return [];
   }
   if (s.isFile()) return /\.(ts|mts|mjs|js|json|md|html)$/.test(path) ? [path] : [];
-  return readdirSync(full).filter((n) => n !== 'node_modules').flatMap((n) => files(join(path, n)));
+  return readdirSync(full)
+    .filter((n) => n !== 'node_modules')
+    .flatMap((n) => files(join(path, n)));
 }
 
 describe('no absolute machine paths', () => {

@@ -10,9 +10,18 @@ it('with caches on (as served), repeated answers are stable and a new event stil
   const engine = await Engine.open({ ...loadConfig({}), dataDir: dir });
   try {
     const ws = 'default';
-    await engine.ingest.putItems(ws, ['a', 'b', 'c', 'd'].map((id) => ({ id, title: `Item ${id}`, categories: [id < 'c' ? 'x' : 'y'] })));
+    await engine.ingest.putItems(
+      ws,
+      ['a', 'b', 'c', 'd'].map((id) => ({ id, title: `Item ${id}`, categories: [id < 'c' ? 'x' : 'y'] })),
+    );
     const evs = [];
-    for (let u = 0; u < 6; u++) evs.push({ type: 'view', userId: `u${u}`, itemId: 'a' }, { type: 'purchase', userId: `u${u}`, itemId: 'b' }, { type: 'view', userId: `w${u}`, itemId: 'c' }, { type: 'purchase', userId: `w${u}`, itemId: 'd' });
+    for (let u = 0; u < 6; u++)
+      evs.push(
+        { type: 'view', userId: `u${u}`, itemId: 'a' },
+        { type: 'purchase', userId: `u${u}`, itemId: 'b' },
+        { type: 'view', userId: `w${u}`, itemId: 'c' },
+        { type: 'purchase', userId: `w${u}`, itemId: 'd' },
+      );
     await engine.ingest.postEvents(ws, evs);
     await engine.train(ws);
     await engine.ingest.postEvents(ws, [{ type: 'view', userId: 'p', itemId: 'c' }]);
@@ -21,7 +30,11 @@ it('with caches on (as served), repeated answers are stable and a new event stil
     const again = await engine.recommend.recommend(ws, q);
     expect(first.items[0].id).toBe('d');
     expect(again.items).toEqual(first.items);
-    await engine.ingest.postEvents(ws, [{ type: 'view', userId: 'p', itemId: 'a' }, { type: 'view', userId: 'p', itemId: 'a', messageId: 'p-a-2' }, { type: 'view', userId: 'p', itemId: 'a', messageId: 'p-a-3' }]);
+    await engine.ingest.postEvents(ws, [
+      { type: 'view', userId: 'p', itemId: 'a' },
+      { type: 'view', userId: 'p', itemId: 'a', messageId: 'p-a-2' },
+      { type: 'view', userId: 'p', itemId: 'a', messageId: 'p-a-3' },
+    ]);
     const after = await engine.recommend.recommend(ws, q);
     expect(after.items[0].id).toBe('b');
     // A consent change is honoured at once too.

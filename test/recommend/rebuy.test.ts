@@ -3,15 +3,41 @@ import { Catalog } from '../../src/catalog/catalog.ts';
 import type { StoredEvent } from '../../src/domain/schemas.ts';
 import { rng } from '../../src/stats/random.ts';
 import {
-  ABOVE_MODELS, COMMON_SHARE, DUE_FRACTION, DueItems, MIN_TIMING_EVIDENCE, MOSTLY_REBUYS, RebuyLearner, decodeRebuy, dueItems, dueReason, dueStrength, encodeRebuy, everyPhrase, figuresFor,
-  type DueItem, type RebuyStats,
+  ABOVE_MODELS,
+  COMMON_SHARE,
+  DUE_FRACTION,
+  DueItems,
+  MIN_TIMING_EVIDENCE,
+  MOSTLY_REBUYS,
+  RebuyLearner,
+  decodeRebuy,
+  dueItems,
+  dueReason,
+  dueStrength,
+  encodeRebuy,
+  everyPhrase,
+  figuresFor,
+  type DueItem,
+  type RebuyStats,
 } from '../../src/recommend/rebuy.ts';
 import { REPLENISH_BOOST, boostDue } from '../../src/recommend/stage-shaping.ts';
 
 const DAY = 86_400_000;
 const ev = (subject: string, itemId: string, day: number, type: StoredEvent['type'] = 'purchase'): StoredEvent => ({
-  messageId: `${subject}-${itemId}-${day}-${type}`, type, subject, userId: subject, anonymousId: null, itemId, value: null, query: null,
-  channel: null, recommendationId: null, variant: null, timestamp: Math.round(day * DAY), receivedAt: 0, properties: null,
+  messageId: `${subject}-${itemId}-${day}-${type}`,
+  type,
+  subject,
+  userId: subject,
+  anonymousId: null,
+  itemId,
+  value: null,
+  query: null,
+  channel: null,
+  recommendationId: null,
+  variant: null,
+  timestamp: Math.round(day * DAY),
+  receivedAt: 0,
+  properties: null,
 });
 
 /**
@@ -77,7 +103,7 @@ describe('re-buy figures learned from purchases', () => {
   });
 });
 
-describe('the shop\'s due window', () => {
+describe("the shop's due window", () => {
   it('is learned from when its customers re-buy, in their usual intervals', () => {
     // Coffee every 18-24 days: re-buys come at 0.8-1.2 of the usual interval, never at 0.6 or 1.5.
     const s = learned();
@@ -104,7 +130,7 @@ describe('the shop\'s due window', () => {
     expect(decodeRebuy(encodeRebuy(broken))?.timing).toBeUndefined();
   });
 
-  it('decides when a bought item is due again: the shop\'s early end, else the default', () => {
+  it("decides when a bought item is due again: the shop's early end, else the default", () => {
     const s = learned();
     const mine = [ev('p', 'coffee1', 0), ev('p', 'coffee1', 20), ev('p', 'coffee1', 40)];
     // 0.7 of the person's 20 days: early for a shop whose earliest re-buys come at ~0.85, not for the default.
@@ -126,7 +152,7 @@ describe('where a due item lands', () => {
     expect(dueStrength(item({ times: 5 }))).toBeGreaterThan(dueStrength(item({ times: 1 })));
   });
 
-  it('among the models\' proposals where re-buying is common but most purchases are new', () => {
+  it("among the models' proposals where re-buying is common but most purchases are new", () => {
     expect(dueStrength(item({ share: COMMON_SHARE }))).toBeLessThan(1);
     expect(dueStrength(item({ times: 1, own: false, share: 0.3 }))).toBeLessThan(1);
   });
@@ -144,7 +170,7 @@ describe('items due again', () => {
   const s = learned();
   const leaf = shop(1).leaf;
 
-  it('brings a coffee back once its interval has nearly passed: the person\'s own, else the category\'s', () => {
+  it("brings a coffee back once its interval has nearly passed: the person's own, else the category's", () => {
     const mine = [ev('p', 'coffee1', 0), ev('p', 'coffee1', 14), ev('p', 'coffee1', 28), ev('p', 'sofa1', 20)];
     expect([...dueItems(mine, 28 * DAY + 5 * DAY, leaf, s)]).toEqual([]);
     const due = dueItems(mine, 28 * DAY + 13 * DAY, leaf, s);

@@ -23,18 +23,33 @@ describe('what a recommendation log keeps', () => {
     t = await makeTestApp();
     // Long ids and titles, as real shops have: the log must not grow with titles at all.
     const long = (i: number) => `sku-${String(i).padStart(6, '0')}`;
-    await call('PUT', '/v1/items', items(40, (i) => ({ id: long(i), title: `A rather long product title number ${i} with words`, categories: [i % 2 ? 'running shoes' : 'trail gear'] })));
+    await call(
+      'PUT',
+      '/v1/items',
+      items(40, (i) => ({ id: long(i), title: `A rather long product title number ${i} with words`, categories: [i % 2 ? 'running shoes' : 'trail gear'] })),
+    );
     await call('PUT', '/v1/settings/ranking', { rules: [{ kind: 'pin', itemId: long(39), position: 3, name: 'spring promo' }] });
     const evs: object[] = [];
     for (let u = 0; u < 30; u++) {
-      for (let k = 0; k < 6; k++) evs.push({ type: k === 5 ? 'purchase' : 'view', userId: `shopper-${u}`, itemId: long((u % 2) + 2 * ((u + k) % 18)), timestamp: t.clock() - (k + 1) * DAY });
+      for (let k = 0; k < 6; k++)
+        evs.push({
+          type: k === 5 ? 'purchase' : 'view',
+          userId: `shopper-${u}`,
+          itemId: long((u % 2) + 2 * ((u + k) % 18)),
+          timestamp: t.clock() - (k + 1) * DAY,
+        });
     }
     expect((await call('POST', '/v1/events', evs)).json().accepted).toBe(evs.length);
     expect((await call('POST', '/v1/train', {})).statusCode).toBe(200);
 
     const queries = [
-      'userId=shopper-1&n=10', 'userId=shopper-2&n=10&maxPrice=40', 'userId=shopper-3&n=10&category=running%20shoes&minPrice=12',
-      `userId=shopper-4&n=10&context=item&itemId=${long(3)}`, 'userId=someone-new&n=10', 'n=10', 'userId=shopper-5&n=10&excludeSeen=true',
+      'userId=shopper-1&n=10',
+      'userId=shopper-2&n=10&maxPrice=40',
+      'userId=shopper-3&n=10&category=running%20shoes&minPrice=12',
+      `userId=shopper-4&n=10&context=item&itemId=${long(3)}`,
+      'userId=someone-new&n=10',
+      'n=10',
+      'userId=shopper-5&n=10&excludeSeen=true',
     ];
     for (const q of queries) {
       const r = await call('GET', `/v1/recommendations?${q}`);
@@ -52,7 +67,10 @@ describe('what a recommendation log keeps', () => {
       expect(why.personalized).toBe(answer.personalized);
       expect(why.items.map((i: { id: string }) => i.id)).toEqual(answer.items.map((i: { id: string }) => i.id));
       // The same reasons, word for word, as the answer gave.
-      expect(why.items.map((i: { reasons: string[] }) => i.reasons), q).toEqual(answer.items.map((i: { reasons: string[] }) => i.reasons));
+      expect(
+        why.items.map((i: { reasons: string[] }) => i.reasons),
+        q,
+      ).toEqual(answer.items.map((i: { reasons: string[] }) => i.reasons));
       for (const [k, it] of why.items.entries()) {
         expect(it.score).toBe(answer.items[k].score);
         expect(it.evidence.personalScore).toBeGreaterThanOrEqual(0);
@@ -72,8 +90,17 @@ describe('what a recommendation log keeps', () => {
   it('still explains logs written in the earlier, spelled-out form', async () => {
     t = await makeTestApp();
     await call('PUT', '/v1/items', items(3));
-    const body = { model: 'hybrid', personalized: true, context: 'home', historyUsed: 2, rules: ['only available items'], items: [{ id: 'i1', score: 0.5, reasons: ['Because you viewed Item 0'], evidence: { id: 'i1' } }] };
-    await t.engine.store.putDocs('default', [{ collection: 'recommendation', id: 'rec_old_form', subject: 'ana', body: { v: 1, ...body }, createdAt: t.clock() }]);
+    const body = {
+      model: 'hybrid',
+      personalized: true,
+      context: 'home',
+      historyUsed: 2,
+      rules: ['only available items'],
+      items: [{ id: 'i1', score: 0.5, reasons: ['Because you viewed Item 0'], evidence: { id: 'i1' } }],
+    };
+    await t.engine.store.putDocs('default', [
+      { collection: 'recommendation', id: 'rec_old_form', subject: 'ana', body: { v: 1, ...body }, createdAt: t.clock() },
+    ]);
     const why = (await call('GET', '/v1/recommendations/rec_old_form/why')).json();
     expect(why).toMatchObject({ userId: 'ana', model: 'hybrid', rules: ['only available items'], items: body.items });
   });
@@ -86,7 +113,13 @@ describe('recommendation logs are bounded by default', () => {
     const log = new RecommendationLog(store, { maxPerWorkspace: 50 });
     try {
       for (let i = 0; i < 400; i++) {
-        log.add('a', { collection: 'recommendation', id: `rec_${i}`, subject: 'u', body: { model: 'x', personalized: false, context: 'home', items: [] }, createdAt: 1000 + i });
+        log.add('a', {
+          collection: 'recommendation',
+          id: `rec_${i}`,
+          subject: 'u',
+          body: { model: 'x', personalized: false, context: 'home', items: [] },
+          createdAt: 1000 + i,
+        });
         if (i % 37 === 0) await log.flush();
         if (i < 20) log.add('b', { collection: 'recommendation', id: `rec_${i}`, subject: 'u', body: {}, createdAt: 1000 + i });
       }
@@ -113,7 +146,12 @@ describe('recommendation logs are bounded by default', () => {
       { collection: 'recommendation', id: 'rec_recent', subject: 'ana', body: {}, createdAt: now - 29 * DAY },
       { collection: 'chat_session', id: 'ses_old', subject: 'ana', body: {}, createdAt: now - 400 * DAY },
     ]);
-    const job = new RetentionJob(store, { eventMaxAgeDays: null, auditMaxAgeDays: null, intervalMs: 3_600_000 }, new AuditLog(store, new Pseudonymizer(store), clock), clock);
+    const job = new RetentionJob(
+      store,
+      { eventMaxAgeDays: null, auditMaxAgeDays: null, intervalMs: 3_600_000 },
+      new AuditLog(store, new Pseudonymizer(store), clock),
+      clock,
+    );
     const run = await job.run();
     expect(run).toMatchObject({ documents: 1, recommendationCutoff: new Date(now - 30 * DAY).toISOString() });
     expect(await store.getDoc('default', 'recommendation', 'rec_old')).toBeNull();

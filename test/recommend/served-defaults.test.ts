@@ -62,7 +62,11 @@ describe('served defaults', () => {
   it('a workspace that declares explicit ratings counts 1-2 stars against', async () => {
     await seedRatings(t.clock() - 200 * DAY);
     expect((await call('PUT', '/v1/settings/ranking', { ratings: 'explicit' })).statusCode).toBe(200);
-    await call('POST', '/v1/events', [1, 2].map((k) => ({ type: 'rating', userId: 'critic', itemId: `f${6 + k}`, value: 1 })));
+    await call(
+      'POST',
+      '/v1/events',
+      [1, 2].map((k) => ({ type: 'rating', userId: 'critic', itemId: `f${6 + k}`, value: 1 })),
+    );
     const r = await recs('critic');
     expect(r.personalized).toBe(false);
   });

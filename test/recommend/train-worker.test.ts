@@ -9,10 +9,16 @@ it('trains in a worker thread on the on-disk store, reporting progress, and serv
   const dir = mkdtempSync(join(tmpdir(), 'afin-worker-'));
   const engine = await Engine.open({ ...loadConfig({}), dataDir: dir });
   try {
-    await engine.ingest.putItems('default', [{ id: 'a', title: 'A' }, { id: 'b', title: 'B' }, { id: 'c', title: 'C' }]);
+    await engine.ingest.putItems('default', [
+      { id: 'a', title: 'A' },
+      { id: 'b', title: 'B' },
+      { id: 'c', title: 'C' },
+    ]);
     await engine.ingest.postEvents('default', [
-      { type: 'view', userId: 'u1', itemId: 'a' }, { type: 'purchase', userId: 'u1', itemId: 'b' },
-      { type: 'view', userId: 'u2', itemId: 'a' }, { type: 'purchase', userId: 'u2', itemId: 'b' },
+      { type: 'view', userId: 'u1', itemId: 'a' },
+      { type: 'purchase', userId: 'u1', itemId: 'b' },
+      { type: 'view', userId: 'u2', itemId: 'a' },
+      { type: 'purchase', userId: 'u2', itemId: 'b' },
       { type: 'view', userId: 'u3', itemId: 'c' },
     ]);
     const stages = new Set<string>();

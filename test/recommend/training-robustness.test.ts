@@ -14,8 +14,20 @@ const dbUrl = process.env.AFIN_TEST_DATABASE_URL;
 /** A stored event as old data may hold it: written straight to the store, past every validation. */
 function raw(id: string, subject: string, itemId: string, type: StoredEvent['type'], value: number | null, at: number): StoredEvent {
   return {
-    messageId: id, type, subject, userId: subject, anonymousId: null, itemId, value, query: null, channel: null,
-    recommendationId: null, variant: null, timestamp: at, receivedAt: at, properties: null,
+    messageId: id,
+    type,
+    subject,
+    userId: subject,
+    anonymousId: null,
+    itemId,
+    value,
+    query: null,
+    channel: null,
+    recommendationId: null,
+    variant: null,
+    timestamp: at,
+    receivedAt: at,
+    properties: null,
   };
 }
 
@@ -74,7 +86,12 @@ describe.each(kinds)('training is robust to whatever is stored (%s)', (kind) => 
     ]);
     const r = await call('POST', '/v1/train', {});
     expect(r.statusCode, r.body).toBe(200);
-    expect(r.json().models.map((m: { name: string }) => m.name).sort()).toEqual(['cooccurrence', 'hybrid', 'popularity', 'trending']);
+    expect(
+      r
+        .json()
+        .models.map((m: { name: string }) => m.name)
+        .sort(),
+    ).toEqual(['cooccurrence', 'hybrid', 'popularity', 'trending']);
     for (const model of ['ease', 'als', 'itemknn']) expect((await call('POST', '/v1/train', { model })).statusCode).toBe(200);
 
     for (const model of ['hybrid', 'ease', 'als', 'itemknn', 'cooccurrence', 'popularity', 'trending']) {
@@ -115,7 +132,12 @@ describe.each(kinds)('training is robust to whatever is stored (%s)', (kind) => 
     // The others were trained and stored all the same.
     expect(err.models.map((m: { name: string }) => m.name).sort()).toEqual(['cooccurrence', 'popularity', 'trending']);
 
-    const models = (await call('GET', '/v1/models')).json().models as Array<{ name: string; trainedAt: number | null; failing: boolean; lastError: { message: string; at: string } | null }>;
+    const models = (await call('GET', '/v1/models')).json().models as Array<{
+      name: string;
+      trainedAt: number | null;
+      failing: boolean;
+      lastError: { message: string; at: string } | null;
+    }>;
     const hybrid = models.find((m) => m.name === 'hybrid')!;
     expect(hybrid.failing).toBe(true);
     expect(hybrid.lastError).toEqual({ message: 'matrix is not positive definite (pivot 113: NaN)', at: new Date(clock()).toISOString() });

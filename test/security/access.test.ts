@@ -13,12 +13,28 @@ describe('function-level authorization (OWASP API5)', () => {
     await t.call('POST', '/v1/events', [{ type: 'view', userId: 'ana', itemId: 'i1' }]);
     const pub = await t.key('public');
     const denied: Array<[string, string, unknown?]> = [
-      ['GET', '/v1/users/ana/profile'], ['GET', '/v1/users/ana/export'], ['GET', '/v1/users/ana/transparency'],
-      ['GET', '/v1/users/ana/consent'], ['PUT', '/v1/users/ana/consent', { personalization: false }], ['POST', '/v1/users/ana/objection', {}],
-      ['DELETE', '/v1/users/ana'], ['PUT', '/v1/users/ana', { traits: {} }], ['POST', '/v1/alias', { anonymousId: 'a', userId: 'ana' }],
-      ['GET', '/v1/audit'], ['GET', '/v1/privacy'], ['POST', '/v1/privacy/retention/run', {}], ['GET', '/v1/keys'], ['POST', '/v1/keys', { scope: 'admin' }],
-      ['PATCH', '/v1/keys/key_x', { rateLimit: 1 }], ['DELETE', '/v1/keys/key_x'], ['POST', '/v1/train', {}], ['GET', '/v1/models'],
-      ['PUT', '/v1/items', items(1)], ['DELETE', '/v1/items/i1'], ['POST', '/v1/workspaces', { id: 'x' }], ['GET', '/v1/workspaces'],
+      ['GET', '/v1/users/ana/profile'],
+      ['GET', '/v1/users/ana/export'],
+      ['GET', '/v1/users/ana/transparency'],
+      ['GET', '/v1/users/ana/consent'],
+      ['PUT', '/v1/users/ana/consent', { personalization: false }],
+      ['POST', '/v1/users/ana/objection', {}],
+      ['DELETE', '/v1/users/ana'],
+      ['PUT', '/v1/users/ana', { traits: {} }],
+      ['POST', '/v1/alias', { anonymousId: 'a', userId: 'ana' }],
+      ['GET', '/v1/audit'],
+      ['GET', '/v1/privacy'],
+      ['POST', '/v1/privacy/retention/run', {}],
+      ['GET', '/v1/keys'],
+      ['POST', '/v1/keys', { scope: 'admin' }],
+      ['PATCH', '/v1/keys/key_x', { rateLimit: 1 }],
+      ['DELETE', '/v1/keys/key_x'],
+      ['POST', '/v1/train', {}],
+      ['GET', '/v1/models'],
+      ['PUT', '/v1/items', items(1)],
+      ['DELETE', '/v1/items/i1'],
+      ['POST', '/v1/workspaces', { id: 'x' }],
+      ['GET', '/v1/workspaces'],
     ];
     for (const [m, url, body] of denied) {
       const r = await t.call(m, url, body, bearer(pub.key));
@@ -32,7 +48,12 @@ describe('function-level authorization (OWASP API5)', () => {
     t = await makeConfiguredApp();
     const srv = await t.key('server');
     expect((await t.call('GET', '/v1/users/ana/export', undefined, bearer(srv.key))).statusCode).toBe(200);
-    for (const [m, url] of [['GET', '/v1/audit'], ['POST', '/v1/privacy/retention/run'], ['PATCH', '/v1/keys/key_x'], ['GET', '/v1/keys']]) {
+    for (const [m, url] of [
+      ['GET', '/v1/audit'],
+      ['POST', '/v1/privacy/retention/run'],
+      ['PATCH', '/v1/keys/key_x'],
+      ['GET', '/v1/keys'],
+    ]) {
       expect((await t.call(m, url, {}, bearer(srv.key))).statusCode, `${m} ${url}`).toBe(403);
     }
   });
@@ -58,7 +79,9 @@ describe('object-level authorization across workspaces (OWASP API1)', () => {
     expect(exp.consent.history).toEqual([]);
     expect((await t.call('DELETE', '/v1/users/ana', undefined, bearer(b.key))).statusCode).toBe(204);
     expect(await t.store.eventsOf('default', 'ana')).toHaveLength(1);
-    expect((await t.call('GET', '/v1/audit', undefined, bearer(b.key))).json().entries.every((e: { action: string }) => e.action !== 'consent.update')).toBe(true);
+    expect((await t.call('GET', '/v1/audit', undefined, bearer(b.key))).json().entries.every((e: { action: string }) => e.action !== 'consent.update')).toBe(
+      true,
+    );
     expect((await t.call('GET', '/v1/users/ana/export', undefined, bearer(b.key, { 'afin-workspace': 'default' }))).statusCode).toBe(403);
   });
 });
@@ -113,15 +136,28 @@ describe('inventory (OWASP API9)', () => {
       registered.add(`${r.method} ${r.url}`);
     }
     // Method and path, both ways: a route missing from the table, or a row for a route that is gone.
-    expect([...registered].filter((r) => !documented.has(r)), 'registered but not in the README table').toEqual([]);
-    expect([...documented].filter((r) => r.includes('/v1/') && !registered.has(r)), 'in the README table but not registered').toEqual([]);
+    expect(
+      [...registered].filter((r) => !documented.has(r)),
+      'registered but not in the README table',
+    ).toEqual([]);
+    expect(
+      [...documented].filter((r) => r.includes('/v1/') && !registered.has(r)),
+      'in the README table but not registered',
+    ).toEqual([]);
   });
 
   it('reads the README table as method and path pairs', () => {
-    const table = '| route | key scope | what it does |\n|---|---|---|\n'
-      + '| `GET /v1/items/:id` · `DELETE /v1/items/:id` | public · server | x |\n'
-      + '| `GET` · `PUT /v1/settings/ranking` | server · admin | `{ a }` |\n| `GET /v1/chat/opener?userId=` | public | x |\n\nAfter.\n| `POST /v1/not-a-route` | x | x |\n';
-    expect([...readmeRoutes(table)].sort()).toEqual(['DELETE /v1/items/:id', 'GET /v1/chat/opener', 'GET /v1/items/:id', 'GET /v1/settings/ranking', 'PUT /v1/settings/ranking']);
+    const table =
+      '| route | key scope | what it does |\n|---|---|---|\n' +
+      '| `GET /v1/items/:id` · `DELETE /v1/items/:id` | public · server | x |\n' +
+      '| `GET` · `PUT /v1/settings/ranking` | server · admin | `{ a }` |\n| `GET /v1/chat/opener?userId=` | public | x |\n\nAfter.\n| `POST /v1/not-a-route` | x | x |\n';
+    expect([...readmeRoutes(table)].sort()).toEqual([
+      'DELETE /v1/items/:id',
+      'GET /v1/chat/opener',
+      'GET /v1/items/:id',
+      'GET /v1/settings/ranking',
+      'PUT /v1/settings/ranking',
+    ]);
   });
 });
 

@@ -29,7 +29,11 @@ export async function makeConfiguredApp(config: Partial<EngineConfig> = {}, appO
   const call: ConfiguredApp['call'] = (method, url, payload, headers = AUTH) =>
     app.inject({ method: method as 'GET', url, payload: payload as object, headers });
   return {
-    app, engine, store, clock, call,
+    app,
+    engine,
+    store,
+    clock,
+    call,
     async key(scope, extra = {}) {
       const r = await call('POST', '/v1/keys', { scope, ...extra });
       if (r.statusCode !== 201) throw new Error(r.body);

@@ -21,7 +21,8 @@ beforeAll(async () => {
   t = await makeConfiguredApp({}, { bodyLimit: 64 * 1024 });
   await t.call('PUT', '/v1/items', items(12));
   const evs = [];
-  for (let u = 0; u < 8; u++) for (const i of [u % 12, (u + 3) % 12, (u + 5) % 12]) evs.push({ type: u % 3 ? 'view' : 'purchase', userId: `u${u}`, itemId: `i${i}` });
+  for (let u = 0; u < 8; u++)
+    for (const i of [u % 12, (u + 3) % 12, (u + 5) % 12]) evs.push({ type: u % 3 ? 'view' : 'purchase', userId: `u${u}`, itemId: `i${i}` });
   evs.push({ type: 'view', anonymousId: 'v1', itemId: 'i1' });
   await t.call('POST', '/v1/events', evs);
   await t.call('PUT', '/v1/users/u1', { traits: { name: 'Ana', language: 'es' } });
@@ -42,9 +43,15 @@ describe('fuzzing every route', () => {
     // The published inventory, not the list under test: a route dropped from the fuzz list fails here.
     const spec = (await t.call('GET', '/openapi.json')).json() as { paths: Record<string, Record<string, unknown>> };
     const listed = Object.entries(spec.paths).flatMap(([path, ops]) =>
-      Object.keys(ops).filter((m) => ['get', 'put', 'post', 'patch', 'delete'].includes(m)).map((m) => `${m.toUpperCase()} ${path.replace(/\{(\w+)\}/g, ':$1')}`));
+      Object.keys(ops)
+        .filter((m) => ['get', 'put', 'post', 'patch', 'delete'].includes(m))
+        .map((m) => `${m.toUpperCase()} ${path.replace(/\{(\w+)\}/g, ':$1')}`),
+    );
     expect(listed.length).toBeGreaterThanOrEqual(40);
-    expect(listed.filter((r) => !urls.has(r)), 'in the OpenAPI document but not fuzzed').toEqual([]);
+    expect(
+      listed.filter((r) => !urls.has(r)),
+      'in the OpenAPI document but not fuzzed',
+    ).toEqual([]);
   });
 
   it('survives the targeted cases: nesting per element, extreme numbers, impossible timestamps, the worst chat input', async () => {
@@ -63,20 +70,25 @@ describe('fuzzing every route', () => {
     let cases = 0;
     const hit = new Set<string>();
     for (const [k, route] of routes.entries()) {
-      await fc.assert(
-        fc.asyncProperty(requestArb([route], keys, ROOT_KEY), async (req) => {
-          cases++;
-          hit.add(req.route);
-          const out = await runCase(t.app, t.engine, t.store, req);
-          if (out.problem) failures.push(`${req.method} ${req.url.slice(0, 120)} → ${out.problem}`);
-          return out.problem === null;
-        }),
-        { numRuns: RUNS_PER_ROUTE, seed: SEED + k, endOnFailure: true },
-      ).catch(() => undefined);
+      await fc
+        .assert(
+          fc.asyncProperty(requestArb([route], keys, ROOT_KEY), async (req) => {
+            cases++;
+            hit.add(req.route);
+            const out = await runCase(t.app, t.engine, t.store, req);
+            if (out.problem) failures.push(`${req.method} ${req.url.slice(0, 120)} → ${out.problem}`);
+            return out.problem === null;
+          }),
+          { numRuns: RUNS_PER_ROUTE, seed: SEED + k, endOnFailure: true },
+        )
+        .catch(() => undefined);
     }
     expect(failures, failures.join('\n')).toEqual([]);
     expect(cases).toBeGreaterThanOrEqual(routes.length * RUNS_PER_ROUTE);
-    expect(routes.map((r) => `${r.method} ${r.url}`).filter((r) => !hit.has(r)), 'routes with no fuzz case').toEqual([]);
+    expect(
+      routes.map((r) => `${r.method} ${r.url}`).filter((r) => !hit.has(r)),
+      'routes with no fuzz case',
+    ).toEqual([]);
     expect((await t.app.inject({ method: 'GET', url: '/health' })).statusCode).toBe(200);
     // About 20 s alone; a shared 2-core machine under load has taken over 60 s.
   }, 420_000);

@@ -11,36 +11,139 @@ import type { RouteInfo } from '../../src/server/plugins/security.ts';
 import type { SqliteStore } from '../../src/store/sqlite/sqlite-store.ts';
 
 export const HOSTILE_STRINGS = [
-  "' OR '1'='1", "'; DROP TABLE events; --", '" OR ""="', '1; SELECT pg_sleep(5)', "\\'; DELETE FROM api_keys; --",
-  '{"$gt": ""}', '{"$where": "sleep(1000)"}', '<script>alert(1)</script>', '"><img src=x onerror=alert(1)>', 'javascript:alert(1)',
+  "' OR '1'='1",
+  "'; DROP TABLE events; --",
+  '" OR ""="',
+  '1; SELECT pg_sleep(5)',
+  "\\'; DELETE FROM api_keys; --",
+  '{"$gt": ""}',
+  '{"$where": "sleep(1000)"}',
+  '<script>alert(1)</script>',
+  '"><img src=x onerror=alert(1)>',
+  'javascript:alert(1)',
   // biome-ignore lint/suspicious/noTemplateCurlyInString: a template-injection probe, sent as a literal string on purpose
-  '../../../../etc/passwd', '..%2f..%2f..%2fetc%2fpasswd', '%00', '\u0000', '\u0000admin', '${7*7}', '{{7*7}}', '#{7*7}',
-  '__proto__', 'constructor', 'prototype', 'toString', 'hasOwnProperty', '\ud800', '\udfff', '\uffff', '\u202e', '\ufeff',
-  'Ω≈ç√∫˜µ≤≥÷', '田中さんにあげて下さい', '👩‍👩‍👧‍👦', 'A'.repeat(300), 'ñandú', 'NaN', 'Infinity', '-1', '1e309', 'null', 'true',
-  'http://169.254.169.254/latest/meta-data/', 'file:///etc/passwd', '\r\nSet-Cookie: x=1', 'a\tb\nc', ' ', '',
+  '../../../../etc/passwd',
+  '..%2f..%2f..%2fetc%2fpasswd',
+  '%00',
+  '\u0000',
+  '\u0000admin',
+  '${7*7}',
+  '{{7*7}}',
+  '#{7*7}',
+  '__proto__',
+  'constructor',
+  'prototype',
+  'toString',
+  'hasOwnProperty',
+  '\ud800',
+  '\udfff',
+  '\uffff',
+  '\u202e',
+  '\ufeff',
+  'Ω≈ç√∫˜µ≤≥÷',
+  '田中さんにあげて下さい',
+  '👩‍👩‍👧‍👦',
+  'A'.repeat(300),
+  'ñandú',
+  'NaN',
+  'Infinity',
+  '-1',
+  '1e309',
+  'null',
+  'true',
+  'http://169.254.169.254/latest/meta-data/',
+  'file:///etc/passwd',
+  '\r\nSet-Cookie: x=1',
+  'a\tb\nc',
+  ' ',
+  '',
 ];
 
 export const FIELD_NAMES = [
-  'id', 'title', 'description', 'categories', 'tags', 'price', 'currency', 'attributes', 'imageUrl', 'language', 'available',
-  'messageId', 'type', 'userId', 'anonymousId', 'itemId', 'value', 'query', 'channel', 'recommendationId', 'variant', 'timestamp',
-  'properties', 'traits', 'name', 'role', 'email', 'scope', 'allowedOrigins', 'rateLimit', 'personalization', 'profiling',
-  'marketing', 'chatMemory', 'source', 'policyVersion', 'reason', 'model', 'message', 'sessionId', 'workspace', 'root', 'hash',
-  '__proto__', 'constructor', 'prototype',
+  'id',
+  'title',
+  'description',
+  'categories',
+  'tags',
+  'price',
+  'currency',
+  'attributes',
+  'imageUrl',
+  'language',
+  'available',
+  'messageId',
+  'type',
+  'userId',
+  'anonymousId',
+  'itemId',
+  'value',
+  'query',
+  'channel',
+  'recommendationId',
+  'variant',
+  'timestamp',
+  'properties',
+  'traits',
+  'name',
+  'role',
+  'email',
+  'scope',
+  'allowedOrigins',
+  'rateLimit',
+  'personalization',
+  'profiling',
+  'marketing',
+  'chatMemory',
+  'source',
+  'policyVersion',
+  'reason',
+  'model',
+  'message',
+  'sessionId',
+  'workspace',
+  'root',
+  'hash',
+  '__proto__',
+  'constructor',
+  'prototype',
 ];
 
 export const QUERY_NAMES = [
-  'userId', 'anonymousId', 'n', 'context', 'itemId', 'category', 'minPrice', 'maxPrice', 'exclude', 'excludeSeen',
-  'includePurchased', 'model', 'format', 'limit', 'since', 'sessionId', 'language', '__proto__',
+  'userId',
+  'anonymousId',
+  'n',
+  'context',
+  'itemId',
+  'category',
+  'minPrice',
+  'maxPrice',
+  'exclude',
+  'excludeSeen',
+  'includePurchased',
+  'model',
+  'format',
+  'limit',
+  'since',
+  'sessionId',
+  'language',
+  '__proto__',
 ];
 
 const hostile = fc.constantFrom(...HOSTILE_STRINGS);
 const text = fc.oneof(hostile, fc.string({ maxLength: 40 }), fc.string({ unit: 'grapheme', maxLength: 20 }), fc.string({ unit: 'binary', maxLength: 20 }));
 const num = fc.oneof(
-  fc.integer(), fc.double(), fc.constantFrom(0, -0, 1, -1, 1e100, -1e100, 1e308, -1e308, 2 ** 53 + 1, Number.MAX_SAFE_INTEGER, Number.MIN_VALUE, 8.64e15 + 1, 1001, 100, 101, 7, 5),
+  fc.integer(),
+  fc.double(),
+  fc.constantFrom(0, -0, 1, -1, 1e100, -1e100, 1e308, -1e308, 2 ** 53 + 1, Number.MAX_SAFE_INTEGER, Number.MIN_VALUE, 8.64e15 + 1, 1001, 100, 101, 7, 5),
 );
 const leaf: fc.Arbitrary<unknown> = fc.oneof(text, num, fc.boolean(), fc.constant(null));
 const value: fc.Arbitrary<unknown> = fc.letrec<{ v: unknown }>((tie) => ({
-  v: fc.oneof({ depthSize: 'small', withCrossShrink: true }, leaf, fc.array(tie('v'), { maxLength: 4 }), fc.dictionary(fc.oneof(fc.constantFrom(...FIELD_NAMES), text), tie('v'), { maxKeys: 4 })),
+  v: fc.oneof(
+    { depthSize: 'small', withCrossShrink: true },
+    leaf,
+    fc.array(tie('v'), { maxLength: 4 }),
+    fc.dictionary(fc.oneof(fc.constantFrom(...FIELD_NAMES), text), tie('v'), { maxKeys: 4 }),
+  ),
 })).v;
 
 /** An object shaped like a real body (known field names) with hostile or wrongly typed values. */
@@ -62,8 +165,25 @@ const rawJson = fc.oneof(
   fc.integer({ min: 1, max: 20_000 }).map((d) => `[{"type":"view","userId":"u1","itemId":"i1","properties":${nestedJson(d)}}]`),
   fc.integer({ min: 1, max: 20_000 }).map((d) => `[{"id":"i1","title":"Item 1","attributes":${nestedJson(d)}}]`),
   fc.constantFrom(...EXTREME_NUMBERS).map((n) => `[{"type":"rating","userId":"u1","itemId":"i1","value":${n}}]`),
-  fc.constantFrom('1e999999', '-1e999999', '123456789012345678901234567890', '[1e400]', '{"n": 1e400}', '{"__proto__": {"admin": true}}',
-    '{"constructor": {"prototype": {"x": 1}}}', '{', '[', '{"a":1,}', "{'a':1}", 'NaN', 'undefined', '', '\u0000', '{"a":"\\ud800"}', '[{"type":"view","userId":"\\u0000"}]'),
+  fc.constantFrom(
+    '1e999999',
+    '-1e999999',
+    '123456789012345678901234567890',
+    '[1e400]',
+    '{"n": 1e400}',
+    '{"__proto__": {"admin": true}}',
+    '{"constructor": {"prototype": {"x": 1}}}',
+    '{',
+    '[',
+    '{"a":1,}',
+    "{'a':1}",
+    'NaN',
+    'undefined',
+    '',
+    '\u0000',
+    '{"a":"\\ud800"}',
+    '[{"type":"view","userId":"\\u0000"}]',
+  ),
   value.map((v) => JSON.stringify(v) ?? 'null'),
   fc.integer({ min: 1001, max: 1200 }).map((n) => JSON.stringify(Array.from({ length: n }, (_, i) => ({ type: 'view', userId: `u${i}`, itemId: 'i1' })))),
 );
@@ -81,8 +201,16 @@ export function targetedBodies(): Array<{ method: string; url: string; payload: 
     out.push({ method: 'POST', url: '/v1/events', payload: `[{"type":"view","userId":"u1","itemId":"i1","properties":${nestedJson(d)}}]` });
     out.push({ method: 'PUT', url: '/v1/items', payload: `[{"id":"i1","title":"Item 1","attributes":${nestedJson(d)}}]` });
   }
-  out.push({ method: 'POST', url: '/v1/events', payload: `[${Array.from({ length: 300 }, (_, i) => good(i)).join(',')},{"type":"view","userId":"u1","itemId":"i1","properties":${nestedJson(4_100)}}]` });
-  out.push({ method: 'POST', url: '/v1/events', payload: JSON.stringify([{ type: 'view', userId: 'u1', itemId: 'i1', properties: { big: 'x'.repeat(17_000) } }]) });
+  out.push({
+    method: 'POST',
+    url: '/v1/events',
+    payload: `[${Array.from({ length: 300 }, (_, i) => good(i)).join(',')},{"type":"view","userId":"u1","itemId":"i1","properties":${nestedJson(4_100)}}]`,
+  });
+  out.push({
+    method: 'POST',
+    url: '/v1/events',
+    payload: JSON.stringify([{ type: 'view', userId: 'u1', itemId: 'i1', properties: { big: 'x'.repeat(17_000) } }]),
+  });
   for (const n of EXTREME_NUMBERS) {
     out.push({ method: 'POST', url: '/v1/events', payload: `[{"type":"rating","userId":"u2","itemId":"i2","value":${n}}]` });
     out.push({ method: 'POST', url: '/v1/events', payload: `[{"type":"purchase","userId":"u2","itemId":"i2","value":${n},"timestamp":${n}}]` });
@@ -106,37 +234,80 @@ export function targetedRequests(keys: Record<'admin' | 'server' | 'public', str
     for (const key of [rootKey, keys.server, keys.public]) {
       const headers: Record<string, string> = { authorization: `Bearer ${key}` };
       if (b.method !== 'GET') headers['content-type'] = 'application/json';
-      out.push({ route: `${b.method} ${b.url.split('?')[0]}`, method: b.method as 'GET', url: b.url, headers, ...(b.method !== 'GET' ? { payload: b.payload } : {}) });
+      out.push({
+        route: `${b.method} ${b.url.split('?')[0]}`,
+        method: b.method as 'GET',
+        url: b.url,
+        headers,
+        ...(b.method !== 'GET' ? { payload: b.payload } : {}),
+      });
     }
   }
   return out;
 }
 
 /** Bytes that are not valid UTF-8, inside something JSON-like. */
-const invalidUtf8 = fc.uint8Array({ minLength: 1, maxLength: 32 }).map((b) => Buffer.concat([Buffer.from('{"id":"'), Buffer.from([0xff, 0xfe, 0xc0, 0xaf]), Buffer.from(b), Buffer.from('"}')]));
+const invalidUtf8 = fc
+  .uint8Array({ minLength: 1, maxLength: 32 })
+  .map((b) => Buffer.concat([Buffer.from('{"id":"'), Buffer.from([0xff, 0xfe, 0xc0, 0xaf]), Buffer.from(b), Buffer.from('"}')]));
 
 const payloadArb: fc.Arbitrary<{ payload?: string | Buffer; contentType?: string }> = fc.oneof(
-  { weight: 4, arbitrary: fc.oneof(shaped, fc.array(shaped, { maxLength: 5 }), value).map((v) => ({ payload: JSON.stringify(v) ?? 'null', contentType: 'application/json' })) },
+  {
+    weight: 4,
+    arbitrary: fc
+      .oneof(shaped, fc.array(shaped, { maxLength: 5 }), value)
+      .map((v) => ({ payload: JSON.stringify(v) ?? 'null', contentType: 'application/json' })),
+  },
   { weight: 3, arbitrary: rawJson.map((p) => ({ payload: p, contentType: 'application/json' })) },
   { weight: 1, arbitrary: invalidUtf8.map((p) => ({ payload: p, contentType: 'application/json' })) },
-  { weight: 1, arbitrary: fc.record({ payload: fc.oneof(fc.string(), fc.constant('a=1&b=2')), contentType: fc.constantFrom('text/plain', 'application/x-www-form-urlencoded', 'multipart/form-data; boundary=x', 'application/json; charset=latin1', 'application/xml', '') }) },
+  {
+    weight: 1,
+    arbitrary: fc.record({
+      payload: fc.oneof(fc.string(), fc.constant('a=1&b=2')),
+      contentType: fc.constantFrom(
+        'text/plain',
+        'application/x-www-form-urlencoded',
+        'multipart/form-data; boundary=x',
+        'application/json; charset=latin1',
+        'application/xml',
+        '',
+      ),
+    }),
+  },
   { weight: 1, arbitrary: fc.constant({}) },
-  { weight: 1, arbitrary: fc.integer({ min: 70_000, max: 200_000 }).map((n) => ({ payload: JSON.stringify([{ id: 'big', title: 'x'.repeat(n) }]), contentType: 'application/json' })) },
+  {
+    weight: 1,
+    arbitrary: fc
+      .integer({ min: 70_000, max: 200_000 })
+      .map((n) => ({ payload: JSON.stringify([{ id: 'big', title: 'x'.repeat(n) }]), contentType: 'application/json' })),
+  },
   { weight: 2, arbitrary: fc.constantFrom(...targetedBodies().map((b) => b.payload)).map((p) => ({ payload: p, contentType: 'application/json' })) },
 );
 
 /** A path segment: printable, hostile, percent-encoded, malformed percent-encoding, overlong UTF-8, very long. */
 const segment = fc.oneof(
   { weight: 3, arbitrary: text.map((s) => encodeURIComponent(s.replace(/[\ud800-\udfff]/g, 'x'))) },
-  { weight: 1, arbitrary: fc.constantFrom('%', '%ZZ', '%C0%AF', '%FF%FE', '%00', '%2e%2e', '..', '.', '%2F', 'a%20b', '%E2%80%AE', '%F0%9F%98%80', '%ED%A0%80') },
+  {
+    weight: 1,
+    arbitrary: fc.constantFrom('%', '%ZZ', '%C0%AF', '%FF%FE', '%00', '%2e%2e', '..', '.', '%2F', 'a%20b', '%E2%80%AE', '%F0%9F%98%80', '%ED%A0%80'),
+  },
   { weight: 1, arbitrary: fc.integer({ min: 200, max: 3000 }).map((n) => 'z'.repeat(n)) },
   { weight: 1, arbitrary: fc.constantFrom('i1', 'u1', 'ana', 'key_x', 'default') },
 );
 
-const queryArb = fc.array(
-  fc.tuple(fc.oneof({ weight: 4, arbitrary: fc.constantFrom(...QUERY_NAMES) }, { weight: 1, arbitrary: text }), fc.oneof(text, num.map(String), segment)),
-  { maxLength: 5 },
-).map((pairs) => pairs.map(([k, v]) => `${encodeURIComponent(k.replace(/[\ud800-\udfff]/g, 'x'))}=${typeof v === 'string' && /%/.test(v) ? v : encodeURIComponent(String(v).replace(/[\ud800-\udfff]/g, 'x'))}`).join('&'));
+const queryArb = fc
+  .array(
+    fc.tuple(fc.oneof({ weight: 4, arbitrary: fc.constantFrom(...QUERY_NAMES) }, { weight: 1, arbitrary: text }), fc.oneof(text, num.map(String), segment)),
+    { maxLength: 5 },
+  )
+  .map((pairs) =>
+    pairs
+      .map(
+        ([k, v]) =>
+          `${encodeURIComponent(k.replace(/[\ud800-\udfff]/g, 'x'))}=${typeof v === 'string' && /%/.test(v) ? v : encodeURIComponent(String(v).replace(/[\ud800-\udfff]/g, 'x'))}`,
+      )
+      .join('&'),
+  );
 
 export type Who = 'root' | 'admin' | 'server' | 'public' | 'none' | 'garbage' | 'other-workspace';
 
@@ -154,7 +325,13 @@ export function requestArb(routes: RouteInfo[], keys: Record<'admin' | 'server' 
       query: fc.option(queryArb, { nil: undefined }),
       body: payloadArb,
       who: fc.constantFrom<Who>('root', 'root', 'admin', 'server', 'public', 'none', 'garbage', 'other-workspace'),
-      extraHeaders: fc.option(fc.dictionary(fc.constantFrom('origin', 'afin-workspace', 'accept', 'x-forwarded-for', 'content-length'), fc.oneof(hostile, fc.constant('https://evil.example'), fc.constant('default'))), { nil: undefined }),
+      extraHeaders: fc.option(
+        fc.dictionary(
+          fc.constantFrom('origin', 'afin-workspace', 'accept', 'x-forwarded-for', 'content-length'),
+          fc.oneof(hostile, fc.constant('https://evil.example'), fc.constant('default')),
+        ),
+        { nil: undefined },
+      ),
     })
     .map(({ route, params, query, body, who, extraHeaders }) => {
       let i = 0;
@@ -183,7 +360,9 @@ export function requestArb(routes: RouteInfo[], keys: Record<'admin' | 'server' 
 /** A digest of everything stored (except last-used times, which are written off the request path). */
 export function storeDigest(store: SqliteStore): string {
   const h = createHash('sha256');
-  const tables = (store.db.prepare("SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY name").all() as Array<{ name: string }>).map((r) => r.name);
+  const tables = (
+    store.db.prepare("SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY name").all() as Array<{ name: string }>
+  ).map((r) => r.name);
   for (const t of tables) {
     const rows = store.db.prepare(`SELECT * FROM "${t}"`).all() as Array<Record<string, unknown>>;
     h.update(t);
@@ -226,7 +405,8 @@ export async function runCase(app: FastifyInstance, engine: Engine, store: Sqlit
     } catch {
       return { status, ms, problem: `a ${status} whose body is not JSON: ${res.body.slice(0, 100)}` };
     }
-    if (typeof body?.error?.code !== 'string' || typeof body.error.message !== 'string') return { status, ms, problem: `a ${status} without { error: { code, message } }` };
+    if (typeof body?.error?.code !== 'string' || typeof body.error.message !== 'string')
+      return { status, ms, problem: `a ${status} without { error: { code, message } }` };
     await engine.recLog.flush();
     if (storeDigest(store) !== before) return { status, ms, problem: `a rejected request (${status} ${body.error.code}) changed stored data` };
   }

@@ -9,7 +9,10 @@ describe('security headers', () => {
   it('are on every answer: success, error, unknown route', async () => {
     t = await makeConfiguredApp();
     for (const [url, headers, status] of [
-      ['/health', {}, 200], ['/v1/items/x', {}, 401], ['/v1/nowhere', { authorization: 'Bearer test-root-key' }, 404], ['/v1/users/ana/export', { authorization: 'Bearer test-root-key' }, 200],
+      ['/health', {}, 200],
+      ['/v1/items/x', {}, 401],
+      ['/v1/nowhere', { authorization: 'Bearer test-root-key' }, 404],
+      ['/v1/users/ana/export', { authorization: 'Bearer test-root-key' }, 200],
     ] as const) {
       const r = await t.app.inject({ method: 'GET', url, headers });
       expect(r.statusCode, url).toBe(status);
@@ -42,7 +45,11 @@ describe('security headers', () => {
 describe('CORS per key', () => {
   it('answers preflights without a key, describing what the API accepts', async () => {
     t = await makeConfiguredApp();
-    const r = await t.app.inject({ method: 'OPTIONS', url: '/v1/events', headers: { origin: 'https://shop.example', 'access-control-request-method': 'POST' } });
+    const r = await t.app.inject({
+      method: 'OPTIONS',
+      url: '/v1/events',
+      headers: { origin: 'https://shop.example', 'access-control-request-method': 'POST' },
+    });
     expect(r.statusCode).toBe(204);
     expect(r.headers['access-control-allow-origin']).toBe('https://shop.example');
     expect(r.headers['access-control-allow-headers']).toContain('authorization');
@@ -72,12 +79,19 @@ describe('CORS per key', () => {
     const r = await t.call('GET', '/v1/items/i1', undefined, bearer(pub.key, { origin: 'https://shop.example' }));
     expect(r.statusCode).toBe(200);
     expect(r.headers['access-control-allow-origin']).toBeUndefined();
-    expect((await t.call('PATCH', `/v1/keys/${pub.id}`, { allowedOrigins: ['https://shop.example'] })).json()).toEqual({ id: pub.id, allowedOrigins: ['https://shop.example'], rateLimit: null, requireUserToken: false });
+    expect((await t.call('PATCH', `/v1/keys/${pub.id}`, { allowedOrigins: ['https://shop.example'] })).json()).toEqual({
+      id: pub.id,
+      allowedOrigins: ['https://shop.example'],
+      rateLimit: null,
+      requireUserToken: false,
+    });
     const now = await t.call('GET', '/v1/items/i1', undefined, bearer(pub.key, { origin: 'https://shop.example' }));
     expect(now.headers['access-control-allow-origin']).toBe('https://shop.example');
     expect((await t.call('GET', '/v1/items/i1', undefined, bearer(pub.key, { origin: 'https://other.example' }))).statusCode).toBe(403);
     await t.call('PATCH', `/v1/keys/${pub.id}`, { allowedOrigins: ['*'] });
-    expect((await t.call('GET', '/v1/items/i1', undefined, bearer(pub.key, { origin: 'https://other.example' }))).headers['access-control-allow-origin']).toBe('https://other.example');
+    expect((await t.call('GET', '/v1/items/i1', undefined, bearer(pub.key, { origin: 'https://other.example' }))).headers['access-control-allow-origin']).toBe(
+      'https://other.example',
+    );
   });
 
   it('refuses origins that are not origins', async () => {

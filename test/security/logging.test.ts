@@ -22,17 +22,27 @@ describe('log redaction', () => {
 
   it('never writes keys, person ids or query values to the log', async () => {
     const lines: string[] = [];
-    const stream = new Writable({ write(chunk, _enc, cb) { lines.push(String(chunk)); cb(); } });
+    const stream = new Writable({
+      write(chunk, _enc, cb) {
+        lines.push(String(chunk));
+        cb();
+      },
+    });
     t = await makeConfiguredApp({}, { logger: { level: 'info', stream } });
     await t.call('PUT', '/v1/items', items(2));
     const pub = await t.key('public');
-    await t.app.inject({ method: 'GET', url: '/v1/recommendations?userId=secret-person-1&anonymousId=anon-secret-2', headers: { authorization: `Bearer ${pub.key}`, cookie: 'session=cookie-secret-3' } });
+    await t.app.inject({
+      method: 'GET',
+      url: '/v1/recommendations?userId=secret-person-1&anonymousId=anon-secret-2',
+      headers: { authorization: `Bearer ${pub.key}`, cookie: 'session=cookie-secret-3' },
+    });
     await t.call('GET', '/v1/users/secret-person-1/export');
     await t.call('DELETE', '/v1/users/secret-person-1');
     await t.app.inject({ method: 'GET', url: '/v1/items/x', headers: { authorization: 'Bearer afin_public_wrong-guess-4' } });
     const log = lines.join('');
     expect(log).toContain('incoming request');
     expect(log).toContain('/v1/users/:id/export');
-    for (const secret of [pub.key, 'test-root-key', 'secret-person-1', 'anon-secret-2', 'cookie-secret-3', 'wrong-guess-4']) expect(log, secret).not.toContain(secret);
+    for (const secret of [pub.key, 'test-root-key', 'secret-person-1', 'anon-secret-2', 'cookie-secret-3', 'wrong-guess-4'])
+      expect(log, secret).not.toContain(secret);
   });
 });

@@ -43,8 +43,13 @@ describe('keys and scopes', () => {
     expect((await call('GET', '/v1/recommendations?userId=u', pub)).statusCode).toBe(200);
     expect((await call('GET', '/v1/items/i1', pub)).statusCode).toBe(200);
     for (const [m, url, body] of [
-      ['GET', '/v1/users/u/profile'], ['GET', '/v1/users/u/export'], ['PUT', '/v1/items', items(1)], ['POST', '/v1/train', {}],
-      ['POST', '/v1/keys', { scope: 'admin' }], ['DELETE', '/v1/users/u'], ['GET', '/v1/workspaces'],
+      ['GET', '/v1/users/u/profile'],
+      ['GET', '/v1/users/u/export'],
+      ['PUT', '/v1/items', items(1)],
+      ['POST', '/v1/train', {}],
+      ['POST', '/v1/keys', { scope: 'admin' }],
+      ['DELETE', '/v1/users/u'],
+      ['GET', '/v1/workspaces'],
     ] as const) {
       const r = await call(m, url, pub, body);
       expect(r.statusCode, `${m} ${url}`).toBe(403);
@@ -113,7 +118,12 @@ describe('errors', () => {
       ['PUT', '/v1/items', '{"id":', { 'content-type': 'application/json' }],
       ['PUT', '/v1/items', 'x'.repeat(10), { 'content-type': 'text/plain' }],
       ['POST', '/v1/events', JSON.stringify([{ type: 'view', userId: 'u'.repeat(300), itemId: 'i' }]), { 'content-type': 'application/json' }],
-      ['POST', '/v1/events', JSON.stringify([{ type: 'view', userId: 'u', itemId: 'i', value: 1e400 }]).replace('Infinity', '1e400'), { 'content-type': 'application/json' }],
+      [
+        'POST',
+        '/v1/events',
+        JSON.stringify([{ type: 'view', userId: 'u', itemId: 'i', value: 1e400 }]).replace('Infinity', '1e400'),
+        { 'content-type': 'application/json' },
+      ],
       ['PUT', '/v1/users/%00', JSON.stringify({ traits: {} }), { 'content-type': 'application/json' }],
       ['GET', '/v1/items/' + 'z'.repeat(900), undefined],
       ['POST', '/v1/alias', JSON.stringify({ anonymousId: 1 }), { 'content-type': 'application/json' }],
@@ -156,7 +166,17 @@ describe('errors', () => {
 describe('OpenAPI', () => {
   it('serves the spec with every contract route, and browsable docs', async () => {
     const spec = (await call('GET', '/openapi.json')).json();
-    for (const p of ['/v1/items', '/v1/events', '/v1/recommendations', '/v1/items/{id}/similar', '/v1/train', '/v1/users/{id}/profile', '/v1/alias', '/v1/keys', '/v1/workspaces']) {
+    for (const p of [
+      '/v1/items',
+      '/v1/events',
+      '/v1/recommendations',
+      '/v1/items/{id}/similar',
+      '/v1/train',
+      '/v1/users/{id}/profile',
+      '/v1/alias',
+      '/v1/keys',
+      '/v1/workspaces',
+    ]) {
       expect(Object.keys(spec.paths), p).toContain(p);
     }
     expect(spec.paths['/v1/recommendations'].get.parameters.map((x: { name: string }) => x.name)).toContain('excludeSeen');

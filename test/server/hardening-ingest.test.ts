@@ -49,14 +49,17 @@ async function harness(store: Store, cleanup: () => Promise<void> | void): Promi
 const pgUrl = process.env.AFIN_TEST_DATABASE_URL;
 const stores: Array<[string, () => Promise<Harness>]> = [['SQLite', sqliteHarness]];
 if (pgUrl) {
-  stores.push(['PostgreSQL', async () => {
-    const schema = `afin_test_${randomBytes(6).toString('hex')}`;
-    return harness(new PostgresStore({ connectionString: pgUrl, schema, max: 4 }), async () => {
-      const admin = new PostgresStore({ connectionString: pgUrl, schema, max: 1 });
-      await admin.dropSchema();
-      await admin.close();
-    });
-  }]);
+  stores.push([
+    'PostgreSQL',
+    async () => {
+      const schema = `afin_test_${randomBytes(6).toString('hex')}`;
+      return harness(new PostgresStore({ connectionString: pgUrl, schema, max: 4 }), async () => {
+        const admin = new PostgresStore({ connectionString: pgUrl, schema, max: 1 });
+        await admin.dropSchema();
+        await admin.close();
+      });
+    },
+  ]);
 } else console.log('Hardening ingest suite on PostgreSQL not run: set AFIN_TEST_DATABASE_URL');
 
 /** `{"a":{"a":…1…}}`, `depth` objects deep, as JSON text (JSON.stringify would overflow on the deep ones). */
@@ -97,14 +100,18 @@ describe.each(stores)('ingest hardening (%s)', (_name, open) => {
 
   it('refuses properties nested deeper than 8 or larger than 16 KB by index and stores the rest of the batch, even 20,000 deep', async () => {
     const good = Array.from({ length: 997 }, (_, i) => ({ messageId: `deep-ok-${i}`, type: 'view', userId: `d${i % 10}`, itemId: 'i1', properties: { n: i } }));
-    const raw = `[${good.map((e) => JSON.stringify(e)).join(',')},`
-      + `{"messageId":"deep-20000","type":"view","userId":"d1","itemId":"i1","properties":${nestedJson(20_000)}},`
-      + `{"messageId":"deep-9","type":"view","userId":"d1","itemId":"i1","properties":${nestedJson(9)}},`
-      + `{"messageId":"deep-8","type":"view","userId":"d1","itemId":"i1","properties":${nestedJson(8)}}]`;
+    const raw =
+      `[${good.map((e) => JSON.stringify(e)).join(',')},` +
+      `{"messageId":"deep-20000","type":"view","userId":"d1","itemId":"i1","properties":${nestedJson(20_000)}},` +
+      `{"messageId":"deep-9","type":"view","userId":"d1","itemId":"i1","properties":${nestedJson(9)}},` +
+      `{"messageId":"deep-8","type":"view","userId":"d1","itemId":"i1","properties":${nestedJson(8)}}]`;
     const r = await h.call('POST', '/v1/events', raw, { ...AUTH, 'content-type': 'application/json' });
     expect(r.statusCode).toBe(200);
     expect(r.json().accepted).toBe(998);
-    expect(r.json().rejected.map((x: { index: number; field: string }) => [x.index, x.field])).toEqual([[997, '[997].properties'], [998, '[998].properties']]);
+    expect(r.json().rejected.map((x: { index: number; field: string }) => [x.index, x.field])).toEqual([
+      [997, '[997].properties'],
+      [998, '[998].properties'],
+    ]);
     expect(r.json().rejected[0].error).toMatch(/at most 8 levels/);
     const big = await h.call('POST', '/v1/events', [
       { type: 'view', userId: 'd1', itemId: 'i1', properties: { text: 'x'.repeat(17 * 1024) } },
@@ -116,8 +123,9 @@ describe.each(stores)('ingest hardening (%s)', (_name, open) => {
   });
 
   it('refuses item attributes nested too deep or too large by index and stores the other items', async () => {
-    const raw = `[{"id":"a1","title":"A1","attributes":${nestedJson(20_000)}},{"id":"a2","title":"A2","attributes":{"brand":"acme","size":{"eu":42}}},`
-      + `{"id":"a3","title":"A3","attributes":{"blob":"${'y'.repeat(17 * 1024)}"}}]`;
+    const raw =
+      `[{"id":"a1","title":"A1","attributes":${nestedJson(20_000)}},{"id":"a2","title":"A2","attributes":{"brand":"acme","size":{"eu":42}}},` +
+      `{"id":"a3","title":"A3","attributes":{"blob":"${'y'.repeat(17 * 1024)}"}}]`;
     const r = await h.call('PUT', '/v1/items', raw, { ...AUTH, 'content-type': 'application/json' });
     expect(r.statusCode).toBe(200);
     expect(r.json().upserted).toBe(1);
@@ -178,7 +186,17 @@ describe.each(stores)('ingest hardening (%s)', (_name, open) => {
   });
 
   it('refuses impossible and out-of-range timestamps, strictly', async () => {
-    const cases = ['-271821-04-20T00:00:00Z', '2020-02-30', '2021-02-29T10:00:00Z', '2020-13-01', '2020-01-01T24:00:00Z', '1969-12-31T23:59:59Z', '+275760-09-13T00:00:00Z', 'Jan 5 2020', '2020-1-5'];
+    const cases = [
+      '-271821-04-20T00:00:00Z',
+      '2020-02-30',
+      '2021-02-29T10:00:00Z',
+      '2020-13-01',
+      '2020-01-01T24:00:00Z',
+      '1969-12-31T23:59:59Z',
+      '+275760-09-13T00:00:00Z',
+      'Jan 5 2020',
+      '2020-1-5',
+    ];
     const r = await h.call('POST', '/v1/events', [
       ...cases.map((timestamp) => ({ type: 'view', userId: 'ts', itemId: 'i1', timestamp })),
       { type: 'view', userId: 'ts', itemId: 'i1', timestamp: -1 },
@@ -202,7 +220,17 @@ describe('strict ISO 8601', () => {
     expect(parseIsoTime('2026-01-15T12:00:00.000Z')).toBe(Date.UTC(2026, 0, 15, 12));
     expect(parseIsoTime('2026-01-15T12:00-0130')).toBe(Date.UTC(2026, 0, 15, 13, 30));
     expect(parseIsoTime('9999-12-31T23:59:59.999Z')).toBe(Date.UTC(9999, 11, 31, 23, 59, 59, 999));
-    for (const bad of ['2020-02-30', '2019-02-29', '2020-04-31', '2020-00-10', '2020-01-01T12:60:00Z', '2020-01-01T12:00:00+25:00', '2020-01-01T12:00:00ZZ', ' 2020-01-01', '20200101']) {
+    for (const bad of [
+      '2020-02-30',
+      '2019-02-29',
+      '2020-04-31',
+      '2020-00-10',
+      '2020-01-01T12:60:00Z',
+      '2020-01-01T12:00:00+25:00',
+      '2020-01-01T12:00:00ZZ',
+      ' 2020-01-01',
+      '20200101',
+    ]) {
       expect(parseIsoTime(bad), bad).toBeNaN();
     }
   });

@@ -40,7 +40,9 @@ describe('identity with a public key', () => {
     // bob himself, with his token, may use his anonymous id; a visitor nobody is linked to needs no token.
     const bob = bearer(locked.key, { 'afin-user-token': await mint('bob') });
     expect((await t.call('POST', '/v1/events', [{ messageId: 'bob-2', type: 'view', anonymousId: 'bob-anon', itemId: 'i3' }], bob)).json().accepted).toBe(1);
-    expect((await t.call('POST', '/v1/events', [{ messageId: 'v-1', type: 'view', anonymousId: 'fresh-anon', itemId: 'i3' }], bearer(locked.key))).json().accepted).toBe(1);
+    expect(
+      (await t.call('POST', '/v1/events', [{ messageId: 'v-1', type: 'view', anonymousId: 'fresh-anon', itemId: 'i3' }], bearer(locked.key))).json().accepted,
+    ).toBe(1);
     expect((await t.call('GET', '/v1/recommendations?anonymousId=fresh-anon', undefined, bearer(locked.key))).statusCode).toBe(200);
     expect(await ids('bob')).toEqual(['bob-1', 'bob-2']);
   });
@@ -53,7 +55,12 @@ describe('identity with a public key', () => {
     const claim = await t.call('POST', '/v1/events', [{ messageId: 'm-1', type: 'view', userId: 'mallory', anonymousId: 'carol-anon', itemId: 'i2' }], mallory);
     expect(claim.json().accepted).toBe(1);
     // Through an ordinary public key: bob's linked anonymous id may not be moved to mallory.
-    const move = await t.call('POST', '/v1/events', [{ messageId: 'm-2', type: 'view', userId: 'mallory', anonymousId: 'bob-anon', itemId: 'i2' }], bearer(open.key));
+    const move = await t.call(
+      'POST',
+      '/v1/events',
+      [{ messageId: 'm-2', type: 'view', userId: 'mallory', anonymousId: 'bob-anon', itemId: 'i2' }],
+      bearer(open.key),
+    );
     expect(move.json().accepted).toBe(1);
     expect(await t.store.resolveAnonymous('default', 'bob-anon')).toBe('bob');
     expect(await t.store.resolveAnonymous('default', 'carol-anon')).toBeNull();

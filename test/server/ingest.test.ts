@@ -56,7 +56,11 @@ describe('events', () => {
     const r = (await post('/v1/events', evs)).json();
     expect(r.accepted).toBe(2);
     expect(r.duplicates).toBe(1);
-    expect(r.rejected.map((x: { index: number; field: string }) => [x.index, x.field])).toEqual([[2, '[2].itemId'], [3, '[3].type'], [4, '[4].userId']]);
+    expect(r.rejected.map((x: { index: number; field: string }) => [x.index, x.field])).toEqual([
+      [2, '[2].itemId'],
+      [3, '[3].type'],
+      [4, '[4].userId'],
+    ]);
     const again = (await post('/v1/events', evs.slice(0, 2))).json();
     expect(again).toMatchObject({ accepted: 0, duplicates: 2 });
     expect(await t.engine.store.countEvents('default')).toBe(2);

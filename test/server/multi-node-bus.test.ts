@@ -34,7 +34,7 @@ else {
       return { a: nodes[0], b: nodes[1], clock };
     }
 
-    it('with a bus, B sees A\'s writes at once, though its caches would keep entries for a minute', async () => {
+    it("with a bus, B sees A's writes at once, though its caches would keep entries for a minute", async () => {
       const { a, b, clock } = await pair(true);
       await expectBSeesAWrites(a, b, atOnce, clock);
     });

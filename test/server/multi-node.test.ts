@@ -30,7 +30,7 @@ else {
       return buildApp({ engine });
     }
 
-    it('shares items, events, models and keys, and sees the other node\'s writes', async () => {
+    it("shares items, events, models and keys, and sees the other node's writes", async () => {
       const [a, b] = [await node(), await node()];
       expect((await a.inject({ method: 'PUT', url: '/v1/items', headers: AUTH, payload: items(6) })).json().upserted).toBe(6);
       const evs = [];

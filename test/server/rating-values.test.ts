@@ -41,8 +41,9 @@ describe('rating values through POST /v1/events', () => {
     ]);
     expect(r.statusCode).toBe(200);
     expect(r.json().accepted).toBe(ok.length);
-    expect(r.json().rejected.map((x: { index: number; field: string }) => [x.index, x.field]))
-      .toEqual(bad.map((_, i) => [ok.length + i, `[${ok.length + i}].value`]));
+    expect(r.json().rejected.map((x: { index: number; field: string }) => [x.index, x.field])).toEqual(
+      bad.map((_, i) => [ok.length + i, `[${ok.length + i}].value`]),
+    );
     expect((await h.store.eventsOf('default', 'rv3')).map((e) => e.value)).toEqual(ok);
   });
 

@@ -56,9 +56,12 @@ describe('GET /v1/recommendations', () => {
     expect(ids.size).toBe(300);
   });
 
-  it('recommends within the person\'s taste and never what they bought', async () => {
+  it("recommends within the person's taste and never what they bought", async () => {
     await seedShop();
-    await post('/v1/events', [{ type: 'view', userId: 'new-even', itemId: 'i0' }, { type: 'view', userId: 'new-even', itemId: 'i2' }]);
+    await post('/v1/events', [
+      { type: 'view', userId: 'new-even', itemId: 'i0' },
+      { type: 'view', userId: 'new-even', itemId: 'i2' },
+    ]);
     const r = await recs('userId=new-even&n=3');
     expect(r.personalized).toBe(true);
     expect(r.items[0].id).toBe('i6');
@@ -75,7 +78,11 @@ describe('GET /v1/recommendations', () => {
     await post('/v1/events', [{ type: 'view', userId: 'fresh', itemId: 'i1' }]);
     const before = await recs('userId=fresh&n=1');
     expect(before.items[0].id).not.toBe('i6');
-    await post('/v1/events', [{ type: 'view', userId: 'fresh', itemId: 'i0' }, { type: 'view', userId: 'fresh', itemId: 'i2' }, { type: 'view', userId: 'fresh', itemId: 'i4' }]);
+    await post('/v1/events', [
+      { type: 'view', userId: 'fresh', itemId: 'i0' },
+      { type: 'view', userId: 'fresh', itemId: 'i2' },
+      { type: 'view', userId: 'fresh', itemId: 'i4' },
+    ]);
     const after = await recs('userId=fresh&n=1');
     expect(after.items[0].id).toBe('i6');
   });
@@ -148,8 +155,15 @@ describe('GET /v1/recommendations', () => {
   });
 
   it.each([
-    ['n=zero', 'n'], ['n=0', 'n'], ['n=101', 'n'], ['context=garage', 'context'], ['maxPrice=-1', 'maxPrice'],
-    ['excludeSeen=maybe', 'excludeSeen'], ['colour=red', 'colour'], ['model=magic', 'model'], ['minPrice=50&maxPrice=10', 'minPrice'],
+    ['n=zero', 'n'],
+    ['n=0', 'n'],
+    ['n=101', 'n'],
+    ['context=garage', 'context'],
+    ['maxPrice=-1', 'maxPrice'],
+    ['excludeSeen=maybe', 'excludeSeen'],
+    ['colour=red', 'colour'],
+    ['model=magic', 'model'],
+    ['minPrice=50&maxPrice=10', 'minPrice'],
   ])('rejects %s naming the field', async (q, field) => {
     const r = await get(`/v1/recommendations?userId=u&${q}`);
     expect(r.statusCode).toBe(400);
@@ -176,7 +190,10 @@ describe('similar items and training', () => {
     expect(body.model).toContain('cooccurrence');
     expect(typeof body.seconds).toBe('number');
     expect(new Date(body.trainedAt).getTime()).toBe(t.clock());
-    const models = (await get('/v1/models')).json().models.map((m: { name: string }) => m.name).sort();
+    const models = (await get('/v1/models'))
+      .json()
+      .models.map((m: { name: string }) => m.name)
+      .sort();
     expect(models).toEqual(['cooccurrence', 'hybrid', 'popularity', 'trending']);
     expect((await post('/v1/train', { model: 'nope' })).json().error.field).toBe('model');
   });
@@ -210,8 +227,16 @@ describe('GET /v1/recommendations/:id/why', () => {
 describe('ranking settings', () => {
   it('pins, buries and filters by attribute through PUT /v1/settings/ranking, and the answer explains them', async () => {
     await seedShop();
-    await put('/v1/items', [{ id: 'i10', title: 'Item 10', categories: ['even'], price: 20, attributes: { brand: 'Acme' } }, { id: 'i11', title: 'Item 11', categories: ['odd'], price: 21, attributes: { brand: 'Acme' } }]);
-    const r = await put('/v1/settings/ranking', { rules: [{ kind: 'pin', itemId: 'i11', position: 1, name: 'spring promo' }, { kind: 'bury', match: { itemIds: ['i6'] } }] });
+    await put('/v1/items', [
+      { id: 'i10', title: 'Item 10', categories: ['even'], price: 20, attributes: { brand: 'Acme' } },
+      { id: 'i11', title: 'Item 11', categories: ['odd'], price: 21, attributes: { brand: 'Acme' } },
+    ]);
+    const r = await put('/v1/settings/ranking', {
+      rules: [
+        { kind: 'pin', itemId: 'i11', position: 1, name: 'spring promo' },
+        { kind: 'bury', match: { itemIds: ['i6'] } },
+      ],
+    });
     expect(r.statusCode).toBe(200);
     const a = await recs('userId=u0&n=5');
     expect(a.items[0].id).toBe('i11');
@@ -227,7 +252,10 @@ describe('ranking settings', () => {
   });
 
   it('keeps a page from being all one category', async () => {
-    await put('/v1/items', Array.from({ length: 12 }, (_, i) => ({ id: `s${i}`, title: `Shoe ${i}`, categories: [i < 8 ? 'shoes' : 'socks'], price: 10 })));
+    await put(
+      '/v1/items',
+      Array.from({ length: 12 }, (_, i) => ({ id: `s${i}`, title: `Shoe ${i}`, categories: [i < 8 ? 'shoes' : 'socks'], price: 10 })),
+    );
     const evs = Array.from({ length: 8 }, (_, i) => ({ type: 'view', userId: `v${i}`, itemId: `s${i}` }));
     await post('/v1/events', evs);
     const r = await recs('userId=nobody&n=4');
@@ -239,7 +267,10 @@ describe('ranking settings', () => {
 describe('a shop with nothing to learn from yet', () => {
   it('answers recommendations (not 500) when the only events are chat and searches, and trains what it can', async () => {
     await put('/v1/items', items(4));
-    await post('/v1/events', [{ type: 'chat', userId: 'c1', query: 'hello' }, { type: 'search', userId: 'c1', query: 'shoes' }]);
+    await post('/v1/events', [
+      { type: 'chat', userId: 'c1', query: 'hello' },
+      { type: 'search', userId: 'c1', query: 'shoes' },
+    ]);
     const r = await recs('userId=c1&n=3');
     expect(r.items).toHaveLength(3);
     expect(r.personalized).toBe(false);

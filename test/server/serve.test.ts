@@ -35,7 +35,11 @@ it('serves /health, prints the root key once, and drains and exits cleanly on SI
     const { url, key } = await first.ready;
     expect(key).toMatch(/^afin_admin_/);
     expect(await (await fetch(`${url}/health`)).json()).toEqual({ status: 'ok' });
-    const put = await fetch(`${url}/v1/items`, { method: 'PUT', headers: { authorization: `Bearer ${key}`, 'content-type': 'application/json' }, body: JSON.stringify([{ id: 'a', title: 'A' }]) });
+    const put = await fetch(`${url}/v1/items`, {
+      method: 'PUT',
+      headers: { authorization: `Bearer ${key}`, 'content-type': 'application/json' },
+      body: JSON.stringify([{ id: 'a', title: 'A' }]),
+    });
     expect(await put.json()).toMatchObject({ upserted: 1 });
     first.child.kill('SIGTERM');
     expect(await first.exited).toBe(0);

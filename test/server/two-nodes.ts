@@ -29,7 +29,8 @@ export async function makeNode(store: Store, bus: InvalidationBus | undefined, c
     return r.statusCode === 204 ? null : r.json();
   };
   return {
-    app, engine,
+    app,
+    engine,
     get: (url) => call('GET', url),
     put: (url, p) => call('PUT', url, p),
     post: (url, p) => call('POST', url, p),
@@ -82,7 +83,12 @@ export async function seed(a: TestNode, b: TestNode): Promise<void> {
  * through the bus — new events, an item made unavailable, ranking settings, a retrained model, a
  * consent withdrawal. `settle` waits for delivery.
  */
-export async function expectBSeesAWrites(a: TestNode, b: TestNode, settle: (check: () => Promise<void>) => Promise<void>, clock: ReturnType<typeof testClock>): Promise<void> {
+export async function expectBSeesAWrites(
+  a: TestNode,
+  b: TestNode,
+  settle: (check: () => Promise<void>) => Promise<void>,
+  clock: ReturnType<typeof testClock>,
+): Promise<void> {
   await seed(a, b);
   await settle(async () => {
     expect((await b.get('/v1/items/i0')).id).toBe('i0');

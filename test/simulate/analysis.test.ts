@@ -11,11 +11,25 @@ const N = 100;
 function outcome(arm: Arm, buyers: number, order = 50, extra: Partial<ArmOutcome> = {}): ArmOutcome {
   const orders = Uint32Array.from({ length: N }, (_, i) => (i < buyers ? 1 : 0));
   return {
-    arm, workspace: `w-${arm}`,
-    visits: new Uint32Array(N).fill(4), orders, revenue: Float64Array.from(orders, (o) => o * order), events: new Uint32Array(N).fill(6),
-    churned: new Uint8Array(N), nps: new Int8Array(N).fill(-1), shown: new Uint32Array(N).fill(40), fitting: new Uint32Array(N).fill(10), shownUtility: new Float64Array(N).fill(-20),
-    clicks: new Uint32Array(N), itemsBought: Uint32Array.from(orders), itemsBoughtFromPage: new Uint32Array(N),
-    dailyVisits: [N], dailyBuyingVisits: [buyers], dailyFirstBuyers: [buyers], requests: 0, eventsSent: 0,
+    arm,
+    workspace: `w-${arm}`,
+    visits: new Uint32Array(N).fill(4),
+    orders,
+    revenue: Float64Array.from(orders, (o) => o * order),
+    events: new Uint32Array(N).fill(6),
+    churned: new Uint8Array(N),
+    nps: new Int8Array(N).fill(-1),
+    shown: new Uint32Array(N).fill(40),
+    fitting: new Uint32Array(N).fill(10),
+    shownUtility: new Float64Array(N).fill(-20),
+    clicks: new Uint32Array(N),
+    itemsBought: Uint32Array.from(orders),
+    itemsBoughtFromPage: new Uint32Array(N),
+    dailyVisits: [N],
+    dailyBuyingVisits: [buyers],
+    dailyFirstBuyers: [buyers],
+    requests: 0,
+    eventsSent: 0,
     ...extra,
   };
 }
@@ -52,7 +66,12 @@ describe('analyse', () => {
   it('computes each metric per arm: conversion, order value as a ratio of sums, churn, NPS points and fit', () => {
     const nps = Int8Array.from({ length: N }, (_, i) => (i < 50 ? 10 : i < 60 ? 8 : i < 80 ? 3 : -1));
     const churned = Uint8Array.from({ length: N }, (_, i) => (i % 4 === 0 ? 1 : 0));
-    const two = outcome('segment', 20, 30, { orders: Uint32Array.from({ length: N }, (_, i) => (i < 20 ? 2 : 0)), revenue: Float64Array.from({ length: N }, (_, i) => (i < 20 ? 90 : 0)), nps, churned });
+    const two = outcome('segment', 20, 30, {
+      orders: Uint32Array.from({ length: N }, (_, i) => (i < 20 ? 2 : 0)),
+      revenue: Float64Array.from({ length: N }, (_, i) => (i < 20 ? 90 : 0)),
+      nps,
+      churned,
+    });
     const row = analyse(result(two), projectStatistics).rows[0].metrics;
     expect(row.conversion.estimate).toBe(0.2);
     expect(row.aov.estimate).toBe(45);
@@ -77,7 +96,9 @@ describe('analyse', () => {
     expect(text).toMatch(/\+30\.0 pp \[16\.9, 43\.1\]/);
     const verdict = text.trim().split('\n').slice(-3);
     expect(verdict[0]).toMatch(/^personalized BEATS segment/);
-    expect(verdict[2]).toBe("Its pages: 50.0 % of shown items fit the shopper's true taste against 25.0 % (+25.0 points [+25.0, +25.0]); their utility −0.25 against −0.50 (+0.25 [+0.25, +0.25]; 0 is as good as the shopper's own picks).");
+    expect(verdict[2]).toBe(
+      "Its pages: 50.0 % of shown items fit the shopper's true taste against 25.0 % (+25.0 points [+25.0, +25.0]); their utility −0.25 against −0.50 (+0.25 [+0.25, +0.25]; 0 is as good as the shopper's own picks).",
+    );
     const md = formatAnalysis(analyse(result(outcome('segment', 30), outcome('personalized', 60)), projectStatistics), { markdown: true });
     expect(md).toContain('|  | segment | personalized |');
     expect(md).toMatch(/\| --- \| --- \| --- \|/);

@@ -6,13 +6,32 @@ import type { ArmOutcome, SimulationResult } from '../../src/simulate/run.ts';
 function arm(name: Arm, visits: number[], buying: number[], first: number[]): ArmOutcome {
   const n = 10;
   return {
-    arm: name, workspace: name, visits: new Uint32Array(n), orders: new Uint32Array(n), revenue: new Float64Array(n), events: new Uint32Array(n),
-    churned: new Uint8Array(n), nps: new Int8Array(n), shown: new Uint32Array(n), fitting: new Uint32Array(n), shownUtility: new Float64Array(n), clicks: new Uint32Array(n),
-    itemsBought: new Uint32Array(n), itemsBoughtFromPage: new Uint32Array(n), dailyVisits: visits, dailyBuyingVisits: buying, dailyFirstBuyers: first, requests: 0, eventsSent: 0,
+    arm: name,
+    workspace: name,
+    visits: new Uint32Array(n),
+    orders: new Uint32Array(n),
+    revenue: new Float64Array(n),
+    events: new Uint32Array(n),
+    churned: new Uint8Array(n),
+    nps: new Int8Array(n),
+    shown: new Uint32Array(n),
+    fitting: new Uint32Array(n),
+    shownUtility: new Float64Array(n),
+    clicks: new Uint32Array(n),
+    itemsBought: new Uint32Array(n),
+    itemsBoughtFromPage: new Uint32Array(n),
+    dailyVisits: visits,
+    dailyBuyingVisits: buying,
+    dailyFirstBuyers: first,
+    requests: 0,
+    eventsSent: 0,
   };
 }
 const result: SimulationResult = {
-  seed: 1, days: 3, items: 5, users: 10,
+  seed: 1,
+  days: 3,
+  items: 5,
+  users: 10,
   arms: [arm('segment', [10, 0, 10], [1, 0, 3], [1, 0, 2]), arm('personalized', [10, 10, 10], [2, 2, 2], [2, 1, 1])],
 };
 

@@ -12,7 +12,9 @@ const script = /<script>([\s\S]*)<\/script>/.exec(html)![1];
 class FakeNode {
   childNodes: FakeNode[] = [];
   parentNode: FakeNode | null = null;
-  get firstChild(): FakeNode | null { return this.childNodes[0] ?? null; }
+  get firstChild(): FakeNode | null {
+    return this.childNodes[0] ?? null;
+  }
   append(...nodes: FakeNode[]): void {
     for (const n of nodes) {
       if (!(n instanceof FakeNode)) throw new Error('append of a non-node: the page must create text nodes');
@@ -26,7 +28,9 @@ class FakeNode {
     n.parentNode = null;
     return n;
   }
-  get textContent(): string { return this.childNodes.map((c) => c.textContent).join(' '); }
+  get textContent(): string {
+    return this.childNodes.map((c) => c.textContent).join(' ');
+  }
   set textContent(v: string) {
     for (const c of this.childNodes) c.parentNode = null;
     this.childNodes = [];
@@ -34,8 +38,12 @@ class FakeNode {
   }
 }
 class FakeText extends FakeNode {
-  constructor(readonly data: string) { super(); }
-  override get textContent(): string { return this.data; }
+  constructor(readonly data: string) {
+    super();
+  }
+  override get textContent(): string {
+    return this.data;
+  }
 }
 class FakeElement extends FakeNode {
   className = '';
@@ -43,13 +51,25 @@ class FakeElement extends FakeNode {
   value = '';
   attributes = new Map<string, string>();
   listeners = new Map<string, Array<(ev: unknown) => void>>();
-  constructor(readonly tagName: string) { super(); }
-  setAttribute(name: string, value: string): void { this.attributes.set(name, value); }
-  getAttribute(name: string): string | null { return this.attributes.get(name) ?? null; }
-  addEventListener(type: string, fn: (ev: unknown) => void): void { this.listeners.set(type, [...(this.listeners.get(type) ?? []), fn]); }
-  fire(type: string): void { for (const fn of this.listeners.get(type) ?? []) fn({ preventDefault() {} }); }
+  constructor(readonly tagName: string) {
+    super();
+  }
+  setAttribute(name: string, value: string): void {
+    this.attributes.set(name, value);
+  }
+  getAttribute(name: string): string | null {
+    return this.attributes.get(name) ?? null;
+  }
+  addEventListener(type: string, fn: (ev: unknown) => void): void {
+    this.listeners.set(type, [...(this.listeners.get(type) ?? []), fn]);
+  }
+  fire(type: string): void {
+    for (const fn of this.listeners.get(type) ?? []) fn({ preventDefault() {} });
+  }
   focus(): void {}
-  set innerHTML(_v: string) { throw new Error('innerHTML must not be used'); }
+  set innerHTML(_v: string) {
+    throw new Error('innerHTML must not be used');
+  }
   findAll(pred: (e: FakeElement) => boolean): FakeElement[] {
     const out: FakeElement[] = [];
     for (const c of this.childNodes) {
@@ -79,9 +99,16 @@ describe('web/demo/index.html', () => {
     const calls: Array<{ url: string; auth: string | undefined }> = [];
     const bodies: Record<string, unknown> = {
       '/v1/demo/shoppers': { shoppers: summaries },
-      [`/v1/users/${summaries[0].id}/profile`]: { funnelStage: 'buyer', topCategories: [{ category: 'sport', score: 0.8 }], segments: ['bargain-hunters'], nested: { deep: true } },
+      [`/v1/users/${summaries[0].id}/profile`]: {
+        funnelStage: 'buyer',
+        topCategories: [{ category: 'sport', score: 0.8 }],
+        segments: ['bargain-hunters'],
+        nested: { deep: true },
+      },
       [`/v1/recommendations?userId=${summaries[0].id}&n=10`]: {
-        recommendationId: 'r1', personalized: true, model: 'ease',
+        recommendationId: 'r1',
+        personalized: true,
+        model: 'ease',
         items: [
           { id: first.id, score: 1.25, reasons: ['because you viewed Running Shoes'] },
           { id: 'p-x', score: 0.5, reasons: ['popular'], title: 'Given title', price: 12, categories: ['home'] },
@@ -103,7 +130,11 @@ describe('web/demo/index.html', () => {
       createTextNode: (text: string) => new FakeText(text),
     };
     const location = { hash: '#key=k-123' };
-    const history = { replaceState: (_s: unknown, _t: string, url: string) => { location.hash = url; } };
+    const history = {
+      replaceState: (_s: unknown, _t: string, url: string) => {
+        location.hash = url;
+      },
+    };
     const window = { addEventListener() {} };
     new Function('window', 'document', 'location', 'history', 'fetch', 'Node', script)(window, document, location, history, fetch, FakeNode);
 

@@ -9,8 +9,13 @@ describe('funnelFigures', () => {
   it('counts views, carts and buys and their ratios, leaving out rows outside the window', () => {
     const rows = [
       ...Array.from({ length: 20 }, (_, k) => row('a', 'pv', k)),
-      row('a', 'cart', 21), row('a', 'cart', 22), row('a', 'fav', 23), row('a', 'buy', 24),
-      row('b', 'pv', 0), row('b', 'pv', -10_000), row('b', 'buy', 99_999),
+      row('a', 'cart', 21),
+      row('a', 'cart', 22),
+      row('a', 'fav', 23),
+      row('a', 'buy', 24),
+      row('b', 'pv', 0),
+      row('b', 'pv', -10_000),
+      row('b', 'buy', 99_999),
     ];
     const f = funnelFigures(rows, window);
     expect(f).toMatchObject({ users: 2, rows: 25, views: 21, carts: 2, buys: 1 });

@@ -49,7 +49,14 @@ describe('seeded random', () => {
   it('chooses by weight and never picks a zero weight', () => {
     const r = new Random(4);
     const counts = { a: 0, b: 0, c: 0 };
-    for (let i = 0; i < 10_000; i++) counts[r.weighted([{ value: 'a', weight: 1 }, { value: 'b', weight: 3 }, { value: 'c', weight: 0 }] as const)]++;
+    for (let i = 0; i < 10_000; i++)
+      counts[
+        r.weighted([
+          { value: 'a', weight: 1 },
+          { value: 'b', weight: 3 },
+          { value: 'c', weight: 0 },
+        ] as const)
+      ]++;
     expect(counts.c).toBe(0);
     expect(counts.b / counts.a).toBeGreaterThan(2.6);
     expect(counts.b / counts.a).toBeLessThan(3.4);

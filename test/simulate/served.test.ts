@@ -10,8 +10,18 @@ describe('a simulated world through the real HTTP API (in process, as afin simul
     const shop = await inProcessShop(START);
     try {
       const o = await simulateWorld({
-        api: shop.api, setClock: shop.setClock, arm: 'personalized', workspace: 'sim-test-personalized',
-        seed: 3, days: 3, users: 25, items: 120, start: START, historyWeeks: 1, retrainEvery: 2, surveys: true,
+        api: shop.api,
+        setClock: shop.setClock,
+        arm: 'personalized',
+        workspace: 'sim-test-personalized',
+        seed: 3,
+        days: 3,
+        users: 25,
+        items: 120,
+        start: START,
+        historyWeeks: 1,
+        retrainEvery: 2,
+        surveys: true,
       });
       expect(total(o.visits)).toBeGreaterThan(5);
       // Every visit got a full page (n = 10) from the engine.
@@ -20,7 +30,9 @@ describe('a simulated world through the real HTTP API (in process, as afin simul
       // The NPS answers reached the engine as survey events (this seed has some).
       const answered = Array.from(o.nps).findIndex((x) => x >= 0);
       expect(answered).toBeGreaterThanOrEqual(0);
-      const exported = JSON.stringify(await shop.api.call('GET', `/v1/users/u-${String(answered + 1).padStart(3, '0')}/export`, undefined, 'sim-test-personalized'));
+      const exported = JSON.stringify(
+        await shop.api.call('GET', `/v1/users/u-${String(answered + 1).padStart(3, '0')}/export`, undefined, 'sim-test-personalized'),
+      );
       expect(exported).toMatch(/"type":"survey"/);
       const models = (await shop.api.call('GET', '/v1/models', undefined, 'sim-test-personalized')) as { models: Array<{ name: string }> };
       expect(models.models.map((m) => m.name)).toContain('hybrid');

@@ -15,7 +15,10 @@ const utilityOf = (s: SimShopper, it: CatalogItem) => hiddenUtility(s, it, appea
 
 /** The 10 items that fit the shopper best, or 10 items from categories they do not shop in at all. */
 function fittingPage(s: SimShopper): ShownPage {
-  const items = catalog.filter((it) => fits(s, it)).sort((a, b) => utilityOf(s, b) - utilityOf(s, a)).slice(0, 10);
+  const items = catalog
+    .filter((it) => fits(s, it))
+    .sort((a, b) => utilityOf(s, b) - utilityOf(s, a))
+    .slice(0, 10);
   return { recommendationId: 'rec-fit', items };
 }
 function misfitPage(s: SimShopper): ShownPage {
@@ -85,7 +88,14 @@ describe('simulateVisit', () => {
     let answers = 0;
     let pagePurchases = 0;
     for (const s of shoppers) {
-      const out = simulateVisit(createRandom(SEED, `events:${s.id}`), s, fittingPage(s), { ...withSurveys, model: { surveyChance: 1 } }, Date.UTC(2025, 0, 1, 12), `o-${s.id}`);
+      const out = simulateVisit(
+        createRandom(SEED, `events:${s.id}`),
+        s,
+        fittingPage(s),
+        { ...withSurveys, model: { surveyChance: 1 } },
+        Date.UTC(2025, 0, 1, 12),
+        `o-${s.id}`,
+      );
       events.push(...out.events, ...out.returns.map((r) => r.event));
       if (out.nps !== null) answers++;
       pagePurchases += out.boughtFromPage;
@@ -97,14 +107,33 @@ describe('simulateVisit', () => {
     expect(events.filter((e) => e.type === 'purchase' && e.recommendationId === 'rec-fit')).toHaveLength(pagePurchases);
     expect(pagePurchases).toBeGreaterThan(0);
 
-    const quiet = people().map((s) => simulateVisit(createRandom(SEED, `events:${s.id}`), s, fittingPage(s), { ...withSurveys, surveys: false, model: { surveyChance: 1 } }, Date.UTC(2025, 0, 1, 12), `o-${s.id}`));
+    const quiet = people().map((s) =>
+      simulateVisit(
+        createRandom(SEED, `events:${s.id}`),
+        s,
+        fittingPage(s),
+        { ...withSurveys, surveys: false, model: { surveyChance: 1 } },
+        Date.UTC(2025, 0, 1, 12),
+        `o-${s.id}`,
+      ),
+    );
     expect(quiet.flatMap((o) => o.events).filter((e) => e.type === 'survey')).toHaveLength(0);
     expect(quiet.every((o) => o.nps !== null)).toBe(true);
   });
 
   it('sends returns 2 to 10 days after the purchase, for the same order', () => {
     const start = Date.UTC(2025, 0, 1, 12);
-    const returns = people().flatMap((s) => simulateVisit(createRandom(SEED, `ret:${s.id}`), s, misfitPage(s), { ...baseWorld([s]), model: { returnBase: 1, clickAtReference: 0.999999 } }, start, `o-${s.id}`).returns);
+    const returns = people().flatMap(
+      (s) =>
+        simulateVisit(
+          createRandom(SEED, `ret:${s.id}`),
+          s,
+          misfitPage(s),
+          { ...baseWorld([s]), model: { returnBase: 1, clickAtReference: 0.999999 } },
+          start,
+          `o-${s.id}`,
+        ).returns,
+    );
     expect(returns.length).toBeGreaterThan(0);
     for (const r of returns) {
       expect(r.at - start).toBeGreaterThanOrEqual(2 * 86_400_000);

@@ -26,7 +26,12 @@ function fakeShop(opts: { strategies: boolean; catalogIds: string[] }) {
       if (method === 'GET' && path.startsWith('/v1/recommendations')) {
         const q = new URL(path, 'http://x').searchParams;
         if (q.has('strategy') && !opts.strategies) throw new ShopApiError(method, path, 403, '{"error":{"code":"forbidden"}}');
-        return { recommendationId: `rec-${requests.length}`, personalized: false, model: 'x', items: opts.catalogIds.slice(0, Number(q.get('n'))).map((id) => ({ id, score: 1, reasons: [] })) };
+        return {
+          recommendationId: `rec-${requests.length}`,
+          personalized: false,
+          model: 'x',
+          items: opts.catalogIds.slice(0, Number(q.get('n'))).map((id) => ({ id, score: 1, reasons: [] })),
+        };
       }
       return {};
     },
@@ -35,7 +40,16 @@ function fakeShop(opts: { strategies: boolean; catalogIds: string[] }) {
 }
 
 const base = (arm: Arm, api: ShopApi, extra: Partial<WorldOptions> = {}): WorldOptions => ({
-  api, arm, workspace: `w-${arm}`, seed: 5, days: 10, users: 60, items: 200, start: START, historyWeeks: 1, ...extra,
+  api,
+  arm,
+  workspace: `w-${arm}`,
+  seed: 5,
+  days: 10,
+  users: 60,
+  items: 200,
+  start: START,
+  historyWeeks: 1,
+  ...extra,
 });
 
 /** The page an engine that knew the hidden taste would serve: the items that fit best. */

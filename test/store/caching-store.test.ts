@@ -5,8 +5,20 @@ import { cachingStore } from '../../src/store/caching-store.ts';
 import { SqliteStore } from '../../src/store/sqlite/sqlite-store.ts';
 
 const ev = (messageId: string, subject: string, timestamp: number): StoredEvent => ({
-  messageId, type: 'view', subject, userId: subject, anonymousId: null, itemId: 'i1', value: null, query: null,
-  channel: null, recommendationId: null, variant: null, timestamp, receivedAt: timestamp, properties: null,
+  messageId,
+  type: 'view',
+  subject,
+  userId: subject,
+  anonymousId: null,
+  itemId: 'i1',
+  value: null,
+  query: null,
+  channel: null,
+  recommendationId: null,
+  variant: null,
+  timestamp,
+  receivedAt: timestamp,
+  properties: null,
 });
 
 async function setup() {
@@ -42,7 +54,7 @@ describe('cachingStore', () => {
     expect(await store.eventsOf('w', 'v', 10)).toHaveLength(1);
   });
 
-  it('keeps a person\'s consent cached across event writes (which never change it), and drops it on links', async () => {
+  it("keeps a person's consent cached across event writes (which never change it), and drops it on links", async () => {
     const { inner, store } = await setup();
     expect(await store.consentHistory('w', 'u')).toHaveLength(0);
     // Another node records consent; this node's cache does not know yet.
@@ -56,7 +68,7 @@ describe('cachingStore', () => {
     expect(await store.consentHistory('w', 'u')).toHaveLength(1);
   });
 
-  it('caches a person\'s traits, and drops just them when this node writes or deletes that user', async () => {
+  it("caches a person's traits, and drops just them when this node writes or deletes that user", async () => {
     const { inner, store, advance } = await setup();
     await store.putUser('w', 'u', { language: 'es' }, 1);
     expect((await store.getUser('w', 'u'))?.traits).toEqual({ language: 'es' });
@@ -75,7 +87,7 @@ describe('cachingStore', () => {
     expect(await store.consentHistory('w', 'u')).toHaveLength(0);
   });
 
-  it('makes each method\'s wrapper once, and a new one when the store\'s method is replaced', async () => {
+  it("makes each method's wrapper once, and a new one when the store's method is replaced", async () => {
     const { inner, store } = await setup();
     expect(store.eventsOf).toBe(store.eventsOf);
     expect(store.putDocs).toBe(store.putDocs);

@@ -43,7 +43,10 @@ else {
       const s = open();
       const { rows } = await s.pool.query("SELECT current_schema() AS schema, current_setting('synchronous_commit') AS sync");
       expect(rows[0]).toEqual({ schema: fresh, sync: 'on' });
-      const tables = await s.pool.query('SELECT count(*)::int AS n FROM information_schema.tables WHERE table_schema = $1 AND table_name = $2', [fresh, 'events']);
+      const tables = await s.pool.query('SELECT count(*)::int AS n FROM information_schema.tables WHERE table_schema = $1 AND table_name = $2', [
+        fresh,
+        'events',
+      ]);
       expect(tables.rows[0].n).toBe(1);
     });
 

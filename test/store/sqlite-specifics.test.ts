@@ -13,8 +13,20 @@ import { SqliteStore } from '../../src/store/sqlite/sqlite-store.ts';
 let dir: string;
 let store: SqliteStore;
 const ev = (messageId: string, subject: string): StoredEvent => ({
-  messageId, type: 'view', subject, userId: subject, anonymousId: null, itemId: 'i1', value: null, query: null,
-  channel: null, recommendationId: null, variant: null, timestamp: 1, receivedAt: 2, properties: null,
+  messageId,
+  type: 'view',
+  subject,
+  userId: subject,
+  anonymousId: null,
+  itemId: 'i1',
+  value: null,
+  query: null,
+  channel: null,
+  recommendationId: null,
+  variant: null,
+  timestamp: 1,
+  receivedAt: 2,
+  properties: null,
 });
 
 beforeAll(async () => {
@@ -39,12 +51,14 @@ describe('SqliteStore specifics', () => {
 
   it('group commit: writes of one turn share a transaction, and one that fails rejects alone', async () => {
     const ok = store.insertEvents('w', [ev('g1', 'a')]);
-    const bad = store.ingestEvents('w', [ev('g2', 'b')], new Set(['b']), () => { throw new Error('bad profile'); });
+    const bad = store.ingestEvents('w', [ev('g2', 'b')], new Set(['b']), () => {
+      throw new Error('bad profile');
+    });
     const ok2 = store.insertEvents('w', [ev('g3', 'c')]);
     await expect(bad).rejects.toThrow('bad profile');
     expect((await ok).inserted).toHaveLength(1);
     expect((await ok2).inserted).toHaveLength(1);
-    expect((await store.eventsOf('w', 'b'))).toEqual([]);
+    expect(await store.eventsOf('w', 'b')).toEqual([]);
     expect(await store.countEvents('w')).toBe(2);
   });
 

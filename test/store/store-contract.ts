@@ -26,8 +26,21 @@ export function runStoreContract(label: string, open: () => Promise<Store>, clea
     });
 
     const ev = (messageId: string, subject: string, timestamp: number, extra: Partial<StoredEvent> = {}): StoredEvent => ({
-      messageId, type: 'view', subject, userId: subject, anonymousId: null, itemId: 'i1', value: null, query: null,
-      channel: null, recommendationId: null, variant: null, timestamp, receivedAt: timestamp + 1, properties: null, ...extra,
+      messageId,
+      type: 'view',
+      subject,
+      userId: subject,
+      anonymousId: null,
+      itemId: 'i1',
+      value: null,
+      query: null,
+      channel: null,
+      recommendationId: null,
+      variant: null,
+      timestamp,
+      receivedAt: timestamp + 1,
+      properties: null,
+      ...extra,
     });
     const item = (id: string, title: string, extra: Partial<StoredItem> = {}): StoredItem => ({ id, title, available: true, updatedAt: 1000, ...extra });
     const ids = (events: StoredEvent[]) => events.map((e) => e.messageId);
@@ -81,8 +94,15 @@ export function runStoreContract(label: string, open: () => Promise<Store>, clea
       it('upserts, updates, gets, lists in code-point order and deletes', async () => {
         const ws = freshWs();
         const full = item('b', 'Trail shoe', {
-          description: 'Light', categories: ['shoes', 'running'], tags: ['trail'], price: 59.9, currency: 'EUR',
-          attributes: { size: [42, 43], nested: { ok: true } }, imageUrl: 'https://example.com/b.png', language: 'es', updatedAt: 1234,
+          description: 'Light',
+          categories: ['shoes', 'running'],
+          tags: ['trail'],
+          price: 59.9,
+          currency: 'EUR',
+          attributes: { size: [42, 43], nested: { ok: true } },
+          imageUrl: 'https://example.com/b.png',
+          language: 'es',
+          updatedAt: 1234,
         });
         expect(await store.upsertItems(ws, [full, item('a', 'Sock'), item('B', 'Cap')])).toBe(3);
         expect(await store.getItem(ws, 'b')).toEqual(full);
@@ -126,8 +146,14 @@ export function runStoreContract(label: string, open: () => Promise<Store>, clea
       it('round-trips every field, nulls included', async () => {
         const ws = freshWs();
         const full = ev('m-full', 'u1', 1_700_000_000_123, {
-          type: 'rating', anonymousId: 'anon-1', value: 4.25, query: 'zapatillas baratas', channel: 'web',
-          recommendationId: 'r-1', variant: 'B', properties: { nested: { list: [1, 'two', null] }, 'ñ': 'ü', nul: 'a\u0000b' },
+          type: 'rating',
+          anonymousId: 'anon-1',
+          value: 4.25,
+          query: 'zapatillas baratas',
+          channel: 'web',
+          recommendationId: 'r-1',
+          variant: 'B',
+          properties: { nested: { list: [1, 'two', null] }, ñ: 'ü', nul: 'a\u0000b' },
         });
         const bare = ev('m-bare', 'anon:x', 1_700_000_000_124, { type: 'search', userId: null, itemId: null });
         expect(await store.insertEvents(ws, [full, bare])).toEqual({ inserted: [full, bare], duplicates: 0 });
@@ -172,7 +198,12 @@ export function runStoreContract(label: string, open: () => Promise<Store>, clea
         const res = await store.insertEvents(ws, batch);
         expect(res.duplicates).toBe(52);
         expect(res.inserted).toHaveLength(448);
-        expect(ids(res.inserted)).toEqual(batch.slice(0, 450).map((e) => e.messageId).filter((id) => id !== 'big-0' && id !== 'big-7'));
+        expect(ids(res.inserted)).toEqual(
+          batch
+            .slice(0, 450)
+            .map((e) => e.messageId)
+            .filter((id) => id !== 'big-0' && id !== 'big-7'),
+        );
         expect(await store.countEvents(ws)).toBe(450);
       });
 
@@ -288,7 +319,7 @@ export function runStoreContract(label: string, open: () => Promise<Store>, clea
         expect(await store.deleteUser(ws, 'u')).toBe(true);
         expect(await store.deleteUser(ws, 'u')).toBe(false);
         expect(await store.getUser(ws, 'u')).toBeNull();
-        expect((await store.putUser(ws, 'u', { again: 1 }, 400))).toEqual({ id: 'u', traits: { again: 1 }, createdAt: 400, updatedAt: 400 });
+        expect(await store.putUser(ws, 'u', { again: 1 }, 400)).toEqual({ id: 'u', traits: { again: 1 }, createdAt: 400, updatedAt: 400 });
       });
 
       it('loses no trait when two writes race on a new user', async () => {
@@ -322,7 +353,10 @@ export function runStoreContract(label: string, open: () => Promise<Store>, clea
 
       it('shows the updater only the profiles of subjects that may be profiled', async () => {
         const ws = freshWs();
-        await store.putProfiles(ws, [{ subject: 'ok', profile: { n: 1, ids: [] } }, { subject: 'no', profile: { n: 9, ids: [] } }]);
+        await store.putProfiles(ws, [
+          { subject: 'ok', profile: { n: 1, ids: [] } },
+          { subject: 'no', profile: { n: 9, ids: [] } },
+        ]);
         const seen: string[] = [];
         await store.ingestEvents(ws, [ev('h1', 'ok', 1), ev('h2', 'no', 2)], new Set(['ok']), (inserted, current) => {
           seen.push(...current.keys());
@@ -345,7 +379,9 @@ export function runStoreContract(label: string, open: () => Promise<Store>, clea
 
       it('a failing batch among concurrent ones loses only its own events', async () => {
         const ws = freshWs();
-        const boom: ProfileUpdater = () => { throw new Error('boom'); };
+        const boom: ProfileUpdater = () => {
+          throw new Error('boom');
+        };
         const results = await Promise.allSettled([
           store.ingestEvents(ws, [ev('k1', 'a', 1)], new Set(['a']), counting),
           store.ingestEvents(ws, [ev('k2', 'a', 2)], new Set(['a']), boom),
@@ -358,7 +394,11 @@ export function runStoreContract(label: string, open: () => Promise<Store>, clea
 
       it('stores nothing when the profile update fails', async () => {
         const ws = freshWs();
-        await expect(store.ingestEvents(ws, [ev('f1', 'a', 1)], new Set(['a']), () => { throw new Error('boom'); })).rejects.toThrow('boom');
+        await expect(
+          store.ingestEvents(ws, [ev('f1', 'a', 1)], new Set(['a']), () => {
+            throw new Error('boom');
+          }),
+        ).rejects.toThrow('boom');
         expect(await store.countEvents(ws)).toBe(0);
         expect((await store.insertEvents(ws, [ev('f1', 'a', 1)])).inserted).toHaveLength(1);
       });
@@ -368,7 +408,10 @@ export function runStoreContract(label: string, open: () => Promise<Store>, clea
       it('puts, gets one or many, overwrites, deletes', async () => {
         const ws = freshWs();
         expect(await store.getProfile(ws, 's1')).toBeNull();
-        await store.putProfiles(ws, [{ subject: 's1', profile: { affinity: { shoes: 0.5 } } }, { subject: 's2', profile: { n: 2 } }]);
+        await store.putProfiles(ws, [
+          { subject: 's1', profile: { affinity: { shoes: 0.5 } } },
+          { subject: 's2', profile: { n: 2 } },
+        ]);
         expect(await store.getProfile(ws, 's1')).toEqual({ affinity: { shoes: 0.5 } });
         const many = await store.getProfiles(ws, ['s1', 's2', 'missing']);
         expect([...many.keys()].sort()).toEqual(['s1', 's2']);
@@ -376,7 +419,10 @@ export function runStoreContract(label: string, open: () => Promise<Store>, clea
         expect((await store.getProfiles(ws, [])).size).toBe(0);
         expect((await store.getProfiles(freshWs(), ['s1'])).size).toBe(0);
 
-        await store.putProfiles(ws, [{ subject: 's1', profile: { v: 1 } }, { subject: 's1', profile: { v: 2 } }]);
+        await store.putProfiles(ws, [
+          { subject: 's1', profile: { v: 1 } },
+          { subject: 's1', profile: { v: 2 } },
+        ]);
         expect(await store.getProfile(ws, 's1')).toEqual({ v: 2 });
         await store.putProfiles(ws, []);
 
@@ -388,7 +434,10 @@ export function runStoreContract(label: string, open: () => Promise<Store>, clea
       it('getProfiles answers for more subjects than one query chunk', async () => {
         const ws = freshWs();
         const subjects = Array.from({ length: 1200 }, (_, i) => `p${i}`);
-        await store.putProfiles(ws, subjects.map((subject, i) => ({ subject, profile: { i } })));
+        await store.putProfiles(
+          ws,
+          subjects.map((subject, i) => ({ subject, profile: { i } })),
+        );
         const got = await store.getProfiles(ws, [...subjects, 'nope']);
         expect(got.size).toBe(1200);
         expect(got.get('p1199')).toEqual({ i: 1199 });
@@ -441,12 +490,20 @@ export function runStoreContract(label: string, open: () => Promise<Store>, clea
         const ws = freshWs();
         const anon = (id: string, subject: string, t: number) => ev(id, subject, t, { userId: null, anonymousId: subject.slice(5) });
         await store.insertEvents(ws, [anon('a1', 'anon:x', 1), anon('a2', 'anon:x', 2), anon('a3', 'anon:y', 3), ev('u1', 'u1', 4)]);
-        await store.putProfiles(ws, [{ subject: 'anon:x', profile: { n: 2 } }, { subject: 'anon:y', profile: { n: 1 } }, { subject: 'u1', profile: { n: 1 } }]);
-        const moved = await store.linkIdentities(ws, [
-          { anonymousId: 'x', userId: 'u1', from: 'anon:x' },
-          { anonymousId: 'y', userId: 'u2', from: 'anon:y' },
-          { anonymousId: 'w', userId: 'u2', from: 'anon:w' },
-        ], 10);
+        await store.putProfiles(ws, [
+          { subject: 'anon:x', profile: { n: 2 } },
+          { subject: 'anon:y', profile: { n: 1 } },
+          { subject: 'u1', profile: { n: 1 } },
+        ]);
+        const moved = await store.linkIdentities(
+          ws,
+          [
+            { anonymousId: 'x', userId: 'u1', from: 'anon:x' },
+            { anonymousId: 'y', userId: 'u2', from: 'anon:y' },
+            { anonymousId: 'w', userId: 'u2', from: 'anon:w' },
+          ],
+          10,
+        );
         expect(moved).toEqual([2, 1, 0]);
         expect(ids(await store.eventsOf(ws, 'u1'))).toEqual(['a1', 'a2', 'u1']);
         expect((await store.eventsOf(ws, 'u1')).map((e) => e.userId)).toEqual(['u1', 'u1', 'u1']);
@@ -459,7 +516,10 @@ export function runStoreContract(label: string, open: () => Promise<Store>, clea
         expect(await store.linkIdentities(ws, [], 11)).toEqual([]);
         // A later link of the same visitor moves it to another user.
         expect(await store.linkIdentities(ws, [{ anonymousId: 'x', userId: 'u3', from: 'anon:x' }], 12)).toEqual([0]);
-        expect([...(await store.resolveAnonymousMany(ws, ['x', 'y', 'x', 'nobody']))].sort()).toEqual([['x', 'u3'], ['y', 'u2']]);
+        expect([...(await store.resolveAnonymousMany(ws, ['x', 'y', 'x', 'nobody']))].sort()).toEqual([
+          ['x', 'u3'],
+          ['y', 'u2'],
+        ]);
         expect((await store.resolveAnonymousMany(ws, [])).size).toBe(0);
         expect((await store.resolveAnonymousMany(freshWs(), ['x'])).size).toBe(0);
       });
@@ -526,8 +586,13 @@ export function runStoreContract(label: string, open: () => Promise<Store>, clea
     });
 
     describe('docs', () => {
-      const doc = (collection: string, id: string, subject: string | null, createdAt: number, body: Record<string, unknown> = { id }): Doc =>
-        ({ collection, id, subject, body, createdAt });
+      const doc = (collection: string, id: string, subject: string | null, createdAt: number, body: Record<string, unknown> = { id }): Doc => ({
+        collection,
+        id,
+        subject,
+        body,
+        createdAt,
+      });
 
       it('puts, gets, lists newest first by subject and limit', async () => {
         const ws = freshWs();
@@ -588,7 +653,10 @@ export function runStoreContract(label: string, open: () => Promise<Store>, clea
       it('trims a collection to its newest documents, in one workspace only', async () => {
         const ws = freshWs();
         const other = freshWs();
-        await store.putDocs(ws, Array.from({ length: 10 }, (_, i) => doc('log', `d${i}`, 's1', 100 + i)));
+        await store.putDocs(
+          ws,
+          Array.from({ length: 10 }, (_, i) => doc('log', `d${i}`, 's1', 100 + i)),
+        );
         await store.putDocs(ws, [doc('keep', 'k', 's1', 1)]);
         await store.putDocs(other, [doc('log', 'o', 's1', 1)]);
         expect(await store.trimDocs(ws, 'log', 20)).toBe(0); // fewer than the bound: nothing goes
@@ -603,7 +671,15 @@ export function runStoreContract(label: string, open: () => Promise<Store>, clea
       it('inserts, finds by hash, lists, touches, deletes, knows about the root key', async () => {
         const ws = freshWs();
         const key = (id: string, extra: Partial<StoredKey> = {}): StoredKey => ({
-          id, workspace: ws, scope: 'server', name: null, hash: `hash-${ws}-${id}`, root: false, createdAt: 100, lastUsedAt: null, ...extra,
+          id,
+          workspace: ws,
+          scope: 'server',
+          name: null,
+          hash: `hash-${ws}-${id}`,
+          root: false,
+          createdAt: 100,
+          lastUsedAt: null,
+          ...extra,
         });
         expect(await store.hasRootKey()).toBe(false);
         const k2 = key('k2', { scope: 'public', name: 'widget', createdAt: 50 });
@@ -640,22 +716,63 @@ export function runStoreContract(label: string, open: () => Promise<Store>, clea
        * type-checking until it is placed here, and the test below then proves its scoping.
        */
       const kinds: Record<keyof Store, 'read' | 'write' | 'global'> = {
-        dialect: 'global', migrate: 'global', close: 'global', scrubDeleted: 'global',
-        createWorkspace: 'global', getWorkspace: 'global', listWorkspaces: 'global',
+        dialect: 'global',
+        migrate: 'global',
+        close: 'global',
+        scrubDeleted: 'global',
+        createWorkspace: 'global',
+        getWorkspace: 'global',
+        listWorkspaces: 'global',
         // Keys are found by their hash or id across workspaces (authentication comes before the workspace).
-        insertKey: 'global', keyByHash: 'global', touchKey: 'global', hasRootKey: 'global',
-        upsertItems: 'write', getItem: 'read', listItems: 'read', deleteItem: 'write',
-        insertEvents: 'write', ingestEvents: 'write', eventsOf: 'read', scanEvents: 'read', countEvents: 'read',
-        reassignEvents: 'write', deleteEventsOf: 'write', deleteEventsBefore: 'write',
-        putUser: 'write', getUser: 'read', deleteUser: 'write',
-        getProfile: 'read', getProfiles: 'read', putProfiles: 'write', deleteProfile: 'write',
-        appendConsent: 'write', consentHistory: 'read', deleteConsent: 'write',
-        linkIdentity: 'write', linkIdentities: 'write', resolveAnonymous: 'read', resolveAnonymousMany: 'read', anonymousIdsOf: 'read', deleteIdentityLinks: 'write',
-        putBlob: 'write', getBlob: 'read', blobInfo: 'read', listBlobs: 'read', deleteBlob: 'write',
-        putDocs: 'write', getDoc: 'read', listDocs: 'read', deleteDoc: 'write', docsOfSubject: 'read',
-        deleteDocsOfSubject: 'write', deleteDocsBefore: 'write', trimDocs: 'write',
-        listKeys: 'read', deleteKey: 'write',
-        bumpCounter: 'write', readCounters: 'read',
+        insertKey: 'global',
+        keyByHash: 'global',
+        touchKey: 'global',
+        hasRootKey: 'global',
+        upsertItems: 'write',
+        getItem: 'read',
+        listItems: 'read',
+        deleteItem: 'write',
+        insertEvents: 'write',
+        ingestEvents: 'write',
+        eventsOf: 'read',
+        scanEvents: 'read',
+        countEvents: 'read',
+        reassignEvents: 'write',
+        deleteEventsOf: 'write',
+        deleteEventsBefore: 'write',
+        putUser: 'write',
+        getUser: 'read',
+        deleteUser: 'write',
+        getProfile: 'read',
+        getProfiles: 'read',
+        putProfiles: 'write',
+        deleteProfile: 'write',
+        appendConsent: 'write',
+        consentHistory: 'read',
+        deleteConsent: 'write',
+        linkIdentity: 'write',
+        linkIdentities: 'write',
+        resolveAnonymous: 'read',
+        resolveAnonymousMany: 'read',
+        anonymousIdsOf: 'read',
+        deleteIdentityLinks: 'write',
+        putBlob: 'write',
+        getBlob: 'read',
+        blobInfo: 'read',
+        listBlobs: 'read',
+        deleteBlob: 'write',
+        putDocs: 'write',
+        getDoc: 'read',
+        listDocs: 'read',
+        deleteDoc: 'write',
+        docsOfSubject: 'read',
+        deleteDocsOfSubject: 'write',
+        deleteDocsBefore: 'write',
+        trimDocs: 'write',
+        listKeys: 'read',
+        deleteKey: 'write',
+        bumpCounter: 'write',
+        readCounters: 'read',
       };
 
       /** The same rows in every table, told apart by `tag`; ids are the same in both workspaces on purpose. */
@@ -663,12 +780,16 @@ export function runStoreContract(label: string, open: () => Promise<Store>, clea
         await store.createWorkspace({ id: ws, name: tag, createdAt: 1 });
         await store.upsertItems(ws, [item('i1', `item ${tag}`), item('i2', `other ${tag}`)]);
         await store.insertEvents(ws, [
-          ev(`m1-${tag}`, 'u', 10, { query: tag }), ev(`m2-${tag}`, 'u', 20, { query: tag }),
+          ev(`m1-${tag}`, 'u', 10, { query: tag }),
+          ev(`m2-${tag}`, 'u', 20, { query: tag }),
           ev(`m3-${tag}`, 'anon:a', 30, { userId: null, anonymousId: 'a', query: tag }),
           ev('shared-id', 'u', 40, { query: tag }),
         ]);
         await store.putUser(ws, 'u', { tag }, 5);
-        await store.putProfiles(ws, [{ subject: 'u', profile: { tag } }, { subject: 'anon:a', profile: { tag } }]);
+        await store.putProfiles(ws, [
+          { subject: 'u', profile: { tag } },
+          { subject: 'anon:a', profile: { tag } },
+        ]);
         await store.appendConsent(ws, 'u', { purposes: { marketing: true }, source: tag, policyVersion: null, at: 6 });
         await store.linkIdentity(ws, 'a', 'u', 7);
         await store.putBlob(ws, 'model/x', new TextEncoder().encode(tag), { tag }, 8);
@@ -726,14 +847,23 @@ export function runStoreContract(label: string, open: () => Promise<Store>, clea
           ['upsertItems', () => store.upsertItems(a, [item('i1', 'changed in A')]), 1],
           ['deleteItem', () => store.deleteItem(a, 'i2'), true],
           ['insertEvents', async () => (await store.insertEvents(a, [ev('m1-tagB', 'u', 50)])).inserted.length, 1],
-          ['ingestEvents', async () => (await store.ingestEvents(a, [ev('m2-tagB', 'u', 60)], new Set(['u']), (ins) => [{ subject: 'u', profile: { n: ins.length } }])).inserted.length, 1],
+          [
+            'ingestEvents',
+            async () =>
+              (await store.ingestEvents(a, [ev('m2-tagB', 'u', 60)], new Set(['u']), (ins) => [{ subject: 'u', profile: { n: ins.length } }])).inserted.length,
+            1,
+          ],
           ['reassignEvents', () => store.reassignEvents(a, 'anon:a', 'u'), 1],
           ['deleteEventsOf', () => store.deleteEventsOf(a, 'u', ['view']), 6],
           ['deleteEventsBefore', () => store.deleteEventsBefore(a, 1e12), 0],
-          ['linkIdentities', async () => {
-            await store.insertEvents(a, [ev('z1', 'anon:z', 55, { userId: null, anonymousId: 'z' })]);
-            return store.linkIdentities(a, [{ anonymousId: 'z', userId: 'u', from: 'anon:z' }], 56);
-          }, [1]],
+          [
+            'linkIdentities',
+            async () => {
+              await store.insertEvents(a, [ev('z1', 'anon:z', 55, { userId: null, anonymousId: 'z' })]);
+              return store.linkIdentities(a, [{ anonymousId: 'z', userId: 'u', from: 'anon:z' }], 56);
+            },
+            [1],
+          ],
           ['putUser', async () => (await store.putUser(a, 'u', { more: 1 }, 70)).createdAt, 5],
           ['deleteUser', () => store.deleteUser(a, 'u'), true],
           ['putProfiles', () => store.putProfiles(a, [{ subject: 'u', profile: { changed: true } }])],
@@ -748,7 +878,14 @@ export function runStoreContract(label: string, open: () => Promise<Store>, clea
           ['deleteDoc', () => store.deleteDoc(a, 'chat', 'c1'), true],
           ['trimDocs', () => store.trimDocs(a, 'log', 1), 1],
           ['deleteDocsBefore', () => store.deleteDocsBefore(a, 'log', 1e12), 1],
-          ['deleteDocsOfSubject', async () => { await store.putDocs(a, [{ collection: 'x', id: 'x', subject: 'u', body: {}, createdAt: 1 }]); return store.deleteDocsOfSubject(a, 'u'); }, 1],
+          [
+            'deleteDocsOfSubject',
+            async () => {
+              await store.putDocs(a, [{ collection: 'x', id: 'x', subject: 'u', body: {}, createdAt: 1 }]);
+              return store.deleteDocsOfSubject(a, 'u');
+            },
+            1,
+          ],
           ['deleteKey', async () => [await store.deleteKey(a, `key-${b}`), await store.deleteKey(a, `key-${a}`)], [false, true]],
           ['bumpCounter', () => store.bumpCounter(a, 'items'), 2],
         ];

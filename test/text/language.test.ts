@@ -9,7 +9,15 @@ describe('detectLanguage', () => {
     expect(1 - wrong.length / SHORT_MESSAGES.length, JSON.stringify(wrong)).toBeGreaterThanOrEqual(0.95);
   });
   it('is confident on the one-word classics', () => {
-    for (const [text, lang] of [['hola', 'es'], ['hi', 'en'], ['barato', 'es'], ['cheaper', 'en'], ['gracias', 'es'], ['auriculares para correr', 'es'], ['thanks', 'en']] as const) {
+    for (const [text, lang] of [
+      ['hola', 'es'],
+      ['hi', 'en'],
+      ['barato', 'es'],
+      ['cheaper', 'en'],
+      ['gracias', 'es'],
+      ['auriculares para correr', 'es'],
+      ['thanks', 'en'],
+    ] as const) {
       const g = detectLanguage(text);
       expect(g.language, text).toBe(lang);
       expect(g.confidence, text).toBeGreaterThan(0.8);

@@ -27,13 +27,31 @@ describe('tokenize', () => {
 
 describe('stem', () => {
   it('conflates English inflections', () => {
-    const same = [['headphones', 'headphone'], ['running', 'run'], ['cheaper', 'cheap'], ['ordered', 'order'], ['batteries', 'battery'], ['boxes', 'box'], ['shipping', 'ship'], ['likes', 'like']];
+    const same = [
+      ['headphones', 'headphone'],
+      ['running', 'run'],
+      ['cheaper', 'cheap'],
+      ['ordered', 'order'],
+      ['batteries', 'battery'],
+      ['boxes', 'box'],
+      ['shipping', 'ship'],
+      ['likes', 'like'],
+    ];
     for (const [a, b] of same) expect(stem(a, 'en'), `${a} ~ ${b}`).toBe(stem(b, 'en'));
     expect(stem('glass', 'en')).toBe('glass');
     expect(stem('red', 'en')).toBe('red');
   });
   it('conflates Spanish plurals and genders', () => {
-    const same = [['zapatillas', 'zapatilla'], ['auriculares', 'auricular'], ['barato', 'baratas'], ['rojo', 'rojas'], ['colores', 'color'], ['luces', 'luz'], ['grandes', 'grande'], ['envíos', 'envio']];
+    const same = [
+      ['zapatillas', 'zapatilla'],
+      ['auriculares', 'auricular'],
+      ['barato', 'baratas'],
+      ['rojo', 'rojas'],
+      ['colores', 'color'],
+      ['luces', 'luz'],
+      ['grandes', 'grande'],
+      ['envíos', 'envio'],
+    ];
     for (const [a, b] of same) expect(stem(fold(a), 'es'), `${a} ~ ${b}`).toBe(stem(fold(b), 'es'));
     expect(stem('azul', 'es')).toBe('azul');
   });

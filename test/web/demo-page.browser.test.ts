@@ -13,7 +13,7 @@ const run = promisify(execFile);
 const CHROMIUM = ['/usr/bin/chromium', '/usr/bin/chromium-browser'].find((p) => existsSync(p));
 
 if (!CHROMIUM) {
-  console.log('Browser test of the demo page not run: install Debian\'s chromium (.ci/run does)');
+  console.log("Browser test of the demo page not run: install Debian's chromium (.ci/run does)");
   describe.skip('demo page in Chromium (chromium not installed)', () => {
     it.skip('needs chromium');
   });
@@ -40,15 +40,31 @@ if (!CHROMIUM) {
       rmSync(dir, { recursive: true, force: true });
     });
 
-    it('lists the shoppers and shows a picked shopper\'s recommendations with their reasons', async () => {
+    it("lists the shoppers and shows a picked shopper's recommendations with their reasons", async () => {
       const profileDir = mkdtempSync(join(tmpdir(), 'afin-chromium-'));
       try {
-        const { stdout } = await run(CHROMIUM!, [
-          '--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking',
-          '--disable-component-update', '--disable-sync', `--user-data-dir=${profileDir}`, '--virtual-time-budget=8000', '--dump-dom',
-          `${url}/demo#key=web-test-key&user=u-001`,
-        ], { timeout: 60_000, maxBuffer: 20 * 1024 * 1024 });
-        const shoppers = (await (await fetch(`${url}/v1/demo/shoppers`, { headers: { authorization: 'Bearer web-test-key' } })).json()).shoppers as Array<{ id: string; name: string }>;
+        const { stdout } = await run(
+          CHROMIUM!,
+          [
+            '--headless',
+            '--no-sandbox',
+            '--disable-gpu',
+            '--disable-quic',
+            '--no-first-run',
+            '--disable-background-networking',
+            '--disable-component-update',
+            '--disable-sync',
+            `--user-data-dir=${profileDir}`,
+            '--virtual-time-budget=8000',
+            '--dump-dom',
+            `${url}/demo#key=web-test-key&user=u-001`,
+          ],
+          { timeout: 60_000, maxBuffer: 20 * 1024 * 1024 },
+        );
+        const shoppers = (await (await fetch(`${url}/v1/demo/shoppers`, { headers: { authorization: 'Bearer web-test-key' } })).json()).shoppers as Array<{
+          id: string;
+          name: string;
+        }>;
         expect(shoppers.length).toBe(12);
         for (const s of shoppers.slice(0, 3)) expect(stdout).toContain(s.name);
         const recs = await (await fetch(`${url}/v1/recommendations?userId=u-001&n=10`, { headers: { authorization: 'Bearer web-test-key' } })).json();

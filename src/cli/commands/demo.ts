@@ -21,7 +21,9 @@ export async function loadDemo(engine: Engine, opts: { seed: number; items: numb
   }
   bar?.done();
   for (const a of demo.aliases) await engine.ingest.alias(ws, a);
-  await engine.store.putDocs(ws, [{ collection: 'demo', id: 'shoppers', subject: null, createdAt: engine.clock(), body: { shoppers: demo.shoppers.map(demoShopperSummary) } }]);
+  await engine.store.putDocs(ws, [
+    { collection: 'demo', id: 'shoppers', subject: null, createdAt: engine.clock(), body: { shoppers: demo.shoppers.map(demoShopperSummary) } },
+  ]);
   const tbar = opts.quiet ? null : progressBar('training');
   await engine.train(ws, { onProgress: (_s, f) => tbar?.update(f) });
   tbar?.done();
@@ -48,7 +50,12 @@ export function registerDemo(program: Command) {
         if (!Number.isInteger(n) || n <= 0) throw new Error(`--${name} must be a positive integer, got "${s}"`);
         return n;
       };
-      const stats = await loadDemo(engine, { seed: num(o.seed, 'seed'), items: num(o.items, 'items'), shoppers: num(o.shoppers, 'shoppers'), weeks: num(o.weeks, 'weeks') });
+      const stats = await loadDemo(engine, {
+        seed: num(o.seed, 'seed'),
+        items: num(o.items, 'items'),
+        shoppers: num(o.shoppers, 'shoppers'),
+        weeks: num(o.weeks, 'weeks'),
+      });
       process.stdout.write(`Demo store: ${stats.items} items, ${stats.shoppers} shoppers, ${stats.events} events (${stats.purchases} purchases)\n`);
       if (!o.serve) {
         await engine.close();
@@ -56,6 +63,8 @@ export function registerDemo(program: Command) {
       }
       const { url, rootKey } = await startServer(cfg, engine);
       const key = cfg.adminKey ?? rootKey ?? '(the root key printed when this data folder was created)';
-      process.stdout.write(`\nAfín demo is running.\n  Open:     ${url}/demo#key=${encodeURIComponent(key)}\n  API docs: ${url}/docs\n  Dev key:  ${key}\n  Try:      curl -H 'Authorization: Bearer ${key}' '${url}/v1/recommendations?userId=u-001&n=5'\n`);
+      process.stdout.write(
+        `\nAfín demo is running.\n  Open:     ${url}/demo#key=${encodeURIComponent(key)}\n  API docs: ${url}/docs\n  Dev key:  ${key}\n  Try:      curl -H 'Authorization: Bearer ${key}' '${url}/v1/recommendations?userId=u-001&n=5'\n`,
+      );
     });
 }

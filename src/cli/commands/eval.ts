@@ -6,7 +6,9 @@ const EVAL_MODULE = '../../eval/command.ts';
 export function registerEval(program: Command) {
   program
     .command('eval')
-    .description('offline evaluation: the recommenders on a dataset, `afin eval chat` for the assistant, `afin eval bandit` for the presentation policies (--help for the options)')
+    .description(
+      'offline evaluation: the recommenders on a dataset, `afin eval chat` for the assistant, `afin eval bandit` for the presentation policies (--help for the options)',
+    )
     .allowUnknownOption(true)
     .helpOption(false)
     .argument('[args...]')

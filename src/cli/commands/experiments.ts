@@ -17,7 +17,11 @@ async function withEngine<T>(fn: (e: Engine) => Promise<T>): Promise<T> {
 /** Rows as aligned columns, the first row a header underlined. */
 export function table(rows: string[][]): string {
   const widths = rows[0].map((_, c) => Math.max(...rows.map((r) => [...(r[c] ?? '')].length)));
-  const line = (r: string[]) => r.map((cell, c) => cell.padEnd(widths[c])).join('  ').trimEnd();
+  const line = (r: string[]) =>
+    r
+      .map((cell, c) => cell.padEnd(widths[c]))
+      .join('  ')
+      .trimEnd();
   return [line(rows[0]), widths.map((w) => '─'.repeat(w)).join('  '), ...rows.slice(1).map(line)].join('\n');
 }
 
@@ -27,7 +31,14 @@ export function formatList(list: readonly Experiment[]): string {
   if (!list.length) return 'No experiments yet: create one with POST /v1/experiments (see the README, Experiments).';
   return table([
     ['key', 'status', 'variants', 'primary metric', 'started', 'stopped'],
-    ...list.map((e) => [e.key, e.status, e.variants.map((v) => `${v.name} (${v.strategy}, ${v.weight})`).join(', '), e.primaryMetric, day(e.startedAt), day(e.stoppedAt)]),
+    ...list.map((e) => [
+      e.key,
+      e.status,
+      e.variants.map((v) => `${v.name} (${v.strategy}, ${v.weight})`).join(', '),
+      e.primaryMetric,
+      day(e.startedAt),
+      day(e.stoppedAt),
+    ]),
   ]);
 }
 
@@ -39,7 +50,12 @@ export function formatExperiment(e: Experiment): string {
     '',
     table([
       ['variant', 'strategy', 'share', 'model / settings'],
-      ...e.variants.map((v) => [`${v.name}${v.name === e.control ? ' (control)' : ''}`, v.strategy, `${Math.round((v.weight / total) * 1000) / 10} %`, [v.model, v.settings ? JSON.stringify(v.settings) : ''].filter(Boolean).join(' ')]),
+      ...e.variants.map((v) => [
+        `${v.name}${v.name === e.control ? ' (control)' : ''}`,
+        v.strategy,
+        `${Math.round((v.weight / total) * 1000) / 10} %`,
+        [v.model, v.settings ? JSON.stringify(v.settings) : ''].filter(Boolean).join(' '),
+      ]),
     ]),
   ].join('\n');
 }
@@ -58,12 +74,25 @@ const interval = (i: Interval | null | undefined) => (i ? `${signed(i.estimate)}
 /** The results as a person reads them: who was counted, the SRM check, then per metric each variant against control. */
 export function formatResults(r: ExperimentResults): string {
   const out: string[] = [];
-  out.push(`${r.experiment.key}: ${r.experiment.status}, ${r.people} people, analysed until ${r.analysedUntil.slice(0, 16).replace('T', ' ')} UTC (attribution window ${r.experiment.attributionWindowDays} days)`);
-  out.push(table([
-    ['variant', 'strategy', 'weight', 'people', 'expected', 'answers'],
-    ...r.variants.map((v) => [`${v.name}${v.name === r.experiment.control ? ' (control)' : ''}`, v.strategy, String(v.weight), String(v.people), r.srm.expected[v.name].toFixed(1), String(v.answers)]),
-  ]));
-  out.push(`SRM: χ² = ${r.srm.chiSquared.toFixed(2)}, p = ${r.srm.pValue < 1e-4 ? r.srm.pValue.toExponential(2) : r.srm.pValue.toFixed(4)}${r.srm.mismatch ? '  ⚠ MISMATCH: do not trust these results' : ' (ok)'}`);
+  out.push(
+    `${r.experiment.key}: ${r.experiment.status}, ${r.people} people, analysed until ${r.analysedUntil.slice(0, 16).replace('T', ' ')} UTC (attribution window ${r.experiment.attributionWindowDays} days)`,
+  );
+  out.push(
+    table([
+      ['variant', 'strategy', 'weight', 'people', 'expected', 'answers'],
+      ...r.variants.map((v) => [
+        `${v.name}${v.name === r.experiment.control ? ' (control)' : ''}`,
+        v.strategy,
+        String(v.weight),
+        String(v.people),
+        r.srm.expected[v.name].toFixed(1),
+        String(v.answers),
+      ]),
+    ]),
+  );
+  out.push(
+    `SRM: χ² = ${r.srm.chiSquared.toFixed(2)}, p = ${r.srm.pValue < 1e-4 ? r.srm.pValue.toExponential(2) : r.srm.pValue.toFixed(4)}${r.srm.mismatch ? '  ⚠ MISMATCH: do not trust these results' : ' (ok)'}`,
+  );
   out.push('');
   const rows: string[][] = [['metric', 'variant', 'value', 'n', 'uplift [95 % interval]', 'p', 'chance to beat', 'CUPED uplift']];
   for (const m of r.metrics) {
@@ -71,8 +100,13 @@ export function formatResults(r: ExperimentResults): string {
     for (const v of m.values) {
       const c = m.comparisons.find((x) => x.variant === v.variant);
       rows.push([
-        v.variant === r.experiment.control ? `${m.metric}${tag}` : '', v.variant, value(m, v.value), String(v.n),
-        c ? interval(c.uplift) : '', c?.pValue == null ? '' : c.pValue.toFixed(4), c?.chanceToBeatControl == null ? '' : chance(c.chanceToBeatControl),
+        v.variant === r.experiment.control ? `${m.metric}${tag}` : '',
+        v.variant,
+        value(m, v.value),
+        String(v.n),
+        c ? interval(c.uplift) : '',
+        c?.pValue == null ? '' : c.pValue.toFixed(4),
+        c?.chanceToBeatControl == null ? '' : chance(c.chanceToBeatControl),
         c?.cuped ? interval(c.cuped.uplift) : '',
       ]);
     }

@@ -22,7 +22,11 @@ export function csvRecordToObject(rec: Record<string, string>): Record<string, u
     if (v === '') continue;
     if (k.startsWith('attributes.')) attributes[k.slice(11)] = v;
     else if (k.startsWith('properties.')) properties[k.slice(11)] = v;
-    else if (LIST_COLUMNS.has(k)) out[k] = v.split('|').map((s) => s.trim()).filter(Boolean);
+    else if (LIST_COLUMNS.has(k))
+      out[k] = v
+        .split('|')
+        .map((s) => s.trim())
+        .filter(Boolean);
     else if (NUMBER_COLUMNS.has(k)) out[k] = Number(v);
     else if (BOOLEAN_COLUMNS.has(k)) out[k] = /^(true|1|yes)$/i.test(v);
     else if (k === 'timestamp') out[k] = /^\d+$/.test(v) ? Number(v) : v;
@@ -120,7 +124,9 @@ export function registerImport(program: Command) {
       const engine = await Engine.open(loadConfig());
       try {
         const s = await importFile(engine, o.workspace, kind, file);
-        process.stdout.write(`${s.read} rows read, ${s.stored} stored, ${s.duplicates} duplicates, ${s.rejected.length} rejected (${s.seconds.toFixed(1)} s)\n`);
+        process.stdout.write(
+          `${s.read} rows read, ${s.stored} stored, ${s.duplicates} duplicates, ${s.rejected.length} rejected (${s.seconds.toFixed(1)} s)\n`,
+        );
         for (const r of s.rejected.slice(0, 20)) process.stdout.write(`  line ${r.line}: ${r.error}\n`);
         if (s.rejected.length > 20) process.stdout.write(`  … and ${s.rejected.length - 20} more\n`);
         if (s.rejected.length > 0) process.exitCode = 1;

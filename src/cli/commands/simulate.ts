@@ -23,7 +23,8 @@ import { progressBar } from '../progress.ts';
 const IN_PROCESS_START = Date.UTC(2025, 2, 3);
 const TAOBAO_FILE = join(
   process.env.AFIN_SHARED_DATA ?? fileURLToPath(new URL('../../../../shared/data', import.meta.url)),
-  'ecommerce-taobao-userbehavior-sample', 'UserBehavior_head.csv',
+  'ecommerce-taobao-userbehavior-sample',
+  'UserBehavior_head.csv',
 );
 
 /**
@@ -64,10 +65,7 @@ export async function inProcessShop(start: number): Promise<{ api: ShopApi; setC
 
 /** What a world's thread is given: everything but the server, which it starts itself. */
 type WorldJob = Omit<WorldOptions, 'api' | 'setClock' | 'onProgress' | 'servePage'>;
-type WorldMessage =
-  | { kind: 'progress'; fraction: number; note: string }
-  | { kind: 'done'; outcome: ArmOutcome }
-  | { kind: 'error'; message: string };
+type WorldMessage = { kind: 'progress'; fraction: number; note: string } | { kind: 'done'; outcome: ArmOutcome } | { kind: 'error'; message: string };
 const WORLD_THREAD = 'afin-simulate-world';
 /** The arms from the dearest world to simulate to the cheapest. */
 const WORLD_COST: readonly Arm[] = ['personalized', 'segment', 'popular', 'random'];
@@ -136,12 +134,14 @@ if (!isMainThread && (workerData as { kind?: string } | null)?.kind === WORLD_TH
 async function onLanes<J, T>(jobs: J[], lanes: Array<(job: J) => Promise<T>>): Promise<T[]> {
   const out: T[] = new Array(jobs.length);
   let next = 0;
-  await Promise.all(lanes.map(async (lane) => {
-    while (next < jobs.length) {
-      const k = next++;
-      out[k] = await lane(jobs[k]);
-    }
-  }));
+  await Promise.all(
+    lanes.map(async (lane) => {
+      while (next < jobs.length) {
+        const k = next++;
+        out[k] = await lane(jobs[k]);
+      }
+    }),
+  );
   return out;
 }
 
@@ -160,17 +160,19 @@ function readTaobao(path: string): BehaviourRow[] {
 function calibrate(path: string): void {
   const f = funnelFigures(readTaobao(path));
   const pct = (x: number) => `${(100 * x).toFixed(2)} %`;
-  process.stdout.write([
-    `Taobao UserBehavior sample (${path}), official window 2017-11-25 to 12-03:`,
-    `  ${f.rows} rows, ${f.users} users, ${f.sessions} sessions (30-minute gap)`,
-    `  ${f.views} page views, ${f.carts} adds to cart, ${f.buys} purchases`,
-    `  cart per view      ${pct(f.cartPerView)}   (shipped: ${pct(TAOBAO_FUNNEL.cartPerView)})`,
-    `  buys per cart      ${f.buyPerCart.toFixed(3)}     (shipped: ${TAOBAO_FUNNEL.buyPerCart})`,
-    `  buy per view       ${pct(f.buyPerView)}`,
-    `  views per session  ${f.viewsPerSession.toFixed(2)}   (not used: see src/simulate/funnel.ts)`,
-    `  buying day share   ${pct(f.buyingDayShare)}`,
-    '',
-  ].join('\n'));
+  process.stdout.write(
+    [
+      `Taobao UserBehavior sample (${path}), official window 2017-11-25 to 12-03:`,
+      `  ${f.rows} rows, ${f.users} users, ${f.sessions} sessions (30-minute gap)`,
+      `  ${f.views} page views, ${f.carts} adds to cart, ${f.buys} purchases`,
+      `  cart per view      ${pct(f.cartPerView)}   (shipped: ${pct(TAOBAO_FUNNEL.cartPerView)})`,
+      `  buys per cart      ${f.buyPerCart.toFixed(3)}     (shipped: ${TAOBAO_FUNNEL.buyPerCart})`,
+      `  buy per view       ${pct(f.buyPerView)}`,
+      `  views per session  ${f.viewsPerSession.toFixed(2)}   (not used: see src/simulate/funnel.ts)`,
+      `  buying day share   ${pct(f.buyingDayShare)}`,
+      '',
+    ].join('\n'),
+  );
 }
 
 function positive(s: string, name: string): number {
@@ -180,14 +182,26 @@ function positive(s: string, name: string): number {
 }
 
 interface SimulateFlags {
-  days: string; users: string; items: string; seed: string; arms: string; out?: string;
-  url?: string; key?: string; retrainEvery: string; historyWeeks: string; threads?: string; calibrate?: string | boolean;
+  days: string;
+  users: string;
+  items: string;
+  seed: string;
+  arms: string;
+  out?: string;
+  url?: string;
+  key?: string;
+  retrainEvery: string;
+  historyWeeks: string;
+  threads?: string;
+  calibrate?: string | boolean;
 }
 
 export function registerSimulate(program: Command) {
   program
     .command('simulate')
-    .description('simulated shoppers with hidden tastes shop for days through the HTTP API, one world per arm (random, popular, segment, personalized): conversion, order value, revenue, engagement, churn and NPS with 95 % intervals, and a chart')
+    .description(
+      'simulated shoppers with hidden tastes shop for days through the HTTP API, one world per arm (random, popular, segment, personalized): conversion, order value, revenue, engagement, churn and NPS with 95 % intervals, and a chart',
+    )
     .option('--days <n>', 'simulated days', '28')
     .option('--users <n>', 'shoppers (the same ones in every arm)', '400')
     .option('--items <n>', 'catalogue size', '300')
@@ -221,8 +235,15 @@ export function registerSimulate(program: Command) {
       const prefix = o.url ? `sim-${seed}-${Date.now().toString(36)}` : `sim-${seed}`;
       const threads = Math.min(arms.length, o.threads ? positive(o.threads, 'threads') : availableParallelism());
       const jobs: WorldJob[] = arms.map((arm: Arm) => ({
-        arm, workspace: `${prefix}-${arm}`, seed, days, users, items, start,
-        historyWeeks: positive(o.historyWeeks, 'history-weeks'), retrainEvery: positive(o.retrainEvery, 'retrain-every'),
+        arm,
+        workspace: `${prefix}-${arm}`,
+        seed,
+        days,
+        users,
+        items,
+        start,
+        historyWeeks: positive(o.historyWeeks, 'history-weeks'),
+        retrainEvery: positive(o.retrainEvery, 'retrain-every'),
         surveys: (EVENT_TYPES as readonly string[]).includes('survey'),
       }));
       const bar = progressBar('simulating');
@@ -265,14 +286,16 @@ export function registerSimulate(program: Command) {
       writeFileSync(chart, conversionChart(result));
       writeFileSync(join(outDir, 'table.md'), formatAnalysis(analysis, { markdown: true }) + '\n');
       writeFileSync(join(outDir, 'analysis.json'), JSON.stringify({ options: { seed, days, users, items, arms }, analysis }, null, 2) + '\n');
-      process.stdout.write([
-        `afin simulate: ${users} shoppers, ${items} items, ${days} days, seed ${seed}; ${requests} API requests, ${events} events, ${seconds.toFixed(1)} s (${o.url ? o.url : `${threads} thread${threads > 1 ? 's' : ''}`})`,
-        '',
-        formatAnalysis(analysis),
-        '',
-        `Chart of daily conversion: ${chart}`,
-        `Table (Markdown) and figures: ${join(outDir, 'table.md')}, ${join(outDir, 'analysis.json')}`,
-        '',
-      ].join('\n'));
+      process.stdout.write(
+        [
+          `afin simulate: ${users} shoppers, ${items} items, ${days} days, seed ${seed}; ${requests} API requests, ${events} events, ${seconds.toFixed(1)} s (${o.url ? o.url : `${threads} thread${threads > 1 ? 's' : ''}`})`,
+          '',
+          formatAnalysis(analysis),
+          '',
+          `Chart of daily conversion: ${chart}`,
+          `Table (Markdown) and figures: ${join(outDir, 'table.md')}, ${join(outDir, 'analysis.json')}`,
+          '',
+        ].join('\n'),
+      );
     });
 }

@@ -24,7 +24,12 @@ export function attributeAsked(text: string): AskedAttribute | null {
 }
 
 const NAMES: Record<AskedAttribute, [string, string]> = {
-  width: ['width', 'anchura'], height: ['height', 'altura'], depth: ['depth', 'profundidad'], weight: ['weight', 'peso'], seats: ['seats', 'plazas'], price: ['price', 'precio'],
+  width: ['width', 'anchura'],
+  height: ['height', 'altura'],
+  depth: ['depth', 'profundidad'],
+  weight: ['weight', 'peso'],
+  seats: ['seats', 'plazas'],
+  price: ['price', 'precio'],
 };
 const UNITS: Partial<Record<AskedAttribute, string>> = { width: 'cm', height: 'cm', depth: 'cm', weight: 'kg' };
 

@@ -24,7 +24,11 @@ export async function compare(d: Deps, t: Turn): Promise<Outcome> {
   if (s.shown.length === 0) return { reply: say('nothing_shown', t.style, {}, t.seed), quick: ['recommend'] };
   if (s.shown.length === 1) {
     const only = s.shown[0];
-    return { reply: say('compare_one', t.style, { title: only.title }, t.seed), items: [{ ...only, reasons: [phrase('reason_only_one', t.style)] }], quick: ['recommend', 'add_to_cart'] };
+    return {
+      reply: say('compare_one', t.style, { title: only.title }, t.seed),
+      items: [{ ...only, reasons: [phrase('reason_only_one', t.style)] }],
+      quick: ['recommend', 'add_to_cart'],
+    };
   }
   const picked = targets(s, t.u.slots.ordinals, 2);
   const chosen = picked.length >= 2 ? picked : s.shown.slice(0, 2);
@@ -33,8 +37,14 @@ export async function compare(d: Deps, t: Turn): Promise<Outcome> {
   const lines = chosen.map((i) => {
     const it = catalog.get(i.id);
     const f = it ? facetsOf(it) : null;
-    const facts = [formatPrice(i.price ?? 0, i.currency, lang), f?.brand, f?.colours.size ? [...f.colours].map((c) => label(c, lang)).join('/') : null, f?.uses.size ? [...f.uses].map((x) => label(x, lang)).join(', ') : null]
-      .filter(Boolean).join(' · ');
+    const facts = [
+      formatPrice(i.price ?? 0, i.currency, lang),
+      f?.brand,
+      f?.colours.size ? [...f.colours].map((c) => label(c, lang)).join('/') : null,
+      f?.uses.size ? [...f.uses].map((x) => label(x, lang)).join(', ') : null,
+    ]
+      .filter(Boolean)
+      .join(' · ');
     return `• ${i.title}: ${facts}`;
   });
   const byPrice = [...chosen].filter((i) => i.price !== undefined).sort((a, b) => a.price! - b.price!);
@@ -70,7 +80,12 @@ export async function detail(d: Deps, t: Turn): Promise<Outcome> {
   if (f?.uses.size) facts.push(phrase('fact_use', t.style, { uses: [...f.uses].map((x) => useText(x, lang)).join(', ') }));
   if (it?.description && t.style.tone !== 'direct' && (it.language ?? lang) === lang) facts.push(firstSentence(it.description));
   if (it && !it.available) facts.push(phrase('fact_out_of_stock', t.style));
-  const reply = say(target.price === undefined ? 'detail_no_price' : 'detail', t.style, { title: target.title, price: target.price === undefined ? '' : formatPrice(target.price, target.currency, lang), facts: facts.join(' ') }, t.seed);
+  const reply = say(
+    target.price === undefined ? 'detail_no_price' : 'detail',
+    t.style,
+    { title: target.title, price: target.price === undefined ? '' : formatPrice(target.price, target.currency, lang), facts: facts.join(' ') },
+    t.seed,
+  );
   return { reply, items, quick: ['add_to_cart', 'compare', 'refine'] };
 }
 
@@ -81,5 +96,9 @@ export async function addToCart(d: Deps, t: Turn): Promise<Outcome> {
   if (!target) return { reply: say('which_item', t.style, {}, t.seed), suggestions: ordinalOptions(s.shown.length, t.style.lang) };
   await d.recordEvents(t.ws, [{ type: 'add_to_cart', userId: s.userId, itemId: target.id, channel: 'chat', properties: { sessionId: s.id } }]);
   s.focus = target.id;
-  return { reply: say('added_to_cart', t.style, { title: target.title }, t.seed), items: [{ ...target, reasons: [phrase('reason_added', t.style)] }], quick: ['recommend', 'shipping'] };
+  return {
+    reply: say('added_to_cart', t.style, { title: target.title }, t.seed),
+    items: [{ ...target, reasons: [phrase('reason_added', t.style)] }],
+    quick: ['recommend', 'shipping'],
+  };
 }

@@ -5,7 +5,11 @@ import type { Deps, Outcome, Turn } from '../turn/types.ts';
 
 export async function orderStatus(d: Deps, t: Turn): Promise<Outcome> {
   // What someone bought, and when, is told only to that person.
-  if (!t.proven) return { reply: say('order_signin', t.style, { faq: await faqAnswer(d.store, t.ws, 'order_status', t.style) }, t.seed), quick: ['shipping', 'return_policy', 'human'] };
+  if (!t.proven)
+    return {
+      reply: say('order_signin', t.style, { faq: await faqAnswer(d.store, t.ws, 'order_status', t.style) }, t.seed),
+      quick: ['shipping', 'return_policy', 'human'],
+    };
   const events = await d.store.eventsOf(t.ws, t.session.userId, 200);
   const last = events.filter((e) => e.type === 'purchase' && e.itemId).at(-1);
   const faq = await faqAnswer(d.store, t.ws, 'order_status', t.style);

@@ -26,7 +26,11 @@ export async function whatIKnow(_d: Deps, t: Turn): Promise<Outcome> {
   const p = t.profile;
   const parts: string[] = [];
   if (p) {
-    const cats = Object.entries(p.categories).filter(([, v]) => v > 0).sort((a, b) => b[1] - a[1]).slice(0, 3).map(([c]) => label(c, lang));
+    const cats = Object.entries(p.categories)
+      .filter(([, v]) => v > 0)
+      .sort((a, b) => b[1] - a[1])
+      .slice(0, 3)
+      .map(([c]) => label(c, lang));
     const views = p.events.view?.count ?? 0;
     if (cats.length) parts.push(phrase('known_interests', t.style, { list: joinList(cats, lang) }));
     parts.push(phrase('known_activity', t.style, { views, purchases: p.purchases }));

@@ -41,9 +41,13 @@ export async function showItems(d: Deps, t: Turn): Promise<Outcome> {
     // cheapest shown (or over the dearest) is an answer, not a reason to ask again.
     const edge = s.wanted.below ?? s.wanted.above;
     if (edge !== undefined && s.shown.length) {
-      const product = s.wanted.ask?.label ?? (s.wanted.productType || s.wanted.category ? label((s.wanted.productType ?? s.wanted.category)!, t.style.lang) : '');
+      const product =
+        s.wanted.ask?.label ?? (s.wanted.productType || s.wanted.category ? label((s.wanted.productType ?? s.wanted.category)!, t.style.lang) : '');
       const key = s.wanted.below !== undefined ? 'no_cheaper' : 'no_pricier';
-      return { reply: say(key, t.style, { price: formatPrice(edge, catalog.items[0]?.currency, t.style.lang), constraints: product ? ` (${product})` : '' }, t.seed), quick: ['compare', 'add_to_cart', 'recommend'] };
+      return {
+        reply: say(key, t.style, { price: formatPrice(edge, catalog.items[0]?.currency, t.style.lang), constraints: product ? ` (${product})` : '' }, t.seed),
+        quick: ['compare', 'add_to_cart', 'recommend'],
+      };
     }
     return { reply: say('no_match', t.style, { constraints: constraints ? ` (${constraints})` : '' }, t.seed), quick: ['refine', 'recommend'] };
   }
@@ -64,7 +68,11 @@ export async function showItems(d: Deps, t: Turn): Promise<Outcome> {
   const intro = found.relaxed.length
     ? say('recommend_relaxed', t.style, { dropped: relaxedText(found.relaxed, t.style.lang) }, t.seed)
     : say('recommend', t.style, { count: items.length, constraints: constraints ? ` (${constraints})` : '' }, t.seed);
-  return { reply: `${intro}\n${items.map((it, k) => `${k + 1}. ${it.title}${it.price === undefined ? '' : ` — ${formatPrice(it.price, it.currency, t.style.lang)}`}`).join('\n')}`, items, quick: ['refine', 'compare', 'add_to_cart', 'item_question'] };
+  return {
+    reply: `${intro}\n${items.map((it, k) => `${k + 1}. ${it.title}${it.price === undefined ? '' : ` — ${formatPrice(it.price, it.currency, t.style.lang)}`}`).join('\n')}`,
+    items,
+    quick: ['refine', 'compare', 'add_to_cart', 'item_question'],
+  };
 }
 
 /**

@@ -17,7 +17,12 @@ export async function refine(d: Deps, t: Turn): Promise<Outcome> {
   if (sl.comparative === 'cheaper' && prices.length) w = { ...w, below: Math.min(...prices), above: undefined };
   else if (sl.comparative === 'pricier' && prices.length) {
     // Asking for dearer things lifts the ceiling the person set before.
-    w = { ...w, above: Math.max(...prices), below: undefined, budget: w.budget && w.budget.min !== undefined ? { min: w.budget.min, currency: w.budget.currency } : undefined };
+    w = {
+      ...w,
+      above: Math.max(...prices),
+      below: undefined,
+      budget: w.budget && w.budget.min !== undefined ? { min: w.budget.min, currency: w.budget.currency } : undefined,
+    };
   } else if (sl.budget) w = { ...w, budget: sl.budget, below: undefined, above: undefined };
   const catalog = await d.catalog(t.ws);
   const shownItems = s.shown.map((i) => catalog.get(i.id)).filter((i): i is StoredItem => Boolean(i));
@@ -27,7 +32,10 @@ export async function refine(d: Deps, t: Turn): Promise<Outcome> {
   }
   if (sl.change?.includes('brand')) {
     w.brand = undefined;
-    w.excluded = { ...w.excluded, brands: [...new Set([...w.excluded.brands, ...shownItems.map((i) => facetsOf(i).brand).filter((b): b is string => Boolean(b))])] };
+    w.excluded = {
+      ...w.excluded,
+      brands: [...new Set([...w.excluded.brands, ...shownItems.map((i) => facetsOf(i).brand).filter((b): b is string => Boolean(b))])],
+    };
   }
   s.rejected = [...new Set([...s.rejected, ...s.shown.map((i) => i.id)])];
   s.wanted = w;

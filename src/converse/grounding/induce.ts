@@ -51,10 +51,27 @@ export interface CatalogShapes {
 }
 
 const COLOURS = new Set(COLOUR_SYNONYMS.flatMap((g) => [...g.en, ...g.es, g.canonical]).flatMap((f) => tokenize(f)));
-const NUMBER_WORDS: Record<string, number> = { one: 1, two: 2, three: 3, four: 4, five: 5, six: 6, un: 1, una: 1, uno: 1, dos: 2, tres: 3, cuatro: 4, cinco: 5, seis: 6 };
+const NUMBER_WORDS: Record<string, number> = {
+  one: 1,
+  two: 2,
+  three: 3,
+  four: 4,
+  five: 5,
+  six: 6,
+  un: 1,
+  una: 1,
+  uno: 1,
+  dos: 2,
+  tres: 3,
+  cuatro: 4,
+  cinco: 5,
+  seis: 6,
+};
 const SPANISH_CUES = new Set(['de', 'para', 'con', 'del', 'y', 'sin']);
 const LEXICON_ES = new Set(LEXICON.flatMap((e) => e.es.map((f) => f.split(' ')[0])));
-const LEXICON_PRODUCT_HEADS = new Set(LEXICON.filter((e) => e.kind === 'product').flatMap((e) => [...e.en.map((f) => f.split(' ').at(-1)!), ...e.es.map((f) => f.split(' ')[0])]));
+const LEXICON_PRODUCT_HEADS = new Set(
+  LEXICON.filter((e) => e.kind === 'product').flatMap((e) => [...e.en.map((f) => f.split(' ').at(-1)!), ...e.es.map((f) => f.split(' ')[0])]),
+);
 
 const LEXICON_HEAD_WORDS: ReadonlySet<string> = new Set([...LEXICON_PRODUCT_HEADS, ...PART_WORDS]);
 
@@ -79,13 +96,33 @@ function numberOf(v: unknown): number | undefined {
 
 /** Seats named in a text: "3-seat", "three-seat", "2 plazas", "for 4 people", "6 personas". */
 export function seatsIn(folded: string): number | undefined {
-  const m = /(?<!\d)(\d+|one|two|three|four|five|six|una|uno|dos|tres|cuatro|cinco|seis)[- ](?:seats?|seater|plazas?|asientos?|personas|people|persons)\b/.exec(folded);
+  const m = /(?<!\d)(\d+|one|two|three|four|five|six|una|uno|dos|tres|cuatro|cinco|seis)[- ](?:seats?|seater|plazas?|asientos?|personas|people|persons)\b/.exec(
+    folded,
+  );
   if (!m) return undefined;
   return /\d/.test(m[1]) ? Number(m[1]) : NUMBER_WORDS[m[1]];
 }
 
 /** Words that say a product is made for children, folded. */
-export const CHILD_WORDS: ReadonlySet<string> = new Set(['children', 'childrens', 'child', 'childs', 'kids', 'kid', 'junior', 'baby', 'toddler', 'infantil', 'infantiles', 'ninos', 'ninas', 'nino', 'nina', 'bebe', 'juvenil']);
+export const CHILD_WORDS: ReadonlySet<string> = new Set([
+  'children',
+  'childrens',
+  'child',
+  'childs',
+  'kids',
+  'kid',
+  'junior',
+  'baby',
+  'toddler',
+  'infantil',
+  'infantiles',
+  'ninos',
+  'ninas',
+  'nino',
+  'nina',
+  'bebe',
+  'juvenil',
+]);
 const ACCESSORY_CATEGORY = /\b(?:accessor(?:y|ies)|accesorios?|spare parts?|repuestos?|recambios?)\b/;
 
 /** "3-Pack", "2 pcs": how many come in the box, not what the item is. */
@@ -115,7 +152,8 @@ function shapeOf(it: StoredItem, fields: Fields): ItemShape {
   const attrs = (it.attributes ?? {}) as Record<string, unknown>;
   const brandWords = new Set(['brand', 'marca', 'manufacturer'].flatMap((k) => (typeof attrs[k] === 'string' ? tokenize(attrs[k] as string) : [])));
   const firstWords = titleWords.slice(0, 3);
-  const lang: Lang = it.language === 'es' || it.language === 'en' ? it.language : firstWords.some((w) => SPANISH_CUES.has(w)) && LEXICON_ES.has(firstWords[0]) ? 'es' : 'en';
+  const lang: Lang =
+    it.language === 'es' || it.language === 'en' ? it.language : firstWords.some((w) => SPANISH_CUES.has(w)) && LEXICON_ES.has(firstWords[0]) ? 'es' : 'en';
   const cut = (lang === 'es' ? CUT_ES : CUT_EN).exec(` ${title} `.replace(/\s+/g, ' '));
   const clause = cut ? ` ${title} `.slice(0, cut.index) : title;
   const forClause = cut !== null && /\s(?:for|para)\s/.test(cut[0]);
@@ -123,14 +161,28 @@ function shapeOf(it: StoredItem, fields: Fields): ItemShape {
   const words = tokenizeWithOffsets(clause)
     .filter((t) => !(t.raw.length >= 2 && t.raw === t.raw.toUpperCase() && /\p{Lu}/u.test(t.raw)))
     .map((t) => t.norm)
-    .filter((w, k, all) => !brandWords.has(w) && !COLOURS.has(w) && !/\d/.test(w) && !STOPWORDS[lang].has(w) && !(lang === 'es' && w === 'de')
-      && !((w === 'seat' || w === 'seater' || w === 'plazas' || w === 'plaza' || PACK_WORDS.has(w)) && k > 0 && (/\d/.test(all[k - 1]) || all[k - 1] in NUMBER_WORDS)) && !(w in NUMBER_WORDS));
+    .filter(
+      (w, k, all) =>
+        !brandWords.has(w) &&
+        !COLOURS.has(w) &&
+        !/\d/.test(w) &&
+        !STOPWORDS[lang].has(w) &&
+        !(lang === 'es' && w === 'de') &&
+        !(
+          (w === 'seat' || w === 'seater' || w === 'plazas' || w === 'plaza' || PACK_WORDS.has(w)) &&
+          k > 0 &&
+          (/\d/.test(all[k - 1]) || all[k - 1] in NUMBER_WORDS)
+        ) &&
+        !(w in NUMBER_WORDS),
+    );
   const headWord = (lang === 'es' ? words[0] : words.at(-1)) ?? '';
   const head = headWord ? stem(headWord, lang) : '';
   const mods = (lang === 'es' ? words.slice(1) : words.slice(0, -1)).map((w) => stem(w, lang));
   const leading = lang === 'es' ? words[0] : words[0];
-  const part = PART_WORDS.has(headWord) || (lang === 'en' && words.length > 1 && PART_WORDS.has(leading ?? '') && !LEXICON_PRODUCT_HEADS.has(leading ?? ''))
-    || (forClause && !LEXICON_PRODUCT_HEADS.has(headWord));
+  const part =
+    PART_WORDS.has(headWord) ||
+    (lang === 'en' && words.length > 1 && PART_WORDS.has(leading ?? '') && !LEXICON_PRODUCT_HEADS.has(leading ?? '')) ||
+    (forClause && !LEXICON_PRODUCT_HEADS.has(headWord));
   const categoryStems = setOf(fields.category);
   const measures: Partial<Record<Measure, number>> = {};
   for (const [k, v] of Object.entries(attrs)) {
@@ -167,7 +219,12 @@ export function shapesOf(items: readonly StoredItem[]): CatalogShapes {
     return t;
   };
   for (const it of items) {
-    const fields: Fields = { title: terms(it.title ?? ''), category: shared((it.categories ?? []).join(' ')), tags: shared((it.tags ?? []).join(' ')), description: terms((it.description ?? '').slice(0, 400)) };
+    const fields: Fields = {
+      title: terms(it.title ?? ''),
+      category: shared((it.categories ?? []).join(' ')),
+      tags: shared((it.tags ?? []).join(' ')),
+      description: terms((it.description ?? '').slice(0, 400)),
+    };
     const s = shapeOf(it, fields);
     shapes.set(it.id, s);
     if (s.head) heads.set(s.head, (heads.get(s.head) ?? 0) + 1);
@@ -177,12 +234,18 @@ export function shapesOf(items: readonly StoredItem[]): CatalogShapes {
     docs.push({ id: it.id, fields });
   }
   // A lexicon word as written (or its plural), not its stem: "Backpacker" is a magazine's name, not a backpack.
-  const lexiconWord = (w: string) => LEXICON_HEAD_WORDS.has(w) || LEXICON_HEAD_WORDS.has(w.replace(/(?:es|s)$/, '')) || LEXICON_HEAD_WORDS.has(w.replace(/s$/, ''));
+  const lexiconWord = (w: string) =>
+    LEXICON_HEAD_WORDS.has(w) || LEXICON_HEAD_WORDS.has(w.replace(/(?:es|s)$/, '')) || LEXICON_HEAD_WORDS.has(w.replace(/s$/, ''));
   for (const s of shapes.values()) s.typed = Boolean(s.head) && ((heads.get(s.head) ?? 0) >= 2 || lexiconWord(s.headWord));
   // The index is built at its first use: a catalogue whose items carry their own type never ranks by words.
   let index: Bm25 | undefined;
   c = {
-    shapes, heads, headWords, pairs, has, ms: performance.now() - t0,
+    shapes,
+    heads,
+    headWords,
+    pairs,
+    has,
+    ms: performance.now() - t0,
     get bm25() {
       return (index ??= new Bm25(docs, { title: 3, category: 1.5, tags: 1, description: 0.5 }));
     },

@@ -174,10 +174,19 @@ export interface LexiconEntry {
 }
 
 function parse(block: string, kind: LexiconEntry['kind']): LexiconEntry[] {
-  return block.split('\n').map((l) => l.trim()).filter(Boolean).map((l) => {
-    const [en, es] = l.split('=').map((s) => s.split('|').map((x) => tokenize(x).join(' ')).filter(Boolean));
-    return { en, es, kind };
-  });
+  return block
+    .split('\n')
+    .map((l) => l.trim())
+    .filter(Boolean)
+    .map((l) => {
+      const [en, es] = l.split('=').map((s) =>
+        s
+          .split('|')
+          .map((x) => tokenize(x).join(' '))
+          .filter(Boolean),
+      );
+      return { en, es, kind };
+    });
 }
 
 export const LEXICON: readonly LexiconEntry[] = [...parse(PRODUCTS, 'product'), ...parse(PARTS, 'part'), ...parse(OTHER, 'other')];
@@ -199,7 +208,11 @@ export const TOPIC_TRANSLATIONS: ReadonlyMap<string, readonly string[]> = (() =>
     const single = (forms: readonly string[]) => forms.filter((f) => !f.includes(' '));
     const en = single(e.en).flatMap(stemsOf);
     const es = single(e.es).flatMap(stemsOf);
-    for (const [from, to] of [[en, es], [es, en]] as const) for (const f of from) out.set(f, [...new Set([...(out.get(f) ?? []), ...to])]);
+    for (const [from, to] of [
+      [en, es],
+      [es, en],
+    ] as const)
+      for (const f of from) out.set(f, [...new Set([...(out.get(f) ?? []), ...to])]);
   }
   return out;
 })();

@@ -178,9 +178,17 @@ const cm = (n: number, unit: string) => (unit === 'm' ? n * 100 : unit === 'mm' 
 
 /** Seats, dimensions (cm) and weight (kg) stated in the message, as bounds. */
 export function readMeasures(text: string): Measures {
-  const f = tokenize(text.replace(/(\d),(\d)/g, '$1.$2')).join(' ').replace(/(\d) (\d)/g, '$1.$2');
+  const f = tokenize(text.replace(/(\d),(\d)/g, '$1.$2'))
+    .join(' ')
+    .replace(/(\d) (\d)/g, '$1.$2');
   const out: Measures = {};
-  const seats = seatsIn(f) ?? seatsIn(f.replace(/\bfor (\d+|one|two|three|four|five|six)\b/, '$1 people').replace(/\bpara (\d+|una|dos|tres|cuatro|cinco|seis)\b(?! (?:euros?|eur))/, '$1 personas'));
+  const seats =
+    seatsIn(f) ??
+    seatsIn(
+      f
+        .replace(/\bfor (\d+|one|two|three|four|five|six)\b/, '$1 people')
+        .replace(/\bpara (\d+|una|dos|tres|cuatro|cinco|seis)\b(?! (?:euros?|eur))/, '$1 personas'),
+    );
   if (seats !== undefined && seats > 0 && seats < 12) out.seats = { min: seats, max: seats };
   for (const [m, words] of DIMENSIONS) {
     const re = new RegExp(`(?:(${MIN}|${MAX}) )?${NUM} ?(cm|mm|m|centimetros|metros?) ${words}|${words} (?:(${MIN}|${MAX}) )?(?:de )?${NUM} ?(cm|mm|m)`);
@@ -191,11 +199,16 @@ export function readMeasures(text: string): Measures {
     const unit = (x[3] ?? x[6]).startsWith('met') ? 'm' : (x[3] ?? x[6]).startsWith('cent') ? 'cm' : (x[3] ?? x[6]);
     out[m] = bound(cue ? (new RegExp(`^${MIN}$`).test(cue) ? 'min' : 'max') : undefined, cm(n, unit));
   }
-  const w = new RegExp(`(?:(${MIN}|${MAX}|que pese menos de|que pese mas de|weighing less than|weighing under) )?${NUM} ?(kg|kilos?|g|gramos|grams)\\b`).exec(f);
+  const w = new RegExp(`(?:(${MIN}|${MAX}|que pese menos de|que pese mas de|weighing less than|weighing under) )?${NUM} ?(kg|kilos?|g|gramos|grams)\\b`).exec(
+    f,
+  );
   if (w) {
     const n = Number(w[2]) * (/^g/.test(w[3]) ? 0.001 : 1);
     const cue = w[1];
-    out.weight = bound(cue ? (/mas de|^(at least|minimum|min|more than|over|no less than|al menos|como minimo|minimo|por lo menos)/.test(cue) ? 'min' : 'max') : 'max', n);
+    out.weight = bound(
+      cue ? (/mas de|^(at least|minimum|min|more than|over|no less than|al menos|como minimo|minimo|por lo menos)/.test(cue) ? 'min' : 'max') : 'max',
+      n,
+    );
   }
   return out;
 }
@@ -210,8 +223,10 @@ export function meetsMeasures(shapes: CatalogShapes, it: StoredItem, m: Measures
   return true;
 }
 
-const SWITCH_EN = /\b(?:(?:speak|talk|answer|reply|respond|write)(?: to me)?(?: in)? english|in english,? please|english,? please|can you speak english|do you speak english|en ingles)\b/;
-const SWITCH_ES = /\b(?:(?:habla|hablame|hablar|responde|respondeme|contesta|contestame|escribe|escribeme|responder|contestar)(?: me)?(?: en)? (?:espanol|castellano)|en (?:espanol|castellano),? por favor|in spanish|(?:speak|talk|answer|reply|respond|write)(?: to me)? in spanish|puedes hablar(?: en)? espanol)\b/;
+const SWITCH_EN =
+  /\b(?:(?:speak|talk|answer|reply|respond|write)(?: to me)?(?: in)? english|in english,? please|english,? please|can you speak english|do you speak english|en ingles)\b/;
+const SWITCH_ES =
+  /\b(?:(?:habla|hablame|hablar|responde|respondeme|contesta|contestame|escribe|escribeme|responder|contestar)(?: me)?(?: en)? (?:espanol|castellano)|en (?:espanol|castellano),? por favor|in spanish|(?:speak|talk|answer|reply|respond|write)(?: to me)? in spanish|puedes hablar(?: en)? espanol)\b/;
 
 /** An explicit request to switch language ("can you speak English?", "respóndeme en español"). */
 export function requestedLanguage(text: string): Lang | null {

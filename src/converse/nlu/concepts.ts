@@ -17,30 +17,38 @@ const CUES: Record<string, string> = {
   PRICEY: 'expensive pricier pricey premium higher luxury high-end caro cara caros costoso gama lujo',
   PRICE: 'price prices cost costs much euros euro dollars pounds precio precios cuesta cuestan vale cuánto pavos presupuesto budget spend gastar',
   MORE: 'more other another others different else next similar instead más otro otra otros otras distinto diferente siguientes parecido',
-  COMPARE: 'compare comparison difference differences differ versus vs better best worse between which compara comparar comparación diferencia diferencias diferencian mejor peor entre cuál cuáles',
+  COMPARE:
+    'compare comparison difference differences differ versus vs better best worse between which compara comparar comparación diferencia diferencias diferencian mejor peor entre cuál cuáles',
   ORDINAL: 'first second third fourth fifth last both 1st 2nd 3rd primero primera primer segundo segunda tercero tercera tercer cuarto último última ambos',
-  QUESTION_DETAIL: 'battery material size sizes weight weigh waterproof warranty specs dimensions compatible made fit microphone port cable reviews batería material talla tallas peso pesa medidas compatible fabricado micrófono puerto opiniones características',
+  QUESTION_DETAIL:
+    'battery material size sizes weight weigh waterproof warranty specs dimensions compatible made fit microphone port cable reviews batería material talla tallas peso pesa medidas compatible fabricado micrófono puerto opiniones características',
   CART: 'cart basket bag checkout carrito cesta carro añadir añade añádelo agrega agregar mete mételo',
   BUY: 'buy purchase take order get comprar compra cómpralo compro llevo quedo pedir pide',
-  SEARCH: 'looking look search find need want recommend suggest suggestion show browse idea ideas busco buscando buscar necesito quiero recomienda recomiéndame recomiendas sugiere sugiéreme enséñame muéstrame idea',
-  ORDER: 'order orders package parcel tracking track delivered courier arrived arrive dispatched shipped pedido pedidos paquete seguimiento rastrear entregado repartidor llegado llega salido',
-  RETURN: 'return returns refund refunds exchange swap warranty guarantee defective broken damaged money back devolver devolución devoluciones reembolso cambiar cambio garantía defectuoso roto dañado dinero',
+  SEARCH:
+    'looking look search find need want recommend suggest suggestion show browse idea ideas busco buscando buscar necesito quiero recomienda recomiéndame recomiendas sugiere sugiéreme enséñame muéstrame idea',
+  ORDER:
+    'order orders package parcel tracking track delivered courier arrived arrive dispatched shipped pedido pedidos paquete seguimiento rastrear entregado repartidor llegado llega salido',
+  RETURN:
+    'return returns refund refunds exchange swap warranty guarantee defective broken damaged money back devolver devolución devoluciones reembolso cambiar cambio garantía defectuoso roto dañado dinero',
   SHIP: 'shipping ship ships delivery deliver send sending carrier express international pickup envío envíos enviar enviáis entrega entregáis mandar mandáis transporte recogida exprés internacional',
   LIKE: 'like love prefer favourite favorite hate dislike fan into keen usually always never gusta gustan encanta prefiero favorita favorito odio suelo siempre nunca',
   BRIEF: 'brief short shorter concise summary summarise summarize quick tldr direct breve corto cortas resume resúmelo conciso rápida directo grano',
   DETAIL: 'detail details detailed explain elaborate thoroughly longer technical detalle detalles detallado explica explícamelo explícate técnico largas fondo',
   FORMALITY: 'formal informal casual casually friendly professional tú usted tutear tutearme trátame háblame cercano formalidad profesional',
   STYLE_WORDS: 'words jargon emojis bullet answers answer tone talk speak palabras tecnicismos emojis viñetas respuestas respuesta tono habla háblame',
-  HUMAN: 'human person people agent operator someone somebody staff representative manager support employee real humano persona agente operador alguien encargado soporte empleado real comercial centralita',
+  HUMAN:
+    'human person people agent operator someone somebody staff representative manager support employee real humano persona agente operador alguien encargado soporte empleado real comercial centralita',
   CONTACT: 'call phone email contact complain llamar teléfono correo contactar queja',
   DATA: 'data information info profile history personal tracking consent profiling personalization personalized personalised datos información perfil historial personales rastreando consentimiento perfiles personalización personalizadas personalizar',
-  FORGET: 'forget delete erase remove wipe clear reset withdraw opt stop object olvida olvídame olvidar borra borrar bórralo elimina eliminar quita limpia retiro deja dejar oponer opongo',
+  FORGET:
+    'forget delete erase remove wipe clear reset withdraw opt stop object olvida olvídame olvidar borra borrar bórralo elimina eliminar quita limpia retiro deja dejar oponer opongo',
   KNOW: 'know remember learned saved store stored collect see show export download sabes sabe recuerdas aprendido guardado guardáis recogido recogéis ver exporta descargar',
   WHY: 'why how reason because based qué cómo razón basas basado',
   HELP: 'help can do what able features options menu instructions guide commands ayuda puedes haces funciones opciones menú instrucciones guía comandos sirves',
   SELF: 'you yourself bot robot ai assistant tú ti eres robot ia asistente',
   WEATHER: 'weather rain snow sunny temperature forecast tiempo llover lluvia nevar nieve temperatura pronóstico',
-  TRIVIA: 'capital president election politics party history universe moon god news football match joke poem story song riddle capital presidente elecciones política partido historia universo luna dios noticias fútbol chiste poema cuento canción adivinanza',
+  TRIVIA:
+    'capital president election politics party history universe moon god news football match joke poem story song riddle capital presidente elecciones política partido historia universo luna dios noticias fútbol chiste poema cuento canción adivinanza',
   MATH: 'plus minus times divided equation square root percent calculate dividido ecuación raíz cuadrada ciento calcula',
   ERRAND: 'alarm remind reminder book flight table lights music movie netflix alarma recuérdame reserva vuelo mesa luces música película',
 };

@@ -5,7 +5,11 @@ import { shuffleInPlace, unmixedRng } from '../../stats/random.ts';
 import type { Lang } from '../../text/text.ts';
 
 /** Splits examples so that each (language, label) group keeps `testFraction` of its rows for testing. */
-export function stratifiedSplit<T extends { label: string; lang?: string }>(examples: readonly T[], testFraction: number, seed: number): { train: T[]; test: T[] } {
+export function stratifiedSplit<T extends { label: string; lang?: string }>(
+  examples: readonly T[],
+  testFraction: number,
+  seed: number,
+): { train: T[]; test: T[] } {
   const groups = new Map<string, T[]>();
   for (const e of examples) {
     const key = `${e.lang ?? ''}\u0000${e.label}`;
@@ -84,7 +88,10 @@ export function evaluateIntents(seed = 1, testFraction = 0.25, options: IntentTr
   });
   const pick = (lang?: Lang) => {
     const rs = rows.filter((r) => !lang || r.lang === lang);
-    return score(rs.map((r) => r.gold), rs.map((r) => r.predicted));
+    return score(
+      rs.map((r) => r.gold),
+      rs.map((r) => r.predicted),
+    );
   };
   return {
     seed,

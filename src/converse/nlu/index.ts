@@ -16,11 +16,30 @@ import { buildVocabulary, type Vocabulary, type VocabularyItem } from './vocabul
 export * from '../../text/text.ts';
 export { detectLanguage, chooseLanguage, type LanguageGuess } from '../../text/language.ts';
 export {
-  INTENTS, INTENT_DESCRIPTIONS, PHRASES, intentExamples, trainIntentModel, classifyIntent,
-  DEFAULT_INTENT_THRESHOLD, DEFAULT_OOS_PENALTY,
-  type Intent, type IntentModel, type IntentResult, type IntentTrainOptions, type PhraseSet,
+  INTENTS,
+  INTENT_DESCRIPTIONS,
+  PHRASES,
+  intentExamples,
+  trainIntentModel,
+  classifyIntent,
+  DEFAULT_INTENT_THRESHOLD,
+  DEFAULT_OOS_PENALTY,
+  type Intent,
+  type IntentModel,
+  type IntentResult,
+  type IntentTrainOptions,
+  type PhraseSet,
 } from './intents.ts';
-export { trainTextClassifier, predict, featurize, type TextClassifier, type Example, type Prediction, type TrainOptions, type Algorithm } from './classifier.ts';
+export {
+  trainTextClassifier,
+  predict,
+  featurize,
+  type TextClassifier,
+  type Example,
+  type Prediction,
+  type TrainOptions,
+  type Algorithm,
+} from './classifier.ts';
 export { extractSlots, type Slots, type Budget, type Excluded, type Mention, type ToneRequest, type Changeable, type Currency } from './slots.ts';
 export { buildVocabulary, type Vocabulary, type VocabularyItem, type Entity, type EntityKind } from './vocabulary.ts';
 export { evaluateIntents, stratifiedSplit, score, type IntentEvaluation, type Scores } from './evaluate.ts';
@@ -55,8 +74,21 @@ export interface Understanding {
 
 function shoppable(s: Slots): boolean {
   return Boolean(
-    s.productType || s.category || s.budget || s.brand || s.colour || s.use || s.size || s.style || s.comparative || s.change ||
-      s.tags?.length || s.excluded.brands.length || s.excluded.colours.length || s.excluded.categories.length || s.excluded.tags.length,
+    s.productType ||
+      s.category ||
+      s.budget ||
+      s.brand ||
+      s.colour ||
+      s.use ||
+      s.size ||
+      s.style ||
+      s.comparative ||
+      s.change ||
+      s.tags?.length ||
+      s.excluded.brands.length ||
+      s.excluded.colours.length ||
+      s.excluded.categories.length ||
+      s.excluded.tags.length,
   );
 }
 
@@ -74,5 +106,14 @@ export function understand(nlu: Nlu, text: string, options: { previousLanguage?:
     confidence = pick.p;
     fromSlots = true;
   }
-  return { text, language, detected: { language: guess.language, confidence: guess.confidence }, intent, confidence, ranking: result.ranking, fromSlots, slots };
+  return {
+    text,
+    language,
+    detected: { language: guess.language, confidence: guess.confidence },
+    intent,
+    confidence,
+    ranking: result.ranking,
+    fromSlots,
+    slots,
+  };
 }

@@ -153,12 +153,21 @@ type BudgetKind = 'max' | 'min' | 'around' | 'range';
 /** Cues; `weak` ones need a currency or a price word elsewhere ("up to 10" could be anything). */
 const BUDGET_CUES: Array<{ kind: BudgetKind; pre?: string; post?: string; join?: string; weak?: boolean }> = [
   { kind: 'range', pre: '(?:between|entre)', join: '(?:and|y|-|–)' },
-  { kind: 'max', pre: '(?:under|below|less than|lower than|cheaper than|no more than|not more than|not over|no higher than|at most|max(?:imum)?|budget(?: is| of)?(?: about| around| max)?|my budget is|price limit(?: of)?|spend(?:ing)? (?:up to|max|at most|no more than)|i can spend|i can only spend|i want to spend|<=?|menos de|por debajo de|inferior(?:es)? a|como mucho|como maximo|maximo|no mas de|que no pase(?:n)? de|que no supere(?:n)?|que no llegue(?:n)? a|mas barat[oa]s? que|presupuesto(?: maximo)?(?: de| es de| es)?|mi presupuesto es(?: de)?|puedo gastar(?: hasta)?|quiero gastar(?: como mucho)?|me quiero gastar|gastarme|limite de)' },
+  {
+    kind: 'max',
+    pre: '(?:under|below|less than|lower than|cheaper than|no more than|not more than|not over|no higher than|at most|max(?:imum)?|budget(?: is| of)?(?: about| around| max)?|my budget is|price limit(?: of)?|spend(?:ing)? (?:up to|max|at most|no more than)|i can spend|i can only spend|i want to spend|<=?|menos de|por debajo de|inferior(?:es)? a|como mucho|como maximo|maximo|no mas de|que no pase(?:n)? de|que no supere(?:n)?|que no llegue(?:n)? a|mas barat[oa]s? que|presupuesto(?: maximo)?(?: de| es de| es)?|mi presupuesto es(?: de)?|puedo gastar(?: hasta)?|quiero gastar(?: como mucho)?|me quiero gastar|gastarme|limite de)',
+  },
   { kind: 'range', pre: '(?:from|de|desde)', join: '(?:to|a|hasta|-|–)', weak: true },
-  { kind: 'max', pre: '(?:up to|upto|within|hasta|tengo|i have|i\'ve got|ive got)', weak: true },
-  { kind: 'min', pre: '(?:over|above|more than|at least|starting at|min(?:imum)?|no less than|>=?|mas de|por encima de|superior(?:es)? a|como minimo|minimo|al menos|por lo menos)' },
+  { kind: 'max', pre: "(?:up to|upto|within|hasta|tengo|i have|i've got|ive got)", weak: true },
+  {
+    kind: 'min',
+    pre: '(?:over|above|more than|at least|starting at|min(?:imum)?|no less than|>=?|mas de|por encima de|superior(?:es)? a|como minimo|minimo|al menos|por lo menos)',
+  },
   { kind: 'min', pre: '(?:from|desde|a partir de)', weak: true },
-  { kind: 'around', pre: '(?:around|about|approximately|approx\\.?|roughly|circa|~|something like|close to|in the region of|more or less|unos|unas|alrededor de|aproximadamente|mas o menos|cerca de|en torno a|rondando|rondan|por unos)' },
+  {
+    kind: 'around',
+    pre: '(?:around|about|approximately|approx\\.?|roughly|circa|~|something like|close to|in the region of|more or less|unos|unas|alrededor de|aproximadamente|mas o menos|cerca de|en torno a|rondando|rondan|por unos)',
+  },
   { kind: 'around', pre: '(?:sobre|tipo|like)', weak: true },
   { kind: 'max', post: '(?:max|maximum|tops|or less|or under|at most|o menos|como mucho|como maximo|maximo|max\\.?)' },
   { kind: 'min', post: '(?:or more|at least|o mas|como minimo|minimo|para arriba|or above|and up)' },
@@ -166,13 +175,22 @@ const BUDGET_CUES: Array<{ kind: BudgetKind; pre?: string; post?: string; join?:
   { kind: 'around', post: '(?:or so|ish|-ish|more or less|aprox(?:imadamente)?|mas o menos|o asi|o por ahi)' },
 ];
 
-const PRICE_WORDS = /(?<![a-z])(?:price|prices|cost|costs|budget|spend|euros?|dollars?|pounds?|precio|precios|cuesta|cuestan|coste|presupuesto|gastar|pagar|pay|paying)(?![a-z])/;
+const PRICE_WORDS =
+  /(?<![a-z])(?:price|prices|cost|costs|budget|spend|euros?|dollars?|pounds?|precio|precios|cuesta|cuestan|coste|presupuesto|gastar|pagar|pay|paying)(?![a-z])/;
 
 function setBudget(ctx: Ctx, patch: Partial<Budget>, s: number, e2: number): void {
   const bud = (ctx.slots.budget ??= {});
   for (const [k, v] of Object.entries(patch) as Array<[keyof Budget, never]>) if (v !== undefined && bud[k] === undefined) bud[k] = v;
   const { currency: _c, ...shown } = patch;
-  mention(ctx, 'budget', Object.values(shown).filter((v) => typeof v === 'number').join('-') || String(patch.relative ?? ''), s, e2);
+  mention(
+    ctx,
+    'budget',
+    Object.values(shown)
+      .filter((v) => typeof v === 'number')
+      .join('-') || String(patch.relative ?? ''),
+    s,
+    e2,
+  );
 }
 
 function extractBudget(ctx: Ctx): void {
@@ -217,16 +235,43 @@ function extractBudget(ctx: Ctx): void {
 // ------------------------------------------------------------------------------- comparatives, relative
 
 const COMPARATIVES: Array<['cheaper' | 'pricier', RegExp]> = [
-  ['cheaper', new RegExp(`${b}(?:cheaper|less expensive|less pricey|lower[- ]priced|lower price|more affordable|more economical|more budget|too (?:expensive|pricey|much)|(?:over|out of|above) my budget|mas (?:barat|economic|asequible)[a-z]*|menos car[oa]s?|(?:demasiado|muy|bastante|algo) car[oa]s?|(?:baja|bajar|rebaja) (?:el|un poco el)? ?precio|precio mas bajo|se (?:me )?(?:va|sale) del presupuesto)${e}`, 'g')],
-  ['pricier', new RegExp(`${b}(?:pricier|more expensive|higher[- ]end|more premium|better quality|higher quality|upmarket|up ?market|i can spend more|mas car[oa]s?|mas premium|de (?:mas|mejor) calidad|(?:de )?gama mas alta|de mas nivel|puedo gastar mas|mejores? calidad)${e}`, 'g')],
+  [
+    'cheaper',
+    new RegExp(
+      `${b}(?:cheaper|less expensive|less pricey|lower[- ]priced|lower price|more affordable|more economical|more budget|too (?:expensive|pricey|much)|(?:over|out of|above) my budget|mas (?:barat|economic|asequible)[a-z]*|menos car[oa]s?|(?:demasiado|muy|bastante|algo) car[oa]s?|(?:baja|bajar|rebaja) (?:el|un poco el)? ?precio|precio mas bajo|se (?:me )?(?:va|sale) del presupuesto)${e}`,
+      'g',
+    ),
+  ],
+  [
+    'pricier',
+    new RegExp(
+      `${b}(?:pricier|more expensive|higher[- ]end|more premium|better quality|higher quality|upmarket|up ?market|i can spend more|mas car[oa]s?|mas premium|de (?:mas|mejor) calidad|(?:de )?gama mas alta|de mas nivel|puedo gastar mas|mejores? calidad)${e}`,
+      'g',
+    ),
+  ],
 ];
 
 const RELATIVE: Array<['cheap' | 'premium', RegExp]> = [
-  ['cheap', new RegExp(`${b}(?:cheap(?:est)?|inexpensive|affordable|budget|low[- ]cost|economical|bargain|barat(?:it)?[oa]s?|lo mas barat[oa]|economic[oa]s?|asequibles?|low cost|de bajo coste|sin gastar mucho|gastar poco)${e}`, 'g')],
-  ['premium', new RegExp(`${b}(?:premium|high[- ]end|top[- ]of[- ]the[- ](?:range|line)|luxury|luxurious|top quality|best quality|gama alta|alta gama|de lujo|lujos[oa]s?|de calidad|top de gama|(?:algo|something) (?:car[oa]|expensive|pricey))${e}`, 'g')],
+  [
+    'cheap',
+    new RegExp(
+      `${b}(?:cheap(?:est)?|inexpensive|affordable|budget|low[- ]cost|economical|bargain|barat(?:it)?[oa]s?|lo mas barat[oa]|economic[oa]s?|asequibles?|low cost|de bajo coste|sin gastar mucho|gastar poco)${e}`,
+      'g',
+    ),
+  ],
+  [
+    'premium',
+    new RegExp(
+      `${b}(?:premium|high[- ]end|top[- ]of[- ]the[- ](?:range|line)|luxury|luxurious|top quality|best quality|gama alta|alta gama|de lujo|lujos[oa]s?|de calidad|top de gama|(?:algo|something) (?:car[oa]|expensive|pricey))${e}`,
+      'g',
+    ),
+  ],
 ];
 
-const NOT_EXPENSIVE = new RegExp(`${b}(?:not (?:too |very |that |so |overly )?(?:expensive|pricey)|nothing (?:too )?(?:expensive|pricey)|no (?:muy |demasiado |tan )?car[oa]s?|nada car[oa]s?|que no sea(?:n)? (?:muy |demasiado |tan )?car[oa]s?)${e}`, 'g');
+const NOT_EXPENSIVE = new RegExp(
+  `${b}(?:not (?:too |very |that |so |overly )?(?:expensive|pricey)|nothing (?:too )?(?:expensive|pricey)|no (?:muy |demasiado |tan )?car[oa]s?|nada car[oa]s?|que no sea(?:n)? (?:muy |demasiado |tan )?car[oa]s?)${e}`,
+  'g',
+);
 
 function extractPriceWords(ctx: Ctx): void {
   scan(ctx, NOT_EXPENSIVE, (m) => {
@@ -251,13 +296,53 @@ function extractPriceWords(ctx: Ctx): void {
 // ---------------------------------------------------------------------------------------------- ordinals
 
 const ORDINAL_WORDS: Record<string, number> = {
-  first: 1, second: 2, third: 3, fourth: 4, fifth: 5, sixth: 6, seventh: 7, eighth: 8, ninth: 9, tenth: 10, last: -1,
-  primer: 1, primero: 1, primera: 1, primeros: 1, primeras: 1, segundo: 2, segunda: 2, segundos: 2, segundas: 2,
-  tercer: 3, tercero: 3, tercera: 3, cuarto: 4, cuarta: 4, quinto: 5, quinta: 5, sexto: 6, sexta: 6, septimo: 7,
-  septima: 7, octavo: 8, octava: 8, noveno: 9, novena: 9, decimo: 10, decima: 10, ultimo: -1, ultima: -1,
-  ultimos: -1, ultimas: -1, penultimo: -2, penultima: -2,
+  first: 1,
+  second: 2,
+  third: 3,
+  fourth: 4,
+  fifth: 5,
+  sixth: 6,
+  seventh: 7,
+  eighth: 8,
+  ninth: 9,
+  tenth: 10,
+  last: -1,
+  primer: 1,
+  primero: 1,
+  primera: 1,
+  primeros: 1,
+  primeras: 1,
+  segundo: 2,
+  segunda: 2,
+  segundos: 2,
+  segundas: 2,
+  tercer: 3,
+  tercero: 3,
+  tercera: 3,
+  cuarto: 4,
+  cuarta: 4,
+  quinto: 5,
+  quinta: 5,
+  sexto: 6,
+  sexta: 6,
+  septimo: 7,
+  septima: 7,
+  octavo: 8,
+  octava: 8,
+  noveno: 9,
+  novena: 9,
+  decimo: 10,
+  decima: 10,
+  ultimo: -1,
+  ultima: -1,
+  ultimos: -1,
+  ultimas: -1,
+  penultimo: -2,
+  penultima: -2,
 };
-const ORD = `(?:${Object.keys(ORDINAL_WORDS).sort((x, y) => y.length - x.length).join('|')})`;
+const ORD = `(?:${Object.keys(ORDINAL_WORDS)
+  .sort((x, y) => y.length - x.length)
+  .join('|')})`;
 const NOT_ORDINAL = new RegExp(
   `${b}(?:first (?:time|of all|thing|name|class|aid|hand)|at first|at last|last (?:time|week|month|year|night|weekend|order|purchase|season)|(?:a|one|just a|wait a) second|second hand|second-hand|primera vez|por primera|primero de todo|lo primero|segunda mano|un segundo|ultima vez|por ultimo|lo ultimo|(?:el|la|mi|tu|su|my|your) (?:ultim[oa]|last) (?:vez|semana|mes|ano|pedido|compra|order|purchase|time)|cuarto de|el cuarto de|mi cuarto|un cuarto)${e}`,
   'g',
@@ -288,19 +373,33 @@ function extractOrdinals(ctx: Ctx): void {
     push(range(n, /^(last|ultim)/.test(m[2]) ? -1 : 1), m.index, m.index + m[0].length);
   });
   // "number 2", "option 3", "#2", "el número 2", "la opción 3", "item 4", "2nd", "3º".
-  scan(ctx, new RegExp(`${b}(?:number|no\\.|nr\\.?|option|item|choice|product|numero|opcion|producto|articulo|modelo)\\s*#?\\s*(\\d{1,2})${e}|#(\\d{1,2})${e}|${b}(\\d{1,2})\\s*(?:st|nd|rd|th|º|ª|o|a)${e}`, 'g'), (m) => {
-    const n = Number(m[1] ?? m[2] ?? m[3]);
-    if (!n || n > 20) return false;
-    push([n], m.index, m.index + m[0].length);
-  });
+  scan(
+    ctx,
+    new RegExp(
+      `${b}(?:number|no\\.|nr\\.?|option|item|choice|product|numero|opcion|producto|articulo|modelo)\\s*#?\\s*(\\d{1,2})${e}|#(\\d{1,2})${e}|${b}(\\d{1,2})\\s*(?:st|nd|rd|th|º|ª|o|a)${e}`,
+      'g',
+    ),
+    (m) => {
+      const n = Number(m[1] ?? m[2] ?? m[3]);
+      if (!n || n > 20) return false;
+      push([n], m.index, m.index + m[0].length);
+    },
+  );
   // "compare 1 and 3", "compara el 1 y el 3", "2 vs 3": plain numbers that can only be positions in the list.
   const pos = '(?:(?:the|el|la|number|numbers|numero|numeros|option|opcion)\\s+)?(\\d{1,2})';
-  scan(ctx, new RegExp(`${b}(?:compare|comparing|compara|comparar|comparame|compareme)\\s+${pos}\\s*(?:and|y|e|vs\\.?|versus|with|con|,|&)\\s*${pos}${e}|${b}(\\d{1,2})\\s*(?:vs\\.?|versus)\\s*(\\d{1,2})${e}`, 'g'), (m) => {
-    const a = Number(m[1] ?? m[3]);
-    const c = Number(m[2] ?? m[4]);
-    if (!a || !c || a > 10 || c > 10 || a === c) return false;
-    push([a, c], m.index, m.index + m[0].length);
-  });
+  scan(
+    ctx,
+    new RegExp(
+      `${b}(?:compare|comparing|compara|comparar|comparame|compareme)\\s+${pos}\\s*(?:and|y|e|vs\\.?|versus|with|con|,|&)\\s*${pos}${e}|${b}(\\d{1,2})\\s*(?:vs\\.?|versus)\\s*(\\d{1,2})${e}`,
+      'g',
+    ),
+    (m) => {
+      const a = Number(m[1] ?? m[3]);
+      const c = Number(m[2] ?? m[4]);
+      if (!a || !c || a > 10 || c > 10 || a === c) return false;
+      push([a, c], m.index, m.index + m[0].length);
+    },
+  );
   // Single ordinal words.
   scan(ctx, new RegExp(`${b}${ORD}${e}`, 'g'), (m) => {
     push([ORDINAL_WORDS[m[0]]], m.index, m.index + m[0].length);
@@ -317,7 +416,10 @@ function extractOrdinals(ctx: Ctx): void {
 // ---------------------------------------------------------------------------------------------- size
 
 const LETTER_SIZES = 'xxxs|xxs|xs|s|m|l|xl|xxl|xxxl|2xl|3xl';
-const SIZE_WORD_RE = Object.keys(SIZE_WORDS).sort((x, y) => y.length - x.length).map((w) => w.replace(/[-]/g, '[- ]?')).join('|');
+const SIZE_WORD_RE = Object.keys(SIZE_WORDS)
+  .sort((x, y) => y.length - x.length)
+  .map((w) => w.replace(/[-]/g, '[- ]?'))
+  .join('|');
 
 function normalSize(v: string): string {
   const t = v.trim().replace(',', '.');
@@ -364,12 +466,45 @@ function extractSize(ctx: Ctx): void {
 // ------------------------------------------------------------------------------- tone, change, quantity
 
 const TONES: Array<[ToneRequest, RegExp]> = [
-  ['simple', new RegExp(`${b}(?:less technical|no jargon|avoid (?:the )?jargon|simple (?:words|terms|language)|plain (?:english|words|language)|like i'?m (?:five|5)|like i am (?:five|5)|menos tecnic[oa]|sin tecnicismos|evita (?:los )?tecnicismos|palabras sencillas|lenguaje sencillo|como si tuviera (?:cinco|5) anos)${e}`, 'g')],
-  ['informal', new RegExp(`${b}(?:(?:be|talk|speak|more)(?: to me)? (?:more )?(?:casual(?:ly)?|informal(?:ly)?|friendly|relaxed)|like a friend|less formal|(?:don'?t|do not) be (?:so )?formal|de tu|tuteame|tutearme|tutear|tuteo|mas cercan[oa]|como a un amig[oa]|no seas tan formal|sin formalidades|mas informal|mas relajad[oa])${e}`, 'g')],
-  ['formal', new RegExp(`${b}(?:(?:be|more|speak|talk)(?: to me)? (?:more )?(?:formal(?:ly)?|professional(?:ly)?)|formally|de usted|tratame de usted|con (?:mas )?formalidad|mas formal|mas profesional|se (?:mas )?profesional)${e}`, 'g')],
-  ['brief', new RegExp(`${b}(?:(?:be|keep it|keep (?:it|your answers|answers)) (?:more |very )?(?:brief|concise|short)|short(?:er)? (?:answers?|replies|please)|answer (?:briefly|in one line)|in one line|less (?:chatty|words|text)|fewer words|tl;? ?dr|(?:get )?to the point|be direct|summari[sz]e|sh?orter please|se (?:mas )?(?:breve|concis[oa]|direct[oa])|respuestas? (?:mas )?(?:cortas?|breves?)|mas (?:corto|breve|concis[oa])|resumel[oa]|resume|resumen|en una linea|menos palabras|al grano|no te enrolles|sin rodeos|brevemente)${e}`, 'g')],
-  ['detailed', new RegExp(`${b}(?:in (?:more )?detail|more detail(?:s|ed)?|(?:be )?more detailed|explain (?:more|it more|in detail|thoroughly)|elaborate|longer answers|(?:con )?mas detalles?|en detalle|a fondo|explicate mas|explicamelo (?:en detalle|mejor|mas)|respuestas mas largas|mas detallad[oa])${e}`, 'g')],
-  ['technical', new RegExp(`${b}(?:(?:be |more |mas )?technical|(?:se |mas )tecnic[oa]|technical (?:details|specs)|datos tecnicos|detalles tecnicos)${e}`, 'g')],
+  [
+    'simple',
+    new RegExp(
+      `${b}(?:less technical|no jargon|avoid (?:the )?jargon|simple (?:words|terms|language)|plain (?:english|words|language)|like i'?m (?:five|5)|like i am (?:five|5)|menos tecnic[oa]|sin tecnicismos|evita (?:los )?tecnicismos|palabras sencillas|lenguaje sencillo|como si tuviera (?:cinco|5) anos)${e}`,
+      'g',
+    ),
+  ],
+  [
+    'informal',
+    new RegExp(
+      `${b}(?:(?:be|talk|speak|more)(?: to me)? (?:more )?(?:casual(?:ly)?|informal(?:ly)?|friendly|relaxed)|like a friend|less formal|(?:don'?t|do not) be (?:so )?formal|de tu|tuteame|tutearme|tutear|tuteo|mas cercan[oa]|como a un amig[oa]|no seas tan formal|sin formalidades|mas informal|mas relajad[oa])${e}`,
+      'g',
+    ),
+  ],
+  [
+    'formal',
+    new RegExp(
+      `${b}(?:(?:be|more|speak|talk)(?: to me)? (?:more )?(?:formal(?:ly)?|professional(?:ly)?)|formally|de usted|tratame de usted|con (?:mas )?formalidad|mas formal|mas profesional|se (?:mas )?profesional)${e}`,
+      'g',
+    ),
+  ],
+  [
+    'brief',
+    new RegExp(
+      `${b}(?:(?:be|keep it|keep (?:it|your answers|answers)) (?:more |very )?(?:brief|concise|short)|short(?:er)? (?:answers?|replies|please)|answer (?:briefly|in one line)|in one line|less (?:chatty|words|text)|fewer words|tl;? ?dr|(?:get )?to the point|be direct|summari[sz]e|sh?orter please|se (?:mas )?(?:breve|concis[oa]|direct[oa])|respuestas? (?:mas )?(?:cortas?|breves?)|mas (?:corto|breve|concis[oa])|resumel[oa]|resume|resumen|en una linea|menos palabras|al grano|no te enrolles|sin rodeos|brevemente)${e}`,
+      'g',
+    ),
+  ],
+  [
+    'detailed',
+    new RegExp(
+      `${b}(?:in (?:more )?detail|more detail(?:s|ed)?|(?:be )?more detailed|explain (?:more|it more|in detail|thoroughly)|elaborate|longer answers|(?:con )?mas detalles?|en detalle|a fondo|explicate mas|explicamelo (?:en detalle|mejor|mas)|respuestas mas largas|mas detallad[oa])${e}`,
+      'g',
+    ),
+  ],
+  [
+    'technical',
+    new RegExp(`${b}(?:(?:be |more |mas )?technical|(?:se |mas )tecnic[oa]|technical (?:details|specs)|datos tecnicos|detalles tecnicos)${e}`, 'g'),
+  ],
 ];
 
 function extractTone(ctx: Ctx): void {
@@ -391,11 +526,18 @@ const CHANGE_WORDS: Array<[Changeable, string]> = [
 
 function extractChange(ctx: Ctx): void {
   for (const [what, words] of CHANGE_WORDS) {
-    scan(ctx, new RegExp(`${b}(?:another|other|different|otr[oa]s?|distint[oa]s?|diferentes?)\\s+(?:${words})${e}|${b}(?:${words})\\s+(?:distint[oa]s?|diferentes?)${e}`, 'g'), (m) => {
-      const list = (ctx.slots.change ??= []);
-      if (!list.includes(what)) list.push(what);
-      mention(ctx, 'change', what, m.index, m.index + m[0].length);
-    });
+    scan(
+      ctx,
+      new RegExp(
+        `${b}(?:another|other|different|otr[oa]s?|distint[oa]s?|diferentes?)\\s+(?:${words})${e}|${b}(?:${words})\\s+(?:distint[oa]s?|diferentes?)${e}`,
+        'g',
+      ),
+      (m) => {
+        const list = (ctx.slots.change ??= []);
+        if (!list.includes(what)) list.push(what);
+        mention(ctx, 'change', what, m.index, m.index + m[0].length);
+      },
+    );
   }
 }
 
@@ -414,17 +556,99 @@ function extractQuantity(ctx: Ctx): void {
 
 // ---------------------------------------------------------------------------------------------- entities
 
-const NEGATORS_1 = new Set(['not', 'no', 'without', 'except', 'excepting', 'excluding', 'never', 'nor', 'hate', 'dislike', 'avoid', 'sin', 'excepto', 'salvo', 'menos', 'ni', 'nunca', 'odio', 'odia', 'detesto', 'evita', 'evitar', 'tampoco', 'allergic', 'alergico', 'alergica', 'nothing', 'none', 'dont', 'doesnt']);
+const NEGATORS_1 = new Set([
+  'not',
+  'no',
+  'without',
+  'except',
+  'excepting',
+  'excluding',
+  'never',
+  'nor',
+  'hate',
+  'dislike',
+  'avoid',
+  'sin',
+  'excepto',
+  'salvo',
+  'menos',
+  'ni',
+  'nunca',
+  'odio',
+  'odia',
+  'detesto',
+  'evita',
+  'evitar',
+  'tampoco',
+  'allergic',
+  'alergico',
+  'alergica',
+  'nothing',
+  'none',
+  'dont',
+  'doesnt',
+]);
 const NEGATOR_PHRASES = [
-  'anything but', 'other than', 'rather than', 'instead of', 'apart from', 'nada de', 'nada en', 'en vez de', 'en lugar de', 'que no sea', 'que no sean',
-  'no more', 'not a fan of', 'no soporto', 'cant stand', 'can not stand',
+  'anything but',
+  'other than',
+  'rather than',
+  'instead of',
+  'apart from',
+  'nada de',
+  'nada en',
+  'en vez de',
+  'en lugar de',
+  'que no sea',
+  'que no sean',
+  'no more',
+  'not a fan of',
+  'no soporto',
+  'cant stand',
+  'can not stand',
 ];
 /** After these, "no"/"not" is not a negation of what follows. */
-const NEGATION_EXCEPTIONS = new Set(['tienes', 'teneis', 'tiene', 'tienen', 'hay', 'habra', 'vendeis', 'venden', 'you', 'mind', 'only', 'problem', 'matter', 'sure', 'worries', 'se', 'importa']);
+const NEGATION_EXCEPTIONS = new Set([
+  'tienes',
+  'teneis',
+  'tiene',
+  'tienen',
+  'hay',
+  'habra',
+  'vendeis',
+  'venden',
+  'you',
+  'mind',
+  'only',
+  'problem',
+  'matter',
+  'sure',
+  'worries',
+  'se',
+  'importa',
+]);
 const CLITICS = new Set(['lo', 'la', 'los', 'las', 'me', 'te', 'le', 'les', 'nos', 'os', 'se']);
 const BOUNDARIES = new Set(['but', 'pero', 'sino', 'instead', 'however', 'although', 'aunque', 'though', 'whereas', 'mientras']);
 /** These end a negation only once it has caught something: "no Apple, quiero Sony" but "no quiero Apple". */
-const SOFT_BOUNDARIES = new Set(['prefer', 'prefiero', 'rather', 'mejor', 'want', 'quiero', 'busco', 'show', 'ensename', 'muestrame', 'solo', 'only', 'just', 'like', 'love', 'gusta', 'gustan', 'encanta']);
+const SOFT_BOUNDARIES = new Set([
+  'prefer',
+  'prefiero',
+  'rather',
+  'mejor',
+  'want',
+  'quiero',
+  'busco',
+  'show',
+  'ensename',
+  'muestrame',
+  'solo',
+  'only',
+  'just',
+  'like',
+  'love',
+  'gusta',
+  'gustan',
+  'encanta',
+]);
 const AFTER_NEGATORS = new Set(['no', 'not', 'tampoco', 'free']);
 
 function gapHasPunctuation(ctx: Ctx, from: number, to: number): boolean {
@@ -535,7 +759,11 @@ function typoOf(ctx: Ctx, vocab: Vocabulary, tokens: Token[], i: number, seen: M
   let near = seen.get(w);
   if (!near) {
     const byLength = fuzzyPhrases(vocab, ctx.lang);
-    near = [w.length - 1, w.length, w.length + 1].flatMap((n) => byLength.get(n) ?? []).filter((f) => oneEdit(w, f.p.words[0])).sort((x, y) => x.k - y.k).map((f) => f.p);
+    near = [w.length - 1, w.length, w.length + 1]
+      .flatMap((n) => byLength.get(n) ?? [])
+      .filter((f) => oneEdit(w, f.p.words[0]))
+      .sort((x, y) => x.k - y.k)
+      .map((f) => f.p);
     seen.set(w, near);
   }
   return near.find((p) => !p.cueOnly || hasCue(tokens, i));
@@ -609,7 +837,8 @@ function negatedHits(ctx: Ctx, tokens: Token[], hits: EntityHit[]): Set<EntityHi
     if (!next || !AFTER_NEGATORS.has(next.norm)) continue;
     if (gapHasPunctuation(ctx, tokens[h.j - 1].end, next.start) && next.norm !== 'free') continue;
     const after = tokens[h.j + 1];
-    if (next.norm === 'free' || !after || gapHasPunctuation(ctx, next.end, after.start) || ['thanks', 'gracias', 'please', 'porfa', 'por'].includes(after.norm)) negated.add(h);
+    if (next.norm === 'free' || !after || gapHasPunctuation(ctx, next.end, after.start) || ['thanks', 'gracias', 'please', 'porfa', 'por'].includes(after.norm))
+      negated.add(h);
   }
   return negated;
 }
@@ -629,15 +858,26 @@ function applyEntities(ctx: Ctx, vocab: Vocabulary): void {
     mention(ctx, en.kind === 'feature' ? 'tags' : en.kind, en.value, h.start, h.end, neg, h.form);
     if (neg) {
       switch (en.kind) {
-        case 'brand': pushUnique(s.excluded.brands, en.value); break;
-        case 'colour': pushUnique(s.excluded.colours, en.value); break;
-        case 'product': case 'category': pushUnique(s.excluded.categories, en.category ?? en.value); break;
-        case 'style': pushUnique(s.excluded.styles, en.value); break;
-        case 'feature': case 'tag':
+        case 'brand':
+          pushUnique(s.excluded.brands, en.value);
+          break;
+        case 'colour':
+          pushUnique(s.excluded.colours, en.value);
+          break;
+        case 'product':
+        case 'category':
+          pushUnique(s.excluded.categories, en.category ?? en.value);
+          break;
+        case 'style':
+          pushUnique(s.excluded.styles, en.value);
+          break;
+        case 'feature':
+        case 'tag':
           pushUnique(s.excluded.tags, en.value);
           if (en.opposite) pushUnique((s.tags ??= []), en.opposite);
           break;
-        case 'use': break;
+        case 'use':
+          break;
       }
       continue;
     }
@@ -647,12 +887,25 @@ function applyEntities(ctx: Ctx, vocab: Vocabulary): void {
         if (en.category) s.category ??= en.category;
         if (en.use) s.use ??= en.use;
         break;
-      case 'category': s.category ??= en.category ?? en.value; break;
-      case 'brand': s.brand ??= en.value; break;
-      case 'colour': s.colour ??= en.value; break;
-      case 'style': s.style ??= en.value; break;
-      case 'use': s.use ??= en.value; break;
-      case 'feature': case 'tag': pushUnique((s.tags ??= []), en.value); break;
+      case 'category':
+        s.category ??= en.category ?? en.value;
+        break;
+      case 'brand':
+        s.brand ??= en.value;
+        break;
+      case 'colour':
+        s.colour ??= en.value;
+        break;
+      case 'style':
+        s.style ??= en.value;
+        break;
+      case 'use':
+        s.use ??= en.value;
+        break;
+      case 'feature':
+      case 'tag':
+        pushUnique((s.tags ??= []), en.value);
+        break;
     }
   }
 }

@@ -20,8 +20,17 @@ function g(canonical: string, en: string[], es: string[], extra: Partial<Synonym
 
 /** Product types. */
 export const PRODUCT_SYNONYMS: readonly SynonymGroup[] = [
-  g('headphones', ['headphone', 'headset', 'earphones', 'earbuds', 'ear buds', 'in-ear headphones', 'over-ear headphones'], ['auriculares', 'auricular', 'cascos', 'casco de música', 'audífonos']),
-  g('running shoes', ['runners', 'running trainers', 'running sneakers', 'jogging shoes'], ['zapatillas de correr', 'zapatillas para correr', 'zapatillas de running', 'zapatillas running', 'tenis para correr'], { implies: { use: 'running' } }),
+  g(
+    'headphones',
+    ['headphone', 'headset', 'earphones', 'earbuds', 'ear buds', 'in-ear headphones', 'over-ear headphones'],
+    ['auriculares', 'auricular', 'cascos', 'casco de música', 'audífonos'],
+  ),
+  g(
+    'running shoes',
+    ['runners', 'running trainers', 'running sneakers', 'jogging shoes'],
+    ['zapatillas de correr', 'zapatillas para correr', 'zapatillas de running', 'zapatillas running', 'tenis para correr'],
+    { implies: { use: 'running' } },
+  ),
   g('sneakers', ['trainers', 'sneaker', 'sports shoes', 'tennis shoes', 'kicks'], ['zapatillas', 'deportivas', 'bambas', 'tenis', 'zapatillas deportivas']),
   g('shoes', ['shoe', 'footwear'], ['zapatos', 'calzado']),
   g('boots', ['boot', 'ankle boots'], ['botas', 'botines']),
@@ -65,7 +74,11 @@ export const PRODUCT_SYNONYMS: readonly SynonymGroup[] = [
   g('dumbbells', ['dumbbell', 'weights', 'free weights', 'dumbbell set'], ['mancuernas', 'mancuerna', 'pesas', 'juego de mancuernas']),
   g('sofa', ['sofas', 'couch', 'settee', 'sofa bed'], ['sofá', 'sofás', 'sillón', 'sofá cama']),
   g('mug', ['mugs', 'cup', 'cups', 'coffee mug'], ['taza', 'tazas', 'tazón']),
-  g('cookware', ['frying pan', 'frying pans', 'skillet', 'saucepan', 'pots and pans', 'wok'], ['sartén', 'sartenes', 'olla', 'ollas', 'cazuela', 'cazo', 'batería de cocina', 'wok']),
+  g(
+    'cookware',
+    ['frying pan', 'frying pans', 'skillet', 'saucepan', 'pots and pans', 'wok'],
+    ['sartén', 'sartenes', 'olla', 'ollas', 'cazuela', 'cazo', 'batería de cocina', 'wok'],
+  ),
   g('bedding', ['bed linen', 'duvet cover', 'bed sheets', 'sheets', 'duvet'], ['ropa de cama', 'sábanas', 'funda nórdica', 'edredón', 'juego de cama']),
   g('kettle', ['electric kettle', 'tea kettle'], ['hervidor', 'hervidor de agua', 'tetera eléctrica']),
   g('toaster', ['toasters'], ['tostadora', 'tostador']),
@@ -96,19 +109,33 @@ export const COLOUR_SYNONYMS: readonly SynonymGroup[] = [
 
 /** Intended uses: matched after "for"/"para" and on their own. */
 export const USE_SYNONYMS: readonly SynonymGroup[] = [
-  g('running', ['jogging', 'marathon', 'marathons', 'trail running'], ['correr', 'running', 'footing', 'maratón', 'maratones'], { cueOnly: ['run', 'runs', 'races', 'carrera', 'carreras', 'trail'] }),
-  g('gaming', ['gamers', 'gamer', 'playing games'], ['gaming', 'jugar a videojuegos', 'gamer'], { cueOnly: ['games', 'video games', 'jugar', 'videojuegos', 'juegos'] }),
-  g('office', ['home office', 'remote work', 'work from home', 'working from home'], ['oficina', 'teletrabajo', 'teletrabajar'], { cueOnly: ['work', 'working', 'business', 'meetings', 'trabajo', 'trabajar', 'reuniones'] }),
+  g('running', ['jogging', 'marathon', 'marathons', 'trail running'], ['correr', 'running', 'footing', 'maratón', 'maratones'], {
+    cueOnly: ['run', 'runs', 'races', 'carrera', 'carreras', 'trail'],
+  }),
+  g('gaming', ['gamers', 'gamer', 'playing games'], ['gaming', 'jugar a videojuegos', 'gamer'], {
+    cueOnly: ['games', 'video games', 'jugar', 'videojuegos', 'juegos'],
+  }),
+  g('office', ['home office', 'remote work', 'work from home', 'working from home'], ['oficina', 'teletrabajo', 'teletrabajar'], {
+    cueOnly: ['work', 'working', 'business', 'meetings', 'trabajo', 'trabajar', 'reuniones'],
+  }),
   g('travel', ['travelling', 'traveling'], ['viajar', 'viajes'], { cueOnly: ['trips', 'trip', 'flights', 'viaje', 'vuelos'] }),
-  g('commuting', ['commute', 'getting to work', 'city riding'], ['ir al trabajo', 'ir a trabajar', 'moverme por la ciudad', 'desplazamientos'], { cueOnly: ['the city', 'la ciudad', 'getting around'] }),
-  g('gym', ['workout', 'workouts', 'fitness', 'crossfit', 'weightlifting'], ['gimnasio', 'gym', 'entrenar', 'crossfit'], { cueOnly: ['training', 'lifting', 'entrenamiento', 'ejercicio', 'hacer ejercicio', 'pesas'] }),
-  g('hiking', ['trekking', 'camping', 'hillwalking'], ['senderismo', 'trekking', 'acampar', 'camping'], { cueOnly: ['hike', 'hikes', 'mountains', 'mountain', 'outdoors', 'montaña', 'excursiones', 'excursión', 'el monte'] }),
+  g('commuting', ['commute', 'getting to work', 'city riding'], ['ir al trabajo', 'ir a trabajar', 'moverme por la ciudad', 'desplazamientos'], {
+    cueOnly: ['the city', 'la ciudad', 'getting around'],
+  }),
+  g('gym', ['workout', 'workouts', 'fitness', 'crossfit', 'weightlifting'], ['gimnasio', 'gym', 'entrenar', 'crossfit'], {
+    cueOnly: ['training', 'lifting', 'entrenamiento', 'ejercicio', 'hacer ejercicio', 'pesas'],
+  }),
+  g('hiking', ['trekking', 'camping', 'hillwalking'], ['senderismo', 'trekking', 'acampar', 'camping'], {
+    cueOnly: ['hike', 'hikes', 'mountains', 'mountain', 'outdoors', 'montaña', 'excursiones', 'excursión', 'el monte'],
+  }),
   g('cycling', ['biking', 'bike rides'], ['ciclismo', 'montar en bici', 'pedalear'], { cueOnly: ['riding', 'the bike', 'la bici', 'bici'] }),
   g('swimming', ['swim'], ['nadar', 'natación'], { cueOnly: ['the pool', 'the beach', 'beach', 'piscina', 'playa', 'la piscina', 'la playa'] }),
   g('yoga', ['pilates'], ['yoga', 'pilates'], { cueOnly: ['stretching', 'estiramientos'] }),
   g('study', ['studying'], ['estudiar'], { cueOnly: ['school', 'university', 'college', 'class', 'estudios', 'colegio', 'universidad', 'clase', 'el cole'] }),
   g('music', ['listening to music'], ['escuchar música'], { cueOnly: ['podcasts', 'música'] }),
-  g('kids', ['children', 'toddlers'], ['niños', 'peques'], { cueOnly: ['a child', 'a kid', 'kid', 'kids', 'my son', 'my daughter', 'baby', 'niño', 'niña', 'mi hijo', 'mi hija', 'bebé', 'un niño', 'una niña'] }),
+  g('kids', ['children', 'toddlers'], ['niños', 'peques'], {
+    cueOnly: ['a child', 'a kid', 'kid', 'kids', 'my son', 'my daughter', 'baby', 'niño', 'niña', 'mi hijo', 'mi hija', 'bebé', 'un niño', 'una niña'],
+  }),
   g('gift', ['gifting'], ['regalar'], { cueOnly: ['a gift', 'a present', 'present', 'gift', 'regalo', 'un regalo'] }),
   g('everyday', ['daily use', 'everyday use'], ['uso diario'], { cueOnly: ['every day', 'day to day', 'diario', 'el día a día', 'todos los días'] }),
   g('winter', ['skiing', 'snowboarding'], ['esquiar'], { cueOnly: ['the cold', 'snow', 'invierno', 'frío', 'el frío', 'nieve', 'la nieve'] }),
@@ -136,7 +163,11 @@ export const STYLE_SYNONYMS: readonly SynonymGroup[] = [
 export const FEATURE_SYNONYMS: ReadonlyArray<SynonymGroup & { opposite?: string }> = [
   { ...g('wireless', ['bluetooth', 'cordless', 'true wireless'], ['inalámbrico', 'inalámbricos', 'bluetooth']), opposite: 'wired' },
   { ...g('wired', ['cable', 'cabled', 'with cable', 'corded'], ['con cable', 'cable', 'cableado']), opposite: 'wireless' },
-  g('noise cancelling', ['noise-cancelling', 'noise canceling', 'anc', 'active noise cancellation'], ['cancelación de ruido', 'cancelación activa de ruido', 'anc']),
+  g(
+    'noise cancelling',
+    ['noise-cancelling', 'noise canceling', 'anc', 'active noise cancellation'],
+    ['cancelación de ruido', 'cancelación activa de ruido', 'anc'],
+  ),
   g('waterproof', ['water resistant', 'water-resistant', 'rainproof'], ['impermeable', 'resistente al agua', 'sumergible']),
   g('lightweight', ['ultralight', 'ultra light'], ['ligero', 'ligera', 'liviano', 'ultraligero']),
   g('leather', [], ['cuero', 'piel']),
@@ -148,14 +179,64 @@ export const FEATURE_SYNONYMS: ReadonlyArray<SynonymGroup & { opposite?: string 
 
 /** Size words; letter sizes and numbers are parsed separately. */
 export const SIZE_WORDS: Readonly<Record<string, string>> = {
-  'extra small': 'XS', 'x-small': 'XS', xs: 'XS', small: 'S', medium: 'M', large: 'L', 'extra large': 'XL', 'x-large': 'XL',
-  xl: 'XL', xxl: 'XXL', xxxl: 'XXXL',
-  'muy pequeña': 'XS', pequeña: 'S', pequeño: 'S', mediana: 'M', mediano: 'M', grande: 'L', 'extra grande': 'XL', 'muy grande': 'XL',
+  'extra small': 'XS',
+  'x-small': 'XS',
+  xs: 'XS',
+  small: 'S',
+  medium: 'M',
+  large: 'L',
+  'extra large': 'XL',
+  'x-large': 'XL',
+  xl: 'XL',
+  xxl: 'XXL',
+  xxxl: 'XXXL',
+  'muy pequeña': 'XS',
+  pequeña: 'S',
+  pequeño: 'S',
+  mediana: 'M',
+  mediano: 'M',
+  grande: 'L',
+  'extra grande': 'XL',
+  'muy grande': 'XL',
 };
 
 /** Well-known brands, used only as a hint to the intent classifier (slots use the catalog's own brands). */
 export const COMMON_BRANDS: readonly string[] = [
-  'nike', 'adidas', 'puma', 'reebok', 'asics', 'new balance', 'salomon', 'hoka', 'brooks', 'apple', 'samsung', 'sony',
-  'bose', 'jbl', 'sennheiser', 'xiaomi', 'huawei', 'lenovo', 'hp', 'dell', 'asus', 'logitech', 'razer', 'canon', 'nikon',
-  'garmin', 'fitbit', 'zara', 'mango', 'levis', 'decathlon', 'ikea', 'lego', 'philips', 'lg', 'nintendo', 'playstation',
+  'nike',
+  'adidas',
+  'puma',
+  'reebok',
+  'asics',
+  'new balance',
+  'salomon',
+  'hoka',
+  'brooks',
+  'apple',
+  'samsung',
+  'sony',
+  'bose',
+  'jbl',
+  'sennheiser',
+  'xiaomi',
+  'huawei',
+  'lenovo',
+  'hp',
+  'dell',
+  'asus',
+  'logitech',
+  'razer',
+  'canon',
+  'nikon',
+  'garmin',
+  'fitbit',
+  'zara',
+  'mango',
+  'levis',
+  'decathlon',
+  'ikea',
+  'lego',
+  'philips',
+  'lg',
+  'nintendo',
+  'playstation',
 ];

@@ -5,14 +5,7 @@
  * catalog's own spelling of red. Pure: the same items give the same vocabulary.
  */
 import type { ItemInput } from '../../domain/schemas.ts';
-import {
-  COLOUR_SYNONYMS,
-  FEATURE_SYNONYMS,
-  PRODUCT_SYNONYMS,
-  STYLE_SYNONYMS,
-  USE_SYNONYMS,
-  type SynonymGroup,
-} from './synonyms.ts';
+import { COLOUR_SYNONYMS, FEATURE_SYNONYMS, PRODUCT_SYNONYMS, STYLE_SYNONYMS, USE_SYNONYMS, type SynonymGroup } from './synonyms.ts';
 import { STOPWORDS, stem, tokenize, type Lang } from '../../text/text.ts';
 
 export type EntityKind = 'product' | 'category' | 'brand' | 'colour' | 'feature' | 'style' | 'use' | 'tag';
@@ -140,7 +133,15 @@ function categoryParts(c: string): string[] {
 export function buildVocabulary(items: readonly VocabularyItem[]): Vocabulary {
   const cats = new Spellings();
   const tags = new Spellings();
-  const attr = { brand: new Spellings(), colour: new Spellings(), use: new Spellings(), style: new Spellings(), size: new Spellings(), type: new Spellings(), material: new Spellings() };
+  const attr = {
+    brand: new Spellings(),
+    colour: new Spellings(),
+    use: new Spellings(),
+    style: new Spellings(),
+    size: new Spellings(),
+    type: new Spellings(),
+    material: new Spellings(),
+  };
   // Which product type each tag goes with, to read a shop's own words for its types ("mancuernas").
   const typeCount = new Map<string, number>();
   const tagTypes = new Map<string, Map<string, number>>();
@@ -280,7 +281,8 @@ export function buildVocabulary(items: readonly VocabularyItem[]): Vocabulary {
       const strict = !['colour', 'feature', 'style'].includes(p.entity.kind);
       list.push({ stems, words, strict, entity: p.entity, cueOnly: p.cueOnly, capitalised: p.capitalised });
     }
-    for (const list of index[lang].values()) list.sort((a, b) => b.stems.length - a.stems.length || Number(b.entity.fromCatalog) - Number(a.entity.fromCatalog));
+    for (const list of index[lang].values())
+      list.sort((a, b) => b.stems.length - a.stems.length || Number(b.entity.fromCatalog) - Number(a.entity.fromCatalog));
   }
   return { index, catalog };
 }

@@ -28,8 +28,10 @@ export async function respond(d: Deps, t: Turn): Promise<Outcome> {
   const pending = s.requested;
   // An answer the assistant cannot map ("para desayunar" where the catalogue has no such use) still
   // answers the question: the slot counts as skipped, and the same question is not asked again.
-  const unclear = !u.slots.productType && !u.slots.category
-    && (['recommend', 'refine', 'affirm', 'deny', 'preference'].includes(t.intent) || (t.intent === 'out_of_scope' && u.confidence < 0.8));
+  const unclear =
+    !u.slots.productType &&
+    !u.slots.category &&
+    (['recommend', 'refine', 'affirm', 'deny', 'preference'].includes(t.intent) || (t.intent === 'out_of_scope' && u.confidence < 0.8));
   const answersQuestion = pending !== null && !STRONG.has(t.intent) && (filled(u, pending) || SKIP.test(u.text) || unclear);
   if (t.intent !== 'out_of_scope' || answersQuestion) s.misunderstood = 0;
   if (ruledOutColours && t.intent !== 'recommend') s.tasteSaid = true;
@@ -52,7 +54,10 @@ export async function respond(d: Deps, t: Turn): Promise<Outcome> {
       s.skipped = [];
       s.rejected = [];
       s.tasteSaid = ruledOutColours;
-      s.wanted = mergeWanted(withMemory(t, { ...s.wanted, below: undefined, above: undefined }, u), t.grounded.newAsk ? { ...u.slots, productType: u.slots.productType ?? s.wanted.productType } : u.slots);
+      s.wanted = mergeWanted(
+        withMemory(t, { ...s.wanted, below: undefined, above: undefined }, u),
+        t.grounded.newAsk ? { ...u.slots, productType: u.slots.productType ?? s.wanted.productType } : u.slots,
+      );
       return recommendFlow(d, t);
     case 'refine':
       return refine(d, t);

@@ -14,7 +14,8 @@ import { capitalise } from '../wording.ts';
 import type { Deps, Outcome, Turn } from './types.ts';
 
 /** "It doesn't matter" in answer to a question: the slot is skipped. */
-export const SKIP = /\b(doesn'?t matter|does not matter|no matter|don'?t care|any(thing)?( is fine)?|whatever|no (budget|limit|preference)|me da igual|da igual|cualquier[ao]?|sin (l[ií]mite|preferencia)|lo que sea|no importa)\b/i;
+export const SKIP =
+  /\b(doesn'?t matter|does not matter|no matter|don'?t care|any(thing)?( is fine)?|whatever|no (budget|limit|preference)|me da igual|da igual|cualquier[ao]?|sin (l[ií]mite|preferencia)|lo que sea|no importa)\b/i;
 
 /** Purposes that are occasions, not uses: they leave the use question open. */
 const OCCASIONS = new Set(['gift']);
@@ -22,10 +23,14 @@ const OCCASIONS = new Set(['gift']);
 export function filled(u: Understanding, slot: AskableSlot): boolean {
   const sl = u.slots;
   switch (slot) {
-    case 'product': return Boolean(sl.productType || sl.category);
-    case 'budget': return Boolean(sl.budget);
-    case 'use': return Boolean(sl.use);
-    case 'colour': return Boolean(sl.colour || sl.brand || sl.excluded.colours.length);
+    case 'product':
+      return Boolean(sl.productType || sl.category);
+    case 'budget':
+      return Boolean(sl.budget);
+    case 'use':
+      return Boolean(sl.use);
+    case 'colour':
+      return Boolean(sl.colour || sl.brand || sl.excluded.colours.length);
   }
 }
 
@@ -64,19 +69,30 @@ function questionOptions(slot: AskableSlot, w: Wanted, items: readonly StoredIte
   if (slot === 'product') {
     const counts = new Map<string, number>();
     for (const it of items) if (it.available) for (const c of it.categories ?? []) counts.set(c, (counts.get(c) ?? 0) + 1);
-    const top = [...counts].sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0])).slice(0, 4).map(([c]) => capitalise(label(c, lang)));
+    const top = [...counts]
+      .sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0]))
+      .slice(0, 4)
+      .map(([c]) => capitalise(label(c, lang)));
     return top.length ? top : null;
   }
   const matching = itemsOfKind(items, w);
   if (slot === 'budget') {
-    const prices = matching.map((i) => i.price).filter((p): p is number => p !== undefined).sort((a, b) => a - b);
+    const prices = matching
+      .map((i) => i.price)
+      .filter((p): p is number => p !== undefined)
+      .sort((a, b) => a - b);
     if (prices.length < 3) return null;
     const cur = matching.find((i) => i.currency)?.currency;
     const lo = roundPrice(prices[Math.floor(prices.length / 3)]);
     const hi = roundPrice(prices[Math.floor((2 * prices.length) / 3)]);
     if (hi <= lo) return null;
     const f = (v: number) => formatPrice(v, cur, lang);
-    return [phrase('option_under', { lang }, { price: f(lo) }), phrase('option_between', { lang }, { lo: f(lo), hi: f(hi) }), phrase('option_over', { lang }, { price: f(hi) }), skip];
+    return [
+      phrase('option_under', { lang }, { price: f(lo) }),
+      phrase('option_between', { lang }, { lo: f(lo), hi: f(hi) }),
+      phrase('option_over', { lang }, { price: f(hi) }),
+      skip,
+    ];
   }
   if (slot === 'use') {
     const uses = countFacet(matching, (it) => [...facetsOf(it).uses]);

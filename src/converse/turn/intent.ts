@@ -11,7 +11,8 @@ import type { ChatSession } from '../session.ts';
 /** Intents that say what the person wants whatever else the message holds. */
 export const STRONG = new Set<Intent>(['human', 'privacy_forget', 'privacy_what_you_know', 'tone_request', 'order_status', 'return_policy', 'shipping']);
 /** Words of buying, on folded text (no accents). */
-const CART_WORDS = /\b(cart|basket|bag|buy|buying|take|get|order|purchase|add|checkout|carrito|cesta|bolsa|compr\w*|anad\w*|agreg\w*|pid\w*|ped\w*|qued\w*|llev\w*)\b/i;
+const CART_WORDS =
+  /\b(cart|basket|bag|buy|buying|take|get|order|purchase|add|checkout|carrito|cesta|bolsa|compr\w*|anad\w*|agreg\w*|pid\w*|ped\w*|qued\w*|llev\w*)\b/i;
 const WEAK = new Set<Intent>(['greet', 'thanks', 'bye', 'affirm', 'deny', 'out_of_scope', 'help']);
 /** Words that ask for a person, on folded text. */
 const HUMAN_WORDS = /\b(human|agent|real person|a person|someone|somebody|representative|operator|humano|agente|una persona|alguien|operador|persona real)\b/;

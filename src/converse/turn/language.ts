@@ -15,5 +15,5 @@ export function replyLanguage(u: Understanding, opts: { explicit: Lang | null; t
   if (opts.explicit) return opts.explicit;
   if (!opts.trait) return u.language;
   const clear = u.detected.confidence >= CLEAR_CONFIDENCE && u.text.trim().split(/\s+/).length >= CLEAR_WORDS;
-  return clear ? u.detected.language : opts.session ?? opts.trait;
+  return clear ? u.detected.language : (opts.session ?? opts.trait);
 }

@@ -40,7 +40,7 @@ export async function load(d: Deps, ws: string, req: ChatRequest, now: number): 
   const kept = erased ? null : await d.chats.memory(ws, req.userId);
   // Withdrawn chatMemory consent: what was remembered from earlier conversations goes, at once.
   if (!allowed.chatMemory && kept) await d.chats.forget(ws, req.userId, session.id);
-  const memory = allowed.chatMemory ? kept ?? emptyMemory(now) : null;
+  const memory = allowed.chatMemory ? (kept ?? emptyMemory(now)) : null;
   const user = erased ? null : await d.store.getUser(ws, req.userId);
   return { session, isNew, allowed, memory, traits: user?.traits ?? {}, erased };
 }
@@ -64,18 +64,31 @@ export async function understandTurn(d: Deps, ws: string, req: ChatRequest, call
   const style: Style = {
     lang,
     tone: session.tone ?? toneFromTrait(traits.tone) ?? memory?.tone ?? learnedTone(writing),
-    address: session.address ?? (traits.address === 'usted' || traits.address === 'tu' ? traits.address : undefined) ?? memory?.address ?? learnedAddress(writing),
+    address:
+      session.address ?? (traits.address === 'usted' || traits.address === 'tu' ? traits.address : undefined) ?? memory?.address ?? learnedAddress(writing),
   };
   const profile = allowed.profiling ? ((await d.store.getProfile(ws, req.userId)) as Profile | null) : null;
   const turn: Turn = {
-    ws, session, memory, style, u, intent: u.intent, profile, personalize: allowed.personalization,
+    ws,
+    session,
+    memory,
+    style,
+    u,
+    intent: u.intent,
+    profile,
+    personalize: allowed.personalization,
     name: typeof traits.name === 'string' ? traits.name.split(' ')[0] : null,
     seed: `${session.id}:${session.turns.length}`,
-    proven: caller.proven, erased, grounded, switchedLanguage: explicitLanguage !== null, isNew,
+    proven: caller.proven,
+    erased,
+    grounded,
+    switchedLanguage: explicitLanguage !== null,
+    isNew,
   };
   turn.intent = effectiveIntent(u, session, grounded);
   if (grounded.ask || Object.keys(grounded.measures).length) {
-    if (turn.intent === 'recommend' || turn.intent === 'refine' || session.requested) session.wanted = mergeGrounded(session.wanted, grounded, u.slots, req.message);
+    if (turn.intent === 'recommend' || turn.intent === 'refine' || session.requested)
+      session.wanted = mergeGrounded(session.wanted, grounded, u.slots, req.message);
   }
   session.turns.push({ role: 'user', text: req.message, at: now, intent: turn.intent });
   return turn;

@@ -6,7 +6,10 @@ import type { Dialogue } from './types.ts';
 
 export const DIALOGUES_ES: Dialogue[] = [
   {
-    id: 'es-auriculares-completo', lang: 'es', catalog: 'electronics', title: 'pregunta presupuesto y uso, recomienda, sigue, añade',
+    id: 'es-auriculares-completo',
+    lang: 'es',
+    catalog: 'electronics',
+    title: 'pregunta presupuesto y uso, recomienda, sigue, añade',
     steps: [
       { user: 'Hola', expect: { intent: 'greet' } },
       { user: 'busco unos auriculares', expect: { asks: 'budget' } },
@@ -19,7 +22,10 @@ export const DIALOGUES_ES: Dialogue[] = [
     ],
   },
   {
-    id: 'es-cascos-gaming', lang: 'es', catalog: 'electronics', title: '"cascos" y pavos',
+    id: 'es-cascos-gaming',
+    lang: 'es',
+    catalog: 'electronics',
+    title: '"cascos" y pavos',
     steps: [
       { user: 'quiero unos cascos para jugar de menos de 150 pavos', expect: { asks: 'colour' } },
       { user: 'negros', expect: { show: { kind: 'headphones', max: 150 } } },
@@ -28,7 +34,10 @@ export const DIALOGUES_ES: Dialogue[] = [
     ],
   },
   {
-    id: 'es-altavoz-fiestas', lang: 'es', catalog: 'electronics', title: 'todo de una vez',
+    id: 'es-altavoz-fiestas',
+    lang: 'es',
+    catalog: 'electronics',
+    title: 'todo de una vez',
     steps: [
       { user: 'necesito un altavoz rojo para fiestas por menos de 200 €', expect: { show: { kind: 'speakers', max: 200 } } },
       { user: 'compara el primero y el tercero', expect: { compare: [1, 3] } },
@@ -36,7 +45,10 @@ export const DIALOGUES_ES: Dialogue[] = [
     ],
   },
   {
-    id: 'es-teclado-marca', lang: 'es', catalog: 'electronics', title: 'negación de marca',
+    id: 'es-teclado-marca',
+    lang: 'es',
+    catalog: 'electronics',
+    title: 'negación de marca',
     steps: [
       { user: 'enséñame teclados de menos de 90 euros que no sean Nimbo', expect: { asks: 'use' } },
       { user: 'para la oficina', expect: { asks: 'colour' } },
@@ -44,7 +56,10 @@ export const DIALOGUES_ES: Dialogue[] = [
     ],
   },
   {
-    id: 'es-reloj-rango', lang: 'es', catalog: 'electronics', title: 'rango de precio, preguntas saltadas',
+    id: 'es-reloj-rango',
+    lang: 'es',
+    catalog: 'electronics',
+    title: 'rango de precio, preguntas saltadas',
     steps: [
       { user: '¿tenéis relojes inteligentes entre 150 y 300 euros?', expect: { asks: 'use' } },
       { user: 'no sé, me da igual', expect: { asks: 'colour' } },
@@ -53,7 +68,10 @@ export const DIALOGUES_ES: Dialogue[] = [
     ],
   },
   {
-    id: 'es-portatil-usted', lang: 'es', catalog: 'electronics', title: 'trátame de usted',
+    id: 'es-portatil-usted',
+    lang: 'es',
+    catalog: 'electronics',
+    title: 'trátame de usted',
     steps: [
       { user: 'Buenos días. Quisiera un portátil para estudiar de unos 800 euros.', expect: { asks: 'colour' } },
       { user: 'trátame de usted, por favor', expect: { address: 'usted' } },
@@ -62,7 +80,10 @@ export const DIALOGUES_ES: Dialogue[] = [
     ],
   },
   {
-    id: 'es-preferencia-memoria', lang: 'es', catalog: 'sport', title: 'nada de rosa, recordado en otra sesión',
+    id: 'es-preferencia-memoria',
+    lang: 'es',
+    catalog: 'sport',
+    title: 'nada de rosa, recordado en otra sesión',
     steps: [
       { user: 'nada de rosa, por favor', expect: { says: ['rosa'] } },
       { user: 'busco una esterilla de yoga de menos de 50 euros', expect: { asks: 'use' } },
@@ -76,7 +97,10 @@ export const DIALOGUES_ES: Dialogue[] = [
     ],
   },
   {
-    id: 'es-zapatillas-correr', lang: 'es', catalog: 'sport', title: 'zapatillas para correr, negaciones',
+    id: 'es-zapatillas-correr',
+    lang: 'es',
+    catalog: 'sport',
+    title: 'zapatillas para correr, negaciones',
     steps: [
       { user: 'busco zapatillas para correr de menos de 100 euros', expect: { asks: 'colour' } },
       { user: 'nada de rosa', expect: { show: { kind: 'running-shoes', max: 100, notColours: ['pink'] } } },
@@ -86,7 +110,10 @@ export const DIALOGUES_ES: Dialogue[] = [
     ],
   },
   {
-    id: 'es-mochila-montana', lang: 'es', catalog: 'sport', title: 'mochila para la montaña',
+    id: 'es-mochila-montana',
+    lang: 'es',
+    catalog: 'sport',
+    title: 'mochila para la montaña',
     steps: [
       { user: 'necesito una mochila para hacer senderismo', expect: { asks: 'budget' } },
       { user: 'hasta 80 euros', expect: { asks: 'colour' } },
@@ -95,7 +122,10 @@ export const DIALOGUES_ES: Dialogue[] = [
     ],
   },
   {
-    id: 'es-bici-reinicio', lang: 'es', catalog: 'sport', title: 'la memoria sobrevive a un reinicio',
+    id: 'es-bici-reinicio',
+    lang: 'es',
+    catalog: 'sport',
+    title: 'la memoria sobrevive a un reinicio',
     steps: [
       { user: 'quiero una bici para ir al trabajo de menos de 700 euros', expect: { asks: 'colour' } },
       { user: 'me da igual el color', expect: { show: { kind: 'bikes', max: 700 } } },
@@ -106,7 +136,10 @@ export const DIALOGUES_ES: Dialogue[] = [
     ],
   },
   {
-    id: 'es-mancuernas-borrado', lang: 'es', catalog: 'sport', title: 'el borrado lo olvida todo',
+    id: 'es-mancuernas-borrado',
+    lang: 'es',
+    catalog: 'sport',
+    title: 'el borrado lo olvida todo',
     steps: [
       { user: 'odio el color verde', expect: {} },
       { user: 'mancuernas para el gimnasio de menos de 100', expect: { asks: 'colour' } },
@@ -117,7 +150,10 @@ export const DIALOGUES_ES: Dialogue[] = [
     ],
   },
   {
-    id: 'es-consentimiento', lang: 'es', catalog: 'fashion', title: 'sin consentimiento de memoria, olvida',
+    id: 'es-consentimiento',
+    lang: 'es',
+    catalog: 'fashion',
+    title: 'sin consentimiento de memoria, olvida',
     steps: [
       { user: 'quiero un vestido para una boda de menos de 90 euros', expect: { asks: 'colour' } },
       { user: 'negro', expect: { show: { kind: 'dresses', max: 90 } } },
@@ -127,7 +163,10 @@ export const DIALOGUES_ES: Dialogue[] = [
     ],
   },
   {
-    id: 'es-vaqueros-breve', lang: 'es', catalog: 'fashion', title: 'sé breve',
+    id: 'es-vaqueros-breve',
+    lang: 'es',
+    catalog: 'fashion',
+    title: 'sé breve',
     steps: [
       { user: '¡Hola! ¿Me ayudas a encontrar unos vaqueros?', expect: { asks: 'budget' } },
       { user: 'sé breve, por favor', expect: { tone: 'direct' } },
@@ -136,7 +175,10 @@ export const DIALOGUES_ES: Dialogue[] = [
     ],
   },
   {
-    id: 'es-chaqueta-tu', lang: 'es', catalog: 'fashion', title: 'háblame de tú tras un comienzo formal',
+    id: 'es-chaqueta-tu',
+    lang: 'es',
+    catalog: 'fashion',
+    title: 'háblame de tú tras un comienzo formal',
     steps: [
       { user: 'Buenas tardes, disculpe. Quisiera una chaqueta, ¿podría ayudarme?', expect: { asks: 'budget', address: 'usted' } },
       { user: 'háblame de tú', expect: { address: 'tu' } },
@@ -145,7 +187,10 @@ export const DIALOGUES_ES: Dialogue[] = [
     ],
   },
   {
-    id: 'es-zapatillas-marca', lang: 'es', catalog: 'fashion', title: 'otra marca, luego más barato',
+    id: 'es-zapatillas-marca',
+    lang: 'es',
+    catalog: 'fashion',
+    title: 'otra marca, luego más barato',
     steps: [
       { user: 'zapatillas blancas de menos de 120', expect: { asks: 'use' } },
       { user: 'para diario', expect: { show: { kind: 'sneakers', max: 120 } } },
@@ -154,7 +199,10 @@ export const DIALOGUES_ES: Dialogue[] = [
     ],
   },
   {
-    id: 'es-jersey-idioma', lang: 'es', catalog: 'fashion', title: 'el idioma se mantiene con mensajes cortos',
+    id: 'es-jersey-idioma',
+    lang: 'es',
+    catalog: 'fashion',
+    title: 'el idioma se mantiene con mensajes cortos',
     steps: [
       { user: 'Busco un jersey', expect: { asks: 'budget' } },
       { user: 'ok', expect: { language: 'es' } },
@@ -162,7 +210,10 @@ export const DIALOGUES_ES: Dialogue[] = [
     ],
   },
   {
-    id: 'es-rasgo-idioma', lang: 'es', catalog: 'home', title: 'el idioma del perfil manda',
+    id: 'es-rasgo-idioma',
+    lang: 'es',
+    catalog: 'home',
+    title: 'el idioma del perfil manda',
     traits: { language: 'en' },
     steps: [
       { user: 'lámparas', expect: { language: 'en', asks: 'budget' } },
@@ -170,7 +221,10 @@ export const DIALOGUES_ES: Dialogue[] = [
     ],
   },
   {
-    id: 'es-lampara-lectura', lang: 'es', catalog: 'home', title: 'lámpara para leer, envío',
+    id: 'es-lampara-lectura',
+    lang: 'es',
+    catalog: 'home',
+    title: 'lámpara para leer, envío',
     steps: [
       { user: 'Buenas noches. Quería una lámpara para leer.', expect: { asks: 'budget' } },
       { user: 'no más de 70 euros', expect: { asks: 'colour' } },
@@ -180,7 +234,10 @@ export const DIALOGUES_ES: Dialogue[] = [
     ],
   },
   {
-    id: 'es-sofa-caro', lang: 'es', catalog: 'home', title: 'sofás, más caro',
+    id: 'es-sofa-caro',
+    lang: 'es',
+    catalog: 'home',
+    title: 'sofás, más caro',
     steps: [
       { user: 'enséñame sofás de menos de 1000 euros', expect: { asks: 'colour' } },
       { user: 'azul marino', expect: { show: { kind: 'sofas', max: 1000 } } },
@@ -188,7 +245,10 @@ export const DIALOGUES_ES: Dialogue[] = [
     ],
   },
   {
-    id: 'es-tazas', lang: 'es', catalog: 'home', title: 'tazas, todo de una vez',
+    id: 'es-tazas',
+    lang: 'es',
+    catalog: 'home',
+    title: 'tazas, todo de una vez',
     steps: [
       { user: 'tazas blancas para la oficina de menos de 15 euros', expect: { show: { kind: 'mugs', max: 15 } } },
       { user: 'el segundo', expect: { ordinal: 2 } },
@@ -196,7 +256,10 @@ export const DIALOGUES_ES: Dialogue[] = [
     ],
   },
   {
-    id: 'es-fuera-de-ambito', lang: 'es', catalog: 'home', title: 'fuera de ámbito dos veces, un agente responde',
+    id: 'es-fuera-de-ambito',
+    lang: 'es',
+    catalog: 'home',
+    title: 'fuera de ámbito dos veces, un agente responde',
     steps: [
       { user: '¿qué tiempo hará mañana en Sevilla?', expect: { declines: true, flagged: false } },
       { user: '¿quién ganó el partido ayer?', expect: { declines: true, flagged: true } },
@@ -205,7 +268,10 @@ export const DIALOGUES_ES: Dialogue[] = [
     ],
   },
   {
-    id: 'es-persona', lang: 'es', catalog: 'electronics', title: 'pide una persona',
+    id: 'es-persona',
+    lang: 'es',
+    catalog: 'electronics',
+    title: 'pide una persona',
     steps: [
       { user: 'quiero hablar con una persona', expect: { flagged: true, intent: 'human' } },
       { agent: 'Hola, soy Marc. Dime.' },
@@ -213,31 +279,60 @@ export const DIALOGUES_ES: Dialogue[] = [
     ],
   },
   {
-    id: 'es-pedido', lang: 'es', catalog: 'electronics', title: '¿dónde está mi pedido?',
+    id: 'es-pedido',
+    lang: 'es',
+    catalog: 'electronics',
+    title: '¿dónde está mi pedido?',
     steps: [
-      { events: [{ type: 'view', item: { kind: 'smartwatches', nth: 3 }, minutesAgo: 4000 }, { type: 'purchase', item: { kind: 'smartwatches', nth: 3 }, minutesAgo: 3900 }] },
+      {
+        events: [
+          { type: 'view', item: { kind: 'smartwatches', nth: 3 }, minutesAgo: 4000 },
+          { type: 'purchase', item: { kind: 'smartwatches', nth: 3 }, minutesAgo: 3900 },
+        ],
+      },
       { user: '¿dónde está mi pedido?', expect: { order: true } },
       { user: '¿cómo hago una devolución?', expect: { faq: 'return_policy' } },
     ],
   },
   {
-    id: 'es-faq-propia', lang: 'es', catalog: 'kitchen', title: 'la FAQ de la tienda',
+    id: 'es-faq-propia',
+    lang: 'es',
+    catalog: 'kitchen',
+    title: 'la FAQ de la tienda',
     steps: [
-      { faq: { return_policy: { en: 'Returns are free within 60 days at any SEUR point.', es: 'Las devoluciones son gratis durante 60 días en cualquier punto SEUR.' } } },
+      {
+        faq: {
+          return_policy: {
+            en: 'Returns are free within 60 days at any SEUR point.',
+            es: 'Las devoluciones son gratis durante 60 días en cualquier punto SEUR.',
+          },
+        },
+      },
       { user: '¿puedo devolver un producto?', expect: { faq: 'return_policy' } },
     ],
   },
   {
-    id: 'es-apertura-carrito', lang: 'es', catalog: 'electronics', title: 'apertura: carrito abandonado',
+    id: 'es-apertura-carrito',
+    lang: 'es',
+    catalog: 'electronics',
+    title: 'apertura: carrito abandonado',
     traits: { language: 'es' },
     steps: [
-      { events: [{ type: 'view', item: { kind: 'speakers', nth: 6 }, minutesAgo: 300 }, { type: 'add_to_cart', item: { kind: 'speakers', nth: 6 }, minutesAgo: 240 }] },
+      {
+        events: [
+          { type: 'view', item: { kind: 'speakers', nth: 6 }, minutesAgo: 300 },
+          { type: 'add_to_cart', item: { kind: 'speakers', nth: 6 }, minutesAgo: 240 },
+        ],
+      },
       { opener: { kind: 'abandoned_cart', item: { kind: 'speakers', nth: 6 } } },
       { user: 'cuéntame más', expect: { ordinal: 1 } },
     ],
   },
   {
-    id: 'es-apertura-precio', lang: 'es', catalog: 'sport', title: 'apertura: bajada de precio',
+    id: 'es-apertura-precio',
+    lang: 'es',
+    catalog: 'sport',
+    title: 'apertura: bajada de precio',
     traits: { language: 'es' },
     steps: [
       { events: [{ type: 'view', item: { kind: 'running-shoes', nth: 8 }, minutesAgo: 500 }] },
@@ -247,7 +342,10 @@ export const DIALOGUES_ES: Dialogue[] = [
     ],
   },
   {
-    id: 'es-apertura-stock', lang: 'es', catalog: 'fashion', title: 'apertura: vuelve a estar disponible',
+    id: 'es-apertura-stock',
+    lang: 'es',
+    catalog: 'fashion',
+    title: 'apertura: vuelve a estar disponible',
     traits: { language: 'es' },
     steps: [
       { itemChange: { item: { kind: 'dresses', nth: 5 }, available: false } },
@@ -258,7 +356,10 @@ export const DIALOGUES_ES: Dialogue[] = [
     ],
   },
   {
-    id: 'es-hervidor', lang: 'es', catalog: 'kitchen', title: 'catálogo escrito a mano: hervidores',
+    id: 'es-hervidor',
+    lang: 'es',
+    catalog: 'kitchen',
+    title: 'catálogo escrito a mano: hervidores',
     steps: [
       { user: 'necesito un hervidor', expect: { asks: 'budget' } },
       { user: 'menos de 50 euros', expect: { asks: 'use' } },
@@ -268,7 +369,10 @@ export const DIALOGUES_ES: Dialogue[] = [
     ],
   },
   {
-    id: 'es-batidora', lang: 'es', catalog: 'kitchen', title: 'batidoras, comparar, añadir',
+    id: 'es-batidora',
+    lang: 'es',
+    catalog: 'kitchen',
+    title: 'batidoras, comparar, añadir',
     steps: [
       { user: 'enséñame batidoras para batidos de menos de 100 euros', expect: { asks: 'colour' } },
       { user: 'sin preferencia', expect: { show: { kind: 'blender', max: 100 } } },
@@ -277,7 +381,10 @@ export const DIALOGUES_ES: Dialogue[] = [
     ],
   },
   {
-    id: 'es-privacidad', lang: 'es', catalog: 'kitchen', title: 'qué sabes de mí, olvídame',
+    id: 'es-privacidad',
+    lang: 'es',
+    catalog: 'kitchen',
+    title: 'qué sabes de mí, olvídame',
     steps: [
       { user: 'quiero una tostadora de menos de 60 euros', expect: { asks: 'use' } },
       { user: 'para desayunar', expect: { asks: 'colour' } },
@@ -289,7 +396,10 @@ export const DIALOGUES_ES: Dialogue[] = [
     ],
   },
   {
-    id: 'es-fuera-y-vuelta', lang: 'es', catalog: 'sport', title: 'fuera de tema y vuelta a comprar',
+    id: 'es-fuera-y-vuelta',
+    lang: 'es',
+    catalog: 'sport',
+    title: 'fuera de tema y vuelta a comprar',
     steps: [
       { user: '¿me haces los deberes de historia?', expect: { declines: true } },
       { user: 'vale, pues enséñame zapatillas de trail de menos de 150', expect: { asks: 'colour' } },
@@ -297,7 +407,10 @@ export const DIALOGUES_ES: Dialogue[] = [
     ],
   },
   {
-    id: 'es-sarten', lang: 'es', catalog: 'kitchen', title: 'sartén con presupuesto máximo',
+    id: 'es-sarten',
+    lang: 'es',
+    catalog: 'kitchen',
+    title: 'sartén con presupuesto máximo',
     steps: [
       // Caben tres sartenes: ninguna pregunta cambia lo que se muestra (issue 10); antes preguntaba el uso.
       { user: 'quiero una sartén, máximo 45 €', expect: { show: { kind: 'frying pan', max: 45 } } },
@@ -305,7 +418,10 @@ export const DIALOGUES_ES: Dialogue[] = [
     ],
   },
   {
-    id: 'es-cafetera-barata', lang: 'es', catalog: 'kitchen', title: 'cafetera barata, detalle',
+    id: 'es-cafetera-barata',
+    lang: 'es',
+    catalog: 'kitchen',
+    title: 'cafetera barata, detalle',
     steps: [
       { user: 'busco una cafetera de menos de 100 euros', expect: { asks: 'use' } },
       { user: 'para el día a día', expect: { show: { kind: 'coffee maker', max: 100 } } },
@@ -314,7 +430,11 @@ export const DIALOGUES_ES: Dialogue[] = [
   },
   // Escritos después de ajustar el asistente con los de arriba, y dejados como se escribieron.
   {
-    id: 'es-regalo-altavoz', fresh: true, lang: 'es', catalog: 'electronics', title: 'un regalo, un presupuesto aproximado, un uso por afición',
+    id: 'es-regalo-altavoz',
+    fresh: true,
+    lang: 'es',
+    catalog: 'electronics',
+    title: 'un regalo, un presupuesto aproximado, un uso por afición',
     steps: [
       { user: 'Busco un regalo para mi hermano, ¿un altavoz bluetooth?', expect: { asks: 'budget' } },
       { user: 'unos 80 euros', expect: { asks: 'use' } },
@@ -322,13 +442,19 @@ export const DIALOGUES_ES: Dialogue[] = [
     ],
   },
   {
-    id: 'es-erratas', fresh: true, lang: 'es', catalog: 'sport', title: 'faltas de ortografía',
-    steps: [
-      { user: 'kiero unas sapatillas pa correr baratas', orAnswer: 'me da igual', expect: { show: { kind: 'running-shoes' } } },
-    ],
+    id: 'es-erratas',
+    fresh: true,
+    lang: 'es',
+    catalog: 'sport',
+    title: 'faltas de ortografía',
+    steps: [{ user: 'kiero unas sapatillas pa correr baratas', orAnswer: 'me da igual', expect: { show: { kind: 'running-shoes' } } }],
   },
   {
-    id: 'es-cambio', fresh: true, lang: 'es', catalog: 'electronics', title: 'cambia de idea',
+    id: 'es-cambio',
+    fresh: true,
+    lang: 'es',
+    catalog: 'electronics',
+    title: 'cambia de idea',
     steps: [
       { user: 'enséñame teclados', expect: { asks: 'budget' } },
       { user: 'mejor unos auriculares', expect: { asks: 'budget', newRequest: true } },
@@ -337,7 +463,11 @@ export const DIALOGUES_ES: Dialogue[] = [
     ],
   },
   {
-    id: 'es-otro-color', fresh: true, lang: 'es', catalog: 'fashion', title: 'otro color',
+    id: 'es-otro-color',
+    fresh: true,
+    lang: 'es',
+    catalog: 'fashion',
+    title: 'otro color',
     steps: [
       { user: 'un jersey negro de menos de 70', expect: { asks: 'use' } },
       { user: 'me da igual', expect: { show: { kind: 'sweaters', max: 70 } } },
@@ -345,14 +475,22 @@ export const DIALOGUES_ES: Dialogue[] = [
     ],
   },
   {
-    id: 'es-dos-negaciones', fresh: true, lang: 'es', catalog: 'sport', title: 'dos colores descartados',
+    id: 'es-dos-negaciones',
+    fresh: true,
+    lang: 'es',
+    catalog: 'sport',
+    title: 'dos colores descartados',
     steps: [
       { user: 'esterilla de yoga, ni rosa ni amarilla, menos de 40', expect: { asks: 'use' } },
       { user: 'para el gimnasio', expect: { show: { kind: 'yoga-mats', max: 40, notColours: ['pink', 'yellow'] } } },
     ],
   },
   {
-    id: 'es-lamparas-numeros', fresh: true, lang: 'es', catalog: 'home', title: 'productos por número',
+    id: 'es-lamparas-numeros',
+    fresh: true,
+    lang: 'es',
+    catalog: 'home',
+    title: 'productos por número',
     steps: [
       { user: 'lámparas de menos de 50', expect: { asks: 'use' } },
       { user: 'para el escritorio de la oficina', expect: { asks: 'colour' } },
@@ -362,7 +500,11 @@ export const DIALOGUES_ES: Dialogue[] = [
     ],
   },
   {
-    id: 'es-ropa-cama', fresh: true, lang: 'es', catalog: 'home', title: 'ropa de cama, gracias y adiós',
+    id: 'es-ropa-cama',
+    fresh: true,
+    lang: 'es',
+    catalog: 'home',
+    title: 'ropa de cama, gracias y adiós',
     steps: [
       { user: 'ropa de cama de menos de 50, por favor', expect: { asks: 'colour' } },
       { user: 'blanca', expect: { show: { kind: 'bedding', max: 50 } } },
@@ -371,7 +513,11 @@ export const DIALOGUES_ES: Dialogue[] = [
     ],
   },
   {
-    id: 'es-usted-memoria', fresh: true, lang: 'es', catalog: 'sport', title: 'usted, recordado en la siguiente sesión',
+    id: 'es-usted-memoria',
+    fresh: true,
+    lang: 'es',
+    catalog: 'sport',
+    title: 'usted, recordado en la siguiente sesión',
     steps: [
       { user: 'Buenas tardes. Quisiera unas zapatillas para correr de menos de 100 euros.', expect: { asks: 'colour', address: 'usted' } },
       { user: 'me es indiferente', expect: { show: { kind: 'running-shoes', max: 100 } } },

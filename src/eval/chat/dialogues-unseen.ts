@@ -25,16 +25,28 @@ const NOT_WARDROBE = 'door|\\bframe\\b|shelf|rail|drawer|insert|organi[sz]er|han
 
 const IKEA_UNSEEN: Dialogue[] = [
   {
-    id: 'ikea-es-sofa-tres-plazas', lang: 'es', catalog: 'ikea', frozen: true, title: 'issue 10: a 3-seat sofa under 500, cheaper, then a coffee table',
+    id: 'ikea-es-sofa-tres-plazas',
+    lang: 'es',
+    catalog: 'ikea',
+    frozen: true,
+    title: 'issue 10: a 3-seat sofa under 500, cheaper, then a coffee table',
     steps: [
-      { user: 'Hola, busco un sofá de tres plazas por menos de 500', orAnswer: anyEs, expect: { show: { title: SOFA, notTitle: NOT_SOFA, max: 500, count: 1 } } },
+      {
+        user: 'Hola, busco un sofá de tres plazas por menos de 500',
+        orAnswer: anyEs,
+        expect: { show: { title: SOFA, notTitle: NOT_SOFA, max: 500, count: 1 } },
+      },
       { user: '¿algo más barato?', expect: { show: { title: SOFA, notTitle: NOT_SOFA }, cheaper: true } },
       { user: '¿y tienes una mesa de centro por menos de 200?', orAnswer: anyEs, expect: { show: { title: COFFEE_TABLE, max: 200 }, newRequest: true } },
       { user: '¿cuánto mide de ancho la primera?', expect: { attribute: { ordinal: 1, name: 'width' } } },
     ],
   },
   {
-    id: 'ikea-en-office-chair', lang: 'en', catalog: 'ikea', frozen: true, title: 'issue 10: office chair under 300, its width, its weight',
+    id: 'ikea-en-office-chair',
+    lang: 'en',
+    catalog: 'ikea',
+    frozen: true,
+    title: 'issue 10: office chair under 300, its width, its weight',
     steps: [
       { user: 'office chair under 300', orAnswer: anyEn, expect: { show: { title: OFFICE_CHAIR, notTitle: 'children', max: 300 } } },
       { user: 'how wide is the first one?', expect: { attribute: { ordinal: 1, name: 'width' } } },
@@ -42,14 +54,22 @@ const IKEA_UNSEEN: Dialogue[] = [
     ],
   },
   {
-    id: 'ikea-es-silla-escritorio', lang: 'es', catalog: 'ikea', frozen: true, title: 'issue 10: a cheap desk chair, in Spanish, for English-named items',
+    id: 'ikea-es-silla-escritorio',
+    lang: 'es',
+    catalog: 'ikea',
+    frozen: true,
+    title: 'issue 10: a cheap desk chair, in Spanish, for English-named items',
     steps: [
       { user: 'silla de escritorio barata', orAnswer: anyEs, expect: { show: { title: OFFICE_CHAIR, notTitle: 'children' } } },
       { user: 'otra más barata', expect: { show: { title: OFFICE_CHAIR, notTitle: 'children' }, cheaper: true } },
     ],
   },
   {
-    id: 'ikea-en-three-people', lang: 'en', catalog: 'ikea', frozen: true, title: 'issue 10: something for 3 people is no request for a human; three seats is no goodbye',
+    id: 'ikea-en-three-people',
+    lang: 'en',
+    catalog: 'ikea',
+    frozen: true,
+    title: 'issue 10: something for 3 people is no request for a human; three seats is no goodbye',
     steps: [
       { user: 'For the living room, something for 3 people', orAnswer: anyEn, expect: { notIntent: ['human', 'bye', 'out_of_scope'], flagged: false } },
       { user: 'three seats', orAnswer: anyEn, expect: { notIntent: ['bye', 'thanks', 'human'], flagged: false } },
@@ -58,7 +78,11 @@ const IKEA_UNSEEN: Dialogue[] = [
     ],
   },
   {
-    id: 'ikea-en-coffee-table-after-sofa', lang: 'en', catalog: 'ikea', frozen: true, title: 'a new product named in a follow-up starts a new request',
+    id: 'ikea-en-coffee-table-after-sofa',
+    lang: 'en',
+    catalog: 'ikea',
+    frozen: true,
+    title: 'a new product named in a follow-up starts a new request',
     steps: [
       { user: 'I want a sofa under 2000', orAnswer: anyEn, expect: { show: { title: SOFA, notTitle: NOT_SOFA, max: 2000 } } },
       { user: 'and do you have a coffee table under 200?', orAnswer: anyEn, expect: { show: { title: COFFEE_TABLE, max: 200 }, newRequest: true } },
@@ -66,41 +90,75 @@ const IKEA_UNSEEN: Dialogue[] = [
     ],
   },
   {
-    id: 'ikea-en-bookcase-wide', lang: 'en', catalog: 'ikea', frozen: true, title: 'a width bound as a constraint',
+    id: 'ikea-en-bookcase-wide',
+    lang: 'en',
+    catalog: 'ikea',
+    frozen: true,
+    title: 'a width bound as a constraint',
     steps: [
-      { user: 'a bookcase at least 100 cm wide, under 1000', orAnswer: anyEn, expect: { show: { title: BOOKCASE, notTitle: NOT_BOOKCASE, max: 1000, attrs: { width: { min: 100 } } } } },
+      {
+        user: 'a bookcase at least 100 cm wide, under 1000',
+        orAnswer: anyEn,
+        expect: { show: { title: BOOKCASE, notTitle: NOT_BOOKCASE, max: 1000, attrs: { width: { min: 100 } } } },
+      },
       { user: 'how tall is the second one?', expect: { attribute: { ordinal: 2, name: 'height' } } },
     ],
   },
   {
-    id: 'ikea-es-estanteria', lang: 'es', catalog: 'ikea', frozen: true, title: 'a Spanish product word for English titles',
+    id: 'ikea-es-estanteria',
+    lang: 'es',
+    catalog: 'ikea',
+    frozen: true,
+    title: 'a Spanish product word for English titles',
+    steps: [{ user: 'busco una estantería por menos de 300', orAnswer: anyEs, expect: { show: { title: BOOKCASE, notTitle: NOT_BOOKCASE, max: 300 } } }],
+  },
+  {
+    id: 'ikea-es-armario',
+    lang: 'es',
+    catalog: 'ikea',
+    frozen: true,
+    title: 'a wardrobe, not its doors',
+    steps: [{ user: 'necesito un armario ropero de menos de 1500', orAnswer: anyEs, expect: { show: { title: WARDROBE, notTitle: NOT_WARDROBE, max: 1500 } } }],
+  },
+  {
+    id: 'ikea-en-speak-english',
+    lang: 'en',
+    catalog: 'ikea',
+    frozen: true,
+    traits: { language: 'es' },
+    title: 'issue 10: asked to speak English with a Spanish profile',
     steps: [
-      { user: 'busco una estantería por menos de 300', orAnswer: anyEs, expect: { show: { title: BOOKCASE, notTitle: NOT_BOOKCASE, max: 300 } } },
+      {
+        user: "hi, can you speak English? I'm looking for a wardrobe",
+        orAnswer: anyEn,
+        expect: { language: 'en', show: { title: WARDROBE, notTitle: NOT_WARDROBE } },
+      },
     ],
   },
   {
-    id: 'ikea-es-armario', lang: 'es', catalog: 'ikea', frozen: true, title: 'a wardrobe, not its doors',
-    steps: [
-      { user: 'necesito un armario ropero de menos de 1500', orAnswer: anyEs, expect: { show: { title: WARDROBE, notTitle: NOT_WARDROBE, max: 1500 } } },
-    ],
-  },
-  {
-    id: 'ikea-en-speak-english', lang: 'en', catalog: 'ikea', frozen: true, traits: { language: 'es' }, title: 'issue 10: asked to speak English with a Spanish profile',
-    steps: [
-      { user: "hi, can you speak English? I'm looking for a wardrobe", orAnswer: anyEn, expect: { language: 'en', show: { title: WARDROBE, notTitle: NOT_WARDROBE } } },
-    ],
-  },
-  {
-    id: 'ikea-es-perfil-en', lang: 'es', catalog: 'ikea', frozen: true, traits: { language: 'en' }, title: 'issue 10: "respóndeme en español" with an English profile',
+    id: 'ikea-es-perfil-en',
+    lang: 'es',
+    catalog: 'ikea',
+    frozen: true,
+    traits: { language: 'en' },
+    title: 'issue 10: "respóndeme en español" with an English profile',
     steps: [
       { user: 'por favor, respóndeme en español', expect: { language: 'es' } },
       { user: 'busco una mesa de centro por menos de 200', orAnswer: anyEs, expect: { language: 'es', show: { title: COFFEE_TABLE, max: 200 } } },
     ],
   },
   {
-    id: 'ikea-en-tv-bench-wide', lang: 'en', catalog: 'ikea', frozen: true, title: 'a TV bench at least 150 cm wide',
+    id: 'ikea-en-tv-bench-wide',
+    lang: 'en',
+    catalog: 'ikea',
+    frozen: true,
+    title: 'a TV bench at least 150 cm wide',
     steps: [
-      { user: 'TV bench at least 150 cm wide under 1000', orAnswer: anyEn, expect: { show: { title: 'tv bench|tv unit|tv storage', notTitle: 'door|\\bleg|plinth|shelf\\b', max: 1000, attrs: { width: { min: 150 } } } } },
+      {
+        user: 'TV bench at least 150 cm wide under 1000',
+        orAnswer: anyEn,
+        expect: { show: { title: 'tv bench|tv unit|tv storage', notTitle: 'door|\\bleg|plinth|shelf\\b', max: 1000, attrs: { width: { min: 150 } } } },
+      },
     ],
   },
 ];
@@ -111,48 +169,82 @@ const NOT_GIFT_CARD = 'holder|\\btin\\b|sleeve|wallet|\\bcase\\b|envelope';
 
 const AMAZON_UNSEEN: Dialogue[] = [
   {
-    id: 'amz-en-gift-card-budget', lang: 'en', catalog: 'amazon', frozen: true, title: 'a gift card under $30, then cheaper',
+    id: 'amz-en-gift-card-budget',
+    lang: 'en',
+    catalog: 'amazon',
+    frozen: true,
+    title: 'a gift card under $30, then cheaper',
     steps: [
-      { user: "I need a gift card for my sister's birthday, under $30", orAnswer: anyEn, expect: { show: { title: GIFT_CARD, notTitle: NOT_GIFT_CARD, notCategory: 'Accessories', max: 30 } } },
+      {
+        user: "I need a gift card for my sister's birthday, under $30",
+        orAnswer: anyEn,
+        expect: { show: { title: GIFT_CARD, notTitle: NOT_GIFT_CARD, notCategory: 'Accessories', max: 30 } },
+      },
       { user: 'something cheaper', expect: { show: { title: GIFT_CARD, notTitle: NOT_GIFT_CARD, notCategory: 'Accessories' }, cheaper: true } },
     ],
   },
   {
-    id: 'amz-es-tarjeta-starbucks', lang: 'es', catalog: 'amazon', frozen: true, title: 'a Spanish request for an English-named brand card',
+    id: 'amz-es-tarjeta-starbucks',
+    lang: 'es',
+    catalog: 'amazon',
+    frozen: true,
+    title: 'a Spanish request for an English-named brand card',
     steps: [
-      { user: 'Busco una tarjeta regalo de Starbucks', orAnswer: anyEs, expect: { show: { title: 'starbucks', notTitle: NOT_GIFT_CARD, notCategory: 'Accessories' } } },
+      {
+        user: 'Busco una tarjeta regalo de Starbucks',
+        orAnswer: anyEs,
+        expect: { show: { title: 'starbucks', notTitle: NOT_GIFT_CARD, notCategory: 'Accessories' } },
+      },
     ],
   },
   {
-    id: 'amz-en-holder', lang: 'en', catalog: 'amazon', frozen: true, title: 'an accessory asked for by name',
-    steps: [
-      { user: 'do you sell gift card holders?', orAnswer: anyEn, expect: { show: { category: 'Accessories' } } },
-    ],
+    id: 'amz-en-holder',
+    lang: 'en',
+    catalog: 'amazon',
+    frozen: true,
+    title: 'an accessory asked for by name',
+    steps: [{ user: 'do you sell gift card holders?', orAnswer: anyEn, expect: { show: { category: 'Accessories' } } }],
   },
   {
-    id: 'amz-en-cooking-magazine', lang: 'en', catalog: 'amazon', frozen: true, title: 'a magazine by topic, and a price it does not have',
+    id: 'amz-en-cooking-magazine',
+    lang: 'en',
+    catalog: 'amazon',
+    frozen: true,
+    title: 'a magazine by topic, and a price it does not have',
     steps: [
       { user: 'do you have a cooking magazine?', orAnswer: anyEn, expect: { show: { category: 'Cooking' } } },
       { user: 'how much is the first one?', expect: { attribute: { ordinal: 1, name: 'price' } } },
     ],
   },
   {
-    id: 'amz-es-revista-cocina', lang: 'es', catalog: 'amazon', frozen: true, title: 'the same magazine in Spanish',
+    id: 'amz-es-revista-cocina',
+    lang: 'es',
+    catalog: 'amazon',
+    frozen: true,
+    title: 'the same magazine in Spanish',
+    steps: [{ user: '¿Tenéis alguna revista de cocina?', orAnswer: anyEs, expect: { show: { category: 'Cooking' } } }],
+  },
+  {
+    id: 'amz-en-amazon-50',
+    lang: 'en',
+    catalog: 'amazon',
+    frozen: true,
+    title: 'a brand and an amount',
     steps: [
-      { user: '¿Tenéis alguna revista de cocina?', orAnswer: anyEs, expect: { show: { category: 'Cooking' } } },
+      {
+        user: 'a $50 Amazon gift card',
+        orAnswer: anyEn,
+        expect: { show: { title: 'amazon', notTitle: NOT_GIFT_CARD, notCategory: 'Accessories', min: 37.5, max: 62.5 } },
+      },
     ],
   },
   {
-    id: 'amz-en-amazon-50', lang: 'en', catalog: 'amazon', frozen: true, title: 'a brand and an amount',
-    steps: [
-      { user: 'a $50 Amazon gift card', orAnswer: anyEn, expect: { show: { title: 'amazon', notTitle: NOT_GIFT_CARD, notCategory: 'Accessories', min: 37.5, max: 62.5 } } },
-    ],
-  },
-  {
-    id: 'amz-en-hiking-magazine', lang: 'en', catalog: 'amazon', frozen: true, title: 'a magazine about hiking',
-    steps: [
-      { user: 'a magazine about hiking', orAnswer: anyEn, expect: { show: { category: 'Hiking' } } },
-    ],
+    id: 'amz-en-hiking-magazine',
+    lang: 'en',
+    catalog: 'amazon',
+    frozen: true,
+    title: 'a magazine about hiking',
+    steps: [{ user: 'a magazine about hiking', orAnswer: anyEn, expect: { show: { category: 'Hiking' } } }],
   },
 ];
 
@@ -175,54 +267,102 @@ const STOVE = 'hornillo|camping stove';
 
 const OTHERSHOP_UNSEEN: Dialogue[] = [
   {
-    id: 'os-es-saco-acampada', lang: 'es', catalog: 'othershop', frozen: true, title: 'issue 10: the shop\'s own Spanish category and use tag',
+    id: 'os-es-saco-acampada',
+    lang: 'es',
+    catalog: 'othershop',
+    frozen: true,
+    title: "issue 10: the shop's own Spanish category and use tag",
     steps: [
       { user: 'Busco un saco de dormir para acampada', orAnswer: anyEs, expect: { show: { title: SLEEPING_BAG, notTitle: NOT_BAG_PART, tag: 'acampada' } } },
       { user: '¿cuánto pesa el primero?', expect: { attribute: { ordinal: 1, name: 'peso_kg' } } },
     ],
   },
   {
-    id: 'os-es-prismaticos', lang: 'es', catalog: 'othershop', frozen: true, title: 'issue 10: use and budget known, few left: no colour question',
+    id: 'os-es-prismaticos',
+    lang: 'es',
+    catalog: 'othershop',
+    frozen: true,
+    title: 'issue 10: use and budget known, few left: no colour question',
     steps: [
-      { user: 'Quiero unos prismáticos para montaña de menos de 150 €', orAnswer: anyEs, expect: { show: { title: 'prismaticos|binoculars', notTitle: 'arnes|harness', max: 150, tag: 'montaña' } } },
+      {
+        user: 'Quiero unos prismáticos para montaña de menos de 150 €',
+        orAnswer: anyEs,
+        expect: { show: { title: 'prismaticos|binoculars', notTitle: 'arnes|harness', max: 150, tag: 'montaña' } },
+      },
     ],
   },
   {
-    id: 'os-en-padel', lang: 'en', catalog: 'othershop', frozen: true, title: 'a racket, not its protector; cheaper keeps the type',
+    id: 'os-en-padel',
+    lang: 'en',
+    catalog: 'othershop',
+    frozen: true,
+    title: 'a racket, not its protector; cheaper keeps the type',
     steps: [
       { user: 'I need a padel racket under 100', orAnswer: anyEn, expect: { show: { title: RACKET, notTitle: NOT_RACKET_PART, max: 100 } } },
       { user: 'something cheaper', expect: { show: { title: RACKET, notTitle: NOT_RACKET_PART }, cheaper: true } },
     ],
   },
   {
-    id: 'os-en-headlamp', lang: 'en', catalog: 'othershop', frozen: true, title: 'an English request for half-Spanish titles',
-    steps: [
-      { user: 'a headlamp for running', orAnswer: anyEn, expect: { show: { title: HEADLAMP, notTitle: NOT_LAMP_PART, tag: 'running' } } },
-    ],
+    id: 'os-en-headlamp',
+    lang: 'en',
+    catalog: 'othershop',
+    frozen: true,
+    title: 'an English request for half-Spanish titles',
+    steps: [{ user: 'a headlamp for running', orAnswer: anyEn, expect: { show: { title: HEADLAMP, notTitle: NOT_LAMP_PART, tag: 'running' } } }],
   },
   {
-    id: 'os-es-patinete-peso', lang: 'es', catalog: 'othershop', frozen: true, title: 'a weight bound, then another product, then a weight the shop does not record',
+    id: 'os-es-patinete-peso',
+    lang: 'es',
+    catalog: 'othershop',
+    frozen: true,
+    title: 'a weight bound, then another product, then a weight the shop does not record',
     steps: [
-      { user: 'un patinete eléctrico que pese menos de 15 kg', orAnswer: anyEs, expect: { show: { title: SCOOTER, notTitle: NOT_SCOOTER_PART, attrs: { peso_kg: { max: 15 } } } } },
+      {
+        user: 'un patinete eléctrico que pese menos de 15 kg',
+        orAnswer: anyEs,
+        expect: { show: { title: SCOOTER, notTitle: NOT_SCOOTER_PART, attrs: { peso_kg: { max: 15 } } } },
+      },
       { user: '¿y un altavoz portátil?', orAnswer: anyEs, expect: { show: { title: SPEAKER, notTitle: NOT_SPEAKER_PART }, newRequest: true } },
       { user: '¿cuánto pesa el segundo?', expect: { attribute: { ordinal: 2, name: 'peso_kg' } } },
     ],
   },
   {
-    id: 'os-en-gps-watch', lang: 'en', catalog: 'othershop', frozen: true, title: 'a use, a colour ruled out, then cheaper',
+    id: 'os-en-gps-watch',
+    lang: 'en',
+    catalog: 'othershop',
+    frozen: true,
+    title: 'a use, a colour ruled out, then cheaper',
     steps: [
-      { user: 'GPS watch for swimming, not black', orAnswer: anyEn, expect: { show: { title: WATCH, notTitle: NOT_WATCH_PART, notColours: ['negro'], tag: 'natación' } } },
+      {
+        user: 'GPS watch for swimming, not black',
+        orAnswer: anyEn,
+        expect: { show: { title: WATCH, notTitle: NOT_WATCH_PART, notColours: ['negro'], tag: 'natación' } },
+      },
       { user: 'cheaper please', expect: { show: { title: WATCH, notTitle: NOT_WATCH_PART, notColours: ['negro'] }, cheaper: true } },
     ],
   },
   {
-    id: 'os-es-auriculares-perfil-en', lang: 'es', catalog: 'othershop', frozen: true, traits: { language: 'en' }, title: 'issue 10: a long Spanish sentence with an English profile',
+    id: 'os-es-auriculares-perfil-en',
+    lang: 'es',
+    catalog: 'othershop',
+    frozen: true,
+    traits: { language: 'en' },
+    title: 'issue 10: a long Spanish sentence with an English profile',
     steps: [
-      { user: 'Hola, estoy buscando unos auriculares deportivos para ir al gimnasio que no sean muy caros', orAnswer: anyEs, expect: { language: 'es', show: { title: EARBUDS, notTitle: NOT_EARBUD_PART } } },
+      {
+        user: 'Hola, estoy buscando unos auriculares deportivos para ir al gimnasio que no sean muy caros',
+        orAnswer: anyEs,
+        expect: { language: 'es', show: { title: EARBUDS, notTitle: NOT_EARBUD_PART } },
+      },
     ],
   },
   {
-    id: 'os-es-cambio-idioma', lang: 'es', catalog: 'othershop', frozen: true, traits: { language: 'en' }, title: 'issue 10: an explicit switch to Spanish is remembered',
+    id: 'os-es-cambio-idioma',
+    lang: 'es',
+    catalog: 'othershop',
+    frozen: true,
+    traits: { language: 'en' },
+    title: 'issue 10: an explicit switch to Spanish is remembered',
     steps: [
       { user: 'por favor, respóndeme en español', expect: { language: 'es' } },
       { user: 'busco un hornillo para acampada', orAnswer: anyEs, expect: { language: 'es', show: { title: STOVE, notTitle: 'cartucho|canister' } } },
@@ -230,29 +370,56 @@ const OTHERSHOP_UNSEEN: Dialogue[] = [
     ],
   },
   {
-    id: 'os-en-speak-english', lang: 'en', catalog: 'othershop', frozen: true, traits: { language: 'es' }, title: 'issue 10: asked to speak English with a Spanish profile',
+    id: 'os-en-speak-english',
+    lang: 'en',
+    catalog: 'othershop',
+    frozen: true,
+    traits: { language: 'es' },
+    title: 'issue 10: asked to speak English with a Spanish profile',
     steps: [
-      { user: "hi, can you speak English? I'm looking for a speaker", orAnswer: anyEn, expect: { language: 'en', show: { title: SPEAKER, notTitle: NOT_SPEAKER_PART } } },
+      {
+        user: "hi, can you speak English? I'm looking for a speaker",
+        orAnswer: anyEn,
+        expect: { language: 'en', show: { title: SPEAKER, notTitle: NOT_SPEAKER_PART } },
+      },
     ],
   },
   {
-    id: 'os-en-light-sleeping-bag', lang: 'en', catalog: 'othershop', frozen: true, title: 'a weight bound in English on Spanish attributes',
+    id: 'os-en-light-sleeping-bag',
+    lang: 'en',
+    catalog: 'othershop',
+    frozen: true,
+    title: 'a weight bound in English on Spanish attributes',
     steps: [
-      { user: 'a sleeping bag under 1.5 kg for travel', orAnswer: anyEn, expect: { show: { title: SLEEPING_BAG, notTitle: NOT_BAG_PART, attrs: { peso_kg: { max: 1.5 } }, tag: 'viaje' } } },
+      {
+        user: 'a sleeping bag under 1.5 kg for travel',
+        orAnswer: anyEn,
+        expect: { show: { title: SLEEPING_BAG, notTitle: NOT_BAG_PART, attrs: { peso_kg: { max: 1.5 } }, tag: 'viaje' } },
+      },
       { user: 'how heavy is the third one?', expect: { attribute: { ordinal: 3, name: 'peso_kg' } } },
     ],
   },
   {
-    id: 'os-en-binoculars-birds', lang: 'en', catalog: 'othershop', frozen: true, title: 'few candidates: show them, ask nothing',
+    id: 'os-en-binoculars-birds',
+    lang: 'en',
+    catalog: 'othershop',
+    frozen: true,
+    title: 'few candidates: show them, ask nothing',
     steps: [
-      { user: 'binoculars for bird watching under 200', orAnswer: anyEn, expect: { show: { title: 'prismaticos|binoculars', notTitle: 'arnes|harness', max: 200 } } },
+      {
+        user: 'binoculars for bird watching under 200',
+        orAnswer: anyEn,
+        expect: { show: { title: 'prismaticos|binoculars', notTitle: 'arnes|harness', max: 200 } },
+      },
     ],
   },
   {
-    id: 'os-es-cargador-pedido', lang: 'es', catalog: 'othershop', frozen: true, title: 'a part asked for by name is shown',
-    steps: [
-      { user: 'necesito un cargador para mi patinete eléctrico', orAnswer: anyEs, expect: { show: { title: 'cargador|charger' } } },
-    ],
+    id: 'os-es-cargador-pedido',
+    lang: 'es',
+    catalog: 'othershop',
+    frozen: true,
+    title: 'a part asked for by name is shown',
+    steps: [{ user: 'necesito un cargador para mi patinete eléctrico', orAnswer: anyEs, expect: { show: { title: 'cargador|charger' } } }],
   },
 ];
 

@@ -16,7 +16,7 @@ export const LONG_MESSAGE_PATTERNS: Readonly<Record<string, { unit: string; head
   between: { unit: 'between 1 and ' },
   entre: { unit: 'entre 1 y ' },
   under: { unit: 'under 5 ' },
-  rangeDash: { unit: '1-' , tail: ' €' },
+  rangeDash: { unit: '1-', tail: ' €' },
   numberWords: { unit: 'fifty ', tail: 'euros' },
   numberWordsEs: { unit: 'ciento cincuenta y ', tail: 'euros' },
   thousands: { unit: '1k ', tail: 'eur' },

@@ -101,14 +101,19 @@ function hasKind(it: EvalItem, kind: string): boolean {
 
 /** The items a hard constraint allows, in the whole catalogue. */
 function allowed(items: readonly EvalItem[], e: ShowExpect, extra: (it: EvalItem) => boolean = () => true): EvalItem[] {
-  return items.filter((it) => it.available !== false
-    && (!e.kind || hasKind(it, e.kind))
-    && isProduct(it, e) && !isOther(it, e) && withinAttrs(it, e)
-    && (e.min === undefined || it.price >= e.min)
-    && (e.max === undefined || it.price <= e.max)
-    && !(e.notColours ?? []).some((c) => colourOf(it) === c.toLowerCase())
-    && !(e.notBrands ?? []).some((b) => norm(brandOf(it) ?? '') === norm(b))
-    && extra(it));
+  return items.filter(
+    (it) =>
+      it.available !== false &&
+      (!e.kind || hasKind(it, e.kind)) &&
+      isProduct(it, e) &&
+      !isOther(it, e) &&
+      withinAttrs(it, e) &&
+      (e.min === undefined || it.price >= e.min) &&
+      (e.max === undefined || it.price <= e.max) &&
+      !(e.notColours ?? []).some((c) => colourOf(it) === c.toLowerCase()) &&
+      !(e.notBrands ?? []).some((b) => norm(brandOf(it) ?? '') === norm(b)) &&
+      extra(it),
+  );
 }
 
 const rx = (source: string) => new RegExp(source, 'i');
@@ -134,7 +139,8 @@ function withinAttrs(it: EvalItem, e: ShowExpect): boolean {
 const hasTag = (it: EvalItem, tag: string) => (it.tags ?? []).some((t) => norm(t) === norm(tag));
 
 /** Words of not knowing, in either language. */
-const DONT_KNOW = /don'?t know|do not know|not sure|no (lo )?s[eé]\b|no tengo (ese|esa|el|la|este) dato|no (lo )?indica|doesn'?t (say|list)|no consta|no figura|isn'?t listed|not listed|no aparece/i;
+const DONT_KNOW =
+  /don'?t know|do not know|not sure|no (lo )?s[eé]\b|no tengo (ese|esa|el|la|este) dato|no (lo )?indica|doesn'?t (say|list)|no consta|no figura|isn'?t listed|not listed|no aparece/i;
 
 /** Amounts written in a reply: "59.99 €", "59,99 €", "$50", "265 SAR". */
 function amounts(text: string): number[] {
@@ -150,17 +156,23 @@ function numbersIn(text: string): number[] {
 }
 
 function words(text: string): string[] {
-  return norm(text).split(/[^a-z0-9ñ]+/).filter((w) => w.length >= 4);
+  return norm(text)
+    .split(/[^a-z0-9ñ]+/)
+    .filter((w) => w.length >= 4);
 }
 
 /** The reply's own words: the template text, without the item titles it lists. */
 function ownText(r: Reply, titles: readonly string[]): string {
   let t = r.reply;
   for (const title of [...titles].sort((a, b) => b.length - a.length)) t = t.split(title).join(' ');
-  return t.split('\n').filter((l) => !/^\s*(\d+\.|•)/.test(l)).join(' ');
+  return t
+    .split('\n')
+    .filter((l) => !/^\s*(\d+\.|•)/.test(l))
+    .join(' ');
 }
 
-const TU_FORMS = /\b(tienes|buscas|quieres|puedes|necesitas|prefieras|cuéntame|dime|indícame|miraste|viste|compraste|añadiste|estuviste|dejaste|buscabas|tú)\b/i;
+const TU_FORMS =
+  /\b(tienes|buscas|quieres|puedes|necesitas|prefieras|cuéntame|dime|indícame|miraste|viste|compraste|añadiste|estuviste|dejaste|buscabas|tú)\b/i;
 const QUESTION_INTENTS = new Set(['recommend', 'refine', 'affirm', 'deny', 'preference', 'compare', 'item_question']);
 
 // ------------------------------------------------------------------------------------------ the runner
@@ -200,12 +212,27 @@ async function runDialogue(server: ChatEvalServer, d: Dialogue, items: EvalItem[
   const ws = `eval-${d.id}`.slice(0, 60);
   await newWorkspace(server, ws, items);
   const byId = new Map(items.map((it) => [it.id, it]));
-  const st: State = { ws, userId: `${d.id}-person`, lastList: [], seen: new Map(), userText: [], questionRun: 0, touched: new Set(), restarted: false, erased: false, consentWithdrawn: false, sessionTurns: [], logged: [], unlogged: [] };
+  const st: State = {
+    ws,
+    userId: `${d.id}-person`,
+    lastList: [],
+    seen: new Map(),
+    userText: [],
+    questionRun: 0,
+    touched: new Set(),
+    restarted: false,
+    erased: false,
+    consentWithdrawn: false,
+    sessionTurns: [],
+    logged: [],
+    unlogged: [],
+  };
   if (d.traits) await server.call(ws, 'PUT', `/v1/users/${st.userId}`, { traits: d.traits });
   const checks: CheckResult[] = [];
   const transcript: string[] = [];
   let turn = 0;
-  const check = (name: string, ok: boolean, detail?: string) => checks.push({ dialogue: d.id, lang: d.lang, turn, check: name, ok, ...(ok || !detail ? {} : { detail }) });
+  const check = (name: string, ok: boolean, detail?: string) =>
+    checks.push({ dialogue: d.id, lang: d.lang, turn, check: name, ok, ...(ok || !detail ? {} : { detail }) });
 
   const resolve = (ref: ItemRef): EvalItem => {
     const pool = items.filter((it) => hasKind(it, ref.kind) && (!ref.colour || colourOf(it) === ref.colour)).sort((a, b) => a.id.localeCompare(b.id));
@@ -271,10 +298,17 @@ async function runDialogue(server: ChatEvalServer, d: Dialogue, items: EvalItem[
         const it = resolve(e.item);
         st.touched.add(it.id);
         if (e.type === 'purchase') st.lastPurchase = it;
-        return { type: e.type, userId: st.userId, itemId: it.id, timestamp: new Date(server.clock() - (e.minutesAgo ?? 60) * 60_000 + k).toISOString(), ...(e.type === 'purchase' ? { value: it.price } : {}) };
+        return {
+          type: e.type,
+          userId: st.userId,
+          itemId: it.id,
+          timestamp: new Date(server.clock() - (e.minutesAgo ?? 60) * 60_000 + k).toISOString(),
+          ...(e.type === 'purchase' ? { value: it.price } : {}),
+        };
       });
       const r = await server.call(ws, 'POST', '/v1/events', events);
-      if (r.status !== 200 || (r.body as { accepted?: number } | null)?.accepted !== events.length) throw new Error(`${d.id}: events ${r.status} ${JSON.stringify(r.body)}`);
+      if (r.status !== 200 || (r.body as { accepted?: number } | null)?.accepted !== events.length)
+        throw new Error(`${d.id}: events ${r.status} ${JSON.stringify(r.body)}`);
       continue;
     }
     if ('itemChange' in step) {
@@ -330,7 +364,9 @@ async function runDialogue(server: ChatEvalServer, d: Dialogue, items: EvalItem[
         }
       }
       (st.consentWithdrawn || st.erased ? st.unlogged : st.logged).push(message);
-      transcript.push(`> ${message}\n< [${r.language}/${r.tone}${r.address ? `/${r.address}` : ''}/${r.intent}] ${r.reply.replace(/\n/g, '\n    ')}${r.items.length ? `\n    items: ${r.items.map((i) => `${i.id} ${i.price} «${i.reasons[0]}»`).join(' | ')}` : ''}${r.suggestions.length ? `\n    quick: ${r.suggestions.join(' / ')}` : ''}`);
+      transcript.push(
+        `> ${message}\n< [${r.language}/${r.tone}${r.address ? `/${r.address}` : ''}/${r.intent}] ${r.reply.replace(/\n/g, '\n    ')}${r.items.length ? `\n    items: ${r.items.map((i) => `${i.id} ${i.price} «${i.reasons[0]}»`).join(' | ')}` : ''}${r.suggestions.length ? `\n    quick: ${r.suggestions.join(' / ')}` : ''}`,
+      );
       return r;
     };
     let r = await say(s.user);
@@ -347,7 +383,8 @@ async function runDialogue(server: ChatEvalServer, d: Dialogue, items: EvalItem[
       for (const i of r.items) {
         const it = byId.get(i.id);
         if (!it) bad.push(`unknown item ${i.id}`);
-        else if (it.title !== i.title || (i.price !== undefined && i.price !== it.price)) bad.push(`${i.id} says ${i.title} ${i.price}, catalogue ${it.title} ${it.price}`);
+        else if (it.title !== i.title || (i.price !== undefined && i.price !== it.price))
+          bad.push(`${i.id} says ${i.title} ${i.price}, catalogue ${it.title} ${it.price}`);
       }
       for (const i of r.items) if (byId.has(i.id)) st.seen.set(i.id, byId.get(i.id)!);
       // Every amount written must be a price of an item the person saw, a number they wrote, a difference of two shown prices or the FAQ's.
@@ -395,7 +432,8 @@ async function runDialogue(server: ChatEvalServer, d: Dialogue, items: EvalItem[
       check(e.asks === 'any' ? 'asks_question' : `asks_${e.asks}`, ok, `items=${r.items.length} suggestions=${r.suggestions.length} reply=${r.reply}`);
     }
 
-    if (e.notIntent) check('understood', !e.notIntent.includes(r.intent) && !(first && e.notIntent.includes(first.intent)), `intent ${first?.intent} then ${r.intent}`);
+    if (e.notIntent)
+      check('understood', !e.notIntent.includes(r.intent) && !(first && e.notIntent.includes(first.intent)), `intent ${first?.intent} then ${r.intent}`);
     if (e.noQuestion) check('no_needless_question', !isQuestion, r.reply);
     if (e.dontKnow) check('says_dont_know', DONT_KNOW.test(r.reply), r.reply);
     if (e.attribute) {
@@ -405,7 +443,11 @@ async function runDialogue(server: ChatEvalServer, d: Dialogue, items: EvalItem[
       const value = name === 'price' ? it?.price : it?.attributes[name];
       const has = value !== undefined && value !== null && value !== '';
       const said = has && (norm(r.reply).includes(norm(String(value))) || norm(r.reply).includes(norm(String(value).replace('.', ','))));
-      check(has ? 'answers_attribute' : 'says_dont_know', Boolean(it) && (has ? Boolean(said) : DONT_KNOW.test(r.reply) && amounts(r.reply).length === 0), `${shown?.id} ${name}=${value}: ${r.reply}`);
+      check(
+        has ? 'answers_attribute' : 'says_dont_know',
+        Boolean(it) && (has ? Boolean(said) : DONT_KNOW.test(r.reply) && amounts(r.reply).length === 0),
+        `${shown?.id} ${name}=${value}: ${r.reply}`,
+      );
     }
 
     if (e.show) {
@@ -427,26 +469,86 @@ async function runDialogue(server: ChatEvalServer, d: Dialogue, items: EvalItem[
       const want = Math.min(w.count ?? 3, pool.length);
       const got = r.items.map((i) => byId.get(i.id)).filter((x): x is EvalItem => Boolean(x));
       check('recommends_three', r.items.length === want, `${r.items.length} items, the catalogue has ${pool.length} that fit`);
-      if (w.min !== undefined || w.max !== undefined) check('within_budget', got.every((it) => (w.min === undefined || it.price >= w.min) && (w.max === undefined || it.price <= w.max)), got.map((it) => `${it.id} ${it.price}`).join(', '));
-      if (w.kind) check('in_category', got.every((it) => hasKind(it, w.kind!)), got.filter((it) => !hasKind(it, w.kind!)).map((it) => `${it.id} ${it.categories.join('/')}`).join(', '));
-      if (w.title || w.category) check('right_product', got.every((it) => isProduct(it, w)), got.filter((it) => !isProduct(it, w)).map((it) => `${it.id} ${it.title}`).join(', '));
-      if (w.notTitle || w.notCategory) check('no_accessory', got.every((it) => !isOther(it, w)), got.filter((it) => isOther(it, w)).map((it) => `${it.id} ${it.title}`).join(', '));
-      if (w.attrs) check('within_constraints', got.every((it) => withinAttrs(it, w)), got.map((it) => `${it.id} ${JSON.stringify(it.attributes)}`).join(', '));
-      if (tagged.length) check('use_kept', got.every((it) => hasTag(it, w.tag!)), got.map((it) => `${it.id} ${JSON.stringify(it.tags)}`).join(', '));
+      if (w.min !== undefined || w.max !== undefined)
+        check(
+          'within_budget',
+          got.every((it) => (w.min === undefined || it.price >= w.min) && (w.max === undefined || it.price <= w.max)),
+          got.map((it) => `${it.id} ${it.price}`).join(', '),
+        );
+      if (w.kind)
+        check(
+          'in_category',
+          got.every((it) => hasKind(it, w.kind!)),
+          got
+            .filter((it) => !hasKind(it, w.kind!))
+            .map((it) => `${it.id} ${it.categories.join('/')}`)
+            .join(', '),
+        );
+      if (w.title || w.category)
+        check(
+          'right_product',
+          got.every((it) => isProduct(it, w)),
+          got
+            .filter((it) => !isProduct(it, w))
+            .map((it) => `${it.id} ${it.title}`)
+            .join(', '),
+        );
+      if (w.notTitle || w.notCategory)
+        check(
+          'no_accessory',
+          got.every((it) => !isOther(it, w)),
+          got
+            .filter((it) => isOther(it, w))
+            .map((it) => `${it.id} ${it.title}`)
+            .join(', '),
+        );
+      if (w.attrs)
+        check(
+          'within_constraints',
+          got.every((it) => withinAttrs(it, w)),
+          got.map((it) => `${it.id} ${JSON.stringify(it.attributes)}`).join(', '),
+        );
+      if (tagged.length)
+        check(
+          'use_kept',
+          got.every((it) => hasTag(it, w.tag!)),
+          got.map((it) => `${it.id} ${JSON.stringify(it.tags)}`).join(', '),
+        );
       if (w.notColours?.length || w.notBrands?.length) {
-        const broke = got.filter((it) => (w.notColours ?? []).some((c) => colourOf(it) === c) || (w.notBrands ?? []).some((b) => norm(brandOf(it) ?? '') === norm(b)));
-        check(e.remembered ? 'remembers_preference' : 'negation', broke.length === 0 && (!e.remembered || r.items.length > 0), broke.map((it) => `${it.id} ${colourOf(it)} ${brandOf(it)}`).join(', ') || 'nothing shown');
+        const broke = got.filter(
+          (it) => (w.notColours ?? []).some((c) => colourOf(it) === c) || (w.notBrands ?? []).some((b) => norm(brandOf(it) ?? '') === norm(b)),
+        );
+        check(
+          e.remembered ? 'remembers_preference' : 'negation',
+          broke.length === 0 && (!e.remembered || r.items.length > 0),
+          broke.map((it) => `${it.id} ${colourOf(it)} ${brandOf(it)}`).join(', ') || 'nothing shown',
+        );
       }
-      if (e.cheaper) check('cheaper', r.items.length > 0 ? got.every((it) => it.price < Math.min(...prevPrices)) : pool.length === 0, got.map((it) => it.price).join(', ') + ` vs ${prevPrices.join(', ')}`);
-      if (e.pricier) check('pricier', r.items.length > 0 ? got.every((it) => it.price > Math.max(...prevPrices)) : pool.length === 0, got.map((it) => it.price).join(', ') + ` vs ${prevPrices.join(', ')}`);
+      if (e.cheaper)
+        check(
+          'cheaper',
+          r.items.length > 0 ? got.every((it) => it.price < Math.min(...prevPrices)) : pool.length === 0,
+          got.map((it) => it.price).join(', ') + ` vs ${prevPrices.join(', ')}`,
+        );
+      if (e.pricier)
+        check(
+          'pricier',
+          r.items.length > 0 ? got.every((it) => it.price > Math.max(...prevPrices)) : pool.length === 0,
+          got.map((it) => it.price).join(', ') + ` vs ${prevPrices.join(', ')}`,
+        );
       if (r.items.length) {
         const oneLine = r.items.every((i) => i.reasons.length >= 1 && i.reasons[0].trim().length > 0 && !i.reasons[0].includes('\n'));
         check('reasons', oneLine, JSON.stringify(r.items.map((i) => i.reasons)));
         const said = new Set(st.userText.flatMap(words).map((x) => x.slice(0, 5)));
         const nums = new Set(st.userText.flatMap(numbersIn));
         const did = [...st.touched].map((id) => byId.get(id)?.title).filter((x): x is string => Boolean(x));
-        const cites = (reason: string) => words(reason).some((x) => said.has(x.slice(0, 5))) || numbersIn(reason).some((n) => nums.has(n)) || did.some((t) => reason.includes(t));
-        check('reason_cites_person', r.items.every((i) => cites(i.reasons[0] ?? '')), JSON.stringify(r.items.map((i) => i.reasons[0])));
+        const cites = (reason: string) =>
+          words(reason).some((x) => said.has(x.slice(0, 5))) || numbersIn(reason).some((n) => nums.has(n)) || did.some((t) => reason.includes(t));
+        check(
+          'reason_cites_person',
+          r.items.every((i) => cites(i.reasons[0] ?? '')),
+          JSON.stringify(r.items.map((i) => i.reasons[0])),
+        );
       }
     }
     // What is on screen: the last numbered list (a recommendation), or the opener's item.
@@ -454,17 +556,26 @@ async function runDialogue(server: ChatEvalServer, d: Dialogue, items: EvalItem[
 
     if (e.ordinal !== undefined) {
       const target = prevList[e.ordinal - 1];
-      check('ordinal_reference', Boolean(target) && r.items[0]?.id === target.id && r.reply.includes(target.title), `wanted ${target?.id}, got ${r.items.map((i) => i.id).join(',')}`);
+      check(
+        'ordinal_reference',
+        Boolean(target) && r.items[0]?.id === target.id && r.reply.includes(target.title),
+        `wanted ${target?.id}, got ${r.items.map((i) => i.id).join(',')}`,
+      );
     }
     if (e.compare) {
       const a = prevList[e.compare[0] - 1];
       const b = prevList[e.compare[1] - 1];
       const ids = new Set(r.items.map((i) => i.id));
-      check('compare', Boolean(a && b) && ids.size === 2 && ids.has(a.id) && ids.has(b.id) && r.reply.includes(a.title) && r.reply.includes(b.title), `wanted ${a?.id},${b?.id} got ${[...ids].join(',')}`);
+      check(
+        'compare',
+        Boolean(a && b) && ids.size === 2 && ids.has(a.id) && ids.has(b.id) && r.reply.includes(a.title) && r.reply.includes(b.title),
+        `wanted ${a?.id},${b?.id} got ${[...ids].join(',')}`,
+      );
     }
     if (e.cart === undefined) {
       const after = (await server.eventsOf(ws, st.userId, 10_000)).filter((x) => x.type === 'add_to_cart').length;
-      if (after !== cartBefore || e.ordinal !== undefined || e.compare || e.show) check('no_unasked_cart', after === cartBefore, `${after - cartBefore} add_to_cart events nobody asked for`);
+      if (after !== cartBefore || e.ordinal !== undefined || e.compare || e.show)
+        check('no_unasked_cart', after === cartBefore, `${after - cartBefore} add_to_cart events nobody asked for`);
     }
     if (e.cart !== undefined) {
       const target = prevList[e.cart - 1];
@@ -475,7 +586,11 @@ async function runDialogue(server: ChatEvalServer, d: Dialogue, items: EvalItem[
     }
     if (e.recalls) {
       const name = st.restarted ? 'memory_after_restart' : 'greeting_recalls';
-      check(name, e.recalls.some((x) => norm(r.reply).includes(norm(x))), r.reply);
+      check(
+        name,
+        e.recalls.some((x) => norm(r.reply).includes(norm(x))),
+        r.reply,
+      );
     }
     if (e.forgot) {
       const name = st.erased ? 'forgets_on_erasure' : st.consentWithdrawn ? 'forgets_without_consent' : 'forgets';
@@ -490,7 +605,12 @@ async function runDialogue(server: ChatEvalServer, d: Dialogue, items: EvalItem[
       const own = ownText(r, titles);
       check('address', r.address === e.address && (e.address !== 'usted' || !TU_FORMS.test(own)), `address ${r.address}: ${own}`);
     }
-    if (e.declines) check('declines_out_of_scope', r.intent === 'out_of_scope' && r.items.length === 0 && amounts(r.reply).length === 0 && r.reply.length > 0, `${r.intent}: ${r.reply}`);
+    if (e.declines)
+      check(
+        'declines_out_of_scope',
+        r.intent === 'out_of_scope' && r.items.length === 0 && amounts(r.reply).length === 0 && r.reply.length > 0,
+        `${r.intent}: ${r.reply}`,
+      );
     if (e.flagged !== undefined) {
       const list = await server.call(ws, 'GET', '/v1/chat/flagged');
       const listed = ((list.body as { sessions?: { sessionId: string }[] } | null)?.sessions ?? []).some((x) => x.sessionId === r.sessionId);
@@ -509,7 +629,12 @@ async function runDialogue(server: ChatEvalServer, d: Dialogue, items: EvalItem[
     }
     if (e.order) check('order_status', Boolean(st.lastPurchase) && r.reply.includes(st.lastPurchase!.title), `want ${st.lastPurchase?.title}: ${r.reply}`);
     if (e.intent) check('intent', r.intent === e.intent, `intent ${r.intent}, want ${e.intent}`);
-    if (e.says) check('says', e.says.every((x) => norm(r.reply).includes(norm(x))), `want ${e.says.join(', ')}: ${r.reply}`);
+    if (e.says)
+      check(
+        'says',
+        e.says.every((x) => norm(r.reply).includes(norm(x))),
+        `want ${e.says.join(', ')}: ${r.reply}`,
+      );
     if (verbose) process.stdout.write('');
   }
 
@@ -518,10 +643,24 @@ async function runDialogue(server: ChatEvalServer, d: Dialogue, items: EvalItem[
     turn++;
     const t = await server.call(ws, 'GET', `/v1/chat/${st.sessionId}`);
     const userTurns = ((t.body as Transcript | null)?.turns ?? []).filter((x) => x.role === 'user').map((x) => x.text);
-    check('transcript', t.status === 200 && st.sessionTurns.every((m, k) => userTurns[userTurns.length - st.sessionTurns.length + k] === m), `${t.status} ${JSON.stringify(userTurns)}`);
+    check(
+      'transcript',
+      t.status === 200 && st.sessionTurns.every((m, k) => userTurns[userTurns.length - st.sessionTurns.length + k] === m),
+      `${t.status} ${JSON.stringify(userTurns)}`,
+    );
     const events = (await server.eventsOf(ws, st.userId, 10_000)).filter((x) => x.type === 'chat' && x.properties?.role === 'user');
-    if (st.logged.length) check('chat_events', st.logged.every((m) => events.some((x) => x.query === m)), `${events.length} chat events for ${st.logged.length} messages`);
-    if (st.unlogged.length) check('no_words_kept_without_consent', !events.some((x) => x.query && st.unlogged.includes(x.query)), `${events.filter((x) => x.query && st.unlogged.includes(x.query)).length} kept`);
+    if (st.logged.length)
+      check(
+        'chat_events',
+        st.logged.every((m) => events.some((x) => x.query === m)),
+        `${events.length} chat events for ${st.logged.length} messages`,
+      );
+    if (st.unlogged.length)
+      check(
+        'no_words_kept_without_consent',
+        !events.some((x) => x.query && st.unlogged.includes(x.query)),
+        `${events.filter((x) => x.query && st.unlogged.includes(x.query)).length} kept`,
+      );
   }
   return { id: d.id, lang: d.lang, catalog: d.catalog, ok: checks.every((c) => c.ok), checks, transcript };
 }
@@ -565,10 +704,12 @@ export function summarize(results: readonly DialogueResult[]): ChatEvalSummary {
 
 function table(rows: string[][]): string {
   const widths = rows[0].map((_, k) => Math.max(...rows.map((r) => r[k].length)));
-  return rows.map((r, i) => {
-    const line = r.map((c, k) => (k === 0 ? c.padEnd(widths[k]) : c.padStart(widths[k]))).join('  ');
-    return i === 0 ? `${line}\n${widths.map((w) => '-'.repeat(w)).join('  ')}` : line;
-  }).join('\n');
+  return rows
+    .map((r, i) => {
+      const line = r.map((c, k) => (k === 0 ? c.padEnd(widths[k]) : c.padStart(widths[k]))).join('  ');
+      return i === 0 ? `${line}\n${widths.map((w) => '-'.repeat(w)).join('  ')}` : line;
+    })
+    .join('\n');
 }
 
 const rate = (t: Tally) => (t.total ? Math.round((10000 * t.pass) / t.total) / 10000 : null);
@@ -634,12 +775,18 @@ function writeFailures(out: NodeJS.WritableStream, results: readonly DialogueRes
     }
   } else if (s.failures.length) {
     out.write(`\n${s.failures.length} failed checks (--verbose for transcripts):\n`);
-    for (const c of s.failures.slice(0, shown.most)) out.write(`  ✗ ${c.dialogue} turn ${c.turn} ${c.check}: ${(c.detail ?? '').replace(/\s+/g, ' ').slice(0, shown.width)}\n`);
+    for (const c of s.failures.slice(0, shown.most))
+      out.write(`  ✗ ${c.dialogue} turn ${c.turn} ${c.check}: ${(c.detail ?? '').replace(/\s+/g, ' ').slice(0, shown.width)}\n`);
   }
 }
 
 /** Runs dialogues on fresh workspaces of one engine. */
-export async function runDialogues(open: OpenChatEvalServer, dialogues: readonly Dialogue[], itemsOf: (d: Dialogue) => EvalItem[], verbose = false): Promise<DialogueResult[]> {
+export async function runDialogues(
+  open: OpenChatEvalServer,
+  dialogues: readonly Dialogue[],
+  itemsOf: (d: Dialogue) => EvalItem[],
+  verbose = false,
+): Promise<DialogueResult[]> {
   const server = await open(evalClock());
   const out: DialogueResult[] = [];
   try {
@@ -668,7 +815,9 @@ export async function runChatEval(args: string[], open: OpenChatEvalServer): Pro
   const selected = shipped ? DIALOGUES.filter((d) => (!o.lang || d.lang === o.lang) && (!o.dialogue || d.id === o.dialogue)) : [];
   if (!selected.length && unseen.length) {
     const frozen = await runUnseen(open, process.stdout, unseen, o, started);
-    process.stdout.write(`\n${JSON.stringify({ eval: 'chat', dialogues: unseen.length, unseen: frozen, seconds: Math.round((performance.now() - started) / 100) / 10 })}\n`);
+    process.stdout.write(
+      `\n${JSON.stringify({ eval: 'chat', dialogues: unseen.length, unseen: frozen, seconds: Math.round((performance.now() - started) / 100) / 10 })}\n`,
+    );
     return 0;
   }
   if (!selected.length) {
@@ -680,7 +829,9 @@ export async function runChatEval(args: string[], open: OpenChatEvalServer): Pro
 
   const out = process.stdout;
   const catalogs = [...new Set(selected.map((d) => d.catalog))];
-  out.write(`Chat evaluation: ${selected.length} dialogues (${selected.filter((d) => d.lang === 'en').length} English, ${selected.filter((d) => d.lang === 'es').length} Spanish) on ${catalogs.length} catalogues (${catalogs.join(', ')})\n\n`);
+  out.write(
+    `Chat evaluation: ${selected.length} dialogues (${selected.filter((d) => d.lang === 'en').length} English, ${selected.filter((d) => d.lang === 'es').length} Spanish) on ${catalogs.length} catalogues (${catalogs.join(', ')})\n\n`,
+  );
   const rows = [['check', 'en', 'es']];
   for (const name of Object.keys(s.perCheck).sort()) rows.push([name, cell(s.perCheck[name].en), cell(s.perCheck[name].es)]);
   rows.push(['all checks', cell(s.checks.en), cell(s.checks.es)]);
@@ -708,10 +859,22 @@ export async function runChatEval(args: string[], open: OpenChatEvalServer): Pro
   const json = {
     eval: 'chat',
     dialogues: selected.length,
-    taskSuccess: { en: rate(s.dialogues.en), es: rate(s.dialogues.es), all: rate(s.dialogues.all), writtenAfterTuning: { en: rate(fresh.dialogues.en), es: rate(fresh.dialogues.es) } },
+    taskSuccess: {
+      en: rate(s.dialogues.en),
+      es: rate(s.dialogues.es),
+      all: rate(s.dialogues.all),
+      writtenAfterTuning: { en: rate(fresh.dialogues.en), es: rate(fresh.dialogues.es) },
+    },
     checks: { en: rate(s.checks.en), es: rate(s.checks.es), all: rate(s.checks.all), n: s.checks.all.total },
     perCheck: Object.fromEntries(Object.entries(s.perCheck).map(([k, v]) => [k, { en: rate(v.en), es: rate(v.es) }])),
-    ...(intents ? { intents: { en: { accuracy: round(intents.en.accuracy), macroF1: round(intents.en.macroF1) }, es: { accuracy: round(intents.es.accuracy), macroF1: round(intents.es.macroF1) } } } : {}),
+    ...(intents
+      ? {
+          intents: {
+            en: { accuracy: round(intents.en.accuracy), macroF1: round(intents.en.macroF1) },
+            es: { accuracy: round(intents.es.accuracy), macroF1: round(intents.es.macroF1) },
+          },
+        }
+      : {}),
     ...(ikea ? { ikea } : {}),
     ...(frozen ? { unseen: frozen } : {}),
     seconds: Math.round((performance.now() - started) / 100) / 10,
@@ -733,14 +896,24 @@ async function runIkea(open: OpenChatEvalServer, out: NodeJS.WritableStream, ver
   }
   const results = await runDialogues(open, IKEA_DIALOGUES, () => items, verbose);
   const s = summarize(results);
-  out.write(`\nIKEA SA 2020 catalogue (${items.length} items, read from the shared data folder), ${IKEA_DIALOGUES.length} English dialogues — reported, not part of the bar:\n\n`);
+  out.write(
+    `\nIKEA SA 2020 catalogue (${items.length} items, read from the shared data folder), ${IKEA_DIALOGUES.length} English dialogues — reported, not part of the bar:\n\n`,
+  );
   const rows = [['check', 'en']];
   for (const name of Object.keys(s.perCheck).sort()) rows.push([name, cell(s.perCheck[name].en)]);
   rows.push(['all checks', cell(s.checks.en)]);
   rows.push(['task success (dialogues)', cell(s.dialogues.en)]);
   out.write(`${table(rows)}\n`);
-  if (verbose) for (const r of results) out.write(`\n=== ${r.id} ${r.ok ? 'ok' : 'FAILED'}\n${r.transcript.join('\n')}\n${r.checks.filter((c) => !c.ok).map((c) => `  ✗ turn ${c.turn} ${c.check}: ${c.detail ?? ''}`).join('\n')}\n`);
-  else for (const c of s.failures.slice(0, 20)) out.write(`  ✗ ${c.dialogue} turn ${c.turn} ${c.check}: ${(c.detail ?? '').replace(/\s+/g, ' ').slice(0, 240)}\n`);
+  if (verbose)
+    for (const r of results)
+      out.write(
+        `\n=== ${r.id} ${r.ok ? 'ok' : 'FAILED'}\n${r.transcript.join('\n')}\n${r.checks
+          .filter((c) => !c.ok)
+          .map((c) => `  ✗ turn ${c.turn} ${c.check}: ${c.detail ?? ''}`)
+          .join('\n')}\n`,
+      );
+  else
+    for (const c of s.failures.slice(0, 20)) out.write(`  ✗ ${c.dialogue} turn ${c.turn} ${c.check}: ${(c.detail ?? '').replace(/\s+/g, ' ').slice(0, 240)}\n`);
   return { items: items.length, dialogues: results.length, checks: rate(s.checks.en), taskSuccess: rate(s.dialogues.en) };
 }
 
@@ -749,7 +922,13 @@ async function runIkea(open: OpenChatEvalServer, out: NodeJS.WritableStream, ver
  * the shipped ones: per check and language, per catalogue, with their own target (90 % of checks).
  * A catalogue whose data is not readable (the shared data folder is absent) is skipped and said so.
  */
-async function runUnseen(open: OpenChatEvalServer, out: NodeJS.WritableStream, dialogues: readonly Dialogue[], o: Options, started: number): Promise<Record<string, unknown>> {
+async function runUnseen(
+  open: OpenChatEvalServer,
+  out: NodeJS.WritableStream,
+  dialogues: readonly Dialogue[],
+  o: Options,
+  started: number,
+): Promise<Record<string, unknown>> {
   const byCatalog = new Map<string, EvalItem[]>();
   const runnable: Dialogue[] = [];
   for (const d of dialogues) {
@@ -766,7 +945,9 @@ async function runUnseen(open: OpenChatEvalServer, out: NodeJS.WritableStream, d
   const results = await runDialogues(open, runnable, (d) => structuredClone(byCatalog.get(d.catalog)!), o.verbose);
   const s = summarize(results);
   const names = [...new Set(runnable.map((d) => d.catalog))];
-  out.write(`\nUnseen catalogues, frozen suites (${runnable.length} dialogues: ${names.map((n) => `${n} ${byCatalog.get(n)!.length} items`).join(', ')}) — reported apart, target ≥ 90 % of checks:\n\n`);
+  out.write(
+    `\nUnseen catalogues, frozen suites (${runnable.length} dialogues: ${names.map((n) => `${n} ${byCatalog.get(n)!.length} items`).join(', ')}) — reported apart, target ≥ 90 % of checks:\n\n`,
+  );
   const rows = [['check', 'en', 'es']];
   for (const name of Object.keys(s.perCheck).sort()) rows.push([name, cell(s.perCheck[name].en), cell(s.perCheck[name].es)]);
   rows.push(['all checks', cell(s.checks.en), cell(s.checks.es)]);
@@ -779,8 +960,18 @@ async function runUnseen(open: OpenChatEvalServer, out: NodeJS.WritableStream, d
   }
   out.write(`${table(rows)}\n\n`);
   const all = rate(s.checks.all);
-  out.write(`unseen: ${s.checks.all.pass}/${s.checks.all.total} checks (${pct(s.checks.all)}) — target ≥ 90 % ${all !== null && all >= 0.9 ? 'met' : 'NOT met'}\n`);
+  out.write(
+    `unseen: ${s.checks.all.pass}/${s.checks.all.total} checks (${pct(s.checks.all)}) — target ≥ 90 % ${all !== null && all >= 0.9 ? 'met' : 'NOT met'}\n`,
+  );
   writeFailures(out, results, s, o, { most: 60, width: 200 });
   void started;
-  return { checks: rate(s.checks.all), pass: s.checks.all.pass, n: s.checks.all.total, en: rate(s.checks.en), es: rate(s.checks.es), taskSuccess: rate(s.dialogues.all), catalogs: perCatalog };
+  return {
+    checks: rate(s.checks.all),
+    pass: s.checks.all.pass,
+    n: s.checks.all.total,
+    en: rate(s.checks.en),
+    es: rate(s.checks.es),
+    taskSuccess: rate(s.dialogues.all),
+    catalogs: perCatalog,
+  };
 }

@@ -45,7 +45,10 @@ export function servedShares(log: ObdLog, items: number): Float64Array {
   const slots = Math.max(...log.position) + 1;
   const share = new Float64Array(slots * items);
   const per = new Float64Array(slots);
-  for (let r = 0; r < log.n; r++) { share[log.position[r] * items + log.item[r]]++; per[log.position[r]]++; }
+  for (let r = 0; r < log.n; r++) {
+    share[log.position[r] * items + log.item[r]]++;
+    per[log.position[r]]++;
+  }
   for (let s = 0; s < slots; s++) for (let a = 0; a < items; a++) share[s * items + a] /= per[s] || 1;
   return share;
 }
@@ -61,8 +64,12 @@ export function crossLog(log: ObdLog, items: number, targetShares: Float64Array,
   for (let i = 0; i < log.n; i++) {
     const row = targetShares.subarray(log.position[i] * items, (log.position[i] + 1) * items);
     target.set(row, i * items);
-    let u = r(), a = 0;
-    for (; a < items - 1; a++) { u -= row[a]; if (u < 0) break; }
+    let u = r(),
+      a = 0;
+    for (; a < items - 1; a++) {
+      u -= row[a];
+      if (u < 0) break;
+    }
     targetAction[i] = a;
   }
   const base = { n: log.n, k: items, action: log.item, reward: log.click };

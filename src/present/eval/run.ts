@@ -26,20 +26,34 @@ function table(head: string[], rows: string[][]): string {
   return [line(head), line(head.map(() => '---')), ...rows.map(line)].join('\n');
 }
 
-export interface BanditEvalOptions { seed: number; rounds: number; logRounds: number; obd: string }
+export interface BanditEvalOptions {
+  seed: number;
+  rounds: number;
+  logRounds: number;
+  obd: string;
+}
 
 export function parseArgs(args: string[]): BanditEvalOptions | string {
   const o: BanditEvalOptions = { seed: 1, rounds: 20_000, logRounds: 20_000, obd: DEFAULT_OBD };
   for (let i = 0; i < args.length; i++) {
     const v = args[i + 1];
-    const num = () => { const n = Number(v); if (!Number.isInteger(n) || n <= 0) throw new Error(`${args[i]} needs a positive whole number`); i++; return n; };
+    const num = () => {
+      const n = Number(v);
+      if (!Number.isInteger(n) || n <= 0) throw new Error(`${args[i]} needs a positive whole number`);
+      i++;
+      return n;
+    };
     try {
       if (args[i] === '--seed') o.seed = num();
       else if (args[i] === '--rounds') o.rounds = num();
       else if (args[i] === '--log-rounds') o.logRounds = num();
-      else if (args[i] === '--obd' && v) { o.obd = v; i++; }
-      else return `unknown option ${args[i]} (options: --seed, --rounds, --log-rounds, --obd DIR)`;
-    } catch (e) { return (e as Error).message; }
+      else if (args[i] === '--obd' && v) {
+        o.obd = v;
+        i++;
+      } else return `unknown option ${args[i]} (options: --seed, --rounds, --log-rounds, --obd DIR)`;
+    } catch (e) {
+      return (e as Error).message;
+    }
   }
   return o;
 }
@@ -48,9 +62,12 @@ export function parseArgs(args: string[]): BanditEvalOptions | string {
 export function simulationTables(o: BanditEvalOptions): { online: string; ope: string; covered: number; checks: number } {
   const world = makeWorld(o.seed);
   const runs = SIMULATED_POLICIES.map((p, i) => ({ ...p, run: runOnline(world, p.name, p.spec, o.rounds, o.seed * 31 + i) }));
-  const online = table(['policy', 'clicks', 'click rate', 'share of the oracle\'s clicks'],
-    runs.map(({ name, run }) => [name, String(run.clicks), fmt(run.clicks / run.rounds), `${(100 * run.clicks / run.oracle).toFixed(1)} %`]));
-  let covered = 0, checks = 0;
+  const online = table(
+    ['policy', 'clicks', 'click rate', "share of the oracle's clicks"],
+    runs.map(({ name, run }) => [name, String(run.clicks), fmt(run.clicks / run.rounds), `${((100 * run.clicks) / run.oracle).toFixed(1)} %`]),
+  );
+  let covered = 0,
+    checks = 0;
   const rows = runs.map(({ name, spec, run }, i) => {
     const truth = trueValue(world, spec, run.arms, 20_000, o.seed * 101 + i);
     const log = uniformLog(world, spec, run.arms, o.logRounds, o.seed * 211 + i);
@@ -83,7 +100,7 @@ export async function obdTable(dir: string, seed: number): Promise<string> {
     const cells = (['replay', 'ips', 'snips', 'dr'] as const).map((k) => {
       if (k === 'replay' && !replayValid) return '— (log not uniform)';
       const e = withInterval(ESTIMATORS[k], log, seed);
-      return `${est(e)} (${e.estimate >= onPolicy ? '+' : ''}${(100 * (e.estimate - onPolicy) / onPolicy).toFixed(1)} %)`;
+      return `${est(e)} (${e.estimate >= onPolicy ? '+' : ''}${((100 * (e.estimate - onPolicy)) / onPolicy).toFixed(1)} %)`;
     });
     rows.push([name, fmt(onPolicy), ...cells]);
   }
@@ -93,12 +110,22 @@ export async function obdTable(dir: string, seed: number): Promise<string> {
 /** `afin eval bandit`: prints the simulated comparison, the estimator check, and Open Bandit when its sample is there. */
 export async function runBanditEval(args: string[], out: (s: string) => void = (s) => process.stdout.write(s)): Promise<number> {
   const o = parseArgs(args);
-  if (typeof o === 'string') { process.stderr.write(`afin eval bandit: ${o}\n`); return 2; }
+  if (typeof o === 'string') {
+    process.stderr.write(`afin eval bandit: ${o}\n`);
+    return 2;
+  }
   const sim = simulationTables(o);
   out(`Simulated world (seed ${o.seed}; 5 options, 4 context features, logistic click chances; ${o.rounds} people per policy)\n\n${sim.online}\n\n`);
-  out(`Off-policy estimates of each frozen policy from a uniform log of ${o.logRounds} rounds (95 % bootstrap intervals; ✗: misses the truth) — ${sim.covered}/${sim.checks} cover\n\n${sim.ope}\n\n`);
+  out(
+    `Off-policy estimates of each frozen policy from a uniform log of ${o.logRounds} rounds (95 % bootstrap intervals; ✗: misses the truth) — ${sim.covered}/${sim.checks} cover\n\n${sim.ope}\n\n`,
+  );
   const dir = resolve(PROJECT_ROOT, o.obd);
-  if (!existsSync(dir)) { out(`Open Bandit Dataset: not found at ${o.obd} (from the project root); skipped\n`); return 0; }
-  out(`Open Bandit Dataset, "men" sample (${o.obd}): each logging policy estimated from the other's log, relative error against its on-policy rate\n\n${await obdTable(dir, o.seed)}\n`);
+  if (!existsSync(dir)) {
+    out(`Open Bandit Dataset: not found at ${o.obd} (from the project root); skipped\n`);
+    return 0;
+  }
+  out(
+    `Open Bandit Dataset, "men" sample (${o.obd}): each logging policy estimated from the other's log, relative error against its on-policy rate\n\n${await obdTable(dir, o.seed)}\n`,
+  );
   return 0;
 }

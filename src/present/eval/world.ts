@@ -62,7 +62,8 @@ export function runOnline(world: World, name: string, spec: PolicySpec, rounds: 
   const worldRand = rng(world.seed * 7919 + 1);
   const policyRand = rng(seed);
   const arms: Arms = {};
-  let clicks = 0, oracle = 0;
+  let clicks = 0,
+    oracle = 0;
   for (let t = 0; t < rounds; t++) {
     const c = drawContext(world, worldRand);
     const u = worldRand();
@@ -97,15 +98,22 @@ export function trueValue(world: World, spec: PolicySpec, arms: Arms, samples: n
 export function uniformLog(world: World, spec: PolicySpec, arms: Arms, n: number, seed: number): OpeLog {
   const r = rng(seed);
   const k = world.k;
-  const action = new Int32Array(n), reward = new Float64Array(n), target = new Float64Array(n * k), targetAction = new Int32Array(n);
+  const action = new Int32Array(n),
+    reward = new Float64Array(n),
+    target = new Float64Array(n * k),
+    targetAction = new Int32Array(n);
   for (let i = 0; i < n; i++) {
     const c = drawContext(world, r);
     action[i] = Math.min(k - 1, Math.floor(r() * k));
     reward[i] = r() < clickChance(world, c, action[i]) ? 1 : 0;
     const p = probabilities(spec, arms, optionsFor(world, c), r);
     target.set(p, i * k);
-    let u = r(), a = 0;
-    for (; a < k - 1; a++) { u -= p[a]; if (u < 0) break; }
+    let u = r(),
+      a = 0;
+    for (; a < k - 1; a++) {
+      u -= p[a];
+      if (u < 0) break;
+    }
     targetAction[i] = a;
   }
   const base = { n, k, action, reward };

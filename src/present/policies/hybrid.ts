@@ -36,8 +36,16 @@ export function hybridToJson(s: HybridState): Record<string, unknown> {
   return { d: s.d, k: s.k, A0: Array.from(s.A0), b0: Array.from(s.b0), arms };
 }
 
-export function hybridFromJson(j: { d: number; k: number; A0: number[]; b0: number[]; arms: Record<string, { inv: number[]; B: number[]; b: number[] }> }): HybridState {
-  const arms = Object.fromEntries(Object.entries(j.arms).map(([key, a]) => [key, { inv: Float64Array.from(a.inv), B: Float64Array.from(a.B), b: Float64Array.from(a.b) }]));
+export function hybridFromJson(j: {
+  d: number;
+  k: number;
+  A0: number[];
+  b0: number[];
+  arms: Record<string, { inv: number[]; B: number[]; b: number[] }>;
+}): HybridState {
+  const arms = Object.fromEntries(
+    Object.entries(j.arms).map(([key, a]) => [key, { inv: Float64Array.from(a.inv), B: Float64Array.from(a.B), b: Float64Array.from(a.b) }]),
+  );
   return { d: j.d, k: j.k, A0: Float64Array.from(j.A0), b0: Float64Array.from(j.b0), arms };
 }
 
@@ -78,17 +86,24 @@ function shared(state: HybridState): { A0inv: Float64Array; beta: Float64Array }
 export function hybridScores(state: HybridState, options: readonly HybridOption[], alpha: number): Float64Array {
   const { d, k } = state;
   const { A0inv, beta } = shared(state);
-  return Float64Array.from(options.map((o) => {
-    const arm = state.arms[o.key] ?? newHybridArm(d, k);
-    const Bbeta = times(arm.B, d, k, beta);
-    const theta = times(arm.inv, d, d, arm.b.map((v, i) => v - Bbeta[i]));
-    const Ax = times(arm.inv, d, d, o.x);
-    const u = timesT(arm.B, d, k, Ax);
-    const A0z = times(A0inv, k, k, o.z);
-    const A0u = times(A0inv, k, k, u);
-    const s = dot(o.z, 0, A0z, 0, k) - 2 * dot(o.z, 0, A0u, 0, k) + dot(o.x, 0, Ax, 0, d) + dot(u, 0, A0u, 0, k);
-    return dot(o.z, 0, beta, 0, k) + dot(o.x, 0, theta, 0, d) + alpha * Math.sqrt(Math.max(0, s));
-  }));
+  return Float64Array.from(
+    options.map((o) => {
+      const arm = state.arms[o.key] ?? newHybridArm(d, k);
+      const Bbeta = times(arm.B, d, k, beta);
+      const theta = times(
+        arm.inv,
+        d,
+        d,
+        arm.b.map((v, i) => v - Bbeta[i]),
+      );
+      const Ax = times(arm.inv, d, d, o.x);
+      const u = timesT(arm.B, d, k, Ax);
+      const A0z = times(A0inv, k, k, o.z);
+      const A0u = times(A0inv, k, k, u);
+      const s = dot(o.z, 0, A0z, 0, k) - 2 * dot(o.z, 0, A0u, 0, k) + dot(o.x, 0, Ax, 0, d) + dot(u, 0, A0u, 0, k);
+      return dot(o.z, 0, beta, 0, k) + dot(o.x, 0, theta, 0, d) + alpha * Math.sqrt(Math.max(0, s));
+    }),
+  );
 }
 
 export function hybridProbabilities(state: HybridState, options: readonly HybridOption[], alpha: number, floor: number): Float64Array {

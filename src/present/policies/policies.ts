@@ -38,7 +38,10 @@ function argmaxAll(values: ArrayLike<number>): number[] {
   let best = -Infinity;
   let at: number[] = [];
   for (let i = 0; i < values.length; i++) {
-    if (values[i] > best) { best = values[i]; at = [i]; } else if (values[i] === best) at.push(i);
+    if (values[i] > best) {
+      best = values[i];
+      at = [i];
+    } else if (values[i] === best) at.push(i);
   }
   return at.length ? at : Array.from({ length: values.length }, (_, i) => i);
 }

@@ -47,7 +47,16 @@ export interface AlsOptions {
 }
 
 export const ALS_DEFAULTS: AlsOptions = {
-  factors: 64, regularization: 0.1, regExponent: 0, alpha: 10, iterations: 15, cgSteps: 3, signal: 'log', initScale: 0.1, historyHalfLifeDays: 0, explainTop: 200,
+  factors: 64,
+  regularization: 0.1,
+  regExponent: 0,
+  alpha: 10,
+  iterations: 15,
+  cgSteps: 3,
+  signal: 'log',
+  initScale: 0.1,
+  historyHalfLifeDays: 0,
+  explainTop: 200,
 };
 
 /** Strength and confidence of one aggregated (user, item) value. */
@@ -182,7 +191,10 @@ export class Als implements Recommender {
         for (let t = 0; t < z.length; t++) {
           let s = 0;
           for (let a = 0; a < k; a++) s += this.Y[j * k + a] * z[t][a];
-          if (s > best) { best = s; arg = src[t]; }
+          if (s > best) {
+            best = s;
+            arg = src[t];
+          }
         }
         because[j] = arg;
       }
@@ -201,12 +213,17 @@ export class Als implements Recommender {
     };
     const ni = norm(item);
     if (ni === 0) return { items: new Int32Array(0), scores: new Float32Array(0) };
-    return bestOf(n, this.nItems, (j) => {
-      let s = 0;
-      for (let a = 0; a < k; a++) s += Y[item * k + a] * Y[j * k + a];
-      const nj = norm(j);
-      return nj > 0 ? s / (ni * nj) : -Infinity;
-    }, item);
+    return bestOf(
+      n,
+      this.nItems,
+      (j) => {
+        let s = 0;
+        for (let a = 0; a < k; a++) s += Y[item * k + a] * Y[j * k + a];
+        const nj = norm(j);
+        return nj > 0 ? s / (ni * nj) : -Infinity;
+      },
+      item,
+    );
   }
 
   save(): Uint8Array {
@@ -256,7 +273,17 @@ class CgWork {
  * Updates every row of `out` (one per CSR row of R) from the fixed factors `F`, with G = FᵀF + λI:
  * a few CG steps on (G + Σᵢ (cᵢ − 1) fᵢfᵢᵀ) x = Σᵢ cᵢ pᵢ fᵢ, starting from the current x.
  */
-function sweep(R: Csr, F: Float64Array, out: Float64Array, G: Float64Array, k: number, alpha: number, steps: number, w: CgWork, regOf: (n: number) => number): void {
+function sweep(
+  R: Csr,
+  F: Float64Array,
+  out: Float64Array,
+  G: Float64Array,
+  k: number,
+  alpha: number,
+  steps: number,
+  w: CgWork,
+  regOf: (n: number) => number,
+): void {
   const { r, p, Ap } = w;
   for (let u = 0; u < R.nRows; u++) {
     const start = R.indptr[u];
@@ -303,7 +330,19 @@ function sweep(R: Csr, F: Float64Array, out: Float64Array, G: Float64Array, k: n
 }
 
 /** out = (G + λI + Σ (c − 1) fᵢfᵢᵀ) v, v = vec[vo .. vo + k). */
-function applyA(G: Float64Array, lambda: number, F: Float64Array, R: Csr, start: number, end: number, vec: Float64Array, vo: number, k: number, alpha: number, out: Float64Array): void {
+function applyA(
+  G: Float64Array,
+  lambda: number,
+  F: Float64Array,
+  R: Csr,
+  start: number,
+  end: number,
+  vec: Float64Array,
+  vo: number,
+  k: number,
+  alpha: number,
+  out: Float64Array,
+): void {
   for (let a = 0; a < k; a++) {
     const ga = a * k;
     let s = 0;

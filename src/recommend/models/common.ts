@@ -161,4 +161,3 @@ export function foldHistory(history: readonly HistoryEntry[], nItems: number, no
 export function noOpinion(n: number): Float32Array {
   return new Float32Array(n).fill(NaN);
 }
-

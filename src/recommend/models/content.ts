@@ -36,7 +36,11 @@ export interface ContentOptions {
 }
 
 export const CONTENT_DEFAULTS: ContentOptions = {
-  k1: 1.2, b: 0.75, boosts: { title: 3, description: 1, categories: 2, tags: 2 }, maxHistory: 50, neighbours: 100,
+  k1: 1.2,
+  b: 0.75,
+  boosts: { title: 3, description: 1, categories: 2, tags: 2 },
+  maxHistory: 50,
+  neighbours: 100,
 };
 
 export class ContentBased implements Recommender {
@@ -101,7 +105,10 @@ export class ContentBased implements Recommender {
     let withText = 0;
     let total = 0;
     for (let i = 0; i < n; i++) {
-      if (perDoc[i].size) { withText++; total += lens[i]; }
+      if (perDoc[i].size) {
+        withText++;
+        total += lens[i];
+      }
       for (const t of perDoc[i].keys()) df[t]++;
     }
     const avg = withText ? total / withText : 1;
@@ -198,7 +205,10 @@ export class ContentBased implements Recommender {
         const j = nb.items[k];
         const c = wi * nb.scores[k];
         acc[j] += c;
-        if (c > best[j]) { best[j] = c; because[j] = h.source[t]; }
+        if (c > best[j]) {
+          best[j] = c;
+          because[j] = h.source[t];
+        }
       }
     }
     const scores = new Float32Array(n);

@@ -11,7 +11,11 @@ import type { FitOptions, HistoryEntry, Interactions, Recommender, ScoreResult }
 function standardise(s: Float32Array): Float64Array {
   let m = 0;
   let c = 0;
-  for (let i = 0; i < s.length; i++) if (Number.isFinite(s[i])) { m += s[i]; c++; }
+  for (let i = 0; i < s.length; i++)
+    if (Number.isFinite(s[i])) {
+      m += s[i];
+      c++;
+    }
   const out = new Float64Array(s.length).fill(NaN);
   if (c === 0) return out;
   m /= c;
@@ -26,7 +30,10 @@ export class Ensemble implements Recommender {
   readonly name = 'ensemble';
   readonly weights: number[];
 
-  constructor(readonly members: Recommender[], weights?: number[]) {
+  constructor(
+    readonly members: Recommender[],
+    weights?: number[],
+  ) {
     if (members.length === 0) throw new RangeError('an ensemble needs at least one member');
     this.weights = weights ?? members.map(() => 1 / members.length);
     if (this.weights.length !== members.length || !this.weights.every((w) => w >= 0)) throw new RangeError('one non-negative weight per member');
@@ -54,7 +61,10 @@ export class Ensemble implements Recommender {
         const c = this.weights[k] * z;
         s += c;
         w += this.weights[k];
-        if (c > top) { top = c; because[i] = parts[k].because?.[i] ?? -1; }
+        if (c > top) {
+          top = c;
+          because[i] = parts[k].because?.[i] ?? -1;
+        }
       }
       scores[i] = w > 0 ? s / w : NaN;
     }

@@ -39,7 +39,10 @@ function unit(s: Float32Array): Float32Array {
   let hi = -Infinity;
   for (let i = 0; i < s.length; i++) {
     const v = s[i];
-    if (Number.isFinite(v)) { if (v < lo) lo = v; if (v > hi) hi = v; }
+    if (Number.isFinite(v)) {
+      if (v < lo) lo = v;
+      if (v > hi) hi = v;
+    }
   }
   const out = new Float32Array(s.length);
   const span = hi - lo;

@@ -30,7 +30,15 @@ export interface ItemKnnOptions {
   historyHalfLifeDays: number;
 }
 
-export const ITEMKNN_DEFAULTS: ItemKnnOptions = { similarity: 'cosine', neighbors: 100, shrink: 10, k1: 1.2, b: 0.75, signal: 'binary', historyHalfLifeDays: 0 };
+export const ITEMKNN_DEFAULTS: ItemKnnOptions = {
+  similarity: 'cosine',
+  neighbors: 100,
+  shrink: 10,
+  k1: 1.2,
+  b: 0.75,
+  signal: 'binary',
+  historyHalfLifeDays: 0,
+};
 
 export class ItemKnn implements Recommender {
   readonly name: string;
@@ -61,7 +69,11 @@ export class ItemKnn implements Recommender {
       for (let p = 0; p < X.indices.length; p++) itemLen[X.indices[p]] += X.values[p];
       let active = 0;
       let total = 0;
-      for (let i = 0; i < n; i++) if (itemLen[i] > 0) { active++; total += itemLen[i]; }
+      for (let i = 0; i < n; i++)
+        if (itemLen[i] > 0) {
+          active++;
+          total += itemLen[i];
+        }
       const avg = total / active;
       for (let u = 0; u < X.nRows; u++) {
         const df = X.indptr[u + 1] - X.indptr[u];
@@ -95,17 +107,30 @@ export class ItemKnn implements Recommender {
         for (let q = W.indptr[u]; q < W.indptr[u + 1]; q++) {
           const j = W.indices[q];
           if (j === i) continue;
-          if (!mark[j]) { mark[j] = 1; touched[nt++] = j; }
+          if (!mark[j]) {
+            mark[j] = 1;
+            touched[nt++] = j;
+          }
           acc[j] += wi * W.values[q];
         }
       }
-      const score = (j: number) =>
-        o.similarity === 'cosine' ? acc[j] / (norms[i] * norms[j] + o.shrink) : acc[j];
-      const best = bestOf(K, nt, (t) => { const s = score(touched[t]); return s > 0 ? s : -Infinity; }, -1);
+      const score = (j: number) => (o.similarity === 'cosine' ? acc[j] / (norms[i] * norms[j] + o.shrink) : acc[j]);
+      const best = bestOf(
+        K,
+        nt,
+        (t) => {
+          const s = score(touched[t]);
+          return s > 0 ? s : -Infinity;
+        },
+        -1,
+      );
       nbrs.push(Int32Array.from(best.items, (t) => touched[t]));
       sims.push(best.scores);
       ptr[i + 1] = ptr[i] + best.items.length;
-      for (let t = 0; t < nt; t++) { acc[touched[t]] = 0; mark[touched[t]] = 0; }
+      for (let t = 0; t < nt; t++) {
+        acc[touched[t]] = 0;
+        mark[touched[t]] = 0;
+      }
       if ((i & 255) === 0) progress(i / n);
     }
     this.nbr = new Int32Array(ptr[n]);
@@ -135,7 +160,10 @@ export class ItemKnn implements Recommender {
         const j = this.nbr[p];
         const c = v * this.sim[p];
         acc[j] += c;
-        if (c > best[j]) { best[j] = c; because[j] = h.source[t]; }
+        if (c > best[j]) {
+          best[j] = c;
+          because[j] = h.source[t];
+        }
       }
     }
     if (used === 0) return { scores: noOpinion(n), because };

@@ -19,10 +19,19 @@ const KB = 256;
  * region does not overlap the read ones.
  */
 export function gemmNT(
-  m: number, nn: number, kk: number, alpha: number,
-  X: Float64Array, xo: number, ldx: number,
-  Y: Float64Array, yo: number, ldy: number,
-  C: Float64Array, co: number, ldc: number,
+  m: number,
+  nn: number,
+  kk: number,
+  alpha: number,
+  X: Float64Array,
+  xo: number,
+  ldx: number,
+  Y: Float64Array,
+  yo: number,
+  ldy: number,
+  C: Float64Array,
+  co: number,
+  ldc: number,
 ): void {
   for (let k0 = 0; k0 < kk; k0 += KB) {
     const kl = Math.min(KB, kk - k0);
@@ -30,33 +39,67 @@ export function gemmNT(
     // 4×2 register block: six loads feed eight multiply-adds per k (the 2×2 block did four for four).
     for (; i + 3 < m; i += 4) {
       const x0 = xo + i * ldx + k0;
-      const x1 = x0 + ldx, x2 = x1 + ldx, x3 = x2 + ldx;
+      const x1 = x0 + ldx,
+        x2 = x1 + ldx,
+        x3 = x2 + ldx;
       const c0 = co + i * ldc;
-      const c1 = c0 + ldc, c2 = c1 + ldc, c3 = c2 + ldc;
+      const c1 = c0 + ldc,
+        c2 = c1 + ldc,
+        c3 = c2 + ldc;
       let j = 0;
       for (; j + 1 < nn; j += 2) {
         const y0 = yo + j * ldy + k0;
         const y1 = y0 + ldy;
-        let s00 = 0, s01 = 0, s10 = 0, s11 = 0, s20 = 0, s21 = 0, s30 = 0, s31 = 0;
+        let s00 = 0,
+          s01 = 0,
+          s10 = 0,
+          s11 = 0,
+          s20 = 0,
+          s21 = 0,
+          s30 = 0,
+          s31 = 0;
         for (let k = 0; k < kl; k++) {
-          const b0 = Y[y0 + k], b1 = Y[y1 + k];
-          const a0 = X[x0 + k], a1 = X[x1 + k], a2 = X[x2 + k], a3 = X[x3 + k];
-          s00 += a0 * b0; s01 += a0 * b1; s10 += a1 * b0; s11 += a1 * b1;
-          s20 += a2 * b0; s21 += a2 * b1; s30 += a3 * b0; s31 += a3 * b1;
+          const b0 = Y[y0 + k],
+            b1 = Y[y1 + k];
+          const a0 = X[x0 + k],
+            a1 = X[x1 + k],
+            a2 = X[x2 + k],
+            a3 = X[x3 + k];
+          s00 += a0 * b0;
+          s01 += a0 * b1;
+          s10 += a1 * b0;
+          s11 += a1 * b1;
+          s20 += a2 * b0;
+          s21 += a2 * b1;
+          s30 += a3 * b0;
+          s31 += a3 * b1;
         }
-        C[c0 + j] += alpha * s00; C[c0 + j + 1] += alpha * s01;
-        C[c1 + j] += alpha * s10; C[c1 + j + 1] += alpha * s11;
-        C[c2 + j] += alpha * s20; C[c2 + j + 1] += alpha * s21;
-        C[c3 + j] += alpha * s30; C[c3 + j + 1] += alpha * s31;
+        C[c0 + j] += alpha * s00;
+        C[c0 + j + 1] += alpha * s01;
+        C[c1 + j] += alpha * s10;
+        C[c1 + j + 1] += alpha * s11;
+        C[c2 + j] += alpha * s20;
+        C[c2 + j + 1] += alpha * s21;
+        C[c3 + j] += alpha * s30;
+        C[c3 + j + 1] += alpha * s31;
       }
       if (j < nn) {
         const y0 = yo + j * ldy + k0;
-        let s0 = 0, s1 = 0, s2 = 0, s3 = 0;
+        let s0 = 0,
+          s1 = 0,
+          s2 = 0,
+          s3 = 0;
         for (let k = 0; k < kl; k++) {
           const b = Y[y0 + k];
-          s0 += X[x0 + k] * b; s1 += X[x1 + k] * b; s2 += X[x2 + k] * b; s3 += X[x3 + k] * b;
+          s0 += X[x0 + k] * b;
+          s1 += X[x1 + k] * b;
+          s2 += X[x2 + k] * b;
+          s3 += X[x3 + k] * b;
         }
-        C[c0 + j] += alpha * s0; C[c1 + j] += alpha * s1; C[c2 + j] += alpha * s2; C[c3 + j] += alpha * s3;
+        C[c0 + j] += alpha * s0;
+        C[c1 + j] += alpha * s1;
+        C[c2 + j] += alpha * s2;
+        C[c3 + j] += alpha * s3;
       }
     }
     for (; i + 1 < m; i += 2) {
@@ -68,19 +111,36 @@ export function gemmNT(
       for (; j + 1 < nn; j += 2) {
         const y0 = yo + j * ldy + k0;
         const y1 = y0 + ldy;
-        let s00 = 0, s01 = 0, s10 = 0, s11 = 0;
+        let s00 = 0,
+          s01 = 0,
+          s10 = 0,
+          s11 = 0;
         for (let k = 0; k < kl; k++) {
-          const a0 = X[x0 + k], a1 = X[x1 + k], b0 = Y[y0 + k], b1 = Y[y1 + k];
-          s00 += a0 * b0; s01 += a0 * b1; s10 += a1 * b0; s11 += a1 * b1;
+          const a0 = X[x0 + k],
+            a1 = X[x1 + k],
+            b0 = Y[y0 + k],
+            b1 = Y[y1 + k];
+          s00 += a0 * b0;
+          s01 += a0 * b1;
+          s10 += a1 * b0;
+          s11 += a1 * b1;
         }
-        C[c0 + j] += alpha * s00; C[c0 + j + 1] += alpha * s01;
-        C[c1 + j] += alpha * s10; C[c1 + j + 1] += alpha * s11;
+        C[c0 + j] += alpha * s00;
+        C[c0 + j + 1] += alpha * s01;
+        C[c1 + j] += alpha * s10;
+        C[c1 + j + 1] += alpha * s11;
       }
       if (j < nn) {
         const y0 = yo + j * ldy + k0;
-        let s0 = 0, s1 = 0;
-        for (let k = 0; k < kl; k++) { const b = Y[y0 + k]; s0 += X[x0 + k] * b; s1 += X[x1 + k] * b; }
-        C[c0 + j] += alpha * s0; C[c1 + j] += alpha * s1;
+        let s0 = 0,
+          s1 = 0;
+        for (let k = 0; k < kl; k++) {
+          const b = Y[y0 + k];
+          s0 += X[x0 + k] * b;
+          s1 += X[x1 + k] * b;
+        }
+        C[c0 + j] += alpha * s0;
+        C[c1 + j] += alpha * s1;
       }
     }
     if (i < m) {
@@ -98,7 +158,10 @@ export function gemmNT(
 
 /** Σ_{k<len} A[a+k]·B[b+k] with four accumulators. */
 export function dot(A: Float64Array, a: number, B: Float64Array, b: number, len: number): number {
-  let s0 = 0, s1 = 0, s2 = 0, s3 = 0;
+  let s0 = 0,
+    s1 = 0,
+    s2 = 0,
+    s3 = 0;
   let k = 0;
   for (; k + 3 < len; k += 4) {
     s0 += A[a + k] * B[b + k];
@@ -230,7 +293,7 @@ export function invertSpd(A: Float64Array, n: number, onProgress?: (f: number) =
         if (b0 <= a && a < b1) dP[a] = tile[t + a - b0];
       }
     }
-    onProgress?.(2 / 3 + (1 - ((n - a1) / n) ** 3) / 3 * 0.98);
+    onProgress?.(2 / 3 + ((1 - ((n - a1) / n) ** 3) / 3) * 0.98);
   }
   // Mirror the lower triangle into the upper one, tile by tile, and restore the diagonal.
   for (let i0 = 0; i0 < n; i0 += NB) {

@@ -3,12 +3,7 @@
  * candidate), among those `keep(i)` accepts; ties go to the lower index. A bounded min-heap:
  * O(count · log k), no full sort of the catalogue. The one top-K of the project.
  */
-export function topKBy(
-  count: number,
-  k: number,
-  scoreAt: (i: number) => number,
-  keep?: (i: number) => boolean,
-): { items: Int32Array; scores: Float32Array } {
+export function topKBy(count: number, k: number, scoreAt: (i: number) => number, keep?: (i: number) => boolean): { items: Int32Array; scores: Float32Array } {
   const cap = Math.max(0, Math.min(k, count));
   const heapIdx = new Int32Array(cap);
   const heapVal = new Float64Array(cap);
@@ -24,9 +19,12 @@ export function topKBy(
       while (c > 0) {
         const p = (c - 1) >> 1;
         if (heapVal[p] <= v) break;
-        heapVal[c] = heapVal[p]; heapIdx[c] = heapIdx[p]; c = p;
+        heapVal[c] = heapVal[p];
+        heapIdx[c] = heapIdx[p];
+        c = p;
       }
-      heapVal[c] = v; heapIdx[c] = i;
+      heapVal[c] = v;
+      heapIdx[c] = i;
     } else {
       let c = 0;
       for (;;) {
@@ -35,9 +33,12 @@ export function topKBy(
         const r = l + 1;
         const m = r < size && heapVal[r] < heapVal[l] ? r : l;
         if (heapVal[m] >= v) break;
-        heapVal[c] = heapVal[m]; heapIdx[c] = heapIdx[m]; c = m;
+        heapVal[c] = heapVal[m];
+        heapIdx[c] = heapIdx[m];
+        c = m;
       }
-      heapVal[c] = v; heapIdx[c] = i;
+      heapVal[c] = v;
+      heapIdx[c] = i;
     }
   }
   const order = Array.from({ length: size }, (_, j) => j).sort((a, b) => heapVal[b] - heapVal[a] || heapIdx[a] - heapIdx[b]);

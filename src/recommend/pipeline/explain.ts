@@ -48,7 +48,11 @@ export function explainItem(i: number, x: ExplainInput): { reasons: string[]; ev
     const src = x.history[h];
     const source = x.catalog.get(src.itemId);
     reasons.push(basedOnReason(x.context, src.event?.type ?? 'in_view', source?.title, src.itemId));
-    ev.basedOn = { itemId: src.itemId, title: source?.title ?? null, event: src.event ? { type: src.event.type, at: new Date(src.event.timestamp).toISOString() } : { type: 'in_view', at: null } };
+    ev.basedOn = {
+      itemId: src.itemId,
+      title: source?.title ?? null,
+      event: src.event ? { type: src.event.type, at: new Date(src.event.timestamp).toISOString() } : { type: 'in_view', at: null },
+    };
   }
   const p = x.profile;
   const liked = p ? (it.categories ?? []).find((c) => (p.categories[c] ?? 0) > 0) : undefined;

@@ -47,7 +47,9 @@ export interface Page {
  * Rescoring happens in place on `scores`.
  */
 export function composePage(
-  scores: Float64Array, catalog: Catalog, keep: (i: number) => boolean,
+  scores: Float64Array,
+  catalog: Catalog,
+  keep: (i: number) => boolean,
   opts: { rules: readonly RuleT[]; context: RecContext; n: number; maxCategoryShare: number; diversity: boolean },
 ): Page {
   const ruled = scoreRules(catalog.items, scores, opts.rules, opts.context);

@@ -53,7 +53,15 @@ export interface ScoreInput {
  * Adds `scale ×` normalised model scores onto catalogue scores; returns how many items got a positive
  * score. With `strongerWins`, an item's explanation moves to this source only where it adds more.
  */
-function addScores(target: Float64Array, m: ServingModel, s: Float32Array, scale: number, because?: Int32Array, becauseOut?: Int32Array, strongerWins = false): number {
+function addScores(
+  target: Float64Array,
+  m: ServingModel,
+  s: Float32Array,
+  scale: number,
+  because?: Int32Array,
+  becauseOut?: Int32Array,
+  strongerWins = false,
+): number {
   let max = 0;
   for (let k = 0; k < s.length; k++) if (s[k] > max) max = s[k];
   let hits = 0;
@@ -86,7 +94,10 @@ export function scoreCatalog(inp: ScoreInput): CatalogScores {
   const trend = Float64Array.from(scores, (v) => (Number.isNaN(v) ? 0 : v));
   const { personal, itemToItem } = models;
   if (personal && history.length > 0) {
-    const r = personal.recommender.score(history.map((h) => h.entry), now);
+    const r = personal.recommender.score(
+      history.map((h) => h.entry),
+      now,
+    );
     personalHits = addScores(scores, personal, r.scores, itemToItem ? 0.5 : 1, r.because, because);
   } else if (models.generic) {
     addScores(scores, models.generic, models.generic.recommender.score([], now).scores, 1);

@@ -66,7 +66,11 @@ export function pricePositions(catalog: Catalog): Float64Array {
  * The person's band of relative price positions, from the priced items of their positive history
  * (weighted as the history is). Null without enough evidence.
  */
-export function personPriceBand(history: ReadonlyArray<{ itemId: string; entry: { weight: number }; event: unknown }>, catalog: Catalog, positions: Float64Array): PriceBand | null {
+export function personPriceBand(
+  history: ReadonlyArray<{ itemId: string; entry: { weight: number }; event: unknown }>,
+  catalog: Catalog,
+  positions: Float64Array,
+): PriceBand | null {
   let sum = 0;
   let weight = 0;
   for (const h of history) {

@@ -4,13 +4,13 @@
  * measures what each one adds to the served answer.
  */
 export const STAGES = {
-  recency: 'older history events count less (half-life counted back from the person\'s latest event)',
+  recency: "older history events count less (half-life counted back from the person's latest event)",
   context: 'on an item page or in the cart, what is in view adds an item-to-item source',
   trend: 'a small trending prior breaks ties and fills short lists',
   seenDiscount: 'items the person already looked at come after unseen ones',
   funnel: 'the funnel stage shapes the list (discovery for browsers, cross-sell for customers)',
-  priceBand: 'items far outside the person\'s price band sink, softly',
-  language: 'items in the person\'s reading language come first when the catalogue has both',
+  priceBand: "items far outside the person's price band sink, softly",
+  language: "items in the person's reading language come first when the catalogue has both",
   rebuy: 'items the person buys again and again come back when they are due',
   diversity: 'no category fills more than maxCategoryShare of the page',
 } as const;

@@ -97,7 +97,10 @@ export const authPlugin = fp(async (app: FastifyInstance, opts: AuthOptions) => 
     }
 
     if (access === 'root' ? !principal.root : SCOPE_RANK[principal.scope] < SCOPE_RANK[access]) {
-      throw new AfinError('forbidden', `this route needs a${access === 'admin' ? 'n' : ''} ${access} key; this key's scope is ${principal.root ? 'root' : principal.scope}`);
+      throw new AfinError(
+        'forbidden',
+        `this route needs a${access === 'admin' ? 'n' : ''} ${access} key; this key's scope is ${principal.root ? 'root' : principal.scope}`,
+      );
     }
 
     if (!principal.root) {
@@ -130,11 +133,19 @@ export const authPlugin = fp(async (app: FastifyInstance, opts: AuthOptions) => 
     const token = req.headers['afin-user-token'];
     const who = typeof token === 'string' ? await opts.keys.userTokens.verify(p.workspace, token) : null;
     if (who === null) {
-      throw new AfinError('forbidden', 'Afin-User-Token: this key acts only for a signed-in person; send a valid token minted with POST /v1/users/:id/token', 'Afin-User-Token');
+      throw new AfinError(
+        'forbidden',
+        'Afin-User-Token: this key acts only for a signed-in person; send a valid token minted with POST /v1/users/:id/token',
+        'Afin-User-Token',
+      );
     }
     for (const [id, field] of named) {
       if (id !== who) {
-        throw new AfinError('forbidden', field === 'userId' ? 'userId: the user token is for another person' : 'anonymousId: this visitor is linked to a person the user token is not for', field);
+        throw new AfinError(
+          'forbidden',
+          field === 'userId' ? 'userId: the user token is for another person' : 'anonymousId: this visitor is linked to a person the user token is not for',
+          field,
+        );
       }
     }
   });

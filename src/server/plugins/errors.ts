@@ -19,7 +19,16 @@ function toAfinError(err: FastifyError | Error): AfinError {
   if (mapped) return new AfinError(mapped, mapped === 'invalid_json' ? `body: ${fe.message}` : undefined, 'body');
   if (err instanceof SyntaxError || (fe.statusCode === 400 && /JSON/i.test(fe.message))) return new AfinError('invalid_json', `body: ${fe.message}`, 'body');
   if (fe.statusCode && fe.statusCode >= 400 && fe.statusCode < 500) {
-    const code: ErrorCode = fe.statusCode === 413 ? 'payload_too_large' : fe.statusCode === 415 ? 'unsupported_media_type' : fe.statusCode === 404 ? 'not_found' : fe.statusCode === 429 ? 'rate_limited' : 'invalid_body';
+    const code: ErrorCode =
+      fe.statusCode === 413
+        ? 'payload_too_large'
+        : fe.statusCode === 415
+          ? 'unsupported_media_type'
+          : fe.statusCode === 404
+            ? 'not_found'
+            : fe.statusCode === 429
+              ? 'rate_limited'
+              : 'invalid_body';
     return new AfinError(code, fe.message);
   }
   return new AfinError('internal');
@@ -45,11 +54,12 @@ export const errorsPlugin = fp(async (app: FastifyInstance) => {
  * security headers, instead of Fastify's default body. Pass as the `frameworkErrors` server option.
  */
 export function frameworkErrors(err: FastifyError, req: FastifyRequest, reply: FastifyReply): void {
-  const e = err.code === 'FST_ERR_BAD_URL'
-    ? new AfinError('invalid_param', 'the URL is not valid percent-encoded UTF-8', 'url')
-    : err.code === 'FST_ERR_MAX_PARAM_LENGTH'
-      ? new AfinError('invalid_param', 'a path parameter is longer than 1,000 characters', 'url')
-      : toAfinError(err);
+  const e =
+    err.code === 'FST_ERR_BAD_URL'
+      ? new AfinError('invalid_param', 'the URL is not valid percent-encoded UTF-8', 'url')
+      : err.code === 'FST_ERR_MAX_PARAM_LENGTH'
+        ? new AfinError('invalid_param', 'a path parameter is longer than 1,000 characters', 'url')
+        : toAfinError(err);
   securityHeaders(reply, req.url ?? '/');
   if (e.status >= 500) req.log.error({ err }, 'framework error');
   void reply.status(e.status).send({ error: { code: e.code, message: e.message, ...(e.field ? { field: e.field } : {}) } });

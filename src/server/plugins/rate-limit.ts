@@ -6,7 +6,10 @@
 export class RateLimiter {
   private readonly buckets = new Map<string, { tokens: number; at: number }>();
 
-  constructor(private readonly clock: () => number = Date.now, private readonly maxBuckets = 100_000) {}
+  constructor(
+    private readonly clock: () => number = Date.now,
+    private readonly maxBuckets = 100_000,
+  ) {}
 
   /**
    * Takes one token from `key`'s bucket. Returns 0 when allowed, else the whole seconds to wait.

@@ -20,7 +20,8 @@ declare module 'fastify' {
 const isPage = (path: string) => path === '/docs' || path.startsWith('/docs/') || path === '/demo';
 
 const API_CSP = "default-src 'none'; frame-ancestors 'none'; base-uri 'none'; form-action 'none'";
-const PAGE_CSP = "default-src 'self'; script-src 'self' 'unsafe-inline'; style-src 'self' 'unsafe-inline'; img-src 'self' data: https:; connect-src 'self'; frame-ancestors 'none'; base-uri 'self'; form-action 'self'";
+const PAGE_CSP =
+  "default-src 'self'; script-src 'self' 'unsafe-inline'; style-src 'self' 'unsafe-inline'; img-src 'self' data: https:; connect-src 'self'; frame-ancestors 'none'; base-uri 'self'; form-action 'self'";
 
 /** Sets the security headers every answer carries (also used for errors raised before routing). */
 export function securityHeaders(reply: FastifyReply, url: string): void {
@@ -44,7 +45,14 @@ export const securityPlugin = fp(async (app: FastifyInstance) => {
   app.addHook('onRoute', (r) => {
     for (const method of [r.method].flat()) {
       // Read `access` lazily: onRoute hooks registered later may still set it (the /docs pages).
-      if (method !== 'HEAD') routes.push({ method, url: r.url, get access() { return (r.config as { access?: RouteAccess } | undefined)?.access ?? 'admin'; } });
+      if (method !== 'HEAD')
+        routes.push({
+          method,
+          url: r.url,
+          get access() {
+            return (r.config as { access?: RouteAccess } | undefined)?.access ?? 'admin';
+          },
+        });
     }
   });
 
@@ -68,8 +76,15 @@ export const securityPlugin = fp(async (app: FastifyInstance) => {
 
 /** Header and body paths pino must never print. */
 export const REDACT_PATHS = [
-  'req.headers.authorization', 'req.headers.cookie', 'req.headers["afin-user-token"]', 'req.headers["x-api-key"]',
-  'res.headers["set-cookie"]', '*.key', '*.apiKey', '*.password', '*.email',
+  'req.headers.authorization',
+  'req.headers.cookie',
+  'req.headers["afin-user-token"]',
+  'req.headers["x-api-key"]',
+  'res.headers["set-cookie"]',
+  '*.key',
+  '*.apiKey',
+  '*.password',
+  '*.email',
 ];
 
 const PERSON_PATHS: Array<[RegExp, string]> = [
@@ -87,7 +102,11 @@ export function redactUrl(url: string): string {
   let path = q < 0 ? url : url.slice(0, q);
   for (const [re, to] of PERSON_PATHS) path = path.replace(re, to);
   if (q < 0) return path;
-  const keys = url.slice(q + 1).split('&').filter(Boolean).map((kv) => `${kv.split('=')[0].slice(0, 64)}=*`);
+  const keys = url
+    .slice(q + 1)
+    .split('&')
+    .filter(Boolean)
+    .map((kv) => `${kv.split('=')[0].slice(0, 64)}=*`);
   return `${path}?${keys.join('&')}`;
 }
 
@@ -108,7 +127,7 @@ export function secureLoggerOptions(base: boolean | Record<string, unknown> | un
   if (!base) return false;
   const b = base === true ? {} : base;
   const redact = b.redact as string[] | { paths: string[] } | undefined;
-  const paths = [...(Array.isArray(redact) ? redact : redact?.paths ?? []), ...REDACT_PATHS];
+  const paths = [...(Array.isArray(redact) ? redact : (redact?.paths ?? [])), ...REDACT_PATHS];
   return {
     ...b,
     redact: { paths: [...new Set(paths)], censor: '[redacted]' },

@@ -2,8 +2,18 @@ import pg from 'pg';
 import type { ConsentChange, EventType, StoredEvent, StoredItem, StoredKey, StoredUser, Workspace } from '../../domain/schemas.ts';
 import type { Blob, BlobInfo, Doc, EventScanOptions, IdentityLink, InsertEventsResult, Store, ProfileUpdater } from '../store.ts';
 import {
-  EVENT_COLUMNS, blobInfoFromRow, consentFromRow, docFromRow, eventFromRow, eventToValues, itemFromRow, keyFromRow,
-  parseJson, toNumber, workspaceFromRow, type Row,
+  EVENT_COLUMNS,
+  blobInfoFromRow,
+  consentFromRow,
+  docFromRow,
+  eventFromRow,
+  eventToValues,
+  itemFromRow,
+  keyFromRow,
+  parseJson,
+  toNumber,
+  workspaceFromRow,
+  type Row,
 } from '../rows.ts';
 import { POSTGRES_MIGRATIONS } from './migrations.ts';
 
@@ -19,9 +29,7 @@ export interface PostgresStoreOptions {
 const MIGRATION_LOCK = 0x4146494e;
 
 /** SQL types of the event columns after `workspace`, in EVENT_COLUMNS order, for the unnest insert. */
-const EVENT_ARRAY_TYPES = [
-  'text', 'text', 'text', 'text', 'text', 'text', 'float8', 'text', 'text', 'text', 'text', 'int8', 'int8', 'text',
-] as const;
+const EVENT_ARRAY_TYPES = ['text', 'text', 'text', 'text', 'text', 'text', 'float8', 'text', 'text', 'text', 'text', 'int8', 'int8', 'text'] as const;
 
 const EVENT_INSERT_SQL = (() => {
   const cols = EVENT_COLUMNS.slice(1);
@@ -76,7 +84,9 @@ export class PostgresStore implements Store {
       return out;
     } catch (e) {
       // If even ROLLBACK fails the connection is unusable: destroy it rather than return it to the pool.
-      await c.query('ROLLBACK').catch(() => { broken = true; });
+      await c.query('ROLLBACK').catch(() => {
+        broken = true;
+      });
       throw e;
     } finally {
       c.release(broken);
@@ -162,25 +172,30 @@ ON CONFLICT (workspace, id) DO UPDATE SET body = excluded.body, available = excl
   }
 
   async ingestEvents(ws: string, events: StoredEvent[], profileSubjects: ReadonlySet<string>, update: ProfileUpdater): Promise<InsertEventsResult> {
-    return this.retrying(() => this.tx(async (c) => {
-      const result = await this.insertEventRows(c, ws, events);
-      const subjects = [...new Set(result.inserted.map((e) => e.subject))].filter((s) => profileSubjects.has(s)).sort();
-      if (subjects.length === 0) return result;
-      // Per-person locks, taken in sorted order (no deadlock between batches) and after the insert
-      // (a batch waiting on another's messageId holds none): concurrent batches about one person queue here.
-      await c.query('SELECT pg_advisory_xact_lock(hashtext($1 || chr(31) || s)) FROM unnest($2::text[]) AS s ORDER BY s', [ws, subjects]);
-      const { rows } = await c.query('SELECT subject, body FROM profiles WHERE workspace = $1 AND subject = ANY($2::text[])', [ws, subjects]);
-      const current = new Map<string, Record<string, unknown>>(rows.map((r: Row) => [String(r.subject), parseJson(r.body)]));
-      const next = update(result.inserted.filter((e) => profileSubjects.has(e.subject)), current);
-      if (next.length > 0) {
-        await c.query(
-          `INSERT INTO profiles (workspace, subject, body) SELECT $1, * FROM unnest($2::text[], $3::text[])
-ON CONFLICT (workspace, subject) DO UPDATE SET body = excluded.body`,
-          [ws, next.map((p) => p.subject), next.map((p) => JSON.stringify(p.profile))],
+    return this.retrying(() =>
+      this.tx(async (c) => {
+        const result = await this.insertEventRows(c, ws, events);
+        const subjects = [...new Set(result.inserted.map((e) => e.subject))].filter((s) => profileSubjects.has(s)).sort();
+        if (subjects.length === 0) return result;
+        // Per-person locks, taken in sorted order (no deadlock between batches) and after the insert
+        // (a batch waiting on another's messageId holds none): concurrent batches about one person queue here.
+        await c.query('SELECT pg_advisory_xact_lock(hashtext($1 || chr(31) || s)) FROM unnest($2::text[]) AS s ORDER BY s', [ws, subjects]);
+        const { rows } = await c.query('SELECT subject, body FROM profiles WHERE workspace = $1 AND subject = ANY($2::text[])', [ws, subjects]);
+        const current = new Map<string, Record<string, unknown>>(rows.map((r: Row) => [String(r.subject), parseJson(r.body)]));
+        const next = update(
+          result.inserted.filter((e) => profileSubjects.has(e.subject)),
+          current,
         );
-      }
-      return result;
-    }));
+        if (next.length > 0) {
+          await c.query(
+            `INSERT INTO profiles (workspace, subject, body) SELECT $1, * FROM unnest($2::text[], $3::text[])
+ON CONFLICT (workspace, subject) DO UPDATE SET body = excluded.body`,
+            [ws, next.map((p) => p.subject), next.map((p) => JSON.stringify(p.profile))],
+          );
+        }
+        return result;
+      }),
+    );
   }
 
   /** Runs a transaction again when PostgreSQL aborted it as a deadlock victim or a serialization failure. */
@@ -299,8 +314,14 @@ ON CONFLICT (workspace, subject) DO UPDATE SET body = excluded.body`,
   }
 
   async appendConsent(ws: string, userId: string, c: ConsentChange): Promise<void> {
-    await this.pool.query('INSERT INTO consent (workspace, user_id, purposes, source, policy_version, at) VALUES ($1, $2, $3, $4, $5, $6)',
-      [ws, userId, JSON.stringify(c.purposes), c.source, c.policyVersion, c.at]);
+    await this.pool.query('INSERT INTO consent (workspace, user_id, purposes, source, policy_version, at) VALUES ($1, $2, $3, $4, $5, $6)', [
+      ws,
+      userId,
+      JSON.stringify(c.purposes),
+      c.source,
+      c.policyVersion,
+      c.at,
+    ]);
   }
   async consentHistory(ws: string, userId: string): Promise<ConsentChange[]> {
     return (await this.rows('SELECT * FROM consent WHERE workspace = $1 AND user_id = $2 ORDER BY seq', [ws, userId])).map(consentFromRow);
@@ -310,23 +331,33 @@ ON CONFLICT (workspace, subject) DO UPDATE SET body = excluded.body`,
   }
 
   async linkIdentity(ws: string, anonymousId: string, userId: string, at: number): Promise<void> {
-    await this.pool.query('INSERT INTO identity_links (workspace, anonymous_id, user_id, at) VALUES ($1, $2, $3, $4) ON CONFLICT (workspace, anonymous_id) DO UPDATE SET user_id = excluded.user_id, at = excluded.at',
-      [ws, anonymousId, userId, at]);
+    await this.pool.query(
+      'INSERT INTO identity_links (workspace, anonymous_id, user_id, at) VALUES ($1, $2, $3, $4) ON CONFLICT (workspace, anonymous_id) DO UPDATE SET user_id = excluded.user_id, at = excluded.at',
+      [ws, anonymousId, userId, at],
+    );
   }
   async linkIdentities(ws: string, links: ReadonlyArray<IdentityLink>, at: number): Promise<number[]> {
     if (links.length === 0) return [];
     // One transaction, so the whole batch of links costs one WAL flush rather than three per link.
-    return this.retrying(() => this.tx(async (c) => {
-      const moved: number[] = [];
-      for (const l of links) {
-        await c.query('INSERT INTO identity_links (workspace, anonymous_id, user_id, at) VALUES ($1, $2, $3, $4) ON CONFLICT (workspace, anonymous_id) DO UPDATE SET user_id = excluded.user_id, at = excluded.at',
-          [ws, l.anonymousId, l.userId, at]);
-        const r = await c.query('UPDATE events SET subject = $1, user_id = COALESCE(user_id, $1) WHERE workspace = $2 AND subject = $3', [l.userId, ws, l.from]);
-        moved.push(r.rowCount ?? 0);
-        await c.query('DELETE FROM profiles WHERE workspace = $1 AND subject = $2', [ws, l.from]);
-      }
-      return moved;
-    }));
+    return this.retrying(() =>
+      this.tx(async (c) => {
+        const moved: number[] = [];
+        for (const l of links) {
+          await c.query(
+            'INSERT INTO identity_links (workspace, anonymous_id, user_id, at) VALUES ($1, $2, $3, $4) ON CONFLICT (workspace, anonymous_id) DO UPDATE SET user_id = excluded.user_id, at = excluded.at',
+            [ws, l.anonymousId, l.userId, at],
+          );
+          const r = await c.query('UPDATE events SET subject = $1, user_id = COALESCE(user_id, $1) WHERE workspace = $2 AND subject = $3', [
+            l.userId,
+            ws,
+            l.from,
+          ]);
+          moved.push(r.rowCount ?? 0);
+          await c.query('DELETE FROM profiles WHERE workspace = $1 AND subject = $2', [ws, l.from]);
+        }
+        return moved;
+      }),
+    );
   }
   async resolveAnonymous(ws: string, anonymousId: string): Promise<string | null> {
     const [r] = await this.rows('SELECT user_id FROM identity_links WHERE workspace = $1 AND anonymous_id = $2', [ws, anonymousId]);
@@ -335,12 +366,17 @@ ON CONFLICT (workspace, subject) DO UPDATE SET body = excluded.body`,
   async resolveAnonymousMany(ws: string, anonymousIds: readonly string[]): Promise<Map<string, string>> {
     const out = new Map<string, string>();
     if (anonymousIds.length === 0) return out;
-    const rows = await this.rows('SELECT anonymous_id, user_id FROM identity_links WHERE workspace = $1 AND anonymous_id = ANY($2::text[])', [ws, [...new Set(anonymousIds)]]);
+    const rows = await this.rows('SELECT anonymous_id, user_id FROM identity_links WHERE workspace = $1 AND anonymous_id = ANY($2::text[])', [
+      ws,
+      [...new Set(anonymousIds)],
+    ]);
     for (const r of rows) out.set(String(r.anonymous_id), String(r.user_id));
     return out;
   }
   async anonymousIdsOf(ws: string, userId: string): Promise<string[]> {
-    return (await this.rows('SELECT anonymous_id FROM identity_links WHERE workspace = $1 AND user_id = $2 ORDER BY anonymous_id', [ws, userId])).map((r) => String(r.anonymous_id));
+    return (await this.rows('SELECT anonymous_id FROM identity_links WHERE workspace = $1 AND user_id = $2 ORDER BY anonymous_id', [ws, userId])).map((r) =>
+      String(r.anonymous_id),
+    );
   }
   async deleteIdentityLinks(ws: string, userId: string): Promise<number> {
     return this.count('DELETE FROM identity_links WHERE workspace = $1 AND user_id = $2', [ws, userId]);
@@ -350,8 +386,10 @@ ON CONFLICT (workspace, subject) DO UPDATE SET body = excluded.body`,
     // A Buffer view of exactly the given bytes: pg sends Buffers as bytea, and a subarray must not drag
     // in the rest of its underlying ArrayBuffer.
     const bytes = Buffer.from(data.buffer, data.byteOffset, data.byteLength);
-    await this.pool.query('INSERT INTO blobs (workspace, name, data, meta, updated_at) VALUES ($1, $2, $3, $4, $5) ON CONFLICT (workspace, name) DO UPDATE SET data = excluded.data, meta = excluded.meta, updated_at = excluded.updated_at',
-      [ws, name, bytes, JSON.stringify(meta), at]);
+    await this.pool.query(
+      'INSERT INTO blobs (workspace, name, data, meta, updated_at) VALUES ($1, $2, $3, $4, $5) ON CONFLICT (workspace, name) DO UPDATE SET data = excluded.data, meta = excluded.meta, updated_at = excluded.updated_at',
+      [ws, name, bytes, JSON.stringify(meta), at],
+    );
   }
   async getBlob(ws: string, name: string): Promise<Blob | null> {
     const [r] = await this.rows('SELECT * FROM blobs WHERE workspace = $1 AND name = $2', [ws, name]);
@@ -365,7 +403,9 @@ ON CONFLICT (workspace, subject) DO UPDATE SET body = excluded.body`,
   }
   async listBlobs(ws: string, prefix = ''): Promise<BlobInfo[]> {
     // starts_with, not LIKE: a prefix containing % or _ is plain text.
-    return (await this.rows('SELECT name, meta, updated_at FROM blobs WHERE workspace = $1 AND starts_with(name, $2) ORDER BY name', [ws, prefix])).map(blobInfoFromRow);
+    return (await this.rows('SELECT name, meta, updated_at FROM blobs WHERE workspace = $1 AND starts_with(name, $2) ORDER BY name', [ws, prefix])).map(
+      blobInfoFromRow,
+    );
   }
   async deleteBlob(ws: string, name: string): Promise<boolean> {
     return (await this.count('DELETE FROM blobs WHERE workspace = $1 AND name = $2', [ws, name])) > 0;
@@ -386,7 +426,14 @@ ON CONFLICT (workspace, subject) DO UPDATE SET body = excluded.body`,
       `INSERT INTO docs (workspace, collection, id, subject, body, created_at)
 SELECT $1, * FROM unnest($2::text[], $3::text[], $4::text[], $5::text[], $6::int8[])
 ON CONFLICT (workspace, collection, id) DO UPDATE SET subject = excluded.subject, body = excluded.body`,
-      [ws, list.map((d) => d.collection), list.map((d) => d.id), list.map((d) => d.subject), list.map((d) => JSON.stringify(d.body)), list.map((d) => d.createdAt)],
+      [
+        ws,
+        list.map((d) => d.collection),
+        list.map((d) => d.id),
+        list.map((d) => d.subject),
+        list.map((d) => JSON.stringify(d.body)),
+        list.map((d) => d.createdAt),
+      ],
     );
   }
   async getDoc(ws: string, collection: string, id: string): Promise<Doc | null> {
@@ -395,9 +442,15 @@ ON CONFLICT (workspace, collection, id) DO UPDATE SET subject = excluded.subject
   }
   async listDocs(ws: string, collection: string, opts: { subject?: string; limit?: number } = {}): Promise<Doc[]> {
     const limit = opts.limit ?? 1000;
-    const rows = opts.subject === undefined
-      ? await this.rows('SELECT * FROM docs WHERE workspace = $1 AND collection = $2 ORDER BY created_at DESC, id DESC LIMIT $3', [ws, collection, limit])
-      : await this.rows('SELECT * FROM docs WHERE workspace = $1 AND collection = $2 AND subject = $3 ORDER BY created_at DESC, id DESC LIMIT $4', [ws, collection, opts.subject, limit]);
+    const rows =
+      opts.subject === undefined
+        ? await this.rows('SELECT * FROM docs WHERE workspace = $1 AND collection = $2 ORDER BY created_at DESC, id DESC LIMIT $3', [ws, collection, limit])
+        : await this.rows('SELECT * FROM docs WHERE workspace = $1 AND collection = $2 AND subject = $3 ORDER BY created_at DESC, id DESC LIMIT $4', [
+            ws,
+            collection,
+            opts.subject,
+            limit,
+          ]);
     return rows.map(docFromRow);
   }
   async deleteDoc(ws: string, collection: string, id: string): Promise<boolean> {
@@ -420,8 +473,16 @@ ON CONFLICT (workspace, collection, id) DO UPDATE SET subject = excluded.subject
   }
 
   async insertKey(k: StoredKey): Promise<void> {
-    await this.pool.query('INSERT INTO api_keys (id, workspace, scope, name, hash, root, created_at, last_used_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)',
-      [k.id, k.workspace, k.scope, k.name, k.hash, k.root, k.createdAt, k.lastUsedAt]);
+    await this.pool.query('INSERT INTO api_keys (id, workspace, scope, name, hash, root, created_at, last_used_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)', [
+      k.id,
+      k.workspace,
+      k.scope,
+      k.name,
+      k.hash,
+      k.root,
+      k.createdAt,
+      k.lastUsedAt,
+    ]);
   }
   async keyByHash(hash: string): Promise<StoredKey | null> {
     const [r] = await this.rows('SELECT * FROM api_keys WHERE hash = $1', [hash]);
@@ -441,7 +502,10 @@ ON CONFLICT (workspace, collection, id) DO UPDATE SET subject = excluded.subject
   }
 
   async bumpCounter(ws: string, name: string): Promise<number> {
-    const [r] = await this.rows('INSERT INTO counters (workspace, name, value) VALUES ($1, $2, 1) ON CONFLICT (workspace, name) DO UPDATE SET value = counters.value + 1 RETURNING value', [ws, name]);
+    const [r] = await this.rows(
+      'INSERT INTO counters (workspace, name, value) VALUES ($1, $2, 1) ON CONFLICT (workspace, name) DO UPDATE SET value = counters.value + 1 RETURNING value',
+      [ws, name],
+    );
     return toNumber(r.value);
   }
   async readCounters(ws: string): Promise<Record<string, number>> {

@@ -3,9 +3,7 @@ import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import type { ConsentChange, EventType, StoredEvent, StoredItem, StoredKey, StoredUser, Workspace } from '../../domain/schemas.ts';
 import type { Blob, BlobInfo, Doc, EventScanOptions, IdentityLink, InsertEventsResult, ProfileUpdater, Store } from '../store.ts';
-import {
-  EVENT_COLUMNS, consentFromRow, eventFromRow, eventToValues, itemFromRow, keyFromRow, parseJson, toNumber, type Row,
-} from '../rows.ts';
+import { EVENT_COLUMNS, consentFromRow, eventFromRow, eventToValues, itemFromRow, keyFromRow, parseJson, toNumber, type Row } from '../rows.ts';
 import { SQLITE_MIGRATIONS } from './migrations.ts';
 
 /**
@@ -64,17 +62,19 @@ export class SqliteStore implements Store {
     if (jobs.length === 0) return;
     const outcomes: Array<{ ok: true; value: unknown } | { ok: false; error: unknown }> = [];
     try {
-      this.db.transaction(() => {
-        for (const job of jobs) {
-          try {
-            outcomes.push({ ok: true, value: this.db.transaction(job.run)() });
-          } catch (error) {
-            // SQLite rolled the whole transaction back (I/O error, disk full): nothing in it may commit.
-            if (!this.db.inTransaction) throw error;
-            outcomes.push({ ok: false, error });
+      this.db
+        .transaction(() => {
+          for (const job of jobs) {
+            try {
+              outcomes.push({ ok: true, value: this.db.transaction(job.run)() });
+            } catch (error) {
+              // SQLite rolled the whole transaction back (I/O error, disk full): nothing in it may commit.
+              if (!this.db.inTransaction) throw error;
+              outcomes.push({ ok: false, error });
+            }
           }
-        }
-      }).immediate();
+        })
+        .immediate();
     } catch (error) {
       for (const job of jobs) job.reject(error);
       return;
@@ -148,11 +148,17 @@ export class SqliteStore implements Store {
     return r ? { id: String(r.id), name: (r.name as string | null) ?? null, createdAt: toNumber(r.created_at) } : null;
   }
   async listWorkspaces(): Promise<Workspace[]> {
-    return (this.q('SELECT * FROM workspaces ORDER BY id').all() as Row[]).map((r) => ({ id: String(r.id), name: (r.name as string | null) ?? null, createdAt: toNumber(r.created_at) }));
+    return (this.q('SELECT * FROM workspaces ORDER BY id').all() as Row[]).map((r) => ({
+      id: String(r.id),
+      name: (r.name as string | null) ?? null,
+      createdAt: toNumber(r.created_at),
+    }));
   }
 
   async upsertItems(ws: string, items: StoredItem[]): Promise<number> {
-    const st = this.q('INSERT INTO items (workspace, id, body, available, updated_at) VALUES (?, ?, ?, ?, ?) ON CONFLICT (workspace, id) DO UPDATE SET body = excluded.body, available = excluded.available, updated_at = excluded.updated_at');
+    const st = this.q(
+      'INSERT INTO items (workspace, id, body, available, updated_at) VALUES (?, ?, ?, ?, ?) ON CONFLICT (workspace, id) DO UPDATE SET body = excluded.body, available = excluded.available, updated_at = excluded.updated_at',
+    );
     this.db.transaction(() => {
       for (const it of items) st.run(ws, it.id, JSON.stringify(it), it.available ? 1 : 0, it.updatedAt);
     })();
@@ -170,7 +176,9 @@ export class SqliteStore implements Store {
   }
 
   private insertEventRows(ws: string, events: StoredEvent[]): InsertEventsResult {
-    const st = this.q(`INSERT INTO events (${EVENT_COLUMNS.join(', ')}) VALUES (${EVENT_COLUMNS.map(() => '?').join(', ')}) ON CONFLICT (workspace, message_id) DO NOTHING`);
+    const st = this.q(
+      `INSERT INTO events (${EVENT_COLUMNS.join(', ')}) VALUES (${EVENT_COLUMNS.map(() => '?').join(', ')}) ON CONFLICT (workspace, message_id) DO NOTHING`,
+    );
     const inserted: StoredEvent[] = [];
     let duplicates = 0;
     for (const e of events) {
@@ -189,8 +197,14 @@ export class SqliteStore implements Store {
       const subjects = [...new Set(result.inserted.map((e) => e.subject))].filter((s) => profileSubjects.has(s));
       if (subjects.length > 0) {
         const current = this.profilesNow(ws, subjects);
-        const st = this.q('INSERT INTO profiles (workspace, subject, body) VALUES (?, ?, ?) ON CONFLICT (workspace, subject) DO UPDATE SET body = excluded.body');
-        for (const p of update(result.inserted.filter((e) => profileSubjects.has(e.subject)), current)) st.run(ws, p.subject, JSON.stringify(p.profile));
+        const st = this.q(
+          'INSERT INTO profiles (workspace, subject, body) VALUES (?, ?, ?) ON CONFLICT (workspace, subject) DO UPDATE SET body = excluded.body',
+        );
+        for (const p of update(
+          result.inserted.filter((e) => profileSubjects.has(e.subject)),
+          current,
+        ))
+          st.run(ws, p.subject, JSON.stringify(p.profile));
       }
       return result;
     });
@@ -223,21 +237,25 @@ export class SqliteStore implements Store {
   async deleteEventsOf(ws: string, subject: string, types?: readonly EventType[]): Promise<number> {
     if (!types) return this.q('DELETE FROM events WHERE workspace = ? AND subject = ?').run(ws, subject).changes;
     if (types.length === 0) return 0;
-    return this.db.prepare(`DELETE FROM events WHERE workspace = ? AND subject = ? AND type IN (${types.map(() => '?').join(', ')})`).run(ws, subject, ...types).changes;
+    return this.db.prepare(`DELETE FROM events WHERE workspace = ? AND subject = ? AND type IN (${types.map(() => '?').join(', ')})`).run(ws, subject, ...types)
+      .changes;
   }
   async deleteEventsBefore(ws: string, before: number): Promise<number> {
     return this.q('DELETE FROM events WHERE workspace = ? AND ts < ?').run(ws, before).changes;
   }
 
   async putUser(ws: string, id: string, traits: Record<string, unknown>, at: number): Promise<StoredUser> {
-    return this.db.transaction(() => {
-      const old = this.q('SELECT * FROM users WHERE workspace = ? AND id = ?').get(ws, id) as Row | undefined;
-      const merged = { ...(old ? parseJson(old.traits) : {}), ...traits };
-      const createdAt = old ? toNumber(old.created_at) : at;
-      this.q('INSERT INTO users (workspace, id, traits, created_at, updated_at) VALUES (?, ?, ?, ?, ?) ON CONFLICT (workspace, id) DO UPDATE SET traits = excluded.traits, updated_at = excluded.updated_at')
-        .run(ws, id, JSON.stringify(merged), createdAt, at);
-      return { id, traits: merged, createdAt, updatedAt: at };
-    }).immediate();
+    return this.db
+      .transaction(() => {
+        const old = this.q('SELECT * FROM users WHERE workspace = ? AND id = ?').get(ws, id) as Row | undefined;
+        const merged = { ...(old ? parseJson(old.traits) : {}), ...traits };
+        const createdAt = old ? toNumber(old.created_at) : at;
+        this.q(
+          'INSERT INTO users (workspace, id, traits, created_at, updated_at) VALUES (?, ?, ?, ?, ?) ON CONFLICT (workspace, id) DO UPDATE SET traits = excluded.traits, updated_at = excluded.updated_at',
+        ).run(ws, id, JSON.stringify(merged), createdAt, at);
+        return { id, traits: merged, createdAt, updatedAt: at };
+      })
+      .immediate();
   }
   async getUser(ws: string, id: string): Promise<StoredUser | null> {
     const r = this.q('SELECT * FROM users WHERE workspace = ? AND id = ?').get(ws, id) as Row | undefined;
@@ -275,7 +293,14 @@ export class SqliteStore implements Store {
   }
 
   async appendConsent(ws: string, userId: string, c: ConsentChange): Promise<void> {
-    this.q('INSERT INTO consent (workspace, user_id, purposes, source, policy_version, at) VALUES (?, ?, ?, ?, ?, ?)').run(ws, userId, JSON.stringify(c.purposes), c.source, c.policyVersion, c.at);
+    this.q('INSERT INTO consent (workspace, user_id, purposes, source, policy_version, at) VALUES (?, ?, ?, ?, ?, ?)').run(
+      ws,
+      userId,
+      JSON.stringify(c.purposes),
+      c.source,
+      c.policyVersion,
+      c.at,
+    );
   }
   async consentHistory(ws: string, userId: string): Promise<ConsentChange[]> {
     return (this.q('SELECT * FROM consent WHERE workspace = ? AND user_id = ? ORDER BY seq').all(ws, userId) as Row[]).map(consentFromRow);
@@ -285,19 +310,25 @@ export class SqliteStore implements Store {
   }
 
   async linkIdentity(ws: string, anonymousId: string, userId: string, at: number): Promise<void> {
-    this.q('INSERT INTO identity_links (workspace, anonymous_id, user_id, at) VALUES (?, ?, ?, ?) ON CONFLICT (workspace, anonymous_id) DO UPDATE SET user_id = excluded.user_id, at = excluded.at').run(ws, anonymousId, userId, at);
+    this.q(
+      'INSERT INTO identity_links (workspace, anonymous_id, user_id, at) VALUES (?, ?, ?, ?) ON CONFLICT (workspace, anonymous_id) DO UPDATE SET user_id = excluded.user_id, at = excluded.at',
+    ).run(ws, anonymousId, userId, at);
   }
   async linkIdentities(ws: string, links: ReadonlyArray<IdentityLink>, at: number): Promise<number[]> {
     if (links.length === 0) return [];
-    const link = this.q('INSERT INTO identity_links (workspace, anonymous_id, user_id, at) VALUES (?, ?, ?, ?) ON CONFLICT (workspace, anonymous_id) DO UPDATE SET user_id = excluded.user_id, at = excluded.at');
+    const link = this.q(
+      'INSERT INTO identity_links (workspace, anonymous_id, user_id, at) VALUES (?, ?, ?, ?) ON CONFLICT (workspace, anonymous_id) DO UPDATE SET user_id = excluded.user_id, at = excluded.at',
+    );
     const move = this.q('UPDATE events SET subject = ?, user_id = COALESCE(user_id, ?) WHERE workspace = ? AND subject = ?');
     const drop = this.q('DELETE FROM profiles WHERE workspace = ? AND subject = ?');
-    return this.grouped(() => links.map((l) => {
-      link.run(ws, l.anonymousId, l.userId, at);
-      const moved = move.run(l.userId, l.userId, ws, l.from).changes;
-      drop.run(ws, l.from);
-      return moved;
-    }));
+    return this.grouped(() =>
+      links.map((l) => {
+        link.run(ws, l.anonymousId, l.userId, at);
+        const moved = move.run(l.userId, l.userId, ws, l.from).changes;
+        drop.run(ws, l.from);
+        return moved;
+      }),
+    );
   }
   async resolveAnonymous(ws: string, anonymousId: string): Promise<string | null> {
     const r = this.q('SELECT user_id FROM identity_links WHERE workspace = ? AND anonymous_id = ?').get(ws, anonymousId) as Row | undefined;
@@ -313,15 +344,18 @@ export class SqliteStore implements Store {
     return out;
   }
   async anonymousIdsOf(ws: string, userId: string): Promise<string[]> {
-    return (this.q('SELECT anonymous_id FROM identity_links WHERE workspace = ? AND user_id = ? ORDER BY anonymous_id').all(ws, userId) as Row[]).map((r) => String(r.anonymous_id));
+    return (this.q('SELECT anonymous_id FROM identity_links WHERE workspace = ? AND user_id = ? ORDER BY anonymous_id').all(ws, userId) as Row[]).map((r) =>
+      String(r.anonymous_id),
+    );
   }
   async deleteIdentityLinks(ws: string, userId: string): Promise<number> {
     return this.q('DELETE FROM identity_links WHERE workspace = ? AND user_id = ?').run(ws, userId).changes;
   }
 
   async putBlob(ws: string, name: string, data: Uint8Array, meta: Record<string, unknown>, at: number): Promise<void> {
-    this.q('INSERT INTO blobs (workspace, name, data, meta, updated_at) VALUES (?, ?, ?, ?, ?) ON CONFLICT (workspace, name) DO UPDATE SET data = excluded.data, meta = excluded.meta, updated_at = excluded.updated_at')
-      .run(ws, name, Buffer.from(data.buffer, data.byteOffset, data.byteLength), JSON.stringify(meta), at);
+    this.q(
+      'INSERT INTO blobs (workspace, name, data, meta, updated_at) VALUES (?, ?, ?, ?, ?) ON CONFLICT (workspace, name) DO UPDATE SET data = excluded.data, meta = excluded.meta, updated_at = excluded.updated_at',
+    ).run(ws, name, Buffer.from(data.buffer, data.byteOffset, data.byteLength), JSON.stringify(meta), at);
   }
   async getBlob(ws: string, name: string): Promise<Blob | null> {
     const r = this.q('SELECT * FROM blobs WHERE workspace = ? AND name = ?').get(ws, name) as Row | undefined;
@@ -334,15 +368,18 @@ export class SqliteStore implements Store {
     return r ? { name, meta: parseJson(r.meta), updatedAt: toNumber(r.updated_at) } : null;
   }
   async listBlobs(ws: string, prefix = ''): Promise<BlobInfo[]> {
-    return (this.q("SELECT name, meta, updated_at FROM blobs WHERE workspace = ? AND substr(name, 1, length(?)) = ? ORDER BY name").all(ws, prefix, prefix) as Row[])
-      .map((r) => ({ name: String(r.name), meta: parseJson(r.meta), updatedAt: toNumber(r.updated_at) }));
+    return (
+      this.q('SELECT name, meta, updated_at FROM blobs WHERE workspace = ? AND substr(name, 1, length(?)) = ? ORDER BY name').all(ws, prefix, prefix) as Row[]
+    ).map((r) => ({ name: String(r.name), meta: parseJson(r.meta), updatedAt: toNumber(r.updated_at) }));
   }
   async deleteBlob(ws: string, name: string): Promise<boolean> {
     return this.q('DELETE FROM blobs WHERE workspace = ? AND name = ?').run(ws, name).changes > 0;
   }
 
   async putDocs(ws: string, docs: Doc[]): Promise<void> {
-    const st = this.q('INSERT INTO docs (workspace, collection, id, subject, body, created_at) VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (workspace, collection, id) DO UPDATE SET subject = excluded.subject, body = excluded.body');
+    const st = this.q(
+      'INSERT INTO docs (workspace, collection, id, subject, body, created_at) VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (workspace, collection, id) DO UPDATE SET subject = excluded.subject, body = excluded.body',
+    );
     this.db.transaction(() => {
       for (const d of docs) st.run(ws, d.collection, d.id, d.subject, JSON.stringify(d.body), d.createdAt);
     })();
@@ -353,9 +390,15 @@ export class SqliteStore implements Store {
   }
   async listDocs(ws: string, collection: string, opts: { subject?: string; limit?: number } = {}): Promise<Doc[]> {
     const limit = opts.limit ?? 1000;
-    const rows = opts.subject === undefined
-      ? this.q('SELECT * FROM docs WHERE workspace = ? AND collection = ? ORDER BY created_at DESC, id DESC LIMIT ?').all(ws, collection, limit)
-      : this.q('SELECT * FROM docs WHERE workspace = ? AND collection = ? AND subject = ? ORDER BY created_at DESC, id DESC LIMIT ?').all(ws, collection, opts.subject, limit);
+    const rows =
+      opts.subject === undefined
+        ? this.q('SELECT * FROM docs WHERE workspace = ? AND collection = ? ORDER BY created_at DESC, id DESC LIMIT ?').all(ws, collection, limit)
+        : this.q('SELECT * FROM docs WHERE workspace = ? AND collection = ? AND subject = ? ORDER BY created_at DESC, id DESC LIMIT ?').all(
+            ws,
+            collection,
+            opts.subject,
+            limit,
+          );
     return (rows as Row[]).map(docFromRow);
   }
   async deleteDoc(ws: string, collection: string, id: string): Promise<boolean> {
@@ -372,13 +415,22 @@ export class SqliteStore implements Store {
   }
   async trimDocs(ws: string, collection: string, keep: number): Promise<number> {
     // The keep-th newest time, found on the (workspace, collection, created_at) index; NULL (fewer docs) deletes nothing.
-    return this.q('DELETE FROM docs WHERE workspace = ? AND collection = ? AND created_at < (SELECT created_at FROM docs WHERE workspace = ? AND collection = ? ORDER BY created_at DESC LIMIT 1 OFFSET ?)')
-      .run(ws, collection, ws, collection, Math.max(0, Math.floor(keep) - 1)).changes;
+    return this.q(
+      'DELETE FROM docs WHERE workspace = ? AND collection = ? AND created_at < (SELECT created_at FROM docs WHERE workspace = ? AND collection = ? ORDER BY created_at DESC LIMIT 1 OFFSET ?)',
+    ).run(ws, collection, ws, collection, Math.max(0, Math.floor(keep) - 1)).changes;
   }
 
   async insertKey(k: StoredKey): Promise<void> {
-    this.q('INSERT INTO api_keys (id, workspace, scope, name, hash, root, created_at, last_used_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)')
-      .run(k.id, k.workspace, k.scope, k.name, k.hash, k.root ? 1 : 0, k.createdAt, k.lastUsedAt);
+    this.q('INSERT INTO api_keys (id, workspace, scope, name, hash, root, created_at, last_used_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)').run(
+      k.id,
+      k.workspace,
+      k.scope,
+      k.name,
+      k.hash,
+      k.root ? 1 : 0,
+      k.createdAt,
+      k.lastUsedAt,
+    );
   }
   async keyByHash(hash: string): Promise<StoredKey | null> {
     const r = this.q('SELECT * FROM api_keys WHERE hash = ?').get(hash) as Row | undefined;
@@ -398,7 +450,9 @@ export class SqliteStore implements Store {
   }
 
   async bumpCounter(ws: string, name: string): Promise<number> {
-    const r = this.q('INSERT INTO counters (workspace, name, value) VALUES (?, ?, 1) ON CONFLICT (workspace, name) DO UPDATE SET value = value + 1 RETURNING value').get(ws, name) as Row;
+    const r = this.q(
+      'INSERT INTO counters (workspace, name, value) VALUES (?, ?, 1) ON CONFLICT (workspace, name) DO UPDATE SET value = value + 1 RETURNING value',
+    ).get(ws, name) as Row;
     return toNumber(r.value);
   }
   async readCounters(ws: string): Promise<Record<string, number>> {

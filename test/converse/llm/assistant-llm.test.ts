@@ -8,9 +8,30 @@ import { SqliteStore } from '../../../src/store/sqlite/sqlite-store.ts';
 import { startFakeOpenAi, type FakeOpenAi, type ScriptedResponse } from '../../llm/fake-openai-server.ts';
 
 const ITEMS = [
-  { id: 'h1', title: 'Volt Runner Earbuds', categories: ['headphones'], price: 49.99, currency: 'EUR', attributes: { brand: 'Volt', use: 'running', colour: 'black' } },
-  { id: 'h2', title: 'Studio Max Headphones', categories: ['headphones'], price: 129, currency: 'EUR', attributes: { brand: 'Studio', use: 'music', colour: 'white' } },
-  { id: 'h3', title: 'Trail Buds Mini', categories: ['headphones'], price: 39.5, currency: 'EUR', attributes: { brand: 'Trail', use: 'running', colour: 'red' } },
+  {
+    id: 'h1',
+    title: 'Volt Runner Earbuds',
+    categories: ['headphones'],
+    price: 49.99,
+    currency: 'EUR',
+    attributes: { brand: 'Volt', use: 'running', colour: 'black' },
+  },
+  {
+    id: 'h2',
+    title: 'Studio Max Headphones',
+    categories: ['headphones'],
+    price: 129,
+    currency: 'EUR',
+    attributes: { brand: 'Studio', use: 'music', colour: 'white' },
+  },
+  {
+    id: 'h3',
+    title: 'Trail Buds Mini',
+    categories: ['headphones'],
+    price: 39.5,
+    currency: 'EUR',
+    attributes: { brand: 'Trail', use: 'running', colour: 'red' },
+  },
   { id: 's1', title: 'Road Shoe 2', categories: ['running-shoes'], price: 89, currency: 'EUR', attributes: { brand: 'Road', use: 'running' } },
 ];
 
@@ -49,7 +70,12 @@ describe('the assistant with an OpenAI-compatible LLM', () => {
     // The wire protocol: tools offered, the tool result sent back under its call id, the key sent.
     expect(fake.requests).toHaveLength(2);
     expect(fake.requests[0].headers.authorization).toBe('Bearer sk-test');
-    expect(fake.requests[0].body.tools.map((t: { function: { name: string } }) => t.function.name).sort()).toEqual(['add_to_cart', 'get_profile', 'recommend', 'search_catalog']);
+    expect(fake.requests[0].body.tools.map((t: { function: { name: string } }) => t.function.name).sort()).toEqual([
+      'add_to_cart',
+      'get_profile',
+      'recommend',
+      'search_catalog',
+    ]);
     const toolMsg = fake.requests[1].body.messages.find((m: { role: string }) => m.role === 'tool');
     const result = JSON.parse(toolMsg.content);
     expect(result.items.every((i: { price: number }) => i.price <= 60)).toBe(true);

@@ -58,21 +58,31 @@ describe('intent classifier', () => {
 
   it('understands the examples from the brief', () => {
     const cases: Array<[string, 'en' | 'es', string]> = [
-      ['forget me', 'en', 'privacy_forget'], ['olvídame', 'es', 'privacy_forget'],
+      ['forget me', 'en', 'privacy_forget'],
+      ['olvídame', 'es', 'privacy_forget'],
       ['no quiero recomendaciones personalizadas', 'es', 'privacy_forget'],
       ['what do you know about me?', 'en', 'privacy_what_you_know'],
-      ['háblame de tú', 'es', 'tone_request'], ['trátame de usted', 'es', 'tone_request'], ['be brief', 'en', 'tone_request'],
-      ['cheaper', 'en', 'refine'], ['más barato', 'es', 'refine'], ['hola', 'es', 'greet'], ['gracias', 'es', 'thanks'],
+      ['háblame de tú', 'es', 'tone_request'],
+      ['trátame de usted', 'es', 'tone_request'],
+      ['be brief', 'en', 'tone_request'],
+      ['cheaper', 'en', 'refine'],
+      ['más barato', 'es', 'refine'],
+      ['hola', 'es', 'greet'],
+      ['gracias', 'es', 'thanks'],
     ];
     for (const [text, lang, intent] of cases) expect(classifyIntent(model, text, lang).intent, text).toBe(intent);
   });
 
   it('answers out_of_scope for weather, jokes, politics and maths', () => {
     const cases: Array<[string, 'en' | 'es']> = [
-      ['is it going to be windy in Valencia tomorrow?', 'en'], ['do you know any good jokes?', 'en'],
-      ['who should I vote for?', 'en'], ['what is 12 squared?', 'en'],
-      ['¿mañana hará viento en Valencia?', 'es'], ['¿te sabes algún chiste bueno?', 'es'],
-      ['¿a quién debería votar?', 'es'], ['¿cuánto es 12 al cuadrado?', 'es'],
+      ['is it going to be windy in Valencia tomorrow?', 'en'],
+      ['do you know any good jokes?', 'en'],
+      ['who should I vote for?', 'en'],
+      ['what is 12 squared?', 'en'],
+      ['¿mañana hará viento en Valencia?', 'es'],
+      ['¿te sabes algún chiste bueno?', 'es'],
+      ['¿a quién debería votar?', 'es'],
+      ['¿cuánto es 12 al cuadrado?', 'es'],
     ];
     let ok = 0;
     for (const [text, lang] of cases) if (classifyIntent(model, text, lang).intent === 'out_of_scope') ok++;

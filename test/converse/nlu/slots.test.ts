@@ -7,9 +7,21 @@ import { parseDigits, parseNumberWords } from '../../../src/converse/nlu/numbers
 const items: ItemInput[] = [
   { id: 'h1', title: 'Sony WH-1000', categories: ['Headphones'], tags: ['wireless', 'noise cancelling'], attributes: { brand: 'Sony', colour: 'black' } },
   { id: 'h2', title: 'EarPods', categories: ['Headphones'], tags: ['wired'], attributes: { brand: 'Apple', colour: 'white' } },
-  { id: 's1', title: 'Pegasus', categories: ['Shoes > Running shoes'], tags: ['running', 'trail'], attributes: { brand: 'Nike', colour: 'Rojo', size: ['40', '42'] } },
+  {
+    id: 's1',
+    title: 'Pegasus',
+    categories: ['Shoes > Running shoes'],
+    tags: ['running', 'trail'],
+    attributes: { brand: 'Nike', colour: 'Rojo', size: ['40', '42'] },
+  },
   { id: 's2', title: 'Cloud', categories: ['Shoes > Running shoes'], tags: ['running'], attributes: { brand: 'On', colour: 'pink', use: 'running' } },
-  { id: 'j1', title: 'Shell', categories: ['Jackets'], tags: ['waterproof', 'hiking'], attributes: { brand: 'The North Face', color: 'Azul marino', style: 'sporty' } },
+  {
+    id: 'j1',
+    title: 'Shell',
+    categories: ['Jackets'],
+    tags: ['waterproof', 'hiking'],
+    attributes: { brand: 'The North Face', color: 'Azul marino', style: 'sporty' },
+  },
   { id: 'l1', title: 'ROG', categories: ['Laptops'], tags: ['gaming'], attributes: { brand: 'Asus', colour: 'grey', use: 'gaming' } },
   { id: 'k1', title: 'Kettle', categories: ['Kitchen'], tags: ['gift idea'], attributes: { brand: 'Bosch', colour: 'silver', material: 'steel' } },
 ];
@@ -60,7 +72,15 @@ describe('budget', () => {
   for (const [text, lang, budget] of cases) it(`${text}`, () => expect(x(text, lang).budget).toEqual(budget));
 
   it('does not read numbers that are not prices', () => {
-    for (const [text, lang] of [['order 12345 has not arrived', 'en'], ['talla 42', 'es'], ['what is 2 plus 2', 'en'], ['up to 10 kg', 'en'], ['battery lasts about 20 hours', 'en'], ['para 2 personas', 'es'], ['the 2nd one', 'en']] as const) {
+    for (const [text, lang] of [
+      ['order 12345 has not arrived', 'en'],
+      ['talla 42', 'es'],
+      ['what is 2 plus 2', 'en'],
+      ['up to 10 kg', 'en'],
+      ['battery lasts about 20 hours', 'en'],
+      ['para 2 personas', 'es'],
+      ['the 2nd one', 'en'],
+    ] as const) {
       expect(x(text, lang).budget, text).toBeUndefined();
     }
   });
@@ -68,14 +88,24 @@ describe('budget', () => {
 
 describe('product type, category and synonyms', () => {
   it('maps synonyms in both languages to the catalog category', () => {
-    for (const [text, lang] of [['headphones', 'en'], ['auriculares', 'es'], ['unos cascos', 'es'], ['earbuds', 'en'], ['audífonos', 'es']] as const) {
+    for (const [text, lang] of [
+      ['headphones', 'en'],
+      ['auriculares', 'es'],
+      ['unos cascos', 'es'],
+      ['earbuds', 'en'],
+      ['audífonos', 'es'],
+    ] as const) {
       const s = x(text, lang);
       expect(s.category, text).toBe('Headphones');
       expect(s.productType, text).toBe('headphones');
     }
   });
   it('links hierarchical categories through their leaf', () => {
-    for (const [text, lang] of [['running shoes', 'en'], ['zapatillas para correr', 'es'], ['zapatillas de running', 'es']] as const) {
+    for (const [text, lang] of [
+      ['running shoes', 'en'],
+      ['zapatillas para correr', 'es'],
+      ['zapatillas de running', 'es'],
+    ] as const) {
       const s = x(text, lang);
       expect(s.category, text).toBe('Shoes > Running shoes');
       expect(s.use, text).toBe('running');
@@ -93,7 +123,12 @@ describe('product type, category and synonyms', () => {
     expect(s.category).toBeUndefined();
   });
   it('does not confuse verbs with products', () => {
-    for (const [text, lang] of [['¿abriga mucho?', 'es'], ['can I speak to someone', 'en'], ['do you charge for returns', 'en'], ['how many legs', 'en']] as const) {
+    for (const [text, lang] of [
+      ['¿abriga mucho?', 'es'],
+      ['can I speak to someone', 'en'],
+      ['do you charge for returns', 'en'],
+      ['how many legs', 'en'],
+    ] as const) {
       expect(x(text, lang).productType, text).toBeUndefined();
     }
   });
@@ -182,21 +217,42 @@ describe('negations', () => {
 
 describe('ordinals and comparatives', () => {
   const ords: Array<[string, 'en' | 'es', number[] | undefined]> = [
-    ['the second one', 'en', [2]], ['el segundo', 'es', [2]], ['la tercera', 'es', [3]],
-    ['the first two', 'en', [1, 2]], ['los dos primeros', 'es', [1, 2]], ['las tres primeras', 'es', [1, 2, 3]],
-    ['the last one', 'en', [-1]], ['los dos últimos', 'es', [-2, -1]], ['compare the first and the third', 'en', [1, 3]],
-    ['compara el primero y el tercero', 'es', [1, 3]], ['number 2', 'en', [2]], ['la opción 3', 'es', [3]],
-    ['the 2nd', 'en', [2]], ['el 3º', 'es', [3]], ['compare both', 'en', [1, 2]], ['compara los dos', 'es', [1, 2]],
-    ['first time here', 'en', undefined], ['wait a second', 'en', undefined], ['de segunda mano', 'es', undefined],
-    ['my last order', 'en', undefined], ['la última vez', 'es', undefined],
+    ['the second one', 'en', [2]],
+    ['el segundo', 'es', [2]],
+    ['la tercera', 'es', [3]],
+    ['the first two', 'en', [1, 2]],
+    ['los dos primeros', 'es', [1, 2]],
+    ['las tres primeras', 'es', [1, 2, 3]],
+    ['the last one', 'en', [-1]],
+    ['los dos últimos', 'es', [-2, -1]],
+    ['compare the first and the third', 'en', [1, 3]],
+    ['compara el primero y el tercero', 'es', [1, 3]],
+    ['number 2', 'en', [2]],
+    ['la opción 3', 'es', [3]],
+    ['the 2nd', 'en', [2]],
+    ['el 3º', 'es', [3]],
+    ['compare both', 'en', [1, 2]],
+    ['compara los dos', 'es', [1, 2]],
+    ['first time here', 'en', undefined],
+    ['wait a second', 'en', undefined],
+    ['de segunda mano', 'es', undefined],
+    ['my last order', 'en', undefined],
+    ['la última vez', 'es', undefined],
   ];
   for (const [text, lang, want] of ords) it(`${text} → ${JSON.stringify(want)}`, () => expect(x(text, lang).ordinals).toEqual(want));
 
   const comps: Array<[string, 'en' | 'es', 'cheaper' | 'pricier' | undefined]> = [
-    ['cheaper', 'en', 'cheaper'], ['something less expensive', 'en', 'cheaper'], ['más barato', 'es', 'cheaper'],
-    ['algo más económico', 'es', 'cheaper'], ['es demasiado caro', 'es', 'cheaper'], ['too pricey', 'en', 'cheaper'],
-    ['more expensive', 'en', 'pricier'], ['más caro', 'es', 'pricier'], ['de mejor calidad', 'es', 'pricier'],
-    ['higher end options', 'en', 'pricier'], ['cheap', 'en', undefined],
+    ['cheaper', 'en', 'cheaper'],
+    ['something less expensive', 'en', 'cheaper'],
+    ['más barato', 'es', 'cheaper'],
+    ['algo más económico', 'es', 'cheaper'],
+    ['es demasiado caro', 'es', 'cheaper'],
+    ['too pricey', 'en', 'cheaper'],
+    ['more expensive', 'en', 'pricier'],
+    ['más caro', 'es', 'pricier'],
+    ['de mejor calidad', 'es', 'pricier'],
+    ['higher end options', 'en', 'pricier'],
+    ['cheap', 'en', undefined],
   ];
   for (const [text, lang, want] of comps) it(`${text} → ${want}`, () => expect(x(text, lang).comparative).toBe(want));
 
@@ -237,7 +293,12 @@ describe('a whole message', () => {
   it('reads everything at once and says where it found it', () => {
     const s = x('Quiero unas zapatillas Nike para correr, rojas, talla 42, de menos de 100 euros y nada de rosa', 'es');
     expect(s).toMatchObject({
-      productType: 'sneakers', brand: 'Nike', use: 'running', colour: 'Rojo', size: '42', budget: { max: 100, currency: 'EUR' },
+      productType: 'sneakers',
+      brand: 'Nike',
+      use: 'running',
+      colour: 'Rojo',
+      size: '42',
+      budget: { max: 100, currency: 'EUR' },
       excluded: { colours: ['pink'] },
     });
     const brand = s.mentions.find((m) => m.slot === 'brand');

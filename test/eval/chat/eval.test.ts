@@ -23,15 +23,35 @@ describe('afin eval chat', () => {
     expect(rate(s.checks.en), JSON.stringify(s.failures.slice(0, 5))).toBeGreaterThanOrEqual(0.95);
     expect(rate(s.checks.es), JSON.stringify(s.failures.slice(0, 5))).toBeGreaterThanOrEqual(0.95);
     // Every kind of check the issue names is exercised.
-    for (const name of ['asks_budget', 'asks_use', 'within_budget', 'in_category', 'negation', 'grounded', 'remembers_preference', 'language', 'tone', 'address', 'declines_out_of_scope', 'add_to_cart_event', 'memory_after_restart', 'forgets_on_erasure', 'flagged_for_human', 'agent_reply', 'opener_price_drop']) {
+    for (const name of [
+      'asks_budget',
+      'asks_use',
+      'within_budget',
+      'in_category',
+      'negation',
+      'grounded',
+      'remembers_preference',
+      'language',
+      'tone',
+      'address',
+      'declines_out_of_scope',
+      'add_to_cart_event',
+      'memory_after_restart',
+      'forgets_on_erasure',
+      'flagged_for_human',
+      'agent_reply',
+      'opener_price_drop',
+    ]) {
       expect(Object.keys(s.perCheck)).toContain(name);
     }
     // A floor per check family and language, not only on the total: with the budget filter removed,
     // within_budget fell to 28 % while the total stayed above 95 %. The eval is deterministic, so
     // in families of fewer than ten checks the floor means every check passes.
-    const below = Object.entries(s.perCheck).flatMap(([name, byLang]) => (['en', 'es'] as const)
-      .filter((l) => byLang[l].total > 0 && rate(byLang[l]) < CHECK_FLOOR)
-      .map((l) => `${name} (${l}): ${byLang[l].pass}/${byLang[l].total}`));
+    const below = Object.entries(s.perCheck).flatMap(([name, byLang]) =>
+      (['en', 'es'] as const)
+        .filter((l) => byLang[l].total > 0 && rate(byLang[l]) < CHECK_FLOOR)
+        .map((l) => `${name} (${l}): ${byLang[l].pass}/${byLang[l].total}`),
+    );
     expect(below, JSON.stringify(s.failures.slice(0, 5))).toEqual([]);
   }, 60_000);
 

@@ -12,7 +12,10 @@ describe('implicit ALS', () => {
     m.fit(data, { seed: 1 });
     const k = opts.factors;
     const Y = m.itemFactors;
-    const h: HistoryEntry[] = [{ item: 2, weight: 1, time: 0 }, { item: 5, weight: 1, time: 0 }];
+    const h: HistoryEntry[] = [
+      { item: 2, weight: 1, time: 0 },
+      { item: 5, weight: 1, time: 0 },
+    ];
     const scores = m.score(h, 0).scores;
     // x solved here by plain Gaussian elimination from (YᵀY + λI + Σ(c−1)yyᵀ) x = Σ c·y.
     const c = 1 + opts.alpha;
@@ -21,15 +24,17 @@ describe('implicit ALS', () => {
     const A = Array.from({ length: k }, (_, a) => Array.from({ length: k }, (_, b) => (a === b ? lambda : 0)));
     const b = new Array(k).fill(0);
     for (let i = 0; i < data.nItems; i++) for (let a = 0; a < k; a++) for (let q = 0; q < k; q++) A[a][q] += Y[i * k + a] * Y[i * k + q];
-    for (const e of h) for (let a = 0; a < k; a++) {
-      b[a] += c * Y[e.item * k + a];
-      for (let q = 0; q < k; q++) A[a][q] += (c - 1) * Y[e.item * k + a] * Y[e.item * k + q];
-    }
-    for (let p = 0; p < k; p++) for (let r = p + 1; r < k; r++) {
-      const f = A[r][p] / A[p][p];
-      for (let q = p; q < k; q++) A[r][q] -= f * A[p][q];
-      b[r] -= f * b[p];
-    }
+    for (const e of h)
+      for (let a = 0; a < k; a++) {
+        b[a] += c * Y[e.item * k + a];
+        for (let q = 0; q < k; q++) A[a][q] += (c - 1) * Y[e.item * k + a] * Y[e.item * k + q];
+      }
+    for (let p = 0; p < k; p++)
+      for (let r = p + 1; r < k; r++) {
+        const f = A[r][p] / A[p][p];
+        for (let q = p; q < k; q++) A[r][q] -= f * A[p][q];
+        b[r] -= f * b[p];
+      }
     const x = new Array(k).fill(0);
     for (let p = k - 1; p >= 0; p--) {
       let s = b[p];

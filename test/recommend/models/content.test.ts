@@ -5,7 +5,16 @@ import { analyze, detectLanguage, stemEn, stemEs } from '../../../src/recommend/
 describe('text analysis', () => {
   it('stems English lightly', () => {
     // What matters is that word forms meet: each pair below must share a stem, and unrelated words must not.
-    for (const [a, b] of [['shoes', 'shoe'], ['running', 'run'], ['runs', 'run'], ['dresses', 'dress'], ['batteries', 'battery'], ['boxes', 'box'], ['played', 'play'], ['quickly', 'quick']]) {
+    for (const [a, b] of [
+      ['shoes', 'shoe'],
+      ['running', 'run'],
+      ['runs', 'run'],
+      ['dresses', 'dress'],
+      ['batteries', 'battery'],
+      ['boxes', 'box'],
+      ['played', 'play'],
+      ['quickly', 'quick'],
+    ]) {
       expect(stemEn(a), `${a} ~ ${b}`).toBe(stemEn(b));
     }
     expect(stemEn('shoe')).not.toBe(stemEn('show'));
@@ -56,7 +65,13 @@ describe('content model (BM25)', () => {
   });
 
   it('scores items by similarity to the history (cold items included)', () => {
-    const { scores, because } = m.score([{ item: 2, weight: 1, time: 0 }, { item: 0, weight: 1, time: 1 }], 2);
+    const { scores, because } = m.score(
+      [
+        { item: 2, weight: 1, time: 0 },
+        { item: 0, weight: 1, time: 1 },
+      ],
+      2,
+    );
     // Item 1 (running) is nearest to item 0; explained by history entry 1.
     const unseen = [1, 3, 4];
     const best = unseen.reduce((a, b) => (scores[b] > scores[a] ? b : a));

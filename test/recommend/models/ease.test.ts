@@ -4,7 +4,8 @@ import { ModelFitError, type Interactions } from '../../../src/recommend/models/
 
 function interactions(pairs: Array<[number, number, number?]>, nUsers: number, nItems: number): Interactions {
   return {
-    nUsers, nItems,
+    nUsers,
+    nItems,
     users: Int32Array.from(pairs, (p) => p[0]),
     items: Int32Array.from(pairs, (p) => p[1]),
     weights: Float32Array.from(pairs, (p) => p[2] ?? 1),
@@ -16,12 +17,27 @@ function interactions(pairs: Array<[number, number, number?]>, nUsers: number, n
 function inv3(a: number[]): number[] {
   const [A, B, C, D, E, F, G, H, I] = a;
   const det = A * (E * I - F * H) - B * (D * I - F * G) + C * (D * H - E * G);
-  return [E * I - F * H, C * H - B * I, B * F - C * E, F * G - D * I, A * I - C * G, C * D - A * F, D * H - E * G, B * G - A * H, A * E - B * D].map((v) => v / det);
+  return [E * I - F * H, C * H - B * I, B * F - C * E, F * G - D * I, A * I - C * G, C * D - A * F, D * H - E * G, B * G - A * H, A * E - B * D].map(
+    (v) => v / det,
+  );
 }
 
 describe('EASE', () => {
   // Users: {0,1}, {0,1,2}, {1,2}, {0}.  XᵀX = [[3,2,1],[2,3,2],[1,2,2]].
-  const data = interactions([[0, 0], [0, 1], [1, 0], [1, 1], [1, 2], [2, 1], [2, 2], [3, 0]], 4, 3);
+  const data = interactions(
+    [
+      [0, 0],
+      [0, 1],
+      [1, 0],
+      [1, 1],
+      [1, 2],
+      [2, 1],
+      [2, 2],
+      [3, 0],
+    ],
+    4,
+    3,
+  );
 
   it('matches the closed form B = I − P·diag(1/diag P) on a hand-sized example', () => {
     const lambda = 1;
@@ -32,7 +48,13 @@ describe('EASE', () => {
     // A history of item 0 scores row 0 of B; of items 0 and 2, the sum of rows 0 and 2.
     const s0 = m.score([{ item: 0, weight: 1, time: 0 }], 0).scores;
     for (let j = 0; j < 3; j++) expect(s0[j]).toBeCloseTo(B(0, j), 6);
-    const s02 = m.score([{ item: 0, weight: 1, time: 0 }, { item: 2, weight: 1, time: 0 }], 0).scores;
+    const s02 = m.score(
+      [
+        { item: 0, weight: 1, time: 0 },
+        { item: 2, weight: 1, time: 0 },
+      ],
+      0,
+    ).scores;
     for (let j = 0; j < 3; j++) expect(s02[j]).toBeCloseTo(B(0, j) + B(2, j), 6);
   });
 
@@ -40,14 +62,23 @@ describe('EASE', () => {
     const m = new Ease({ lambda: 1 });
     m.fit(data);
     const before = m.score([{ item: 0, weight: 1, time: 0 }], 0).scores[2];
-    const after = m.score([{ item: 0, weight: 1, time: 0 }, { item: 1, weight: 1, time: 1 }], 1).scores[2];
+    const after = m.score(
+      [
+        { item: 0, weight: 1, time: 0 },
+        { item: 1, weight: 1, time: 1 },
+      ],
+      1,
+    ).scores[2];
     expect(after).toBeGreaterThan(before);
   });
 
   it('explains each score by the history entry contributing most', () => {
     const m = new Ease({ lambda: 1 });
     m.fit(data);
-    const h = [{ item: 0, weight: 1, time: 0 }, { item: 2, weight: 1, time: 5 }];
+    const h = [
+      { item: 0, weight: 1, time: 0 },
+      { item: 2, weight: 1, time: 5 },
+    ];
     const { because } = m.score(h, 10);
     // Item 1 co-occurs with both; B(2,1) > B(0,1) here since item 2 is rarer.
     expect(because![1]).toBe(1);
@@ -66,7 +97,19 @@ describe('EASE', () => {
 
   it('drops net-negative interactions (a like then a stronger dislike)', () => {
     const m = new Ease({ lambda: 1 });
-    m.fit(interactions([[0, 0], [0, 1], [0, 1, -3], [1, 0], [1, 1]], 2, 2));
+    m.fit(
+      interactions(
+        [
+          [0, 0],
+          [0, 1],
+          [0, 1, -3],
+          [1, 0],
+          [1, 1],
+        ],
+        2,
+        2,
+      ),
+    );
     const s = m.score([{ item: 0, weight: 1, time: 0 }], 0).scores;
     // XᵀX = [[2,1],[1,1]] ⇒ P ∝ [[2,−1],[−1,3]], B(0,1) = 1/3.
     expect(s[1]).toBeCloseTo(1 / 3, 6);

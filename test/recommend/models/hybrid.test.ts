@@ -36,7 +36,10 @@ describe('hybrid', () => {
     const seen = new Set<number>();
     for (let k = 0; k < data.users.length; k++) {
       const key = data.users[k] * 100 + data.items[k];
-      if (!seen.has(key)) { seen.add(key); counts[data.items[k]]++; }
+      if (!seen.has(key)) {
+        seen.add(key);
+        counts[data.items[k]]++;
+      }
     }
     const top = counts.indexOf(Math.max(...counts));
     expect(scores.indexOf(Math.max(...scores))).toBe(top);
@@ -53,7 +56,10 @@ describe('hybrid', () => {
     const seen = new Set<number>();
     for (let k = 0; k < data.users.length; k++) {
       const key = data.users[k] * 100 + data.items[k];
-      if (!seen.has(key)) { seen.add(key); counts[data.items[k]]++; }
+      if (!seen.has(key)) {
+        seen.add(key);
+        counts[data.items[k]]++;
+      }
     }
     const logs = [...counts].map((c) => Math.log1p(c));
     const pop = logs.map((v) => v / Math.max(...logs));

@@ -4,7 +4,8 @@ import type { Interactions } from '../../../src/recommend/models/types.ts';
 
 function interactions(pairs: Array<[number, number]>, nUsers: number, nItems: number): Interactions {
   return {
-    nUsers, nItems,
+    nUsers,
+    nItems,
     users: Int32Array.from(pairs, (p) => p[0]),
     items: Int32Array.from(pairs, (p) => p[1]),
     weights: new Float32Array(pairs.length).fill(1),
@@ -13,7 +14,20 @@ function interactions(pairs: Array<[number, number]>, nUsers: number, nItems: nu
 }
 
 // Item 0: users {0,1,2}; item 1: users {0,1}; item 2: users {2,3}; item 3: user {3}.
-const data = interactions([[0, 0], [1, 0], [2, 0], [0, 1], [1, 1], [2, 2], [3, 2], [3, 3]], 4, 4);
+const data = interactions(
+  [
+    [0, 0],
+    [1, 0],
+    [2, 0],
+    [0, 1],
+    [1, 1],
+    [2, 2],
+    [3, 2],
+    [3, 3],
+  ],
+  4,
+  4,
+);
 
 describe('item kNN', () => {
   it('computes cosine with shrinkage: |common| / (√|i|·√|j| + shrink)', () => {
@@ -29,7 +43,10 @@ describe('item kNN', () => {
   it('sums neighbour similarities over the history and keeps the strongest reason', () => {
     const m = new ItemKnn({ shrink: 0, neighbors: 10 });
     m.fit(data);
-    const h = [{ item: 1, weight: 1, time: 0 }, { item: 3, weight: 1, time: 1 }];
+    const h = [
+      { item: 1, weight: 1, time: 0 },
+      { item: 3, weight: 1, time: 1 },
+    ];
     const { scores, because } = m.score(h, 2);
     // score(0) = sim(1,0) = 2/√6; score(2) = sim(3,2) = 1/√2.
     expect(scores[0]).toBeCloseTo(2 / Math.sqrt(6), 6);
@@ -47,7 +64,14 @@ describe('item kNN', () => {
   it('BM25 weighting discounts prolific users', () => {
     // Items 0 and 1 share a prolific user (4, who has everything); items 0 and 2 share user 0, who
     // has only those two. Co-occurrence counts are equal; BM25 prefers the pair from the picky user.
-    const pairs: Array<[number, number]> = [[0, 0], [0, 2], [1, 1], [1, 3], [2, 1], [2, 3]];
+    const pairs: Array<[number, number]> = [
+      [0, 0],
+      [0, 2],
+      [1, 1],
+      [1, 3],
+      [2, 1],
+      [2, 3],
+    ];
     for (let i = 0; i < 6; i++) pairs.push([4, i]);
     const d = interactions(pairs, 5, 6);
     const m = new ItemKnn({ similarity: 'bm25', neighbors: 10 });

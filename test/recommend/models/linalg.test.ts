@@ -6,11 +6,12 @@ function randomSpd(n: number, seed: number): Float64Array {
   const r = rng(seed);
   const M = Float64Array.from({ length: n * n }, () => r() - 0.5);
   const G = new Float64Array(n * n);
-  for (let i = 0; i < n; i++) for (let j = 0; j < n; j++) {
-    let s = 0;
-    for (let k = 0; k < n; k++) s += M[i * n + k] * M[j * n + k];
-    G[i * n + j] = s + (i === j ? 0.5 : 0);
-  }
+  for (let i = 0; i < n; i++)
+    for (let j = 0; j < n; j++) {
+      let s = 0;
+      for (let k = 0; k < n; k++) s += M[i * n + k] * M[j * n + k];
+      G[i * n + j] = s + (i === j ? 0.5 : 0);
+    }
   return G;
 }
 
@@ -26,12 +27,13 @@ describe('linalg', () => {
     const P = G.slice();
     invertSpd(P, n);
     let err = 0;
-    for (let i = 0; i < n; i++) for (let j = 0; j < n; j++) {
-      let s = 0;
-      for (let k = 0; k < n; k++) s += G[i * n + k] * P[k * n + j];
-      err = Math.max(err, Math.abs(s - (i === j ? 1 : 0)));
-      expect(P[i * n + j]).toBe(P[j * n + i]);
-    }
+    for (let i = 0; i < n; i++)
+      for (let j = 0; j < n; j++) {
+        let s = 0;
+        for (let k = 0; k < n; k++) s += G[i * n + k] * P[k * n + j];
+        err = Math.max(err, Math.abs(s - (i === j ? 1 : 0)));
+        expect(P[i * n + j]).toBe(P[j * n + i]);
+      }
     expect(err).toBeLessThan(1e-8);
   });
 
@@ -64,10 +66,11 @@ describe('linalg', () => {
     const Y = Float64Array.from({ length: n * k }, r);
     const C = new Float64Array(m * n).fill(1);
     gemmNT(m, n, k, -2, X, 0, k, Y, 0, k, C, 0, n);
-    for (let i = 0; i < m; i++) for (let j = 0; j < n; j++) {
-      let s = 0;
-      for (let q = 0; q < k; q++) s += X[i * k + q] * Y[j * k + q];
-      expect(C[i * n + j]).toBeCloseTo(1 - 2 * s, 9);
-    }
+    for (let i = 0; i < m; i++)
+      for (let j = 0; j < n; j++) {
+        let s = 0;
+        for (let q = 0; q < k; q++) s += X[i * k + q] * Y[j * k + q];
+        expect(C[i * n + j]).toBeCloseTo(1 - 2 * s, 9);
+      }
   });
 });

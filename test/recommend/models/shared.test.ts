@@ -50,7 +50,7 @@ describe.each(CASES)('$name', ({ make, load, emptyIsNoOpinion }) => {
   const model = make();
   model.fit(data, { seed: 3 });
 
-  it('ranks a withheld item of the user\'s group first', () => {
+  it("ranks a withheld item of the user's group first", () => {
     for (const withheld of [3, ITEMS_PER_GROUP + 5, 2 * ITEMS_PER_GROUP]) {
       const h = groupHistory(groupOf(withheld), withheld);
       const { scores, because } = model.score(h, 1_900_000_000_000);
@@ -72,7 +72,11 @@ describe.each(CASES)('$name', ({ make, load, emptyIsNoOpinion }) => {
   });
 
   it('ignores history entries for unknown items', () => {
-    const unknown = [{ item: 10_000, weight: 1, time: 0 }, { item: -1, weight: 1, time: 0 }, { item: N_ITEMS, weight: 5, time: 4 }];
+    const unknown = [
+      { item: 10_000, weight: 1, time: 0 },
+      { item: -1, weight: 1, time: 0 },
+      { item: N_ITEMS, weight: 5, time: 4 },
+    ];
     const alone = model.score(unknown, 0).scores;
     expect(alone.length).toBe(N_ITEMS);
     // Exactly as if they were not there: alone like an empty history, beside a real one like that history.

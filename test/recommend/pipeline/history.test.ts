@@ -8,16 +8,32 @@ const NOW = Date.UTC(2026, 11, 1);
 
 function ev(itemId: string, type: EventType, timestamp: number, value: number | null = null): StoredEvent {
   return {
-    messageId: `${itemId}-${timestamp}`, type, subject: 'u', userId: 'u', anonymousId: null, itemId, value, query: null, channel: null,
-    recommendationId: null, variant: null, timestamp, receivedAt: timestamp, properties: null,
+    messageId: `${itemId}-${timestamp}`,
+    type,
+    subject: 'u',
+    userId: 'u',
+    anonymousId: null,
+    itemId,
+    value,
+    query: null,
+    channel: null,
+    recommendationId: null,
+    variant: null,
+    timestamp,
+    receivedAt: timestamp,
+    properties: null,
   };
 }
 
-const index = new Map([['a', 0], ['b', 1], ['c', 2]]);
+const index = new Map([
+  ['a', 0],
+  ['b', 1],
+  ['c', 2],
+]);
 const opts = (o: Partial<HistoryOptions> = {}): HistoryOptions => ({ weights: DEFAULT_EVENT_WEIGHTS, halfLifeDays: 30, context: 'home', now: NOW, ...o });
 
 describe('personHistory', () => {
-  it('counts age back from the person\'s latest event: last year\'s history weighs as it did when it happened', () => {
+  it("counts age back from the person's latest event: last year's history weighs as it did when it happened", () => {
     const recent = [ev('a', 'view', NOW - 40 * DAY), ev('b', 'purchase', NOW - 10 * DAY)];
     const imported = recent.map((e) => ({ ...e, timestamp: e.timestamp - 400 * DAY }));
     const w = (h: ReturnType<typeof personHistory>) => h.map((p) => p.entry.weight);

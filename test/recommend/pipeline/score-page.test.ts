@@ -7,7 +7,12 @@ import { composePage, keepFilter, type PageFilters } from '../../../src/recommen
 import { scoreCatalog, SEEN_DISCOUNT, TREND_BLEND } from '../../../src/recommend/pipeline/score.ts';
 
 const items: StoredItem[] = ['a', 'b', 'c', 'd', 'e', 'f'].map((id, k) => ({
-  id, title: id, price: 10 * (k + 1), categories: [k < 4 ? 'Shoes' : 'Socks'], available: id !== 'f', updatedAt: k,
+  id,
+  title: id,
+  price: 10 * (k + 1),
+  categories: [k < 4 ? 'Shoes' : 'Socks'],
+  available: id !== 'f',
+  updatedAt: k,
 }));
 const catalog = new Catalog(items);
 
@@ -19,7 +24,10 @@ function fixed(scores: number[]): ServingModel {
   } as unknown as Recommender;
   return {
     info: { name: 'fixed', trainedAt: 1, seconds: 0, users: 1, items: scores.length, interactions: 1 },
-    recommender, itemIds: items.map((i) => i.id), toCatalog: Int32Array.from(items, (_, k) => k), modelIndex: new Map(items.map((it, k) => [it.id, k])),
+    recommender,
+    itemIds: items.map((i) => i.id),
+    toCatalog: Int32Array.from(items, (_, k) => k),
+    modelIndex: new Map(items.map((it, k) => [it.id, k])),
   } as ServingModel;
 }
 
@@ -55,17 +63,26 @@ describe('scoreCatalog', () => {
 
 describe('page', () => {
   const filters = (f: Partial<PageFilters> = {}): PageFilters => ({
-    excluded: new Set(), seen: new Set(), excludeSeen: false, bought: new Set(), includePurchased: false, due: new Set(), ...f,
+    excluded: new Set(),
+    seen: new Set(),
+    excludeSeen: false,
+    bought: new Set(),
+    includePurchased: false,
+    due: new Set(),
+    ...f,
   });
 
   it('keeps only available items that pass every filter; a bought item returns only when due', () => {
-    const keep = keepFilter(catalog, filters({ excluded: new Set(['a']), seen: new Set(['b']), excludeSeen: true, bought: new Set(['c', 'd']), due: new Set(['d']), maxPrice: 45 }));
+    const keep = keepFilter(
+      catalog,
+      filters({ excluded: new Set(['a']), seen: new Set(['b']), excludeSeen: true, bought: new Set(['c', 'd']), due: new Set(['d']), maxPrice: 45 }),
+    );
     expect(items.map((_, i) => keep(i))).toEqual([false, false, false, true, false, false]);
     const cat = keepFilter(catalog, filters({ category: 'socks' }));
     expect(items.map((_, i) => cat(i))).toEqual([false, false, false, false, true, false]);
   });
 
-  it('diversity caps a category\'s share of the page; turned off, the scores alone decide', () => {
+  it("diversity caps a category's share of the page; turned off, the scores alone decide", () => {
     const scores = new Float64Array([6, 5, 4, 3, 2, 1]);
     const keep = keepFilter(catalog, filters());
     const opts = { rules: [], context: 'home' as const, n: 4, maxCategoryShare: 0.5 };
@@ -76,7 +93,14 @@ describe('page', () => {
   it('applies business rules and pins, and names them', () => {
     const scores = new Float64Array([6, 5, 4, 3, 2, 1]);
     const page = composePage(scores, catalog, keepFilter(catalog, filters()), {
-      rules: [{ kind: 'bury', match: { itemIds: ['a'] }, name: 'bury a' }, { kind: 'pin', itemId: 'e', position: 1 }], context: 'home', n: 3, maxCategoryShare: 1, diversity: true,
+      rules: [
+        { kind: 'bury', match: { itemIds: ['a'] }, name: 'bury a' },
+        { kind: 'pin', itemId: 'e', position: 1 },
+      ],
+      context: 'home',
+      n: 3,
+      maxCategoryShare: 1,
+      diversity: true,
     });
     expect(page.top).toEqual([4, 1, 2]);
     expect(page.applied).toEqual(['bury a', 'pin e at 1']);

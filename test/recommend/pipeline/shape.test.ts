@@ -5,7 +5,13 @@ import { personPriceBand, pricePenalty, pricePositions, readingLanguage, shapeBy
 import { emptyProfile } from '../../../src/profile/profile.ts';
 
 const item = (id: string, price: number | undefined, category: string, language?: 'en' | 'es'): StoredItem => ({
-  id, title: id, price, categories: [category], language, available: true, updatedAt: 0,
+  id,
+  title: id,
+  price,
+  categories: [category],
+  language,
+  available: true,
+  updatedAt: 0,
 });
 
 // Shoes from 20 to 200, sofas from 200 to 2,000: the same euros mean different things per category.
@@ -33,7 +39,7 @@ describe('price band', () => {
     expect(personPriceBand(hist(['shoe1', 'shoe2', 'shoe1']), catalog, pos)).not.toBeNull();
   });
 
-  it('carries a budget shopper\'s level from shoes to sofas: dear sofas sink, more the dearer, cheap ones do not', () => {
+  it("carries a budget shopper's level from shoes to sofas: dear sofas sink, more the dearer, cheap ones do not", () => {
     const band = personPriceBand(hist(['shoe0', 'shoe1', 'shoe2', 'shoe1']), catalog, pos)!;
     expect(band.level).toBeLessThan(0.2);
     const scores = new Float64Array(catalog.size).fill(1);
@@ -58,7 +64,7 @@ describe('price band', () => {
 describe('reading language', () => {
   const bilingual = new Catalog([item('en1', 10, 'Books', 'en'), item('es1', 10, 'Books', 'es'), item('x', 10, 'Books')]);
 
-  it('prefers the person\'s trait, then the language of what they engaged with', () => {
+  it("prefers the person's trait, then the language of what they engaged with", () => {
     const p = emptyProfile(0);
     p.languages = { es: 3, en: 1 };
     expect(readingLanguage('en', p)).toBe('en');
@@ -66,7 +72,7 @@ describe('reading language', () => {
     expect(readingLanguage(undefined, null)).toBeNull();
   });
 
-  it('lowers items in another language when the catalogue has the person\'s; a one-language shop is left alone', () => {
+  it("lowers items in another language when the catalogue has the person's; a one-language shop is left alone", () => {
     const scores = new Float64Array([1, 1, 1]);
     expect(shapeByLanguage(scores, bilingual, 'en')).toBe(1);
     expect(scores[0]).toBe(1);

@@ -43,7 +43,11 @@ describe('business rules', () => {
       const i = ITEMS.findIndex((x) => x.id === id);
       return i < 0 ? undefined : i;
     };
-    const rules: RuleT[] = [{ kind: 'pin', itemId: 'd', position: 1 }, { kind: 'pin', itemId: 'c', position: 2 }, { kind: 'pin', itemId: 'zz', position: 1 }];
+    const rules: RuleT[] = [
+      { kind: 'pin', itemId: 'd', position: 1 },
+      { kind: 'pin', itemId: 'c', position: 2 },
+      { kind: 'pin', itemId: 'zz', position: 1 },
+    ];
     expect(pin([0, 1, 2], rules, 'home', idx, () => true, 3).list).toEqual([3, 2, 0]);
     expect(pin([0, 1, 2], rules, 'home', idx, (i) => i !== 3, 3).list).toEqual([0, 2, 1]);
   });

@@ -5,7 +5,12 @@ import { emptyProfile } from '../../../src/profile/profile.ts';
 import { CROSS_SELL_DISCOUNT, DISCOVERY_BOOST, shapeByStage } from '../../../src/recommend/stage-shaping.ts';
 
 const item = (id: string, categories: string[]): StoredItem => ({ id, title: id, categories, available: true, updatedAt: 0 });
-const catalog = new Catalog([item('shoe1', ['sport', 'shoes']), item('shoe2', ['sport', 'shoes']), item('sock', ['sport', 'socks']), item('lamp', ['home', 'lamps'])]);
+const catalog = new Catalog([
+  item('shoe1', ['sport', 'shoes']),
+  item('shoe2', ['sport', 'shoes']),
+  item('sock', ['sport', 'socks']),
+  item('lamp', ['home', 'lamps']),
+]);
 const trend = Float64Array.from([0.01, 0.01, 0.01, 0.01]);
 
 describe('funnel-stage shaping', () => {

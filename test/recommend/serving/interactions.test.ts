@@ -5,7 +5,13 @@ import { DEFAULT_EVENT_WEIGHTS } from '../../../src/domain/weights.ts';
 import { Popularity } from '../../../src/recommend/models/popularity.ts';
 
 const T = Date.UTC(2025, 0, 1);
-const e = (subject: string, type: EventType, itemId: string | null, timestamp: number, value: number | null = null) => ({ subject, type, itemId, timestamp, value });
+const e = (subject: string, type: EventType, itemId: string | null, timestamp: number, value: number | null = null) => ({
+  subject,
+  type,
+  itemId,
+  timestamp,
+  value,
+});
 
 describe('InteractionBuilder', () => {
   it('counts a rating as an interaction whose stars say how strongly: low ratings weaker, never negative (default)', () => {

@@ -11,9 +11,15 @@ const t = NOW - DAY;
 describe('Popularity', () => {
   // i0: u0 three views + u1 one click → 2 people; i1: 3 people; i2: u1 dislikes, u2 buys → 1; i3: only a return → 0.
   const data = interactions(3, 4, [
-    [0, 0, 1, t], [0, 0, 1, t], [0, 0, 1, t], [1, 0, 1.5, t],
-    [0, 1, 1, t], [1, 1, 5, t], [2, 1, 1, t],
-    [1, 2, -3, t], [2, 2, 5, t],
+    [0, 0, 1, t],
+    [0, 0, 1, t],
+    [0, 0, 1, t],
+    [1, 0, 1.5, t],
+    [0, 1, 1, t],
+    [1, 1, 5, t],
+    [2, 1, 1, t],
+    [1, 2, -3, t],
+    [2, 2, 5, t],
     [0, 3, -4, t],
   ]);
 
@@ -51,9 +57,12 @@ describe('Trending', () => {
   it('prefers recent interactions over old ones with the same count', () => {
     // Two people each for i0 (a month ago) and i1 (yesterday); i2 also two people, two weeks ago.
     const data = interactions(4, 3, [
-      [0, 0, 1, NOW - 30 * DAY], [1, 0, 1, NOW - 30 * DAY],
-      [2, 1, 1, NOW - DAY], [3, 1, 1, NOW - DAY],
-      [0, 2, 1, NOW - 14 * DAY], [1, 2, 1, NOW - 14 * DAY],
+      [0, 0, 1, NOW - 30 * DAY],
+      [1, 0, 1, NOW - 30 * DAY],
+      [2, 1, 1, NOW - DAY],
+      [3, 1, 1, NOW - DAY],
+      [0, 2, 1, NOW - 14 * DAY],
+      [1, 2, 1, NOW - 14 * DAY],
     ]);
     const m = new Trending();
     m.fit(data);
@@ -67,13 +76,15 @@ describe('Trending', () => {
 
   it('decays each interaction by its half-life, caps strong weights at 5, ignores negative ones', () => {
     const m = new Trending({ halfLifeDays: 7, now: NOW });
-    m.fit(interactions(3, 4, [
-      [0, 0, 1, NOW - 7 * DAY], // 1 × ½
-      [1, 1, 1, NOW], // 1
-      [2, 2, 2, NOW - 14 * DAY], // 2 × ¼
-      [0, 3, -3, NOW], // a dislike: nothing
-      [1, 3, 10, NOW - 7 * DAY], // capped to 5, × ½
-    ]));
+    m.fit(
+      interactions(3, 4, [
+        [0, 0, 1, NOW - 7 * DAY], // 1 × ½
+        [1, 1, 1, NOW], // 1
+        [2, 2, 2, NOW - 14 * DAY], // 2 × ¼
+        [0, 3, -3, NOW], // a dislike: nothing
+        [1, 3, 10, NOW - 7 * DAY], // capped to 5, × ½
+      ]),
+    );
     const s = Array.from(m.score([], NOW).scores);
     expect(s[0]).toBeCloseTo(0.5, 6);
     expect(s[1]).toBeCloseTo(1, 6);
@@ -83,19 +94,33 @@ describe('Trending', () => {
 
   it('answers similar() with the hottest other items', () => {
     const m = new Trending({ halfLifeDays: 7, now: NOW });
-    m.fit(interactions(2, 4, [[0, 0, 1, NOW - 7 * DAY], [1, 1, 1, NOW], [0, 2, 3, NOW]]));
+    m.fit(
+      interactions(2, 4, [
+        [0, 0, 1, NOW - 7 * DAY],
+        [1, 1, 1, NOW],
+        [0, 2, 3, NOW],
+      ]),
+    );
     expect(Array.from(m.similar(2, 10).items)).toEqual([1, 0]);
     expect(Array.from(m.similar(1, 1).items)).toEqual([2]);
   });
 });
 
 describe('Cooccurrence', () => {
-  const A = 0, B = 1, C = 2, D = 3;
+  const A = 0,
+    B = 1,
+    C = 2,
+    D = 3;
   // u0 and u1 view A then buy B; u2 views A and C; u3 only views D.
   const data = interactions(4, 4, [
-    [0, A, 1, t], [0, B, 1, t + 1], [0, B, 5, t + 2], [0, A, 1, t + 3],
-    [1, A, 1, t], [1, B, 5, t + 1],
-    [2, A, 1, t], [2, C, 1, t + 1],
+    [0, A, 1, t],
+    [0, B, 1, t + 1],
+    [0, B, 5, t + 2],
+    [0, A, 1, t + 3],
+    [1, A, 1, t],
+    [1, B, 5, t + 1],
+    [2, A, 1, t],
+    [2, C, 1, t + 1],
     [3, D, 1, t],
   ]);
   const fitted = () => {
@@ -160,7 +185,14 @@ describe('Cooccurrence', () => {
 
   it('ignores history entries outside the catalogue or with zero weight', () => {
     const m = fitted();
-    const { scores } = m.score([{ item: 99, weight: 1, time: NOW }, { item: -1, weight: 1, time: NOW }, { item: A, weight: 0, time: NOW }], NOW);
+    const { scores } = m.score(
+      [
+        { item: 99, weight: 1, time: NOW },
+        { item: -1, weight: 1, time: NOW },
+        { item: A, weight: 0, time: NOW },
+      ],
+      NOW,
+    );
     expect(Array.from(scores)).toEqual([0, 0, 0, 0]);
   });
 
@@ -175,18 +207,34 @@ describe('Cooccurrence', () => {
 
   it('only counts the newest maxItemsPerUser items of each person', () => {
     const m = new Cooccurrence({ neighbours: 50, maxItemsPerUser: 1 });
-    m.fit(interactions(1, 2, [[0, A, 1, t], [0, B, 5, t + 1]]));
+    m.fit(
+      interactions(1, 2, [
+        [0, A, 1, t],
+        [0, B, 5, t + 1],
+      ]),
+    );
     expect(Array.from(m.similar(A, 5).items)).toEqual([]);
     expect(Array.from(m.similar(B, 5).items)).toEqual([]);
     const m2 = new Cooccurrence({ neighbours: 50, maxItemsPerUser: 2 });
-    m2.fit(interactions(1, 2, [[0, A, 1, t], [0, B, 5, t + 1]]));
+    m2.fit(
+      interactions(1, 2, [
+        [0, A, 1, t],
+        [0, B, 5, t + 1],
+      ]),
+    );
     expect(Array.from(m2.similar(A, 5).items)).toEqual([B]);
   });
 
   it('keeps each person’s newest items when they have more than maxItemsPerUser', () => {
     // Seen in the order A, B, C; only the two newest (B, C) count.
     const m = new Cooccurrence({ neighbours: 50, maxItemsPerUser: 2 });
-    m.fit(interactions(1, 3, [[0, A, 1, t], [0, B, 1, t + 1], [0, C, 1, t + 2]]));
+    m.fit(
+      interactions(1, 3, [
+        [0, A, 1, t],
+        [0, B, 1, t + 1],
+        [0, C, 1, t + 2],
+      ]),
+    );
     expect(Array.from(m.similar(B, 5).items)).toEqual([C]);
     expect(Array.from(m.similar(C, 5).items)).toEqual([B]);
     expect(Array.from(m.similar(A, 5).items)).toEqual([]);
@@ -195,7 +243,14 @@ describe('Cooccurrence', () => {
   it('learns nothing from items a person only disliked or returned', () => {
     // u0 viewed A and returned C; u1 viewed A and bought B.
     const m = new Cooccurrence();
-    m.fit(interactions(2, 3, [[0, A, 1, t], [0, C, -4, t + 1], [1, A, 1, t], [1, B, 5, t + 1]]));
+    m.fit(
+      interactions(2, 3, [
+        [0, A, 1, t],
+        [0, C, -4, t + 1],
+        [1, A, 1, t],
+        [1, B, 5, t + 1],
+      ]),
+    );
     expect(Array.from(m.similar(A, 5).items)).toEqual([B]);
     expect(Array.from(m.similar(C, 5).items)).toEqual([]);
     expect(Array.from(m.score([{ item: C, weight: 1, time: NOW }], NOW).scores)).toEqual([0, 0, 0]);
@@ -214,12 +269,22 @@ describe('Cooccurrence', () => {
 
 describe('save and load', () => {
   const data = interactions(4, 5, [
-    [0, 0, 1, NOW - 20 * DAY], [0, 1, 5, NOW - 19 * DAY], [0, 2, 1, NOW - 3 * DAY],
-    [1, 0, 1, NOW - 10 * DAY], [1, 1, 3, NOW - 9 * DAY], [1, 3, -3, NOW - 9 * DAY],
-    [2, 2, 1.5, NOW - DAY], [2, 3, 1, NOW], [2, 0, 1, NOW - 2 * DAY],
-    [3, 4, 5, NOW - 40 * DAY], [3, 1, 1, NOW - 40 * DAY],
+    [0, 0, 1, NOW - 20 * DAY],
+    [0, 1, 5, NOW - 19 * DAY],
+    [0, 2, 1, NOW - 3 * DAY],
+    [1, 0, 1, NOW - 10 * DAY],
+    [1, 1, 3, NOW - 9 * DAY],
+    [1, 3, -3, NOW - 9 * DAY],
+    [2, 2, 1.5, NOW - DAY],
+    [2, 3, 1, NOW],
+    [2, 0, 1, NOW - 2 * DAY],
+    [3, 4, 5, NOW - 40 * DAY],
+    [3, 1, 1, NOW - 40 * DAY],
   ]);
-  const history: HistoryEntry[] = [{ item: 0, weight: 1, time: NOW - DAY }, { item: 2, weight: 5, time: NOW }];
+  const history: HistoryEntry[] = [
+    { item: 0, weight: 1, time: NOW - DAY },
+    { item: 2, weight: 5, time: NOW },
+  ];
 
   const cases: Array<{ name: string; make: () => Recommender; load: (b: Uint8Array) => Recommender }> = [
     { name: 'popularity', make: () => new Popularity(), load: (b) => Popularity.load(b) },
