@@ -147,7 +147,7 @@ async function runCleanups(): Promise<void> {
  * Runs a benchmark body: prints its figures, and whatever happens kills every child, runs the
  * cleanups and sets the exit code (1 on error, or what the body returns).
  */
-export async function main(body: () => Promise<number | void>): Promise<void> {
+export async function main(body: () => Promise<number | undefined>): Promise<void> {
   // A hard ceiling so no bench can run away, whatever its options say.
   const ceilingMin = Number(process.env.AFIN_BENCH_MAX_MINUTES ?? 30);
   const ceiling = setTimeout(() => {

@@ -60,7 +60,7 @@ class RssSampler {
 /** A long-tailed dataset of a given shape: Zipf-like item popularity, log-normal user activity. */
 function synthetic(nUsers: number, nItems: number, nnz: number, seed: number): Interactions {
   const rand = rng(seed);
-  const itemW = Float64Array.from({ length: nItems }, (_, i) => 1 / Math.pow(i + 10, 0.9));
+  const itemW = Float64Array.from({ length: nItems }, (_, i) => 1 / (i + 10) ** 0.9);
   const cum = new Float64Array(nItems);
   let s = 0;
   for (let i = 0; i < nItems; i++) cum[i] = s += itemW[i];

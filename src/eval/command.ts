@@ -129,7 +129,7 @@ export async function runEval(args: string[], open: OpenServer): Promise<number>
   }
 
   const log = (line: string) => process.stderr.write(line + '\n');
-  let ds;
+  let ds: Awaited<ReturnType<typeof loadDataset>>;
   try {
     log(`loading ${kind} from ${values.path} …`);
     ds = await loadDataset(kind, String(values.path));

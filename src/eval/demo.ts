@@ -47,7 +47,7 @@ function budgetFor(s: Shopper, slug: string | undefined): number {
   const own = s.taste.budgets[slug];
   if (own) return own;
   const [lo, hi] = productType(slug).price;
-  return lo * Math.pow(hi / lo, Math.min(1, s.taste.priceLevel + 0.1));
+  return lo * (hi / lo) ** Math.min(1, s.taste.priceLevel + 0.1);
 }
 
 function shares(lists: Array<{ shopper: Shopper; items: ListedItem[] }>): DemoShares {

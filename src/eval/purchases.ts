@@ -84,7 +84,7 @@ export function syntheticPurchaseLog(seed: number, opts: SyntheticOptions = {}):
     catItems.push(l);
   }
   // Zipf-like pick within a category.
-  const pick = (c: number) => catItems[c][Math.min(perCat - 1, Math.floor(perCat * Math.pow(rand(), 2)))];
+  const pick = (c: number) => catItems[c][Math.min(perCat - 1, Math.floor(perCat * rand() ** 2))];
   const rows: Array<[number, number, number]> = [];
   const start = Date.UTC(2024, 0, 1);
   const userIds: string[] = [];
@@ -421,8 +421,14 @@ export async function runPurchaseEval(args: string[], open: OpenServer): Promise
     process.stderr.write(`afin eval: ${(e as Error).message}\n\n${PURCHASE_USAGE}\n`);
     return 2;
   }
-  const fail = (m: string) => (process.stderr.write(`afin eval: ${m}\n\n${PURCHASE_USAGE}\n`), 2);
-  if (values.help) return (process.stdout.write(PURCHASE_USAGE + '\n'), 0);
+  const fail = (m: string) => {
+    process.stderr.write(`afin eval: ${m}\n\n${PURCHASE_USAGE}\n`);
+    return 2;
+  };
+  if (values.help) {
+    process.stdout.write(PURCHASE_USAGE + '\n');
+    return 0;
+  }
   const nSeeds = Number(values.seeds);
   if (!Number.isInteger(nSeeds) || nSeeds < 1 || nSeeds > 100) return fail('--seeds must be an integer from 1 to 100');
   const askAt = values['ask-at'];

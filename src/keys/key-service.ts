@@ -1,6 +1,6 @@
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
 import { AfinError, parseOr } from '../domain/errors.ts';
-import { type KeyScope, type StoredKey } from '../domain/schemas.ts';
+import type { KeyScope, StoredKey } from '../domain/schemas.ts';
 import { KeyBody, KeySettingsBody } from './schemas.ts';
 import type { Store } from '../store/store.ts';
 import type { InvalidationBus } from '../bus/bus.ts';

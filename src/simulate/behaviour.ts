@@ -50,7 +50,7 @@ export function utility(shopper: Shopper, item: CatalogItem, appeal = 0): number
   // Price: a penalty above the shopper's budget for this type, and a pull towards their usual level.
   const [lo, hi] = type.price;
   const itemLevel = Math.log(item.price / lo) / Math.log(hi / lo);
-  const budget = t.budgets[a.productType] ?? lo * Math.pow(hi / lo, Math.min(1, t.priceLevel + 0.1));
+  const budget = t.budgets[a.productType] ?? lo * (hi / lo) ** Math.min(1, t.priceLevel + 0.1);
   u -= t.priceSensitivity * 2.5 * Math.max(0, Math.log(item.price / budget));
   u -= 0.8 * Math.abs(itemLevel - t.priceLevel);
   return u;
@@ -245,7 +245,9 @@ export function simulateEvents({ seed, catalog, shoppers, weeks = 6, now }: Simu
     const until = churn !== null && churn < weeks ? from + churn * WEEK : now;
     const activeWeeks = (until - from) / WEEK;
     const count = Math.max(1, rng.poisson(shopper.taste.sessionsPerWeek * activeWeeks));
-    sessionStarts(ctx, from, until, count).forEach((start, i) => simulateSession(ctx, start, i));
+    sessionStarts(ctx, from, until, count).forEach((start, i) => {
+      simulateSession(ctx, start, i);
+    });
   });
 
   out.sort((a, b) => (a.e.timestamp as number) - (b.e.timestamp as number) || a.order - b.order);

@@ -89,7 +89,7 @@ export function productType(slug: string): ProductType {
 /** A price in a type's range at `level` (0 cheapest, 1 dearest), on a log scale. */
 export function priceAt(type: ProductType, level: number): number {
   const [lo, hi] = type.price;
-  return lo * Math.pow(hi / lo, clamp(level, 0, 1));
+  return lo * (hi / lo) ** clamp(level, 0, 1);
 }
 
 /** Round to a shop-like price: 12.99, 49.99, 129.99, 1249. */

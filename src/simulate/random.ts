@@ -158,7 +158,7 @@ export function createRandom(seed: Seed, label?: string): Random {
 
 /** Clamp `x` to [min, max]. */
 export function clamp(x: number, min: number, max: number): number {
-  return x < min ? min : x > max ? max : x;
+  return Math.min(max, Math.max(min, x));
 }
 
 /** The logistic function. */

@@ -120,7 +120,9 @@ function makeTaste(rng: Random, lang: Lang, sold: { types: Set<string>; brands: 
       chosen.push(rng.weighted(pool.filter((t) => !chosen.includes(t)).map((t) => ({ value: t, weight: t.demand }))));
     }
     const shares = normalised(rng.simplex(n), 0.4);
-    chosen.forEach((t, j) => types.push({ value: t.slug, weight: catWeights[i] * shares[j] }));
+    chosen.forEach((t, j) => {
+      types.push({ value: t.slug, weight: catWeights[i] * shares[j] });
+    });
   });
   types.sort((a, b) => b.weight - a.weight);
   const categories = cats.map((c, i) => ({ value: c, weight: round(catWeights[i], 3) }));

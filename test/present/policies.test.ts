@@ -19,7 +19,9 @@ describe('ridge arm (Sherman–Morrison)', () => {
     const arm = newArm(2);
     learn(arm, Float64Array.of(1, 1), 1);
     const third = 1 / 3;
-    arm.inv.forEach((v, i) => expect(v).toBeCloseTo([2 * third, -third, -third, 2 * third][i], 12));
+    arm.inv.forEach((v, i) => {
+      expect(v).toBeCloseTo([2 * third, -third, -third, 2 * third][i], 12);
+    });
     expect([...theta(arm)].map((v) => +v.toFixed(12))).toEqual([+third.toFixed(12), +third.toFixed(12)]);
     // For x = [1, 0]: mean θ·x = ⅓, xᵀA⁻¹x = ⅔.
     const p = predict(arm, Float64Array.of(1, 0));

@@ -21,12 +21,12 @@ export const HOSTILE_STRINGS = [
   '<script>alert(1)</script>',
   '"><img src=x onerror=alert(1)>',
   'javascript:alert(1)',
-  // biome-ignore lint/suspicious/noTemplateCurlyInString: a template-injection probe, sent as a literal string on purpose
   '../../../../etc/passwd',
   '..%2f..%2f..%2fetc%2fpasswd',
   '%00',
   '\u0000',
   '\u0000admin',
+  // biome-ignore lint/suspicious/noTemplateCurlyInString: a template-injection probe, sent as a literal string on purpose
   '${7*7}',
   '{{7*7}}',
   '#{7*7}',

@@ -64,7 +64,6 @@ if (pgUrl) {
 
 /** `{"a":{"a":…1…}}`, `depth` objects deep, as JSON text (JSON.stringify would overflow on the deep ones). */
 const nestedJson = (depth: number) => '{"a":'.repeat(depth - 1) + '{"a":1}' + '}'.repeat(depth - 1);
-const nested = (depth: number): unknown => JSON.parse(nestedJson(depth));
 
 describe.each(stores)('ingest hardening (%s)', (_name, open) => {
   let h: Harness;

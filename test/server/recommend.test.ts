@@ -143,7 +143,7 @@ describe('GET /v1/recommendations', () => {
     const doc = await t.engine.store.getDoc('default', 'recommendation', r.recommendationId);
     expect(doc?.subject).toBe('u0');
     // The compact form: one row per item, its id first (reasons and evidence by reference).
-    expect((doc?.body.i as Array<[string]>).map((row) => row[0])).toEqual(r.items.map((i) => i.id));
+    expect(((doc?.body.i ?? []) as Array<[string]>).map((row) => row[0])).toEqual(r.items.map((i) => i.id));
   });
 
   it('works on an empty shop and a shop with items but no events', async () => {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { StoredEvent, StoredItem } from '../../../src/domain/schemas.ts';
+import type { StoredItem } from '../../../src/domain/schemas.ts';
 import { diversify, matches, pin, scoreRules, type RuleT } from '../../../src/recommend/rules.ts';
 
 const item = (id: string, extra: Partial<StoredItem> = {}): StoredItem => ({ id, title: id, available: true, updatedAt: 0, ...extra });
