@@ -19,6 +19,7 @@ export const DEFAULT_MAX_DECISIONS_PER_WORKSPACE = 100_000;
 /** One logged decision. `x` is the chosen option's feature vector, what the policy learns the reward for. */
 export interface DecisionBody {
   point: string;
+  /** The person's subject ('' when an answer named nobody). */
   person: string;
   options: string[];
   chosen: string;
@@ -27,13 +28,37 @@ export interface DecisionBody {
   personalized: boolean;
   context: number[];
   x: number[];
+  /** For an item's presentation variant: the item (its model is the item's own) and the answer it was shown in. */
+  item?: string;
+  recommendationId?: string;
 }
 
 /** Both models learn every decision, so a point can switch policy without starting over. */
 interface ModelBody {
   arms: Arms;
   hybrid?: HybridState;
+  /** Kept in the point's own document: every decision of the point created up to here has been learnt. */
   learnedUntil: number;
+}
+
+/**
+ * Where a decision's model lives: the point's own document, or for an item's variants one document
+ * per item (`point/item`; a point name holds no '/', so the two never collide).
+ */
+export const modelKeyOf = (point: string, item?: string): string => (item === undefined ? point : `${point}/${item}`);
+
+/** Who is choosing and in what context, worked out once per request however many choices it makes. */
+export interface Audience {
+  subject: string | null;
+  personalized: boolean;
+  context: Float64Array;
+  now: number;
+}
+
+/** One option as a caller offers it. */
+export interface OfferedOption {
+  id: string;
+  features?: Record<string, number | boolean | string>;
 }
 
 function modelToJson(m: ModelBody): Record<string, unknown> {
@@ -84,8 +109,9 @@ function seedOf(id: string): number {
 
 /**
  * Decision points: chooses among any options per person and context with the point's policy, logs
- * every choice with its propensity, and learns from events that cite a `decisionId` once the
- * decision's attribution window has passed (a decision nobody acted on learns reward 0).
+ * every choice with its propensity, and learns from events that cite a `decisionId` (or, for an
+ * item's variants, the item and the `variant`) once the decision's attribution window has passed (a
+ * decision nobody acted on learns reward 0).
  */
 export class DecisionService {
   /** Buffered off the request path like experiment exposures (the same log class). */
@@ -93,6 +119,10 @@ export class DecisionService {
   readonly maxPerWorkspace: number;
   private readonly sinceTrim = new Map<string, number>();
   private readonly models = new Map<string, { model: ModelBody; checkedAt: number }>();
+  /** When each point last learnt, and the pass running now (so concurrent requests share one). */
+  private readonly learntAt = new Map<string, number>();
+  private readonly learning = new Map<string, Promise<void>>();
+  private readonly learnEveryMs: number;
 
   constructor(
     private readonly deps: DecisionDeps,
@@ -102,7 +132,6 @@ export class DecisionService {
     this.log = new ExposureLog(deps.store, { intervalMs: opts.logIntervalMs, isErased: deps.isErased });
     this.learnEveryMs = opts.learnEveryMs ?? 60_000;
   }
-  private readonly learnEveryMs: number;
 
   async pointOf(ws: string, point: string): Promise<DecisionPoint> {
     const doc = await this.deps.store.getDoc(ws, POINT_COLLECTION, point);
@@ -115,17 +144,45 @@ export class DecisionService {
     return merged;
   }
 
-  async decide(ws: string, q: DecideBody): Promise<{ decisionId: string; option: string; propensity: number; personalized: boolean }> {
+  /**
+   * The person and the context vector (time, the caller's context, and the profile only with
+   * consent). Without any id the choice is made for nobody in particular: no profile, logged with no subject.
+   */
+  async audience(
+    ws: string,
+    ids: { userId?: string | null; anonymousId?: string | null },
+    context?: Record<string, number | boolean | string>,
+  ): Promise<Audience> {
     const now = this.deps.clock();
-    const subject = await this.deps.subjectOf(ws, q);
-    const personalized = await this.deps.mayPersonalize(ws, subject);
+    const subject = ids.userId || ids.anonymousId ? await this.deps.subjectOf(ws, ids) : null;
+    const personalized = subject !== null && (await this.deps.mayPersonalize(ws, subject));
     const profile = personalized ? ((await this.deps.store.getProfile(ws, subject)) as Profile | null) : null;
+    return { subject, personalized: profile !== null, context: contextVector(now, context, profile), now };
+  }
+
+  async decide(ws: string, q: DecideBody): Promise<{ decisionId: string; option: string; propensity: number; personalized: boolean }> {
+    const audience = await this.audience(ws, q, q.context);
     const point = await this.pointOf(ws, q.point);
-    const model = await this.modelOf(ws, point, now);
-    const context = contextVector(now, q.context, profile);
+    const r = await this.choose(ws, audience, point, q.options);
+    return { ...r, personalized: audience.personalized };
+  }
+
+  /**
+   * Chooses one of `options` for the audience with the point's policy and the model of the point (or
+   * of `extra.item`), and logs the choice.
+   */
+  async choose(
+    ws: string,
+    audience: Audience,
+    point: DecisionPoint,
+    offered: readonly OfferedOption[],
+    extra: { item?: string; recommendationId?: string } = {},
+  ): Promise<{ decisionId: string; option: string; propensity: number }> {
+    const model = await this.modelOf(ws, point.point, modelKeyOf(point.point, extra.item), audience.now);
+    const { context } = audience;
     // Every option gets the option slots, features or not, so an option's vector (and its learnt arm)
     // keeps one length whether or not a caller sends its features.
-    const options = q.options.map((o) => ({ key: o.id, x: crossFeatures(context, hashFeatures(o.features, OPTION_DIMS)) }));
+    const options = offered.map((o) => ({ key: o.id, x: crossFeatures(context, hashFeatures(o.features, OPTION_DIMS)) }));
     const decisionId = `dec_${randomBytes(12).toString('base64url')}`;
     const rand = rng(seedOf(decisionId));
     let index: number, propensity: number;
@@ -143,17 +200,19 @@ export class DecisionService {
     } else ({ index, propensity } = choose(policySpec(point), model.arms, options, rand));
     const body: DecisionBody = {
       point: point.point,
-      person: subject,
-      options: q.options.map((o) => o.id),
+      person: audience.subject ?? '',
+      options: offered.map((o) => o.id),
       chosen: options[index].key,
       propensity,
       policy: point.policy,
-      personalized: profile !== null,
+      personalized: audience.personalized,
       context: Array.from(context),
       x: Array.from(options[index].x),
+      ...(extra.item === undefined ? {} : { item: extra.item }),
+      ...(extra.recommendationId === undefined ? {} : { recommendationId: extra.recommendationId }),
     };
-    this.record(ws, { collection: DECISION_COLLECTION, id: decisionId, subject, body: { ...body }, createdAt: now });
-    return { decisionId, option: body.chosen, propensity, personalized: body.personalized };
+    this.record(ws, { collection: DECISION_COLLECTION, id: decisionId, subject: audience.subject, body: { ...body }, createdAt: audience.now });
+    return { decisionId, option: body.chosen, propensity };
   }
 
   /** Logs a decision; every tenth of the bound, the oldest beyond it go. */
@@ -171,62 +230,103 @@ export class DecisionService {
       .catch(() => undefined);
   }
 
-  private async modelOf(ws: string, point: DecisionPoint, now: number): Promise<ModelBody> {
-    const key = `${ws}\u0000${point.point}`;
-    const cached = this.models.get(key);
+  /** The model under `key`, after the point has learnt what has settled (at most once per `learnEveryMs`). */
+  private async modelOf(ws: string, point: string, key: string, now: number): Promise<ModelBody> {
+    const pk = `${ws}\u0000${point}`;
+    if (now - (this.learntAt.get(pk) ?? -Infinity) >= this.learnEveryMs) {
+      let pass = this.learning.get(pk);
+      if (!pass) {
+        pass = this.learn(ws, point).finally(() => this.learning.delete(pk));
+        this.learning.set(pk, pass);
+      }
+      await pass;
+      this.learntAt.set(pk, now);
+    }
+    const mk = `${ws}\u0000${key}`;
+    const cached = this.models.get(mk);
     if (cached && now - cached.checkedAt < this.learnEveryMs) return cached.model;
-    const model = await this.learn(ws, point.point);
-    this.models.set(key, { model, checkedAt: now });
+    const doc = await this.deps.store.getDoc(ws, MODEL_COLLECTION, key);
+    const model = doc ? modelFromJson(doc.body) : { arms: {}, learnedUntil: 0 };
+    this.models.set(mk, { model, checkedAt: now });
     return model;
   }
 
   /**
    * Learns every decision of the point whose attribution window has closed since the last pass: its
-   * reward is the best of its events' rewards within the window, 0 if none.
+   * reward is the best of its events' rewards within the window, 0 if none. An event rewards a
+   * decision by citing its `decisionId` in `properties`, or, for an item's variant, by naming the
+   * item and the `variant` shown: it then rewards the person's latest such decision before it.
    */
-  async learn(ws: string, pointName: string): Promise<ModelBody> {
+  async learn(ws: string, pointName: string): Promise<void> {
     const { store, clock } = this.deps;
     const point = await this.pointOf(ws, pointName);
     const doc = await store.getDoc(ws, MODEL_COLLECTION, pointName);
-    const model = doc ? modelFromJson(doc.body) : { arms: {}, learnedUntil: 0 };
+    const cursor: ModelBody = doc ? modelFromJson(doc.body) : { arms: {}, learnedUntil: 0 };
     const windowMs = point.attributionWindowHours * 3_600_000;
     const settledBefore = clock() - windowMs;
-    if (settledBefore <= model.learnedUntil) return model;
+    if (settledBefore <= cursor.learnedUntil) return;
     await this.log.flush();
     const settled = new Map<string, { createdAt: number; body: DecisionBody }>();
+    const byVariant = new Map<string, string[]>();
     for (const d of await store.listDocs(ws, DECISION_COLLECTION)) {
       const b = d.body as unknown as DecisionBody;
-      if (b.point === pointName && d.createdAt > model.learnedUntil && d.createdAt <= settledBefore) settled.set(d.id, { createdAt: d.createdAt, body: b });
-    }
-    if (settled.size === 0) {
-      model.learnedUntil = settledBefore;
-      return model;
-    }
-    const reward = new Map<string, number>();
-    for await (const page of store.scanEvents(ws, { since: model.learnedUntil })) {
-      for (const e of page) {
-        const id = e.properties?.decisionId;
-        const d = typeof id === 'string' ? settled.get(id) : undefined;
-        const r = point.rewards[e.type];
-        if (!d || r === undefined || e.timestamp < d.createdAt || e.timestamp > d.createdAt + windowMs) continue;
-        reward.set(id as string, Math.max(reward.get(id as string) ?? -Infinity, r));
+      if (b.point !== pointName || d.createdAt <= cursor.learnedUntil || d.createdAt > settledBefore) continue;
+      settled.set(d.id, { createdAt: d.createdAt, body: b });
+      if (b.item !== undefined && b.person) {
+        const k = `${b.person}\u0000${b.item}\u0000${b.chosen}`;
+        byVariant.set(k, [...(byVariant.get(k) ?? []), d.id]);
       }
     }
-    for (const [id, { body }] of [...settled].sort((a, b) => a[1].createdAt - b[1].createdAt)) {
-      const r = reward.get(id) ?? 0;
-      const x = Float64Array.from(body.x);
-      learnOption(model.arms, body.chosen, x, r);
-      const own = crossFeatures(body.context);
-      model.hybrid ??= newHybrid(own.length, x.length);
-      if (model.hybrid.d === own.length && model.hybrid.k === x.length) hybridLearn(model.hybrid, { key: body.chosen, x: own, z: x }, r);
+    const reward = new Map<string, number>();
+    if (settled.size > 0) {
+      for (const ids of byVariant.values()) ids.sort((a, b) => settled.get(a)!.createdAt - settled.get(b)!.createdAt);
+      for await (const page of store.scanEvents(ws, { since: cursor.learnedUntil })) {
+        for (const e of page) {
+          const r = point.rewards[e.type];
+          if (r === undefined) continue;
+          const cited = e.properties?.decisionId;
+          let id: string | undefined;
+          if (typeof cited === 'string') id = settled.has(cited) ? cited : undefined;
+          else if (e.variant && e.itemId) {
+            // The latest decision that showed this person this variant of this item before the event.
+            const ids = byVariant.get(`${e.subject}\u0000${e.itemId}\u0000${e.variant}`) ?? [];
+            for (const i of ids) if (settled.get(i)!.createdAt <= e.timestamp) id = i;
+          }
+          const d = id === undefined ? undefined : settled.get(id);
+          if (!d || id === undefined || e.timestamp < d.createdAt || e.timestamp > d.createdAt + windowMs) continue;
+          reward.set(id, Math.max(reward.get(id) ?? -Infinity, r));
+        }
+      }
     }
-    model.learnedUntil = settledBefore;
-    await store.putDocs(ws, [{ collection: MODEL_COLLECTION, id: pointName, subject: null, body: modelToJson(model), createdAt: clock() }]);
-    this.models.delete(`${ws}\u0000${pointName}`);
-    return model;
+    const touched = new Map<string, ModelBody>([[pointName, cursor]]);
+    for (const [id, { body }] of [...settled].sort((a, b) => a[1].createdAt - b[1].createdAt)) {
+      const key = modelKeyOf(pointName, body.item);
+      let model = touched.get(key);
+      if (!model) {
+        const d = await store.getDoc(ws, MODEL_COLLECTION, key);
+        model = d ? modelFromJson(d.body) : { arms: {}, learnedUntil: 0 };
+        touched.set(key, model);
+      }
+      learnDecision(model, body, reward.get(id) ?? 0);
+    }
+    cursor.learnedUntil = settledBefore;
+    const at = clock();
+    // The item models first, the cursor last: a pass cut short is redone rather than skipped.
+    const docs = [...touched].map(([key, m]) => ({ collection: MODEL_COLLECTION, id: key, subject: null, body: modelToJson(m), createdAt: at }));
+    await store.putDocs(ws, docs.reverse());
+    for (const key of touched.keys()) this.models.delete(`${ws}\u0000${key}`);
   }
 
   close(): Promise<void> {
     return this.log.close();
   }
+}
+
+/** One settled decision's reward, learnt by both linear models. */
+function learnDecision(model: ModelBody, body: DecisionBody, r: number): void {
+  const x = Float64Array.from(body.x);
+  learnOption(model.arms, body.chosen, x, r);
+  const own = crossFeatures(body.context);
+  model.hybrid ??= newHybrid(own.length, x.length);
+  if (model.hybrid.d === own.length && model.hybrid.k === x.length) hybridLearn(model.hybrid, { key: body.chosen, x: own, z: x }, r);
 }

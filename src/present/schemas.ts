@@ -1,6 +1,6 @@
 /** The decision routes' bodies and the stored decision point's shape. */
 import { z } from 'zod';
-import { EVENT_TYPES, Id } from '../domain/schemas.ts';
+import { EVENT_TYPES, Id, Text } from '../domain/schemas.ts';
 
 /** Decision points name themselves in URLs: short, URL-safe. */
 export const PointName = z
@@ -78,3 +78,51 @@ export const defaultDecisionPoint = (point: string): DecisionPoint => ({
   rewards: { click: 1, add_to_cart: 2, purchase: 5, email_open: 0.5, email_click: 1 },
   attributionWindowHours: 24,
 });
+
+/** A variant's id: what the answer names and an event cites as `variant` (no ':', so never an experiment's `key:variant`). */
+export const VariantId = z
+  .string()
+  .min(1, 'must not be empty')
+  .max(64, 'must be at most 64 characters')
+  .regex(/^[A-Za-z0-9][A-Za-z0-9._-]*$/, 'must be letters, digits, dots, dashes or underscores, starting with a letter or digit');
+
+/** Shown to people by the shop's pages: only http(s), never `javascript:` or `data:`. */
+const WebUrl = z
+  .string()
+  .max(2000, 'must be at most 2000 characters')
+  .refine((s) => {
+    try {
+      return ['http:', 'https:'].includes(new URL(s).protocol);
+    } catch {
+      return false;
+    }
+  }, 'must be an http or https URL');
+
+export const MAX_VARIANTS = 20;
+
+export const ItemVariant = z
+  .object({
+    id: VariantId,
+    artworkUrl: WebUrl.optional(),
+    headline: Text(300).optional(),
+    pitch: Text(1000).optional(),
+    /** Tags the policy learns across variants and people, e.g. `{ "style": "close-up", "price-led": true }`. */
+    features: FeatureMap.optional(),
+  })
+  .strict();
+export type ItemVariant = z.infer<typeof ItemVariant>;
+
+/** PUT /v1/items/:id/variants: the item's variants (none: the item is shown as it is) and the decision point whose policy chooses. */
+export const ItemVariantsBody = z
+  .object({
+    variants: z
+      .array(ItemVariant)
+      .max(MAX_VARIANTS, `at most ${MAX_VARIANTS} variants`)
+      .refine((vs) => new Set(vs.map((v) => v.id)).size === vs.length, 'variant ids must be distinct'),
+    point: PointName.optional(),
+  })
+  .strict();
+export type ItemVariantsBody = z.infer<typeof ItemVariantsBody>;
+
+/** The decision point whose policy, rewards and window an item's variants use unless the item names another. */
+export const VARIANTS_POINT = 'item-variants';

@@ -21,12 +21,35 @@ const recItem = {
     title: { type: 'string' },
     price: { type: 'number' },
     currency: { type: 'string' },
+    // With ?present=true, for items that have presentation variants: the one chosen for this person.
+    variant: {
+      type: 'object',
+      properties: { id: { type: 'string' }, artworkUrl: { type: 'string' }, headline: { type: 'string' }, pitch: { type: 'string' } },
+      required: ['id'],
+    },
+    propensity: { type: 'number' },
+    decisionId: { type: 'string' },
   },
   required: ['id', 'score', 'reasons'],
 };
 
+/**
+ * How an item is shown: the port `?present=true` asks (the present slice implements it; wired in the
+ * composition root). Answers only for items that have variants.
+ */
+export interface PresentationChooser {
+  present(
+    ws: string,
+    q: { userId?: string; anonymousId?: string; context: string; recommendationId: string },
+    itemIds: readonly string[],
+  ): Promise<Map<string, { variant: { id: string }; propensity: number; decisionId: string }>>;
+}
+
 /** Recommendations, similar items and training. */
-export async function recommendRoutes(app: FastifyInstance, { recommend, trainer }: { recommend: RecommendService; trainer: ModelTrainer }) {
+export async function recommendRoutes(
+  app: FastifyInstance,
+  { recommend, trainer, presentation }: { recommend: RecommendService; trainer: ModelTrainer; presentation?: PresentationChooser },
+) {
   app.get(
     '/v1/recommendations',
     {
@@ -52,11 +75,20 @@ export async function recommendRoutes(app: FastifyInstance, { recommend, trainer
         },
       },
     },
-    async (req) =>
-      recommend.recommend(req.principal.workspace, parseOr(RecommendationQuery, req.query, 'invalid_query'), {
+    async (req) => {
+      const { present, ...q } = parseOr(RecommendationQuery, req.query, 'invalid_query');
+      const answer = await recommend.recommend(req.principal.workspace, q, {
         // ?strategy= serves one arm on demand: for the shop's own servers, never a browser's public key.
         mayChooseStrategy: req.principal.root || req.principal.scope !== 'public',
-      }),
+      });
+      if (!present || !presentation || answer.items.length === 0) return answer;
+      const shown = await presentation.present(
+        req.principal.workspace,
+        { userId: q.userId, anonymousId: q.anonymousId, context: q.context, recommendationId: answer.recommendationId },
+        answer.items.map((i) => i.id),
+      );
+      return { ...answer, items: answer.items.map((i) => ({ ...i, ...shown.get(i.id) })) };
+    },
   );
 
   app.get(

@@ -37,6 +37,8 @@ export const RecommendationQuery = z
     model: z.string().max(64).optional(),
     /** Serve this strategy instead of the person's experiment variant (server and admin keys only). */
     strategy: z.enum(STRATEGIES).optional(),
+    /** Show each item with the presentation variant chosen for this person (items with variants only). */
+    present: boolText.optional(),
   })
   .strict();
 export type RecommendationQueryT = z.infer<typeof RecommendationQuery>;

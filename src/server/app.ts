@@ -89,12 +89,12 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
 
   const e = opts.engine;
   await app.register(ingestRoutes, { ingest: e.ingest });
-  await app.register(recommendRoutes, { recommend: e.recommend, trainer: e.trainer });
+  await app.register(recommendRoutes, { recommend: e.recommend, trainer: e.trainer, presentation: e.variants });
   await app.register(profileRoutes, { profiles: e.profiles });
   await app.register(privacyRoutes, { privacy: e.privacy, consent: e.consent });
   await app.register(keyRoutes, { keys: e.keys });
   await app.register(converseRoutes, { chat: e.chat, llm: e.config.llm });
   await app.register(experimentRoutes, { experiments: e.experiments });
-  await app.register(presentRoutes, { decisions: e.decisions });
+  await app.register(presentRoutes, { decisions: e.decisions, variants: e.variants });
   return app;
 }

@@ -18,6 +18,7 @@ import type { InvalidationBus } from '../bus/bus.ts';
 import { NatsBus } from '../bus/nats-bus.ts';
 import { ExperimentService } from '../experiment/experiment-service.ts';
 import { DecisionService } from '../present/decision-service.ts';
+import { VariantService } from '../present/variants.ts';
 
 export interface EngineOptions {
   clock?: () => number;
@@ -58,6 +59,8 @@ export class Engine {
   readonly experiments: ExperimentService;
   /** Decision points: which option to show each person (contextual bandits), learnt from events citing a decisionId. */
   readonly decisions: DecisionService;
+  /** Items' presentation variants, chosen per person by their decision point (`?present=true` on recommendations). */
+  readonly variants: VariantService;
   /** What the chat assistant needs from the other slices (see converse/ports.ts). */
   readonly chat: ChatPorts;
   readonly clock: () => number;
@@ -132,6 +135,12 @@ export class Engine {
       subjectOf: (ws, ids) => this.ingest.subjectOf(ws, ids),
       mayPersonalize: async (ws, subject) => (await this.consent.policy(ws, subject)).personalization,
       isErased: (ws, subject) => this.privacy.suppression.isSubjectSuppressed(ws, subject),
+    });
+    this.variants = new VariantService({
+      store,
+      clock: this.clock,
+      decisions: this.decisions,
+      itemExists: async (ws, id) => (await this.ingest.getItem(ws, id)) !== null,
     });
     this.chat = {
       store,
