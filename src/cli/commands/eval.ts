@@ -7,7 +7,7 @@ export function registerEval(program: Command) {
   program
     .command('eval')
     .description(
-      'offline evaluation: the recommenders on a dataset, `afin eval chat` for the assistant, `afin eval bandit` for the presentation policies (--help for the options)',
+      'offline evaluation: the recommenders on a dataset, `afin eval chat` for the assistant, `afin eval bandit` for the presentation policies, `afin eval predict` for the predictors (--help for the options)',
     )
     .allowUnknownOption(true)
     .helpOption(false)
@@ -17,6 +17,11 @@ export function registerEval(program: Command) {
         const { runChatEval } = await import('../../eval/chat/run.ts');
         const { openChatEvalServer } = await import('../../server/fresh.ts');
         process.exitCode = await runChatEval(args.slice(1), openChatEvalServer);
+        return;
+      }
+      if (args[0] === 'predict') {
+        const { runPredictEval } = await import('../../eval/predict.ts');
+        process.exitCode = await runPredictEval(args.slice(1));
         return;
       }
       if (args[0] === 'bandit') {
