@@ -9,7 +9,7 @@ import path from 'node:path';
 const LAYERS = [
   ['domain', 'stats', 'text'],
   ['store', 'bus', 'llm', 'http', 'catalog'],
-  ['ingest', 'profile', 'privacy', 'keys', 'recommend', 'converse', 'simulate', 'experiment', 'present'],
+  ['ingest', 'profile', 'privacy', 'keys', 'recommend', 'converse', 'simulate', 'experiment', 'present', 'predict'],
   ['eval'],
   ['server'],
   ['cli'],
