@@ -11,6 +11,7 @@ import { profileRoutes } from '../profile/routes.ts';
 import { recommendRoutes } from '../recommend/routes.ts';
 import { experimentRoutes } from '../experiment/routes.ts';
 import { presentRoutes } from '../present/routes.ts';
+import { basicKeyAsBearer, segmentRoutes } from '../integrations/segment/routes.ts';
 import { auditPlugin } from '../privacy/audit-plugin.ts';
 import { authPlugin } from './plugins/auth.ts';
 import { errorsPlugin, frameworkErrors } from './plugins/errors.ts';
@@ -55,6 +56,8 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
     if (route.url.startsWith('/docs')) route.config = { ...(route.config ?? {}), access: 'none' };
   });
   await app.register(swaggerUi, { routePrefix: '/docs' });
+  // Segment's write key arrives as Basic auth: made the bearer key before the key is checked.
+  app.addHook('onRequest', basicKeyAsBearer);
   await app.register(authPlugin, {
     keys: opts.engine.keys,
     rateLimits: opts.engine.config.rateLimits,
@@ -96,5 +99,6 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
   await app.register(converseRoutes, { chat: e.chat, llm: e.config.llm });
   await app.register(experimentRoutes, { experiments: e.experiments });
   await app.register(presentRoutes, { decisions: e.decisions, variants: e.variants });
+  await app.register(segmentRoutes, { segment: e.segment });
   return app;
 }

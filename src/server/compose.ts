@@ -18,6 +18,7 @@ import type { InvalidationBus } from '../bus/bus.ts';
 import { NatsBus } from '../bus/nats-bus.ts';
 import { ExperimentService } from '../experiment/experiment-service.ts';
 import { DecisionService } from '../present/decision-service.ts';
+import { SegmentService } from '../integrations/segment/segment-service.ts';
 import { VariantService } from '../present/variants.ts';
 
 export interface EngineOptions {
@@ -63,6 +64,8 @@ export class Engine {
   readonly variants: VariantService;
   /** What the chat assistant needs from the other slices (see converse/ports.ts). */
   readonly chat: ChatPorts;
+  /** Segment / RudderStack tracking calls, received as Afín's events through ingest. */
+  readonly segment: SegmentService;
   readonly clock: () => number;
 
   readonly trainer: ModelTrainer;
@@ -118,6 +121,7 @@ export class Engine {
       (ws, subject) => this.consent.allows(ws, subject, 'profiling'),
       (ws) => this.privacy.suppression.checker(ws),
     );
+    this.segment = new SegmentService(this.ingest, (ws) => this.privacy.suppression.checker(ws), this.clock);
     this.keys = new KeyService(store, config.adminKey, this.clock, opts.bus);
     this.experiments = new ExperimentService(store, (ws) => this.state.catalog(ws), this.clock, {
       isErased: (ws, subject) => this.privacy.suppression.isSubjectSuppressed(ws, subject),
