@@ -9,7 +9,7 @@ import path from 'node:path';
 const LAYERS = [
   ['domain', 'stats', 'text'],
   ['store', 'bus', 'llm', 'http', 'catalog'],
-  ['ingest', 'profile', 'privacy', 'keys', 'recommend', 'converse', 'simulate', 'experiment', 'present', 'integrations', 'predict'],
+  ['ingest', 'profile', 'privacy', 'keys', 'recommend', 'converse', 'simulate', 'experiment', 'present', 'generate', 'integrations', 'predict'],
   ['eval'],
   ['server'],
   ['cli'],

@@ -29,8 +29,8 @@ export interface LlmSettings {
   timeoutMs?: number;
 }
 
-const LANGUAGE_NAME = { en: 'English', es: 'Spanish' } as const;
-const TONE_RULE = {
+export const LANGUAGE_NAME = { en: 'English', es: 'Spanish' } as const;
+export const TONE_RULE = {
   informal: 'warm and relaxed, short sentences, an emoji now and then',
   technical: 'precise, mention specifications and trade-offs',
   direct: 'as short as possible: one or two sentences',

@@ -424,7 +424,7 @@ const T = {
 export type TemplateKey = keyof typeof T;
 
 /** A small deterministic hash, to pick a variation that changes from turn to turn. */
-function pickIndex(seed: string, n: number): number {
+export function pickIndex(seed: string, n: number): number {
   let h = 2166136261;
   for (let i = 0; i < seed.length; i++) h = Math.imul(h ^ seed.charCodeAt(i), 16777619);
   return (h >>> 0) % n;

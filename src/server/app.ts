@@ -11,6 +11,7 @@ import { profileRoutes } from '../profile/routes.ts';
 import { recommendRoutes } from '../recommend/routes.ts';
 import { experimentRoutes } from '../experiment/routes.ts';
 import { presentRoutes } from '../present/routes.ts';
+import { generateRoutes } from '../generate/routes.ts';
 import { basicKeyAsBearer, segmentRoutes } from '../integrations/segment/routes.ts';
 import { auditPlugin } from '../privacy/audit-plugin.ts';
 import { authPlugin } from './plugins/auth.ts';
@@ -98,6 +99,7 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
   await app.register(keyRoutes, { keys: e.keys });
   await app.register(converseRoutes, { chat: e.chat, llm: e.config.llm });
   await app.register(experimentRoutes, { experiments: e.experiments });
+  await app.register(generateRoutes, { content: e.content });
   await app.register(presentRoutes, { decisions: e.decisions, variants: e.variants });
   await app.register(segmentRoutes, { segment: e.segment });
   return app;

@@ -18,6 +18,10 @@ import type { InvalidationBus } from '../bus/bus.ts';
 import { NatsBus } from '../bus/nats-bus.ts';
 import { ExperimentService } from '../experiment/experiment-service.ts';
 import { DecisionService } from '../present/decision-service.ts';
+import { ContentService } from '../generate/content-service.ts';
+import { LlmWriter } from '../generate/llm-writer.ts';
+import { EXPOSURE_COLLECTION, type ExposureBody } from '../experiment/exposure-log.ts';
+import type { Profile } from '../profile/profile.ts';
 import { SegmentService } from '../integrations/segment/segment-service.ts';
 import { VariantService } from '../present/variants.ts';
 
@@ -64,6 +68,8 @@ export class Engine {
   readonly variants: VariantService;
   /** What the chat assistant needs from the other slices (see converse/ports.ts). */
   readonly chat: ChatPorts;
+  /** Generated content: emails and descriptions for one person (embedded writer, or the LLM when configured). */
+  readonly content: ContentService;
   /** Segment / RudderStack tracking calls, received as Afín's events through ingest. */
   readonly segment: SegmentService;
   readonly clock: () => number;
@@ -157,6 +163,34 @@ export class Engine {
       withdrawConsent: (ws, userId, purpose) => this.privacy.setConsent(ws, userId, { [purpose]: false, source: 'chat' }, { source: 'chat' }),
       verifyUserToken: (ws, token) => this.keys.userTokens.verify(ws, token),
     };
+    this.content = new ContentService(
+      {
+        clock: this.clock,
+        docs: store,
+        catalog: (ws) => this.state.catalog(ws),
+        consentOf: (ws, userId) => this.consent.policy(ws, userId),
+        person: async (ws, userId) => {
+          const [view, raw] = await Promise.all([this.profiles.view(ws, userId), store.getProfile(ws, userId)]);
+          const boughtAt = (raw as Profile | null)?.boughtAt ?? {};
+          return { ...view, bought: Object.keys(boughtAt).sort((a, b) => boughtAt[b] - boughtAt[a]) };
+        },
+        recommend: (ws, q) => this.recommend.recommend(ws, q),
+        // A piece of content is an exposure like a served list, so its effect is measured the same way.
+        exposed: (ws, e) => {
+          const body: ExposureBody = {
+            experiment: `content:${e.kind}`,
+            variant: e.by,
+            strategy: 'generated',
+            propensity: 1,
+            context: e.kind.startsWith('email') ? 'email' : 'item',
+            items: e.itemIds,
+            person: e.userId,
+          };
+          this.experiments.log.add(ws, { collection: EXPOSURE_COLLECTION, id: e.contentId, subject: e.userId, body: { ...body }, createdAt: e.at });
+        },
+      },
+      config.llm ? new LlmWriter({ url: config.llm.url, model: config.llm.model, apiKey: config.llm.apiKey }) : undefined,
+    );
   }
 
   static async open(cfg: Config, opts?: EngineOptions): Promise<Engine> {

@@ -1,0 +1,89 @@
+/**
+ * The guard between a written text and the reader: every price, number and product a text names must
+ * be in the facts it was written from. The LLM's texts pass through it (a rejected text is written
+ * again once, then by the embedded writer); the evaluation passes every text through it, the embedded
+ * writer's too. Literal and cheap, like the chat's grounding check, which it builds on.
+ */
+import { checkGrounding, normalise, priceMentions } from '../llm/grounding.ts';
+import type { ItemFacts } from './facts.ts';
+
+export interface FactsForCheck {
+  items: readonly ItemFacts[];
+  /** Numbers the text may say besides the items' own (days since the last visit, how many items). */
+  numbers?: readonly number[];
+  /** Words the text may quote besides titles (the person's name, the shop's). */
+  names?: readonly string[];
+  /** The whole catalogue's titles: naming a product that is in the shop but not in the facts is an invention too. */
+  catalogTitles?: readonly string[];
+}
+
+export interface CheckResult {
+  ok: boolean;
+  problems: string[];
+}
+
+const TOLERANCE = 0.005;
+const NUMBER = /(?<![\p{L}\p{N}])\d+(?:[.,]\d+)*(?![\p{N}])/gu;
+
+/** Every reading of a written number: "1.299" is 1299 or 1.299, "2,5" is 2.5. */
+function readings(raw: string): number[] {
+  const parts = raw.split(/[.,]/);
+  if (parts.length === 1) return [Number(raw)];
+  const whole = Number(parts.join(''));
+  const last = parts[parts.length - 1];
+  const decimal = Number(`${parts.slice(0, -1).join('')}.${last}`);
+  return last.length === 3 ? [whole, decimal] : [decimal];
+}
+
+/** The texts a fact carries as they are (titles, sentences, reasons, values): their numbers and words may be repeated. */
+function allowedStrings(f: ItemFacts): string[] {
+  return [f.title, f.brand, f.colour, f.category, ...f.uses, ...f.sentences, ...f.reasons, ...f.attributes.map((a) => String(a.value))].filter(
+    (s): s is string => typeof s === 'string' && s.length > 0,
+  );
+}
+
+export function allowedNumbers(facts: FactsForCheck): number[] {
+  const out: number[] = [...(facts.numbers ?? [])];
+  for (const f of facts.items) {
+    if (f.price !== undefined) out.push(f.price);
+    for (const a of f.attributes) if (typeof a.value === 'number') out.push(a.value);
+    for (const s of allowedStrings(f)) for (const m of s.matchAll(NUMBER)) out.push(...readings(m[0]));
+  }
+  return out;
+}
+
+const titleIndex = new WeakMap<readonly string[], string[]>();
+function normalisedTitles(titles: readonly string[]): string[] {
+  let n = titleIndex.get(titles);
+  if (!n) titleIndex.set(titles, (n = titles.map(normalise)));
+  return n;
+}
+
+export function checkFacts(text: string, facts: FactsForCheck): CheckResult {
+  const problems = new Set<string>();
+  const items = facts.items.map((f) => ({ id: f.id, title: f.title, price: f.price, currency: f.currency }));
+  const strings = facts.items.flatMap(allowedStrings);
+  // Prices, ids and quoted product names, against the facts' items only.
+  const g = checkGrounding(text, { items }, items, { allowedNames: [...strings, ...(facts.names ?? [])] });
+  for (const p of g.problems) problems.add(p);
+
+  // Every other number: what remains once the facts' own strings and the checked prices are taken out.
+  let rest = ` ${text} `;
+  for (const s of [...strings].sort((a, b) => b.length - a.length)) if (/\d/.test(s)) rest = rest.split(s).join(' ');
+  for (const m of priceMentions(rest)) rest = rest.split(m.text).join(' ');
+  const allowed = allowedNumbers(facts);
+  for (const m of rest.matchAll(NUMBER)) {
+    if (!readings(m[0]).some((v) => allowed.some((a) => Math.abs(a - v) <= TOLERANCE))) problems.add(`the number "${m[0]}" is not in the facts`);
+  }
+
+  // Products of the shop that the facts do not include.
+  if (facts.catalogTitles?.length) {
+    const own = new Set(facts.items.map((f) => normalise(f.title)));
+    const said = ` ${normalise(text)} `;
+    for (const t of normalisedTitles(facts.catalogTitles)) {
+      if (t.length < 8 || !t.includes(' ') || own.has(t)) continue;
+      if (said.includes(` ${t} `) && ![...own].some((o) => o.includes(t))) problems.add(`the product "${t}" is not in the facts`);
+    }
+  }
+  return { ok: problems.size === 0, problems: [...problems] };
+}

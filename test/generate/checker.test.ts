@@ -1,0 +1,40 @@
+import { describe, expect, it } from 'vitest';
+import { checkFacts } from '../../src/generate/checker.ts';
+import { itemFacts } from '../../src/generate/facts.ts';
+import { SHOP } from './fixtures.ts';
+
+const stored = SHOP.map((it) => ({ ...it, available: true, updatedAt: 0 }));
+const facts = ['shoe-1', 'bag-1'].map((id) => itemFacts(stored.find((s) => s.id === id)!, 'en', ['Usually bought again after about 30 days']));
+const all = { items: facts, numbers: [2], catalogTitles: stored.map((s) => s.title) };
+
+describe('the fact checker', () => {
+  it('passes a text that says only the facts, in either way of writing prices', () => {
+    const text =
+      'Trail Runner 2 costs 89.90 € (or 89,90 €), the Commuter Backpack 20 L is €69. Weight: 260. Capacity: 20. Usually bought again after about 30 days. 2 picks.';
+    expect(checkFacts(text, all)).toEqual({ ok: true, problems: [] });
+  });
+
+  it('rejects a price no item has', () => {
+    const r = checkFacts('Trail Runner 2, now only 79.90 €!', all);
+    expect(r.ok).toBe(false);
+    expect(r.problems.join()).toContain('79.90 €');
+  });
+
+  it('rejects a number that is not in the facts: a discount, a rating, a count', () => {
+    for (const text of ['Save 15% on Trail Runner 2.', 'Rated 4.8 by our customers.', 'Join 10000 happy runners.']) {
+      const r = checkFacts(text, all);
+      expect(r.ok, text).toBe(false);
+      expect(r.problems.join(), text).toMatch(/the number "(15|4\.8|10000)"/);
+    }
+  });
+
+  it('rejects a product of the shop that the facts do not include, quoted or not', () => {
+    expect(checkFacts('Pair it with the Merino Run Socks.', all).problems.join()).toContain('merino run socks');
+    expect(checkFacts('Try “Cloud Racer 5”, our best seller.', all).problems.join()).toContain('Cloud Racer 5');
+  });
+
+  it('allows the numbers inside a title (20 L) without allowing them elsewhere', () => {
+    expect(checkFacts('Commuter Backpack 20 L', all).ok).toBe(true);
+    expect(checkFacts('Holds 21 litres.', all).ok).toBe(false);
+  });
+});
