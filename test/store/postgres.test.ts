@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
-import { afterAll, describe, expect, it } from 'vitest';
-import { PostgresStore } from '../../src/store/postgres/postgres-store.ts';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { StoredEvent } from '../../src/domain/schemas.ts';
+import { PostgresStore, type PostgresStoreOptions } from '../../src/store/postgres/postgres-store.ts';
 import { POSTGRES_MIGRATIONS } from '../../src/store/postgres/migrations.ts';
 import { runStoreContract } from './store-contract.ts';
 import { suiteNotRun } from '../suite-not-run.ts';
@@ -52,6 +53,207 @@ else {
 
     it('refuses a schema name it would have to quote', () => {
       expect(() => new PostgresStore({ connectionString: url, schema: 'bad; drop' })).toThrow(/schema/);
+    });
+  });
+
+  // Behaviour the contract cannot see: the pool, closing, retries and the connection string. Each test
+  // names the mutation it guards against (stryker/EQUIVALENT.md lists the ones no test can tell apart).
+  describe('PostgresStore pool, retries and connection string', () => {
+    const schema = `afin_test_${randomBytes(6).toString('hex')}`;
+    let main: PostgresStore;
+    const extra: PostgresStore[] = [];
+    const open = (opts: Partial<PostgresStoreOptions> = {}) => {
+      const s = new PostgresStore({ connectionString: url, schema, max: 2, ...opts });
+      extra.push(s);
+      return s;
+    };
+    let seq = 0;
+    const freshWs = () => `wp${++seq}`;
+    const ev = (messageId: string, subject: string): StoredEvent => ({
+      messageId,
+      type: 'view',
+      subject,
+      userId: subject,
+      anonymousId: null,
+      itemId: 'i1',
+      value: null,
+      query: null,
+      channel: null,
+      recommendationId: null,
+      variant: null,
+      timestamp: 1000,
+      receivedAt: 1001,
+      properties: null,
+    });
+    const noProfiles = () => [];
+
+    /**
+     * Makes PostgreSQL itself fail the first `times` inserts of events into `ws` with SQLSTATE `code`
+     * (a trigger raising it, as a deadlock or serialization failure would), and counts every attempt
+     * in a sequence, which a rolled-back transaction does not undo.
+     */
+    const plantFailures = async (ws: string, code: string, times: number) => {
+      const q = (sql: string) => main.pool.query(sql);
+      await q(`CREATE SEQUENCE attempts_${ws}`);
+      await q(`CREATE FUNCTION fail_${ws}() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+  IF nextval('attempts_${ws}') <= ${times} THEN RAISE EXCEPTION 'planted failure' USING ERRCODE = '${code}'; END IF;
+  RETURN NEW;
+END $$`);
+      await q(`CREATE TRIGGER fail_${ws} BEFORE INSERT ON events FOR EACH ROW WHEN (NEW.workspace = '${ws}') EXECUTE FUNCTION fail_${ws}()`);
+      return async () => Number((await main.pool.query(`SELECT last_value FROM attempts_${ws}`)).rows[0].last_value);
+    };
+
+    beforeAll(async () => {
+      main = new PostgresStore({ connectionString: url, schema, max: 2 });
+      await main.migrate();
+    });
+    afterAll(async () => {
+      await main.dropSchema();
+      await main.close();
+      await Promise.all(extra.map((s) => s.close()));
+    });
+
+    it('close() ends the pool, so later queries reject, and a second close() resolves', async () => {
+      // Mutants: close() emptied, its guard always/never taken, `closed` never set (pg refuses a second pool.end()).
+      const s = new PostgresStore({ connectionString: url, schema });
+      expect(await s.getWorkspace('none')).toBeNull();
+      await s.close();
+      await expect(s.getWorkspace('none')).rejects.toThrow(/pool/i);
+      await expect(s.close()).resolves.toBeUndefined();
+    });
+
+    it('opens without a schema on the connection string given, with the pool size given (10 without one)', async () => {
+      // Mutants: the pool config `{}` (hidden by withSearchPath when a schema is set) and `opts.max && 10`.
+      const sized = open({ schema: undefined, max: 3 });
+      expect(sized.schema).toBeNull();
+      expect(sized.pool.options.connectionString).toBe(url);
+      expect(sized.pool.options.max).toBe(3);
+      expect((await sized.pool.query('SELECT 1 AS one')).rows).toEqual([{ one: 1 }]);
+      expect(open({ schema: undefined, max: undefined }).pool.options.max).toBe(10);
+    });
+
+    it('returns a committed transaction’s connection to the pool, and a failed one’s too', async () => {
+      // Mutant: `let broken = true`, which destroyed every connection after each transaction.
+      const s = open();
+      await s.migrate();
+      expect([s.pool.totalCount, s.pool.idleCount]).toEqual([1, 1]);
+      await s.putUser(freshWs(), 'u', { a: 1 }, 5);
+      expect([s.pool.totalCount, s.pool.idleCount]).toEqual([1, 1]);
+    });
+
+    it('scrubDeleted() reports done, and dropSchema() without a schema says why it refuses', async () => {
+      expect(await main.scrubDeleted()).toBe(true);
+      const plain = open({ schema: undefined });
+      await expect(plain.dropSchema()).rejects.toThrow('dropSchema needs a store opened with the schema option');
+    });
+
+    it('writes items.available as given', async () => {
+      // No read path uses the column (it is there for SQL readers), so only SQL tells `!it.available` apart.
+      const ws = freshWs();
+      await main.upsertItems(ws, [
+        { id: 'a', title: 'A', available: true, updatedAt: 1 },
+        { id: 'b', title: 'B', available: false, updatedAt: 1 },
+      ]);
+      const { rows } = await main.pool.query('SELECT id, available FROM items WHERE workspace = $1 ORDER BY id', [ws]);
+      expect(rows).toEqual([
+        { id: 'a', available: true },
+        { id: 'b', available: false },
+      ]);
+    });
+
+    it('retries a transaction PostgreSQL aborted as a deadlock victim (40P01), pausing longer each time, up to the fifth attempt', async () => {
+      const ws = freshWs();
+      const attempts = await plantFailures(ws, '40P01', 4);
+      // The pause before a retry is the time between the failed attempt handing its connection back
+      // (after its ROLLBACK) and the next attempt taking one: nothing else runs in between.
+      const s = open({ max: 1 });
+      const released: number[] = [];
+      const acquired: number[] = [];
+      s.pool.on('release', () => released.push(performance.now()));
+      s.pool.on('acquire', () => acquired.push(performance.now()));
+      const out = await s.ingestEvents(ws, [ev('m1', 'u1')], new Set(), noProfiles);
+      expect(out).toEqual({ inserted: [ev('m1', 'u1')], duplicates: 0 });
+      expect(await attempts()).toBe(5);
+      expect((await main.eventsOf(ws, 'u1')).map((e) => e.messageId)).toEqual(['m1']);
+      // The pause after attempt i is 5·i ms plus 0 to 9 ms of jitter (1 ms of slack for timer rounding).
+      expect(acquired).toHaveLength(5);
+      const pauses = acquired.slice(1).map((t, i) => t - released[i]);
+      for (const [i, pause] of pauses.entries()) expect(pause, `pause after attempt ${i + 1}`).toBeGreaterThanOrEqual(5 * (i + 1) - 1);
+    });
+
+    it('retries a serialization failure (40001) too', async () => {
+      const ws = freshWs();
+      const attempts = await plantFailures(ws, '40001', 2);
+      const out = await main.ingestEvents(ws, [ev('m1', 'u1')], new Set(), noProfiles);
+      expect(out.inserted.map((e) => e.messageId)).toEqual(['m1']);
+      expect(await attempts()).toBe(3);
+    });
+
+    it('gives up after five attempts with the last error', async () => {
+      const ws = freshWs();
+      const attempts = await plantFailures(ws, '40P01', 10);
+      await expect(main.ingestEvents(ws, [ev('m1', 'u1')], new Set(), noProfiles)).rejects.toMatchObject({ code: '40P01' });
+      expect(await attempts()).toBe(5);
+      expect(await main.countEvents(ws)).toBe(0);
+    });
+
+    it('throws any other error at once, without retrying, and keeps the connection', async () => {
+      const ws = freshWs();
+      const attempts = await plantFailures(ws, '22000', 1);
+      const s = open({ max: 1 });
+      await expect(s.ingestEvents(ws, [ev('m1', 'u1')], new Set(), noProfiles)).rejects.toMatchObject({ code: '22000', message: 'planted failure' });
+      expect(await attempts()).toBe(1);
+      // ROLLBACK worked, so the connection went back to the pool rather than being destroyed.
+      expect([s.pool.totalCount, s.pool.idleCount]).toEqual([1, 1]);
+      expect(await s.countEvents(ws)).toBe(0);
+    });
+
+    it('putUser creates the user again when another node deletes it between the insert and the lock', async () => {
+      // Mutant: `if (!old) continue` → `if (false)`, which read the traits of a row that is gone.
+      const ws = freshWs();
+      await main.putUser(ws, 'u', { a: 1 }, 10);
+      const other = await main.pool.connect();
+      try {
+        await other.query("SET lock_timeout = '10s'");
+        await other.query('BEGIN');
+        await other.query('SELECT 1 FROM users WHERE workspace = $1 AND id = $2 FOR UPDATE', [ws, 'u']);
+        const otherPid = (await other.query('SELECT pg_backend_pid() AS pid')).rows[0].pid;
+        // The insert finds the row and does nothing; the SELECT … FOR UPDATE then waits on `other`.
+        const put = open().putUser(ws, 'u', { b: 2 }, 20);
+        const waiting = async () =>
+          (await main.pool.query('SELECT count(*)::int AS n FROM pg_stat_activity WHERE $1 = ANY(pg_blocking_pids(pid))', [otherPid])).rows[0].n > 0;
+        for (let i = 0; i < 500 && !(await waiting()); i++) await new Promise((r) => setTimeout(r, 10));
+        expect(await waiting()).toBe(true);
+        await other.query('DELETE FROM users WHERE workspace = $1 AND id = $2', [ws, 'u']);
+        await other.query('COMMIT');
+        expect(await put).toEqual({ id: 'u', traits: { b: 2 }, createdAt: 20, updatedAt: 20 });
+        expect(await main.getUser(ws, 'u')).toEqual({ id: 'u', traits: { b: 2 }, createdAt: 20, updatedAt: 20 });
+      } finally {
+        await other.query('ROLLBACK');
+        other.release();
+      }
+    });
+
+    it('keeps the options a connection string already carries beside its search_path', async () => {
+      // Mutants of withSearchPath's `prior ? `${prior} ${setting}` : setting`.
+      const u = new URL(url);
+      u.searchParams.set('options', '-c statement_timeout=4321');
+      const s = open({ connectionString: u.toString() });
+      const { rows } = await s.pool.query("SELECT current_setting('search_path') AS path, current_setting('statement_timeout') AS timeout");
+      expect(rows).toEqual([{ path: schema, timeout: '4321ms' }]);
+    });
+
+    it('pins the search_path on a connection string URL cannot parse, through the options setting', async () => {
+      // pg reads `test?host=…` (resolved against a base URL); `new URL` alone refuses it, so withSearchPath falls back.
+      const u = new URL(url);
+      const params = new URLSearchParams({ host: u.hostname, port: u.port || '5432', user: decodeURIComponent(u.username) });
+      if (u.password) params.set('password', decodeURIComponent(u.password));
+      const relative = `${u.pathname.slice(1)}?${params}`;
+      expect(() => new URL(relative)).toThrow();
+      const s = open({ connectionString: relative });
+      const { rows } = await s.pool.query("SELECT current_setting('search_path') AS path, current_database() AS db");
+      expect(rows).toEqual([{ path: schema, db: u.pathname.slice(1) }]);
     });
   });
 }
