@@ -3,7 +3,9 @@ import { ExposureLog } from '../experiment/exposure-log.ts';
 import type { Profile } from '../profile/profile.ts';
 import { rng } from '../stats/random.ts';
 import type { Doc, Store } from '../store/store.ts';
+import { ANON_PREFIX } from '../domain/schemas.ts';
 import { contextVector, hashFeatures, OPTION_DIMS } from './context.ts';
+import { ACTIVITY_EVENTS, activityByHour, HOURS, hourFeatures, isTimeZone, nextSendAt, SEND_TIME_POINT } from './send-time.ts';
 import { crossFeatures } from './policies/features.ts';
 import { choose, draw, learnOption, type Arms, type PolicySpec } from './policies/policies.ts';
 import { hybridFromJson, hybridLearn, hybridProbabilities, hybridToJson, newHybrid, type HybridState } from './policies/hybrid.ts';
@@ -55,10 +57,21 @@ export interface Audience {
   now: number;
 }
 
-/** One option as a caller offers it. */
+/** One option as a caller offers it: named features (hashed), or a built-in point's own vector of OPTION_DIMS. */
 export interface OfferedOption {
   id: string;
   features?: Record<string, number | boolean | string>;
+  vector?: Float64Array;
+}
+
+export interface DecideAnswer {
+  decisionId: string;
+  option: string;
+  propensity: number;
+  personalized: boolean;
+  /** send-time: the zone the hour is in and the next moment it comes. */
+  timeZone?: string;
+  sendAt?: string;
 }
 
 function modelToJson(m: ModelBody): Record<string, unknown> {
@@ -160,11 +173,33 @@ export class DecisionService {
     return { subject, personalized: profile !== null, context: contextVector(now, context, profile), now };
   }
 
-  async decide(ws: string, q: DecideBody): Promise<{ decisionId: string; option: string; propensity: number; personalized: boolean }> {
+  async decide(ws: string, q: DecideBody): Promise<DecideAnswer> {
     const audience = await this.audience(ws, q, q.context);
     const point = await this.pointOf(ws, q.point);
-    const r = await this.choose(ws, audience, point, q.options);
+    if (q.point === SEND_TIME_POINT) return this.sendTime(ws, q, audience, point);
+    const r = await this.choose(ws, audience, point, q.options ?? []);
     return { ...r, personalized: audience.personalized };
+  }
+
+  /**
+   * The hour to send a message, in the person's time zone: each hour offered with how active the person
+   * has been then (their latest events, only with personalization consent), answered with when that
+   * hour next comes.
+   */
+  private async sendTime(ws: string, q: DecideBody, audience: Audience, point: DecisionPoint): Promise<DecideAnswer> {
+    const { store } = this.deps;
+    const subject = audience.subject;
+    const trait = subject && !subject.startsWith(ANON_PREFIX) ? (await store.getUser(ws, subject))?.traits.timeZone : undefined;
+    const timeZone = q.timeZone ?? (typeof trait === 'string' && isTimeZone(trait) ? trait : 'UTC');
+    const history = audience.personalized && subject ? await store.eventsOf(ws, subject, ACTIVITY_EVENTS) : [];
+    const activity = activityByHour(
+      history.map((e) => e.timestamp),
+      timeZone,
+    );
+    const hours = q.options?.map((o) => o.id) ?? HOURS;
+    const offered = hours.map((h) => ({ id: h, vector: hourFeatures(activity, Number(h)) }));
+    const r = await this.choose(ws, audience, point, offered);
+    return { ...r, personalized: audience.personalized, timeZone, sendAt: new Date(nextSendAt(audience.now, Number(r.option), timeZone)).toISOString() };
   }
 
   /**
@@ -182,7 +217,7 @@ export class DecisionService {
     const { context } = audience;
     // Every option gets the option slots, features or not, so an option's vector (and its learnt arm)
     // keeps one length whether or not a caller sends its features.
-    const options = offered.map((o) => ({ key: o.id, x: crossFeatures(context, hashFeatures(o.features, OPTION_DIMS)) }));
+    const options = offered.map((o) => ({ key: o.id, x: crossFeatures(context, o.vector ?? hashFeatures(o.features, OPTION_DIMS)) }));
     const decisionId = `dec_${randomBytes(12).toString('base64url')}`;
     const rand = rng(seedOf(decisionId));
     let index: number, propensity: number;

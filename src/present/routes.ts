@@ -23,7 +23,14 @@ export async function presentRoutes(app: FastifyInstance, { decisions, variants 
         response: {
           200: {
             type: 'object',
-            properties: { decisionId: { type: 'string' }, option: { type: 'string' }, propensity: { type: 'number' }, personalized: { type: 'boolean' } },
+            properties: {
+              decisionId: { type: 'string' },
+              option: { type: 'string' },
+              propensity: { type: 'number' },
+              personalized: { type: 'boolean' },
+              timeZone: { type: 'string' },
+              sendAt: { type: 'string' },
+            },
             required: ['decisionId', 'option', 'propensity'],
           },
         },

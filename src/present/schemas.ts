@@ -1,6 +1,7 @@
 /** The decision routes' bodies and the stored decision point's shape. */
 import { z } from 'zod';
 import { EVENT_TYPES, Id, Text } from '../domain/schemas.ts';
+import { HOURS, isTimeZone, SEND_TIME_POINT } from './send-time.ts';
 
 /** Decision points name themselves in URLs: short, URL-safe. */
 export const PointName = z
@@ -21,15 +22,24 @@ export const DecideBody = z
     userId: Id.optional(),
     anonymousId: Id.optional(),
     point: PointName,
+    /** Required except at `send-time`, whose options are hours ("0" to "23") and default to all 24. */
     options: z
       .array(z.object({ id: Id, features: FeatureMap.optional() }).strict())
       .min(1, 'at least one option')
       .max(MAX_OPTIONS, `at most ${MAX_OPTIONS} options`)
-      .refine((os) => new Set(os.map((o) => o.id)).size === os.length, 'option ids must be distinct'),
+      .refine((os) => new Set(os.map((o) => o.id)).size === os.length, 'option ids must be distinct')
+      .optional(),
     context: FeatureMap.optional(),
+    /** The person's IANA time zone (`send-time`; else their `timeZone` trait, else UTC). */
+    timeZone: z.string().min(1).max(64).refine(isTimeZone, 'must be an IANA time zone such as Europe/Madrid').optional(),
   })
   .strict()
-  .refine((b) => b.userId !== undefined || b.anonymousId !== undefined, { message: 'userId or anonymousId is required', path: ['userId'] });
+  .refine((b) => b.userId !== undefined || b.anonymousId !== undefined, { message: 'userId or anonymousId is required', path: ['userId'] })
+  .refine((b) => b.options !== undefined || b.point === SEND_TIME_POINT, { message: 'options are required', path: ['options'] })
+  .refine((b) => b.point !== SEND_TIME_POINT || (b.options ?? []).every((o) => HOURS.includes(o.id) && o.features === undefined), {
+    message: 'send-time options are hours "0" to "23", without features',
+    path: ['options'],
+  });
 export type DecideBody = z.infer<typeof DecideBody>;
 
 export const POLICY_KINDS = ['uniform', 'epsilon-greedy', 'linucb', 'hybrid-linucb', 'thompson'] as const;
@@ -70,12 +80,16 @@ export interface DecisionPoint {
 
 export const defaultDecisionPoint = (point: string): DecisionPoint => ({
   point,
-  policy: 'linucb',
+  // send-time: one shared lesson ("send when the person is usually active") serves every hour and person.
+  policy: point === SEND_TIME_POINT ? 'hybrid-linucb' : 'linucb',
   epsilon: 0.1,
   alpha: 1,
   v: 0.5,
   floor: 0.05,
-  rewards: { click: 1, add_to_cart: 2, purchase: 5, email_open: 0.5, email_click: 1 },
+  rewards:
+    point === SEND_TIME_POINT
+      ? { email_open: 1, email_click: 2, click: 1, add_to_cart: 2, purchase: 5 }
+      : { click: 1, add_to_cart: 2, purchase: 5, email_open: 0.5, email_click: 1 },
   attributionWindowHours: 24,
 });
 
