@@ -27,19 +27,40 @@ export type Calibration = PlattScaling | IsotonicScaling;
 export function fitPlatt(scores: ArrayLike<number>, labels: ArrayLike<number>): PlattScaling {
   const n = scores.length;
   let pos = 0;
-  for (let i = 0; i < n; i++) pos += labels[i];
+  let mean = 0;
+  for (let i = 0; i < n; i++) {
+    pos += labels[i];
+    mean += scores[i];
+  }
+  mean /= Math.max(1, n);
+  let sd = 0;
+  for (let i = 0; i < n; i++) sd += (scores[i] - mean) ** 2;
+  sd = Math.sqrt(sd / Math.max(1, n)) || 1;
   const hi = (pos + 1) / (pos + 2);
   const lo = 1 / (n - pos + 2);
-  let a = 1;
-  let b = 0;
+  // Fitted on standardised scores (a well-conditioned start), then mapped back.
+  const z = (i: number) => (scores[i] - mean) / sd;
+  const loss = (a: number, b: number) => {
+    let l = 0;
+    for (let i = 0; i < n; i++) {
+      const t = labels[i] ? hi : lo;
+      const u = a * z(i) + b;
+      // log(1 + e^u) − t·u, computed without overflow.
+      l += (u > 0 ? u + Math.log1p(Math.exp(-u)) : Math.log1p(Math.exp(u))) - t * u;
+    }
+    return l;
+  };
+  let a = 0;
+  let b = Math.log((pos + 1) / (n - pos + 1));
+  let current = loss(a, b);
   const h = new Float64Array(4);
   const g = new Float64Array(2);
-  for (let iter = 0; iter < 50; iter++) {
+  for (let iter = 0; iter < 100; iter++) {
     h.fill(0);
     g.fill(0);
     for (let i = 0; i < n; i++) {
       const t = labels[i] ? hi : lo;
-      const s = scores[i];
+      const s = z(i);
       const p = sigmoid(a * s + b);
       const w = Math.max(p * (1 - p), 1e-12);
       g[0] += (p - t) * s;
@@ -52,11 +73,21 @@ export function fitPlatt(scores: ArrayLike<number>, labels: ArrayLike<number>): 
     h[0] += 1e-9;
     h[3] += 1e-9;
     const step = solveSpd(h, g, 2);
-    a -= step[0];
-    b -= step[1];
-    if (Math.abs(step[0]) + Math.abs(step[1]) < 1e-9) break;
+    // Newton with backtracking: a full step may overshoot where the scores separate the labels well.
+    let f = 1;
+    let next = loss(a - step[0], b - step[1]);
+    while (next > current && f > 1e-6) {
+      f /= 2;
+      next = loss(a - f * step[0], b - f * step[1]);
+    }
+    if (next > current) break;
+    a -= f * step[0];
+    b -= f * step[1];
+    const done = current - next < 1e-10 * Math.max(1, Math.abs(current));
+    current = next;
+    if (done) break;
   }
-  return { kind: 'platt', a, b };
+  return { kind: 'platt', a: a / sd, b: b - (a * mean) / sd };
 }
 
 /** Pool adjacent violators over the scores sorted ascending: the least-squares non-decreasing fit. */
@@ -78,8 +109,10 @@ export function fitIsotonic(scores: ArrayLike<number>, labels: ArrayLike<number>
       upper[upper.length - 1] = u;
     }
   }
-  // Keep probabilities off 0 and 1: a block of twenty negatives is not a certainty.
-  return { kind: 'isotonic', xs: upper, ps: sum.map((s, k) => (s + 0.5) / (count[k] + 1)) };
+  // Keep probabilities off 0 and 1 (a block of twenty negatives is not a certainty) by a bound that
+  // keeps the blocks in order, which per-block smoothing would not.
+  const edge = 0.5 / (scores.length + 1);
+  return { kind: 'isotonic', xs: upper, ps: sum.map((s, k) => Math.min(1 - edge, Math.max(edge, s / count[k]))) };
 }
 
 /** The calibrated probability of a score. */

@@ -28,6 +28,9 @@ export interface Matrix {
   cols: number;
 }
 
+/** The largest change of any weight in one Newton step (in standardised units). */
+const MAX_STEP = 5;
+
 export const sigmoid = (z: number): number => (z >= 0 ? 1 / (1 + Math.exp(-z)) : Math.exp(z) / (1 + Math.exp(z)));
 export const logit = (p: number): number => {
   const q = Math.min(1 - 1e-9, Math.max(1e-9, p));
@@ -140,8 +143,13 @@ export function fitLogistic(x: Matrix, y: Uint8Array, opts: LogisticOptions = {}
     for (let j = 0; j < p; j++) for (let k = j + 1; k < p; k++) h[j * p + k] = h[k * p + j];
     h[d * p + d] += 1e-9;
     const step = solveSpd(h, g, p);
+    // A damped step where the curvature is nearly flat (separable rows), so Newton cannot fly off.
+    let biggest = 0;
+    for (let j = 0; j < p; j++) biggest = Math.max(biggest, Math.abs(step[j]));
+    const damp = biggest > MAX_STEP ? MAX_STEP / biggest : 1;
     let change = 0;
     for (let j = 0; j < p; j++) {
+      step[j] *= damp;
       beta[j] -= step[j];
       change = Math.max(change, Math.abs(step[j]));
     }

@@ -245,7 +245,7 @@ export interface NextPurchasePrediction {
   /** Days from now to the expected purchase (negative: overdue). */
   daysUntil: number;
   intervalDays: number;
-  /** The probability of a purchase in the category within the asked days. */
+  /** The probability of a purchase in the category within the asked days (see withinDays). */
   probability: number;
   factors: Factor[];
 }
@@ -267,6 +267,17 @@ export interface PersonPredictions {
 /** From a probability over the model's horizon to one over `days`, at a constant hazard. */
 export function overDays(pHorizon: number, horizonDays: number, days: number): number {
   return 1 - (1 - pHorizon) ** (days / horizonDays);
+}
+
+/**
+ * A next-purchase probability over `days`: the model says how likely a re-buy is within its horizon,
+ * the person's rhythm says when within it (a weekly buyer who bought yesterday is unlikely to buy in
+ * the next three days, likely in the three after). Past the horizon, at a constant hazard.
+ */
+export function withinDays(pHorizon: number, next: NextPurchase, now: number, horizonDays: number, days: number): number {
+  if (days >= horizonDays) return overDays(pHorizon, horizonDays, days);
+  const share = rebuyChance(next, now, days * DAY_MS) / rebuyChance(next, now, horizonDays * DAY_MS);
+  return pHorizon * Math.min(1, share);
 }
 
 const TOP_FACTORS = 3;
@@ -322,7 +333,7 @@ export function predictPerson(s: PredictorState, log: EventLog, p: number, now: 
       expectedAt: next.expectedAt,
       daysUntil: r((next.expectedAt - now) / DAY_MS),
       intervalDays: r(next.intervalDays),
-      probability: overDays(probabilityOf(s.nextPurchase, nx), s.horizonDays, days),
+      probability: withinDays(probabilityOf(s.nextPurchase, nx), next, now, s.horizonDays, days),
       factors: topFactors(
         contributions(s.nextPurchase.model, nx),
         (k) => NEXT_FEATURES[k].words(ctx, s.horizonDays),
