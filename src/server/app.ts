@@ -11,6 +11,7 @@ import { profileRoutes } from '../profile/routes.ts';
 import { recommendRoutes } from '../recommend/routes.ts';
 import { experimentRoutes } from '../experiment/routes.ts';
 import { presentRoutes } from '../present/routes.ts';
+import { predictRoutes } from '../predict/routes.ts';
 import { generateRoutes } from '../generate/routes.ts';
 import { basicKeyAsBearer, segmentRoutes } from '../integrations/segment/routes.ts';
 import { auditPlugin } from '../privacy/audit-plugin.ts';
@@ -101,6 +102,7 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
   await app.register(experimentRoutes, { experiments: e.experiments });
   await app.register(generateRoutes, { content: e.content });
   await app.register(presentRoutes, { decisions: e.decisions, variants: e.variants });
+  await app.register(predictRoutes, { predictions: e.predictions });
   await app.register(segmentRoutes, { segment: e.segment });
   return app;
 }

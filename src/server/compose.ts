@@ -18,6 +18,7 @@ import type { InvalidationBus } from '../bus/bus.ts';
 import { NatsBus } from '../bus/nats-bus.ts';
 import { ExperimentService } from '../experiment/experiment-service.ts';
 import { DecisionService } from '../present/decision-service.ts';
+import { PredictService } from '../predict/predict-service.ts';
 import { ContentService } from '../generate/content-service.ts';
 import { LlmWriter } from '../generate/llm-writer.ts';
 import { EXPOSURE_COLLECTION, type ExposureBody } from '../experiment/exposure-log.ts';
@@ -64,6 +65,8 @@ export class Engine {
   readonly experiments: ExperimentService;
   /** Decision points: which option to show each person (contextual bandits), learnt from events citing a decisionId. */
   readonly decisions: DecisionService;
+  /** Churn risk, next purchase and propensity per person, learnt lazily after each training of the models. */
+  readonly predictions: PredictService;
   /** Items' presentation variants, chosen per person by their decision point (`?present=true` on recommendations). */
   readonly variants: VariantService;
   /** What the chat assistant needs from the other slices (see converse/ports.ts). */
@@ -151,6 +154,18 @@ export class Engine {
       clock: this.clock,
       decisions: this.decisions,
       itemExists: async (ws, id) => (await this.ingest.getItem(ws, id)) !== null,
+    });
+    this.predictions = new PredictService({
+      store,
+      clock: this.clock,
+      mayProfile: (ws, userId) => this.consent.allows(ws, userId, 'profiling'),
+      items: async (ws) => {
+        const catalog = await this.state.catalog(ws);
+        return (id) => {
+          const it = catalog.items[catalog.index.get(id) ?? -1];
+          return it && { category: it.categories?.at(-1) ?? null, price: it.price ?? null };
+        };
+      },
     });
     this.chat = {
       store,
