@@ -15,7 +15,13 @@ async function shopApp(): Promise<TestApp> {
   const t = await makeTestApp({ clock: testClock(shop.now) });
   const items = [...new Map(shop.events.map((e) => [e.item, { id: e.item, title: e.item, categories: [e.category], price: e.value ?? 20 }])).values()];
   expect((await call(t, 'PUT', '/v1/items', items)).status).toBe(200);
-  const events = shop.events.map((e) => ({ type: e.type, userId: e.person, itemId: e.item, timestamp: e.time, ...(e.value === null ? {} : { value: e.value }) }));
+  const events = shop.events.map((e) => ({
+    type: e.type,
+    userId: e.person,
+    itemId: e.item,
+    timestamp: e.time,
+    ...(e.value === null ? {} : { value: e.value }),
+  }));
   for (let k = 0; k < events.length; k += 1000) expect((await call(t, 'POST', '/v1/events', events.slice(k, k + 1000))).status).toBe(200);
   return t;
 }
