@@ -5,9 +5,11 @@
  *
  *   node bin/run-ts.mjs bench/ingest.ts [--events 100000] [--concurrency 4] [--batch 500]
  *     [--stores sqlite,postgres] [--no-baseline] [--warmup 4] [--log-level info] [--max-seconds 600]
+ *     [--prof-dir DIR]   (the servers write V8 CPU profiles there: open them in Chrome DevTools)
  *
  * Prints progress on stderr and one JSON line on stdout.
  */
+import { readFileSync } from 'node:fs';
 import { cpus } from 'node:os';
 import { join } from 'node:path';
 import {
@@ -15,6 +17,7 @@ import {
   call,
   createPgDatabase,
   emit,
+  freePort,
   log,
   main,
   makeAgent,
@@ -26,6 +29,7 @@ import {
   serverErrors,
   spawnAfin,
   spawnBare,
+  spawnNode,
   stopProcess,
   tempDir,
   waitReady,
@@ -48,6 +52,8 @@ const opts = parseArgs({
   /** Minimum length of the bare baseline's measurement (it repeats the batches to get there). */
   bareSeconds: 3,
   seed: 42,
+  /** When set, each afin server writes a V8 CPU profile (`--cpu-prof`) into this directory on exit. */
+  profDir: '',
 });
 
 const KEY = 'bench-admin-key-0123456789';
@@ -68,6 +74,20 @@ interface Figures {
   stored?: number;
   profileMismatches?: number;
   eventsMissingFromProfiles?: number;
+  serverCpuUsPerEvent?: number;
+}
+
+/** User + system CPU seconds of a process so far (Linux /proc; null elsewhere). */
+function cpuSeconds(pid: number | undefined): number | null {
+  if (pid === undefined) return null;
+  try {
+    // Fields after the command name (which may hold spaces, hence the last ')'): utime and stime are the 12th and 13th.
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    return (Number(fields[11]) + Number(fields[12])) / 100; // clock ticks, 100 per second on Linux
+  } catch {
+    return null;
+  }
 }
 
 /** Posts pre-serialized batches with `concurrency` in flight; bounded by count and by `maxSeconds`. */
@@ -183,7 +203,11 @@ await main(async () => {
       passes = Math.max(1, Math.min(100, Math.ceil(opts.bareSeconds / Math.max(probe.seconds, 0.001))));
     }
     log(`${label}: measuring${passes > 1 ? ` (${passes} passes over the batches)` : ''}`);
+    const cpu0 = cpuSeconds(s.proc.pid);
     const f = await drive(s.url, measured.bodies, measured.counts, label, passes);
+    const cpu1 = cpuSeconds(s.proc.pid);
+    // CPU time the server spent per event: unlike events/s, barely moved by other work on a shared machine.
+    if (cpu0 !== null && cpu1 !== null && f.events > 0) f.serverCpuUsPerEvent = Math.round(((cpu1 - cpu0) * 1e6) / f.events);
     f.warmupErrors = w?.errors ?? 0;
     if (f.errors + (f.warmupErrors ?? 0) > 0) for (const line of serverErrors(s)) log(`${label} server log: ${line}`);
     log(`${label}: ${f.eventsPerSec} events/s, p50 ${f.p50Ms} ms, p99 ${f.p99Ms} ms per batch`);
@@ -216,7 +240,17 @@ await main(async () => {
       check = () => checkPg(db.url);
       drop = db.drop;
     }
-    const s = await spawnAfin(env, work, `afin-${store}`);
+    // Node refuses --cpu-prof in NODE_OPTIONS, so a profiled server is spawned with the flags itself.
+    const port = await freePort();
+    const s = opts.profDir
+      ? spawnNode(
+          `afin-${store}`,
+          ['--cpu-prof', `--cpu-prof-dir=${join(opts.profDir, store)}`, 'bin/afin.mjs', 'serve'],
+          { AFIN_PORT: String(port), AFIN_HOST: HOST, ...env },
+          work,
+          port,
+        )
+      : await spawnAfin(env, work, `afin-${store}`);
     log(`${store}: started afin serve on ${HOST}:${s.port}`);
     try {
       const f = await runTarget(store, s, true);

@@ -246,7 +246,7 @@ export class IngestService {
       }
       return [...bySubject].map(([subject, evs]) => ({
         subject,
-        // The store parses `current` afresh for this call, so it is updated in place, without a copy.
+        // The store hands `current` over for this call (see ProfileUpdater), so it is updated in place, without a copy.
         profile: applyEvents((current.get(subject) as Profile | undefined) ?? null, evs, (id) => catalog.get(id), { inPlace: true }) as unknown as Record<
           string,
           unknown

@@ -16,6 +16,7 @@ import {
   type Row,
 } from '../rows.ts';
 import { POSTGRES_MIGRATIONS } from './migrations.ts';
+import { TurnBatcher } from './turn-batch.ts';
 
 export interface PostgresStoreOptions {
   connectionString: string;
@@ -324,8 +325,22 @@ ON CONFLICT (workspace, subject) DO UPDATE SET body = excluded.body`,
     ]);
   }
   async consentHistory(ws: string, userId: string): Promise<ConsentChange[]> {
-    return (await this.rows('SELECT * FROM consent WHERE workspace = $1 AND user_id = $2 ORDER BY seq', [ws, userId])).map(consentFromRow);
+    return this.consentReads.get(ws, userId);
   }
+  /** Consent histories asked in one loop turn (a batch's people, on the ingest path) share one query. */
+  private readonly consentReads = new TurnBatcher<Row, ConsentChange[]>(
+    async (ws, userIds) => {
+      const byUser = new Map<string, Row[]>();
+      for (const r of await this.rows('SELECT * FROM consent WHERE workspace = $1 AND user_id = ANY($2::text[]) ORDER BY seq', [ws, userIds])) {
+        const id = String(r.user_id);
+        const list = byUser.get(id);
+        if (list) list.push(r);
+        else byUser.set(id, [r]);
+      }
+      return byUser;
+    },
+    (rows) => (rows ?? []).map(consentFromRow),
+  );
   async deleteConsent(ws: string, userId: string): Promise<number> {
     return this.count('DELETE FROM consent WHERE workspace = $1 AND user_id = $2', [ws, userId]);
   }
