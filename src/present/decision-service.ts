@@ -15,8 +15,13 @@ import { defaultDecisionPoint, type DecideBody, type DecisionPoint, type Decisio
 /** Every decision, one document each: context, options, choice and propensity. Bounded per workspace. */
 export const DECISION_COLLECTION = 'decision';
 const POINT_COLLECTION = 'decision-point';
+/** A point's model and its learning cursor, one document per point; an item's variants' model, one per item. */
 const MODEL_COLLECTION = 'decision-model';
+export const ITEM_MODEL_COLLECTION = 'decision-model-item';
 export const DEFAULT_MAX_DECISIONS_PER_WORKSPACE = 100_000;
+/** At most this many points keep a model per workspace by default (any key may name a new point). */
+export const DEFAULT_MAX_POINTS_PER_WORKSPACE = 1_000;
+const POINT_CACHE_MS = 5_000;
 
 /** One logged decision. `x` is the chosen option's feature vector, what the policy learns the reward for. */
 export interface DecisionBody {
@@ -48,6 +53,7 @@ interface ModelBody {
  * per item (`point/item`; a point name holds no '/', so the two never collide).
  */
 export const modelKeyOf = (point: string, item?: string): string => (item === undefined ? point : `${point}/${item}`);
+const modelCollectionOf = (key: string) => (key.includes('/') ? ITEM_MODEL_COLLECTION : MODEL_COLLECTION);
 
 /** Who is choosing and in what context, worked out once per request however many choices it makes. */
 export interface Audience {
@@ -130,30 +136,43 @@ export class DecisionService {
   /** Buffered off the request path like experiment exposures (the same log class). */
   readonly log: ExposureLog;
   readonly maxPerWorkspace: number;
+  readonly maxPoints: number;
+  private readonly points = new Map<string, { at: number; point: DecisionPoint }>();
   private readonly sinceTrim = new Map<string, number>();
   private readonly models = new Map<string, { model: ModelBody; checkedAt: number }>();
-  /** When each point last learnt, and the pass running now (so concurrent requests share one). */
+  /** When each workspace last learnt, and the pass running now (so concurrent requests share one). */
   private readonly learntAt = new Map<string, number>();
   private readonly learning = new Map<string, Promise<void>>();
   private readonly learnEveryMs: number;
 
   constructor(
     private readonly deps: DecisionDeps,
-    opts: { maxDecisionsPerWorkspace?: number; logIntervalMs?: number; learnEveryMs?: number } = {},
+    opts: { maxDecisionsPerWorkspace?: number; maxPointsPerWorkspace?: number; logIntervalMs?: number; learnEveryMs?: number } = {},
   ) {
     this.maxPerWorkspace = Math.max(1, opts.maxDecisionsPerWorkspace ?? DEFAULT_MAX_DECISIONS_PER_WORKSPACE);
+    this.maxPoints = Math.max(1, opts.maxPointsPerWorkspace ?? DEFAULT_MAX_POINTS_PER_WORKSPACE);
     this.log = new ExposureLog(deps.store, { intervalMs: opts.logIntervalMs, isErased: deps.isErased });
     this.learnEveryMs = opts.learnEveryMs ?? 60_000;
   }
 
+  /** A point's settings (cached a few seconds: read on every decision; another node's change shows within that). */
   async pointOf(ws: string, point: string): Promise<DecisionPoint> {
+    const key = `${ws}\u0000${point}`;
+    const now = this.deps.clock();
+    const hit = this.points.get(key);
+    if (hit && now - hit.at < POINT_CACHE_MS) return hit.point;
     const doc = await this.deps.store.getDoc(ws, POINT_COLLECTION, point);
-    return doc ? { ...defaultDecisionPoint(point), ...(doc.body as Partial<DecisionPoint>), point } : defaultDecisionPoint(point);
+    const value = doc ? { ...defaultDecisionPoint(point), ...(doc.body as Partial<DecisionPoint>), point } : defaultDecisionPoint(point);
+    if (this.points.size > 10_000) this.points.clear();
+    this.points.set(key, { at: now, point: value });
+    return value;
   }
 
   async savePoint(ws: string, point: string, body: DecisionPointBody): Promise<DecisionPoint> {
+    this.points.delete(`${ws}\u0000${point}`);
     const merged: DecisionPoint = { ...(await this.pointOf(ws, point)), ...body, point };
     await this.deps.store.putDocs(ws, [{ collection: POINT_COLLECTION, id: point, subject: null, body: { ...merged }, createdAt: this.deps.clock() }]);
+    this.points.delete(`${ws}\u0000${point}`);
     return merged;
   }
 
@@ -213,7 +232,7 @@ export class DecisionService {
     offered: readonly OfferedOption[],
     extra: { item?: string; recommendationId?: string } = {},
   ): Promise<{ decisionId: string; option: string; propensity: number }> {
-    const model = await this.modelOf(ws, point.point, modelKeyOf(point.point, extra.item), audience.now);
+    const model = await this.modelOf(ws, modelKeyOf(point.point, extra.item), audience.now);
     const { context } = audience;
     // Every option gets the option slots, features or not, so an option's vector (and its learnt arm)
     // keeps one length whether or not a caller sends its features.
@@ -265,90 +284,124 @@ export class DecisionService {
       .catch(() => undefined);
   }
 
-  /** The model under `key`, after the point has learnt what has settled (at most once per `learnEveryMs`). */
-  private async modelOf(ws: string, point: string, key: string, now: number): Promise<ModelBody> {
-    const pk = `${ws}\u0000${point}`;
-    if (now - (this.learntAt.get(pk) ?? -Infinity) >= this.learnEveryMs) {
-      let pass = this.learning.get(pk);
+  /** The model under `key`, after the workspace has learnt what has settled (at most once per `learnEveryMs`). */
+  private async modelOf(ws: string, key: string, now: number): Promise<ModelBody> {
+    if (now - (this.learntAt.get(ws) ?? -Infinity) >= this.learnEveryMs) {
+      let pass = this.learning.get(ws);
       if (!pass) {
-        pass = this.learn(ws, point).finally(() => this.learning.delete(pk));
-        this.learning.set(pk, pass);
+        pass = this.learn(ws).finally(() => this.learning.delete(ws));
+        this.learning.set(ws, pass);
       }
       await pass;
-      this.learntAt.set(pk, now);
+      this.learntAt.set(ws, now);
     }
     const mk = `${ws}\u0000${key}`;
     const cached = this.models.get(mk);
     if (cached && now - cached.checkedAt < this.learnEveryMs) return cached.model;
-    const doc = await this.deps.store.getDoc(ws, MODEL_COLLECTION, key);
+    const doc = await this.deps.store.getDoc(ws, modelCollectionOf(key), key);
     const model = doc ? modelFromJson(doc.body) : { arms: {}, learnedUntil: 0 };
+    if (this.models.size > 100_000) this.models.clear();
     this.models.set(mk, { model, checkedAt: now });
     return model;
   }
 
   /**
-   * Learns every decision of the point whose attribution window has closed since the last pass: its
-   * reward is the best of its events' rewards within the window, 0 if none. An event rewards a
-   * decision by citing its `decisionId` in `properties`, or, for an item's variant, by naming the
-   * item and the `variant` shown: it then rewards the person's latest such decision before it.
+   * Learns every decision whose attribution window has closed since its point's last pass: its reward
+   * is the best of its events' rewards within the window, 0 if none. An event rewards a decision by
+   * citing its `decisionId` in `properties`, or, for an item's variant, by naming the item and the
+   * `variant` shown: it then rewards the person's latest such decision before it.
+   *
+   * One pass covers every point of the workspace, so the log and the events are read once however
+   * many points there are (a caller inventing point names costs nothing extra). Each point's cursor
+   * (`learnedUntil`, in its model document) survives restarts: nothing is learnt twice.
    */
-  async learn(ws: string, pointName: string): Promise<void> {
+  async learn(ws: string): Promise<void> {
     const { store, clock } = this.deps;
-    const point = await this.pointOf(ws, pointName);
-    const doc = await store.getDoc(ws, MODEL_COLLECTION, pointName);
-    const cursor: ModelBody = doc ? modelFromJson(doc.body) : { arms: {}, learnedUntil: 0 };
-    const windowMs = point.attributionWindowHours * 3_600_000;
-    const settledBefore = clock() - windowMs;
-    if (settledBefore <= cursor.learnedUntil) return;
     await this.log.flush();
-    const settled = new Map<string, { createdAt: number; body: DecisionBody }>();
-    const byVariant = new Map<string, string[]>();
+    const now = clock();
+    const byPoint = new Map<string, Array<{ id: string; createdAt: number; body: DecisionBody }>>();
     for (const d of await store.listDocs(ws, DECISION_COLLECTION)) {
-      const b = d.body as unknown as DecisionBody;
-      if (b.point !== pointName || d.createdAt <= cursor.learnedUntil || d.createdAt > settledBefore) continue;
-      settled.set(d.id, { createdAt: d.createdAt, body: b });
-      if (b.item !== undefined && b.person) {
-        const k = `${b.person}\u0000${b.item}\u0000${b.chosen}`;
-        byVariant.set(k, [...(byVariant.get(k) ?? []), d.id]);
+      const body = d.body as unknown as DecisionBody;
+      const list = byPoint.get(body.point);
+      if (list) list.push({ id: d.id, createdAt: d.createdAt, body });
+      else byPoint.set(body.point, [{ id: d.id, createdAt: d.createdAt, body }]);
+    }
+    interface Settled {
+      createdAt: number;
+      body: DecisionBody;
+      point: DecisionPoint;
+    }
+    const settled = new Map<string, Settled>();
+    const cursors = new Map<string, { cursor: ModelBody; point: DecisionPoint; until: number }>();
+    for (const [name, decisions] of byPoint) {
+      const newest = decisions.reduce((m, d) => Math.max(m, d.createdAt), -Infinity);
+      const point = await this.pointOf(ws, name);
+      const until = now - point.attributionWindowHours * 3_600_000;
+      // Nothing of this point has settled yet: its cursor need not even be read.
+      if (decisions.every((d) => d.createdAt > until)) continue;
+      const doc = await store.getDoc(ws, MODEL_COLLECTION, name);
+      const cursor: ModelBody = doc ? modelFromJson(doc.body) : { arms: {}, learnedUntil: 0 };
+      if (newest <= cursor.learnedUntil) continue;
+      let any = false;
+      for (const d of decisions) {
+        if (d.createdAt <= cursor.learnedUntil || d.createdAt > until) continue;
+        settled.set(d.id, { createdAt: d.createdAt, body: d.body, point });
+        any = true;
       }
+      if (any) cursors.set(name, { cursor, point, until });
+    }
+    if (settled.size === 0) return;
+
+    // Who was shown which variant of which item, oldest first, to find the decision an event cites.
+    const byVariant = new Map<string, string[]>();
+    let since = Infinity;
+    for (const [id, d] of [...settled].sort((a, b) => a[1].createdAt - b[1].createdAt)) {
+      since = Math.min(since, d.createdAt);
+      if (d.body.item === undefined || !d.body.person) continue;
+      const k = `${d.body.person}\u0000${d.body.item}\u0000${d.body.chosen}`;
+      const ids = byVariant.get(k);
+      if (ids) ids.push(id);
+      else byVariant.set(k, [id]);
     }
     const reward = new Map<string, number>();
-    if (settled.size > 0) {
-      for (const ids of byVariant.values()) ids.sort((a, b) => settled.get(a)!.createdAt - settled.get(b)!.createdAt);
-      for await (const page of store.scanEvents(ws, { since: cursor.learnedUntil })) {
-        for (const e of page) {
-          const r = point.rewards[e.type];
-          if (r === undefined) continue;
-          const cited = e.properties?.decisionId;
-          let id: string | undefined;
-          if (typeof cited === 'string') id = settled.has(cited) ? cited : undefined;
-          else if (e.variant && e.itemId) {
-            // The latest decision that showed this person this variant of this item before the event.
-            const ids = byVariant.get(`${e.subject}\u0000${e.itemId}\u0000${e.variant}`) ?? [];
-            for (const i of ids) if (settled.get(i)!.createdAt <= e.timestamp) id = i;
-          }
-          const d = id === undefined ? undefined : settled.get(id);
-          if (!d || id === undefined || e.timestamp < d.createdAt || e.timestamp > d.createdAt + windowMs) continue;
-          reward.set(id, Math.max(reward.get(id) ?? -Infinity, r));
+    for await (const page of store.scanEvents(ws, { since })) {
+      for (const e of page) {
+        const cited = e.properties?.decisionId;
+        let id: string | undefined;
+        if (typeof cited === 'string') id = cited;
+        else if (e.variant && e.itemId) {
+          // The latest decision that showed this person this variant of this item before the event.
+          for (const i of byVariant.get(`${e.subject}\u0000${e.itemId}\u0000${e.variant}`) ?? []) if (settled.get(i)!.createdAt <= e.timestamp) id = i;
         }
+        const d = id === undefined ? undefined : settled.get(id);
+        const r = d?.point.rewards[e.type];
+        if (!d || id === undefined || r === undefined) continue;
+        if (e.timestamp < d.createdAt || e.timestamp > d.createdAt + d.point.attributionWindowHours * 3_600_000) continue;
+        reward.set(id, Math.max(reward.get(id) ?? -Infinity, r));
       }
     }
-    const touched = new Map<string, ModelBody>([[pointName, cursor]]);
-    for (const [id, { body }] of [...settled].sort((a, b) => a[1].createdAt - b[1].createdAt)) {
-      const key = modelKeyOf(pointName, body.item);
+
+    const touched = new Map<string, ModelBody>();
+    for (const [name, c] of cursors) touched.set(name, c.cursor);
+    for (const [id, d] of [...settled].sort((a, b) => a[1].createdAt - b[1].createdAt)) {
+      const key = modelKeyOf(d.body.point, d.body.item);
       let model = touched.get(key);
       if (!model) {
-        const d = await store.getDoc(ws, MODEL_COLLECTION, key);
-        model = d ? modelFromJson(d.body) : { arms: {}, learnedUntil: 0 };
+        const doc = await store.getDoc(ws, modelCollectionOf(key), key);
+        model = doc ? modelFromJson(doc.body) : { arms: {}, learnedUntil: 0 };
         touched.set(key, model);
       }
-      learnDecision(model, body, reward.get(id) ?? 0);
+      learnDecision(model, d.body, reward.get(id) ?? 0);
     }
-    cursor.learnedUntil = settledBefore;
+    for (const [, c] of cursors) c.cursor.learnedUntil = c.until;
     const at = clock();
-    // The item models first, the cursor last: a pass cut short is redone rather than skipped.
-    const docs = [...touched].map(([key, m]) => ({ collection: MODEL_COLLECTION, id: key, subject: null, body: modelToJson(m), createdAt: at }));
-    await store.putDocs(ws, docs.reverse());
+    // Item models first, the points' cursors last: a pass cut short is redone rather than skipped.
+    const docs = [...touched]
+      .sort((a, b) => Number(cursors.has(a[0])) - Number(cursors.has(b[0])))
+      .map(([key, m]) => ({ collection: modelCollectionOf(key), id: key, subject: null, body: modelToJson(m), createdAt: at }));
+    await store.putDocs(ws, docs);
+    // Bounded: the points learnt least recently go first (items' models are bounded by the catalogue).
+    await store.trimDocs(ws, MODEL_COLLECTION, this.maxPoints);
     for (const key of touched.keys()) this.models.delete(`${ws}\u0000${key}`);
   }
 

@@ -104,7 +104,7 @@ describe('item variants', () => {
     expect(after.variant?.id).toBe('closeup');
     expect(after.propensity).toBeCloseTo(0.95, 12);
     // The item's own model holds what was learnt: both variants were tried, only close-ups earned.
-    const model = await t.engine.store.getDoc('default', 'decision-model', 'item-variants/i0');
+    const model = await t.engine.store.getDoc('default', 'decision-model-item', 'item-variants/i0');
     const arms = model?.body.arms as Record<string, { n: number; rewardSum: number }>;
     expect(arms.closeup.rewardSum).toBe(arms.closeup.n);
     expect(arms.wide.n).toBeGreaterThan(0);
