@@ -107,6 +107,9 @@ describe('Segment-compatible tracking', () => {
       'batch[4].userId',
     ]);
     expect((await t.call('POST', '/v1/track', { event: 'Product Viewed', properties: { product_id: 'i1' } }, basic(server))).json().error.field).toBe('userId');
+    // A single route implies the type: a track call without its event is refused the same way.
+    expect((await t.call('POST', '/v1/track', { userId: 'di', properties: {} }, basic(server))).json().error.field).toBe('event');
+    expect((await t.call('POST', '/v1/alias', { userId: 'di' }, basic(server))).json().error.field).toBe('previousId');
     expect((await t.call('POST', '/v1/batch', { events: [] }, basic(server))).json().error.field).toBe('batch');
   });
 

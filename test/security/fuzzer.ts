@@ -221,6 +221,23 @@ export function targetedBodies(): Array<{ method: string; url: string; payload: 
   for (const ts of ['"-271821-04-20T00:00:00Z"', '"2020-02-30"', '"+275760-09-13T00:00:00.000Z"', '-1', '8640000000000001']) {
     out.push({ method: 'POST', url: '/v1/events', payload: `[{"type":"view","userId":"u3","itemId":"i3","timestamp":${ts}}]` });
   }
+  // Segment-compatible tracking (issue 20): nesting, extreme amounts and times inside otherwise valid calls.
+  const order = (products: string, extra = '') =>
+    `{"batch":[{"type":"track","event":"Order Completed","userId":"u4","messageId":"o1"${extra},"properties":{"order_id":"o1","products":${products}}}]}`;
+  out.push({ method: 'POST', url: '/v1/batch', payload: order(`[{"product_id":"i1","extra":${nestedJson(4_100)}}]`) });
+  out.push({ method: 'POST', url: '/v1/identify', payload: `{"userId":"u4","traits":${nestedJson(4_100)}}` });
+  for (const n of ['1e308', '-1e308', '1e-320', '9007199254740993']) {
+    out.push({ method: 'POST', url: '/v1/batch', payload: order(`[{"product_id":"i1","price":${n},"quantity":${n}}]`) });
+    out.push({ method: 'POST', url: '/v1/track', payload: `{"event":"Product Reviewed","userId":"u4","properties":{"product_id":${n},"rating":${n}}}` });
+  }
+  // A skew correction that would land before 1970 or after 9999: refused by ingest, never a crash.
+  for (const [ts, sent] of [
+    ['"2020-02-30"', '0'],
+    ['0', '253402300799999'],
+    ['253402300799999', '0'],
+  ]) {
+    out.push({ method: 'POST', url: '/v1/batch', payload: order('[{"product_id":"i1"}]', `,"timestamp":${ts},"sentAt":${sent}`) });
+  }
   out.push({ method: 'POST', url: '/v1/chat', payload: JSON.stringify({ userId: 'u1', message: LONG_CHAT_MESSAGE }) });
   out.push({ method: 'POST', url: '/v1/chat', payload: JSON.stringify({ userId: 'u1', message: '1,'.repeat(1998) + ' €' }) });
   out.push({ method: 'POST', url: '/v1/chat', payload: JSON.stringify({ userId: 'anon:v1', message: 'what do you know about me?' }) });

@@ -33,15 +33,23 @@ const Message = z
   })
   .passthrough();
 
-export const SegmentMessage = Message.superRefine((m, ctx) => {
-  if (m.type === 'track' && m.event === undefined) ctx.addIssue({ code: 'custom', path: ['event'], message: 'a track call names its event' });
-  if (m.type === 'alias' && !m.userId) ctx.addIssue({ code: 'custom', path: ['userId'], message: 'an alias call needs userId' });
-  if (m.type === 'alias' && !m.previousId && !m.anonymousId)
-    ctx.addIssue({ code: 'custom', path: ['previousId'], message: 'an alias call needs previousId (or anonymousId)' });
-  else if (m.type !== 'alias' && !m.userId && !m.anonymousId) ctx.addIssue({ code: 'custom', path: ['userId'], message: 'userId or anonymousId is required' });
-});
+export const SegmentMessage = Message;
 export type SegmentMessageT = z.infer<typeof SegmentMessage>;
 
+/**
+ * What a call of this type must carry, checked once the type is known (a batch's message names it, a
+ * single route such as `/v1/track` implies it): the field that is missing, or null.
+ */
+export function missingField(m: SegmentMessageT, type: MessageType): { field: string; message: string } | null {
+  if (type === 'track' && m.event === undefined) return { field: 'event', message: 'a track call names its event' };
+  if (type === 'alias') {
+    if (!m.userId) return { field: 'userId', message: 'an alias call needs userId' };
+    if (!m.previousId && !m.anonymousId) return { field: 'previousId', message: 'an alias call needs previousId (or anonymousId)' };
+    return null;
+  }
+  if (!m.userId && !m.anonymousId) return { field: 'userId', message: 'userId or anonymousId is required' };
+  return null;
+}
 /** At most as many messages as Afín's own batches; Segment's libraries send 15 to 100. */
 export const MAX_MESSAGES = 1000;
 

@@ -1,6 +1,6 @@
 import { AfinError, describeIssue } from '../../domain/errors.ts';
 import { eventTime, mapMessage, sourceField, type MappedEvent } from './mapping.ts';
-import { SegmentMessage, type MessageType } from './schemas.ts';
+import { SegmentMessage, missingField, type MessageType } from './schemas.ts';
 
 /** The most Afín events one request may turn into (an order becomes one event per product). */
 export const MAX_EVENTS = 1000;
@@ -77,6 +77,11 @@ export class SegmentService {
       }
       if (o.type && m.type && m.type !== o.type) {
         reject(index, 'type', `this route takes ${o.type} calls, got ${m.type}`);
+        continue;
+      }
+      const missing = missingField(m, type);
+      if (missing) {
+        reject(index, missing.field, missing.message);
         continue;
       }
       const mapped = mapMessage(m, type, eventTime(m, o.sentAt, receivedAt));
