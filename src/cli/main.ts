@@ -3,6 +3,7 @@ import { registerDemo } from './commands/demo.ts';
 import { registerEval } from './commands/eval.ts';
 import { registerExperiments } from './commands/experiments.ts';
 import { registerImport } from './commands/import.ts';
+import { registerExport } from './commands/export.ts';
 import { registerKeys } from './commands/keys.ts';
 import { registerServe } from './commands/serve.ts';
 import { registerSimulate } from './commands/simulate.ts';
@@ -13,6 +14,7 @@ program.name('afin').description('Afín — a self-hosted AI personalization eng
 registerServe(program);
 registerDemo(program);
 registerImport(program);
+registerExport(program);
 registerTrain(program);
 registerKeys(program);
 registerEval(program);
