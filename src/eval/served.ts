@@ -25,7 +25,12 @@ export interface EvalServer {
 }
 
 /** Starts a fresh server: default settings, the real clock unless `clock` is given. */
-export type OpenServer = (opts?: { clock?: () => number; cacheMaxAgeMs?: number }) => Promise<EvalServer>;
+export type OpenServer = (opts?: {
+  clock?: () => number;
+  cacheMaxAgeMs?: number;
+  /** An OpenAI-compatible endpoint for the slices that write text (`afin eval content` passes its stand-in). */
+  llm?: { url: string; model: string; apiKey?: string };
+}) => Promise<EvalServer>;
 
 export interface ServedOptions {
   /** Starts the server each served run measures. */

@@ -21,12 +21,12 @@ export const GOALS: Record<EmailGoal, GoalWords> = {
     subject: {
       en: {
         informal: ['We miss you{name}! {emoji}', '{Name}come back and see what is new{topic}', 'It has been a while{name}'],
-        technical: ['Selected for you{topic}: {count} products', 'Your shortlist{topic}'],
+        technical: ['Your selection{topic}: {count} products', 'Your shortlist{topic}'],
         direct: ['{count} picks for you', 'Back for a look?'],
       },
       es: {
-        informal: ['¡Te echamos de menos{name}! {emoji}', '{Name}[vuelve|vuelva] a ver lo nuevo{topic}', 'Cuánto tiempo{name}'],
-        technical: ['Seleccionados para [ti|usted]{topic}: {count} productos', '[Tu|Su] selección{topic}'],
+        informal: ['¡[Te|Le] echamos de menos{name}! {emoji}', '{Name}[vuelve|vuelva] a ver lo nuevo{topic}', 'Cuánto tiempo{name}'],
+        technical: ['[Tu|Su] selección{topic}: {count} productos', '[Tu|Su] lista{topic}'],
         direct: ['{count} propuestas para [ti|usted]', '¿[Vuelves|Vuelve] a mirar?'],
       },
     },
@@ -38,7 +38,7 @@ export const GOALS: Record<EmailGoal, GoalWords> = {
       },
       es: {
         informal: ['Hemos elegido algunas cosas que creemos que [te|le] van a gustar.', 'Esto es lo que hemos guardado para [ti|usted].'],
-        technical: ['Abajo [tienes|tiene] una selección ordenada para [ti|usted], cada producto con el motivo de su elección.'],
+        technical: ['Abajo [tienes|tiene] una selección ordenada para [ti|usted], cada producto con el motivo por el que se eligió.'],
         direct: ['Nuestra selección para [ti|usted]:'],
       },
     },
@@ -188,7 +188,7 @@ export const GOALS: Record<EmailGoal, GoalWords> = {
         ],
         technical: [
           'Productos que se suelen elegir junto con {first}:',
-          'Una selección para completar [tu|su] pedido, cada producto con el motivo de su elección.',
+          'Una selección para completar [tu|su] pedido, cada producto con el motivo por el que se eligió.',
         ],
         direct: ['Combina con {first}:', 'También [te|le] puede gustar:'],
       },

@@ -95,7 +95,9 @@ export function writeEmail(input: EmailInput): EmailDraft {
     name: reader.name ? (lang === 'es' && !usted ? `, ${reader.name}` : ` ${reader.name}`) : '',
     Name: reader.name ? `${reader.name}, ` : '',
     // Not `fill`: it trims, and the connector's leading space is what joins it to the words before.
-    topic: topic ? applyAddress((goal === 'win-back' ? WORDS.topicFor : WORDS.topicIn)[lang].replace('{topic}', topic), style.address) : '',
+    topic: topic
+      ? applyAddress((goal === 'win-back' && reader.tone === 'informal' ? WORDS.topicFor : WORDS.topicIn)[lang].replace('{topic}', topic), style.address)
+      : '',
     count: items.length,
     emoji: reader.tone === 'informal' && voice.emoji ? EMOJI[goal] : '',
     first: anchor?.title ?? '',

@@ -18,7 +18,8 @@ export const openFreshServer: OpenServer = async (opts = {}): Promise<EvalServer
   const dir = mkdtempSync(join(tmpdir(), 'afin-eval-'));
   const store = new SqliteStore(join(dir, 'afin.db'));
   await store.migrate();
-  const engine = new Engine(store, { adminKey: root }, { retrainAfterErasureMs: null, ...opts });
+  const { llm, ...engineOpts } = opts;
+  const engine = new Engine(store, { adminKey: root, ...(llm ? { llm } : {}) }, { retrainAfterErasureMs: null, ...engineOpts });
   await store.createWorkspace({ id: 'default', name: null, createdAt: engine.clock() });
   const app = await buildApp({ engine, logger: false });
   return {

@@ -37,4 +37,20 @@ describe('the fact checker', () => {
     expect(checkFacts('Commuter Backpack 20 L', all).ok).toBe(true);
     expect(checkFacts('Holds 21 litres.', all).ok).toBe(false);
   });
+
+  it('does not cut a price out of another (9,99 € inside 459,99 €) nor a number out of a price', () => {
+    const cheap = itemFacts({ id: 'a', title: 'Mug', price: 9.99, currency: 'EUR', available: true, updatedAt: 0, attributes: { capacity: 9 } }, 'es');
+    const dear = itemFacts({ id: 'b', title: 'Sofa', price: 459.99, currency: 'EUR', available: true, updatedAt: 0 }, 'es');
+    expect(checkFacts('Mug — 9,99 €. Sofa — 459,99 €. Capacidad: 9.', { items: [cheap, dear] }).problems).toEqual([]);
+    expect(checkFacts('Sofa — 469,99 €.', { items: [cheap, dear] }).ok).toBe(false);
+  });
+
+  it('allows a product the facts name in a reason (because you bought X)', () => {
+    expect(
+      checkFacts('Because you viewed Trail Runner 2, Merino Run Socks', {
+        items: [itemFacts(stored[2], 'en', ['Because you viewed Trail Runner 2'])],
+        catalogTitles: all.catalogTitles,
+      }).ok,
+    ).toBe(true);
+  });
 });

@@ -7,7 +7,7 @@ export function registerEval(program: Command) {
   program
     .command('eval')
     .description(
-      'offline evaluation: the recommenders on a dataset, `afin eval chat` for the assistant, `afin eval bandit` for the presentation policies, `afin eval predict` for the predictors (--help for the options)',
+      'offline evaluation: the recommenders on a dataset, `afin eval chat` for the assistant, `afin eval bandit` for the presentation policies, `afin eval content` for generated emails and descriptions, `afin eval predict` for the predictors (--help for the options)',
     )
     .allowUnknownOption(true)
     .helpOption(false)
@@ -22,6 +22,12 @@ export function registerEval(program: Command) {
       if (args[0] === 'predict') {
         const { runPredictEval } = await import('../../eval/predict.ts');
         process.exitCode = await runPredictEval(args.slice(1));
+        return;
+      }
+      if (args[0] === 'content') {
+        const { runContentEval } = await import('../../eval/content.ts');
+        const { openFreshServer } = await import('../../server/fresh.ts');
+        process.exitCode = await runContentEval(args.slice(1), openFreshServer);
         return;
       }
       if (args[0] === 'bandit') {
