@@ -61,7 +61,10 @@ export async function csvLog(path: string): Promise<EventLog> {
   const text = await readFile(path, 'utf8').catch((e: NodeJS.ErrnoException) => {
     throw new DatasetError(e.code === 'ENOENT' ? `no file at ${path}` : `cannot read ${path}: ${e.message}`);
   });
-  const ds = parseCsv(text, path);
+  // A transaction log says `person` where the recommender datasets say `user`.
+  const nl = text.indexOf('\n');
+  const head = nl < 0 ? text : text.slice(0, nl);
+  const ds = parseCsv(head.replace(/(^|[,;\t])\s*"?person"?\s*(?=[,;\t]|\r?$)/i, '$1user') + (nl < 0 ? '' : text.slice(nl)), path);
   if (ds.times.every((t) => t === 0)) throw new DatasetError('the file has no time column: predictions need when each row happened');
   return datasetLog(ds);
 }

@@ -2,6 +2,7 @@
  * How good a probability is: AUC (does it rank the positives first), log-loss and Brier score (is it
  * right in value), and the reliability table behind the chart (predicted against observed, by bin).
  */
+import { rng } from '../stats/random.ts';
 
 /** Area under the ROC curve by ranks (ties share their mean rank); NaN with no positive or no negative. */
 export function auc(p: ArrayLike<number>, y: ArrayLike<number>): number {
@@ -72,4 +73,44 @@ export function reliability(p: ArrayLike<number>, y: ArrayLike<number>, bins = 1
 export function expectedCalibrationError(bins: readonly ReliabilityBin[]): number {
   const n = bins.reduce((a, b) => a + b.count, 0);
   return bins.reduce((a, b) => a + (b.count / Math.max(1, n)) * Math.abs(b.meanPredicted - b.observed), 0);
+}
+
+/**
+ * A 95 % interval for AUC(model) − AUC(baseline), by a paired bootstrap over groups (people: a
+ * person's rows are resampled together, as they are not independent). Seeded.
+ */
+export function aucDifferenceInterval(
+  model: readonly number[],
+  base: readonly number[],
+  y: readonly number[],
+  groups: readonly number[],
+  seed: number,
+  resamples = 200,
+): [number, number] {
+  const byGroup = new Map<number, number[]>();
+  groups.forEach((g, i) => {
+    let l = byGroup.get(g);
+    if (!l) byGroup.set(g, (l = []));
+    l.push(i);
+  });
+  const lists = [...byGroup.values()];
+  const draw = rng(seed);
+  const diffs: number[] = [];
+  for (let b = 0; b < resamples; b++) {
+    const m: number[] = [];
+    const q: number[] = [];
+    const t: number[] = [];
+    for (let k = 0; k < lists.length; k++)
+      for (const i of lists[Math.floor(draw() * lists.length)]) {
+        m.push(model[i]);
+        q.push(base[i]);
+        t.push(y[i]);
+      }
+    const d = auc(m, t) - auc(q, t);
+    if (!Number.isNaN(d)) diffs.push(d);
+  }
+  diffs.sort((a, b) => a - b);
+  if (diffs.length === 0) return [Number.NaN, Number.NaN];
+  const at = (p: number) => diffs[Math.min(diffs.length - 1, Math.max(0, Math.round(p * (diffs.length - 1))))];
+  return [at(0.025), at(0.975)];
 }

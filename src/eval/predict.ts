@@ -15,7 +15,7 @@ import { autoHorizonDays, churnRows, pairRows, type PredictorState, trainPredict
 import { DatasetError } from './datasets.ts';
 import { reliabilityChart } from './predict-chart.ts';
 import { csvLog, simulatorLog, TAOBAO_PATH, taobaoLog } from './predict-data.ts';
-import { auc, brier, expectedCalibrationError, logLoss, type ReliabilityBin, reliability } from './predict-metrics.ts';
+import { auc, aucDifferenceInterval, brier, expectedCalibrationError, logLoss, type ReliabilityBin, reliability } from './predict-metrics.ts';
 
 export interface Scores {
   auc: number;
@@ -30,6 +30,8 @@ export interface PredictorResult {
   positives: number;
   model: Scores;
   baseline: Scores;
+  /** A 95 % interval for the AUC gain over recency alone (paired bootstrap over people). */
+  aucGain: [number, number];
   reliability: { model: ReliabilityBin[]; baseline: ReliabilityBin[] };
 }
 
@@ -48,13 +50,14 @@ function scores(p: number[], y: number[]): Scores {
   return { auc: auc(p, y), logLoss: logLoss(p, y), brier: brier(p, y), ece: expectedCalibrationError(reliability(p, y)) };
 }
 
-function result(predictor: PredictorResult['predictor'], model: number[], base: number[], y: number[]): PredictorResult {
+function result(predictor: PredictorResult['predictor'], model: number[], base: number[], y: number[], people: number[], seed: number): PredictorResult {
   return {
     predictor,
     rows: y.length,
     positives: y.reduce((a, b) => a + b, 0),
     model: scores(model, y),
     baseline: scores(base, y),
+    aucGain: aucDifferenceInterval(model, base, y, people, seed),
     reliability: { model: reliability(model, y), baseline: reliability(base, y) },
   };
 }
@@ -71,15 +74,17 @@ export function evaluatePredictors(
   const h = horizonDays * DAY_MS;
   const cutoff = log.last + 1 - h;
   const calibration = opts.calibration ?? 'platt';
-  const state = trainPredictor(truncateLog(log, cutoff), { now: cutoff, horizonDays, seed: opts.seed ?? 42, calibration });
+  const seed = opts.seed ?? 42;
+  const state = trainPredictor(truncateLog(log, cutoff), { now: cutoff, horizonDays, seed, calibration });
   const churn = churnRows(log, cutoff, h);
   const pairs = pairRows(log, cutoff, h, state.repurchase, state.popularity);
-  const next = { model: [] as number[], base: [] as number[], y: [] as number[] };
+  const next = { model: [] as number[], base: [] as number[], y: [] as number[], people: [] as number[] };
   pairs.nextX.forEach((r, i) => {
     if (!r) return;
     next.model.push(probabilityOf(state.nextPurchase, r));
     next.base.push(probabilityOf(state.baselines.nextPurchase, [Math.log1p(pairs.sincePurchase[i])]));
     next.y.push(pairs.y[i]);
+    next.people.push(pairs.person[i]);
   });
   const results = [
     result(
@@ -87,13 +92,17 @@ export function evaluatePredictors(
       churn.x.map((x) => probabilityOf(state.churn, x)),
       churn.x.map((x) => probabilityOf(state.baselines.churn, [x[0]])),
       churn.y,
+      churn.person,
+      seed,
     ),
-    result('next purchase', next.model, next.base, next.y),
+    result('next purchase', next.model, next.base, next.y, next.people, seed),
     result(
       'propensity',
       pairs.x.map((x) => probabilityOf(state.propensity, x)),
       pairs.x.map((x) => probabilityOf(state.baselines.propensity, [x[0]])),
       pairs.y,
+      pairs.person,
+      seed,
     ),
   ];
   return {
@@ -118,13 +127,13 @@ const f3 = (x: number) => (Number.isNaN(x) ? '   —  ' : x.toFixed(3));
 /** The evaluation table (Markdown, as the README shows it). */
 export function formatPredictTable(reports: readonly PredictEvalReport[]): string {
   const lines = [
-    '| dataset | predictor | rows (positive) | AUC | AUC recency alone | log-loss | log-loss recency | Brier | Brier recency | ECE | ECE recency |',
-    '|---|---|---|---|---|---|---|---|---|---|---|',
+    '| dataset | predictor | rows (positive) | AUC | AUC recency alone | AUC gain, 95 % CI | log-loss | log-loss recency | Brier | Brier recency | ECE | ECE recency |',
+    '|---|---|---|---|---|---|---|---|---|---|---|---|',
   ];
   for (const r of reports)
     for (const x of r.results)
       lines.push(
-        `| ${r.dataset} (${r.horizonDays} d) | ${x.predictor} | ${x.rows} (${x.positives}) | ${f3(x.model.auc)} | ${f3(x.baseline.auc)} | ${f3(x.model.logLoss)} | ${f3(x.baseline.logLoss)} | ${f3(x.model.brier)} | ${f3(x.baseline.brier)} | ${f3(x.model.ece)} | ${f3(x.baseline.ece)} |`,
+        `| ${r.dataset} (${r.horizonDays} d) | ${x.predictor} | ${x.rows} (${x.positives}) | ${f3(x.model.auc)} | ${f3(x.baseline.auc)} | ${f3(x.aucGain[0])} to ${f3(x.aucGain[1])} | ${f3(x.model.logLoss)} | ${f3(x.baseline.logLoss)} | ${f3(x.model.brier)} | ${f3(x.baseline.brier)} | ${f3(x.model.ece)} | ${f3(x.baseline.ece)} |`,
       );
   return lines.join('\n');
 }
@@ -159,7 +168,7 @@ options:
                     days; 1 day for taobao, whose people were all active in its last two days)
   --calibration M   platt or isotonic                                               [default platt]
   --seed N          the seed of the simulator and of the cross-fitting folds        [default 7]
-  --shoppers N      simulated shoppers                                              [default 1000]
+  --shoppers N      simulated shoppers                                              [default 3000]
   --weeks N         simulated weeks of history                                      [default 12]
   --chart-dir DIR   where the reliability charts go                                 [default docs]
   --no-chart        do not write the charts
@@ -177,7 +186,7 @@ export async function runPredictEval(args: string[], log: (line: string) => void
         horizon: { type: 'string' },
         calibration: { type: 'string', default: 'platt' },
         seed: { type: 'string', default: '7' },
-        shoppers: { type: 'string', default: '1000' },
+        shoppers: { type: 'string', default: '3000' },
         weeks: { type: 'string', default: '12' },
         'chart-dir': { type: 'string', default: 'docs' },
         'no-chart': { type: 'boolean', default: false },

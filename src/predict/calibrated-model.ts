@@ -22,6 +22,11 @@ export interface CalibratedOptions {
   folds?: number;
   l2?: number;
   calibration?: CalibrationMethod;
+  /**
+   * The rows the calibration is fitted on (default all): the latest snapshot's, where the shop has
+   * drifted (people leave, rates fall), are the closest to the moment the probabilities are used.
+   */
+  calibrateOn?: Uint8Array;
 }
 
 /** A rows' group (the person), so that all of a person's rows fall in one fold. */
@@ -44,7 +49,10 @@ export function fitCalibrated(x: Matrix, y: Uint8Array, groups: Int32Array, opts
     const m = fitLogistic(x, y, { l2: opts.l2 }, Int32Array.from(train));
     for (const r of held) oof[r] = logitOf(m, x.data.subarray(r * x.cols, (r + 1) * x.cols));
   }
-  const calibration = opts.calibration === 'isotonic' ? fitIsotonic(oof, y) : fitPlatt(oof, y);
+  const mask = opts.calibrateOn;
+  const cs = mask ? oof.filter((_, r) => mask[r]) : oof;
+  const cy = mask ? y.filter((_, r) => mask[r]) : y;
+  const calibration = opts.calibration === 'isotonic' ? fitIsotonic(cs, cy) : fitPlatt(cs, cy);
   const model = fitLogistic(x, y, { l2: opts.l2 });
   let positives = 0;
   for (const v of y) positives += v;

@@ -179,13 +179,17 @@ export function trainPredictor(log: EventLog, opts: PredictorOptions): Predictor
     nextY: [],
     nextPerson: [],
   };
+  const latest = { churn: [] as number[], pairs: [] as number[], next: [] as number[] };
   for (const c of cutoffs) {
+    const isLatest = c === cutoffs[0] ? 1 : 0;
     const cr = churnRows(log, c, h);
+    for (const _ of cr.y) latest.churn.push(isLatest);
     churn.x.push(...cr.x);
     churn.y.push(...cr.y);
     churn.person.push(...cr.person);
     // The rhythms and popularity the rows use are learnt from before the cutoff only, as at serving.
     const pr = pairRows(log, c, h, learnRepurchase(log, c, h), popularityAt(log, c));
+    for (const _ of pr.y) latest.pairs.push(isLatest);
     pairs.x.push(...pr.x);
     pairs.y.push(...pr.y);
     pairs.person.push(...pr.person);
@@ -195,10 +199,16 @@ export function trainPredictor(log: EventLog, opts: PredictorOptions): Predictor
       pairs.since.push(Math.log1p(pr.sincePurchase[i]));
       pairs.nextY.push(pr.y[i]);
       pairs.nextPerson.push(pr.person[i]);
+      latest.next.push(isLatest);
     });
   }
-  const fitRows = (x: Matrix, y: number[], person: number[]) =>
-    fitCalibrated(x, Uint8Array.from(y), Int32Array.from(person), { seed, l2: opts.l2, calibration: opts.calibration });
+  const fitRows = (x: Matrix, y: number[], person: number[], calibrateOn: number[]) =>
+    fitCalibrated(x, Uint8Array.from(y), Int32Array.from(person), {
+      seed,
+      l2: opts.l2,
+      calibration: opts.calibration,
+      calibrateOn: Uint8Array.from(calibrateOn),
+    });
   const churnX = toMatrix(churn.x, CHURN_FEATURES.length);
   const pairX = toMatrix(pairs.x, PAIR_FEATURES.length);
   const sinceX = toMatrix(
@@ -210,13 +220,13 @@ export function trainPredictor(log: EventLog, opts: PredictorOptions): Predictor
     trainedAt: opts.now,
     horizonDays,
     cutoffs,
-    churn: fitRows(churnX, churn.y, churn.person),
-    nextPurchase: fitRows(toMatrix(pairs.nextX, NEXT_FEATURES.length), pairs.nextY, pairs.nextPerson),
-    propensity: fitRows(pairX, pairs.y, pairs.person),
+    churn: fitRows(churnX, churn.y, churn.person, latest.churn),
+    nextPurchase: fitRows(toMatrix(pairs.nextX, NEXT_FEATURES.length), pairs.nextY, pairs.nextPerson, latest.next),
+    propensity: fitRows(pairX, pairs.y, pairs.person, latest.pairs),
     baselines: {
-      churn: fitRows(selectColumns(churnX, [RECENCY_FEATURE]), churn.y, churn.person),
-      nextPurchase: fitRows(sinceX, pairs.nextY, pairs.nextPerson),
-      propensity: fitRows(selectColumns(pairX, [CATEGORY_RECENCY_FEATURE]), pairs.y, pairs.person),
+      churn: fitRows(selectColumns(churnX, [RECENCY_FEATURE]), churn.y, churn.person, latest.churn),
+      nextPurchase: fitRows(sinceX, pairs.nextY, pairs.nextPerson, latest.next),
+      propensity: fitRows(selectColumns(pairX, [CATEGORY_RECENCY_FEATURE]), pairs.y, pairs.person, latest.pairs),
     },
     repurchase: learnRepurchase(log, opts.now, h),
     popularity: popularityAt(log, opts.now),
