@@ -79,6 +79,11 @@ export function hourFeatures(activity: Float64Array, hour: number): Float64Array
 export function nextSendAt(now: number, hour: number, timeZone: string): number {
   const step = 15 * 60_000;
   let t = Math.floor(now / step) * step + step;
+  // As far ahead as the clock says, checked once: right unless the offset changes on the way (summer time).
+  const l = localTime(t, timeZone);
+  const guess = t + ((((hour * 60 - (l.hour * 60 + l.minute)) % 1440) + 1440) % 1440) * 60_000;
+  const g = localTime(guess, timeZone);
+  if (g.hour === hour && g.minute === 0) return guess;
   for (let i = 0; i < 4 * 26; i++, t += step) {
     const l = localTime(t, timeZone);
     if (l.hour === hour && l.minute === 0) return t;

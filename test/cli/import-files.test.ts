@@ -7,7 +7,9 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { SqliteStore } from '../../src/store/sqlite/sqlite-store.ts';
 import { detectDecimalComma, detectDelimiter, parseAmount } from '../../src/cli/commands/import-detect.ts';
 import { PRESETS, htmlToText, mapRecord, parseMapping, type MapOptions } from '../../src/cli/commands/import-mapping.ts';
-import { itemMerger, planImport } from '../../src/cli/commands/import.ts';
+import { importFile, itemMerger, planImport } from '../../src/cli/commands/import.ts';
+import { warehouseRowEvents } from '../../src/cli/commands/import-segment.ts';
+import { items as catalogue, makeTestApp } from '../helpers.ts';
 
 /** Issue 20: importers that take the files shops have, on small files generated here. */
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
@@ -273,5 +275,79 @@ describe('afin import with real-world files', () => {
     const bad = await afin(dir, 'import', 'events', file, '--map', 'user=customer.id');
     expect(bad.code).toBe(2);
     expect(bad.stderr).toMatch(/"user" is not a field of events/);
+  });
+});
+
+describe('Segment / RudderStack warehouse exports of events (--preset segment)', () => {
+  it('reads a row as the call it was: an order table row is one purchase per product, at the warehouse time', () => {
+    const row = {
+      id: 'ajs-1',
+      user_id: 'ana',
+      event_text: 'Order Completed',
+      timestamp: '2024-03-01 10:00:00.123 UTC',
+      received_at: '2024-03-01 10:00:01 UTC',
+      order_id: 'o-9',
+      currency: 'EUR',
+      products: '[{"product_id":"i1","price":"12.5","quantity":2},{"product_id":"i2","price":3}]',
+    };
+    expect(warehouseRowEvents(row)).toEqual({
+      events: [
+        {
+          messageId: 'ajs-1:0',
+          type: 'purchase',
+          userId: 'ana',
+          itemId: 'i1',
+          value: 25,
+          timestamp: Date.UTC(2024, 2, 1, 10, 0, 0, 123),
+          properties: { orderId: 'o-9', quantity: 2, currency: 'EUR' },
+        },
+        {
+          messageId: 'ajs-1:1',
+          type: 'purchase',
+          userId: 'ana',
+          itemId: 'i2',
+          value: 3,
+          timestamp: Date.UTC(2024, 2, 1, 10, 0, 0, 123),
+          properties: { orderId: 'o-9', currency: 'EUR' },
+        },
+      ],
+    });
+    expect(warehouseRowEvents({ id: 'p1', type: 'page', user_id: 'ana' })).toEqual({ ignored: 'page rows are not events' });
+    expect(warehouseRowEvents({ id: 't1', user_id: 'ana', event: 'Coupon Applied' })).toHaveProperty('ignored');
+    expect(warehouseRowEvents({ id: 't2', user_id: 'ana' })).toEqual({ error: 'event: a track call names its event' });
+  });
+
+  it('imports a tracks export in JSON lines through the API validation, counting rows, not events', async () => {
+    const t = await makeTestApp();
+    const dir = freshDir();
+    const file = join(dir, 'tracks.jsonl');
+    writeFileSync(
+      file,
+      [
+        { id: 'a1', anonymous_id: 'v1', event: 'Product Viewed', timestamp: '2024-03-01T09:00:00.000Z', properties: { product_id: 'i1' } },
+        {
+          id: 'a2',
+          user_id: 'bo',
+          event: 'Order Completed',
+          timestamp: '2024-03-01T09:05:00.000Z',
+          properties: { products: [{ product_id: 'i2' }, { product_id: 'i3' }] },
+        },
+        { id: 'a3', user_id: 'bo', type: 'identify' },
+        { id: 'a4', user_id: 'bo', event: 'Product Viewed', timestamp: '2024-03-01T09:06:00.000Z', properties: {} },
+      ]
+        .map((r) => JSON.stringify(r))
+        .join('\n'),
+    );
+    try {
+      await t.engine.ingest.putItems('default', catalogue(4));
+      const s = await importFile(t.engine, 'default', planImport('events', file, { preset: 'segment' }), file, true);
+      expect(s).toMatchObject({ read: 3, stored: 3, skipped: 1, rejected: [{ line: 4, error: expect.stringMatching(/itemId/) }] });
+      expect((await t.engine.store.eventsOf('default', 'bo')).map((e) => [e.messageId, e.itemId, e.timestamp])).toEqual([
+        ['a2:0', 'i2', Date.UTC(2024, 2, 1, 9, 5)],
+        ['a2:1', 'i3', Date.UTC(2024, 2, 1, 9, 5)],
+      ]);
+    } finally {
+      await t.close();
+    }
   });
 });

@@ -69,3 +69,12 @@ describe('the send-time world', () => {
     expect(share(swapped.hits, 400, 600)).toBeLessThan(0.1);
   }, 30_000);
 });
+
+describe('nextSendAt across a change of offset', () => {
+  it('finds the hour on the night summer time starts and ends', () => {
+    // Madrid, 2026-03-29: 02:00 becomes 03:00 (UTC+1 → UTC+2). From 00:30 UTC (01:30 local), 09:00 local is 07:00 UTC.
+    expect(new Date(nextSendAt(Date.UTC(2026, 2, 29, 0, 30), 9, 'Europe/Madrid')).toISOString()).toBe('2026-03-29T07:00:00.000Z');
+    // 2026-10-25: 03:00 becomes 02:00 (UTC+2 → UTC+1). From 00:30 UTC (02:30 local), 09:00 local is 08:00 UTC.
+    expect(new Date(nextSendAt(Date.UTC(2026, 9, 25, 0, 30), 9, 'Europe/Madrid')).toISOString()).toBe('2026-10-25T08:00:00.000Z');
+  });
+});

@@ -30,6 +30,8 @@ export interface Preset {
   html?: readonly string[];
   /** Rows that are not products of their own (a WooCommerce variation). */
   skip?: (get: (column: string) => string | undefined) => boolean;
+  /** A row that is a whole call of another system, read by its own mapping into none, one or several records. */
+  expand?: (rec: Record<string, unknown>) => { events: Record<string, unknown>[] } | { error: string } | { ignored: string };
 }
 
 export const PRESETS: Record<string, Preset> = {

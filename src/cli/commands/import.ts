@@ -8,7 +8,11 @@ import { EventInput, Item } from '../../domain/schemas.ts';
 import { Engine } from '../../server/compose.ts';
 import { progressBar } from '../progress.ts';
 import { detectDecimalComma, detectDelimiter, firstLine } from './import-detect.ts';
-import { type ImportKind, type Mapping, type Preset, PRESETS, mapRecord, parseConstants, parseMapping } from './import-mapping.ts';
+import { type ImportKind, type Mapping, type Preset, PRESETS as PRODUCT_PRESETS, mapRecord, parseConstants, parseMapping } from './import-mapping.ts';
+import { SEGMENT_WAREHOUSE } from './import-segment.ts';
+
+/** Every preset by name: product exports, and event exports of the tracking tools shops run. */
+export const PRESETS: Record<string, Preset> = { ...PRODUCT_PRESETS, segment: SEGMENT_WAREHOUSE, rudderstack: SEGMENT_WAREHOUSE };
 
 const BATCH = 500;
 /** Records read before the first is mapped, to tell a decimal comma from a decimal point. */
@@ -105,6 +109,8 @@ export interface MappedRecord {
   line: number;
   value?: Record<string, unknown> | unknown;
   error?: string;
+  /** A further record of the same row (an order's next product): not a row read. */
+  more?: boolean;
 }
 
 /**
@@ -129,21 +135,25 @@ export async function* mappedRecords(
     const sample = ahead.flatMap((r) => (r.value && typeof r.value === 'object' ? cols.map((c) => (r.value as Record<string, unknown>)[c]) : []));
     plan.decimalComma = detectDecimalComma(sample.filter((v): v is string => typeof v === 'string'));
   }
-  const map = (r: { line: number; value?: unknown; error?: string }): MappedRecord | null => {
-    if (r.error !== undefined || plan.raw) return r;
-    if (r.value === null || typeof r.value !== 'object' || Array.isArray(r.value)) return { line: r.line, error: 'expected a JSON object' };
-    const value = mapRecord(r.value as Record<string, unknown>, { ...plan, decimalComma: plan.decimalComma ?? false }, seen.ignored);
+  const map = (r: { line: number; value?: unknown; error?: string }): MappedRecord[] => {
+    if (r.error !== undefined || plan.raw) return [r];
+    if (r.value === null || typeof r.value !== 'object' || Array.isArray(r.value)) return [{ line: r.line, error: 'expected a JSON object' }];
+    const rec = r.value as Record<string, unknown>;
+    if (plan.preset?.expand) {
+      const x = plan.preset.expand(rec);
+      if ('error' in x) return [{ line: r.line, error: x.error }];
+      if ('ignored' in x) {
+        seen.skipped++;
+        return [];
+      }
+      return x.events.map((value, i) => ({ line: r.line, value, more: i > 0 }));
+    }
+    const value = mapRecord(rec, { ...plan, decimalComma: plan.decimalComma ?? false }, seen.ignored);
     if (value === null) seen.skipped++;
-    return value ? { line: r.line, value } : null;
+    return value ? [{ line: r.line, value }] : [];
   };
-  for (const r of ahead) {
-    const m = map(r);
-    if (m) yield m;
-  }
-  for await (const r of { [Symbol.asyncIterator]: () => records }) {
-    const m = map(r);
-    if (m) yield m;
-  }
+  for (const r of ahead) yield* map(r);
+  for await (const r of { [Symbol.asyncIterator]: () => records }) yield* map(r);
 }
 
 /**
@@ -193,7 +203,7 @@ export interface ImportSummary {
   merged: number;
   /** Distinct item ids read (items only). */
   distinct: number;
-  /** Rows a preset leaves out (WooCommerce variations). */
+  /** Rows a preset leaves out (WooCommerce variations, a warehouse's page views and unmapped events). */
   skipped: number;
   ignoredColumns: string[];
   seconds: number;
@@ -225,7 +235,7 @@ export async function importFile(engine: Engine, ws: string, plan: ImportPlan, f
     bar?.update(bytes / size, `${summary.read.toLocaleString('en')} rows`);
   };
   for await (const rec of mappedRecords(file, plan, seen, (n) => (bytes += n))) {
-    summary.read++;
+    if (!rec.more) summary.read++;
     if (rec.error) {
       summary.rejected.push({ line: rec.line, error: rec.error });
       continue;
@@ -344,7 +354,8 @@ export function registerImport(program: Command) {
             process.stdout.write(
               `  ${s.merged} rows repeated an id already read (${s.distinct} distinct ids): their categories and tags were merged into it\n`,
             );
-          if (s.skipped) process.stdout.write(`  ${s.skipped} rows left out by the preset (variations)\n`);
+          if (s.skipped)
+            process.stdout.write(`  ${s.skipped} rows left out by the preset (${plan.preset?.expand ? 'calls Afín does not record' : 'variations'})\n`);
           for (const r of s.rejected.slice(0, 20)) process.stdout.write(`  line ${r.line}: ${r.error}\n`);
           if (s.rejected.length > 20) process.stdout.write(`  … and ${s.rejected.length - 20} more\n`);
           if (s.rejected.length > 0) process.exitCode = 1;
