@@ -10,7 +10,7 @@ const LAYERS = [
   ['domain', 'stats', 'text'],
   ['store', 'bus', 'llm', 'http', 'catalog'],
   ['ingest', 'profile', 'privacy', 'keys', 'recommend', 'converse', 'simulate', 'experiment', 'present', 'generate', 'integrations', 'predict'],
-  ['eval'],
+  ['eval', 'worker'],
   ['server'],
   ['cli'],
 ];

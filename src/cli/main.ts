@@ -8,6 +8,7 @@ import { registerKeys } from './commands/keys.ts';
 import { registerServe } from './commands/serve.ts';
 import { registerSimulate } from './commands/simulate.ts';
 import { registerTrain } from './commands/train.ts';
+import { registerWorker } from './commands/worker.ts';
 
 const program = new Command();
 program.name('afin').description('Afín — a self-hosted AI personalization engine').version('0.1.0').showHelpAfterError();
@@ -20,6 +21,7 @@ registerKeys(program);
 registerEval(program);
 registerExperiments(program);
 registerSimulate(program);
+registerWorker(program);
 
 program.parseAsync(process.argv).catch((err: Error) => {
   process.stderr.write(`afin: ${err.message}\n`);

@@ -19,16 +19,19 @@ export class ModelTrainer {
     private readonly storeConfig?: StoreConfig,
     /** Told of the models that failed (the composition root writes them to the audit log). */
     private readonly onFailed: (ws: string, failed: FailedModel[], at: number) => Promise<void> = async () => {},
+    /** With a job queue: hands the training to `afin worker` and waits for it (the worker audits failures). */
+    private readonly remote?: (ws: string, opts: Partial<TrainOptions>) => Promise<ModelInfo[]>,
   ) {}
 
   async train(ws: string, opts: Partial<TrainOptions> = {}): Promise<ModelInfo[]> {
     const now = this.clock();
     try {
+      if (this.remote) return await this.remote(ws, opts);
       return this.storeConfig
         ? await trainInWorker({ store: this.storeConfig, workspace: ws, models: opts.models, now, seed: opts.seed }, opts.onProgress)
         : await trainModels(this.store, ws, { now, ...opts });
     } catch (e) {
-      if (e instanceof TrainingFailedError) await this.onFailed(ws, e.failed, now);
+      if (e instanceof TrainingFailedError && !this.remote) await this.onFailed(ws, e.failed, now);
       throw e;
     } finally {
       // Even when some models failed, the others were stored: serve them.

@@ -68,7 +68,10 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
   });
   app.addHook('preValidation', refuseAnonymousUserIds);
   await app.register(auditPlugin, { audit: opts.engine.privacy.audit });
-  app.addHook('onReady', async () => opts.engine.privacy.retention.start());
+  // With a job queue, `afin worker` runs retention once per interval for the whole cluster.
+  app.addHook('onReady', async () => {
+    if (!opts.engine.jobs) opts.engine.privacy.retention.start();
+  });
   app.addHook('onClose', async () => opts.engine.privacy.stop());
 
   app.get('/health', { config: { access: 'none' }, schema: { tags: ['meta'], summary: 'Liveness: no key needed' } }, async () => ({ status: 'ok' }));

@@ -16,6 +16,8 @@ import { cachingStore } from '../store/caching-store.ts';
 import { WorkspaceState } from '../recommend/workspace-state.ts';
 import type { InvalidationBus } from '../bus/bus.ts';
 import { NatsBus } from '../bus/nats-bus.ts';
+import { JobQueue } from '../bus/job-queue.ts';
+import { enqueueTraining } from '../worker/enqueue-training.ts';
 import { ExperimentService } from '../experiment/experiment-service.ts';
 import { DecisionService } from '../present/decision-service.ts';
 import { PredictService } from '../predict/predict-service.ts';
@@ -44,6 +46,12 @@ export interface EngineOptions {
   storeConfig?: StoreConfig;
   /** After an erasure, retrain the models this long later (default 60 s; null: never). */
   retrainAfterErasureMs?: number | null;
+  /**
+   * Background jobs for `afin worker`: trainings are enqueued there instead of run here, and retention
+   * is left to the workers. `Engine.open` connects one when both AFIN_NATS_URL and AFIN_DATABASE_URL are
+   * set; null: run everything in this process (what a worker itself passes).
+   */
+  jobs?: JobQueue | null;
 }
 
 /** The settings the engine reads (tests pass only some). */
@@ -83,6 +91,9 @@ export class Engine {
 
   readonly bus?: InvalidationBus;
 
+  /** The job queue trainings go to (absent: this process trains). */
+  readonly jobs?: JobQueue;
+
   constructor(
     store: Store,
     readonly config: EngineConfig,
@@ -90,6 +101,7 @@ export class Engine {
   ) {
     this.clock = opts.clock ?? Date.now;
     this.bus = opts.bus;
+    this.jobs = opts.jobs ?? undefined;
     // Per-person reads are cached for as long as a node trusts its caches; this node's writes invalidate
     // them, and with a bus, other nodes' writes too, so entries may then live longer.
     const base = opts.cacheMaxAgeMs ?? 1000;
@@ -114,15 +126,22 @@ export class Engine {
       },
       { retention: config.retention, cacheMaxAgeMs: opts.cacheMaxAgeMs, retrainAfterErasureMs: opts.retrainAfterErasureMs },
     );
-    this.trainer = new ModelTrainer(this.store, this.state, this.clock, opts.storeConfig, async (ws, failed) => {
-      for (const f of failed)
-        await this.privacy.audit.record(ws, {
-          actor: { source: 'training' },
-          action: 'models.train.failed',
-          target: f.name,
-          detail: { error: f.error.slice(0, 500) },
-        });
-    });
+    this.trainer = new ModelTrainer(
+      this.store,
+      this.state,
+      this.clock,
+      opts.storeConfig,
+      async (ws, failed) => {
+        for (const f of failed)
+          await this.privacy.audit.record(ws, {
+            actor: { source: 'training' },
+            action: 'models.train.failed',
+            target: f.name,
+            detail: { error: f.error.slice(0, 500) },
+          });
+      },
+      this.jobs ? enqueueTraining(this.jobs, this.store, { clock: this.clock }) : undefined,
+    );
     this.ingest = new IngestService(
       store,
       this.state,
@@ -212,11 +231,22 @@ export class Engine {
     const store = await openStore(cfg);
     // Never fails: an unreachable NATS is logged and retried, and the caches rely on their time limits.
     const bus = opts?.bus ?? (cfg.natsUrl ? await NatsBus.start(cfg.natsUrl) : undefined);
+    // Several nodes on PostgreSQL with NATS: trainings and scheduled jobs go to `afin worker`. NATS or
+    // JetStream unreachable at start: this node trains in-process, as a single node would.
+    const jobs =
+      opts?.jobs !== undefined
+        ? opts.jobs
+        : cfg.natsUrl && cfg.databaseUrl
+          ? await JobQueue.connect(cfg.natsUrl).catch((e) => {
+              process.stderr.write(`afin: job queue unavailable (${String(e)}): training runs in this process\n`);
+              return null;
+            })
+          : null;
     // The embedded store has one serving process, whose own writes invalidate its caches: they may keep
     // entries longer (10 s, for a CLI import into the same folder meanwhile). PostgreSQL nodes without a
     // bus see each other's writes within the default second.
     const cacheMaxAgeMs = cfg.databaseUrl ? undefined : EMBEDDED_CACHE_MAX_AGE_MS;
-    const engine = new Engine(store, cfg, { storeConfig: { databaseUrl: cfg.databaseUrl, dataDir: cfg.dataDir }, cacheMaxAgeMs, ...opts, bus });
+    const engine = new Engine(store, cfg, { storeConfig: { databaseUrl: cfg.databaseUrl, dataDir: cfg.dataDir }, cacheMaxAgeMs, ...opts, bus, jobs });
     await store.createWorkspace({ id: 'default', name: 'Default', createdAt: engine.clock() });
     return engine;
   }
@@ -232,6 +262,7 @@ export class Engine {
     await this.experiments.close();
     await this.decisions.close();
     await this.bus?.close();
+    await this.jobs?.close();
     await this.store.close();
   }
 }
