@@ -82,7 +82,7 @@ export class PredictService implements PredictionsReader {
   constructor(private readonly deps: PredictDeps) {}
 
   /**
-   * A person's predictions; 403 without profiling consent, 404 for a person with no history, 503
+   * A person's predictions; 403 without profiling consent, 404 for a person with no history, 409
    * while the shop's history is too short to learn from.
    */
   async forUser(ws: string, userId: string, opts: { days?: number; n?: number } = {}): Promise<PredictionsView> {
@@ -95,7 +95,8 @@ export class PredictService implements PredictionsReader {
     const events = await this.deps.store.eventsOf(ws, userId, PERSON_EVENTS);
     if (events.length === 0) throw new AfinError('not_found', `no events of user ${userId}: there is nothing to predict from`, 'id');
     const loaded = await this.predictors(ws);
-    if (!loaded.state) throw new AfinError('unavailable', `predictions are not trained: ${loaded.reason}`);
+    // A state of the shop, not a fault of the server: 409, as for any request the data cannot answer yet.
+    if (!loaded.state) throw new AfinError('conflict', `no predictions yet: ${loaded.reason}`);
     const view = await this.view(ws, userId, events, loaded.state, opts);
     if (!view) throw new AfinError('not_found', `no events of user ${userId} before now`, 'id');
     return view;

@@ -119,14 +119,14 @@ describe('GET /v1/users/:id/predictions', () => {
 });
 
 describe('a shop with too little history', () => {
-  it('answers 503 saying how much history the predictions need', async () => {
+  it('answers 409 saying how much history the predictions need', async () => {
     const t = await makeTestApp();
     try {
       await call(t, 'PUT', '/v1/items', [{ id: 'a', title: 'A', categories: ['x'] }]);
       await call(t, 'POST', '/v1/events', [{ type: 'view', userId: 'ana', itemId: 'a' }]);
       const r = await call(t, 'GET', '/v1/users/ana/predictions');
-      expect(r.status).toBe(503);
-      expect(r.body.error.code).toBe('unavailable');
+      expect(r.status).toBe(409);
+      expect(r.body.error.code).toBe('conflict');
       expect(r.body.error.message).toMatch(/days of history/);
     } finally {
       await t.close();
