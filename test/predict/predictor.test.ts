@@ -78,6 +78,24 @@ describe('the predictors on a shop with planted signals', () => {
     expect(() => trainPredictor(short, { now: log.first + 10 * DAY, horizonDays: horizon })).toThrow(/at least 28 days/);
   });
 
+  it('serves the figures the evaluation measures: a person at the cutoff, over the horizon', () => {
+    const rows = churnRows(log, cutoff, horizon * DAY);
+    const pairs = pairRows(log, cutoff, horizon * DAY, state.repurchase, state.popularity);
+    for (const k of [0, 7, 42]) {
+      const p = rows.person[k];
+      const served = predictPerson(state, log, p, cutoff, horizon, 30)!;
+      expect(served.churn.probability).toBe(probabilityOf(state.churn, rows.x[k]));
+      for (const q of served.propensities) {
+        const i = pairs.person.findIndex((x, j) => x === p && log.categories[pairs.category[j]] === q.category);
+        expect(q.probability).toBeCloseTo(probabilityOf(state.propensity, pairs.x[i]), 12);
+      }
+      for (const n of served.nextPurchases) {
+        const i = pairs.person.findIndex((x, j) => x === p && log.categories[pairs.category[j]] === n.category);
+        expect(n.probability).toBeCloseTo(probabilityOf(state.nextPurchase, pairs.nextX[i]!), 12);
+      }
+    }
+  });
+
   it('steps its training cutoffs back from one horizon before now', () => {
     expect(trainingCutoffs(0, 100 * DAY, 14 * DAY, 6)).toEqual([86, 79, 72, 65, 58, 51].map((d) => d * DAY));
     expect(trainingCutoffs(0, 30 * DAY, 14 * DAY, 6)).toEqual([16 * DAY]);
