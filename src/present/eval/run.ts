@@ -5,6 +5,7 @@ import { ESTIMATORS, withInterval, type Estimate } from '../ope.ts';
 import type { PolicySpec } from '../policies/policies.ts';
 import { crossLog, readObd, servedShares } from './obd.ts';
 import { makeWorld, runOnline, trueValue, uniformLog } from './world.ts';
+import { makePeople, OPEN_ACTIVE, runSendTime, type SendTimePolicy } from './send-time-world.ts';
 
 /** The project root, so the shared data is found as `../shared/data/…` from it wherever the command runs. */
 const PROJECT_ROOT = resolve(fileURLToPath(new URL('../../..', import.meta.url)));
@@ -83,6 +84,23 @@ export function simulationTables(o: BanditEvalOptions): { online: string; ope: s
   return { online, ope, covered, checks };
 }
 
+export const SEND_TIME_POLICIES: Array<{ name: string; spec: SendTimePolicy }> = [
+  { name: 'uniform', spec: { kind: 'uniform' } },
+  { name: 'ε-greedy (0.1, context-free)', spec: { kind: 'epsilon-greedy', epsilon: 0.1 } },
+  { name: 'LinUCB (α 1, floor 0.05)', spec: { kind: 'linucb', alpha: 1, floor: 0.05 } },
+  { name: 'hybrid LinUCB (α 1, floor 0.05; the default)', spec: { kind: 'hybrid-linucb', alpha: 1, floor: 0.05 } },
+];
+
+/** The send-time point on people with known active hours: each policy's sends in those hours and opens. */
+export function sendTimeTable(seed: number, people = 300, rounds = 3000): string {
+  const world = makePeople(seed, people, Date.UTC(2026, 0, 15, 12));
+  const rows = SEND_TIME_POLICIES.map(({ name, spec }, i) => {
+    const r = runSendTime(world, spec, rounds, seed * 37 + i);
+    return [name, `${((100 * r.inActiveHours) / rounds).toFixed(1)} %`, String(r.opens), `${((100 * r.opens) / (OPEN_ACTIVE * rounds)).toFixed(1)} %`];
+  });
+  return table(['policy', 'sends in active hours', 'opens', "share of the oracle's opens (expected)"], rows);
+}
+
 /** Open Bandit: each logging policy's click rate estimated from the other's log, beside its own. */
 export async function obdTable(dir: string, seed: number): Promise<string> {
   const [random, bts] = await Promise.all([readObd(dir, 'random'), readObd(dir, 'bts')]);
@@ -118,6 +136,9 @@ export async function runBanditEval(args: string[], out: (s: string) => void = (
   out(`Simulated world (seed ${o.seed}; 5 options, 4 context features, logistic click chances; ${o.rounds} people per policy)\n\n${sim.online}\n\n`);
   out(
     `Off-policy estimates of each frozen policy from a uniform log of ${o.logRounds} rounds (95 % bootstrap intervals; ✗: misses the truth) — ${sim.covered}/${sim.checks} cover\n\n${sim.ope}\n\n`,
+  );
+  out(
+    `Send-time (seed ${o.seed}; 300 people in seven time zones, each active within an hour of their own peak; opens ${OPEN_ACTIVE * 100} % in those hours, 5 % outside; 3000 sends)\n\n${sendTimeTable(o.seed)}\n\n`,
   );
   const dir = resolve(PROJECT_ROOT, o.obd);
   if (!existsSync(dir)) {
