@@ -130,6 +130,14 @@ describe('Segment-compatible tracking', () => {
     expect((await t.call('POST', '/v1/alias', { previousId: 'mine', userId: 'victim' }, basic(pub))).statusCode).toBe(403);
     const bound = (await t.key('public', { requireUserToken: true })).key;
     expect((await batch([{ type: 'track', event: 'Product Viewed', userId: 'victim', properties: { product_id: 'i1' } }], bound)).statusCode).toBe(403);
+    // Even with a valid token for the user named: previousId is a visitor the token check does not read.
+    const boundServer = (await t.key('server', { requireUserToken: true })).key;
+    const token = (await t.call('POST', '/v1/users/attacker/token', { ttlSeconds: 600 })).json().token as string;
+    const asAttacker = { ...basic(boundServer), 'afin-user-token': token };
+    expect((await t.call('POST', '/v1/alias', { previousId: 'mine', userId: 'attacker' }, asAttacker)).statusCode).toBe(403);
+    expect((await t.call('POST', '/v1/identify', { userId: 'attacker', anonymousId: 'mine' }, asAttacker)).statusCode).toBe(403);
+    expect((await t.call('POST', '/v1/track', { event: 'Product Viewed', userId: 'attacker', properties: { product_id: 'i1' } }, asAttacker)).statusCode).toBe(200);
+    expect(await t.store.resolveAnonymous('default', 'mine')).toBeNull();
   });
 
   it("identify stores flat traits and the locale's language and links the visitor; alias merges previousId; Afín's own /v1/alias still answers", async () => {

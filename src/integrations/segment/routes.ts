@@ -113,6 +113,9 @@ export async function segmentRoutes(app: FastifyInstance, { segment }: { segment
         ...(type === 'alias' ? { constraints: { authScheme: 'basic' } } : {}),
       },
       async (req, reply) => {
+        // Identify and alias move a visitor's history by ids the token check does not read (previousId).
+        if ((type === 'identify' || type === 'alias') && req.principal.requireUserToken)
+          throw new AfinError('forbidden', `this key acts only for a signed-in person: ${type} calls need a server key without that setting`, 'Authorization');
         const body = req.body;
         if (body === null || typeof body !== 'object' || Array.isArray(body)) throw new AfinError('invalid_body', 'body: expected one JSON object', 'body');
         return answer(reply, await segment.receive(req.principal.workspace, [body], { trusted: trusted(req), type, prefix: () => '' }));
