@@ -16,6 +16,8 @@ import { NotEnoughHistoryError, type PersonPredictions, PREDICTOR_VERSION, type 
 export const PREDICTOR_BLOB = 'predict/predictors';
 /** Predictions learnt longer ago than this are relearnt, even with no new training of the models. */
 const MAX_AGE_MS = DAY_MS;
+/** A shop with too little history is looked at again this often (its history grows by the hour). */
+const RETRY_SHORT_HISTORY_MS = 3_600_000;
 /** How long a node trusts its loaded predictors before it checks the store again. */
 const CHECK_EVERY_MS = 10_000;
 /** The most recent events of a person read per request (bounds the work a request makes). */
@@ -70,6 +72,8 @@ interface Loaded {
   state: PredictorState | null;
   reason: string | null;
   counter: number;
+  /** When these predictors (or the finding that there was too little history) were learnt. */
+  learnedAt: number;
   checkedAt: number;
 }
 
@@ -136,15 +140,21 @@ export class PredictService implements PredictionsReader {
     const mem = this.loaded.get(ws);
     if (mem && now - mem.checkedAt < CHECK_EVERY_MS) return mem;
     const counter = (await this.deps.store.readCounters(ws)).models ?? 0;
-    const fresh = (l: { counter: number; trainedAt: number }) => l.counter === counter && now - l.trainedAt < MAX_AGE_MS;
-    if (mem && fresh({ counter: mem.counter, trainedAt: mem.state?.trainedAt ?? mem.checkedAt })) {
+    const fresh = (l: { counter: number; learnedAt: number; trained: boolean }) =>
+      l.counter === counter && now - l.learnedAt < (l.trained ? MAX_AGE_MS : RETRY_SHORT_HISTORY_MS);
+    if (mem && fresh({ counter: mem.counter, learnedAt: mem.learnedAt, trained: mem.state !== null })) {
       mem.checkedAt = now;
       return mem;
     }
     const blob = await this.deps.store.getBlob(ws, PREDICTOR_BLOB);
-    if (blob && blob.meta.version === PREDICTOR_VERSION && fresh({ counter: Number(blob.meta.counter), trainedAt: Number(blob.meta.trainedAt) })) {
-      const body = JSON.parse(new TextDecoder().decode(blob.data)) as { state: PredictorState | null; reason: string | null };
-      const l: Loaded = { state: body.state, reason: body.reason, counter, checkedAt: now };
+    const meta = blob?.meta;
+    if (
+      meta &&
+      meta.version === PREDICTOR_VERSION &&
+      fresh({ counter: Number(meta.counter), learnedAt: Number(meta.trainedAt), trained: meta.trained !== false })
+    ) {
+      const body = JSON.parse(new TextDecoder().decode(blob!.data)) as { state: PredictorState | null; reason: string | null };
+      const l: Loaded = { state: body.state, reason: body.reason, counter, learnedAt: Number(meta.trainedAt), checkedAt: now };
       this.loaded.set(ws, l);
       return l;
     }
@@ -175,8 +185,14 @@ export class PredictService implements PredictionsReader {
       reason = e.message;
     }
     const body = new TextEncoder().encode(JSON.stringify({ state, reason }));
-    await this.deps.store.putBlob(ws, PREDICTOR_BLOB, body, { version: PREDICTOR_VERSION, counter, trainedAt: now, events: rows.length }, now);
-    const l: Loaded = { state, reason, counter, checkedAt: now };
+    await this.deps.store.putBlob(
+      ws,
+      PREDICTOR_BLOB,
+      body,
+      { version: PREDICTOR_VERSION, counter, trainedAt: now, trained: state !== null, events: rows.length },
+      now,
+    );
+    const l: Loaded = { state, reason, counter, learnedAt: now, checkedAt: now };
     this.loaded.set(ws, l);
     return l;
   }

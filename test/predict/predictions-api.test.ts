@@ -128,6 +128,18 @@ describe('a shop with too little history', () => {
       expect(r.status).toBe(409);
       expect(r.body.error.code).toBe('conflict');
       expect(r.body.error.message).toMatch(/days of history/);
+      // The history grows: an hour on, the predictors look again (and are learnt once it is long enough).
+      const day = 86_400_000;
+      await call(t, 'POST', '/v1/events', [
+        { type: 'view', userId: 'ana', itemId: 'a', timestamp: t.clock() - 40 * day },
+        { type: 'view', userId: 'bob', itemId: 'a', timestamp: t.clock() - 39 * day },
+        { type: 'purchase', userId: 'bob', itemId: 'a', timestamp: t.clock() - 20 * day },
+      ]);
+      expect((await call(t, 'GET', '/v1/users/ana/predictions')).status).toBe(409);
+      t.clock.advance(3_600_001);
+      const later = await call(t, 'GET', '/v1/users/ana/predictions');
+      expect(later.status).toBe(200);
+      expect(later.body.horizonDays).toBe(10);
     } finally {
       await t.close();
     }
