@@ -300,7 +300,8 @@ export class DecisionService {
     if (cached && now - cached.checkedAt < this.learnEveryMs) return cached.model;
     const doc = await this.deps.store.getDoc(ws, modelCollectionOf(key), key);
     const model = doc ? modelFromJson(doc.body) : { arms: {}, learnedUntil: 0 };
-    if (this.models.size > 100_000) this.models.clear();
+    // An item's model is tens of KB (a d² inverse per variant): a few thousand at most stay in memory.
+    if (this.models.size > 2_000) this.models.clear();
     this.models.set(mk, { model, checkedAt: now });
     return model;
   }

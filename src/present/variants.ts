@@ -42,11 +42,10 @@ export class VariantService {
     private readonly cacheMs = 5_000,
   ) {}
 
+  /** The item's variants (none stored: an empty list); a deleted item's are gone with it, as far as anyone can read. */
   async get(ws: string, item: string): Promise<ItemVariants> {
-    const stored = await this.read(ws, item);
-    if (stored) return stored;
     if (!(await this.deps.itemExists(ws, item))) throw new AfinError('not_found', `item "${item}" not found`, 'id');
-    return { item, point: VARIANTS_POINT, variants: [] };
+    return (await this.read(ws, item)) ?? { item, point: VARIANTS_POINT, variants: [] };
   }
 
   /** Replaces the item's variants; an empty list removes them. Only for an item in the catalogue. */

@@ -11,7 +11,7 @@ afterEach(async () => {
   await t.close();
 });
 
-const call = (method: 'GET' | 'PUT' | 'POST', url: string, payload?: unknown, headers: Record<string, string> = AUTH) =>
+const call = (method: 'GET' | 'PUT' | 'POST' | 'DELETE', url: string, payload?: unknown, headers: Record<string, string> = AUTH) =>
   t.app.inject({ method, url, headers, ...(payload === undefined ? {} : { payload: payload as object }) });
 
 const variants = [
@@ -55,6 +55,11 @@ describe('item variants', () => {
     const pub = { authorization: `Bearer ${key}` };
     expect((await call('PUT', '/v1/items/i0/variants', { variants: [] }, pub)).statusCode).toBe(403);
     expect((await call('GET', '/v1/items/i0/variants', undefined, pub)).statusCode).toBe(403);
+
+    // A deleted item's variants are not served or listed.
+    expect((await call('PUT', '/v1/items/i1/variants', { variants })).statusCode).toBe(200);
+    expect((await call('DELETE', '/v1/items/i1')).statusCode).toBe(204);
+    expect((await call('GET', '/v1/items/i1/variants')).statusCode).toBe(404);
 
     expect((await call('PUT', '/v1/items/i0/variants', { variants: [] })).json().variants).toEqual([]);
     expect((await present('u')).items.every((i) => i.variant === undefined)).toBe(true);
