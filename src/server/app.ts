@@ -64,6 +64,7 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
     keys: opts.engine.keys,
     rateLimits: opts.engine.config.rateLimits,
     clock: opts.engine.clock,
+    limiter: opts.engine.limiter,
     resolveAnonymous: (ws, anonymousId) => opts.engine.store.resolveAnonymous(ws, anonymousId),
   });
   app.addHook('preValidation', refuseAnonymousUserIds);

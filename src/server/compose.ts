@@ -17,6 +17,8 @@ import { WorkspaceState } from '../recommend/workspace-state.ts';
 import type { InvalidationBus } from '../bus/bus.ts';
 import { NatsBus } from '../bus/nats-bus.ts';
 import { JobQueue } from '../bus/job-queue.ts';
+import { NatsTokenBuckets } from '../bus/nats-buckets.ts';
+import { ClusterRateLimiter, RateLimiter } from './plugins/rate-limit.ts';
 import { enqueueTraining } from '../worker/enqueue-training.ts';
 import { ExperimentService } from '../experiment/experiment-service.ts';
 import { DecisionService } from '../present/decision-service.ts';
@@ -52,6 +54,8 @@ export interface EngineOptions {
    * set; null: run everything in this process (what a worker itself passes).
    */
   jobs?: JobQueue | null;
+  /** Rate limits shared by every node (`Engine.open` makes one when AFIN_NATS_URL is set); absent: per node. */
+  limiter?: ClusterRateLimiter;
 }
 
 /** The settings the engine reads (tests pass only some). */
@@ -94,6 +98,9 @@ export class Engine {
   /** The job queue trainings go to (absent: this process trains). */
   readonly jobs?: JobQueue;
 
+  /** Keys' rate limits across the cluster (absent: each node limits alone). */
+  readonly limiter?: ClusterRateLimiter;
+
   constructor(
     store: Store,
     readonly config: EngineConfig,
@@ -102,6 +109,7 @@ export class Engine {
     this.clock = opts.clock ?? Date.now;
     this.bus = opts.bus;
     this.jobs = opts.jobs ?? undefined;
+    this.limiter = opts.limiter;
     // Per-person reads are cached for as long as a node trusts its caches; this node's writes invalidate
     // them, and with a bus, other nodes' writes too, so entries may then live longer.
     const base = opts.cacheMaxAgeMs ?? 1000;
@@ -242,11 +250,13 @@ export class Engine {
               return null;
             })
           : null;
+    // NATS down at start or later: each node limits alone until the shared buckets answer again.
+    const limiter = opts?.limiter ?? (cfg.natsUrl ? new ClusterRateLimiter(new NatsTokenBuckets(cfg.natsUrl), new RateLimiter()) : undefined);
     // The embedded store has one serving process, whose own writes invalidate its caches: they may keep
     // entries longer (10 s, for a CLI import into the same folder meanwhile). PostgreSQL nodes without a
     // bus see each other's writes within the default second.
     const cacheMaxAgeMs = cfg.databaseUrl ? undefined : EMBEDDED_CACHE_MAX_AGE_MS;
-    const engine = new Engine(store, cfg, { storeConfig: { databaseUrl: cfg.databaseUrl, dataDir: cfg.dataDir }, cacheMaxAgeMs, ...opts, bus, jobs });
+    const engine = new Engine(store, cfg, { storeConfig: { databaseUrl: cfg.databaseUrl, dataDir: cfg.dataDir }, cacheMaxAgeMs, ...opts, bus, jobs, limiter });
     await store.createWorkspace({ id: 'default', name: 'Default', createdAt: engine.clock() });
     return engine;
   }
@@ -263,6 +273,7 @@ export class Engine {
     await this.decisions.close();
     await this.bus?.close();
     await this.jobs?.close();
+    await this.limiter?.close();
     await this.store.close();
   }
 }

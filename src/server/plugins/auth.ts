@@ -4,7 +4,7 @@ import { DEFAULT_RATE_LIMITS } from '../../config.ts';
 import { AfinError } from '../../domain/errors.ts';
 import { SCOPE_RANK, type KeyService, type Principal } from '../../keys/key-service.ts';
 import type { KeyScope } from '../../domain/schemas.ts';
-import { RateLimiter } from './rate-limit.ts';
+import { RateLimiter, type RequestLimiter } from './rate-limit.ts';
 
 /** What a route needs: no key, a key of at least this scope, or the deployment's root key. */
 export type RouteAccess = 'none' | KeyScope | 'root';
@@ -25,6 +25,8 @@ export interface AuthOptions {
   /** Failed authentications tolerated per client address before it gets 429s: a burst, refilled at 1 per 2 s. */
   authFailureBurst?: number;
   clock?: () => number;
+  /** Where keys' request tokens are taken (default: per node; ClusterRateLimiter shares them between nodes). */
+  limiter?: RequestLimiter;
   /** The user an anonymous id is linked to, if any: a key that requires user tokens treats the id as that user. */
   resolveAnonymous?: (ws: string, anonymousId: string) => Promise<string | null>;
 }
@@ -63,7 +65,7 @@ function tooMany(reply: FastifyReply, wait: number, message: string): AfinError 
  */
 export const authPlugin = fp(async (app: FastifyInstance, opts: AuthOptions) => {
   const limits = opts.rateLimits ?? DEFAULT_RATE_LIMITS;
-  const limiter = new RateLimiter(opts.clock);
+  const limiter = opts.limiter ?? new RateLimiter(opts.clock);
   const failures = new RateLimiter(opts.clock);
   const failureBurst = opts.authFailureBurst ?? 30;
   app.decorateRequest('principal', null as unknown as Principal);
@@ -108,7 +110,7 @@ export const authPlugin = fp(async (app: FastifyInstance, opts: AuthOptions) => 
       // A public key is embedded in a site and carries all its visitors: each visitor's address gets
       // the key's rate; server and admin keys are one caller each.
       const bucket = principal.scope === 'public' ? `${principal.keyId}|${req.ip}` : principal.keyId;
-      const wait = limiter.take(bucket, rate, Math.max(1, rate * 2));
+      const wait = await limiter.take(bucket, rate, Math.max(1, rate * 2));
       if (wait > 0) throw tooMany(reply, wait, `this key's rate limit is ${rate} requests per second; retry in ${wait} s`);
     }
     req.principal = principal;
