@@ -48,7 +48,7 @@ describe('the real Segment and RudderStack clients', () => {
     const before = await recommend('seg-ana');
     expect(before.personalized).toBe(false);
 
-    const analytics = new Analytics({ writeKey, host: url, flushAt: 50, maxRetries: 0 });
+    const analytics = new Analytics({ writeKey, host: url, flushAt: 50, maxRetries: 0, httpRequestTimeout: 30_000 });
     const failures: unknown[] = [];
     analytics.on('error', (e) => failures.push(e));
     for (const id of ['i0', 'i2', 'i4']) analytics.track({ userId: 'seg-ana', event: 'Product Viewed', properties: { product_id: id } });
@@ -69,7 +69,8 @@ describe('the real Segment and RudderStack clients', () => {
     analytics.track(order);
     analytics.track(order); // a retry of the same order: the same message id
     analytics.page({ userId: 'seg-ana', name: 'Home' });
-    await analytics.closeAndFlush({ timeout: 10_000 });
+    // Generous limits: the shared test machine can be slow, and a timeout would drop the batch.
+    await analytics.closeAndFlush({ timeout: 30_000 });
     expect(failures).toEqual([]);
 
     const events = await t.store.eventsOf('default', 'seg-ana');
