@@ -25,7 +25,7 @@ interface PromptFacts {
   reader: { language: 'en' | 'es'; name: string | null };
   /** The system prompt asked for "usted" (the stand-in follows the writer's instructions on address). */
   usted?: boolean;
-  items: Array<{ title: string; price: number | null; currency: string | null; description: string[] }>;
+  items: Array<{ title: string; price: number | null; currency: string | null; description: string[]; reasons?: string[] }>;
 }
 
 export async function startContentStandIn(opts: { seed: number; inventRate: number; decoys: readonly string[] }): Promise<ContentStandIn> {
@@ -78,8 +78,10 @@ function write(f: PromptFacts, invention: Invention | null, decoys: readonly str
   const extra: string[] = [];
   let invented: Invention | null = null;
   const priced = f.items.find((it) => it.price !== null && it.price > 2);
-  const owned = new Set(f.items.map((it) => it.title));
-  const decoy = decoys.filter((d) => !owned.has(d))[Math.floor(next() * Math.max(1, decoys.length))];
+  // A decoy the facts contain (a title, or a reason's "because you viewed X") ("Amazon eGift Card" in "Amazon eGift Card - Birthday") would name no new product.
+  const owned = f.items.flatMap((it) => [it.title, ...(it.reasons ?? []), ...it.description]).map((x) => x.toLowerCase());
+  const fresh = decoys.filter((d) => !owned.some((o) => o.includes(d.toLowerCase()) || d.toLowerCase().includes(o)));
+  const decoy = fresh[Math.floor(next() * fresh.length)];
   if (invention === 'price' && priced) {
     const fake = Math.round(priced.price! * 0.85) - 0.01;
     extra.push(

@@ -64,7 +64,9 @@ export function checkFacts(text: string, facts: FactsForCheck): CheckResult {
   const items = facts.items.map((f) => ({ id: f.id, title: f.title, price: f.price, currency: f.currency }));
   const strings = facts.items.flatMap(allowedStrings);
   // Prices, ids and quoted product names, against the facts' items only.
-  const g = checkGrounding(text, { items }, items, { allowedNames: [...strings, ...(facts.names ?? [])] });
+  // Amounts the facts' own words state ("send a $100 gift card" in a description) may be repeated.
+  const quoted = strings.flatMap((x) => priceMentions(x).flatMap((m) => m.values));
+  const g = checkGrounding(text, { items }, items, { allowedNames: [...strings, ...(facts.names ?? [])], allowedAmounts: quoted });
   for (const p of g.problems) problems.add(p);
 
   // Every other number: what remains once the facts' own strings and the checked prices are taken out.

@@ -199,26 +199,39 @@ function attributeName(name: string, lang: Lang): string {
   return capitalise(lang === 'es' ? (ES_ATTRIBUTE[name.toLowerCase()] ?? plain) : plain);
 }
 
-/** Every sentence the item's facts allow, in the reader's language, in the shop's own order. */
-export function factSentences(f: ItemFacts, style: Style): FactSentence[] {
+const PRICE_WORDS: Record<Lang, { informal: string[]; other: string[] }> = {
+  en: { informal: ['It costs {price}.', 'Yours for {price}.', 'Priced at {price}.'], other: ['Price: {price}.'] },
+  es: { informal: ['Cuesta {price}.', 'Por {price}.', 'Su precio: {price}.'], other: ['Precio: {price}.'] },
+};
+const USE_WORDS: Record<Lang, string[]> = {
+  en: ['Made {uses}.', 'Ideal {uses}.', 'Designed {uses}.'],
+  es: ['Pensado {uses}.', 'Ideal {uses}.', 'Diseñado {uses}.'],
+};
+
+/**
+ * Every sentence the item's facts allow, in the reader's language, in the shop's own order. `seed`
+ * (everything known of the reader) picks among the wordings, so different readers read different words.
+ */
+export function factSentences(f: ItemFacts, style: Style, seed = ''): FactSentence[] {
   const lang = style.lang;
   const out: FactSentence[] = [];
   const price = priceText(f, lang);
+  const choose = (options: readonly string[], key: string) => options[pickIndex(`${key}:${seed}`, options.length)];
   if (price) {
-    const words =
-      style.tone === 'informal' ? (lang === 'es' ? `Cuesta ${price}.` : `It costs ${price}.`) : lang === 'es' ? `Precio: ${price}.` : `Price: ${price}.`;
+    const words = choose(style.tone === 'informal' ? PRICE_WORDS[lang].informal : PRICE_WORDS[lang].other, 'price').replace('{price}', price);
     out.push({ field: 'price', text: words, keys: ['price', 'precio'], numeric: true });
   }
   if (f.brand) out.push({ field: 'attributes.brand', text: phrase('fact_brand', style, { brand: f.brand }), keys: [f.brand], numeric: false });
   if (f.uses.length)
     out.push({
       field: 'attributes.use',
-      text: phrase('fact_use', style, {
-        uses: joinList(
+      text: choose(USE_WORDS[lang], 'use').replace(
+        '{uses}',
+        joinList(
           f.uses.map((u) => useText(u, lang)),
           lang,
         ),
-      }),
+      ),
       keys: f.uses,
       numeric: false,
     });
@@ -276,7 +289,8 @@ const FACTS_PER_TONE = { informal: 5, technical: 12, direct: 3 } as const;
 
 export function writeDescription(item: ItemFacts, reader: Reader): DescriptionDraft {
   const style = styleOf(reader);
-  const ordered = orderFacts(factSentences(item, style), reader).slice(0, FACTS_PER_TONE[reader.tone]);
+  const seed = seedOf([item.id, reader.lang, reader.tone, reader.address, reader.interests, reader.priceBand]);
+  const ordered = orderFacts(factSentences(item, style, reader.personalized ? seed : ''), reader).slice(0, FACTS_PER_TONE[reader.tone]);
   const text = [item.title, '', ordered.map((f) => f.text).join(reader.tone === 'technical' ? '\n' : ' ')].join('\n');
   const body =
     reader.tone === 'technical'

@@ -53,4 +53,22 @@ describe('the fact checker', () => {
       }).ok,
     ).toBe(true);
   });
+
+  it("allows an amount the item's own description states, and no other", () => {
+    const card = itemFacts(
+      {
+        id: 'g',
+        title: 'Gift Card',
+        price: 25,
+        currency: 'USD',
+        language: 'en',
+        description: 'To send someone a $100 gift card, buy this item 4 times.',
+        available: true,
+        updatedAt: 0,
+      },
+      'en',
+    );
+    expect(checkFacts('Gift Card: $25. To send someone a $100 gift card, buy this item 4 times.', { items: [card] }).problems).toEqual([]);
+    expect(checkFacts('Gift Card: $25, or $50 for two.', { items: [card] }).ok).toBe(false);
+  });
 });
