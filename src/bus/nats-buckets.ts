@@ -34,6 +34,7 @@ export class NatsTokenBuckets {
   private kv: KV | null = null;
   private up = false;
   private closed = false;
+  private retry: NodeJS.Timeout | null = null;
   private readonly bucket: string;
   private readonly timeoutMs: number;
   readonly ready: Promise<void>;
@@ -47,8 +48,16 @@ export class NatsTokenBuckets {
     this.ready = this.open().catch(() => undefined);
   }
 
-  private async open(): Promise<void> {
-    const nc = await connect({ servers: this.url, name: 'afin-rate-limits', waitOnFirstConnect: true, maxReconnectAttempts: -1, reconnectTimeWait: 1000 });
+  private async open(wait = 1000): Promise<void> {
+    let nc: NatsConnection;
+    try {
+      nc = await connect({ servers: this.url, name: 'afin-rate-limits', timeout: 2000, maxReconnectAttempts: -1, reconnectTimeWait: 1000 });
+    } catch {
+      // Never reached yet: per-node limits meanwhile; try again, less and less often.
+      if (!this.closed) await new Promise<void>((r) => (this.retry = setTimeout(r, wait)).unref());
+      if (!this.closed) return this.open(Math.min(wait * 2, 30_000));
+      return;
+    }
     if (this.closed) {
       await nc.close();
       return;
@@ -99,6 +108,7 @@ export class NatsTokenBuckets {
   async close(): Promise<void> {
     this.closed = true;
     this.up = false;
+    if (this.retry) clearTimeout(this.retry);
     await this.nc?.close().catch(() => undefined);
   }
 

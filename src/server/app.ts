@@ -76,6 +76,17 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
   app.addHook('onClose', async () => opts.engine.privacy.stop());
 
   app.get('/health', { config: { access: 'none' }, schema: { tags: ['meta'], summary: 'Liveness: no key needed' } }, async () => ({ status: 'ok' }));
+  app.get(
+    '/readyz',
+    {
+      config: { access: 'none' },
+      schema: { tags: ['meta'], summary: 'Readiness: the store answers, the bus is connected (when set), the stored models are loaded; 503 until then' },
+    },
+    async (_req, reply) => {
+      const r = await opts.engine.readiness();
+      return reply.status(r.ready ? 200 : 503).send({ status: r.ready ? 'ready' : 'not ready', checks: r.checks });
+    },
+  );
   app.get('/openapi.json', { config: { access: 'none' }, schema: { hide: true } }, async () => app.swagger());
 
   const demoPage = new URL('../../web/demo/index.html', import.meta.url);

@@ -9,7 +9,7 @@ import { RecommendService } from '../recommend/recommend-service.ts';
 import { RecommendationLog } from '../recommend/recommendation-log.ts';
 import type { TrainOptions } from '../recommend/train.ts';
 import { ModelTrainer } from '../recommend/trainer.ts';
-import type { ModelInfo } from '../recommend/model-store.ts';
+import { listModels, type ModelInfo } from '../recommend/model-store.ts';
 import { openStore, type StoreConfig } from '../store/open-store.ts';
 import type { Store } from '../store/store.ts';
 import { cachingStore } from '../store/caching-store.ts';
@@ -56,6 +56,12 @@ export interface EngineOptions {
   jobs?: JobQueue | null;
   /** Rate limits shared by every node (`Engine.open` makes one when AFIN_NATS_URL is set); absent: per node. */
   limiter?: ClusterRateLimiter;
+}
+
+/** `GET /readyz`: each check is `ok`, or why this node should not get traffic yet. */
+export interface Readiness {
+  ready: boolean;
+  checks: Partial<Record<'store' | 'bus' | 'jobs' | 'models', 'ok' | 'unreachable' | 'loading'>>;
 }
 
 /** The settings the engine reads (tests pass only some). */
@@ -259,6 +265,47 @@ export class Engine {
     const engine = new Engine(store, cfg, { storeConfig: { databaseUrl: cfg.databaseUrl, dataDir: cfg.dataDir }, cacheMaxAgeMs, ...opts, bus, jobs, limiter });
     await store.createWorkspace({ id: 'default', name: 'Default', createdAt: engine.clock() });
     return engine;
+  }
+
+  private warm: Promise<void> | null = null;
+  private lastReadiness: { at: number; value: Promise<Readiness> } | null = null;
+
+  /**
+   * Whether this node should get traffic: the store answers, the bus and the job queue (when
+   * configured) are connected, and the default workspace's stored models are loaded in memory (the
+   * first check starts loading them; a workspace with none is ready). Judged at most once a second,
+   * since the route needs no key.
+   */
+  readiness(): Promise<Readiness> {
+    const now = Date.now();
+    if (this.lastReadiness && now - this.lastReadiness.at < 1000) return this.lastReadiness.value;
+    const value = this.checkReadiness();
+    this.lastReadiness = { at: now, value };
+    return value;
+  }
+
+  private async checkReadiness(): Promise<Readiness> {
+    const checks: Readiness['checks'] = {};
+    const within = <T>(p: Promise<T>, ms: number) =>
+      Promise.race([p, new Promise<never>((_, reject) => setTimeout(() => reject(new Error('timeout')), ms).unref())]);
+    checks.store = await within(this.store.listWorkspaces(), 2000).then(
+      () => 'ok' as const,
+      () => 'unreachable' as const,
+    );
+    if (this.bus) checks.bus = this.bus.connected ? 'ok' : 'unreachable';
+    if (this.jobs) checks.jobs = this.jobs.connected ? 'ok' : 'unreachable';
+    if (checks.store === 'ok') {
+      this.warm ??= (async () => {
+        for (const m of await listModels(this.store, 'default')) await this.state.model('default', m.name);
+      })();
+      const w = this.warm;
+      w.catch(() => this.warm === w && (this.warm = null)); // a failed load is retried at the next check
+      checks.models = await within(w, 100).then(
+        () => 'ok' as const,
+        (e: Error) => (e.message === 'timeout' ? ('loading' as const) : ('unreachable' as const)),
+      );
+    }
+    return { ready: Object.values(checks).every((c) => c === 'ok'), checks };
   }
 
   /** Trains the workspace's models now (see ModelTrainer). */
