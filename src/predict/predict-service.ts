@@ -97,12 +97,14 @@ export class PredictService implements PredictionsReader {
         'consent.profiling',
       );
     const events = await this.deps.store.eventsOf(ws, userId, PERSON_EVENTS);
-    if (events.length === 0) throw new AfinError('not_found', `no events of user ${userId}: there is nothing to predict from`, 'id');
+    // Checked before any learning, so that a refused request stores nothing.
+    if (!events.some((e) => e.timestamp < this.deps.clock()))
+      throw new AfinError('not_found', `no events of user ${userId}: there is nothing to predict from`, 'id');
     const loaded = await this.predictors(ws);
     // A state of the shop, not a fault of the server: 409, as for any request the data cannot answer yet.
     if (!loaded.state) throw new AfinError('conflict', `no predictions yet: ${loaded.reason}`);
     const view = await this.view(ws, userId, events, loaded.state, opts);
-    if (!view) throw new AfinError('not_found', `no events of user ${userId} before now`, 'id');
+    if (!view) throw new AfinError('not_found', `no events of user ${userId}: there is nothing to predict from`, 'id');
     return view;
   }
 
@@ -148,13 +150,9 @@ export class PredictService implements PredictionsReader {
     }
     const blob = await this.deps.store.getBlob(ws, PREDICTOR_BLOB);
     const meta = blob?.meta;
-    if (
-      meta &&
-      meta.version === PREDICTOR_VERSION &&
-      fresh({ counter: Number(meta.counter), learnedAt: Number(meta.trainedAt), trained: meta.trained !== false })
-    ) {
-      const body = JSON.parse(new TextDecoder().decode(blob!.data)) as { state: PredictorState | null; reason: string | null };
-      const l: Loaded = { state: body.state, reason: body.reason, counter, learnedAt: Number(meta.trainedAt), checkedAt: now };
+    if (meta && meta.version === PREDICTOR_VERSION && fresh({ counter: Number(meta.counter), learnedAt: Number(meta.trainedAt), trained: true })) {
+      const body = JSON.parse(new TextDecoder().decode(blob!.data)) as { state: PredictorState };
+      const l: Loaded = { state: body.state, reason: null, counter, learnedAt: Number(meta.trainedAt), checkedAt: now };
       this.loaded.set(ws, l);
       return l;
     }
@@ -184,14 +182,11 @@ export class PredictService implements PredictionsReader {
       if (!(e instanceof NotEnoughHistoryError)) throw e;
       reason = e.message;
     }
-    const body = new TextEncoder().encode(JSON.stringify({ state, reason }));
-    await this.deps.store.putBlob(
-      ws,
-      PREDICTOR_BLOB,
-      body,
-      { version: PREDICTOR_VERSION, counter, trainedAt: now, trained: state !== null, events: rows.length },
-      now,
-    );
+    // Too little history is remembered by this node only: a refused request stores nothing.
+    if (state) {
+      const body = new TextEncoder().encode(JSON.stringify({ state }));
+      await this.deps.store.putBlob(ws, PREDICTOR_BLOB, body, { version: PREDICTOR_VERSION, counter, trainedAt: now, events: rows.length }, now);
+    }
     const l: Loaded = { state, reason, counter, learnedAt: now, checkedAt: now };
     this.loaded.set(ws, l);
     return l;

@@ -123,11 +123,16 @@ describe('a shop with too little history', () => {
     const t = await makeTestApp();
     try {
       await call(t, 'PUT', '/v1/items', [{ id: 'a', title: 'A', categories: ['x'] }]);
+      // An event at this very moment is not history yet.
       await call(t, 'POST', '/v1/events', [{ type: 'view', userId: 'ana', itemId: 'a' }]);
+      expect((await call(t, 'GET', '/v1/users/ana/predictions')).status).toBe(404);
+      await call(t, 'POST', '/v1/events', [{ type: 'view', userId: 'ana', itemId: 'a', timestamp: t.clock() - 60_000 }]);
       const r = await call(t, 'GET', '/v1/users/ana/predictions');
       expect(r.status).toBe(409);
       expect(r.body.error.code).toBe('conflict');
       expect(r.body.error.message).toMatch(/days of history/);
+      // A refused request stores nothing: the finding stays in this node's memory.
+      expect(await t.engine.store.getBlob('default', PREDICTOR_BLOB)).toBeNull();
       // The history grows: an hour on, the predictors look again (and are learnt once it is long enough).
       const day = 86_400_000;
       await call(t, 'POST', '/v1/events', [
