@@ -31,6 +31,8 @@ export interface Config {
   bodyLimit: number;
   llm?: { url: string; model: string; apiKey?: string };
   logLevel: string;
+  /** AFIN_LOG_FORMAT: `pretty` (readable lines), `json`, or `auto` (pretty when stdout is a terminal). */
+  logFormat: 'auto' | 'json' | 'pretty';
   /** AFIN_CONSENT_DEFAULTS, e.g. `personalization=opt-in,marketing=opt-out`. */
   consentDefaults: ConsentDefaults;
   retention: RetentionConfig;
@@ -38,6 +40,8 @@ export interface Config {
   rateLimits: Record<KeyScope, number>;
   /** AFIN_ALLOW_PRIVATE_URLS: let webhooks and the LLM reach private, link-local and metadata addresses. */
   allowPrivateUrls: boolean;
+  /** AFIN_METRICS_TOKEN: the bearer token a Prometheus scraper sends to GET /metrics (unset: an admin key). */
+  metricsToken?: string;
 }
 
 /** Parses `personalization=opt-in,marketing=opt-out` over the built-in defaults. */
@@ -91,6 +95,13 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     if (bad) throw new Error(`AFIN_LLM_URL: ${bad}`);
   }
   const intervalMin = Number(env.AFIN_RETENTION_INTERVAL_MINUTES ?? 60);
+  // The token is the only thing between anyone who reaches the port and /metrics: long enough not to guess.
+  const metricsToken = env.AFIN_METRICS_TOKEN || undefined;
+  const logFormat = env.AFIN_LOG_FORMAT || 'auto';
+  if (logFormat !== 'auto' && logFormat !== 'json' && logFormat !== 'pretty') throw new Error(`AFIN_LOG_FORMAT must be auto, json or pretty, got ${logFormat}`);
+  if (metricsToken && (metricsToken.length < 24 || /\s/.test(metricsToken))) {
+    throw new Error('AFIN_METRICS_TOKEN must be at least 24 characters without spaces (e.g. `openssl rand -hex 24`)');
+  }
   return {
     port,
     host: env.AFIN_HOST ?? '127.0.0.1',
@@ -101,6 +112,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     bodyLimit: Number.isFinite(bodyLimit) && bodyLimit > 0 ? bodyLimit : 8 * 1024 * 1024,
     llm: env.AFIN_LLM_URL ? { url: env.AFIN_LLM_URL, model: env.AFIN_LLM_MODEL ?? 'default', apiKey: env.AFIN_LLM_API_KEY || undefined } : undefined,
     logLevel: env.AFIN_LOG_LEVEL ?? 'info',
+    logFormat,
     consentDefaults: parseConsentDefaults(env.AFIN_CONSENT_DEFAULTS),
     retention: {
       eventMaxAgeDays: optionalDays('AFIN_RETENTION_DAYS', env.AFIN_RETENTION_DAYS),
@@ -109,5 +121,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     },
     rateLimits: parseRateLimits(env.AFIN_RATE_LIMITS),
     allowPrivateUrls,
+    metricsToken,
   };
 }

@@ -19,6 +19,9 @@ import { authPlugin } from './plugins/auth.ts';
 import { errorsPlugin, frameworkErrors } from './plugins/errors.ts';
 import { refuseAnonymousUserIds } from '../http/route-helpers.ts';
 import { secureLoggerOptions, securityPlugin } from './plugins/security.ts';
+import { metricsPlugin } from './plugins/metrics.ts';
+import { requestIdOptions, requestIdPlugin } from './plugins/request-id.ts';
+import { homeRoute } from './plugins/home.ts';
 
 export interface AppOptions {
   engine: Engine;
@@ -39,11 +42,13 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
     ajv: { customOptions: { strict: false } },
     routerOptions: { maxParamLength: 1000 },
     frameworkErrors,
+    ...requestIdOptions,
   });
   app.setValidatorCompiler(() => (data) => ({ value: data }));
   // Every route takes JSON only: without Fastify's built-in text/plain parser, any other body is a 415.
   app.removeContentTypeParser('text/plain');
 
+  await app.register(requestIdPlugin);
   await app.register(errorsPlugin);
   await app.register(securityPlugin);
   await app.register(swagger, {
@@ -57,7 +62,8 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
   app.addHook('onRoute', (route) => {
     if (route.url.startsWith('/docs')) route.config = { ...(route.config ?? {}), access: 'none' };
   });
-  await app.register(swaggerUi, { routePrefix: '/docs' });
+  // The browser tab and the page say Afín, not the library's default 'Swagger UI'.
+  await app.register(swaggerUi, { routePrefix: '/docs', theme: { title: 'Afín API' } });
   // Segment's write key arrives as Basic auth: made the bearer key before the key is checked.
   app.addHook('onRequest', basicKeyAsBearer);
   await app.register(authPlugin, {
@@ -88,6 +94,8 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
     },
   );
   app.get('/openapi.json', { config: { access: 'none' }, schema: { hide: true } }, async () => app.swagger());
+  await app.register(metricsPlugin, { metrics: opts.engine.metrics, token: opts.engine.config.metricsToken });
+  await app.register(homeRoute);
 
   const demoPage = new URL('../../web/demo/index.html', import.meta.url);
   app.get('/demo', { config: { access: 'none' }, schema: { hide: true } }, async (_req, reply) => {

@@ -19,6 +19,7 @@ import { NatsBus } from '../bus/nats-bus.ts';
 import { JobQueue } from '../bus/job-queue.ts';
 import { NatsTokenBuckets } from '../bus/nats-buckets.ts';
 import { ClusterRateLimiter, RateLimiter } from './plugins/rate-limit.ts';
+import { AfinMetrics } from './plugins/metrics.ts';
 import { enqueueTraining } from '../worker/enqueue-training.ts';
 import { ExperimentService } from '../experiment/experiment-service.ts';
 import { DecisionService } from '../present/decision-service.ts';
@@ -65,7 +66,8 @@ export interface Readiness {
 }
 
 /** The settings the engine reads (tests pass only some). */
-export type EngineConfig = Pick<Config, 'adminKey'> & Partial<Pick<Config, 'consentDefaults' | 'retention' | 'rateLimits' | 'allowPrivateUrls' | 'llm'>>;
+export type EngineConfig = Pick<Config, 'adminKey'> &
+  Partial<Pick<Config, 'consentDefaults' | 'retention' | 'rateLimits' | 'allowPrivateUrls' | 'llm' | 'metricsToken'>>;
 
 const EMBEDDED_CACHE_MAX_AGE_MS = 10_000;
 
@@ -94,6 +96,8 @@ export class Engine {
   /** Segment / RudderStack tracking calls, received as Afín's events through ingest. */
   readonly segment: SegmentService;
   readonly clock: () => number;
+  /** Prometheus counters (GET /metrics): fed here at the slices' edges, so no slice knows of them. */
+  readonly metrics = new AfinMetrics();
 
   readonly trainer: ModelTrainer;
 
@@ -163,6 +167,7 @@ export class Engine {
       (ws, subject) => this.consent.allows(ws, subject, 'profiling'),
       (ws) => this.privacy.suppression.checker(ws),
     );
+    this.countCalls();
     this.segment = new SegmentService(this.ingest, (ws) => this.privacy.suppression.checker(ws), this.clock);
     this.keys = new KeyService(store, config.adminKey, this.clock, opts.bus);
     this.experiments = new ExperimentService(store, (ws) => this.state.catalog(ws), this.clock, {
@@ -306,6 +311,26 @@ export class Engine {
       );
     }
     return { ready: Object.values(checks).every((c) => c === 'ok'), checks };
+  }
+
+  /**
+   * Feeds the metrics from the ingest and training services' answers: every caller (routes, Segment,
+   * chat, the demo loader) goes through these two methods, so wrapping them here counts them all.
+   */
+  private countCalls(): void {
+    const post = this.ingest.postEvents.bind(this.ingest);
+    this.ingest.postEvents = async (...args) => {
+      const r = await post(...args);
+      this.metrics.countEvents(r);
+      return r;
+    };
+    const train = this.trainer.train.bind(this.trainer);
+    this.trainer.train = async (...args) => {
+      const infos = await train(...args);
+      for (const i of infos) this.metrics.trainings.observe({ model: i.name }, i.seconds);
+      return infos;
+    };
+    this.metrics.attach({ models: () => listModels(this.store, 'default'), clock: this.clock });
   }
 
   /** Trains the workspace's models now (see ModelTrainer). */

@@ -62,7 +62,7 @@ describe('function-level authorization (OWASP API5)', () => {
     t = await makeConfiguredApp();
     await t.app.ready();
     const open = t.app.afinRoutes.filter((r) => r.access === 'none').map((r) => `${r.method} ${r.url}`);
-    for (const r of open) expect(r).toMatch(/^(GET \/health|GET \/readyz|GET \/openapi\.json|GET \/demo|OPTIONS \/\*|GET \/docs.*)$/);
+    for (const r of open) expect(r).toMatch(/^(GET \/|GET \/metrics|GET \/health|GET \/readyz|GET \/openapi\.json|GET \/demo|OPTIONS \/\*|GET \/docs.*)$/);
   });
 });
 
