@@ -152,6 +152,19 @@ describe('POST /v1/content/description', () => {
   });
 });
 
+describe('an erased person', () => {
+  it('gets no email, only the generic description, and leaves no exposure naming them', async () => {
+    expect((await call(t, 'DELETE', '/v1/users/ana')).statusCode).toBe(204);
+    expect((await post('/v1/content/email', { userId: 'ana', goal: 'win-back' })).status).toBe(409);
+    const d = await post('/v1/content/description', { userId: 'ana', itemId: 'shoe-1' });
+    expect(d.status).toBe(200);
+    expect(d.body.personalized).toBe(false);
+    expect(d.body.basis.signals.map((s: { name: string }) => s.name)).not.toContain('name');
+    await t.engine.experiments.log.flush();
+    expect((await t.engine.store.listDocs('default', EXPOSURE_COLLECTION)).filter((x) => x.subject === 'ana')).toEqual([]);
+  });
+});
+
 describe('the brand voice', () => {
   it('is read by server keys, set by admin keys, and signs the emails', async () => {
     expect((await call(t, 'GET', '/v1/content/voice')).json()).toMatchObject({ tone: 'informal', language: 'en' });

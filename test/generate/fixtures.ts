@@ -66,7 +66,7 @@ export const SHOP: ItemInput[] = [
   },
 ];
 
-export async function call(t: TestApp, method: 'GET' | 'POST' | 'PUT', url: string, payload?: unknown, headers: Record<string, string> = AUTH) {
+export async function call(t: TestApp, method: 'GET' | 'POST' | 'PUT' | 'DELETE', url: string, payload?: unknown, headers: Record<string, string> = AUTH) {
   return t.app.inject({ method, url, headers, ...(payload === undefined ? {} : { payload: payload as object }) });
 }
 
