@@ -8,7 +8,10 @@ import type { HistoryPoint } from './history.ts';
  * 0.2721 at 0.01 and 0.2723 off; Taobao sample HR@10 0.0971 against 0.0995 off).
  */
 export const TREND_BLEND = 0.01;
-/** How much of its personal score an item the person already looked at keeps. */
+/**
+ * How much of its personal score an item the person already looked at keeps, when the `seenDiscount`
+ * stage is turned on (it is off by default: see `STAGES`).
+ */
 export const SEEN_DISCOUNT = 0.25;
 
 /** The models one answer draws on, already loaded (the service fetches them; this stage only computes). */
