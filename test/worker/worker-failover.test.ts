@@ -103,6 +103,7 @@ else {
       // What POST /v1/train does on an API node with a job queue: enqueue, then wait for the record.
       const started = Date.now();
       const training = api.train('default');
+      training.catch(() => undefined); // awaited below; a failed assertion before that must not leave it unhandled
       let jobId = '';
       let first: JobRecord | null = null;
       await eventually(20_000)(async () => {
@@ -118,7 +119,7 @@ else {
       await new Promise((r) => victim.child.once('exit', r));
       // Killed before it finished: nothing recorded as done.
       expect((await readJob(store, 'default', jobId))?.status).not.toBe('done');
-      expect(victim.out.some((l) => l.includes(' done in '))).toBe(false);
+      expect(victim.out.some((l) => l.includes(`job ${jobId} train done`))).toBe(false);
 
       const infos = await training;
       expect(infos.map((i) => i.name).sort()).toEqual(['cooccurrence', 'hybrid', 'popularity', 'trending']);
