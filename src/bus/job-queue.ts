@@ -190,7 +190,7 @@ export class JobQueue {
     while (!signal.aborted && this.connected) {
       let msg: JsMsg | null;
       try {
-        msg = await consumer.next({ expires: 5000 });
+        msg = await consumer.next({ expires: 2000 }); // short, so that a stopping worker is not kept waiting
       } catch {
         await new Promise((r) => setTimeout(r, 1000));
         continue;
