@@ -3,7 +3,10 @@ import type { ModelInfo } from '../recommend/model-store.ts';
 import { TrainingFailedError, type TrainOptions } from '../recommend/train.ts';
 import type { Store } from '../store/store.ts';
 import { newJobId } from './enqueue-training.ts';
-import { isFinal, readJob, writeJob, type JobRecord } from './job-records.ts';
+import { isFinal, JOB_COLLECTION, readJob, writeJob, type JobRecord } from './job-records.ts';
+
+/** How long job records stay in the store. */
+export const JOB_RECORD_DAYS = 30;
 
 /** What a worker runs, given by the composition root (the CLI wires an Engine in). */
 export interface WorkerPorts {
@@ -122,7 +125,14 @@ export class JobWorker {
       const infos = await this.ports.train(job.ws, { models: a.models, seed: a.seed, onProgress });
       return infos;
     }
-    if (job.kind === 'retention') return this.ports.retention();
+    if (job.kind === 'retention') {
+      const swept = await this.ports.retention();
+      // Job records are kept JOB_RECORD_DAYS, long enough to see what ran and why it failed.
+      const cutoff = this.clock() - JOB_RECORD_DAYS * 86_400_000;
+      let jobs = 0;
+      for (const w of await this.ports.store.listWorkspaces()) jobs += await this.ports.store.deleteDocsBefore(w.id, JOB_COLLECTION, cutoff);
+      return { ...(swept as object), jobRecords: jobs };
+    }
     throw new UnknownJobError(job.kind);
   }
 

@@ -6,7 +6,7 @@ import { TrainingFailedError } from '../../src/recommend/train.ts';
 import { SqliteStore } from '../../src/store/sqlite/sqlite-store.ts';
 import { enqueueTraining } from '../../src/worker/enqueue-training.ts';
 import { JOB_COLLECTION, readJob, writeJob } from '../../src/worker/job-records.ts';
-import { JobWorker, type WorkerPorts } from '../../src/worker/worker.ts';
+import { JOB_RECORD_DAYS, JobWorker, type WorkerPorts } from '../../src/worker/worker.ts';
 import { suiteNotRun } from '../suite-not-run.ts';
 import { eventually } from '../server/two-nodes.ts';
 
@@ -99,6 +99,28 @@ else {
       expect(calls).toBe(2);
       const [doc] = await store.listDocs('default', JOB_COLLECTION, { limit: 10 });
       expect(doc.body).toMatchObject({ status: 'done', attempt: 2 });
+    }, 30_000);
+
+    it('a retention job sweeps, and drops job records older than 30 days', async () => {
+      let swept = 0;
+      const { store, producer, consumer } = await setup(async () => []);
+      const worker = new JobWorker(
+        consumer,
+        { store, train: async () => [], retention: async () => ({ swept: ++swept }) },
+        { name: 'r', log: () => undefined },
+      );
+      cleanup.push(() => worker.stop());
+      const now = Date.now();
+      await writeJob(store, 'default', 'train-ancient', { kind: 'train', status: 'done', enqueuedAt: now - (JOB_RECORD_DAYS + 1) * 86_400_000 });
+      await writeJob(store, 'default', 'train-recent', { kind: 'train', status: 'done', enqueuedAt: now - 86_400_000 });
+      await writeJob(store, '*', 'retention-now', { kind: 'retention', status: 'queued', enqueuedAt: now });
+      await producer.enqueue({ id: 'retention-now', kind: 'retention', ws: '*', args: {}, enqueuedAt: now });
+      worker.start();
+      await eventually(10_000)(async () => expect((await readJob(store, '*', 'retention-now'))?.status).toBe('done'));
+      expect(swept).toBe(1);
+      expect((await readJob(store, '*', 'retention-now'))?.result).toEqual({ swept: 1, jobRecords: 1 });
+      expect(await readJob(store, 'default', 'train-ancient')).toBeNull();
+      expect(await readJob(store, 'default', 'train-recent')).not.toBeNull();
     }, 30_000);
 
     it('retention is enqueued once per interval slot, however many workers try', async () => {
