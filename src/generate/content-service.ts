@@ -124,7 +124,14 @@ export class ContentService {
       ...(llm ? { llm: llmSummary(llm) } : {}),
     };
     if (!policy.erased)
-      this.ports.exposed?.(ws, { contentId: piece.contentId, userId, kind: `email:${goal}`, by, itemIds: items.map((f) => f.id), at: this.ports.clock() });
+      await this.ports.exposed?.(ws, {
+        contentId: piece.contentId,
+        userId,
+        kind: `email:${goal}`,
+        by,
+        itemIds: items.map((f) => f.id),
+        at: this.ports.clock(),
+      });
     return piece;
   }
 
@@ -164,7 +171,8 @@ export class ContentService {
       basis: { signals: reader.signals, facts: factLines(facts).filter((f) => by === 'llm' || used.has(f.field)) },
       ...(llm ? { llm: llmSummary(llm) } : {}),
     };
-    if (!policy.erased) this.ports.exposed?.(ws, { contentId: piece.contentId, userId, kind: 'description', by, itemIds: [itemId], at: this.ports.clock() });
+    if (!policy.erased)
+      await this.ports.exposed?.(ws, { contentId: piece.contentId, userId, kind: 'description', by, itemIds: [itemId], at: this.ports.clock() });
     return piece;
   }
 

@@ -63,6 +63,9 @@ export interface ContentPorts {
   recommend(ws: string, q: ProposalQuery): Promise<{ recommendationId: string; personalized: boolean; items: ProposedItem[] }>;
   /** Where the brand voice is kept. */
   docs: Pick<Store, 'getDoc' | 'putDocs'>;
-  /** Logs the piece as an exposure, when an exposure log is wired. */
-  exposed?(ws: string, e: ContentExposure): void;
+  /**
+   * Logs the piece as an exposure, when an exposure log is wired; resolves once it is written (a piece
+   * is a rarer, costlier answer than a list, and its exposure should not land after the answer).
+   */
+  exposed?(ws: string, e: ContentExposure): Promise<void>;
 }

@@ -229,7 +229,7 @@ export class Engine {
         },
         recommend: (ws, q) => this.recommend.recommend(ws, q),
         // A piece of content is an exposure like a served list, so its effect is measured the same way.
-        exposed: (ws, e) => {
+        exposed: async (ws, e) => {
           const body: ExposureBody = {
             experiment: `content:${e.kind}`,
             variant: e.by,
@@ -240,6 +240,7 @@ export class Engine {
             person: e.userId,
           };
           this.experiments.log.add(ws, { collection: EXPOSURE_COLLECTION, id: e.contentId, subject: e.userId, body: { ...body }, createdAt: e.at });
+          await this.experiments.log.flush();
         },
       },
       config.llm ? new LlmWriter({ url: config.llm.url, model: config.llm.model, apiKey: config.llm.apiKey }) : undefined,
