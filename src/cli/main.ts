@@ -1,5 +1,6 @@
 import { Command } from 'commander';
 import { registerDemo } from './commands/demo.ts';
+import { registerDoctor } from './commands/doctor.ts';
 import { registerEval } from './commands/eval.ts';
 import { registerExperiments } from './commands/experiments.ts';
 import { registerImport } from './commands/import.ts';
@@ -22,6 +23,7 @@ registerEval(program);
 registerExperiments(program);
 registerSimulate(program);
 registerWorker(program);
+registerDoctor(program);
 
 program.parseAsync(process.argv).catch((err: Error) => {
   process.stderr.write(`afin: ${err.message}\n`);

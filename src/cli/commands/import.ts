@@ -6,6 +6,7 @@ import { loadConfig } from '../../config.ts';
 import { describeIssue } from '../../domain/errors.ts';
 import { EventInput, Item } from '../../domain/schemas.ts';
 import { Engine } from '../../server/compose.ts';
+import { newDataFolderWarning } from './doctor.ts';
 import { progressBar } from '../progress.ts';
 import { detectDecimalComma, detectDelimiter, firstLine } from './import-detect.ts';
 import { type ImportKind, type Mapping, type Preset, PRESETS as PRODUCT_PRESETS, mapRecord, parseConstants, parseMapping } from './import-mapping.ts';
@@ -343,7 +344,10 @@ export function registerImport(program: Command) {
           for (const line of await dryRun(plan, file, rows)) process.stdout.write(`${line}\n`);
           return;
         }
-        const engine = await Engine.open(loadConfig());
+        const cfg = loadConfig();
+        const fresh = newDataFolderWarning(cfg);
+        if (fresh) process.stderr.write(fresh);
+        const engine = await Engine.open(cfg);
         try {
           const s = await importFile(engine, o.workspace, plan, file);
           process.stdout.write(`${describePlan(plan, s.ignoredColumns)}\n`);

@@ -3,6 +3,7 @@ import { loadConfig } from '../../config.ts';
 import { Engine } from '../../server/compose.ts';
 import { MODELS } from '../../recommend/registry.ts';
 import { progressBar } from '../progress.ts';
+import { newDataFolderWarning } from './doctor.ts';
 
 export function registerTrain(program: Command) {
   program
@@ -16,7 +17,19 @@ export function registerTrain(program: Command) {
         process.exitCode = 2;
         return;
       }
-      const engine = await Engine.open(loadConfig());
+      const cfg = loadConfig();
+      const fresh = newDataFolderWarning(cfg);
+      if (fresh) process.stderr.write(fresh);
+      const engine = await Engine.open(cfg);
+      // Training on nothing would store empty models and say "0 users × 0 items" as if it had worked.
+      if ((await engine.store.countEvents(opts.workspace)) === 0) {
+        process.stderr.write(
+          `afin train: no events in workspace "${opts.workspace}" (${cfg.databaseUrl ? 'PostgreSQL' : cfg.dataDir}): nothing to learn from. Send events (POST /v1/events) or import them (\`afin import events FILE\`), then train.\n`,
+        );
+        process.exitCode = 1;
+        await engine.close();
+        return;
+      }
       let stage = '';
       let bar = progressBar('starting');
       const infos = await engine.train(opts.workspace, {
