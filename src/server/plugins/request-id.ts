@@ -19,10 +19,9 @@ export function requestIdFrom(header: string | string[] | undefined): string {
   return randomUUID();
 }
 
-/** Fastify options: ids from requestIdFrom, logged as `reqId` on each request's lines. */
-export const requestIdOptions: Pick<FastifyServerOptions, 'genReqId' | 'requestIdHeader' | 'requestIdLogLabel'> = {
+/** Fastify options: ids from requestIdFrom, logged as `reqId` (Fastify's default label) on each request's lines. */
+export const requestIdOptions: Pick<FastifyServerOptions, 'genReqId' | 'requestIdHeader'> = {
   requestIdHeader: false,
-  requestIdLogLabel: 'reqId',
   genReqId: (req) => requestIdFrom(req.headers['x-request-id']),
 };
 
