@@ -24,8 +24,9 @@ function parsePrometheus(text: string): Sample[] {
     const labels: Record<string, string> = {};
     for (const l of (m[2] ?? '').matchAll(/([a-zA-Z_][a-zA-Z0-9_]*)="((?:[^"\\]|\\.)*)"/g))
       labels[l[1]] = l[2].replace(/\\(.)/g, (_, c) => (c === 'n' ? '\n' : c));
-    const value = m[3] === '+Inf' ? Number.POSITIVE_INFINITY : Number(m[3]);
-    if (Number.isNaN(value) && m[3] !== 'NaN') throw new Error(`bad value: ${line}`);
+    // Prometheus reads values with Go's ParseFloat: NaN and Inf in any case (prom-client writes `Nan`).
+    const value = /^[+-]?inf$/i.test(m[3]) ? (m[3].startsWith('-') ? -1 : 1) * Number.POSITIVE_INFINITY : /^nan$/i.test(m[3]) ? Number.NaN : Number(m[3]);
+    if (Number.isNaN(value) && !/^nan$/i.test(m[3])) throw new Error(`bad value: ${line}`);
     out.push({ name: m[1], labels, value });
   }
   return out;
