@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { activityByHour, hourFeatures, isTimeZone, localTime, nextSendAt } from '../../src/present/send-time.ts';
-import { isActive, makePeople, runSendTime, type SendTimePerson } from '../../src/present/eval/send-time-world.ts';
+import { isActive, makePeople, runSendTime } from '../../src/present/eval/send-time-world.ts';
 
 const JAN = Date.UTC(2026, 0, 15, 12);
 const JUL = Date.UTC(2026, 6, 15, 12);
