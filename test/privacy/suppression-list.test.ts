@@ -63,7 +63,9 @@ describe('SuppressionList', () => {
         { id: hash('anon', 'v2'), subject: null, body: { kind: 'anon', at: START - 5 }, createdAt: START - 5 },
       ].sort((a, b) => a.id.localeCompare(b.id)),
     );
-    expect(JSON.stringify(docs)).not.toMatch(/ana|v1|v2/);
+    // The hashes themselves are random-looking text that may contain "v1" by chance: take them out first.
+    const hashes = [hash('user', 'ana'), hash('anon', 'v1'), hash('anon', 'v2')];
+    expect(hashes.reduce((text, h) => text.split(h).join('#'), JSON.stringify(docs))).not.toMatch(/ana|v1|v2/);
     expect((await store.readCounters(WS)).suppressions).toBe(1);
     expect(await list.size(WS)).toBe(3);
   });
