@@ -53,6 +53,7 @@ describe('CORS per key', () => {
     expect(r.statusCode).toBe(204);
     expect(r.headers['access-control-allow-origin']).toBe('https://shop.example');
     expect(r.headers['access-control-allow-headers']).toContain('authorization');
+    expect(r.headers['access-control-allow-headers']).toContain('x-request-id');
   });
 
   it('lets a public key be used only from its allowed origins', async () => {
@@ -63,6 +64,8 @@ describe('CORS per key', () => {
     expect(ok.statusCode).toBe(200);
     expect(ok.headers['access-control-allow-origin']).toBe('https://shop.example');
     expect(ok.headers.vary).toContain('Origin');
+    // Browser code can read the request id (to quote it to support) and when to retry.
+    expect(String(ok.headers['access-control-expose-headers']).split(/,\s*/)).toEqual(expect.arrayContaining(['x-request-id', 'retry-after']));
     const evil = await t.call('POST', '/v1/events', [{ type: 'view', userId: 'u', itemId: 'i1' }], bearer(pub.key, { origin: 'https://evil.example' }));
     expect(evil.statusCode).toBe(403);
     expect(evil.json().error).toMatchObject({ code: 'forbidden', field: 'Origin' });

@@ -94,7 +94,7 @@ export const authPlugin = fp(async (app: FastifyInstance, opts: AuthOptions) => 
         throw new AfinError('forbidden', `Origin ${origin.slice(0, 300)} is not among this key's allowedOrigins`, 'Origin');
       }
       reply.header('access-control-allow-origin', origin);
-      reply.header('access-control-expose-headers', 'retry-after, content-type');
+      reply.header('access-control-expose-headers', 'retry-after, content-type, x-request-id');
       reply.header('vary', 'Origin');
     }
 

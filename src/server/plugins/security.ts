@@ -65,7 +65,7 @@ export const securityPlugin = fp(async (app: FastifyInstance) => {
     if (typeof origin === 'string' && req.headers['access-control-request-method']) {
       reply.header('access-control-allow-origin', origin);
       reply.header('access-control-allow-methods', 'GET, POST, PUT, PATCH, DELETE');
-      reply.header('access-control-allow-headers', 'authorization, content-type, afin-workspace, afin-user-token');
+      reply.header('access-control-allow-headers', 'authorization, content-type, afin-workspace, afin-user-token, x-request-id');
       reply.header('access-control-max-age', '600');
       reply.header('vary', 'Origin');
     }
