@@ -4,6 +4,7 @@ import { registerDoctor } from './commands/doctor.ts';
 import { registerEval } from './commands/eval.ts';
 import { registerExperiments } from './commands/experiments.ts';
 import { registerImport } from './commands/import.ts';
+import { registerIngest } from './commands/ingest.ts';
 import { registerExport } from './commands/export.ts';
 import { registerKeys } from './commands/keys.ts';
 import { registerServe } from './commands/serve.ts';
@@ -23,6 +24,7 @@ registerEval(program);
 registerExperiments(program);
 registerSimulate(program);
 registerWorker(program);
+registerIngest(program);
 registerDoctor(program);
 
 program.parseAsync(process.argv).catch((err: Error) => {
