@@ -1,55 +1,12 @@
-import { spawn } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { dirname, join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { afterAll, describe, expect, it } from 'vitest';
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
 import { SqliteStore } from '../../src/store/sqlite/sqlite-store.ts';
+import { CLI_TIMEOUT as TIMEOUT, type Run, dataDirs, runAfin } from './harness.ts';
 
-const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
-const BIN = join(ROOT, 'bin/afin.mjs');
-const TIMEOUT = 60_000;
-
-const dirs: string[] = [];
 /** A fresh data folder (also the working directory, so nothing lands in the repository). */
-function freshDir(): string {
-  const d = mkdtempSync(join(tmpdir(), 'afin-cli-'));
-  dirs.push(d);
-  return d;
-}
-afterAll(() => {
-  for (const d of dirs) rmSync(d, { recursive: true, force: true });
-});
-
-interface Run {
-  code: number | null;
-  stdout: string;
-  stderr: string;
-}
-
-/** Runs the real CLI with AFIN_DATA_DIR pointing at `dir`, on the embedded store. */
-function afin(dir: string, ...args: string[]): Promise<Run> {
-  return new Promise((done, fail) => {
-    const child = spawn(process.execPath, [BIN, ...args], {
-      cwd: dir,
-      env: { ...process.env, AFIN_DATA_DIR: dir, AFIN_DATABASE_URL: '', AFIN_ADMIN_KEY: '', AFIN_NATS_URL: '', AFIN_LLM_URL: '', NO_COLOR: '1' },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.setEncoding('utf8').on('data', (s: string) => (stdout += s));
-    child.stderr.setEncoding('utf8').on('data', (s: string) => (stderr += s));
-    const timer = setTimeout(() => {
-      child.kill('SIGKILL');
-      fail(new Error(`afin ${args.join(' ')} timed out\nstdout: ${stdout}\nstderr: ${stderr}`));
-    }, TIMEOUT - 5000);
-    child.on('error', fail);
-    child.on('close', (code) => {
-      clearTimeout(timer);
-      done({ code, stdout, stderr });
-    });
-  });
-}
+const freshDir = dataDirs('cli');
+const afin = (dir: string, ...args: string[]): Promise<Run> => runAfin(dir, args);
 
 const SUMMARY = /^(\d+) rows read, (\d+) stored, (\d+) duplicates, (\d+) rejected \([\d.]+ s\)$/m;
 function summaryOf(out: string) {

@@ -1,28 +1,15 @@
-import { spawn } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
-import { tmpdir } from 'node:os';
-import { dirname, join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { afterAll, describe, expect, it } from 'vitest';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
 import { startFakeOpenAi } from '../llm/fake-openai-server.ts';
 import { suiteNotRun } from '../suite-not-run.ts';
+import { CLI_TIMEOUT as TIMEOUT, dataDirs, runAfin } from './harness.ts';
 
-const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
-const BIN = join(ROOT, 'bin/afin.mjs');
-const TIMEOUT = 60_000;
 const dbUrl = process.env.AFIN_TEST_DATABASE_URL;
 const natsUrl = process.env.AFIN_TEST_NATS_URL;
 
-const dirs: string[] = [];
-function freshDir(): string {
-  const d = mkdtempSync(join(tmpdir(), 'afin-doctor-'));
-  dirs.push(d);
-  return d;
-}
-afterAll(() => {
-  for (const d of dirs) rmSync(d, { recursive: true, force: true });
-});
+const freshDir = dataDirs('doctor');
 
 /** A port nothing listens on: bound by the OS, then released. */
 async function closedPort(): Promise<number> {
@@ -33,21 +20,10 @@ async function closedPort(): Promise<number> {
   return port;
 }
 
-/** Runs the real `afin doctor` with exactly these AFIN_ settings. */
-function doctor(env: Record<string, string>): Promise<{ code: number | null; out: string }> {
-  const dir = freshDir();
-  return new Promise((done, fail) => {
-    const child = spawn(process.execPath, [BIN, 'doctor'], {
-      cwd: dir,
-      env: { ...process.env, AFIN_DATA_DIR: dir, AFIN_DATABASE_URL: '', AFIN_NATS_URL: '', AFIN_LLM_URL: '', AFIN_ADMIN_KEY: '', ...env },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let out = '';
-    child.stdout.setEncoding('utf8').on('data', (s: string) => (out += s));
-    child.stderr.setEncoding('utf8').on('data', (s: string) => (out += s));
-    child.on('error', fail);
-    child.on('close', (code) => done({ code, out }));
-  });
+/** Runs the real `afin doctor` with exactly these AFIN_ settings; its report may go to either stream. */
+async function doctor(env: Record<string, string>): Promise<{ code: number | null; out: string }> {
+  const r = await runAfin(freshDir(), ['doctor'], env);
+  return { code: r.code, out: r.stdout + r.stderr };
 }
 
 /** The report's line for one dependency: `MARK  what          message`. */

@@ -1,26 +1,14 @@
-import { spawn } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { dirname, join, resolve } from 'node:path';
+import { readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { PassThrough } from 'node:stream';
-import { fileURLToPath } from 'node:url';
-import { afterAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { exportLines } from '../../src/cli/commands/export.ts';
 import { importFile, planImport } from '../../src/cli/commands/import.ts';
 import { items, makeTestApp } from '../helpers.ts';
+import { dataDirs, runAfin } from './harness.ts';
 
 /** Issue 20: `afin export events|items|profiles` as JSON lines; events and items import back as they were. */
-const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
-const BIN = join(ROOT, 'bin/afin.mjs');
-const dirs: string[] = [];
-const freshDir = () => {
-  const d = mkdtempSync(join(tmpdir(), 'afin-export-'));
-  dirs.push(d);
-  return d;
-};
-afterAll(() => {
-  for (const d of dirs) rmSync(d, { recursive: true, force: true });
-});
+const freshDir = dataDirs('export');
 
 async function collect(write: (out: PassThrough) => Promise<number>): Promise<{ n: number; lines: Array<Record<string, unknown>> }> {
   const out = new PassThrough();
@@ -97,18 +85,7 @@ describe('afin export', () => {
   it('the command writes a file and refuses an unknown kind', { timeout: 60_000 }, async () => {
     const dir = freshDir();
     writeFileSync(join(dir, 'events.jsonl'), EVENTS.map((e) => JSON.stringify(e)).join('\n'));
-    const run = (...args: string[]) =>
-      new Promise<{ code: number | null; stderr: string }>((done, fail) => {
-        const child = spawn(process.execPath, [BIN, ...args], {
-          cwd: dir,
-          env: { ...process.env, AFIN_DATA_DIR: dir, AFIN_DATABASE_URL: '', AFIN_ADMIN_KEY: '', AFIN_NATS_URL: '', AFIN_LLM_URL: '', NO_COLOR: '1' },
-          stdio: ['ignore', 'ignore', 'pipe'],
-        });
-        let stderr = '';
-        child.stderr.setEncoding('utf8').on('data', (s: string) => (stderr += s));
-        child.on('error', fail);
-        child.on('close', (code) => done({ code, stderr }));
-      });
+    const run = (...args: string[]) => runAfin(dir, args);
     expect((await run('import', 'events', 'events.jsonl')).code).toBe(0);
     const r = await run('export', 'events', '-o', 'out.jsonl');
     expect(r.code, r.stderr).toBe(0);

@@ -1,45 +1,18 @@
-import { spawn } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { dirname, join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { afterAll, describe, expect, it } from 'vitest';
+import { existsSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
 import { SqliteStore } from '../../src/store/sqlite/sqlite-store.ts';
 import { detectDecimalComma, detectDelimiter, parseAmount } from '../../src/cli/commands/import-detect.ts';
 import { PRESETS, htmlToText, mapRecord, parseMapping, type MapOptions } from '../../src/cli/commands/import-mapping.ts';
 import { importFile, itemMerger, planImport } from '../../src/cli/commands/import.ts';
 import { warehouseRowEvents } from '../../src/cli/commands/import-segment.ts';
 import { items as catalogue, makeTestApp } from '../helpers.ts';
+import { CLI_TIMEOUT, type Run, dataDirs, runAfin } from './harness.ts';
 
 /** Issue 20: importers that take the files shops have, on small files generated here. */
-const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
-const BIN = join(ROOT, 'bin/afin.mjs');
-const TIMEOUT = 60_000;
-const dirs: string[] = [];
-function freshDir(): string {
-  const d = mkdtempSync(join(tmpdir(), 'afin-import-'));
-  dirs.push(d);
-  return d;
-}
-afterAll(() => {
-  for (const d of dirs) rmSync(d, { recursive: true, force: true });
-});
-
-function afin(dir: string, ...args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  return new Promise((done, fail) => {
-    const child = spawn(process.execPath, [BIN, ...args], {
-      cwd: dir,
-      env: { ...process.env, AFIN_DATA_DIR: dir, AFIN_DATABASE_URL: '', AFIN_ADMIN_KEY: '', AFIN_NATS_URL: '', AFIN_LLM_URL: '', NO_COLOR: '1' },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.setEncoding('utf8').on('data', (s: string) => (stdout += s));
-    child.stderr.setEncoding('utf8').on('data', (s: string) => (stderr += s));
-    child.on('error', fail);
-    child.on('close', (code) => done({ code, stdout, stderr }));
-  });
-}
+const TIMEOUT = CLI_TIMEOUT;
+const freshDir = dataDirs('import');
+const afin = (dir: string, ...args: string[]): Promise<Run> => runAfin(dir, args);
 
 async function storedItems(dir: string) {
   const store = new SqliteStore(join(dir, 'afin.db'));
