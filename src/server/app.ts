@@ -81,18 +81,21 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
   });
   app.addHook('onClose', async () => opts.engine.privacy.stop());
 
-  app.get('/health', { config: { access: 'none' }, schema: { tags: ['meta'], summary: 'Liveness: no key needed' } }, async () => ({ status: 'ok' }));
-  app.get(
-    '/readyz',
-    {
-      config: { access: 'none' },
-      schema: { tags: ['meta'], summary: 'Readiness: the store answers, the bus is connected (when set), the stored models are loaded; 503 until then' },
-    },
-    async (_req, reply) => {
-      const r = await opts.engine.readiness();
-      return reply.status(r.ready ? 200 : 503).send({ status: r.ready ? 'ready' : 'not ready', checks: r.checks });
-    },
-  );
+  // `/health/live` and `/health/ready` are the names orchestrators' examples use; same answers.
+  for (const url of ['/health', '/health/live'])
+    app.get(url, { config: { access: 'none' }, schema: { tags: ['meta'], summary: 'Liveness: no key needed' } }, async () => ({ status: 'ok' }));
+  for (const url of ['/readyz', '/health/ready'])
+    app.get(
+      url,
+      {
+        config: { access: 'none' },
+        schema: { tags: ['meta'], summary: 'Readiness: the store answers, the bus is connected (when set), the stored models are loaded; 503 until then' },
+      },
+      async (_req, reply) => {
+        const r = await opts.engine.readiness();
+        return reply.status(r.ready ? 200 : 503).send({ status: r.ready ? 'ready' : 'not ready', checks: r.checks });
+      },
+    );
   app.get('/openapi.json', { config: { access: 'none' }, schema: { hide: true } }, async () => app.swagger());
   await app.register(metricsPlugin, { metrics: opts.engine.metrics, token: opts.engine.config.metricsToken });
   await app.register(homeRoute);

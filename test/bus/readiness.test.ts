@@ -27,6 +27,7 @@ describe('GET /readyz', () => {
     await t.engine.train('default', { models: ['popularity'] });
     const r = await readyz(t);
     expect(r).toEqual({ status: 200, body: { status: 'ready', checks: { store: 'ok', models: 'ok' } } });
+    expect((await t.app.inject({ method: 'GET', url: '/health/ready' })).statusCode).toBe(200);
     // The check loaded the model into this node's serving state: the node answers from memory.
     expect(await t.engine.state.model('default', 'popularity')).not.toBeNull();
   });
@@ -46,6 +47,11 @@ describe('GET /readyz', () => {
     expect(r.status).toBe(503);
     expect(r.body).toMatchObject({ status: 'not ready', checks: { store: 'unreachable' } });
     expect((await app.inject({ method: 'GET', url: '/health' })).statusCode).toBe(200);
+    // The names for the same two probes answer the same.
+    const ready = await app.inject({ method: 'GET', url: '/health/ready' });
+    expect([ready.statusCode, ready.json()]).toEqual([503, r.body]);
+    const live = await app.inject({ method: 'GET', url: '/health/live' });
+    expect([live.statusCode, live.json()]).toEqual([200, { status: 'ok' }]);
   });
 
   it('is 503 naming the bus while a configured NATS is unreachable', async () => {
