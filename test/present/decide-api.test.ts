@@ -1,6 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { AUTH, makeTestApp, type TestApp } from '../helpers.ts';
 import { DECISION_COLLECTION } from '../../src/present/decision-service.ts';
+import { chanceOf } from './chance.ts';
 
 let t: TestApp;
 beforeEach(async () => {
@@ -13,12 +14,6 @@ afterEach(async () => {
 const decide = (body: Record<string, unknown>, headers: Record<string, string> = AUTH) =>
   t.app.inject({ method: 'POST', url: '/v1/decide', headers, payload: body });
 const options = [{ id: 'hero-a' }, { id: 'hero-b' }];
-
-/**
- * The chance the policy gave `option` in a two-option decision. The draw itself is random (seeded by the
- * decision id; the floor shows the other option 1 time in 20), so tests check the chance, not the draw.
- */
-const chanceOf = (option: string, d: { option: string; propensity: number }) => (d.option === option ? d.propensity : 1 - d.propensity);
 
 describe('POST /v1/decide', () => {
   it('answers a choice with its propensity, logs it, and learns from events citing the decisionId', async () => {

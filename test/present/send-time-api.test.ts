@@ -1,6 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { DECISION_COLLECTION } from '../../src/present/decision-service.ts';
 import { AUTH, makeTestApp, type TestApp } from '../helpers.ts';
+import { chanceOf } from './chance.ts';
 
 let t: TestApp;
 beforeEach(async () => {
@@ -52,7 +53,7 @@ describe('the send-time decision point', () => {
     // Offered only some hours, it chooses among them.
     const twoHours = (await decide({ userId: 'tk', options: [{ id: '8' }, { id: '20' }] })).json();
     expect(['8', '20']).toContain(twoHours.option);
-    expect(twoHours.option === '20' ? twoHours.propensity : 1 - twoHours.propensity).toBeCloseTo(0.95 + 0.05 / 2, 12);
+    expect(chanceOf('20', twoHours)).toBeCloseTo(0.95 + 0.05 / 2, 12);
 
     // An open citing the decision is learnt once the window (24 h) closes.
     await call('POST', '/v1/events', [{ type: 'email_open', userId: 'tk', properties: { decisionId: a.decisionId } }]);

@@ -1,6 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { DECISION_COLLECTION } from '../../src/present/decision-service.ts';
 import { AUTH, items, makeTestApp, type TestApp } from '../helpers.ts';
+import { chanceOf } from './chance.ts';
 
 let t: TestApp;
 beforeEach(async () => {
@@ -109,8 +110,7 @@ describe('item variants', () => {
     // The policy now gives the close-up 0.9 + 0.1/2 of the draws; the draw itself is random (seeded by the
     // decision id), so a wide one is still shown 1 time in 20: what is checked is the close-up's probability.
     expect(['closeup', 'wide']).toContain(after.variant?.id);
-    const closeupProbability = after.variant?.id === 'closeup' ? after.propensity! : 1 - after.propensity!;
-    expect(closeupProbability).toBeCloseTo(0.95, 12);
+    expect(chanceOf('closeup', { option: after.variant?.id, propensity: after.propensity })).toBeCloseTo(0.95, 12);
     // The item's own model holds what was learnt: both variants were tried, only close-ups earned.
     const model = await t.engine.store.getDoc('default', 'decision-model-item', 'item-variants/i0');
     const arms = model?.body.arms as Record<string, { n: number; rewardSum: number }>;
