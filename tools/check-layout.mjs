@@ -7,7 +7,7 @@ import path from 'node:path';
 
 /** Each top folder of src/ by layer: a file may import only from its own layer or a lower one. */
 const LAYERS = [
-  ['domain', 'stats', 'text'],
+  ['domain', 'stats', 'text', 'client'],
   ['store', 'bus', 'llm', 'http', 'catalog'],
   ['ingest', 'profile', 'privacy', 'keys', 'recommend', 'converse', 'simulate', 'experiment', 'present', 'generate', 'integrations', 'predict'],
   ['eval', 'worker'],

@@ -106,6 +106,24 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
     if (html === null) return reply.status(404).send({ error: { code: 'not_found', message: 'demo page not installed' } });
     return reply.type('text/html; charset=utf-8').send(html);
   });
+  // The chat widget and the client are plain JavaScript files served as written (no build step), to
+  // any site: readable cross-origin (a module script needs CORS), cached briefly. The example shop
+  // is a page like /demo.
+  const assets: Array<[string, string, string]> = [
+    ['/widget.js', '../../web/widget/afin-chat.js', 'text/javascript; charset=utf-8'],
+    ['/sdk.js', '../client/index.js', 'text/javascript; charset=utf-8'],
+    ['/examples/shop', '../../examples/shop/index.html', 'text/html; charset=utf-8'],
+  ];
+  for (const [route, file, type] of assets) {
+    const at = new URL(file, import.meta.url);
+    app.get(route, { config: { access: 'none' }, schema: { hide: true } }, async (_req, reply) => {
+      const body = await readFile(at, 'utf8').catch(() => null);
+      if (body === null) return reply.status(404).send({ error: { code: 'not_found', message: `${route} is not installed` } });
+      if (type.startsWith('text/javascript'))
+        reply.header('access-control-allow-origin', '*').header('cross-origin-resource-policy', 'cross-origin').header('cache-control', 'public, max-age=300');
+      return reply.type(type).send(body);
+    });
+  }
   app.get(
     '/v1/demo/shoppers',
     {
