@@ -12,7 +12,6 @@
  *   node bin/run-ts.mjs bench/bandit.ts [--seconds 10] [--warmup 2] [--connections 16] [--people 500]
  *     [--policy-seconds 1] [--seed 1] [--log-level warn]
  */
-import autocannon from 'autocannon';
 import { cpus, loadavg } from 'node:os';
 import { join } from 'node:path';
 import { choose, learnOption, type Arms, type PolicyOption, type PolicySpec } from '../src/present/policies/policies.ts';
@@ -21,8 +20,10 @@ import { draw } from '../src/present/policies/policies.ts';
 import { gaussian } from '../src/stats/random.ts';
 import {
   HOST,
+  type LoadFigures,
   call,
   emit,
+  loadRun,
   log,
   main,
   parseArgs,
@@ -128,39 +129,6 @@ function policyFigures() {
   return { decisionsPerSec, decisionsPerCpuSec, updateMicros };
 }
 
-interface HttpFigures {
-  rps: number;
-  requests: number;
-  p50Ms: number;
-  p99Ms: number;
-  non2xx: number;
-  errors: number;
-}
-
-/** One bounded autocannon run of POSTs; `bodies` rotate across requests. */
-async function cannon(url: string, path: string, bodies: string[], headers: Record<string, string>, seconds: number): Promise<HttpFigures> {
-  let i = 0;
-  const run = autocannon({
-    url,
-    connections: opts.connections,
-    duration: seconds,
-    timeout: 10,
-    headers: { ...headers, 'content-type': 'application/json' },
-    requests: [{ method: 'POST', path, setupRequest: (req) => ({ ...req, body: bodies[i++ % bodies.length] }) }],
-  });
-  const guard = setTimeout(() => run.stop(), (seconds + 30) * 1000);
-  const r = await run;
-  clearTimeout(guard);
-  return {
-    rps: round(r.requests.total / r.duration, 0),
-    requests: r.requests.total,
-    p50Ms: r.latency.p50,
-    p99Ms: r.latency.p99,
-    non2xx: r.non2xx,
-    errors: r.errors,
-  };
-}
-
 await main(async () => {
   const policies = policyFigures();
 
@@ -216,10 +184,11 @@ await main(async () => {
     ['decide', afin.url, '/v1/decide', decideBodies, auth],
     ['sendTime', afin.url, '/v1/decide', sendTimeBodies, auth],
   ];
-  const http: Record<string, HttpFigures> = {};
+  const http: Record<string, LoadFigures> = {};
   for (const [label, url, path, bodies, headers] of plan) {
-    if (opts.warmup > 0) await cannon(url, path, bodies, headers, opts.warmup);
-    const f = await cannon(url, path, bodies, headers, opts.seconds);
+    const run = (seconds: number) => loadRun({ url, path, bodies, headers, connections: opts.connections, seconds });
+    if (opts.warmup > 0) await run(opts.warmup);
+    const f = await run(opts.seconds);
     http[label] = f;
     log(`${label}: ${f.rps} req/s, p50 ${f.p50Ms} ms, p99 ${f.p99Ms} ms, non-2xx ${f.non2xx}, errors ${f.errors}`);
     if (label !== 'bare' && (f.non2xx || f.errors)) for (const l of serverErrors(afin)) log(`afin log: ${l}`);

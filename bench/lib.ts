@@ -3,6 +3,7 @@
  * processes (and always killing them), a keep-alive HTTP client, percentiles and throwaway PostgreSQL
  * databases. Everything talks to 127.0.0.1 only.
  */
+import autocannon from 'autocannon';
 import { mulberry32 } from '../src/stats/random.ts';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { closeSync, mkdtempSync, openSync, readFileSync, rmSync } from 'node:fs';
@@ -375,4 +376,73 @@ export function serverErrors(s: Spawned, max = 3): string[] {
     }
   }
   return out;
+}
+
+/** What one load run measured: throughput, latency percentiles and failures. */
+export interface LoadFigures {
+  rps: number;
+  requests: number;
+  p50Ms: number;
+  p90Ms: number;
+  p99Ms: number;
+  avgMs: number;
+  maxMs: number;
+  non2xx: number;
+  errors: number;
+  timeouts: number;
+  bytesPerResponse: number;
+  /** Responses by HTTP status. */
+  statusCodes: Record<string, number>;
+}
+
+export interface LoadPlan {
+  url: string;
+  connections: number;
+  seconds: number;
+  headers?: Record<string, string>;
+  /** GETs rotating over `paths`, or POSTs to `path` rotating over JSON `bodies`. */
+  paths?: string[];
+  path?: string;
+  bodies?: string[];
+}
+
+/**
+ * One bounded autocannon run (in this process): GETs rotate over `paths`, or POSTs to `path` rotate
+ * over `bodies`. Stopped by a guard too, in case autocannon's own clock misbehaves on a loaded machine.
+ */
+export async function loadRun(plan: LoadPlan): Promise<LoadFigures> {
+  let i = 0;
+  const posts = plan.bodies !== undefined;
+  const rotate = posts ? plan.bodies! : (plan.paths ?? []);
+  if (rotate.length === 0) throw new Error('loadRun: give paths (GET) or bodies (POST)');
+  const run = autocannon({
+    url: plan.url,
+    connections: plan.connections,
+    duration: plan.seconds,
+    timeout: 10,
+    headers: posts ? { ...plan.headers, 'content-type': 'application/json' } : plan.headers,
+    requests: [
+      posts
+        ? { method: 'POST', path: plan.path, setupRequest: (req) => ({ ...req, body: rotate[i++ % rotate.length] }) }
+        : { method: 'GET', setupRequest: (req) => ({ ...req, path: rotate[i++ % rotate.length] }) },
+    ],
+  });
+  const guard = setTimeout(() => run.stop(), (plan.seconds + 30) * 1000);
+  const r = await run;
+  clearTimeout(guard);
+  const total = r['2xx'] + r.non2xx;
+  return {
+    rps: round(r.requests.total / r.duration, 0),
+    requests: r.requests.total,
+    p50Ms: r.latency.p50,
+    p90Ms: r.latency.p90,
+    p99Ms: r.latency.p99,
+    avgMs: round(r.latency.average, 2),
+    maxMs: r.latency.max,
+    non2xx: r.non2xx,
+    errors: r.errors,
+    timeouts: r.timeouts,
+    bytesPerResponse: total > 0 ? Math.round(r.throughput.total / total) : 0,
+    statusCodes: Object.fromEntries(Object.entries(r.statusCodeStats ?? {}).map(([code, v]) => [code, v.count])),
+  };
 }

@@ -16,13 +16,28 @@
  *
  * Prints progress on stderr and one JSON line per size on stdout.
  */
-import autocannon from 'autocannon';
 import { spawn } from 'node:child_process';
 import { cpus } from 'node:os';
 import { join } from 'node:path';
 import type { StoredEvent, StoredItem } from '../src/domain/schemas.ts';
 import { SqliteStore } from '../src/store/sqlite/sqlite-store.ts';
-import { HOST, call, log, main, parseArgs, removeDirLater, rng, round, serverErrors, spawnAfin, stopProcess, tempDir, waitReady } from './lib.ts';
+import {
+  HOST,
+  type LoadFigures,
+  call,
+  loadRun,
+  log,
+  main,
+  parseArgs,
+  removeDirLater,
+  rng,
+  round,
+  serverErrors,
+  spawnAfin,
+  stopProcess,
+  tempDir,
+  waitReady,
+} from './lib.ts';
 
 const ADMIN_KEY = 'bench-admin-key-0123456789';
 const WS = 'default';
@@ -243,7 +258,7 @@ async function measureSize(size: Size, index: number): Promise<Record<string, un
 
   // 3. Serving at 32 connections, users rotating.
   const s = await spawnAfin({ ...env, AFIN_RATE_LIMITS: 'public=1000000,server=1000000' }, work, 'afin-scale');
-  let serving: Record<string, unknown>;
+  let serving: LoadFigures;
   try {
     await waitReady(s, 120_000);
     const { key } = await call<{ key: string }>('POST', `${s.url}/v1/keys`, ADMIN_KEY, { scope: 'public', name: 'scale' });
@@ -252,8 +267,9 @@ async function measureSize(size: Size, index: number): Promise<Record<string, un
     const headers = { authorization: `Bearer ${key}` };
     // Warm-up: the models load on the first request, which may take a while for big ones.
     await call('GET', `${s.url}${paths[0]}`, key, undefined, 300_000);
-    await cannon(s.url, paths, headers, 2);
-    const r = await cannon(s.url, paths, headers, opts.seconds);
+    const run = (seconds: number) => loadRun({ url: s.url, paths, headers, connections: opts.connections, seconds });
+    await run(2);
+    const r = await run(opts.seconds);
     serving = r;
     if (r.non2xx || r.errors) for (const l of serverErrors(s)) log(`  server log: ${l}`);
   } finally {
@@ -283,30 +299,6 @@ async function measureSize(size: Size, index: number): Promise<Record<string, un
     connections: opts.connections,
     node: process.version,
     cpus: cpus().length,
-  };
-}
-
-async function cannon(url: string, paths: string[], headers: Record<string, string>, seconds: number) {
-  let i = 0;
-  const run = autocannon({
-    url,
-    connections: opts.connections,
-    duration: seconds,
-    timeout: 10,
-    headers,
-    requests: [{ method: 'GET', setupRequest: (req) => ({ ...req, path: paths[i++ % paths.length] }) }],
-  });
-  const guard = setTimeout(() => run.stop(), (seconds + 30) * 1000);
-  const r = await run;
-  clearTimeout(guard);
-  return {
-    rps: round(r.requests.total / r.duration, 0),
-    p50Ms: r.latency.p50,
-    p99Ms: r.latency.p99,
-    maxMs: r.latency.max,
-    non2xx: r.non2xx,
-    errors: r.errors,
-    timeouts: r.timeouts,
   };
 }
 
