@@ -1,5 +1,6 @@
 import type { Store } from '../store/store.ts';
 import { pack, unpack } from './models/pack.ts';
+import type { SizePlan } from './models/size-plan.ts';
 import type { Recommender } from './models/types.ts';
 import { MODELS, restoreModel } from './registry.ts';
 
@@ -13,6 +14,8 @@ export interface ModelInfo {
   users: number;
   items: number;
   interactions: number;
+  /** For models sized by the catalogue (EASE, and the hybrid holding it): which variant training chose and why. */
+  plan?: SizePlan;
 }
 
 /** A trained model with the item ids its dense indices stand for. */

@@ -3,6 +3,7 @@ import { Als } from './models/als.ts';
 import { ContentBased, type ItemText } from './models/content.ts';
 import { Cooccurrence } from './models/cooccurrence.ts';
 import { Ease } from './models/ease.ts';
+import { ScaledEase } from './models/ease-scaled.ts';
 import { Ensemble } from './models/ensemble.ts';
 import { Hybrid } from './models/hybrid.ts';
 import { ItemKnn } from './models/itemknn.ts';
@@ -39,7 +40,14 @@ export const MODELS: Readonly<Record<string, ModelKind>> = {
     personal: true,
     create: () => new Cooccurrence(),
   },
-  ease: { name: 'ease', description: 'EASE (Steck 2019): closed-form item-item model over the most active items', personal: true, create: () => new Ease() },
+  // EASE while the dense matrix fits the training memory; beyond that EASE on the most active items
+  // and a sparse item-kNN for the rest (see models/size-plan.ts; the plan is in the model's info).
+  ease: {
+    name: 'ease',
+    description: 'EASE (Steck 2019): closed-form item-item model; past what fits in memory, EASE on the most active items and item-kNN for the rest',
+    personal: true,
+    create: () => new ScaledEase(),
+  },
   als: { name: 'als', description: 'implicit ALS (Hu, Koren, Volinsky 2008) with fold-in of the current history', personal: true, create: () => new Als() },
   itemknn: { name: 'itemknn', description: 'item-kNN, cosine with shrinkage', personal: true, create: () => new ItemKnn() },
   content: {
@@ -57,13 +65,15 @@ export const MODELS: Readonly<Record<string, ModelKind>> = {
     name: 'hybrid',
     description: 'EASE + ALS blended with content by evidence: new items and new users still get sensible results',
     personal: true,
-    create: (t) => withTexts(new Hybrid(new Ensemble([new Ease({ signal: 'log' }), new Als({ factors: 128, regularization: 50, alpha: 10 })], [0.2, 0.8])), t),
+    create: (t) =>
+      withTexts(new Hybrid(new Ensemble([new ScaledEase({ signal: 'log' }), new Als({ factors: 128, regularization: 50, alpha: 10 })], [0.2, 0.8])), t),
   },
 };
 
 /** How each kind of saved model is restored from its bytes, by the `model` name in the blob's header (an ensemble is a part of the hybrid, not a kind of its own). */
 const RESTORERS: Readonly<Record<string, (bytes: Uint8Array) => Recommender>> = {
   ease: (b) => Ease.load(b),
+  'ease-tail': (b) => ScaledEase.load(b),
   als: (b) => Als.load(b),
   itemknn: (b) => ItemKnn.load(b),
   content: (b) => ContentBased.load(b),

@@ -5,6 +5,7 @@ import { AfinError } from '../domain/errors.ts';
 import { recordModelFailure, saveModel, type ModelInfo } from './model-store.ts';
 import { MODELS, TRAINED_BY_DEFAULT, itemTexts } from './registry.ts';
 import { NotEnoughDataError } from './models/types.ts';
+import { sizePlanOf } from './models/size-plan.ts';
 import { REBUY_BLOB, RebuyLearner, encodeRebuy } from './rebuy.ts';
 
 export interface TrainOptions {
@@ -86,6 +87,8 @@ export async function trainModels(store: Store, ws: string, opts: TrainOptions):
         items: set.data.nItems,
         interactions: set.data.users.length,
       };
+      const plan = sizePlanOf(recommender);
+      if (plan) info.plan = plan;
       await saveModel(store, ws, { info, recommender, itemIds: set.itemIds });
       out.push(info);
     } catch (e) {
