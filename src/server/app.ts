@@ -12,6 +12,7 @@ import { recommendRoutes } from '../recommend/routes.ts';
 import { experimentRoutes } from '../experiment/routes.ts';
 import { presentRoutes } from '../present/routes.ts';
 import { predictRoutes } from '../predict/routes.ts';
+import { nudgeRoutes } from '../nudge/routes.ts';
 import { generateRoutes } from '../generate/routes.ts';
 import { basicKeyAsBearer, segmentRoutes } from '../integrations/segment/routes.ts';
 import { auditPlugin } from '../privacy/audit-plugin.ts';
@@ -80,6 +81,9 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
     if (!opts.engine.jobs) opts.engine.privacy.retention.start();
   });
   app.addHook('onClose', async () => opts.engine.privacy.stop());
+  // Nudges are evaluated every minute only by a listening server (`afin serve`), never by inject() in tests.
+  app.addHook('onListen', async () => opts.engine.nudgeScheduler.start());
+  app.addHook('onClose', async () => opts.engine.nudgeScheduler.stop());
 
   // `/health/live` and `/health/ready` are the names orchestrators' examples use; same answers.
   for (const url of ['/health', '/health/live'])
@@ -147,6 +151,7 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
   await app.register(generateRoutes, { content: e.content });
   await app.register(presentRoutes, { decisions: e.decisions, variants: e.variants });
   await app.register(predictRoutes, { predictions: e.predictions });
+  await app.register(nudgeRoutes, { nudges: e.nudges });
   await app.register(segmentRoutes, { segment: e.segment });
   return app;
 }

@@ -30,6 +30,7 @@ import { EXPOSURE_COLLECTION, type ExposureBody } from '../experiment/exposure-l
 import type { Profile } from '../profile/profile.ts';
 import { SegmentService } from '../integrations/segment/segment-service.ts';
 import { VariantService } from '../present/variants.ts';
+import { NudgeScheduler, NudgeService } from '../nudge/index.ts';
 
 export interface EngineOptions {
   clock?: () => number;
@@ -95,6 +96,9 @@ export class Engine {
   readonly content: ContentService;
   /** Segment / RudderStack tracking calls, received as Afín's events through ingest. */
   readonly segment: SegmentService;
+  /** Proactive nudges (triggers, guards, channels, review queue); its scheduler runs while `serve` listens. */
+  readonly nudges: NudgeService;
+  readonly nudgeScheduler: NudgeScheduler;
   readonly clock: () => number;
   /** Prometheus counters (GET /metrics): fed here at the slices' edges, so no slice knows of them. */
   readonly metrics = new AfinMetrics();
@@ -245,6 +249,40 @@ export class Engine {
       },
       config.llm ? new LlmWriter({ url: config.llm.url, model: config.llm.model, apiKey: config.llm.apiKey }) : undefined,
     );
+    this.nudges = new NudgeService({
+      store,
+      clock: this.clock,
+      consentOf: (ws, userId) => this.consent.policy(ws, userId),
+      catalog: (ws) => this.state.catalog(ws),
+      predictions: this.predictions,
+      recommend: async (ws, userId, n) => (await this.recommend.recommend(ws, { userId, n, context: 'email' })).items.map((i: { id: string }) => i.id),
+      email: (ws, userId, goal) => this.content.email(ws, { userId, goal }),
+      // A nudge, or its holdout, is an exposure like a served list, so each trigger's effect is measured the same way.
+      exposed: async (ws, e) => {
+        const body: ExposureBody = {
+          experiment: `nudge:${e.trigger}`,
+          variant: e.arm,
+          strategy: 'nudge',
+          propensity: e.propensity,
+          context: e.channel,
+          items: e.items,
+          person: e.userId,
+        };
+        this.experiments.log.add(ws, { collection: EXPOSURE_COLLECTION, id: e.nudgeId, subject: e.userId, body: { ...body }, createdAt: e.at });
+        await this.experiments.log.flush();
+      },
+      audit: (ws, e) => this.privacy.audit.record(ws, e),
+      outbound: { allowPrivate: config.allowPrivateUrls ?? false, allowLinkLocal: false },
+    });
+    this.nudgeScheduler = new NudgeScheduler(
+      {
+        workspaces: async () => (await this.store.listWorkspaces()).map((w) => w.id),
+        run: (ws) => this.nudges.run(ws),
+        claim: this.jobs ? (slot) => this.jobs!.claimOnce(`sched.${slot}`) : undefined,
+        log: (line) => process.stderr.write(`afin: ${line}\n`),
+      },
+      this.clock,
+    );
   }
 
   static async open(cfg: Config, opts?: EngineOptions): Promise<Engine> {
@@ -341,6 +379,7 @@ export class Engine {
 
   async close(): Promise<void> {
     this.privacy.stop();
+    await this.nudgeScheduler.stop();
     await this.recLog.close();
     await this.experiments.close();
     await this.decisions.close();
