@@ -4,12 +4,14 @@
  * piece: an email needs `marketing`; without `personalization` the piece is the generic one (the shop's
  * order, no interests, the recommender's non-personal answer).
  */
-import { randomBytes } from 'node:crypto';
 import { AfinError, parseOr } from '../domain/errors.ts';
 import type { StoredItem } from '../domain/schemas.ts';
-import { factLines, itemFacts, readerOf, type Reader, type Signal } from './facts.ts';
+import { factLines, itemFacts, readerOf, type Signal } from './facts.ts';
 import type { LlmOutcome, LlmWriter } from './llm-writer.ts';
 import type { ContentPorts, PersonView } from './ports.ts';
+import { HeadlineService } from './headline-service.ts';
+import { OnboardingService } from './onboarding-service.ts';
+import { newId, styleFields, type PieceCommon } from './piece.ts';
 import { BOUGHT_BEFORE, STILL_IN_CART } from './reasons.ts';
 import { BrandVoice, DescriptionBody, EmailBody, type BrandVoiceT, type EmailGoal } from './schemas.ts';
 import { escapeHtml, writeDescription, writeEmail, type WrittenItem } from './writer.ts';
@@ -20,23 +22,6 @@ export const VOICE_DOC = 'content-voice';
 const DEFAULT_ITEMS = 4;
 /** New arrivals are chosen among this many newest items. */
 const NEWEST = 40;
-
-export interface Basis {
-  signals: Signal[];
-  facts: Array<{ itemId: string; field: string; value: string | number | boolean }>;
-}
-
-interface PieceCommon {
-  contentId: string;
-  by: 'embedded' | 'llm';
-  personalized: boolean;
-  language: 'en' | 'es';
-  tone: string;
-  address?: string;
-  basis: Basis;
-  /** When an LLM is configured: what its attempts were rejected for (empty when its text was used at once). */
-  llm?: { attempts: number; problems: string[] };
-}
 
 export interface EmailPiece extends PieceCommon {
   kind: 'email';
@@ -57,10 +42,17 @@ export interface DescriptionPiece extends PieceCommon {
 }
 
 export class ContentService {
+  /** Onboarding plans and headlines/ad copy: the same ports and brand voice. */
+  readonly onboarding: OnboardingService;
+  readonly headlines: HeadlineService;
+
   constructor(
     private readonly ports: ContentPorts,
     private readonly llm?: LlmWriter,
-  ) {}
+  ) {
+    this.onboarding = new OnboardingService(ports, (ws) => this.voice(ws));
+    this.headlines = new HeadlineService(ports, (ws) => this.voice(ws));
+  }
 
   async voice(ws: string): Promise<BrandVoiceT> {
     const doc = await this.ports.docs.getDoc(ws, VOICE_COLLECTION, VOICE_DOC);
@@ -263,16 +255,8 @@ export class ContentService {
   }
 }
 
-function styleFields(r: Reader): { language: 'en' | 'es'; tone: string; address?: string } {
-  return { language: r.lang, tone: r.tone, ...(r.lang === 'es' ? { address: r.address } : {}) };
-}
-
 function llmSummary(o: LlmOutcome): { attempts: number; problems: string[] } {
   return { attempts: o.attempts.length, problems: o.attempts.flatMap((a) => a.problems) };
-}
-
-function newId(): string {
-  return `cnt_${randomBytes(12).toString('base64url')}`;
 }
 
 const titlesCache = new WeakMap<readonly StoredItem[], string[]>();

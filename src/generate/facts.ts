@@ -38,7 +38,7 @@ export interface ItemFacts {
 export interface Signal {
   name: string;
   value: string | number | string[];
-  source: 'trait' | 'profile' | 'brand voice' | 'consent' | 'default';
+  source: 'trait' | 'profile' | 'brand voice' | 'consent' | 'default' | 'workspace';
 }
 
 export interface Reader {

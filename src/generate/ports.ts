@@ -50,6 +50,25 @@ export interface ContentExposure {
   by: 'embedded' | 'llm';
   itemIds: string[];
   at: number;
+  /** The option shown, when the piece was chosen among several (a headline variant, an onboarding order); else `by`. */
+  variant?: string;
+  /** The chance the policy gave that option (1 when nothing was drawn). */
+  propensity?: number;
+}
+
+/** One choice among options by a decision point of the presentation slice (`POST /v1/decide`). */
+export interface DecisionQuery {
+  userId: string;
+  point: string;
+  options: Array<{ id: string; features?: Record<string, number | boolean | string> }>;
+  context?: Record<string, number | boolean | string>;
+}
+
+export interface DecisionAnswer {
+  decisionId: string;
+  option: string;
+  propensity: number;
+  personalized: boolean;
 }
 
 export interface ContentPorts {
@@ -61,8 +80,12 @@ export interface ContentPorts {
   consentOf(ws: string, userId: string): Promise<ConsentPolicy>;
   /** The person's recommendations, as the recommendations route answers them (consent applies there too). */
   recommend(ws: string, q: ProposalQuery): Promise<{ recommendationId: string; personalized: boolean; items: ProposedItem[] }>;
-  /** Where the brand voice is kept. */
+  /** Where the brand voice, the onboarding steps and each person's onboarding order are kept. */
   docs: Pick<Store, 'getDoc' | 'putDocs'>;
+  /** Events and users, for what a person has done and which onboarding orders led others to activate. */
+  records: Pick<Store, 'eventsOf' | 'scanEvents' | 'getUser'>;
+  /** A decision point's choice, logged with its propensity and learnt from later events (when the presentation slice is wired). */
+  decide?(ws: string, q: DecisionQuery): Promise<DecisionAnswer>;
   /**
    * Logs the piece as an exposure, when an exposure log is wired; resolves once it is written (a piece
    * is a rarer, costlier answer than a list, and its exposure should not land after the answer).

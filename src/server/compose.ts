@@ -224,8 +224,10 @@ export class Engine {
       {
         clock: this.clock,
         docs: store,
+        records: store,
         catalog: (ws) => this.state.catalog(ws),
         consentOf: (ws, userId) => this.consent.policy(ws, userId),
+        decide: (ws, q) => this.decisions.decide(ws, q),
         person: async (ws, userId) => {
           const [view, raw] = await Promise.all([this.profiles.view(ws, userId), store.getProfile(ws, userId)]);
           const boughtAt = (raw as Profile | null)?.boughtAt ?? {};
@@ -236,9 +238,9 @@ export class Engine {
         exposed: async (ws, e) => {
           const body: ExposureBody = {
             experiment: `content:${e.kind}`,
-            variant: e.by,
+            variant: e.variant ?? e.by,
             strategy: 'generated',
-            propensity: 1,
+            propensity: e.propensity ?? 1,
             context: e.kind.startsWith('email') ? 'email' : 'item',
             items: e.itemIds,
             person: e.userId,
