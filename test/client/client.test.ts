@@ -105,9 +105,9 @@ describe('afin/client in Node', () => {
       c.track('click', { itemId: 'i6' });
       const deadline = Date.now() + 5000;
       while (c.queued > 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
-      expect(c.queued, how).toBe(0);
-      expect(f.calls.length, how).toBe(3);
-      expect(errors, how).toHaveLength(2);
+      expect(c.queued, String(how)).toBe(0);
+      expect(f.calls.length, String(how)).toBe(3);
+      expect(errors, String(how)).toHaveLength(2);
       expect(await eventsOf(`anon:${c.anonymousId}`)).toHaveLength(2);
     }
   });
