@@ -1,6 +1,9 @@
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { Secret, Service } from 'kubernetes-models/v1';
+import { Deployment } from 'kubernetes-models/apps/v1';
+import { PodDisruptionBudget } from 'kubernetes-models/policy/v1';
 import { makeTestApp } from '../helpers.ts';
 
 const ROOT = join(import.meta.dirname, '../..');
@@ -37,6 +40,18 @@ describe('deploy/: Kubernetes manifests and the compose file', () => {
         }
       }
     }
+  });
+
+  it("each manifest passes Kubernetes' own OpenAPI schema for its kind (kubernetes-models, offline)", () => {
+    const models: Record<string, new (m: Manifest) => { validate(): void }> = { Deployment, Service, PodDisruptionBudget, Secret };
+    for (const { file, m } of manifests) expect(() => new models[m.kind](m).validate(), file).not.toThrow();
+    // The validator does refuse what the API server would: a port number given as text, a probe without its port.
+    const bad = structuredClone(deployment('afin-api'));
+    bad.spec.template.spec.containers[0].ports[0].containerPort = '7070x';
+    expect(() => new Deployment(bad).validate()).toThrow(/containerPort must be integer/);
+    bad.spec.template.spec.containers[0].ports[0].containerPort = 7070;
+    delete bad.spec.template.spec.containers[0].readinessProbe.httpGet.port;
+    expect(() => new Deployment(bad).validate()).toThrow(/readinessProbe\/httpGet must have required property port/);
   });
 
   it('the API deployment is probed on routes the app answers: /readyz for readiness, /health for liveness', async () => {
