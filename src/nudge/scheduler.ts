@@ -24,6 +24,11 @@ export class NudgeScheduler {
     private readonly clock: () => number = Date.now,
   ) {}
 
+  /** Whether the timer runs (a listening server starts it). */
+  get running(): boolean {
+    return this.timer !== null;
+  }
+
   start(intervalMs = NUDGE_INTERVAL_MS): void {
     if (this.timer) return;
     this.timer = setInterval(() => {

@@ -75,7 +75,13 @@ describe('review mode', () => {
     expect(twice.status).toBe(409);
     expect(twice.body.error.field).toBe('id');
 
-    const audit = (await t.call('GET', '/v1/audit')).body.entries as Array<{ action: string; target: string; at: string; detail: Record<string, unknown>; actor: Record<string, unknown> }>;
+    const audit = (await t.call('GET', '/v1/audit')).body.entries as Array<{
+      action: string;
+      target: string;
+      at: string;
+      detail: Record<string, unknown>;
+      actor: Record<string, unknown>;
+    }>;
     const decisions = audit.filter((e) => e.action.startsWith('nudge.review.'));
     expect(decisions.map((e) => [e.action, e.target, e.detail.reviewer]).sort()).toEqual(
       [
@@ -107,7 +113,12 @@ describe('review mode', () => {
     const q = await queue();
     expect(q.counts).toEqual({ nudges: 3, chats: 1 });
     const handoff = q.items.find((i: { kind: string }) => i.kind === 'chat_handoff');
-    expect(handoff).toMatchObject({ id: `chat:${chat.body.sessionId}`, userId: 'dani', reason: 'asked_for_person', answer: `POST /v1/chat/${chat.body.sessionId}/agent` });
+    expect(handoff).toMatchObject({
+      id: `chat:${chat.body.sessionId}`,
+      userId: 'dani',
+      reason: 'asked_for_person',
+      answer: `POST /v1/chat/${chat.body.sessionId}/agent`,
+    });
     expect(handoff.lastTurns.length).toBeGreaterThan(0);
     // The hand-off stays the chat's: it is read here, never moved or decided here.
     const r = await t.call('POST', `/v1/review/chat:${chat.body.sessionId}`, { action: 'approve' });
