@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { ExposureLog } from '../experiment/exposure-log.ts';
 import type { Profile } from '../profile/profile.ts';
 import { rng } from '../stats/random.ts';
-import type { Doc, Store } from '../store/store.ts';
+import type { Store } from '../store/store.ts';
 import { ANON_PREFIX } from '../domain/schemas.ts';
 import { contextVector, hashFeatures, OPTION_DIMS } from './context.ts';
 import { ACTIVITY_EVENTS, activityByHour, HOURS, hourFeatures, isTimeZone, nextSendAt, SEND_TIME_POINT } from './send-time.ts';
@@ -138,7 +138,6 @@ export class DecisionService {
   readonly maxPerWorkspace: number;
   readonly maxPoints: number;
   private readonly points = new Map<string, { at: number; point: DecisionPoint }>();
-  private readonly sinceTrim = new Map<string, number>();
   private readonly models = new Map<string, { model: ModelBody; checkedAt: number }>();
   /** When each workspace last learnt, and the pass running now (so concurrent requests share one). */
   private readonly learntAt = new Map<string, number>();
@@ -151,7 +150,12 @@ export class DecisionService {
   ) {
     this.maxPerWorkspace = Math.max(1, opts.maxDecisionsPerWorkspace ?? DEFAULT_MAX_DECISIONS_PER_WORKSPACE);
     this.maxPoints = Math.max(1, opts.maxPointsPerWorkspace ?? DEFAULT_MAX_POINTS_PER_WORKSPACE);
-    this.log = new ExposureLog(deps.store, { intervalMs: opts.logIntervalMs, isErased: deps.isErased });
+    this.log = new ExposureLog(deps.store, {
+      collection: DECISION_COLLECTION,
+      maxPerWorkspace: this.maxPerWorkspace,
+      intervalMs: opts.logIntervalMs,
+      isErased: deps.isErased,
+    });
     this.learnEveryMs = opts.learnEveryMs ?? 60_000;
   }
 
@@ -265,23 +269,8 @@ export class DecisionService {
       ...(extra.item === undefined ? {} : { item: extra.item }),
       ...(extra.recommendationId === undefined ? {} : { recommendationId: extra.recommendationId }),
     };
-    this.record(ws, { collection: DECISION_COLLECTION, id: decisionId, subject: audience.subject, body: { ...body }, createdAt: audience.now });
+    this.log.add(ws, { collection: DECISION_COLLECTION, id: decisionId, subject: audience.subject, body: { ...body }, createdAt: audience.now });
     return { decisionId, option: body.chosen, propensity };
-  }
-
-  /** Logs a decision; every tenth of the bound, the oldest beyond it go. */
-  private record(ws: string, doc: Doc): void {
-    this.log.add(ws, doc);
-    const n = (this.sinceTrim.get(ws) ?? 0) + 1;
-    if (n < Math.min(1000, Math.ceil(this.maxPerWorkspace / 10))) {
-      this.sinceTrim.set(ws, n);
-      return;
-    }
-    this.sinceTrim.set(ws, 0);
-    void this.log
-      .flush()
-      .then(() => this.deps.store.trimDocs(ws, DECISION_COLLECTION, this.maxPerWorkspace))
-      .catch(() => undefined);
   }
 
   /** The model under `key`, after the workspace has learnt what has settled (at most once per `learnEveryMs`). */
