@@ -30,7 +30,7 @@ export async function nudgeApp(start = Date.UTC(2026, 0, 15, 12)): Promise<Nudge
     clock,
     async call(method, url, body, headers = AUTH) {
       const r = await app.inject({ method, url, headers, ...(body === undefined ? {} : { payload: body as object }) });
-      return { status: r.statusCode, body: r.body ? (r.headers['content-type']?.includes('json') ? r.json() : r.body) : null };
+      return { status: r.statusCode, body: r.body ? (String(r.headers['content-type'] ?? '').includes('json') ? r.json() : r.body) : null };
     },
     async close() {
       await app.close();
