@@ -30,11 +30,21 @@ export const SLICES = {
   },
   recommend: {
     mutate: ['src/recommend/pipeline/**/*.ts'],
-    tests: ['test/recommend/pipeline/**/*.test.ts', 'test/recommend/served-defaults.test.ts', 'test/server/recommend.test.ts'],
+    // Pure-function tests only. Left out: test/recommend/pipeline/stages.test.ts, served-defaults.test.ts
+    // and test/server/recommend.test.ts, which train and serve through HTTP (5-8 s a mutant, and they
+    // cover every line of the slice).
+    tests: ['test/recommend/pipeline/{history,score-page,shape}.test.ts', 'test/recommend/pipeline/*-mutation.test.ts', 'test/recommend/pipeline-*.test.ts'],
   },
   chat: {
     mutate: ['src/converse/catalog-search.ts', 'src/converse/nlu/**/*.ts'],
-    tests: ['test/converse/**/*.test.ts'],
+    // Fast tests only: the assistant's HTTP tests (assistant, chat-privacy, long-input) and the frozen
+    // eval in grounding.test.ts (15 s) would run against nearly every mutant.
+    tests: ['test/converse/nlu/*.test.ts', 'test/converse/grounding-rest.test.ts', 'test/converse/price-literals.test.ts', 'test/converse/*-mutation.test.ts'],
+    // No TypeScript checker: slots.ts passes `(m) => { … }` (no return) where `(m) => boolean | undefined`
+    // is expected. TypeScript 7, which the project compiles with, infers `undefined` for such a body;
+    // TypeScript 5.9, the only one Stryker can drive, infers `void` and fails the initial compilation
+    // (9 errors, TS2345). Without the checker a mutant that does not type-check is run, not set aside.
+    checker: false,
   },
 };
 
@@ -74,7 +84,7 @@ process.env.NODE_OPTIONS = `${process.env.NODE_OPTIONS ?? ''} --import ${fileURL
 export default {
   testRunner: 'vitest',
   vitest: { configFile: 'stryker/vitest.config.ts', related: false },
-  checkers: ['typescript'],
+  checkers: slices.some((s) => SLICES[s].checker === false) ? [] : ['typescript'],
   tsconfigFile: sliceTsconfig(
     tag,
     slices.flatMap((s) => [...SLICES[s].mutate, ...SLICES[s].tests]),
