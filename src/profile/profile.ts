@@ -49,11 +49,19 @@ export function emptyProfile(at: number): Profile {
   };
 }
 
-function scaleAll(map: Record<string, number>, f: number): void {
-  for (const k of Object.keys(map)) {
-    map[k] *= f;
-    if (Math.abs(map[k]) < 1e-4) delete map[k];
-  }
+/**
+ * Scales every affinity, dropping those that faded to nothing. Rebuilt without them rather than
+ * `delete`d: a deletion turns the object into a slow dictionary for good, and every later event and
+ * JSON serialisation of the profile pays for it (issue 13).
+ */
+function scaleAll(map: Record<string, number>, f: number): Record<string, number> {
+  const keys = Object.keys(map);
+  let faded = false;
+  for (const k of keys) if (Math.abs((map[k] *= f)) < 1e-4) faded = true;
+  if (!faded) return map;
+  const kept: Record<string, number> = {};
+  for (const k of keys) if (Math.abs(map[k]) >= 1e-4) kept[k] = map[k];
+  return kept;
 }
 
 function keepStrongest(map: Record<string, number>): Record<string, number> {
@@ -98,8 +106,8 @@ function applyInPlace(p: Profile, e: StoredEvent, item: StoredItem | undefined):
   // Decay stored affinities forward to this event (events may arrive slightly out of order: never go back).
   if (t > p.decayedAt) {
     const f = decay(t - p.decayedAt, AFFINITY_HALF_LIFE_DAYS);
-    scaleAll(p.categories, f);
-    scaleAll(p.tags, f);
+    p.categories = scaleAll(p.categories, f);
+    p.tags = scaleAll(p.tags, f);
     p.decayedAt = t;
   }
   const w = eventWeight(e.type, e.value);

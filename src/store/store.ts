@@ -30,7 +30,8 @@ export interface InsertEventsResult {
  * Computes new profiles from newly stored events and the current profiles of their subjects.
  * Synchronous, and changing nothing but `current`: it runs inside the store's transaction, with those
  * profiles locked. The `current` objects are the updater's for this call (it may change them in place
- * and return them); the store keeps only what it returns, and forgets them all if it throws.
+ * and return them); it returns every profile it changed, the store keeps only what it returns, and
+ * forgets them all if it throws.
  */
 export type ProfileUpdater = (
   inserted: readonly StoredEvent[],

@@ -112,6 +112,17 @@ describe('applyEvent', () => {
     ]);
   });
 
+  it('forgets an affinity once it has faded below 1e-4, and keeps the fresh ones', () => {
+    // 14 half-lives take 1 to 6e-5; 13 leave 1.2e-4, still kept.
+    const kept = applyAll([ev('view', T0, 'shoe'), ev('view', T0 + 13 * HALF, 'bag')]);
+    expect(Object.keys(kept.categories).sort()).toEqual(['bags', 'shoes']);
+    const p = applyAll([ev('view', T0, 'shoe'), ev('view', T0 + 14 * HALF, 'bag')]);
+    expect(p.categories).toEqual({ bags: 1 });
+    expect(p.tags).toEqual({ leather: expect.closeTo(1, 3) });
+    // And through the batch path, which updates one profile in place.
+    expect(buildProfile([ev('view', T0, 'shoe'), ev('view', T0 + 14 * HALF, 'bag')], itemOf)!.categories).toEqual({ bags: 1 });
+  });
+
   it('decays a late (older) event by its age instead of moving the clock back', () => {
     const inOrder = applyAll([ev('view', T0, 'shoe'), ev('view', T0 + HALF, 'bag')]);
     const late = applyAll([ev('view', T0 + HALF, 'bag'), ev('view', T0, 'shoe')]);

@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { StoredEvent } from '../../src/domain/schemas.ts';
 import { SqliteStore } from '../../src/store/sqlite/sqlite-store.ts';
+import { SQLITE_MIGRATIONS } from '../../src/store/sqlite/migrations.ts';
 
 /**
  * What the embedded store promises beyond the shared contract: the settings that make a write durable
@@ -109,6 +110,26 @@ describe('SqliteStore specifics', () => {
     expect(settled.map((x) => x.status)).toEqual(['rejected', 'rejected', 'rejected']);
     expect(await store.countEvents('w-rb')).toBe(0);
     expect((await store.insertEvents('w-rb', [ev('r4', 'd')])).inserted).toHaveLength(1);
+  });
+
+  it('migration 2 turns profiles into an ordinary (rowid) table, keeping every profile', async () => {
+    const file = join(dir, 'v1', 'afin.db');
+    const old = new SqliteStore(file);
+    // A database as version 1 left it, with a profile in it.
+    old.db.exec('CREATE TABLE schema_migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at INTEGER NOT NULL)');
+    old.db.exec(SQLITE_MIGRATIONS[0].sql);
+    old.db.prepare('INSERT INTO schema_migrations VALUES (1, ?, 0)').run(SQLITE_MIGRATIONS[0].name);
+    await old.putProfiles('w', [{ subject: 'ana', profile: { n: 3 } }]);
+    const ddl = () => String(old.db.prepare("SELECT sql FROM sqlite_master WHERE name = 'profiles'").pluck().get());
+    expect(ddl()).toMatch(/WITHOUT ROWID/);
+    await old.migrate();
+    expect(ddl()).not.toMatch(/WITHOUT ROWID/);
+    expect(await old.getProfile('w', 'ana')).toEqual({ n: 3 });
+    // The key still holds: a second write of the same person replaces the row.
+    await old.putProfiles('w', [{ subject: 'ana', profile: { n: 4 } }]);
+    expect(old.db.prepare('SELECT count(*) FROM profiles').pluck().get()).toBe(1);
+    expect(await old.getProfile('w', 'ana')).toEqual({ n: 4 });
+    await old.close();
   });
 
   it('an in-memory store has nothing to scrub, nor has a closed one', async () => {

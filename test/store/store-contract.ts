@@ -395,6 +395,38 @@ export function runStoreContract(label: string, open: () => Promise<Store>, clea
         expect({ n: profile.n, ids: [...profile.ids].sort() }).toEqual({ n: 2, ids: ['k1', 'k3'] });
       });
 
+      it('a batch that changes profiles in place and then fails leaves no trace in them, among concurrent batches about the same people', async () => {
+        const ws = freshWs();
+        // Counts in place, as the ingest path's updater does, so a store that hands one batch's
+        // unwritten result to the next (group commit) must not keep what a failed batch did to it.
+        const inPlace =
+          (fail: boolean): ProfileUpdater =>
+          (inserted, current) => {
+            const changed = new Map<string, Record<string, unknown>>();
+            for (const e of inserted) {
+              const p = current.get(e.subject) ?? { n: 0, ids: [] };
+              p.n = (p.n as number) + 1;
+              p.ids = [...(p.ids as string[]), e.messageId];
+              changed.set(e.subject, p);
+            }
+            if (fail) throw new Error('boom');
+            return [...changed].map(([subject, profile]) => ({ subject, profile }));
+          };
+        const results = await Promise.allSettled(
+          Array.from({ length: 6 }, (_, k) => store.ingestEvents(ws, [ev(`ip${k}-a`, 'a', k), ev(`ip${k}-b`, 'b', k)], new Set(['a', 'b']), inPlace(k === 2))),
+        );
+        expect(results.map((r) => r.status)).toEqual(['fulfilled', 'fulfilled', 'rejected', 'fulfilled', 'fulfilled', 'fulfilled']);
+        const kept = ['ip0', 'ip1', 'ip3', 'ip4', 'ip5'];
+        for (const s of ['a', 'b']) {
+          const p = (await store.getProfile(ws, s)) as { n: number; ids: string[] };
+          expect({ n: p.n, ids: [...p.ids].sort() }).toEqual({ n: 5, ids: kept.map((k) => `${k}-${s}`) });
+        }
+        expect(await store.countEvents(ws)).toBe(10);
+        // The next batch starts from the stored profile, not from an object the failed batch changed.
+        await store.ingestEvents(ws, [ev('ip6-a', 'a', 6)], new Set(['a']), inPlace(false));
+        expect(((await store.getProfile(ws, 'a')) as { n: number }).n).toBe(6);
+      });
+
       it('stores nothing when the profile update fails', async () => {
         const ws = freshWs();
         await expect(

@@ -22,6 +22,8 @@ export class SqliteStore implements Store {
   /** Profiles as this connection last wrote them; valid while `dataVersion` says no other connection committed. */
   private readonly profiles = new ProfileCache();
   private dataVersion = -1;
+  /** During a group commit: the profiles its writes changed, by workspace and subject, written once at its end. */
+  private dirty: Map<string, { ws: string; subject: string; profile: Record<string, unknown> }> | null = null;
 
   constructor(readonly file: string) {
     if (file !== ':memory:') mkdirSync(dirname(file), { recursive: true });
@@ -52,8 +54,9 @@ export class SqliteStore implements Store {
   /**
    * Group commit: with `synchronous=FULL` every commit waits for an fsync (milliseconds, and it blocks
    * the event loop), so the writes queued during one turn of the loop share one transaction and one
-   * fsync. Each write runs in its own savepoint, so one that throws is undone alone and rejects alone;
-   * every promise settles only after the commit that holds its write.
+   * fsync. Each write runs in its own savepoint; every promise settles only after the commit that holds
+   * its write. The profiles the group's batches changed are written once each, at the end (a person in
+   * four concurrent batches costs one row write and one JSON serialisation, not four).
    */
   private grouped<T>(run: () => T): Promise<T> {
     return new Promise<T>((resolve, reject) => {
@@ -67,10 +70,33 @@ export class SqliteStore implements Store {
 
   private flush(): void {
     this.flushScheduled = false;
-    const jobs = this.pending;
+    let jobs = this.pending;
     this.pending = [];
-    if (jobs.length === 0) return;
+    // A write that throws may have changed, in place, profiles that an earlier write of the group changed
+    // too and that are not written yet: so the whole group is undone, the failed writes are rejected
+    // alone and the others run again (rare: each round drops at least one write).
+    while (jobs.length > 0) {
+      const outcomes = this.runGroup(jobs);
+      if (outcomes === null) return; // the transaction itself failed: every write was rejected
+      const failed = outcomes.some((o) => !o.ok);
+      jobs.forEach((job, i) => {
+        const o = outcomes[i];
+        if (!o.ok) job.reject(o.error);
+        else if (!failed) job.resolve(o.value);
+      });
+      jobs = failed ? jobs.filter((_, i) => outcomes[i].ok) : [];
+    }
+  }
+
+  /**
+   * Runs a group of writes in one transaction; commits it only if every write succeeded (else rolls it
+   * back and forgets the profiles). Null when the transaction failed as a whole (then all are rejected).
+   */
+  // biome-ignore lint/suspicious/noExplicitAny: see `pending`
+  private runGroup(jobs: Array<{ run: () => unknown; resolve: (v: any) => void; reject: (e: unknown) => void }>) {
     const outcomes: Array<{ ok: true; value: unknown } | { ok: false; error: unknown }> = [];
+    const undo = new Error('a write of the group failed');
+    this.dirty = new Map();
     try {
       this.db
         .transaction(() => {
@@ -90,18 +116,26 @@ export class SqliteStore implements Store {
               outcomes.push({ ok: false, error });
             }
           }
+          if (outcomes.some((o) => !o.ok)) throw undo;
+          this.writeDirtyProfiles();
         })
         .immediate();
     } catch (error) {
       this.profiles.clear(); // the profiles updated in this transaction were not written after all
+      if (error === undo) return outcomes;
       for (const job of jobs) job.reject(error);
-      return;
+      return null;
+    } finally {
+      this.dirty = null;
     }
-    jobs.forEach((job, i) => {
-      const o = outcomes[i];
-      if (o.ok) job.resolve(o.value);
-      else job.reject(o.error);
-    });
+    return outcomes;
+  }
+
+  private writeDirtyProfiles(): void {
+    const dirty = this.dirty;
+    if (!dirty || dirty.size === 0) return;
+    const st = this.q('INSERT INTO profiles (workspace, subject, body) VALUES (?, ?, ?) ON CONFLICT (workspace, subject) DO UPDATE SET body = excluded.body');
+    for (const { ws, subject, profile } of dirty.values()) st.run(ws, subject, JSON.stringify(profile));
   }
 
   async migrate(): Promise<void> {
@@ -214,20 +248,18 @@ export class SqliteStore implements Store {
       const result = this.insertEventRows(ws, events);
       const subjects = [...new Set(result.inserted.map((e) => e.subject))].filter((s) => profileSubjects.has(s));
       if (subjects.length > 0) {
-        const st = this.q(
-          'INSERT INTO profiles (workspace, subject, body) VALUES (?, ?, ?) ON CONFLICT (workspace, subject) DO UPDATE SET body = excluded.body',
-        );
+        const dirty = this.dirty!;
         try {
           // The updater may change these objects in place: the cache keeps what it returns, and on an error
-          // forgets every profile it was given, whose rows the savepoint's rollback keeps as they were.
-          const current = this.cachedProfiles(ws, subjects);
+          // the group is undone and forgets every profile (see flush).
+          const current = this.currentProfiles(ws, subjects);
           const next = update(
             result.inserted.filter((e) => profileSubjects.has(e.subject)),
             current,
           );
-          for (const s of current.keys()) this.profiles.delete(ws, s); // kept again below only as written
+          for (const s of current.keys()) if (!dirty.has(dirtyKey(ws, s))) this.profiles.delete(ws, s); // kept again below only as written
           for (const p of next) {
-            st.run(ws, p.subject, JSON.stringify(p.profile));
+            dirty.set(dirtyKey(ws, p.subject), { ws, subject: p.subject, profile: p.profile });
             this.profiles.set(ws, p.subject, p.profile);
           }
         } catch (error) {
@@ -301,12 +333,15 @@ export class SqliteStore implements Store {
   async getProfiles(ws: string, subjects: string[]): Promise<Map<string, Record<string, unknown>>> {
     return this.profilesNow(ws, subjects);
   }
-  /** The current profiles for the ingest path: from the cache where it has them, else read and parsed. */
-  private cachedProfiles(ws: string, subjects: readonly string[]): Map<string, Record<string, unknown>> {
+  /**
+   * The current profiles for the ingest path: those an earlier write of this group changed (not yet
+   * written), else from the cache, else read and parsed.
+   */
+  private currentProfiles(ws: string, subjects: readonly string[]): Map<string, Record<string, unknown>> {
     const out = new Map<string, Record<string, unknown>>();
     const missing: string[] = [];
     for (const s of subjects) {
-      const p = this.profiles.get(ws, s);
+      const p = this.dirty?.get(dirtyKey(ws, s))?.profile ?? this.profiles.get(ws, s);
       if (p) out.set(s, p);
       else missing.push(s);
     }
@@ -369,6 +404,7 @@ export class SqliteStore implements Store {
         link.run(ws, l.anonymousId, l.userId, at);
         const moved = move.run(l.userId, l.userId, ws, l.from).changes;
         this.profiles.delete(ws, l.from);
+        this.dirty?.delete(dirtyKey(ws, l.from));
         drop.run(ws, l.from);
         return moved;
       }),
@@ -505,6 +541,8 @@ export class SqliteStore implements Store {
     return out;
   }
 }
+
+const dirtyKey = (ws: string, subject: string) => `${ws}\u0000${subject}`;
 
 function docFromRow(r: Row): Doc {
   return {
