@@ -19,7 +19,7 @@ import { NatsBus } from '../bus/nats-bus.ts';
 import { JobQueue } from '../bus/job-queue.ts';
 import { NatsTokenBuckets } from '../bus/nats-buckets.ts';
 import { ClusterRateLimiter, RateLimiter } from './plugins/rate-limit.ts';
-import { AfinMetrics } from './plugins/metrics.ts';
+import { AfinMetrics, countPersonCache, countSnapshots } from './plugins/metrics.ts';
 import { enqueueTraining } from '../worker/enqueue-training.ts';
 import { ExperimentService } from '../experiment/experiment-service.ts';
 import { DecisionService } from '../present/decision-service.ts';
@@ -130,7 +130,8 @@ export class Engine {
     const bus = opts.bus;
     const connected = opts.connectedCacheMaxAgeMs ?? (base <= 0 ? 0 : Math.max(10_000, base));
     const maxAge = bus ? () => (bus.connected ? connected : base) : base;
-    this.store = store = cachingStore(store, maxAge, undefined, undefined, bus);
+    const inner = store;
+    this.store = store = countPersonCache(inner, cachingStore(inner, maxAge, undefined, undefined, bus), this.metrics.caches.person);
     this.state = new WorkspaceState(this.store, maxAge, this.clock, bus);
     // Erased people get nothing personal anywhere: the policy asks the suppression list (made just below).
     this.consent = new ConsentService(store, config.consentDefaults, this.clock, (ws, subject) => this.privacy.suppression.isSubjectSuppressed(ws, subject));
@@ -372,6 +373,8 @@ export class Engine {
       return infos;
     };
     this.metrics.attach({ models: () => listModels(this.store, 'default'), clock: this.clock });
+    countSnapshots(this.state, 'catalog', this.metrics.caches.catalog);
+    countSnapshots(this.state, 'model', this.metrics.caches.model);
   }
 
   /** Trains the workspace's models now (see ModelTrainer). */

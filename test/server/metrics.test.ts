@@ -5,6 +5,8 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { buildApp } from '../../src/server/app.ts';
 import { Engine } from '../../src/server/compose.ts';
 import { SqliteStore } from '../../src/store/sqlite/sqlite-store.ts';
+import { cachingStore } from '../../src/store/caching-store.ts';
+import { countPersonCache, countSnapshots } from '../../src/server/plugins/metrics.ts';
 import { AUTH, items, makeTestApp, testClock, type TestApp } from '../helpers.ts';
 
 /** One sample of Prometheus' text exposition format: `name{a="x",b="y"} value`. */
@@ -110,6 +112,73 @@ describe('GET /metrics', () => {
       expect(s.some((x) => x.name === 'afin_process_resident_memory_bytes')).toBe(true);
       // The token opens nothing else.
       expect((await app.inject({ method: 'GET', url: '/v1/keys', headers: { authorization: `Bearer ${token}` } })).statusCode).toBe(401);
+    } finally {
+      await app.close();
+      await engine.close();
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
+
+describe('cache hit counters', () => {
+  it('per-person reads: the first read of a person misses, the next hits, a write about them makes the next miss', async () => {
+    const inner = new SqliteStore(':memory:');
+    await inner.migrate();
+    await inner.createWorkspace({ id: 'w', name: null, createdAt: 1 });
+    const tally = { hit: 0, miss: 0 };
+    const s = countPersonCache(inner, cachingStore(inner, 60_000), tally);
+    await s.getProfile('w', 'ana');
+    await s.getProfile('w', 'ana');
+    await s.getUser('w', 'ana');
+    expect(tally).toEqual({ hit: 1, miss: 2 });
+    await s.putProfiles('w', [{ subject: 'ana', profile: { n: 1 } }]);
+    expect(await s.getProfile('w', 'ana')).toEqual({ n: 1 });
+    await s.listItems('w'); // not a per-person read: not counted
+    expect(tally).toEqual({ hit: 1, miss: 3 });
+    await inner.close();
+  });
+
+  it('snapshots: the same object handed out again is a hit, a new one a miss', async () => {
+    const a = { v: 1 };
+    let current: object | null = a;
+    const cache = { get: async (_ws: string) => current };
+    const tally = { hit: 0, miss: 0 };
+    countSnapshots(cache, 'get', tally);
+    await cache.get('w');
+    await cache.get('w');
+    current = { v: 2 };
+    expect(await cache.get('w')).toEqual({ v: 2 });
+    current = null; // nothing stored (no model yet): not a lookup of anything
+    await cache.get('w');
+    expect(tally).toEqual({ hit: 1, miss: 2 });
+  });
+
+  it('are on /metrics by cache and result only, with hits once a person and the catalogue are read again', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'afin-metrics-cache-'));
+    const store = new SqliteStore(join(dir, 'afin.db'));
+    await store.migrate();
+    const clock = testClock();
+    await store.createWorkspace({ id: 'default', name: null, createdAt: clock() });
+    // Caches on, as in `afin serve` (the test helper turns them off).
+    const engine = new Engine(store, { adminKey: 'metrics-cache-root-key-0123456789' }, { clock, cacheMaxAgeMs: 60_000 });
+    const app = await buildApp({ engine });
+    const auth = { authorization: 'Bearer metrics-cache-root-key-0123456789' };
+    try {
+      await app.inject({ method: 'PUT', url: '/v1/items', headers: auth, payload: items(8) });
+      const events = Array.from({ length: 30 }, (_, i) => ({ type: 'view', userId: `u${i % 5}`, itemId: `i${(i * 3) % 8}` }));
+      await app.inject({ method: 'POST', url: '/v1/events', headers: auth, payload: events });
+      await engine.train('default', { models: ['popularity'] });
+      for (let i = 0; i < 3; i++) expect((await app.inject({ method: 'GET', url: '/v1/recommendations?userId=u1&n=3', headers: auth })).statusCode).toBe(200);
+      const s = await scrape(app, auth);
+      const series = s.filter((x) => x.name === 'afin_cache_requests_total');
+      for (const x of series) expect(Object.keys(x.labels).sort()).toEqual(['cache', 'result']);
+      for (const cache of ['person', 'catalog', 'model']) {
+        expect(value(s, 'afin_cache_requests_total', { cache, result: 'miss' }), cache).toBeGreaterThan(0);
+        expect(value(s, 'afin_cache_requests_total', { cache, result: 'hit' }), cache).toBeGreaterThan(0);
+        const hit = value(s, 'afin_cache_requests_total', { cache, result: 'hit' });
+        const ratio = value(s, 'afin_cache_hit_ratio', { cache });
+        expect(ratio).toBeCloseTo(hit / (hit + value(s, 'afin_cache_requests_total', { cache, result: 'miss' })), 9);
+      }
     } finally {
       await app.close();
       await engine.close();

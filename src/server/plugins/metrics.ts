@@ -44,12 +44,37 @@ export class AfinMetrics {
     buckets: [0.1, 0.5, 1, 2.5, 5, 10, 30, 60, 120, 300, 600, 1800],
     registers: [this.registry],
   });
+  /** Lookups per cache, counted where the cache is used (plain numbers: the serving path pays an increment). */
+  readonly caches: Record<CacheName, { hit: number; miss: number }> = { person: { hit: 0, miss: 0 }, catalog: { hit: 0, miss: 0 }, model: { hit: 0, miss: 0 } };
   private sources?: MetricsSources;
   private lastModels: { at: number; value: Promise<Array<{ name: string; trainedAt: number; seconds: number }>> } | null = null;
 
   constructor() {
     collectDefaultMetrics({ register: this.registry, prefix: 'afin_' });
     const self = this;
+    new Counter({
+      name: 'afin_cache_requests_total',
+      help: 'Cache lookups by cache (person: per-person reads; catalog and model: the workspace snapshot and loaded models) and result (a miss read the store)',
+      labelNames: ['cache', 'result'] as const,
+      registers: [this.registry],
+      collect() {
+        this.reset();
+        for (const [cache, n] of Object.entries(self.caches)) {
+          this.inc({ cache, result: 'hit' }, n.hit);
+          this.inc({ cache, result: 'miss' }, n.miss);
+        }
+      },
+    });
+    new Gauge({
+      name: 'afin_cache_hit_ratio',
+      help: 'Share of lookups served from memory since the process started, by cache (for a recent figure, use rate() of afin_cache_requests_total)',
+      labelNames: ['cache'] as const,
+      registers: [this.registry],
+      collect() {
+        this.reset();
+        for (const [cache, n] of Object.entries(self.caches)) if (n.hit + n.miss > 0) this.set({ cache }, n.hit / (n.hit + n.miss));
+      },
+    });
     new Gauge({
       name: 'afin_model_age_seconds',
       help: "Seconds since each of the default workspace's stored models was trained",
@@ -95,6 +120,70 @@ export class AfinMetrics {
     if (r.duplicates) this.events.inc({ outcome: 'duplicate' }, r.duplicates);
     if (r.rejected?.length) this.events.inc({ outcome: 'rejected' }, r.rejected.length);
   }
+}
+
+export type CacheName = 'person' | 'catalog' | 'model';
+
+/** The per-person reads the caching store keeps (see store/caching-store.ts). */
+const PERSON_READS = ['eventsOf', 'consentHistory', 'getProfile', 'getUser'] as const;
+
+/**
+ * Counts the per-person read cache's hits and misses from outside it: `inner` is the store the cache
+ * reads on a miss, `cached` the cache over it. A lookup whose call reached `inner` before `cached`
+ * returned is a miss (the cache calls the store at once on a miss); the rest are hits. Returns `cached`
+ * behind a proxy that sees the four reads and passes everything else through.
+ */
+export function countPersonCache<S extends object>(inner: S, cached: S, tally: { hit: number; miss: number }): S {
+  if (inner === cached) return cached; // no cache (a zero time limit without a bus): nothing to count
+  let misses = 0;
+  const target = inner as Record<string, unknown>;
+  for (const name of PERSON_READS) {
+    const read = target[name];
+    if (typeof read !== 'function') continue;
+    target[name] = function (this: unknown, ...args: unknown[]) {
+      misses++;
+      return read.apply(this, args);
+    };
+  }
+  const counted = new Map<string, { fn: unknown; wrapper: unknown }>();
+  return new Proxy(cached, {
+    get(t, prop, receiver) {
+      const value = Reflect.get(t, prop, receiver);
+      if (typeof value !== 'function' || !(PERSON_READS as readonly unknown[]).includes(prop)) return value;
+      const made = counted.get(prop as string);
+      if (made && made.fn === value) return made.wrapper;
+      const fn = value as (...a: unknown[]) => unknown;
+      const wrapper = (...args: unknown[]) => {
+        const before = misses;
+        const out = fn.apply(t, args);
+        if (misses === before) tally.hit++;
+        else tally.miss++;
+        return out;
+      };
+      counted.set(prop as string, { fn: value, wrapper });
+      return wrapper;
+    },
+  });
+}
+
+/**
+ * Counts a snapshot cache's hits from what it hands out: the same object as before is a hit, a new one
+ * was built from the store (the catalogue snapshot, a loaded model). Wraps `obj[method]` in place.
+ */
+export function countSnapshots<O extends object, K extends keyof O>(obj: O, method: K, tally: { hit: number; miss: number }): void {
+  const seen = new WeakSet<object>();
+  const fn = obj[method] as unknown as (...a: unknown[]) => Promise<unknown>;
+  (obj as Record<K, unknown>)[method] = async (...args: unknown[]) => {
+    const out = await fn.apply(obj, args);
+    if (out !== null && typeof out === 'object') {
+      if (seen.has(out)) tally.hit++;
+      else {
+        seen.add(out);
+        tally.miss++;
+      }
+    }
+    return out;
+  };
 }
 
 const METHODS = new Set(['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS']);
