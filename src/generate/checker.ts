@@ -1,10 +1,14 @@
 /**
  * The guard between a written text and the reader: every price, number and product a text names must
- * be in the facts it was written from. The LLM's texts pass through it (a rejected text is written
+ * be in the facts it was written from, and (for the LLM's texts) it must be in the reader's language,
+ * form of address and tone. The LLM's texts pass through it (a rejected text is written
  * again once, then by the embedded writer); the evaluation passes every text through it, the embedded
  * writer's too. Literal and cheap, like the chat's grounding check, which it builds on.
  */
+import type { Address, Tone } from '../converse/templates.ts';
 import { checkGrounding, normalise, priceMentions } from '../llm/grounding.ts';
+import { detectLanguage } from '../text/language.ts';
+import type { Lang } from '../text/text.ts';
 import type { ItemFacts } from './facts.ts';
 
 export interface FactsForCheck {
@@ -91,4 +95,69 @@ export function checkFacts(text: string, facts: FactsForCheck): CheckResult {
     }
   }
   return { ok: problems.size === 0, problems: [...problems] };
+}
+
+// ------------------------------------------------------------------------------------ style
+
+/**
+ * Words only one form of address uses. Third-person forms that also address `usted` ("su", "le",
+ * "vuelve", "recibe") are left out: a text about a product says them of the product.
+ */
+export const TU_WORDS = /(?<!\p{L})(tú|tu|tus|te|ti|contigo|puedes|quieres|tienes|recibes|aceptaste|dejaste|compraste|viste|échale|cuéntame)(?!\p{L})/iu;
+export const USTED_WORDS = /(?<!\p{L})(usted|ustedes|quiera|vuelva|échele|termine|consulte|disfrute|aproveche|descubra|pruébelo|cuéntenos)(?!\p{L})/iu;
+
+/** The slang and emoji a technical or direct text does without (the informal tone may use them). */
+const EMOJI = /\p{Extended_Pictographic}/u;
+const SLANG = /(?<!\p{L})(hey|hiya|lol|gonna|wanna|omg|guay|mola|tío|flipar)(?!\p{L})|!!/iu;
+
+/** At least this many words of the writer's own before its language is judged (shorter texts say too little). */
+const LANGUAGE_MIN_WORDS = 6;
+const LANGUAGE_MIN_CONFIDENCE = 0.75;
+
+export interface StyleWanted {
+  lang: Lang;
+  tone: Tone;
+  address: Address;
+}
+
+/** The text with what it may quote as it is taken out: the items' titles and own sentences, reasons, names. */
+export function ownWords(text: string, facts: FactsForCheck): string {
+  let own = text;
+  const quoted = [...facts.items.flatMap(allowedStrings), ...(facts.names ?? [])].filter((s) => s.length >= 2).sort((a, b) => b.length - a.length);
+  for (const s of quoted) own = own.split(s).join(' ');
+  return own;
+}
+
+/** The word of the other form of address a Spanish text uses, if any. */
+export function wrongAddressWord(own: string, address: Address): string | null {
+  return (address === 'usted' ? TU_WORDS : USTED_WORDS).exec(own)?.[0] ?? null;
+}
+
+/**
+ * Whether a text is in the reader's language, form of address and tone, judged on the writer's own
+ * words (the facts' titles and sentences are the shop's, in whatever language they are).
+ */
+export function checkStyle(text: string, want: StyleWanted, facts: FactsForCheck): CheckResult {
+  const problems: string[] = [];
+  const own = ownWords(text, facts);
+  const words = own.split(/\s+/).filter((w) => /\p{L}{2,}/u.test(w)).length;
+  if (words >= LANGUAGE_MIN_WORDS) {
+    const g = detectLanguage(own);
+    if (g.language !== want.lang && g.confidence >= LANGUAGE_MIN_CONFIDENCE)
+      problems.push(`the text is in ${g.language === 'es' ? 'Spanish' : 'English'}, not ${want.lang === 'es' ? 'Spanish' : 'English'}`);
+  }
+  if (want.lang === 'es') {
+    const wrong = wrongAddressWord(own, want.address);
+    if (wrong)
+      problems.push(
+        `the reader is addressed as "${want.address === 'usted' ? 'tú' : 'usted'}" ("${wrong}"), not as "${want.address === 'usted' ? 'usted' : 'tú'}"`,
+      );
+  }
+  if (want.tone !== 'informal') {
+    const e = EMOJI.exec(own)?.[0];
+    if (e) problems.push(`an emoji ("${e}") in a ${want.tone} text`);
+    const s = SLANG.exec(own)?.[0];
+    if (s) problems.push(`slang ("${s}") in a ${want.tone} text`);
+  }
+  return { ok: problems.length === 0, problems };
 }

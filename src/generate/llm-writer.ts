@@ -1,11 +1,12 @@
 /**
  * The optional LLM writer: an OpenAI-compatible endpoint writes the same piece from the same facts.
- * Its text must pass the fact checker; a rejected text is written again once with the problems named,
- * then given up (the caller falls back to the embedded writer), as is any timeout or error.
+ * Its text must pass the fact checker and the style check (language, tú/usted, tone); a rejected text
+ * is written again once with the problems named, then given up (the caller falls back to the
+ * embedded writer), as is any timeout or error.
  */
 import { LANGUAGE_NAME, TONE_RULE } from '../converse/llm-reply.ts';
 import { LlmClient, LlmError, type ChatMessage } from '../llm/index.ts';
-import { checkFacts, type FactsForCheck } from './checker.ts';
+import { checkFacts, checkStyle, type FactsForCheck } from './checker.ts';
 import type { ItemFacts, Reader } from './facts.ts';
 import type { EmailGoal } from './schemas.ts';
 
@@ -57,14 +58,20 @@ export class LlmWriter {
         return { piece: null, attempts };
       }
       const piece = parsePiece(content, task.kind === 'email');
-      const problems = piece ? checkFacts(`${piece.subject ?? ''}\n${piece.text}`, facts).problems : ['the answer is not the JSON object asked for'];
+      const whole = piece ? `${piece.subject ?? ''}\n${piece.text}` : '';
+      const problems = piece
+        ? [
+            ...checkFacts(whole, facts).problems,
+            ...checkStyle(whole, reader, { ...facts, names: [...(facts.names ?? []), ...(reader.name ? [reader.name] : [])] }).problems,
+          ]
+        : ['the answer is not the JSON object asked for'];
       attempts.push({ problems });
       if (piece && problems.length === 0) return { piece, attempts };
       messages.push(
         { role: 'assistant', content },
         {
           role: 'user',
-          content: `Your text was rejected: ${problems.join('; ')}. Write it again using only the facts given: no other prices, numbers or products.`,
+          content: `Your text was rejected: ${problems.join('; ')}. Write it again using only the facts given (no other prices, numbers or products), in ${LANGUAGE_NAME[reader.lang]}${reader.lang === 'es' ? `, addressing the reader as "${reader.address === 'usted' ? 'usted' : 'tú'}"` : ''}, tone: ${TONE_RULE[reader.tone]}.`,
         },
       );
     }

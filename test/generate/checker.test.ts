@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { checkFacts } from '../../src/generate/checker.ts';
+import { checkFacts, checkStyle } from '../../src/generate/checker.ts';
 import { itemFacts } from '../../src/generate/facts.ts';
 import { SHOP } from './fixtures.ts';
 
@@ -70,5 +70,47 @@ describe('the fact checker', () => {
     );
     expect(checkFacts('Gift Card: $25. To send someone a $100 gift card, buy this item 4 times.', { items: [card] }).problems).toEqual([]);
     expect(checkFacts('Gift Card: $25, or $50 for two.', { items: [card] }).ok).toBe(false);
+  });
+});
+
+describe('the style check (LLM texts)', () => {
+  const es = { items: [itemFacts(stored.find((s) => s.id === 'bottle-1')!, 'es')], names: ['Ana'] };
+  const tu = { lang: 'es', tone: 'informal', address: 'tu' } as const;
+  const usted = { ...tu, address: 'usted' } as const;
+
+  it('passes a Spanish text in the asked form of address, and names the other form when it is used', () => {
+    expect(checkStyle('Hola Ana, hemos elegido esto para ti: Botella térmica Vento, que te va a encantar.', tu, es)).toEqual({ ok: true, problems: [] });
+    expect(checkStyle('Buenos días, Ana. Hemos elegido esto para usted: Botella térmica Vento.', usted, es).ok).toBe(true);
+    const r = checkStyle('Hola Ana, hemos elegido esto para usted. Échele un vistazo a la Botella térmica Vento.', tu, es);
+    expect(r.ok).toBe(false);
+    expect(r.problems.join()).toMatch(/addressed as "usted" \("usted"\), not as "tú"/);
+    expect(checkStyle('Buenos días, Ana. Mira lo que tenemos para ti.', usted, es).problems.join()).toMatch(/addressed as "tú" \("ti"\)/);
+  });
+
+  it("judges the writer's own words only: a quoted title or description in the item's words is not the writer's address or language", () => {
+    // The bottle's own sentence ("Ideal para correr") and an English-titled product stay out of the judgement.
+    const mixed = { items: [...es.items, itemFacts(stored.find((s) => s.id === 'shoe-1')!, 'es')] };
+    expect(checkStyle('Le presentamos Trail Runner 2 y la Botella térmica Vento. Ideal para correr. Pruébelo cuando quiera, por favor.', usted, mixed).ok).toBe(
+      true,
+    );
+  });
+
+  it('rejects a text in the other language once there are enough words to tell', () => {
+    const r = checkStyle('Hi Ana, we picked these things for you and we think you will love them.', tu, es);
+    expect(r.problems.join()).toContain('is in English, not Spanish');
+    expect(checkStyle('Botella térmica Vento: great!', tu, es).ok).toBe(true); // too few words of its own to judge
+    expect(
+      checkStyle('Hola, hemos elegido estas cosas para que las veas cuando quieras.', { lang: 'en', tone: 'informal', address: 'tu' }, es).problems.join(),
+    ).toContain('is in Spanish, not English');
+  });
+
+  it('rejects emoji and slang in technical and direct texts, and allows them in informal ones', () => {
+    const en = { items: facts };
+    const text = 'Hey, Trail Runner 2 is gonna be your favourite 🔥';
+    expect(checkStyle(text, { lang: 'en', tone: 'informal', address: 'tu' }, en).ok).toBe(true);
+    for (const tone of ['technical', 'direct'] as const) {
+      const r = checkStyle(text, { lang: 'en', tone, address: 'tu' }, en);
+      expect(r.problems, tone).toEqual([`an emoji ("🔥") in a ${tone} text`, `slang ("Hey") in a ${tone} text`]);
+    }
   });
 });

@@ -104,4 +104,37 @@ describe('content written by an LLM', () => {
     expect(r.text).toBe('Trail Runner 2 weighs 260 and costs 89.90 €.');
     expect(r.llm.problems.join()).toContain('merino run socks');
   });
+
+  it('rejects a text in the wrong form of address, asks again naming it, and uses the corrected one', async () => {
+    const app = await setup([
+      answer({ subject: 'Para usted', text: 'Hola Ana, hemos elegido esto para usted. Échele un vistazo: Trail Runner 2 por 89,90 €.' }),
+      answer({ subject: 'Para ti', text: 'Hola Ana, hemos elegido esto para ti. Échale un vistazo: Trail Runner 2 por 89,90 €.' }),
+    ]);
+    const r = await email(app);
+    expect(r.by).toBe('llm');
+    expect(r.subject).toBe('Para ti');
+    expect(r.llm.attempts).toBe(2);
+    expect(r.llm.problems.join()).toMatch(/addressed as "usted"/);
+    expect(fake!.requests[1].body.messages.at(-1).content).toContain('addressing the reader as "tú"');
+  });
+
+  it('falls back to the embedded writer when both attempts are in the wrong language or tone', async () => {
+    let app = await setup([
+      answer({ subject: 'Picked for you', text: 'Hi Ana, we picked these things for you and we think you will love them.' }),
+      answer({ subject: 'For you', text: 'Hello Ana, here is what we saved for you, take a look whenever you like.' }),
+    ]);
+    let r = await email(app);
+    expect(r.by).toBe('embedded');
+    expect(r.language).toBe('es');
+    expect(r.text).toContain('Un abrazo');
+    expect(r.llm.problems.join()).toContain('in English, not Spanish');
+    await t!.close();
+    await fake!.close();
+    t = null;
+    // Ben reads technical English: emoji and slang are off his tone, twice.
+    app = await setup([answer({ text: 'Trail Runner 2 is gonna rock 🔥' }), answer({ text: 'Hey! Trail Runner 2 weighs 260 🔥' })]);
+    r = (await call(app, 'POST', '/v1/content/description', { userId: 'ben', itemId: 'shoe-1' })).json();
+    expect(r.by).toBe('embedded');
+    expect(r.llm.problems.join()).toMatch(/emoji .* in a technical text/);
+  });
 });
