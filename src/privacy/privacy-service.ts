@@ -57,6 +57,8 @@ export interface PrivacyDeps {
   invalidate(ws: string): void;
   /** Retrains the workspace's models, so their aggregates forget an erased person. */
   retrain(ws: string): Promise<unknown>;
+  /** What Afín predicts about the person now (null without profiling consent or a model): part of their export. */
+  predictions?(ws: string, userId: string): Promise<object | null>;
 }
 
 const NO_RETENTION: RetentionConfig = { eventMaxAgeDays: null, auditMaxAgeDays: null, intervalMs: 3_600_000 };
@@ -180,6 +182,8 @@ export class PrivacyService {
       documents: docs.map((d) => ({ collection: d.collection, id: d.id, createdAt: new Date(d.createdAt).toISOString(), body: d.body })),
       collections,
       audit: await this.audit.about(ws, userId),
+      /** Computed on request from their events, never stored. */
+      predictions: (await this.deps.predictions?.(ws, userId).catch(() => null)) ?? null,
     };
   }
 

@@ -12,6 +12,7 @@ export const COLLECTION_DESCRIPTIONS: Record<string, string> = {
   memory: 'what the assistant remembers about you between conversations',
   chat_memory: 'what the assistant remembers about you between conversations',
   nudge: 'reminders and messages sent to you',
+  nudge_outbox: 'messages to you still being delivered',
   experiment: 'which version of the service you were shown in experiments',
 };
 
@@ -78,6 +79,7 @@ export function transparencyReport(data: Export, settings: Settings): Transparen
       keptFor: c.profiling ? 'while you allow profiling; deleted when you withdraw it' : 'not kept: profiling is off',
       detail: data.profile.view ? { segments: (data.profile.view as { segments?: unknown }).segments ?? [], features: Object.keys(data.profile.view) } : {},
     },
+    predictionsPiece(data.predictions, allowed, refused),
     {
       what: 'traits',
       description: 'details the service told us about you',
@@ -131,6 +133,9 @@ export function transparencyReport(data: Export, settings: Settings): Transparen
   const summary = [
     `We hold ${data.events.length} event${data.events.length === 1 ? '' : 's'} about you${data.events.length ? `, from ${data.events[0].timestamp.slice(0, 10)} to ${data.events.at(-1)!.timestamp.slice(0, 10)}` : ''}.`,
     data.profile.raw ? 'We keep a profile of your interests derived from those events.' : 'We keep no derived profile of you.',
+    data.predictions
+      ? 'We predict, from your events, how likely you are to stop buying and when and what you may buy next.'
+      : 'We make no predictions about you.',
     on.length ? `You allow: ${on.join(', ')}.` : 'You allow no personal use of your data: you get the same answers as everyone.',
     c.personalization ? 'Your recommendations are personalised.' : 'Your recommendations are not personalised.',
     `Raw events are kept ${eventsKept}.`,
@@ -149,6 +154,37 @@ export function transparencyReport(data: Export, settings: Settings): Transparen
       object: `POST /v1/users/${id}/objection`,
       erase: `DELETE /v1/users/${id}`,
     },
+  };
+}
+
+interface PredictionsFigures {
+  churn?: { probability: number; horizonDays: number };
+  nextPurchases?: Array<{ category: string; expectedAt: string }>;
+  propensities?: Array<{ category: string; probability: number }>;
+}
+
+/** The predictions are computed when asked and never stored, so the piece says what they are now. */
+function predictionsPiece(
+  p: object | null,
+  allowed: (ps: ConsentPurpose[]) => ConsentPurpose[],
+  refused: (ps: ConsentPurpose[]) => ConsentPurpose[],
+): HeldPiece {
+  const f = (p ?? {}) as PredictionsFigures;
+  return {
+    what: 'predictions',
+    description: 'figures computed about you: the chance you stop buying, when you may buy again per category, what you may buy soon',
+    count: p ? 1 : 0,
+    source: "computed by Afín from your events, with a model learnt from the shop's history",
+    usedFor: allowed(['profiling', 'marketing']),
+    notUsedFor: refused(['profiling', 'marketing']),
+    keptFor: 'not stored: computed when asked, from your events as they are then',
+    detail: p
+      ? {
+          churn: f.churn ? { probability: f.churn.probability, horizonDays: f.churn.horizonDays } : null,
+          nextPurchases: (f.nextPurchases ?? []).map((n) => ({ category: n.category, expectedAt: n.expectedAt })),
+          propensities: (f.propensities ?? []).map((n) => ({ category: n.category, probability: n.probability })),
+        }
+      : {},
   };
 }
 

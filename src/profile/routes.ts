@@ -8,8 +8,8 @@ export async function profileRoutes(app: FastifyInstance, { profiles }: { profil
     '/v1/users/:id/profile',
     {
       config: { access: 'server' },
-      schema: { tags: ['profile'], summary: 'Features, affinities, funnel stage, segments and consent of a user' },
+      schema: { tags: ['profile'], summary: 'Features, affinities, funnel stage, segments, consent and predictions (with profiling consent) of a user' },
     },
-    async (req) => profiles.view(req.principal.workspace, idParam(req.params)),
+    async (req) => profiles.view(req.principal.workspace, idParam(req.params), { predictions: true }),
   );
 }

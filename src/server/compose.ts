@@ -146,6 +146,7 @@ export class Engine {
         priceTerciles: async (ws) => (await this.state.catalog(ws)).terciles,
         invalidate: (ws) => this.state.invalidate(ws),
         retrain: (ws) => this.train(ws),
+        predictions: (ws, userId) => this.predictions.peek(ws, userId),
       },
       { retention: config.retention, cacheMaxAgeMs: opts.cacheMaxAgeMs, retrainAfterErasureMs: opts.retrainAfterErasureMs },
     );
@@ -184,6 +185,7 @@ export class Engine {
       clock: this.clock,
       consentState: (ws, id) => this.consent.state(ws, id),
       priceTerciles: async (ws) => (await this.state.catalog(ws)).terciles,
+      predictions: (ws, userId) => this.predictions.peek(ws, userId),
     });
     this.decisions = new DecisionService({
       store,
