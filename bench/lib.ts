@@ -446,3 +446,16 @@ export async function loadRun(plan: LoadPlan): Promise<LoadFigures> {
     statusCodes: Object.fromEntries(Object.entries(r.statusCodeStats ?? {}).map(([code, v]) => [code, v.count])),
   };
 }
+
+/** User + system CPU seconds of a process so far (Linux /proc; null elsewhere): on a shared machine, what the work cost. */
+export function cpuSecondsOf(pid: number | undefined): number | null {
+  if (pid === undefined) return null;
+  try {
+    // After the command name (which may hold spaces, hence the last ')'): utime and stime are the 12th and 13th fields.
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    return (Number(fields[11]) + Number(fields[12])) / 100; // clock ticks, 100 per second on Linux
+  } catch {
+    return null;
+  }
+}

@@ -17,14 +17,20 @@
  * Prints progress on stderr and one JSON line per size on stdout.
  */
 import { spawn } from 'node:child_process';
-import { cpus } from 'node:os';
+import { cpus, loadavg } from 'node:os';
 import { join } from 'node:path';
 import type { StoredEvent, StoredItem } from '../src/domain/schemas.ts';
 import { SqliteStore } from '../src/store/sqlite/sqlite-store.ts';
+import { ALS_DEFAULTS, Als } from '../src/recommend/models/als.ts';
+import { pack } from '../src/recommend/models/pack.ts';
+import { topK } from '../src/recommend/models/top-k.ts';
 import {
   HOST,
   type LoadFigures,
   call,
+  cpuSecondsOf,
+  emit,
+  percentile,
   loadRun,
   log,
   main,
@@ -49,6 +55,7 @@ if (process.argv[2] === '--child-train') {
   const { loadConfig } = await import('../src/config.ts');
   const engine = await Engine.open(loadConfig());
   const t = performance.now();
+  const cpu0 = process.cpuUsage();
   let infos: unknown[] = [];
   let error: string | null = null;
   try {
@@ -58,8 +65,11 @@ if (process.argv[2] === '--child-train') {
     infos = (e as { trained?: unknown[] }).trained ?? [];
   }
   const seconds = (performance.now() - t) / 1000;
+  const cpu = process.cpuUsage(cpu0);
   await engine.close();
-  process.stdout.write(JSON.stringify({ seconds, maxRssMB: Math.round(process.resourceUsage().maxRSS / 1024), infos, error }) + '\n');
+  process.stdout.write(
+    JSON.stringify({ seconds, cpuSeconds: (cpu.user + cpu.system) / 1e6, maxRssMB: Math.round(process.resourceUsage().maxRSS / 1024), infos, error }) + '\n',
+  );
   process.exit(0);
 }
 
@@ -72,6 +82,11 @@ const opts = parseArgs({
   /** Go on to the next size when one fails (default: stop). */
   keepGoing: false,
   logLevel: 'warn',
+  /**
+   * Only the exact factor retrieval's cost per request at these item counts (no store, no server):
+   * one fold-in and a score for every item, as ALS serves, with k = 128 (the default's factors).
+   */
+  retrieval: '',
 });
 
 interface Size {
@@ -215,6 +230,7 @@ async function measureSize(size: Size, index: number): Promise<Record<string, un
   await store.bumpCounter(WS, 'items');
   const itemSeconds = (performance.now() - tLoad) / 1000;
   const tEvents = performance.now();
+  const loadCpu0 = process.cpuUsage();
   let events = 0;
   let chunk: StoredEvent[] = [];
   let lastLog = tEvents;
@@ -231,6 +247,8 @@ async function measureSize(size: Size, index: number): Promise<Record<string, un
   }
   if (chunk.length) events += (await store.insertEvents(WS, chunk)).inserted.length;
   const eventSeconds = (performance.now() - tEvents) / 1000;
+  const loadCpu = process.cpuUsage(loadCpu0);
+  const eventCpuSeconds = (loadCpu.user + loadCpu.system) / 1e6;
   await store.close();
   log(`${size.items} items × ${size.users} users: ${events} events loaded in ${round(eventSeconds)} s (${Math.round(events / eventSeconds)}/s)`);
 
@@ -239,11 +257,12 @@ async function measureSize(size: Size, index: number): Promise<Record<string, un
   log('  training…');
   const train = JSON.parse((await runChild(['bin/run-ts.mjs', 'bench/scale.ts', '--child-train'], env)).trim().split('\n').pop()!) as {
     seconds: number;
+    cpuSeconds: number;
     maxRssMB: number;
-    infos: Array<{ name: string; seconds: number; items: number }>;
+    infos: Array<{ name: string; seconds: number; items: number; plan?: Record<string, unknown> }>;
     error: string | null;
   };
-  log(`  trained in ${round(train.seconds)} s, peak RSS ${train.maxRssMB} MB${train.error ? `; ${train.error}` : ''}`);
+  log(`  trained in ${round(train.seconds)} s (${round(train.cpuSeconds)} CPU s), peak RSS ${train.maxRssMB} MB${train.error ? `; ${train.error}` : ''}`);
   const check = new SqliteStore(join(dataDir, 'afin.db'));
   const blobs = await check.listBlobs(WS, 'model:');
   let modelBytes = 0;
@@ -259,6 +278,7 @@ async function measureSize(size: Size, index: number): Promise<Record<string, un
   // 3. Serving at 32 connections, users rotating.
   const s = await spawnAfin({ ...env, AFIN_RATE_LIMITS: 'public=1000000,server=1000000' }, work, 'afin-scale');
   let serving: LoadFigures;
+  let serverCpuMsPerRequest: number | null = null;
   try {
     await waitReady(s, 120_000);
     const { key } = await call<{ key: string }>('POST', `${s.url}/v1/keys`, ADMIN_KEY, { scope: 'public', name: 'scale' });
@@ -269,8 +289,11 @@ async function measureSize(size: Size, index: number): Promise<Record<string, un
     await call('GET', `${s.url}${paths[0]}`, key, undefined, 300_000);
     const run = (seconds: number) => loadRun({ url: s.url, paths, headers, connections: opts.connections, seconds });
     await run(2);
+    const cpu0 = cpuSecondsOf(s.proc.pid);
     const r = await run(opts.seconds);
+    const cpu1 = cpuSecondsOf(s.proc.pid);
     serving = r;
+    if (cpu0 !== null && cpu1 !== null && r.requests > 0) serverCpuMsPerRequest = round(((cpu1 - cpu0) * 1000) / r.requests, 2);
     if (r.non2xx || r.errors) for (const l of serverErrors(s)) log(`  server log: ${l}`);
   } finally {
     await stopProcess(s.proc);
@@ -284,25 +307,70 @@ async function measureSize(size: Size, index: number): Promise<Record<string, un
     ingest: {
       path: 'store bulk (insertEvents, 10,000 per call, no profiles)',
       eventsPerSec: Math.round(events / eventSeconds),
+      eventsPerCpuSec: Math.round(events / eventCpuSeconds),
       seconds: round(eventSeconds, 1),
       itemSeconds: round(itemSeconds, 2),
     },
     training: {
       seconds: round(train.seconds, 1),
+      cpuSeconds: round(train.cpuSeconds, 1),
       peakRssMB: train.maxRssMB,
-      models: Object.fromEntries(train.infos.map((i) => [i.name, { seconds: i.seconds, items: i.items }])),
+      models: Object.fromEntries(train.infos.map((i) => [i.name, { seconds: i.seconds, items: i.items, ...(i.plan ? { plan: i.plan } : {}) }])),
       error: train.error,
     },
     modelBytes,
     modelBytesByModel: perModel,
-    serving,
+    serving: { ...serving, serverCpuMsPerRequest },
     connections: opts.connections,
+    // The machine is shared: the 1-minute load average says how much of it the bench had.
+    loadAvg1: round(loadavg()[0], 1),
     node: process.version,
     cpus: cpus().length,
   };
 }
 
+/**
+ * CPU milliseconds per request of exact factor retrieval over `nItems` items: the served ALS (k = 128)
+ * loaded with random factors, a 10-item history folded in, every item scored, the top 100 taken.
+ * CPU time of this thread, so other work on the machine barely moves it.
+ */
+function exactRetrieval(nItems: number, seed: number): Record<string, number> {
+  const k = 128;
+  const rand = rng(seed);
+  const Y = new Float64Array(nItems * k);
+  for (let p = 0; p < Y.length; p++) Y[p] = (rand() - 0.5) * 0.2;
+  const YtY = new Float64Array(k * k);
+  for (let i = 0; i < nItems; i++)
+    for (let a = 0; a < k; a++) {
+      const ya = Y[i * k + a];
+      for (let b = 0; b < k; b++) YtY[a * k + b] += ya * Y[i * k + b];
+    }
+  const als = Als.load(pack({ model: 'als', version: 1, options: { ...ALS_DEFAULTS, factors: k, regularization: 50 }, nItems }, { Y, YtY }));
+  const ms: number[] = [];
+  const queries = nItems >= 500_000 ? 20 : 60;
+  for (let q = 0; q < queries + 5; q++) {
+    const history = Array.from({ length: 10 }, (_, t) => ({ item: Math.floor(rand() * nItems), weight: 1, time: t }));
+    const c0 = process.cpuUsage();
+    const { scores } = als.score(history, 10);
+    topK(scores, 100);
+    const c = process.cpuUsage(c0);
+    if (q >= 5) ms.push((c.user + c.system) / 1000);
+  }
+  ms.sort((a, b) => a - b);
+  return { items: nItems, factors: k, cpuMsP50: round(percentile(ms, 50), 2), cpuMsP99: round(percentile(ms, 99), 2), queries };
+}
+
 await main(async () => {
+  if (opts.retrieval) {
+    const counts = opts.retrieval.split(',').map(Number);
+    const rows = counts.map((n) => {
+      const r = exactRetrieval(n, opts.seed);
+      log(`exact retrieval over ${n} items: p50 ${r.cpuMsP50} CPU ms, p99 ${r.cpuMsP99}`);
+      return r;
+    });
+    emit({ bench: 'scale-retrieval', node: process.version, loadAvg1: round(loadavg()[0], 1), rows });
+    return 0;
+  }
   const sizes = parseSizes(opts.sizes);
   log(
     `sizes: ${sizes.map((s) => `${s.items} items × ${s.users} users`).join(', ')}; ${opts.eventsPerUser} events per user; serving ${opts.connections} connections for ${opts.seconds} s; host ${HOST}`,
