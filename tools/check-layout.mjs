@@ -9,7 +9,7 @@ import path from 'node:path';
 const LAYERS = [
   ['domain', 'stats', 'text', 'client'],
   ['store', 'bus', 'llm', 'http', 'catalog'],
-  ['ingest', 'profile', 'privacy', 'keys', 'recommend', 'converse', 'simulate', 'experiment', 'present', 'generate', 'integrations', 'predict', 'nudge'],
+  ['ingest', 'profile', 'privacy', 'keys', 'recommend', 'converse', 'simulate', 'experiment', 'present', 'generate', 'integrations', 'predict', 'nudge', 'insights'],
   ['eval', 'worker'],
   ['server'],
   ['cli'],

@@ -22,6 +22,7 @@ import {
 import { bestSellersByGroup, segmentOf, segmentScores, type SegmentKey, type SegmentTable } from './segment.ts';
 import { analyse, type ExperimentResults } from './analysis.ts';
 import { attribute, type AttributionInput } from './attribution.ts';
+import { orderIdOf } from '../domain/orders.ts';
 
 const EXPERIMENT_COLLECTION = 'experiment';
 const SETTINGS_COLLECTION = 'experiment-settings';
@@ -402,7 +403,3 @@ export class ExperimentService implements VariantChooser {
 /** Days before each person's first exposure whose behaviour CUPED uses as the covariate. */
 export const CUPED_PRE_PERIOD_DAYS = 14;
 
-function orderIdOf(p: Record<string, unknown> | null): string | null {
-  const id = p?.orderId ?? p?.order_id;
-  return typeof id === 'string' || typeof id === 'number' ? String(id) : null;
-}

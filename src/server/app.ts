@@ -10,6 +10,7 @@ import { privacyRoutes } from '../privacy/routes.ts';
 import { profileRoutes } from '../profile/routes.ts';
 import { recommendRoutes } from '../recommend/routes.ts';
 import { experimentRoutes } from '../experiment/routes.ts';
+import { insightsRoutes } from '../insights/routes.ts';
 import { presentRoutes } from '../present/routes.ts';
 import { predictRoutes } from '../predict/routes.ts';
 import { nudgeRoutes } from '../nudge/routes.ts';
@@ -148,6 +149,7 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
   await app.register(keyRoutes, { keys: e.keys });
   await app.register(converseRoutes, { chat: e.chat, llm: e.config.llm });
   await app.register(experimentRoutes, { experiments: e.experiments });
+  await app.register(insightsRoutes, { insights: e.insights });
   await app.register(generateRoutes, { content: e.content });
   await app.register(presentRoutes, { decisions: e.decisions, variants: e.variants });
   await app.register(predictRoutes, { predictions: e.predictions });

@@ -31,6 +31,7 @@ import type { Profile } from '../profile/profile.ts';
 import { SegmentService } from '../integrations/segment/segment-service.ts';
 import { VariantService } from '../present/variants.ts';
 import { NudgeScheduler, NudgeService } from '../nudge/index.ts';
+import { InsightsService } from '../insights/insights-service.ts';
 
 export interface EngineOptions {
   clock?: () => number;
@@ -84,6 +85,7 @@ export class Engine {
   readonly profiles: ProfileService;
   /** Experiments and the global holdout: the recommend service asks it which strategy serves each person. */
   readonly experiments: ExperimentService;
+  readonly insights: InsightsService;
   /** Decision points: which option to show each person (contextual bandits), learnt from events citing a decisionId. */
   readonly decisions: DecisionService;
   /** Churn risk, next purchase and propensity per person, learnt lazily after each training of the models. */
@@ -179,6 +181,7 @@ export class Engine {
     this.experiments = new ExperimentService(store, (ws) => this.state.catalog(ws), this.clock, {
       isErased: (ws, subject) => this.privacy.suppression.isSubjectSuppressed(ws, subject),
     });
+    this.insights = new InsightsService(store, (ws) => this.state.catalog(ws), this.clock);
     this.recommend = new RecommendService(store, this.state, this.ingest, this.consent, this.recLog, (ws) => this.train(ws), this.clock, this.experiments);
     this.profiles = new ProfileService({
       store,
