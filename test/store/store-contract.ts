@@ -377,6 +377,19 @@ export function runStoreContract(label: string, open: () => Promise<Store>, clea
         expect([p1.n, p2.n, p3.n]).toEqual([36, 24, 12]);
       });
 
+      it('concurrent batches repeating a messageId store it once, count it once in the profile and once as a duplicate', async () => {
+        const ws = freshWs();
+        const [r1, r2] = await Promise.all([
+          store.ingestEvents(ws, [ev('dup-1', 'a', 1), ev('own-1', 'a', 2)], new Set(['a']), counting),
+          store.ingestEvents(ws, [ev('own-2', 'a', 3), ev('dup-1', 'a', 1)], new Set(['a']), counting),
+        ]);
+        expect(r1.inserted.length + r2.inserted.length).toBe(3);
+        expect(r1.duplicates + r2.duplicates).toBe(1);
+        expect([...ids(r1.inserted), ...ids(r2.inserted)].sort()).toEqual(['dup-1', 'own-1', 'own-2']);
+        const p = (await store.getProfile(ws, 'a')) as { n: number; ids: string[] };
+        expect({ n: p.n, ids: [...p.ids].sort() }).toEqual({ n: 3, ids: ['dup-1', 'own-1', 'own-2'] });
+      });
+
       it('a failing batch among concurrent ones loses only its own events', async () => {
         const ws = freshWs();
         const boom: ProfileUpdater = () => {

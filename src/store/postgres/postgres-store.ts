@@ -26,6 +26,21 @@ export interface PostgresStoreOptions {
   max?: number;
 }
 
+/** At most this many events in one ingest transaction (a group of concurrent batches). */
+const MAX_GROUP_EVENTS = 10_000;
+
+interface IngestJob {
+  events: StoredEvent[];
+  profileSubjects: ReadonlySet<string>;
+  update: ProfileUpdater;
+  resolve: (r: InsertEventsResult) => void;
+  reject: (e: unknown) => void;
+}
+interface IngestQueue {
+  running: boolean;
+  waiting: IngestJob[];
+}
+
 /** First key of the two-part advisory lock that serializes migrations ("AFIN"). */
 const MIGRATION_LOCK = 0x4146494e;
 
@@ -70,6 +85,8 @@ export class PostgresStore implements Store {
   readonly pool: pg.Pool;
   readonly schema: string | null;
   private closed = false;
+  /** Per workspace, the batches waiting for this node's running ingest transaction (see ingestEvents). */
+  private readonly ingestQueues = new Map<string, IngestQueue>();
 
   constructor(opts: PostgresStoreOptions) {
     this.schema = opts.schema ?? null;
@@ -190,31 +207,93 @@ ON CONFLICT (workspace, id) DO UPDATE SET body = excluded.body, available = excl
     return this.insertEventRows(this.pool, ws, events);
   }
 
+  /**
+   * Batches that arrive while this node's previous ingest transaction for the workspace is still running
+   * wait, then go together in one transaction: one insert, one lock statement, one read and one write of
+   * the profiles they touch (each person once), one commit. Before, each batch was its own transaction
+   * and concurrent batches about the same people queued on each other's locks. A group that fails runs
+   * again batch by batch, so a bad batch fails alone. Each promise settles after the commit that holds it.
+   */
   async ingestEvents(ws: string, events: StoredEvent[], profileSubjects: ReadonlySet<string>, update: ProfileUpdater): Promise<InsertEventsResult> {
-    return this.retrying(() =>
-      this.tx(async (c) => {
-        const result = await this.insertEventRows(c, ws, events);
-        const subjects = [...new Set(result.inserted.map((e) => e.subject))].filter((s) => profileSubjects.has(s)).sort();
-        if (subjects.length === 0) return result;
-        // Per-person locks, taken in sorted order (no deadlock between batches) and after the insert
-        // (a batch waiting on another's messageId holds none): concurrent batches about one person queue here.
-        await c.query('SELECT pg_advisory_xact_lock(hashtext($1 || chr(31) || s)) FROM unnest($2::text[]) AS s ORDER BY s', [ws, subjects]);
-        const { rows } = await c.query('SELECT subject, body FROM profiles WHERE workspace = $1 AND subject = ANY($2::text[])', [ws, subjects]);
-        const current = new Map<string, Record<string, unknown>>(rows.map((r: Row) => [String(r.subject), parseJson(r.body)]));
-        const next = update(
-          result.inserted.filter((e) => profileSubjects.has(e.subject)),
-          current,
-        );
-        if (next.length > 0) {
-          await c.query(
-            `INSERT INTO profiles (workspace, subject, body) SELECT $1, * FROM unnest($2::text[], $3::text[])
+    return new Promise<InsertEventsResult>((resolve, reject) => {
+      let q = this.ingestQueues.get(ws);
+      if (!q) this.ingestQueues.set(ws, (q = { running: false, waiting: [] }));
+      q.waiting.push({ events, profileSubjects, update, resolve, reject });
+      if (!q.running) {
+        q.running = true;
+        setImmediate(() => void this.drainIngest(ws, q));
+      }
+    });
+  }
+
+  private async drainIngest(ws: string, q: IngestQueue): Promise<void> {
+    while (q.waiting.length > 0) {
+      // Bounded, so one transaction (and the wait of the batches behind it) stays short.
+      let n = 0;
+      let size = 0;
+      while (n < q.waiting.length && (n === 0 || size + q.waiting[n].events.length <= MAX_GROUP_EVENTS)) size += q.waiting[n++].events.length;
+      const jobs = q.waiting.splice(0, n);
+      try {
+        const results = await this.retrying(() => this.tx((c) => this.ingestGroup(c, ws, jobs)));
+        for (let i = 0; i < jobs.length; i++) jobs[i].resolve(results[i]);
+      } catch (error) {
+        if (jobs.length === 1) jobs[0].reject(error);
+        else
+          for (const j of jobs) {
+            await this.retrying(() => this.tx((c) => this.ingestGroup(c, ws, [j]))).then(
+              ([r]) => j.resolve(r),
+              (e) => j.reject(e),
+            );
+          }
+      }
+    }
+    q.running = false;
+    if (this.ingestQueues.get(ws) === q) this.ingestQueues.delete(ws);
+  }
+
+  /** Stores the batches in order, as if one after the other, and updates each touched profile once. */
+  private async ingestGroup(c: pg.PoolClient, ws: string, jobs: readonly IngestJob[]): Promise<InsertEventsResult[]> {
+    const all = jobs.length === 1 ? jobs[0].events : jobs.flatMap((j) => j.events);
+    // insertEventRows keeps the first of each messageId: an earlier batch's copy wins, as it would have
+    // had it committed first.
+    const fresh = new Set((await this.insertEventRows(c, ws, all)).inserted);
+    const results = jobs.map((j) => {
+      const inserted = j.events.filter((e) => fresh.has(e));
+      return { inserted, duplicates: j.events.length - inserted.length };
+    });
+    const perJob = results.map((r, i) => [...new Set(r.inserted.map((e) => e.subject))].filter((s) => jobs[i].profileSubjects.has(s)));
+    const subjects = [...new Set(perJob.flat())].sort();
+    if (subjects.length === 0) return results;
+    // Per-person locks, taken in sorted order (no deadlock between nodes) and after the insert
+    // (a transaction waiting on another's messageId holds none): other nodes' batches about these people queue here.
+    await c.query('SELECT pg_advisory_xact_lock(hashtext($1 || chr(31) || s)) FROM unnest($2::text[]) AS s ORDER BY s', [ws, subjects]);
+    const { rows } = await c.query('SELECT subject, body FROM profiles WHERE workspace = $1 AND subject = ANY($2::text[])', [ws, subjects]);
+    const current = new Map<string, Record<string, unknown>>(rows.map((r: Row) => [String(r.subject), parseJson(r.body)]));
+    const changed = new Map<string, Record<string, unknown>>();
+    jobs.forEach((j, i) => {
+      if (perJob[i].length === 0) return;
+      const mine = new Map<string, Record<string, unknown>>();
+      for (const s of perJob[i]) {
+        const p = current.get(s);
+        if (p) mine.set(s, p);
+      }
+      // A later batch of the group starts from what the earlier ones made of each profile.
+      for (const p of j.update(
+        results[i].inserted.filter((e) => j.profileSubjects.has(e.subject)),
+        mine,
+      )) {
+        current.set(p.subject, p.profile);
+        changed.set(p.subject, p.profile);
+      }
+    });
+    if (changed.size > 0) {
+      await c.query(
+        `INSERT INTO profiles (workspace, subject, body) SELECT $1, * FROM unnest($2::text[], $3::text[])
 ON CONFLICT (workspace, subject) DO UPDATE SET body = excluded.body`,
-            [ws, next.map((p) => p.subject), next.map((p) => JSON.stringify(p.profile))],
-          );
-        }
-        return result;
-      }),
-    );
+        [ws, [...changed.keys()], [...changed.values()].map((p) => JSON.stringify(p))],
+      );
+    }
+    return results;
   }
 
   /** Runs a transaction again when PostgreSQL aborted it as a deadlock victim or a serialization failure. */
