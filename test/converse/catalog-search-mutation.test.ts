@@ -1,0 +1,297 @@
+// The chat's catalogue search without HTTP: facets, kinds, hard and soft constraints, budgets, ranking
+// and merging a message into the request (the mutation run's fast tests for src/converse/catalog-search.ts;
+// the assistant's HTTP tests reach it too, at ~30 s a mutant).
+import { describe, expect, it } from 'vitest';
+import { countFitting, emptyExcluded, facetsOf, itemsOfKind, mergeWanted, searchCatalog, type Wanted } from '../../src/converse/catalog-search.ts';
+import type { Mention, Slots } from '../../src/converse/nlu/slots.ts';
+import type { StoredItem } from '../../src/domain/schemas.ts';
+
+const item = (id: string, o: Partial<StoredItem> = {}): StoredItem => ({ id, title: id, available: true, updatedAt: 0, ...o }) as StoredItem;
+const want = (o: Partial<Wanted> = {}): Wanted => ({ excluded: emptyExcluded(), ...o });
+const ids = (items: readonly StoredItem[]) => items.map((it) => it.id);
+/** Search with no preference from the recommender (ties go by id), all results. */
+const search = (items: readonly StoredItem[], w: Wanted, n = 50, rank: (id: string) => number = () => 0, exclude: ReadonlySet<string> = new Set()) =>
+  searchCatalog(items, w, rank, exclude, n);
+
+describe('facetsOf', () => {
+  it('reads kinds, brand, colours, uses and tags from the categories, tags and attributes, folded', () => {
+    const f = facetsOf(
+      item('x', {
+        categories: ['Zapatillas ', 'Running'],
+        tags: ['Impermeable'],
+        attributes: { tipo: 'Trail', brand: 'Ásics', colors: ['Rojo', 'AZUL'], activity: 'Montaña' },
+      }),
+    );
+    expect([...f.kinds]).toEqual(['zapatillas', 'running', 'trail']);
+    expect(f.brand).toBe('Ásics');
+    expect([...f.colours]).toEqual(['rojo', 'azul']);
+    expect([...f.uses]).toEqual(['montana']);
+    expect([...f.tags]).toEqual(['impermeable']);
+  });
+
+  it('takes each attribute under any of its names, and nothing from null ones', () => {
+    const f = facetsOf(
+      item('y', {
+        attributes: {
+          productType: 'Boot',
+          type: 'Shoe',
+          marca: 'Nike',
+          colour: 'Red',
+          color: 'Blue',
+          colours: 'Green',
+          use: 'hike',
+          uses: 'walk',
+          usage: null,
+        },
+      }),
+    );
+    expect([...f.kinds]).toEqual(['boot', 'shoe']);
+    expect(f.brand).toBe('Nike');
+    expect([...f.colours]).toEqual(['red', 'blue', 'green']);
+    expect([...f.uses]).toEqual(['hike', 'walk']);
+    expect(facetsOf(item('z')).brand).toBeUndefined();
+    expect(facetsOf(item('z2', { attributes: { brand: 7 } })).brand).toBe('7');
+  });
+});
+
+describe('itemsOfKind', () => {
+  const items = [
+    item('shoe', { title: 'Road runner', categories: ['Running Shoes'] }),
+    item('boot', { title: 'Hill boot', attributes: { type: 'Boots' } }),
+    item('dress', { title: 'Summer dress', categories: ['Dress'] }),
+    item('bus', { title: 'Toy bus', categories: ['Bus'] }),
+    item('tag', { title: 'Rain jacket', tags: ['Waterproof'] }),
+    item('gone', { title: 'Old running shoe', categories: ['Running Shoes'], available: false }),
+    item('zap', { title: 'Zapatillas trail rápidas', categories: ['Calzado'] }),
+  ];
+
+  it('without a product or category: every available item', () => {
+    expect(ids(itemsOfKind(items, want()))).toEqual(['shoe', 'boot', 'dress', 'bus', 'tag', 'zap']);
+  });
+
+  it('by category, type or tag, in any case, singular or plural', () => {
+    expect(ids(itemsOfKind(items, want({ productType: 'running shoe' })))).toEqual(['shoe']);
+    expect(ids(itemsOfKind(items, want({ productType: 'RUNNING SHOES' })))).toEqual(['shoe']);
+    expect(ids(itemsOfKind(items, want({ productType: 'boot' })))).toEqual(['boot']);
+    expect(ids(itemsOfKind(items, want({ productType: 'waterproof' })))).toEqual(['tag']);
+    // "dress" and "bus" are no plurals.
+    expect(ids(itemsOfKind(items, want({ productType: 'dress' })))).toEqual(['dress']);
+    expect(ids(itemsOfKind(items, want({ productType: 'bus' })))).toEqual(['bus']);
+  });
+
+  it('the category when the product type names nothing', () => {
+    expect(ids(itemsOfKind(items, want({ productType: 'sandal', category: 'Dress' })))).toEqual(['dress']);
+    expect(ids(itemsOfKind(items, want({ category: 'boots' })))).toEqual(['boot']);
+  });
+
+  it('else the words the person used, in the titles (three letters or more); else nothing', () => {
+    expect(ids(itemsOfKind(items, want({ productType: 'zapatilla', productWords: ['Zapatillas', 'xx'] })))).toEqual(['zap']);
+    expect(ids(itemsOfKind(items, want({ productType: 'zapatilla', productWords: ['Road runner'] })))).toEqual(['shoe']);
+    expect(ids(itemsOfKind(items, want({ productType: 'zapatilla', productWords: ['ru'] })))).toEqual([]);
+    expect(ids(itemsOfKind(items, want({ productType: 'zapatilla' })))).toEqual([]);
+    // From the start of a word of the title: "run" finds "runner", "unner" does not.
+    expect(ids(itemsOfKind(items, want({ productType: 'zapatilla', productWords: ['run'] })))).toEqual(['shoe']);
+    expect(ids(itemsOfKind(items, want({ productType: 'zapatilla', productWords: ['unner'] })))).toEqual([]);
+  });
+});
+
+describe('searchCatalog: hard constraints', () => {
+  const items = [
+    item('a', { price: 10, attributes: { brand: 'Acme', colour: 'red' }, categories: ['Mugs'], tags: ['glass'] }),
+    item('b', { price: 20, attributes: { brand: 'Bolt', colour: 'blue' }, categories: ['Mugs'] }),
+    item('c', { price: 30, attributes: { colour: 'green' }, categories: ['Cups'], tags: ['steel'] }),
+    item('d', { price: 40, categories: ['Mugs'] }),
+    item('e', { categories: ['Mugs'] }),
+    item('f', { price: 5, available: false }),
+  ];
+
+  it('keeps to the budget, both ends included; an unpriced item is outside any bound', () => {
+    expect(ids(search(items, want({ budget: { max: 20 } })).items)).toEqual(['a', 'b']);
+    expect(ids(search(items, want({ budget: { min: 30 } })).items)).toEqual(['c', 'd']);
+    expect(ids(search(items, want({ budget: { min: 20, max: 30 } })).items)).toEqual(['b', 'c']);
+    expect(ids(search(items, want()).items)).toEqual(['a', 'b', 'c', 'd', 'e']);
+  });
+
+  it('"around" allows a quarter either way, within any other bound', () => {
+    expect(ids(search(items, want({ budget: { around: 24 } })).items)).toEqual(['b', 'c']);
+    expect(ids(search(items, want({ budget: { around: 32 } })).items)).toEqual(['c', 'd']);
+    expect(ids(search(items, want({ budget: { around: 24, max: 25 } })).items)).toEqual(['b']);
+    expect(ids(search(items, want({ budget: { around: 32, min: 35 } })).items)).toEqual(['d']);
+  });
+
+  it('"cheap" keeps the cheapest 40 %, "premium" the dearest 40 %, of the candidates’ prices', () => {
+    const ten = Array.from({ length: 10 }, (_, k) => item(`p${k}`, { price: 10 * (k + 1) }));
+    expect(ids(search(ten, want({ budget: { relative: 'cheap' } })).items)).toEqual(['p0', 'p1', 'p2', 'p3']);
+    expect(ids(search(ten, want({ budget: { relative: 'premium' } })).items)).toEqual(['p6', 'p7', 'p8', 'p9']);
+    expect(ids(search(ten, want({ budget: { relative: 'cheap', max: 25 } })).items)).toEqual(['p0', 'p1']);
+    expect(ids(search(ten, want({ budget: { relative: 'premium', min: 95 } })).items)).toEqual(['p9']);
+    // Within the kind asked for: the cheap mugs are the cheap ones among mugs.
+    expect(ids(search(items, want({ productType: 'mug', budget: { relative: 'cheap' } })).items)).toEqual(['a']);
+    // No prices at all: "cheap" cannot narrow anything.
+    expect(ids(search([item('u'), item('v')], want({ budget: { relative: 'cheap' } })).items)).toEqual(['u', 'v']);
+  });
+
+  it('"cheaper" and "dearer" are strict, and exclude unpriced items', () => {
+    expect(ids(search(items, want({ below: 20 })).items)).toEqual(['a']);
+    expect(ids(search(items, want({ above: 30 })).items)).toEqual(['d']);
+  });
+
+  it('leaves out what the person ruled out: brands, colours, categories, tags, in any case', () => {
+    const out = (o: Partial<ReturnType<typeof emptyExcluded>>) => ids(search(items, want({ excluded: { ...emptyExcluded(), ...o } })).items);
+    expect(out({ brands: ['ACME'] })).toEqual(['b', 'c', 'd', 'e']);
+    expect(out({ colours: ['Blue'] })).toEqual(['a', 'c', 'd', 'e']);
+    expect(out({ categories: ['mugs'] })).toEqual(['c']);
+    expect(out({ categories: ['Steel'] })).toEqual(['a', 'b', 'd', 'e']);
+    expect(out({ tags: ['GLASS'] })).toEqual(['b', 'c', 'd', 'e']);
+  });
+
+  it('leaves out the items already shown, and counts what fits', () => {
+    expect(ids(search(items, want(), 50, () => 0, new Set(['a', 'c'])).items)).toEqual(['b', 'd', 'e']);
+    expect(countFitting(items, want({ budget: { max: 20 } }), new Set())).toBe(2);
+    expect(countFitting(items, want({ productType: 'mug' }), new Set(['b']))).toBe(3);
+  });
+});
+
+describe('searchCatalog: soft constraints and order', () => {
+  const items = [
+    item('a', { attributes: { brand: 'Acme', colour: 'red', use: 'trail' }, tags: ['light'] }),
+    item('b', { attributes: { brand: 'Bolt', colour: 'blue' }, tags: ['light', 'trail'] }),
+    item('c', { attributes: { brand: 'Acme', colour: 'blue' } }),
+    item('d', { attributes: { colour: 'RED' }, tags: ['light', 'warm'] }),
+  ];
+
+  it('puts items meeting the weightier preferences first: colour, then tags, then use, then brand', () => {
+    const r = search(items, want({ colour: 'red', brand: 'acme' }));
+    expect(ids(r.items)).toEqual(['a', 'd', 'c', 'b']);
+    expect(r.relaxed).toEqual([]);
+    // Colour outweighs the brand: d (red) before c (Acme).
+    expect(ids(search(items, want({ colour: 'blue', tags: ['light'] })).items)).toEqual(['b', 'c', 'a', 'd']);
+    expect(ids(search(items, want({ use: 'trail', brand: 'Acme' })).items)).toEqual(['a', 'b', 'c', 'd']);
+  });
+
+  it('a use matches the uses or the tags; every wanted tag must be there, as a tag or a use', () => {
+    expect(ids(search(items, want({ use: 'trail' }), 2).items)).toEqual(['a', 'b']);
+    expect(ids(search(items, want({ tags: ['light', 'warm'] }), 1).items)).toEqual(['d']);
+    expect(ids(search(items, want({ tags: ['light', 'trail'] }), 2).items)).toEqual(['a', 'b']);
+  });
+
+  it('names the preferences none of the shown items meets', () => {
+    const r = search(items, want({ colour: 'green', brand: 'Bolt' }), 1);
+    expect(ids(r.items)).toEqual(['b']);
+    expect(r.relaxed).toEqual(['colour']);
+    expect(search(items, want({ colour: 'green', brand: 'Zed' }), 1).relaxed).toEqual(['colour', 'brand']);
+    expect(search([], want({ colour: 'green' })).relaxed).toEqual([]);
+  });
+
+  it("ties go by the recommender's order, then by id; n limits the list", () => {
+    const rank = (id: string) => ({ a: 1, b: 3, c: 2, d: 0 })[id] ?? 0;
+    expect(ids(search(items, want(), 50, rank).items)).toEqual(['b', 'c', 'a', 'd']);
+    expect(ids(search(items, want(), 2, rank).items)).toEqual(['b', 'c']);
+    expect(ids(search(items, want({ colour: 'red' }), 50, rank).items)).toEqual(['a', 'd', 'b', 'c']);
+  });
+
+  it('picks the same first few from a long list as a full sort would', () => {
+    const many = Array.from({ length: 40 }, (_, k) => item(`m${String(k).padStart(2, '0')}`, { attributes: { colour: k % 7 === 3 ? 'red' : 'blue' } }));
+    const rank = (id: string) => (Number(id.slice(1)) * 17) % 40;
+    const full = ids(search(many, want({ colour: 'red' }), 40, rank).items);
+    expect(ids(search(many, want({ colour: 'red' }), 5, rank).items)).toEqual(full.slice(0, 5));
+    expect(full.slice(0, 6)).toEqual(['m03', 'm10', 'm17', 'm24', 'm31', 'm38']);
+    // Equal keys keep the catalogue's id order.
+    expect(ids(search(many, want(), 3).items)).toEqual(['m00', 'm01', 'm02']);
+  });
+});
+
+describe('mergeWanted', () => {
+  const slots = (o: Partial<Slots> = {}): Slots => ({ excluded: emptyExcluded(), mentions: [], ...o });
+  const mention = (slot: string, text: string, o: Partial<Mention> = {}): Mention => ({ slot, value: text, text, start: 0, end: text.length, ...o });
+  const prev: Wanted = want({
+    productType: 'shoe',
+    category: 'Running',
+    productWords: ['shoes'],
+    below: 50,
+    above: 10,
+    use: 'trail',
+    colour: 'red',
+    brand: 'Acme',
+    tags: ['light'],
+    budget: { max: 100 },
+  });
+
+  it('a new product starts its preferences afresh but keeps the budget, and remembers the words that named it', () => {
+    const next = mergeWanted(
+      prev,
+      slots({
+        productType: 'sock',
+        mentions: [
+          mention('product', 'calcetines', { form: 'calcetin' }),
+          mention('category', 'ropa'),
+          mention('product', 'botas', { negated: true }),
+          mention('colour', 'azul'),
+        ],
+      }),
+    );
+    expect(next).toEqual({
+      ...want(),
+      productType: 'sock',
+      category: undefined,
+      productWords: ['calcetines', 'calcetin', 'ropa'],
+      below: undefined,
+      above: undefined,
+      use: undefined,
+      colour: undefined,
+      brand: undefined,
+      tags: undefined,
+      budget: { max: 100 },
+    });
+  });
+
+  it('keeps at most eight distinct product words', () => {
+    const mentions = Array.from({ length: 12 }, (_, k) => mention('product', `w${k % 10}`));
+    expect(mergeWanted(want(), slots({ productType: 'x', mentions })).productWords).toEqual(['w0', 'w1', 'w2', 'w3', 'w4', 'w5', 'w6', 'w7']);
+  });
+
+  it('the same product again changes nothing it has', () => {
+    const next = mergeWanted(prev, slots({ productType: 'shoe' }));
+    expect(next).toEqual({ ...prev, excluded: { brands: [], colours: [], categories: [], tags: [], styles: [] } });
+  });
+
+  it('a new category alone drops the product type; the same category keeps it', () => {
+    expect(mergeWanted(prev, slots({ category: 'Trail' }))).toMatchObject({ productType: undefined, category: 'Trail', colour: 'red' });
+    expect(mergeWanted(prev, slots({ category: 'Running' }))).toMatchObject({ productType: 'shoe', category: 'Running' });
+  });
+
+  it('a budget replaces the old one and clears "cheaper" and "dearer"', () => {
+    const budget = { min: 5 };
+    const next = mergeWanted(prev, slots({ budget }));
+    expect(next.budget).toEqual({ min: 5 });
+    expect(next.budget).not.toBe(budget);
+    expect(next.below).toBeUndefined();
+    expect(next.above).toBeUndefined();
+    expect(mergeWanted(prev, slots()).below).toBe(50);
+  });
+
+  it('new preferences replace the old ones; tags and exclusions add up without repeats', () => {
+    const next = mergeWanted(
+      { ...prev, excluded: { ...emptyExcluded(), brands: ['Zed'], styles: ['retro'] } },
+      slots({ use: 'road', colour: 'blue', brand: 'Bolt', tags: ['light', 'warm'], excluded: { ...emptyExcluded(), brands: ['Zed', 'Yak'], tags: ['wool'] } }),
+    );
+    expect(next).toMatchObject({ use: 'road', colour: 'blue', brand: 'Bolt', tags: ['light', 'warm'] });
+    expect(next.excluded).toEqual({ brands: ['Zed', 'Yak'], colours: [], categories: [], tags: ['wool'], styles: ['retro'] });
+    expect(mergeWanted(prev, slots()).tags).toEqual(['light']);
+  });
+
+  it('a brand or colour ruled out is no longer wanted', () => {
+    const next = mergeWanted(prev, slots({ excluded: { ...emptyExcluded(), brands: ['ACME'], colours: ['Red'] } }));
+    expect(next.brand).toBeUndefined();
+    expect(next.colour).toBeUndefined();
+    const kept = mergeWanted(prev, slots({ excluded: { ...emptyExcluded(), brands: ['Bolt'], colours: ['blue'] } }));
+    expect(kept.brand).toBe('Acme');
+    expect(kept.colour).toBe('red');
+  });
+
+  it('does not change the request it started from', () => {
+    const before = structuredClone(prev);
+    mergeWanted(prev, slots({ productType: 'sock', excluded: { ...emptyExcluded(), brands: ['X'] } }));
+    expect(prev).toEqual(before);
+  });
+});
