@@ -7,7 +7,7 @@
  * of its inventions the checker catches, and whether any reaches a reader.
  */
 import { parseArgs } from 'node:util';
-import { checkFacts } from '../generate/checker.ts';
+import { checkFacts, wrongAddressWord } from '../generate/checker.ts';
 import { itemFacts, type ItemFacts } from '../generate/facts.ts';
 import { EMAIL_GOALS } from '../generate/schemas.ts';
 import type { ItemInput, StoredItem } from '../domain/schemas.ts';
@@ -16,12 +16,14 @@ import { rng, shuffleInPlace } from '../stats/random.ts';
 import { detectLanguage } from '../text/language.ts';
 import type { Lang } from '../text/text.ts';
 import { catalogItems } from './chat/catalogs.ts';
+import { formatHeadlineTable, formatOnboardingTable, headlineRow, onboardingRows, type HeadlineFigures } from './content-plans.ts';
 import { startContentStandIn } from './content-standin.ts';
 import type { EvalServer, OpenServer } from './served.ts';
 
 export const CONTENT_USAGE = `usage: afin eval content [options]
 
-Generated emails and product descriptions, as served, on the demo store and on real catalogues.
+Generated emails, product descriptions, headlines, ads and onboarding plans, as served, on the demo
+store and on real catalogues.
 
 options:
   --catalogs LIST     comma-separated, from demo, ikea, amazon (the last two read ../shared/data)
@@ -36,7 +38,13 @@ Figures per catalogue and writer: texts written; the share whose every price, nu
 in the facts (must be 100 %); the share in the person's language; the share in their form of address
 (Spanish); the share of distinct texts across people (emails; descriptions of one item for every
 reader); mean words per text by tone. With the stand-in: what it invented, the checker's catch rate,
-false alarms, and the share of texts the LLM wrote.`;
+false alarms, and the share of texts the LLM wrote.
+
+Headlines and ads, per catalogue: the share of a reordered front page's top 5 in the person's own
+categories against the editor's order; written headlines and ads: facts only, language, address.
+Onboarding (a SaaS workspace whose roles each have a hidden best order): plans that keep every
+prerequisite (must be 100 %), language and address, and the expected activation chance of the served
+plan, of each candidate order and of a random valid order.`;
 
 type Tone = 'informal' | 'technical' | 'direct';
 const TONES: Tone[] = ['informal', 'technical', 'direct'];
@@ -208,10 +216,6 @@ export async function collect(
   }
 }
 
-// Words only one form of address uses (not "vuelve" or "puede", which are also third person).
-const TU = /(?<!\p{L})(tú|tu|tus|te|ti|puedes|quieres|recibes|aceptaste|dejaste|compraste|viste|échale|termina el|cuéntame)(?!\p{L})/iu;
-const USTED = /(?<!\p{L})(usted|su|sus|le|quiera|recibe|aceptó|dejó|compró|vio|vuelva|échele|termine)(?!\p{L})/iu;
-
 /** The figures of one run, with the texts checked against the catalogue's own facts. */
 export function figures(
   catalog: string,
@@ -238,8 +242,7 @@ export function figures(
     }
     if (x.person.lang === 'es' && x.kind === 'email') {
       spanish++;
-      const wrong = x.person.address === 'usted' ? TU : USTED;
-      if (!wrong.test(own)) rightAddress++;
+      if (!wrongAddressWord(own, x.person.address)) rightAddress++;
     }
   }
   const emails = w.filter((x) => x.kind === 'email');
@@ -379,6 +382,7 @@ export async function runContentEval(args: string[], open: OpenServer): Promise<
   if (!Number.isInteger(seed)) return usage('--seed: a whole number');
   if (!(rate >= 0 && rate <= 1)) return usage('--invent-rate: a number from 0 to 1');
   const rows: ContentFigures[] = [];
+  const headlines: HeadlineFigures[] = [];
   for (const name of values.catalogs
     .split(',')
     .map((s) => s.trim())
@@ -393,6 +397,8 @@ export async function runContentEval(args: string[], open: OpenServer): Promise<
     const who = makePeople(items, people, seed, Date.now());
     process.stderr.write(`${name}: ${items.length} items, ${who.length} people, embedded writer…\n`);
     rows.push(figures(name, 'embedded', await collect(open, items, who), titles));
+    process.stderr.write(`${name}: front pages, headlines and ads…\n`);
+    headlines.push(await headlineRow(open, name, items, who, titles, seed));
     if (!values['no-llm']) {
       const decoys = titles.filter((t) => t.length >= 8 && t.includes(' ')).slice(0, 200);
       const standIn = await startContentStandIn({ seed, inventRate: rate, decoys });
@@ -404,9 +410,14 @@ export async function runContentEval(args: string[], open: OpenServer): Promise<
       }
     }
   }
-  process.stdout.write(`${formatContentTable(rows)}\n`);
-  process.stdout.write(`${JSON.stringify({ eval: 'content', people, seed, inventRate: rate, rows })}\n`);
-  return rows.every((r) => r.factual === 1) ? 0 : 1;
+  process.stderr.write('onboarding: a SaaS workspace, past journeys and new people…\n');
+  const onboarding = await onboardingRows(open, seed);
+  process.stdout.write(
+    `${formatContentTable(rows)}\n\nHeadlines and ads\n${formatHeadlineTable(headlines)}\n\nOnboarding\n${formatOnboardingTable(onboarding)}\n`,
+  );
+  process.stdout.write(`${JSON.stringify({ eval: 'content', people, seed, inventRate: rate, rows, headlines, onboarding })}\n`);
+  const ok = rows.every((r) => r.factual === 1) && headlines.every((h) => h.factual === 1) && onboarding.every((o) => o.prerequisitesKept === 1);
+  return ok ? 0 : 1;
 }
 
 function usage(message: string): number {

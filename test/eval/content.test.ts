@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { collect, figures, makePeople, runContentEval } from '../../src/eval/content.ts';
+import { agreement, headlineRow, onboardingRows } from '../../src/eval/content-plans.ts';
 import { startContentStandIn } from '../../src/eval/content-standin.ts';
 import { openFreshServer } from '../../src/server/fresh.ts';
 import { generateCatalog } from '../../src/simulate/index.ts';
@@ -48,4 +49,32 @@ describe('afin eval content', () => {
     expect(await runContentEval(['--people', '0'], openFreshServer)).toBe(2);
     expect(await runContentEval(['--catalogs', 'nope', '--no-llm'], openFreshServer)).toBe(2);
   });
+
+  it('measures front pages and written headlines and ads as served', async () => {
+    // Fresh histories: a person's interests fade with time, and the served clock is the real one.
+    const h = await headlineRow(openFreshServer, 'demo', items, makePeople(items, 4, 3, Date.now()), titles, 3);
+    expect(h.people).toBe(4);
+    expect(h.written).toBe(8);
+    expect(h.factual).toBe(1);
+    expect(h.inLanguage).toBe(1);
+    expect(h.rightAddress).toBe(1);
+    // The reader's own categories rise to the top of their page.
+    expect(h.top5Served).toBeGreaterThan(h.top5Editor);
+  }, 60_000);
+
+  it('measures onboarding plans: prerequisites, language, and each order against the hidden best one', async () => {
+    expect(agreement(['a', 'b', 'c'], ['a', 'b', 'c'])).toBe(1);
+    expect(agreement(['c', 'b', 'a'], ['a', 'b', 'c'])).toBe(0);
+    expect(agreement(['b', 'a', 'c'], ['a', 'b', 'c'])).toBeCloseTo(2 / 3, 9);
+    const rows = await onboardingRows(openFreshServer, 3, 20);
+    expect(rows.map((r) => r.role)).toEqual(['marketing (20 past)', 'sales (20 past)', 'it (20 past)', 'growth (3 past)']);
+    for (const r of rows) {
+      expect(r.prerequisitesKept, r.role).toBe(1);
+      expect(r.inLanguage, r.role).toBe(1);
+      expect(r.rightAddress, r.role).toBe(1);
+      expect(Object.values(r.servedKinds).reduce((s, n) => s + n, 0)).toBe(r.people);
+    }
+    // The new role learns from the roles like it (its own 3 journeys are too few alone).
+    expect(rows[3].learned).not.toBeNull();
+  }, 120_000);
 });
