@@ -64,8 +64,10 @@ export function writeHeadline(f: ItemFacts, reader: Reader, kind: 'headline' | '
   );
   const price = priceText(f, reader.lang);
   const top = reader.tone === 'direct' && price ? facts.find((s) => s.field === 'price') : facts[0];
-  const fact = top?.text.replace(/[.!]$/, '');
-  const joint = reader.tone === 'informal' ? ': ' : ' — ';
+  // The price as it is ("69 €"), not the description's sentence about it; a fact that has its own colon
+  // ("Weight: 260") follows a dash, so the line never reads "title: name: value".
+  const fact = top?.field === 'price' && price ? price : top?.text.replace(/[.!]$/, '');
+  const joint = reader.tone === 'informal' && !fact?.includes(':') ? ': ' : ' — ';
   let text = fact ? `${f.title}${joint}${fact}` : f.title;
   if (kind === 'ad') text = `${text}. ${applyAddress(CTA[reader.lang][reader.tone], reader.address)}`;
   return { text, fields: ['title', ...(top ? [top.field] : [])] };

@@ -166,7 +166,7 @@ export class OnboardingService {
     personalized: boolean,
   ): Promise<{ kind: OrderKind; decisionId: string | null; propensity: number }> {
     const kinds = distinct.map(([k]) => k);
-    if (!personalized || kinds.length === 1 || !this.ports.decide) return { kind: kinds[0], decisionId: null, propensity: 1 };
+    if (!personalized || kinds.length === 1 || !def.explore || !this.ports.decide) return { kind: kinds[0], decisionId: null, propensity: 1 };
     const { docs } = this.ports;
     const kept = await docs.getDoc(ws, PLAN_COLLECTION, userId);
     const body = kept?.body as { version?: number; kind?: OrderKind; decisionId?: string; propensity?: number } | undefined;

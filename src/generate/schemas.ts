@@ -90,6 +90,11 @@ export const OnboardingSteps = z
       .record(Name, z.object({ tags: z.array(Name).max(20) }).strict())
       .refine((r) => Object.keys(r).length <= 100, 'at most 100 roles')
       .default({}),
+    /**
+     * Let the `onboarding` decision point choose among the candidate orders (and learn which leads to
+     * activation); false: always the learned order when there is one, else the role's, else the workspace's.
+     */
+    explore: z.boolean().default(true),
     /** The trait that holds a person's role. */
     roleTrait: Name.default('role'),
     /** What counts as activated: an event of this type, or this step done (default: every step done). */

@@ -95,6 +95,10 @@ describe('GET /v1/users/:id/onboarding', () => {
     t.clock.advance(1000);
     await ok(call(t, 'PUT', '/v1/onboarding/steps', { ...SAAS_STEPS, roleTrait: 'role' }));
     expect((await get('ana')).body.decisionId).not.toBe(first.body.decisionId);
+    // A workspace that does not explore: the best candidate there is (here the role's), nothing drawn.
+    t.clock.advance(1000);
+    await ok(call(t, 'PUT', '/v1/onboarding/steps', { ...SAAS_STEPS, explore: false }));
+    expect((await get('ana')).body).toMatchObject({ order: 'role', propensity: 1, decisionId: null });
   });
 
   it('learns, for a role with little data, the order that led people of similar roles to activate', async () => {
