@@ -116,6 +116,9 @@ describeInBrowser('the chat widget on the example shop', () => {
     const cards = await lastCards(page);
     expect(cards.map((c) => c.title)).toEqual(r.items.map((i) => i.title));
     expect(cards[0].button).toBe('Add to cart');
+    // The tone the assistant uses for this person, in the header.
+    const tones: Record<string, string> = { informal: 'Friendly tone', technical: 'Technical tone', direct: 'Direct tone' };
+    expect(await page.locator('afin-chat header .tone').textContent()).toBe(tones[r.tone]);
     expect(await page.locator('afin-chat .typing').isHidden()).toBe(true);
     await saveScreenshot(page, 'widget-en');
 
@@ -130,6 +133,26 @@ describeInBrowser('the chat widget on the example shop', () => {
     // Without a user token there is no "your data" menu: the assistant cannot prove who it talks to.
     expect(await page.locator('afin-chat .privacy-btn').isHidden()).toBe(true);
     expect(errors).toEqual([]);
+    await page.close();
+  }, 90_000);
+
+  it('shows the proactive opener over the launcher for a cart left behind, and opens on it', async () => {
+    const item = (await server.api<{ items: Array<{ id: string; title: string }> }>('GET', '/v1/recommendations?userId=u-004&n=1')).items[0];
+    await server.api('POST', '/v1/events', [{ type: 'add_to_cart', userId: 'u-004', itemId: item.id, timestamp: Date.now() - 3 * 3600_000 }]);
+    const page = await browser.newPage({ viewport: { width: 1200, height: 820 } });
+    const watch = watchPage(page);
+    await page.goto(`${server.url}/examples/shop#key=${server.adminKey}&user=u-004&lang=en`);
+    const teaser = page.locator('afin-chat .teaser');
+    await teaser.waitFor();
+    expect(await teaser.textContent()).toContain(item.title);
+    expect(await page.locator('afin-chat .dot').isVisible()).toBe(true);
+    await saveScreenshot(page, 'widget-opener');
+    await teaser.click();
+    expect(await page.locator('afin-chat [role=dialog]').isVisible()).toBe(true);
+    expect(await page.locator('afin-chat .msg.bot').first().textContent()).toContain(item.title);
+    expect(await page.locator('afin-chat .card h3').first().textContent()).toBe(item.title);
+    expect(await teaser.isHidden()).toBe(true);
+    expect(watch.errors).toEqual([]);
     await page.close();
   }, 90_000);
 
