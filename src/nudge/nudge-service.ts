@@ -109,7 +109,7 @@ const GOALS: Partial<Record<TriggerKind, string>> = {
   new_item_match: 'new-arrivals',
 };
 /** Statuses that used up a person's allowance: everything but a rejected draft or a failed delivery. */
-const COUNTS: ReadonlySet<NudgeStatus> = new Set(['review', 'holdout', 'waiting', 'delivering', 'delivered', 'ready']);
+const COUNTS: ReadonlySet<NudgeStatus> = new Set(['review', 'holdout', 'waiting', 'opened', 'delivering', 'delivered', 'ready']);
 
 const nudgeId = (userId: string, key: string) => `ndg_${createHash('sha256').update(`${userId}\0${key}`).digest('base64url').slice(0, 24)}`;
 const iso = (t: number) => new Date(t).toISOString();
@@ -484,6 +484,29 @@ export class NudgeService {
     return Object.entries(fresh)
       .map(([itemId, firstSeenAt]) => ({ itemId, firstSeenAt }))
       .sort((a, b) => b.firstSeenAt - a.firstSeenAt);
+  }
+
+  /**
+   * The chat nudge waiting for the person's next conversation (the newest), marked `opened` so it is
+   * shown once: what `GET /v1/chat/opener` can open with. Null when there is none, or when the person
+   * no longer allows marketing or was erased.
+   */
+  async takeChatNudge(
+    ws: string,
+    userId: string,
+  ): Promise<{ nudgeId: string; sessionId: string; message: string; trigger: TriggerKind; items: NudgeBody['items'] } | null> {
+    const doc = (await this.deps.store.listDocs(ws, NUDGE_COLLECTION, { subject: userId, limit: 500 })).find((d) => {
+      const b = d.body as unknown as NudgeBody;
+      return b.channel === 'chat' && b.status === 'waiting' && b.sessionId;
+    });
+    if (!doc) return null;
+    const consent = await this.deps.consentOf(ws, userId);
+    if (consent.erased || !consent.marketing) return null;
+    const b = doc.body as unknown as NudgeBody;
+    b.status = 'opened';
+    b.updatedAt = this.deps.clock();
+    await this.deps.store.putDocs(ws, [doc]);
+    return { nudgeId: doc.id, sessionId: b.sessionId!, message: b.message, trigger: b.trigger, items: b.items };
   }
 
   // ---- reading ----

@@ -47,7 +47,8 @@ export class NudgeScheduler {
   async tick(intervalMs = NUDGE_INTERVAL_MS): Promise<void> {
     const slot = `nudges.${intervalMs}.${Math.floor(this.clock() / intervalMs)}`;
     try {
-      if (this.ports.claim && !(await this.ports.claim(slot))) return;
+      // The claim unreachable (NATS down): this node evaluates anyway; nudge ids keep one record per signal.
+      if (this.ports.claim && !(await this.ports.claim(slot).catch(() => true))) return;
       for (const ws of await this.ports.workspaces()) await this.ports.run(ws).catch((e) => this.ports.log?.(`nudges: evaluating ${ws} failed: ${String(e)}`));
     } catch (e) {
       this.ports.log?.(`nudges: scheduled run failed: ${String(e)}`);

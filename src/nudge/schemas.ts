@@ -112,7 +112,7 @@ export const DEFAULT_CAP = { max: 1, perHours: 24 } as const;
 /** `POST /v1/nudges/run`: evaluate now (all people, or one). */
 export const RunBody = z.object({ userId: Id.optional() }).strict();
 
-export const NUDGE_STATUSES = ['review', 'holdout', 'waiting', 'delivering', 'delivered', 'failed', 'ready', 'rejected'] as const;
+export const NUDGE_STATUSES = ['review', 'holdout', 'waiting', 'opened', 'delivering', 'delivered', 'failed', 'ready', 'rejected'] as const;
 export type NudgeStatus = (typeof NUDGE_STATUSES)[number];
 
 /** `GET /v1/users/:id/nudges` */

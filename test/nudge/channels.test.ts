@@ -179,3 +179,31 @@ describe('webhook signatures', () => {
     expect(verifyWebhook('s3cret-s3cret-s3cret', String(ts), sig, body, ts + 3600)).toBe(false);
   });
 });
+
+describe('the chat channel', () => {
+  let t: NudgeApp;
+  afterEach(async () => t?.close());
+
+  it('keeps the nudge for the next conversation, handed over once, and not after marketing is withdrawn', async () => {
+    t = await nudgeApp(NOON);
+    await t.call('PUT', '/v1/items', ITEMS);
+    await t.call('PUT', '/v1/nudges/triggers', { triggers: { abandoned_cart: { enabled: true, holdout: 0, afterHours: 1 } } });
+    for (const u of ['ana', 'bea']) {
+      await t.call('PUT', `/v1/users/${u}/consent`, { marketing: true });
+      await t.call('POST', '/v1/events', [{ type: 'add_to_cart', userId: u, itemId: 'lamp', timestamp: NOON }]);
+    }
+    t.clock.advance(2 * HOUR);
+    await t.call('POST', '/v1/nudges/run', {});
+    const taken = await t.engine.nudges.takeChatNudge('default', 'ana');
+    expect(taken).toMatchObject({ trigger: 'abandoned_cart', items: [expect.objectContaining({ id: 'lamp' })] });
+    // The conversation it opens continues like any other.
+    const reply = await t.call('POST', '/v1/chat', { userId: 'ana', sessionId: taken!.sessionId, message: 'yes, tell me more' });
+    expect(reply.status).toBe(200);
+    expect(reply.body.sessionId).toBe(taken!.sessionId);
+    expect(await t.engine.nudges.takeChatNudge('default', 'ana')).toBeNull();
+    expect((await t.call('GET', '/v1/users/ana/nudges')).body.nudges[0].status).toBe('opened');
+
+    await t.call('PUT', '/v1/users/bea/consent', { marketing: false });
+    expect(await t.engine.nudges.takeChatNudge('default', 'bea')).toBeNull();
+  });
+});

@@ -44,6 +44,14 @@ describe('the nudge scheduler', () => {
     await node().tick();
     await node().tick();
     expect(calls).toEqual(['a']);
+    // The claim unreachable: this node evaluates rather than nobody.
+    const alone = new NudgeScheduler({
+      workspaces: async () => ['b'],
+      run: async (ws) => void calls.push(ws),
+      claim: async () => Promise.reject(new Error('NATS down')),
+    });
+    await alone.tick();
+    expect(calls).toEqual(['a', 'b']);
   });
 
   describe('in a listening server', () => {
