@@ -25,7 +25,7 @@ describeInBrowser('the client in the browser', () => {
   const queued = (page: Page) => page.evaluate(() => (JSON.parse(localStorage.getItem('afin.queue') ?? '[]') as unknown[]).length);
   const eventsOf = (anonymousId: string) => server.engine.store.eventsOf('default', `anon:${anonymousId}`, 1000);
 
-  async function eventually<T>(read: () => Promise<T>, ok: (v: T) => boolean, ms = 10_000): Promise<T> {
+  async function eventually<T>(read: () => Promise<T>, ok: (v: T) => boolean, ms = 20_000): Promise<T> {
     const end = Date.now() + ms;
     let v = await read();
     while (!ok(v) && Date.now() < end) {

@@ -43,7 +43,7 @@ describeInBrowser('the chat widget on the example shop', () => {
     const before = await page.evaluate(() => (window as unknown as { replies: unknown[] }).replies.length);
     await page.locator('afin-chat input').fill(text);
     await page.keyboard.press('Enter');
-    await page.waitForFunction((n) => (window as unknown as { replies: unknown[] }).replies.length > n, before, { timeout: 20_000 });
+    await page.waitForFunction((n) => (window as unknown as { replies: unknown[] }).replies.length > n, before, { timeout: 45_000 });
     return page.evaluate(() => (window as unknown as { replies: ChatReply[] }).replies.at(-1)!);
   }
 
@@ -61,7 +61,7 @@ describeInBrowser('the chat widget on the example shop', () => {
       }));
     });
 
-  async function eventually<T>(read: () => Promise<T>, ok: (v: T) => boolean, ms = 10_000): Promise<T> {
+  async function eventually<T>(read: () => Promise<T>, ok: (v: T) => boolean, ms = 20_000): Promise<T> {
     const end = Date.now() + ms;
     let v = await read();
     while (!ok(v) && Date.now() < end) {
