@@ -24,6 +24,30 @@ export interface EventsResult {
   rejected: Rejection[];
   /** Events dropped because they are about an erased person (present only when there were some). */
   suppressed?: number;
+  /**
+   * Items the accepted events named that the catalogue does not have, in the order first named, each
+   * with how many of those events named it (at most MAX_UNKNOWN_LISTED; present only when there were
+   * some). Such events are stored, so they count once the item is added.
+   */
+  unknownItems?: Array<{ itemId: string; events: number }>;
+  /** How many accepted events named an item the catalogue does not have (with `unknownItems`). */
+  unknownItemEvents?: number;
+}
+
+/** The answer lists at most this many unknown items (a batch of 1,000 could name 1,000). */
+export const MAX_UNKNOWN_LISTED = 100;
+
+/** The items of `events` that `known` does not know, with how many events named each (see EventsResult). */
+export function unknownItemsOf(events: readonly StoredEvent[], known: (id: string) => boolean): Pick<EventsResult, 'unknownItems' | 'unknownItemEvents'> {
+  const counts = new Map<string, number>();
+  let total = 0;
+  for (const e of events) {
+    if (e.itemId === null || known(e.itemId)) continue;
+    total++;
+    counts.set(e.itemId, (counts.get(e.itemId) ?? 0) + 1);
+  }
+  if (total === 0) return {};
+  return { unknownItems: [...counts].slice(0, MAX_UNKNOWN_LISTED).map(([itemId, events]) => ({ itemId, events })), unknownItemEvents: total };
 }
 
 /** Decides, per person, whether profile features may be derived (consent's `profiling` purpose). */
@@ -196,8 +220,9 @@ export class IngestService {
         properties: e.properties ?? null,
       });
     }
+    const catalog = await this.state.catalog(ws);
     const { inserted, duplicates } = events.length
-      ? await this.store.ingestEvents(ws, events, await this.profilable(ws, events), await this.profileUpdater(ws))
+      ? await this.store.ingestEvents(ws, events, await this.profilable(ws, events), this.profileUpdater(catalog))
       : { inserted: [], duplicates: 0 };
     // An event carrying both ids identifies the visitor: merge what they did anonymously (all the
     // batch's new links in one store transaction).
@@ -208,7 +233,13 @@ export class IngestService {
         [...links].filter(([anonymousId, userId]) => current.get(anonymousId) !== userId).map(([anonymousId, userId]) => ({ anonymousId, userId })),
       );
     }
-    return suppressed > 0 ? { accepted: inserted.length, duplicates, rejected, suppressed } : { accepted: inserted.length, duplicates, rejected };
+    return {
+      accepted: inserted.length,
+      duplicates,
+      rejected,
+      ...(suppressed > 0 ? { suppressed } : {}),
+      ...unknownItemsOf(inserted, (id) => catalog.get(id) !== undefined),
+    };
   }
 
   /**
@@ -235,8 +266,7 @@ export class IngestService {
   }
 
   /** Applies new events to the locked current profiles, in time order, against the catalogue snapshot. */
-  private async profileUpdater(ws: string): Promise<ProfileUpdater> {
-    const catalog = await this.state.catalog(ws);
+  private profileUpdater(catalog: Catalog): ProfileUpdater {
     return (inserted, current) => {
       const bySubject = new Map<string, StoredEvent[]>();
       for (const e of inserted) {
