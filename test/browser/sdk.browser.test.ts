@@ -121,14 +121,23 @@ describeInBrowser('the client in the browser', () => {
       const { createClient } = await import('/sdk.js');
       const c = createClient({ key: k, consent: { required: true }, flushInterval: 10 });
       const sent = c.track('view', { itemId: 'x' });
+      // The widget of a shop that asks for opt-in chats without storing the visitor's id.
+      const w = document.createElement('afin-chat');
+      w.setAttribute('public-key', k);
+      w.setAttribute('consent-required', '');
+      document.body.append(w);
+      w.open();
+      for (let i = 0; i < 200 && !w.shadowRoot.querySelector('.msg.bot'); i++) await new Promise((r) => setTimeout(r, 50));
+      const chatted = Boolean(w.shadowRoot.querySelector('.msg.bot:not(.error)'));
       await new Promise((r) => setTimeout(r, 300));
       const before = Object.keys(localStorage).filter((x) => x.startsWith('afin.'));
       c.setConsent({ profiling: true });
       c.track('view', { itemId: 'x' });
       await c.flush();
-      return { sent, before, after: Object.keys(localStorage).filter((x) => x.startsWith('afin.')).sort() };
-    })(${JSON.stringify(key)})`)) as { sent: boolean; before: string[]; after: string[] };
+      return { sent, chatted, before, after: Object.keys(localStorage).filter((x) => x.startsWith('afin.')).sort() };
+    })(${JSON.stringify(key)})`)) as { sent: boolean; chatted: boolean; before: string[]; after: string[] };
     expect(out.sent).toBe(false);
+    expect(out.chatted).toBe(true);
     expect(out.before).toEqual([]);
     expect(out.after).toEqual(['afin.anonymousId', 'afin.consent', 'afin.queue']);
     expect(seen).toHaveLength(1);

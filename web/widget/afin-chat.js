@@ -148,17 +148,23 @@ form button { border: 0; border-radius: 10px; padding: 0 14px; background: var(-
     }
   }
 
-  /** The visitor id the client (/sdk.js) keeps, so the widget and the page's events name one person. */
-  function visitorId() {
+  let pageVisitor = null;
+  /**
+   * The visitor id the client (/sdk.js) keeps, so the widget and the page's events name one person.
+   * With `consent-required`, a new id is stored only once the visitor accepted profiling (the client's
+   * stored choice); until then it lasts as long as the page.
+   */
+  function visitorId(optIn) {
     try {
-      let id = JSON.parse(localStorage.getItem('afin.anonymousId') || 'null');
-      if (!id) {
-        id = `anon-${crypto.randomUUID ? crypto.randomUUID() : Math.random().toString(36).slice(2)}`;
-        localStorage.setItem('afin.anonymousId', JSON.stringify(id));
-      }
-      return id;
+      const stored = JSON.parse(localStorage.getItem('afin.anonymousId') || 'null');
+      if (stored) return stored;
+      pageVisitor ??= `anon-${crypto.randomUUID ? crypto.randomUUID() : Math.random().toString(36).slice(2)}`;
+      const consent = JSON.parse(localStorage.getItem('afin.consent') || '{}');
+      if (!optIn || consent.profiling === true) localStorage.setItem('afin.anonymousId', JSON.stringify(pageVisitor));
+      return pageVisitor;
     } catch {
-      return `anon-${Math.random().toString(36).slice(2)}`;
+      pageVisitor ??= `anon-${Math.random().toString(36).slice(2)}`;
+      return pageVisitor;
     }
   }
 
@@ -192,7 +198,7 @@ form button { border: 0; border-radius: 10px; padding: 0 14px; background: var(-
       return TEXT[this.lang];
     }
     get userId() {
-      return this.getAttribute('user-id') || tokenUser(this.getAttribute('user-token')) || visitorId();
+      return this.getAttribute('user-id') || tokenUser(this.getAttribute('user-token')) || visitorId(this.hasAttribute('consent-required'));
     }
     /** Whether the person is signed in: only then can the assistant show or erase what it holds. */
     get proven() {
