@@ -12,7 +12,7 @@
  * expect(seriousViolations(await axeCheck(page, 'afin-chat'))).toEqual([]);
  * ```
  *
- * Screenshots land in `.tmp/screenshots/` (CI keeps `.tmp/` as its artefacts folder).
+ * Screenshots land in `.tmp/screenshots/` (git-ignored; CI writes its test report to `.tmp/` too).
  */
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { createRequire } from 'node:module';
