@@ -41,6 +41,10 @@ options:
   --ablate-stages L   the same for the listed stages only (comma-separated)
   --validation        measure everything on the validation split carved from the training part
                       instead of the test split: for choosing defaults without looking at it
+  --model-weights W   how the models alone weigh each row: binary (1, as published)  [default]
+                      or events (the weight the server gives that event: a rating's stars
+                      as strength, a purchase 5…), to tell the event weights' share of a
+                      served/model-alone gap from the pipeline's
   --event-type T      how rows are replayed to the server when the file names no type:
                       auto (rating for 1-5 values, else view), view, purchase, ... [default auto]
   --help              this text
@@ -75,6 +79,7 @@ export async function runEval(args: string[], open: OpenServer): Promise<number>
         settings: { type: 'string' },
         validation: { type: 'boolean', default: false },
         'event-type': { type: 'string', default: 'auto' },
+        'model-weights': { type: 'string', default: 'binary' },
         help: { type: 'boolean', short: 'h', default: false },
       },
       strict: true,
@@ -111,6 +116,8 @@ export async function runEval(args: string[], open: OpenServer): Promise<number>
   if (!values.path) return fail('--path is required (except with --dataset demo)');
   const protocol = values.protocol as Protocol;
   if (!PROTOCOLS.includes(protocol)) return fail(`--protocol must be one of ${PROTOCOLS.join(', ')}, not ${JSON.stringify(protocol)}`);
+  const modelWeights = String(values['model-weights']);
+  if (modelWeights !== 'binary' && modelWeights !== 'events') return fail(`--model-weights must be binary or events, not ${JSON.stringify(modelWeights)}`);
   const nSeeds = Number(values.seeds);
   if (!Number.isInteger(nSeeds) || nSeeds < 1 || nSeeds > 100) return fail('--seeds must be an integer from 1 to 100');
   const models = values.models
@@ -173,6 +180,7 @@ export async function runEval(args: string[], open: OpenServer): Promise<number>
       served,
       eventType: String(values['event-type']),
       servedOnValidation: Boolean(values.validation),
+      modelWeights,
     },
     log,
   );

@@ -8,7 +8,7 @@ import type { Dataset } from './datasets.ts';
 import { evaluate, METRICS, type Metrics } from './evaluate.ts';
 import { meanStd } from './metrics.ts';
 import { specOf, type ModelSpec, type Params } from './models.ts';
-import { evaluateServed, type OpenServer } from './served.ts';
+import { evaluateServed, eventWeights, type OpenServer } from './served.ts';
 import { positiveRows, split, toInteractions, validationOf, type Protocol, type Task } from './splits.ts';
 
 export interface RunConfig {
@@ -29,6 +29,12 @@ export interface RunConfig {
   servedOnValidation?: boolean;
   /** Starts the server each served run measures (required when `served` is given). */
   open?: OpenServer;
+  /**
+   * How the models alone weigh the rows: `binary` (each row 1, the published protocols) or `events`
+   * (the weight the server gives the same event, e.g. a rating's strength), to tell the event weights'
+   * share of a served/model-alone gap from the pipeline's.
+   */
+  modelWeights?: 'binary' | 'events';
 }
 
 export interface ServedVariant {
@@ -71,6 +77,7 @@ const fmtParams = (p: Params) =>
 
 export async function runEvaluation(ds: Dataset, cfg: RunConfig, log: Log = () => {}): Promise<Report> {
   const rows = positiveRows(ds, cfg.minValue);
+  if (cfg.modelWeights === 'events') rows.weights = eventWeights(rows, cfg.eventType);
   const specs: ModelSpec[] = [];
   const results: ModelResult[] = [];
   for (const name of cfg.models) {

@@ -7,6 +7,8 @@
  * arrive afterwards, as new visitors' would; then each test person's `GET /v1/recommendations` answer
  * is scored exactly as the model-only evaluation scores a model's list (`scoreLists`).
  */
+import type { EventType } from '../domain/schemas.ts';
+import { eventWeight } from '../domain/weights.ts';
 import type { WorkspaceState } from '../recommend/workspace-state.ts';
 import type { Store } from '../store/store.ts';
 import type { Dataset } from './datasets.ts';
@@ -65,6 +67,12 @@ export function eventTypeOf(rows: Rows, fallback = 'auto'): (k: number) => strin
     if (v !== rows.values[0]) varied = true;
   }
   return ratings && varied ? () => 'rating' : () => 'view';
+}
+
+/** The weight the server gives each row replayed as its event (default event weights, ratings as strength). */
+export function eventWeights(rows: Rows, fallback = 'auto'): Float32Array {
+  const typeOf = eventTypeOf(rows, fallback);
+  return Float32Array.from(rows.values, (v, k) => eventWeight(typeOf(k) as EventType, v));
 }
 
 function eventOf(ds: Dataset, rows: Rows, k: number, type: string): Record<string, unknown> {

@@ -14,7 +14,7 @@ import type { Dataset } from './datasets.ts';
 export type Protocol = 'ms' | 'strong' | 'loo';
 export const PROTOCOLS: readonly Protocol[] = ['ms', 'strong', 'loo'];
 
-/** Positive, de-duplicated (user, item) rows: every one counts as an interaction of weight 1. */
+/** Positive, de-duplicated (user, item) rows: each counts as an interaction (of weight 1 unless `weights` says otherwise). */
 export interface Rows {
   nUsers: number;
   nItems: number;
@@ -25,6 +25,11 @@ export interface Rows {
   values: Float32Array;
   /** The event type of each row, where the file has one (views, carts, purchases…). */
   types?: readonly string[];
+  /**
+   * The weight each row carries in fitting and in histories (1 when absent). `afin eval --model-weights
+   * events` sets the weights the server gives the same events, so the model alone is fed as served.
+   */
+  weights?: Float32Array;
 }
 
 /**
@@ -61,13 +66,14 @@ export function subsetRows(r: Rows, idx: Int32Array): Rows {
     times: Float64Array.from(idx, (k) => r.times[k]),
     values: Float32Array.from(idx, (k) => r.values[k]),
     ...(r.types ? { types: Array.from(idx, (k) => r.types![k]) } : {}),
+    ...(r.weights ? { weights: Float32Array.from(idx, (k) => r.weights![k]) } : {}),
   };
 }
 
-/** Interactions (weight 1) for fitting, from some of the rows. */
+/** Interactions for fitting (weight 1, or the rows' weights), from some of the rows. */
 export function toInteractions(r: Rows, idx?: Int32Array): Interactions {
   const s = idx ? subsetRows(r, idx) : r;
-  return { nUsers: s.nUsers, nItems: s.nItems, users: s.users, items: s.items, weights: new Float32Array(s.users.length).fill(1), times: s.times };
+  return { nUsers: s.nUsers, nItems: s.nItems, users: s.users, items: s.items, weights: s.weights ?? new Float32Array(s.users.length).fill(1), times: s.times };
 }
 
 /** Row indices grouped by user. */
@@ -106,7 +112,7 @@ export interface Task {
 
 function historyOf(r: Rows, idx: ArrayLike<number>): HistoryEntry[] {
   const h: HistoryEntry[] = [];
-  for (let t = 0; t < idx.length; t++) h.push({ item: r.items[idx[t]], weight: 1, time: r.times[idx[t]] });
+  for (let t = 0; t < idx.length; t++) h.push({ item: r.items[idx[t]], weight: r.weights ? r.weights[idx[t]] : 1, time: r.times[idx[t]] });
   return h.sort((a, b) => a.time - b.time);
 }
 

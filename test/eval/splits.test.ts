@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { DatasetBuilder } from '../../src/eval/datasets.ts';
-import { looSplit, msSplit, positiveRows, strongSplit, validationOf } from '../../src/eval/splits.ts';
+import { eventWeights } from '../../src/eval/served.ts';
+import { looSplit, msSplit, positiveRows, strongSplit, toInteractions, validationOf } from '../../src/eval/splits.ts';
 
 /** 20 users × 20 rows each over 50 items, times increasing per user. */
 function dataset() {
@@ -73,5 +74,25 @@ describe('splits', () => {
         expect(vc?.relevant.includes(i) ?? false).toBe(false);
         expect(vc?.history.some((e) => e.item === i) ?? false).toBe(false);
       }
+  });
+
+  it('--model-weights events: the rows carry the weights the server gives the same events, into fitting, histories and validation', () => {
+    const weighted = { ...rows, weights: eventWeights(rows) };
+    // Ratings 1-5 as strength (0.8 … 1.2), as the server weighs a rating event.
+    expect(
+      Array.from(new Set(weighted.weights))
+        .map((w) => Math.round(w * 10) / 10)
+        .sort(),
+    ).toEqual([0.8, 0.9, 1, 1.1, 1.2]);
+    const t = msSplit(weighted, 1);
+    const fit = toInteractions(weighted, t.train);
+    for (let j = 0; j < t.train.length; j++) expect(fit.weights[j]).toBe(weighted.weights[t.train[j]]);
+    const rowOf = new Map(Array.from(weighted.users.keys(), (k) => [`${weighted.users[k]}:${weighted.items[k]}`, k]));
+    const v = validationOf(t, 9);
+    for (const task of [t, v])
+      for (const c of task.cases) for (const h of c.history) expect(h.weight).toBe(weighted.weights[rowOf.get(`${c.user}:${h.item}`)!]);
+    // Without weights every row is 1, as the published protocols count them.
+    expect(new Set(toInteractions(rows, t.train).weights)).toEqual(new Set([1]));
+    expect(new Set(msSplit(rows, 1).cases.flatMap((c) => c.history.map((h) => h.weight)))).toEqual(new Set([1]));
   });
 });
