@@ -1,5 +1,6 @@
 // The client (afin/client) in Node against a real listening server: the contract calls, batching,
 // retry with backoff, the persisted queue, the consent gate, identify and alias.
+import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AfinApiError, AfinClient, createClient, memoryStorage } from '../../src/client/index.js';
 import { items, makeTestApp, ROOT_KEY, type TestApp, testClock } from '../helpers.ts';
@@ -42,6 +43,17 @@ describe('afin/client in Node', () => {
   it('is the package export afin/client', async () => {
     const m = await import('afin/client');
     expect(m.AfinClient).toBe(AfinClient);
+  });
+
+  it('has every method its types declare (index.d.ts and index.js are kept by hand, side by side)', async () => {
+    const dts = readFileSync(new URL('../../src/client/index.d.ts', import.meta.url), 'utf8');
+    const body = dts.slice(dts.indexOf('export declare class AfinClient'), dts.indexOf('export declare function createClient'));
+    const methods = [...body.matchAll(/^ {2}(\w+)(?:<[^>]*>)?\(/gm)].map((m) => m[1]).filter((m) => m !== 'constructor');
+    expect(methods.length).toBeGreaterThan(30);
+    const c = new AfinClient({ baseUrl: url, key: publicKey, storage: memoryStorage(), autoFlush: false });
+    expect(methods.filter((m) => typeof (c as unknown as Record<string, unknown>)[m] !== 'function')).toEqual([]);
+    const getters = [...body.matchAll(/^ {2}readonly (\w+):/gm)].map((m) => m[1]);
+    expect(getters.filter((g) => (c as unknown as Record<string, unknown>)[g] === undefined)).toEqual([]);
   });
 
   it('calls the contract: items, events, recommendations, chat, decide; errors carry the code and field', async () => {
