@@ -1,6 +1,6 @@
 import type { Catalog } from '../catalog/catalog.ts';
 import type { StoredEvent } from '../domain/schemas.ts';
-import { RECOMMENDATION_COLLECTION } from '../recommend/recommendation-log.ts';
+import { RECOMMENDATION_COLLECTION, wasPersonalized } from '../recommend/recommendation-log.ts';
 import type { Store } from '../store/store.ts';
 import { itemPerformance, type ItemPerformance, type Overview, overview, type Period, PERIODS } from './overview.ts';
 
@@ -71,7 +71,7 @@ export class InsightsService {
     for await (const page of this.store.scanEvents(ws, { since: from })) events.push(...page);
     const answers = (await this.store.listDocs(ws, RECOMMENDATION_COLLECTION))
       .filter((d) => d.createdAt >= from)
-      .map((d) => ({ id: d.id, createdAt: d.createdAt, personalized: d.body.personalized === true }));
+      .map((d) => ({ id: d.id, createdAt: d.createdAt, personalized: wasPersonalized(d.body) }));
     const catalog = await this.catalog(ws);
     const value = overview({ events, answers, from, to, bucketMs, price: (id) => catalog.get(id)?.price ?? undefined });
     const entry = { at: now, events, value };

@@ -134,7 +134,8 @@ export interface FeatureSpec {
 const l1p = Math.log1p;
 const n = (x: number) => (Number.isInteger(x) ? String(x) : x.toFixed(x < 10 ? 1 : 0));
 const days = (x: number) => (x < 1 ? 'less than a day' : `${n(Math.round(x))} day${Math.round(x) === 1 ? '' : 's'}`);
-const times = (x: number, what: string) => `${n(x)} ${what}${x === 1 ? '' : 's'}`;
+/** `3 categories`, `1 visit`: English plurals of the nouns these words use. */
+const times = (x: number, what: string) => `${n(x)} ${x === 1 ? what : /[^aeiou]y$/.test(what) ? `${what.slice(0, -1)}ies` : `${what}s`}`;
 
 /** The churn model's features, in the order of its rows. */
 export const CHURN_FEATURES: readonly FeatureSpec[] = [

@@ -176,6 +176,11 @@ function compact(vb: VerboseBody, createdAt: number): CompactBody {
   return out;
 }
 
+/** Whether a logged answer was personalised, in either log format (for figures that read the log in bulk). */
+export function wasPersonalized(body: Record<string, unknown>): boolean {
+  return body.v === 2 ? body.p === 1 : body.personalized === true;
+}
+
 /**
  * A logged answer spelled out for `GET /v1/recommendations/:id/why`: reasons and titles rebuilt from
  * the codes and the current catalogue. Logs written before format 2 are returned as they were stored.

@@ -2,6 +2,9 @@ import Fastify, { type FastifyInstance } from 'fastify';
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
 import { readFile } from 'node:fs/promises';
+import { createRequire } from 'node:module';
+import { dirname, join } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import type { Engine } from './compose.ts';
 import { converseRoutes } from '../converse/routes.ts';
 import { ingestRoutes } from '../ingest/routes.ts';
@@ -24,6 +27,9 @@ import { secureLoggerOptions, securityPlugin } from './plugins/security.ts';
 import { metricsPlugin } from './plugins/metrics.ts';
 import { requestIdOptions, requestIdPlugin } from './plugins/request-id.ts';
 import { homeRoute } from './plugins/home.ts';
+
+/** Where the uPlot package is installed (hoisted or not), for the dashboard's charts. */
+const UPLOT = dirname(createRequire(import.meta.url).resolve('uplot/package.json'));
 
 export interface AppOptions {
   engine: Engine;
@@ -118,6 +124,12 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
     ['/widget.js', '../../web/widget/afin-chat.js', 'text/javascript; charset=utf-8'],
     ['/sdk.js', '../client/index.js', 'text/javascript; charset=utf-8'],
     ['/examples/shop', '../../examples/shop/index.html', 'text/html; charset=utf-8'],
+    // The dashboard: a page and its module, and uPlot as its package ships it.
+    ['/dashboard', '../../web/dashboard/index.html', 'text/html; charset=utf-8'],
+    ['/dashboard/dashboard.js', '../../web/dashboard/dashboard.js', 'text/javascript; charset=utf-8'],
+    ['/dashboard/dashboard.css', '../../web/dashboard/dashboard.css', 'text/css; charset=utf-8'],
+    ['/dashboard/uplot.js', pathToFileURL(join(UPLOT, 'dist/uPlot.iife.min.js')).href, 'text/javascript; charset=utf-8'],
+    ['/dashboard/uplot.css', pathToFileURL(join(UPLOT, 'dist/uPlot.min.css')).href, 'text/css; charset=utf-8'],
   ];
   for (const [route, file, type] of assets) {
     const at = new URL(file, import.meta.url);

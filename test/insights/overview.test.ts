@@ -115,7 +115,7 @@ describe('GET /v1/insights/*', () => {
     const o = r.json();
     expect(o.period).toBe('24h');
     expect(o.series.t).toHaveLength(48);
-    expect(o.totals).toMatchObject({ events: 3, activePeople: 2, revenue: 11 + 99, orders: 2, conversion: 1, answers: 1 });
+    expect(o.totals).toMatchObject({ events: 3, activePeople: 2, revenue: 11 + 99, orders: 2, conversion: 1, answers: 1, personalizedShare: 1 });
     const week = (await get('/v1/insights/overview?period=7d')).json();
     expect(week.totals.events).toBe(4);
 

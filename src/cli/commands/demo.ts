@@ -64,7 +64,7 @@ export function registerDemo(program: Command) {
       const { url, rootKey } = await startServer(cfg, engine, { demo: true });
       const key = cfg.adminKey ?? rootKey ?? '(the root key printed when this data folder was created)';
       process.stdout.write(
-        `\nAfín demo is running.\n  Open:     ${url}/demo#key=${encodeURIComponent(key)}\n  Shop:     ${url}/examples/shop#key=${encodeURIComponent(key)}&user=u-001 (the chat widget and the client on a storefront)\n  API docs: ${url}/docs\n  Dev key:  ${key}\n  Try:      curl -H 'Authorization: Bearer ${key}' '${url}/v1/recommendations?userId=u-001&n=5'\n`,
+        `\nAfín demo is running.\n  Open:     ${url}/demo#key=${encodeURIComponent(key)}\n  Dashboard: ${url}/dashboard#key=${encodeURIComponent(key)} (the shop's figures, people, experiments, catalogue, models, assistant, keys)\n  Shop:     ${url}/examples/shop#key=${encodeURIComponent(key)}&user=u-001 (the chat widget and the client on a storefront)\n  API docs: ${url}/docs\n  Dev key:  ${key}\n  Try:      curl -H 'Authorization: Bearer ${key}' '${url}/v1/recommendations?userId=u-001&n=5'\n`,
       );
     });
 }

@@ -17,7 +17,7 @@ declare module 'fastify' {
 }
 
 /** Pages a person opens in a browser (they load their own scripts and styles). */
-const isPage = (path: string) => path === '/docs' || path.startsWith('/docs/') || path === '/demo' || path === '/examples/shop';
+const isPage = (path: string) => path === '/docs' || path.startsWith('/docs/') || path === '/demo' || path === '/examples/shop' || path === '/dashboard';
 
 const API_CSP = "default-src 'none'; frame-ancestors 'none'; base-uri 'none'; form-action 'none'";
 const PAGE_CSP =
