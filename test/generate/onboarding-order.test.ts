@@ -4,7 +4,7 @@ import { OnboardingSteps } from '../../src/generate/schemas.ts';
 import { SAAS_STEPS } from './onboarding-fixtures.ts';
 
 const def = OnboardingSteps.parse(SAAS_STEPS);
-const before = (order: string[], a: string, b: string) => order.indexOf(a) < order.indexOf(b);
+const precedes = (order: string[], a: string, b: string) => order.indexOf(a) < order.indexOf(b);
 
 describe('onboarding orders', () => {
   it('puts every step after its prerequisites, whatever the priorities say, and a wanted step pulls its prerequisite forward', () => {
@@ -18,9 +18,9 @@ describe('onboarding orders', () => {
       ]),
       [],
     );
-    expect(before(order, 'invite', 'pipeline')).toBe(true);
-    expect(before(order, 'connect', 'campaign')).toBe(true);
-    expect(before(order, 'connect', 'sso')).toBe(true);
+    expect(precedes(order, 'invite', 'pipeline')).toBe(true);
+    expect(precedes(order, 'connect', 'campaign')).toBe(true);
+    expect(precedes(order, 'connect', 'sso')).toBe(true);
     expect(order.slice(0, 2)).toEqual(['invite', 'pipeline']);
     expect(new Set(order).size).toBe(def.steps.length);
   });
