@@ -108,6 +108,12 @@ export function tempDir(prefix: string): string {
 // Child processes. Every spawned process is registered here and killed on exit, error or signal.
 
 const children = new Set<ChildProcess>();
+
+/** Registers a child process started outside `spawnNode`, so the ceiling and the cleanup kill it too. */
+export function trackChild(proc: ChildProcess): void {
+  children.add(proc);
+  proc.once('exit', () => children.delete(proc));
+}
 const cleanups: Array<() => void | Promise<void>> = [];
 
 function killAllSync(): void {

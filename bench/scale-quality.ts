@@ -6,12 +6,13 @@
  *
  * - ML-100k (1,682 items, ms protocol): the dense cap forced down to `--head` items, against EASE on
  *   every item;
- * - the Taobao sample (55k items, loo by time): the shipped cap of 5,000 (all items cannot fit).
+ * - the Taobao sample (55k items, loo by time): the shipped cap of 5,000 (all items cannot fit), or
+ *   `--taobao-head` (5,000 takes a while: two EASE inversions and two hybrids).
  *
  * For each: EASE dense (ML only), EASE head only, EASE head + kNN tail, item-kNN alone, and the
  * served default (hybrid) with the old and the new EASE member. Prints one JSON line.
  *
- *   node bin/run-ts.mjs bench/scale-quality.ts [--head 400] [--seed 1] [--skip-taobao]
+ *   node bin/run-ts.mjs bench/scale-quality.ts [--head 400] [--taobao-head 5000] [--seed 1] [--skip-ml] [--skip-taobao]
  */
 import { fileURLToPath } from 'node:url';
 import { join } from 'node:path';
@@ -28,7 +29,7 @@ import { ItemKnn } from '../src/recommend/models/itemknn.ts';
 import type { Recommender } from '../src/recommend/models/types.ts';
 import { emit, log, main, parseArgs, round } from './lib.ts';
 
-const opts = parseArgs({ head: 400, seed: 1, skipTaobao: false });
+const opts = parseArgs({ head: 400, taobaoHead: 5000, seed: 1, skipMl: false, skipTaobao: false });
 const DATA = process.env.AFIN_SHARED_DATA ?? fileURLToPath(new URL('../../shared/data', import.meta.url));
 const DENSE = 1e12;
 
@@ -65,10 +66,11 @@ function compare(ds: Dataset, protocol: Protocol, head: number, withDense: boole
 await main(async () => {
   const results: Record<string, unknown>[] = [];
   const ml = join(DATA, 'movielens-100k');
-  if (existsSync(ml)) results.push(compare(await loadDataset('movielens-100k', ml), 'ms', opts.head, true));
+  if (opts.skipMl) log('ML-100k skipped');
+  else if (existsSync(ml)) results.push(compare(await loadDataset('movielens-100k', ml), 'ms', opts.head, true));
   else log(`no ${ml}: ML-100k skipped`);
   const tb = join(DATA, 'ecommerce-taobao-userbehavior-sample/UserBehavior_head.csv');
-  if (!opts.skipTaobao && existsSync(tb)) results.push(compare(await loadDataset('csv', tb), 'loo', 5000, false));
+  if (!opts.skipTaobao && existsSync(tb)) results.push(compare(await loadDataset('csv', tb), 'loo', opts.taobaoHead, false));
   emit({ bench: 'scale-quality', results });
   return 0;
 });

@@ -42,6 +42,7 @@ import {
   spawnAfin,
   stopProcess,
   tempDir,
+  trackChild,
   waitReady,
 } from './lib.ts';
 
@@ -82,6 +83,8 @@ const opts = parseArgs({
   /** Go on to the next size when one fails (default: stop). */
   keepGoing: false,
   logLevel: 'warn',
+  /** How long the server may take to start and load the models (a loaded machine needs minutes). */
+  startupSeconds: 900,
   /**
    * Only the exact factor retrieval's cost per request at these item counts (no store, no server):
    * one fold-in and a score for every item, as ALS serves, with k = 128 (the default's factors).
@@ -206,6 +209,7 @@ function* shopEvents(shop: ReturnType<typeof makeShop>, nUsers: number, perUser:
 function runChild(args: string[], env: Record<string, string>): Promise<string> {
   return new Promise((resolve, reject) => {
     const p = spawn(process.execPath, args, { cwd: process.cwd(), env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+    trackChild(p);
     let out = '',
       err = '';
     p.stdout.on('data', (d) => (out += d));
@@ -277,10 +281,11 @@ async function measureSize(size: Size, index: number): Promise<Record<string, un
 
   // 3. Serving at 32 connections, users rotating.
   const s = await spawnAfin({ ...env, AFIN_RATE_LIMITS: 'public=1000000,server=1000000' }, work, 'afin-scale');
-  let serving: LoadFigures;
+  let serving: LoadFigures | null = null;
+  let servingError: string | null = null;
   let serverCpuMsPerRequest: number | null = null;
   try {
-    await waitReady(s, 120_000);
+    await waitReady(s, opts.startupSeconds * 1000);
     const { key } = await call<{ key: string }>('POST', `${s.url}/v1/keys`, ADMIN_KEY, { scope: 'public', name: 'scale' });
     const rand = rng(opts.seed + 99);
     const paths = Array.from({ length: 2000 }, () => `/v1/recommendations?userId=u-${Math.floor(rand() * size.users)}&n=10`);
@@ -295,6 +300,10 @@ async function measureSize(size: Size, index: number): Promise<Record<string, un
     serving = r;
     if (cpu0 !== null && cpu1 !== null && r.requests > 0) serverCpuMsPerRequest = round(((cpu1 - cpu0) * 1000) / r.requests, 2);
     if (r.non2xx || r.errors) for (const l of serverErrors(s)) log(`  server log: ${l}`);
+  } catch (e) {
+    // Keep the load and training figures of this size: say why serving was not measured.
+    servingError = (e as Error).message;
+    log(`  serving not measured: ${servingError}`);
   } finally {
     await stopProcess(s.proc);
   }
@@ -320,7 +329,7 @@ async function measureSize(size: Size, index: number): Promise<Record<string, un
     },
     modelBytes,
     modelBytesByModel: perModel,
-    serving: { ...serving, serverCpuMsPerRequest },
+    serving: serving ? { ...serving, serverCpuMsPerRequest } : { error: servingError },
     connections: opts.connections,
     // The machine is shared: the 1-minute load average says how much of it the bench had.
     loadAvg1: round(loadavg()[0], 1),
