@@ -1,9 +1,22 @@
 import type { Catalog } from '../catalog/catalog.ts';
 import type { FunnelStage, Profile } from '../profile/profile.ts';
+import { HYBRID_DEFAULTS } from './models/hybrid.ts';
 import { DueItems, dueStrength } from './rebuy.ts';
 
-/** How far a browsing visitor's favourite categories lift unseen items (personal scores top out at 1). */
+/**
+ * How far a new browsing visitor's favourite categories lift unseen items (personal scores top out at
+ * 1). The lift gives way to the personal model as the history grows, as the hybrid's collaborative
+ * part takes over from content (half at `HYBRID_DEFAULTS.userEvidence` items): a person with a long
+ * history is known item by item, and lifting every unseen item of three broad categories over the
+ * model's picks only blurs that.
+ */
 export const DISCOVERY_BOOST = 0.15;
+
+/** The discovery lift for a person who has interacted with `known` distinct items. */
+export function discoveryLift(known: number): number {
+  const k = HYBRID_DEFAULTS.userEvidence;
+  return (DISCOVERY_BOOST * k) / (k + Math.max(0, known));
+}
 /** How much of its personal score an item keeps when the customer just bought in its category. */
 export const CROSS_SELL_DISCOUNT = 0.6;
 /**
@@ -14,7 +27,7 @@ export const REPLENISH_BOOST = 1;
 
 /**
  * The funnel stage shapes the list: a browsing visitor gets discovery within their affinities (unseen
- * items of the categories they like rise), a customer gets cross-sell (more of a category they just
+ * items of the categories they like rise, less as their history grows: `discoveryLift`), a customer gets cross-sell (more of a category they just
  * bought in sinks); what is due again is left to `boostDue`, whatever the stage.
  */
 export function shapeByStage(
@@ -35,12 +48,13 @@ export function shapeByStage(
       .slice(0, 3);
     const top = liked[0]?.[1] ?? 0;
     if (top <= 0) return;
+    const boost = discoveryLift(seen.size);
     // Walk only the items of the liked categories (the catalogue's index), keeping each item's best share.
     const lift = new Map<number, number>();
     for (const [c, v] of liked) for (const i of catalog.byCategory.get(c.toLowerCase()) ?? []) lift.set(i, Math.max(lift.get(i) ?? 0, v / top));
     for (const [i, share] of lift) {
       if (Number.isNaN(scores[i]) || seen.has(catalog.items[i].id)) continue;
-      scores[i] += DISCOVERY_BOOST * share;
+      scores[i] += boost * share;
     }
   } else if (stage === 'customer' || stage === 'loyal') {
     const boughtLeaves = new Set([...bought].map((id) => catalog.get(id)?.categories?.at(-1)?.toLowerCase()).filter((c): c is string => Boolean(c)));

@@ -2,7 +2,8 @@ import { describe, expect, it } from 'vitest';
 import { Catalog } from '../../../src/catalog/catalog.ts';
 import type { StoredItem } from '../../../src/domain/schemas.ts';
 import { emptyProfile } from '../../../src/profile/profile.ts';
-import { CROSS_SELL_DISCOUNT, DISCOVERY_BOOST, shapeByStage } from '../../../src/recommend/stage-shaping.ts';
+import { HYBRID_DEFAULTS } from '../../../src/recommend/models/hybrid.ts';
+import { CROSS_SELL_DISCOUNT, DISCOVERY_BOOST, discoveryLift, shapeByStage } from '../../../src/recommend/stage-shaping.ts';
 
 const item = (id: string, categories: string[]): StoredItem => ({ id, title: id, categories, available: true, updatedAt: 0 });
 const catalog = new Catalog([
@@ -18,10 +19,27 @@ describe('funnel-stage shaping', () => {
     const p = { ...emptyProfile(0), categories: { shoes: 4, home: 2, socks: -1 } };
     const scores = Float64Array.from([0.5, 0.5, 0.5, 0.5]);
     shapeByStage(scores, trend, 'browsing', p, new Set(['shoe1']), new Set(), new Set(), catalog);
+    const lift = discoveryLift(1); // one item seen
     expect(scores[0]).toBe(0.5); // seen: not lifted
-    expect(scores[1]).toBeCloseTo(0.5 + DISCOVERY_BOOST);
+    expect(scores[1]).toBeCloseTo(0.5 + lift);
     expect(scores[2]).toBe(0.5); // disliked category: not lifted
-    expect(scores[3]).toBeCloseTo(0.5 + DISCOVERY_BOOST / 2);
+    expect(scores[3]).toBeCloseTo(0.5 + lift / 2);
+  });
+
+  it('lifts less as the history grows: full for a visitor with none, half at the hybrid user evidence, next to nothing for a long history', () => {
+    expect(discoveryLift(0)).toBe(DISCOVERY_BOOST);
+    expect(discoveryLift(HYBRID_DEFAULTS.userEvidence)).toBeCloseTo(DISCOVERY_BOOST / 2);
+    expect(discoveryLift(300)).toBeLessThan(DISCOVERY_BOOST / 50);
+    const p = { ...emptyProfile(0), categories: { shoes: 4 } };
+    const seen = (n: number) => new Set(['shoe1', ...Array.from({ length: n - 1 }, (_, k) => `gone${k}`)]);
+    const lifted = (n: number) => {
+      const scores = Float64Array.from([0.5, 0.5, 0.5, 0.5]);
+      shapeByStage(scores, trend, 'browsing', p, seen(n), new Set(), new Set(), catalog);
+      return scores[1] - 0.5;
+    };
+    expect(lifted(1)).toBeCloseTo(discoveryLift(1));
+    expect(lifted(200)).toBeCloseTo(discoveryLift(200));
+    expect(lifted(200)).toBeLessThan(lifted(1) / 20);
   });
 
   it('gives a customer cross-sell: more of the kind just bought sinks, other kinds keep their score, what is due is not sunk', () => {
