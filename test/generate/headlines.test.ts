@@ -84,6 +84,12 @@ describe('POST /v1/content/headlines', () => {
     await call(t, 'PUT', '/v1/users/ana', { traits: { address: 'usted' } });
     const usted = (await post({ userId: 'ana', kind: 'ad', write: { itemId: 'shoe-1' } })).body;
     expect(usted.written.text).toMatch(/¡Échele un vistazo!$/);
+    // A direct reader, de usted: the price as it is, and a short call to action in their form.
+    await call(t, 'PUT', '/v1/users/cy', { traits: { language: 'es', tone: 'direct', address: 'usted' } });
+    await call(t, 'PUT', '/v1/users/cy/consent', { marketing: true });
+    const cy = (await post({ userId: 'cy', kind: 'ad', write: { itemId: 'bag-1' } })).body;
+    expect(cy).toMatchObject({ tone: 'direct', address: 'usted', language: 'es' });
+    expect(cy.written.text).toBe('Commuter Backpack 20 L — 69 €. Compre ahora.');
     const adBen = (await post({ userId: 'ben', kind: 'ad', write: { itemId: 'shoe-1' } })).body;
     expect(adBen.written.text).toBe('Trail Runner 2 — A light trail running shoe. See the full specifications.');
   });
