@@ -102,6 +102,8 @@ export interface DecisionDeps {
   /** Whether the person allows personalization: without it the context holds no profile feature. */
   mayPersonalize: (ws: string, subject: string) => Promise<boolean>;
   isErased?: (ws: string, subject: string) => Promise<boolean>;
+  /** Whether an item is still in the catalogue: a deleted item's settled decisions are not learnt (its model went with it). */
+  itemExists?: (ws: string, item: string) => Promise<boolean>;
 }
 
 /** The policy of a point (hybrid LinUCB keeps its own state and is chosen apart, see `decide`). */
@@ -373,7 +375,14 @@ export class DecisionService {
 
     const touched = new Map<string, ModelBody>();
     for (const [name, c] of cursors) touched.set(name, c.cursor);
+    const exists = new Map<string, boolean>();
     for (const [id, d] of [...settled].sort((a, b) => a[1].createdAt - b[1].createdAt)) {
+      const item = d.body.item;
+      if (item !== undefined && this.deps.itemExists) {
+        let here = exists.get(item);
+        if (here === undefined) exists.set(item, (here = await this.deps.itemExists(ws, item)));
+        if (!here) continue;
+      }
       const key = modelKeyOf(d.body.point, d.body.item);
       let model = touched.get(key);
       if (!model) {
@@ -393,6 +402,15 @@ export class DecisionService {
     // Bounded: the points learnt least recently go first (items' models are bounded by the catalogue).
     await store.trimDocs(ws, MODEL_COLLECTION, this.maxPoints);
     for (const key of touched.keys()) this.models.delete(`${ws}\u0000${key}`);
+  }
+
+  /** Deletes an item's variants' models under these points (the item left the catalogue). */
+  async forgetItem(ws: string, item: string, points: readonly string[]): Promise<void> {
+    for (const point of new Set(points)) {
+      const key = modelKeyOf(point, item);
+      await this.deps.store.deleteDoc(ws, ITEM_MODEL_COLLECTION, key);
+      this.models.delete(`${ws}\u0000${key}`);
+    }
   }
 
   close(): Promise<void> {

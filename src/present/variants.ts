@@ -58,6 +58,18 @@ export class VariantService {
     return value;
   }
 
+  /**
+   * The item left the catalogue: its variants and their models go too, so an item later created under
+   * the same id starts with none (the decisions already logged stay in the bounded decision log).
+   */
+  async forgetItem(ws: string, item: string): Promise<void> {
+    const doc = await this.deps.store.getDoc(ws, VARIANTS_COLLECTION, item);
+    const point = doc ? (doc.body as unknown as ItemVariants).point : VARIANTS_POINT;
+    await this.deps.store.deleteDoc(ws, VARIANTS_COLLECTION, item);
+    this.cache.delete(`${ws}\u0000${item}`);
+    await this.deps.decisions.forgetItem(ws, item, [point, VARIANTS_POINT]);
+  }
+
   private async read(ws: string, item: string): Promise<ItemVariants | null> {
     const key = `${ws}\u0000${item}`;
     const now = this.deps.clock();

@@ -196,6 +196,7 @@ export class Engine {
       subjectOf: (ws, ids) => this.ingest.subjectOf(ws, ids),
       mayPersonalize: async (ws, subject) => (await this.consent.policy(ws, subject)).personalization,
       isErased: (ws, subject) => this.privacy.suppression.isSubjectSuppressed(ws, subject),
+      itemExists: async (ws, id) => (await this.ingest.getItem(ws, id)) !== null,
     });
     this.variants = new VariantService({
       store,
@@ -203,6 +204,13 @@ export class Engine {
       decisions: this.decisions,
       itemExists: async (ws, id) => (await this.ingest.getItem(ws, id)) !== null,
     });
+    // An item's variants and their models go with it (ingest knows nothing of presentation).
+    const deleteItem = this.ingest.deleteItem.bind(this.ingest);
+    this.ingest.deleteItem = async (ws, id) => {
+      const gone = await deleteItem(ws, id);
+      if (gone) await this.variants.forgetItem(ws, id);
+      return gone;
+    };
     this.predictions = new PredictService({
       store,
       clock: this.clock,
@@ -225,6 +233,7 @@ export class Engine {
       consentOf: (ws, userId) => this.consent.policy(ws, userId),
       withdrawConsent: (ws, userId, purpose) => this.privacy.setConsent(ws, userId, { [purpose]: false, source: 'chat' }, { source: 'chat' }),
       verifyUserToken: (ws, token) => this.keys.userTokens.verify(ws, token),
+      takeChatNudge: (ws, userId) => this.nudges.takeChatNudge(ws, userId),
     };
     this.content = new ContentService(
       {
