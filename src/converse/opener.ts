@@ -17,10 +17,13 @@ export type OpenerSignal =
   | { kind: 'back_in_stock'; itemId: string; at: string };
 
 /**
- * Starts a conversation from the freshest signal about something the person engaged with: an item
- * back in stock, a price drop, or a cart left behind. The opener becomes the session's first turn.
+ * Starts a conversation from the freshest signal about something the person engaged with: a nudge
+ * waiting for them, an item back in stock, a price drop, or a cart left behind. The opener becomes
+ * the session's first turn. Those signals tell what the person did, so they are used only when the
+ * caller `proven` it is that person (a server key, or their user token): anyone holding the public
+ * key could otherwise read another person's cart by naming their userId. Others get a greeting.
  */
-export async function opener(ports: ChatPorts, assistant: Assistant, ws: string, userId: string) {
+export async function opener(ports: ChatPorts, assistant: Assistant, ws: string, userId: string, proven: boolean) {
   const now = ports.clock();
   const policy = await ports.consentOf(ws, userId);
   const consent = policy;
@@ -34,7 +37,22 @@ export async function opener(ports: ChatPorts, assistant: Assistant, ws: string,
     address: memory?.address ?? learnedAddress(writing),
   };
 
-  const signal = consent.personalization ? await findSignal(ports, ws, userId, now) : null;
+  const waiting = proven && ports.takeChatNudge ? await ports.takeChatNudge(ws, userId) : null;
+  if (waiting) {
+    const items = waiting.items.map((i) => ({ ...i, reasons: [waiting.message] }));
+    return {
+      sessionId: waiting.sessionId,
+      reply: waiting.message,
+      language: lang,
+      tone: style.tone,
+      intent: 'opener',
+      signal: { kind: 'nudge' as const, trigger: waiting.trigger, nudgeId: waiting.nudgeId },
+      slots: {},
+      items,
+      suggestions: quickReplies(items.length ? ['add_to_cart', 'item_question', 'recommend'] : ['recommend', 'order_status', 'shipping'], style),
+    };
+  }
+  const signal = consent.personalization && proven ? await findSignal(ports, ws, userId, now) : null;
   const catalog = await ports.catalog(ws);
   const item = signal ? catalog.get(signal.itemId) : undefined;
   let reply: string;

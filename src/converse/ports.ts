@@ -66,4 +66,19 @@ export interface ChatPorts {
   withdrawConsent(ws: string, userId: string, purpose: ChatConsentPurpose): Promise<unknown>;
   /** The userId a user token was minted for, or null if it is not valid in this workspace. */
   verifyUserToken(ws: string, token: string): Promise<string | null>;
+  /**
+   * A proactive nudge waiting for this person's next conversation (its session already holds the
+   * message), taken so it opens one conversation only; null when there is none.
+   */
+  takeChatNudge?(
+    ws: string,
+    userId: string,
+  ): Promise<{ nudgeId: string; sessionId: string; message: string; trigger: string; items: SuggestedNudgeItem[] } | null>;
+}
+
+export interface SuggestedNudgeItem {
+  id: string;
+  title: string;
+  price?: number;
+  currency?: string;
 }

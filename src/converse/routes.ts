@@ -93,7 +93,10 @@ export async function converseRoutes(app: FastifyInstance, { chat, llm }: { chat
         querystring: jsonSchema(OpenerQuery),
       },
     },
-    async (req) => opener(chat, assistant, req.principal.workspace, parseOr(OpenerQuery, req.query, 'invalid_query').userId),
+    async (req) => {
+      const { userId } = parseOr(OpenerQuery, req.query, 'invalid_query');
+      return opener(chat, assistant, req.principal.workspace, userId, (await caller(req, userId)).proven);
+    },
   );
 
   app.get(
