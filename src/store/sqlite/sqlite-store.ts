@@ -234,7 +234,7 @@ export class SqliteStore implements Store {
     const inserted: StoredEvent[] = [];
     let duplicates = 0;
     for (const e of events) {
-      if (st.run(...eventToValues(ws, e)).changes > 0) inserted.push(e);
+      if (st.run(eventToValues(ws, e)).changes > 0) inserted.push(e); // an array binds as the anonymous parameters: no spread per row
       else duplicates++;
     }
     return { inserted, duplicates };
