@@ -234,7 +234,8 @@ export class SqliteStore implements Store {
     const inserted: StoredEvent[] = [];
     let duplicates = 0;
     for (const e of events) {
-      if (st.run(eventToValues(ws, e)).changes > 0) inserted.push(e); // an array binds as the anonymous parameters: no spread per row
+      // An array binds as the anonymous parameters: no spread per row.
+      if (st.run(eventToValues(ws, e)).changes > 0) inserted.push(e);
       else duplicates++;
     }
     return { inserted, duplicates };
