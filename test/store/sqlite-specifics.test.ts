@@ -112,6 +112,17 @@ describe('SqliteStore specifics', () => {
     expect((await store.insertEvents('w-rb', [ev('r4', 'd')])).inserted).toHaveLength(1);
   });
 
+  it('a visitor linked in the same group commit as a batch about them keeps no profile (the group writes profiles at its end)', async () => {
+    const counting = (inserted: readonly StoredEvent[], current: ReadonlyMap<string, Record<string, unknown>>) =>
+      [...new Set(inserted.map((e) => e.subject))].map((subject) => ({ subject, profile: { n: ((current.get(subject)?.n as number) ?? 0) + 1 } }));
+    const batch = store.ingestEvents('w-link', [ev('lk1', 'anon:v')], new Set(['anon:v']), counting);
+    const link = store.linkIdentities('w-link', [{ anonymousId: 'v', userId: 'u', from: 'anon:v' }], 5);
+    await batch;
+    expect(await link).toEqual([1]);
+    expect(await store.getProfile('w-link', 'anon:v')).toBeNull();
+    expect((await store.eventsOf('w-link', 'u')).map((e) => e.messageId)).toEqual(['lk1']);
+  });
+
   it('migration 2 turns profiles into an ordinary (rowid) table, keeping every profile', async () => {
     const file = join(dir, 'v1', 'afin.db');
     const old = new SqliteStore(file);
