@@ -16,6 +16,8 @@ export interface RetentionConfig {
   eventMaxAgeDays: number | null;
   /** How often the retention job runs. */
   intervalMs: number;
+  /** Exposures and assignments of experiments stopped this many days ago are deleted; null keeps them; unset: the default (90). */
+  exposureMaxAgeDays?: number | null;
   /** Audit entries older than this many days are deleted; null keeps them forever. */
   auditMaxAgeDays: number | null;
 }
@@ -117,6 +119,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     retention: {
       eventMaxAgeDays: optionalDays('AFIN_RETENTION_DAYS', env.AFIN_RETENTION_DAYS),
       auditMaxAgeDays: optionalDays('AFIN_AUDIT_RETENTION_DAYS', env.AFIN_AUDIT_RETENTION_DAYS),
+      exposureMaxAgeDays:
+        env.AFIN_EXPOSURE_RETENTION_DAYS === undefined ? undefined : optionalDays('AFIN_EXPOSURE_RETENTION_DAYS', env.AFIN_EXPOSURE_RETENTION_DAYS),
       intervalMs: (Number.isFinite(intervalMin) && intervalMin > 0 ? intervalMin : 60) * 60_000,
     },
     rateLimits: parseRateLimits(env.AFIN_RATE_LIMITS),

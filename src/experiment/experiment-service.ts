@@ -160,6 +160,32 @@ export class ExperimentService implements VariantChooser {
     return doc ? { settings: doc.body.settings as ExperimentSettingsT, since: doc.body.since as number } : { settings: DEFAULT_SETTINGS, since: this.clock() };
   }
 
+  /**
+   * Retention (`exposureMaxAgeDays`): an experiment stopped before `cutoff` loses its assignments and
+   * exposures, so its results can no longer be computed; exposures no live or recently stopped
+   * experiment claims (generated content's, a deleted experiment's) go once older than `cutoff`. A
+   * draft, running or paused experiment keeps everything, as does the global holdout while it is on.
+   */
+  async expire(ws: string, cutoff: number): Promise<{ exposures: number; assignments: number }> {
+    await this.log.flush();
+    const experiments = await this.list(ws);
+    const { settings, since } = await this.settingsDoc(ws);
+    // The holdout stopped when its share was last set to 0 (a new share starts a new period).
+    const holdoutKept = settings.globalHoldout > 0 || since >= cutoff;
+    const kept = new Set(experiments.filter((e) => e.stoppedAt === null || e.stoppedAt >= cutoff).map((e) => e.key));
+    if (holdoutKept) kept.add(GLOBAL_HOLDOUT_KEY);
+    let assignments = 0;
+    for (const key of [...experiments.map((e) => e.key), GLOBAL_HOLDOUT_KEY])
+      if (!kept.has(key)) assignments += await this.store.deleteDocsBefore(ws, assignmentCollection(key), cutoff);
+    const claimed = (b: Record<string, unknown>) => kept.has(String(b.experiment)) || (holdoutKept && typeof b.holdout === 'string');
+    let exposures = 0;
+    if (kept.size === 0) exposures = await this.store.deleteDocsBefore(ws, EXPOSURE_COLLECTION, cutoff);
+    else
+      for (const d of await this.store.listDocs(ws, EXPOSURE_COLLECTION, { limit: 2 * this.log.maxPerWorkspace }))
+        if (d.createdAt < cutoff && !claimed(d.body)) exposures += Number(await this.store.deleteDoc(ws, EXPOSURE_COLLECTION, d.id));
+    return { exposures, assignments };
+  }
+
   settings(ws: string): Promise<ExperimentSettingsT> {
     return this.settingsDoc(ws).then((d) => d.settings);
   }
@@ -402,4 +428,3 @@ export class ExperimentService implements VariantChooser {
 
 /** Days before each person's first exposure whose behaviour CUPED uses as the covariate. */
 export const CUPED_PRE_PERIOD_DAYS = 14;
-

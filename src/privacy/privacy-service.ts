@@ -273,6 +273,7 @@ export class PrivacyService {
         auditMaxAgeDays: r.auditMaxAgeDays,
         recommendationLogMaxAgeDays: Math.min(this.retention.recommendationLogMaxAgeDays, r.eventMaxAgeDays ?? Infinity),
         recommendationLogMaxPerWorkspace: this.deps.recommendationLog.maxPerWorkspace,
+        exposureMaxAgeDays: this.retention.exposureMaxAgeDays,
         lastRun: this.retention.last,
       },
     };

@@ -16,6 +16,16 @@ export const RECOMMENDATION_LOG_MAX_AGE_DAYS = 30;
  */
 export const RETAINED_COLLECTIONS: string[] = ['recommendation', 'chat_session', 'item_change'];
 
+/**
+ * Exposures and assignments of an experiment stopped this long ago go (and exposures no live experiment
+ * claims, once this old), unless `exposureMaxAgeDays` says otherwise: long enough to reread a finished
+ * experiment's results for a quarter, short enough that read traffic's traces do not stay forever.
+ */
+export const EXPOSURE_MAX_AGE_DAYS = 90;
+
+/** Ages out a slice's exposure log and experiment assignments (the experiment slice knows which are live). */
+export type ExposureSweep = (ws: string, cutoff: number) => Promise<{ exposures: number; assignments: number }>;
+
 export interface RetentionRun {
   at: string;
   cutoff: string | null;
@@ -25,6 +35,10 @@ export interface RetentionRun {
   workspaces: number;
   /** Recommendation logs older than this went (the default limit, or the events' if shorter). */
   recommendationCutoff: string;
+  /** Exposures and assignments of experiments stopped before this went (null: kept forever). */
+  exposureCutoff: string | null;
+  exposures: number;
+  assignments: number;
 }
 
 /**
@@ -35,6 +49,7 @@ export class RetentionJob {
   private timer: NodeJS.Timeout | null = null;
   private running: Promise<RetentionRun> | null = null;
   last: RetentionRun | null = null;
+  private readonly exposureSweeps: ExposureSweep[] = [];
 
   constructor(
     private readonly store: Store,
@@ -43,6 +58,16 @@ export class RetentionJob {
     private readonly clock: () => number = Date.now,
     readonly recommendationLogMaxAgeDays = RECOMMENDATION_LOG_MAX_AGE_DAYS,
   ) {}
+
+  /** Exposure logs' and assignments' age limit in days (null: kept forever). */
+  get exposureMaxAgeDays(): number | null {
+    return this.config.exposureMaxAgeDays === undefined ? EXPOSURE_MAX_AGE_DAYS : this.config.exposureMaxAgeDays;
+  }
+
+  /** Registers a slice's exposure sweep (wired where the slices meet: this slice knows no experiment). */
+  addExposureSweep(sweep: ExposureSweep): void {
+    this.exposureSweeps.push(sweep);
+  }
 
   /** Runs once now over every workspace. */
   run(): Promise<RetentionRun> {
@@ -56,6 +81,8 @@ export class RetentionJob {
     const cutoff = eventMaxAgeDays === null ? null : now - eventMaxAgeDays * DAY_MS;
     const auditCutoff = auditMaxAgeDays === null ? null : now - auditMaxAgeDays * DAY_MS;
     const recCutoff = Math.max(cutoff ?? -Infinity, now - this.recommendationLogMaxAgeDays * DAY_MS);
+    const exposureDays = this.exposureMaxAgeDays;
+    const exposureCutoff = exposureDays === null ? null : now - exposureDays * DAY_MS;
     const out: RetentionRun = {
       at: new Date(now).toISOString(),
       cutoff: cutoff === null ? null : new Date(cutoff).toISOString(),
@@ -64,6 +91,9 @@ export class RetentionJob {
       audit: 0,
       workspaces: 0,
       recommendationCutoff: new Date(recCutoff).toISOString(),
+      exposureCutoff: exposureCutoff === null ? null : new Date(exposureCutoff).toISOString(),
+      exposures: 0,
+      assignments: 0,
     };
     for (const w of await this.store.listWorkspaces()) {
       out.workspaces++;
@@ -76,9 +106,23 @@ export class RetentionJob {
       }
       documents += await this.store.deleteDocsBefore(w.id, 'recommendation', recCutoff);
       if (auditCutoff !== null) audit = await this.store.deleteDocsBefore(w.id, AUDIT_COLLECTION, auditCutoff);
-      if (events + documents + audit > 0) {
-        await this.audit.record(w.id, { actor: { source: 'retention' }, action: 'retention.run', detail: { events, documents, audit, cutoff: out.cutoff } });
+      let exposures = 0,
+        assignments = 0;
+      if (exposureCutoff !== null)
+        for (const sweep of this.exposureSweeps) {
+          const r = await sweep(w.id, exposureCutoff);
+          exposures += r.exposures;
+          assignments += r.assignments;
+        }
+      if (events + documents + audit + exposures + assignments > 0) {
+        await this.audit.record(w.id, {
+          actor: { source: 'retention' },
+          action: 'retention.run',
+          detail: { events, documents, audit, exposures, assignments, cutoff: out.cutoff, exposureCutoff: out.exposureCutoff },
+        });
       }
+      out.exposures += exposures;
+      out.assignments += assignments;
       out.events += events;
       out.documents += documents;
       out.audit += audit;

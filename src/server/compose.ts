@@ -181,6 +181,7 @@ export class Engine {
     this.experiments = new ExperimentService(store, (ws) => this.state.catalog(ws), this.clock, {
       isErased: (ws, subject) => this.privacy.suppression.isSubjectSuppressed(ws, subject),
     });
+    this.privacy.retention.addExposureSweep((ws, cutoff) => this.experiments.expire(ws, cutoff));
     this.insights = new InsightsService(store, (ws) => this.state.catalog(ws), this.clock);
     this.recommend = new RecommendService(store, this.state, this.ingest, this.consent, this.recLog, (ws) => this.train(ws), this.clock, this.experiments);
     this.profiles = new ProfileService({
