@@ -12,7 +12,7 @@
  * For each: EASE dense (ML only), EASE head only, EASE head + kNN tail, item-kNN alone, and the
  * served default (hybrid) with the old and the new EASE member. Prints one JSON line.
  *
- *   node bin/run-ts.mjs bench/scale-quality.ts [--head 400] [--taobao-head 5000] [--seed 1] [--skip-ml] [--skip-taobao]
+ *   node bin/run-ts.mjs bench/easetail.ts [--head 400] [--taobao-head 5000] [--seed 1] [--skip-ml] [--skip-taobao]
  */
 import { fileURLToPath } from 'node:url';
 import { join } from 'node:path';
@@ -71,6 +71,6 @@ await main(async () => {
   else log(`no ${ml}: ML-100k skipped`);
   const tb = join(DATA, 'ecommerce-taobao-userbehavior-sample/UserBehavior_head.csv');
   if (!opts.skipTaobao && existsSync(tb)) results.push(compare(await loadDataset('csv', tb), 'loo', opts.taobaoHead, false));
-  emit({ bench: 'scale-quality', results });
+  emit({ bench: 'easetail', results });
   return 0;
 });
