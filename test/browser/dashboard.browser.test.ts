@@ -95,8 +95,12 @@ describeInBrowser('the dashboard', () => {
   });
 
   it('shows a person with reasons, then erases them after confirmation', { timeout: 180_000 }, async () => {
+    await server.api('POST', '/v1/chat', { userId: 'u-002', message: 'hola, busco un regalo' });
     const { page, errors } = await open('/people?id=u-002');
     await page.locator('tr.rec').first().waitFor();
+    // The chat transcript: the person's words and the assistant's answer.
+    expect(await page.locator('.transcript .turn').first().textContent()).toContain('hola, busco un regalo');
+    expect(await page.locator('.transcript .turn').count()).toBeGreaterThanOrEqual(2);
     const reasons = await page.locator('tr.rec ul.reasons li').allTextContents();
     expect(reasons.length).toBeGreaterThan(0);
     expect(await page.locator('.bars span[role=listitem]').count()).toBeGreaterThan(0);
@@ -128,6 +132,27 @@ describeInBrowser('the dashboard', () => {
     // Nothing overflows the phone's width.
     expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(390);
     await saveScreenshot(page, 'dashboard-assistant-es-phone', { fullPage: true });
+    expect(errors).toEqual([]);
+    await page.close();
+  });
+
+  it('creates a public key with its allowed origins and rate limit, shows the secret once, and revokes it', { timeout: 180_000 }, async () => {
+    const { page, errors } = await open('/keys');
+    await page.locator('#key-name').fill('storefront');
+    await page.locator('#key-origins').fill('https://shop.example, https://m.shop.example');
+    await page.locator('#key-rate').fill('50');
+    await page.getByRole('button', { name: 'Create key' }).click();
+    await page.locator('[role=status] code').waitFor();
+    const secret = (await page.locator('[role=status] code').textContent()) ?? '';
+    const keys = await server.api<{ keys: Array<{ id: string; name: string; allowedOrigins: string[]; rateLimit: number }> }>('GET', '/v1/keys');
+    const made = keys.keys.find((k) => k.name === 'storefront');
+    expect(made).toMatchObject({ allowedOrigins: ['https://shop.example', 'https://m.shop.example'], rateLimit: 50 });
+    expect(secret.length).toBeGreaterThan(20);
+    const row = page.locator('tr', { hasText: 'storefront' });
+    await row.getByRole('button', { name: 'Revoke' }).click();
+    await expect.poll(() => row.count(), { timeout: 20_000 }).toBe(0);
+    const after = await server.api<{ keys: Array<{ name: string }> }>('GET', '/v1/keys');
+    expect(after.keys.some((k) => k.name === 'storefront')).toBe(false);
     expect(errors).toEqual([]);
     await page.close();
   });

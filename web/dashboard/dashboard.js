@@ -21,7 +21,7 @@ const TEXT = {
     model: 'Model', trainedAt: 'Trained', seconds: 'Seconds', users: 'Users', items: 'Items', trainNow: 'Train now', training: 'Training…', trained: 'Trained in {s} s.',
     chatAs: 'Chat as', message: 'Message', send: 'Send', intent: 'Intent', slots: 'Slots', candidates: 'Candidates', review: 'Review queue',
     approve: 'Approve', reject: 'Reject', reply: 'Reply', createKey: 'Create key', scope: 'Scope', name: 'Name', revoke: 'Revoke', secretOnce: 'Copy it now, it is shown once:',
-    privacy: 'Consent defaults and retention', ranking: 'Ranking settings', tooEarly: 'Too early: no outcome to compare yet.', error: 'Error', notFound: 'No such person.',
+    privacy: 'Consent defaults and retention', ranking: 'Ranking settings', tooEarly: 'Too early: no outcome to compare yet.', transcripts: 'Chat transcripts', origins: 'Allowed origins (comma-separated)', rateLimit: 'Requests per second', error: 'Error', notFound: 'No such person.',
   },
   es: {
     overview: 'Resumen', people: 'Personas', experiments: 'Experimentos', catalogue: 'Catálogo', models: 'Modelos', assistant: 'Asistente', keys: 'Claves y ajustes',
@@ -37,7 +37,7 @@ const TEXT = {
     model: 'Modelo', trainedAt: 'Entrenado', seconds: 'Segundos', users: 'Usuarios', items: 'Artículos', trainNow: 'Entrenar ahora', training: 'Entrenando…', trained: 'Entrenado en {s} s.',
     chatAs: 'Chatear como', message: 'Mensaje', send: 'Enviar', intent: 'Intención', slots: 'Datos', candidates: 'Candidatos', review: 'Cola de revisión',
     approve: 'Aprobar', reject: 'Rechazar', reply: 'Responder', createKey: 'Crear clave', scope: 'Ámbito', name: 'Nombre', revoke: 'Revocar', secretOnce: 'Cópiala ahora, solo se muestra una vez:',
-    privacy: 'Consentimiento por defecto y retención', ranking: 'Ajustes de ordenación', tooEarly: 'Aún es pronto: no hay resultados que comparar.', error: 'Error', notFound: 'No existe esa persona.',
+    privacy: 'Consentimiento por defecto y retención', ranking: 'Ajustes de ordenación', tooEarly: 'Aún es pronto: no hay resultados que comparar.', transcripts: 'Conversaciones', origins: 'Orígenes permitidos (separados por comas)', rateLimit: 'Peticiones por segundo', error: 'Error', notFound: 'No existe esa persona.',
   },
 };
 const PAGES = ['overview', 'people', 'experiments', 'catalogue', 'models', 'assistant', 'keys'];
@@ -332,7 +332,27 @@ async function people(view) {
           nlist.map((n) => h('li', {}, `${n.trigger} · ${n.channel} · ${n.status} — ${n.message ?? ''}`)),
         ),
   );
-  view.append(recBox, h('div', { class: 'grid2' }, evBox, nBox));
+  const chats = exported instanceof Error ? [] : (exported.documents ?? []).filter((d) => d.collection === 'chat_session').slice(-3);
+  const cBox = h('section', { class: 'panel', 'aria-labelledby': 'h-chats' }, h('h2', { id: 'h-chats' }, t('transcripts')));
+  cBox.append(
+    chats.length === 0
+      ? h('p', { class: 'muted' }, t('none'))
+      : h(
+          'div',
+          {},
+          chats.map((d) =>
+          h(
+            'div',
+            { class: 'transcript' },
+            h('h3', { class: 'muted' }, fmt.time(d.body.createdAt)),
+            (d.body.turns ?? []).map((turn) =>
+              h('div', { class: 'turn' }, h('div', { class: 'who' }, turn.role === 'user' ? id : `Afín · ${turn.intent ?? ''}`), turn.text),
+            ),
+          ),
+          ),
+        ),
+  );
+  view.append(recBox, h('div', { class: 'grid2' }, evBox, nBox), cBox);
 }
 
 function download(name, data) {
@@ -565,7 +585,7 @@ async function assistant(view) {
   if (r instanceof Error) return void queue.append(errorBox(r));
   if (r.items.length === 0) return void queue.append(h('p', { class: 'muted' }, t('none')));
   for (const it of r.items) {
-    const row = h('div', { class: 'turn' }, h('div', { class: 'who' }, `${it.kind} · ${it.userId ?? it.person ?? ''}`), it.message ?? it.text ?? it.reason ?? '');
+    const row = h('div', { class: 'turn' }, h('div', { class: 'who' }, `${it.kind} · ${it.userId ?? ''}`), it.message ?? it.lastTurns?.at(-1)?.text ?? '');
     if (it.kind === 'nudge')
       row.append(
         h('div', { class: 'row' }, [
@@ -608,6 +628,8 @@ async function keys(view) {
   const secret = h('div', { role: 'status', 'aria-live': 'polite' });
   const scope = h('select', { id: 'key-scope' }, ['public', 'server', 'admin'].map((s) => h('option', { value: s }, s)));
   const name = h('input', { type: 'text', id: 'key-name' });
+  const origins = h('input', { type: 'text', id: 'key-origins', placeholder: 'https://shop.example' });
+  const rate = h('input', { type: 'number', id: 'key-rate', min: 1, step: 1 });
   const table = h('tbody');
   const load = async () => {
     const { keys: list } = await api('GET', '/v1/keys');
@@ -619,6 +641,7 @@ async function keys(view) {
           h('td', {}, k.name ?? '—'),
           h('td', {}, k.scope),
           h('td', {}, (k.allowedOrigins ?? []).join(', ')),
+          h('td', { class: 'num' }, k.rateLimit ?? '—'),
           h('td', {}, fmt.time(k.createdAt)),
           h(
             'td',
@@ -647,19 +670,36 @@ async function keys(view) {
         class: 'row',
         onsubmit: async (e) => {
           e.preventDefault();
-          const k = await api('POST', '/v1/keys', { scope: scope.value, ...(name.value ? { name: name.value } : {}) });
-          secret.replaceChildren(t('secretOnce'), ' ', h('code', {}, k.key));
-          await load();
+          const allowed = origins.value
+            .split(',')
+            .map((o) => o.trim())
+            .filter(Boolean);
+          try {
+            const k = await api('POST', '/v1/keys', {
+              scope: scope.value,
+              ...(name.value ? { name: name.value } : {}),
+              ...(allowed.length ? { allowedOrigins: allowed } : {}),
+              ...(rate.value ? { rateLimit: Number(rate.value) } : {}),
+            });
+            secret.replaceChildren(t('secretOnce'), ' ', h('code', {}, k.key));
+            await load();
+          } catch (err) {
+            secret.replaceChildren(errorBox(err));
+          }
         },
       },
       h('label', { for: 'key-scope' }, t('scope')),
       scope,
       h('label', { for: 'key-name' }, t('name')),
       name,
+      h('label', { for: 'key-origins' }, t('origins')),
+      origins,
+      h('label', { for: 'key-rate' }, t('rateLimit')),
+      rate,
       h('button', { type: 'submit', class: 'primary' }, t('createKey')),
     ),
     secret,
-    h('table', {}, h('thead', {}, h('tr', {}, h('th', {}, t('name')), h('th', {}, t('scope')), h('th', {}, 'origins'), h('th', {}, ''), h('th', {}, ''))), table),
+    h('table', {}, h('thead', {}, h('tr', {}, h('th', {}, t('name')), h('th', {}, t('scope')), h('th', {}, 'origins'), h('th', { class: 'num' }, t('rateLimit')), h('th', {}, ''), h('th', {}, ''))), table),
   );
   view.append(box);
   await load();
