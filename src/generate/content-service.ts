@@ -8,7 +8,8 @@ import { AfinError, parseOr } from '../domain/errors.ts';
 import type { StoredItem } from '../domain/schemas.ts';
 import { factLines, itemFacts, readerOf, type Signal } from './facts.ts';
 import type { LlmOutcome, LlmWriter } from './llm-writer.ts';
-import type { ContentPorts, PersonView } from './ports.ts';
+import type { ContentExposure, ContentPorts, PersonView } from './ports.ts';
+import { ContentReview, type ReviewableKind } from './review.ts';
 import { HeadlineService } from './headline-service.ts';
 import { OnboardingService } from './onboarding-service.ts';
 import { newId, styleFields, type PieceCommon } from './piece.ts';
@@ -45,6 +46,8 @@ export class ContentService {
   /** Onboarding plans and headlines/ad copy: the same ports and brand voice. */
   readonly onboarding: OnboardingService;
   readonly headlines: HeadlineService;
+  /** Pieces held for a person to approve, edit or reject (`GET /v1/review`). */
+  readonly review: ContentReview;
 
   constructor(
     private readonly ports: ContentPorts,
@@ -52,6 +55,7 @@ export class ContentService {
   ) {
     this.onboarding = new OnboardingService(ports, (ws) => this.voice(ws));
     this.headlines = new HeadlineService(ports, (ws) => this.voice(ws));
+    this.review = new ContentReview(ports, (p, text) => textToHtml(typeof p.subject === 'string' ? p.subject : null, text, p.language === 'es' ? 'es' : 'en'));
   }
 
   async voice(ws: string): Promise<BrandVoiceT> {
@@ -66,7 +70,35 @@ export class ContentService {
     return voice;
   }
 
+  /** An email, served at once (its exposure logged); `serve` is the route's way, which may hold it for review. */
   async email(ws: string, raw: unknown): Promise<EmailPiece> {
+    const w = await this.writeEmail(ws, raw);
+    if (w.exposure) await this.ports.exposed?.(ws, w.exposure);
+    return w.piece;
+  }
+
+  async description(ws: string, raw: unknown): Promise<DescriptionPiece> {
+    const w = await this.writeDescription(ws, raw);
+    if (w.exposure) await this.ports.exposed?.(ws, w.exposure);
+    return w.piece;
+  }
+
+  /**
+   * A piece as its route answers it: at once, or held for review when the request asks for it
+   * (`review: true`) or the brand voice holds every piece of its kind; a held piece's text is not answered.
+   */
+  async serve(ws: string, kind: ReviewableKind, raw: unknown): Promise<EmailPiece | DescriptionPiece | Awaited<ReturnType<ContentReview['hold']>>> {
+    const w = kind === 'email' ? await this.writeEmail(ws, raw) : await this.writeDescription(ws, raw);
+    const asked = (raw as { review?: boolean }).review;
+    const held = asked ?? (await this.voice(ws)).review?.includes(kind) ?? false;
+    if (!held) {
+      if (w.exposure) await this.ports.exposed?.(ws, w.exposure);
+      return w.piece;
+    }
+    return this.review.hold(ws, w.userId, kind, w.piece as unknown as Parameters<ContentReview['hold']>[3], w.exposure ?? undefined);
+  }
+
+  private async writeEmail(ws: string, raw: unknown): Promise<{ piece: EmailPiece; userId: string; exposure: ContentExposure | null }> {
     const { userId, goal, n = DEFAULT_ITEMS } = parseOr(EmailBody, raw, 'invalid_body');
     const policy = await this.ports.consentOf(ws, userId);
     if (!policy.marketing)
@@ -115,19 +147,13 @@ export class ContentService {
       basis: { signals, facts: [...items, ...(anchor ? [anchor] : [])].flatMap(factLines) },
       ...(llm ? { llm: llmSummary(llm) } : {}),
     };
-    if (!policy.erased)
-      await this.ports.exposed?.(ws, {
-        contentId: piece.contentId,
-        userId,
-        kind: `email:${goal}`,
-        by,
-        itemIds: items.map((f) => f.id),
-        at: this.ports.clock(),
-      });
-    return piece;
+    const exposure = policy.erased
+      ? null
+      : { contentId: piece.contentId, userId, kind: `email:${goal}`, by, itemIds: items.map((f) => f.id), at: this.ports.clock() };
+    return { piece, userId, exposure };
   }
 
-  async description(ws: string, raw: unknown): Promise<DescriptionPiece> {
+  private async writeDescription(ws: string, raw: unknown): Promise<{ piece: DescriptionPiece; userId: string; exposure: ContentExposure | null }> {
     const { userId, itemId } = parseOr(DescriptionBody, raw, 'invalid_body');
     const [policy, voice, catalog] = await Promise.all([this.ports.consentOf(ws, userId), this.voice(ws), this.ports.catalog(ws)]);
     const item = catalog.get(itemId);
@@ -163,9 +189,8 @@ export class ContentService {
       basis: { signals: reader.signals, facts: factLines(facts).filter((f) => by === 'llm' || used.has(f.field)) },
       ...(llm ? { llm: llmSummary(llm) } : {}),
     };
-    if (!policy.erased)
-      await this.ports.exposed?.(ws, { contentId: piece.contentId, userId, kind: 'description', by, itemIds: [itemId], at: this.ports.clock() });
-    return piece;
+    const exposure = policy.erased ? null : { contentId: piece.contentId, userId, kind: 'description', by, itemIds: [itemId], at: this.ports.clock() };
+    return { piece, userId, exposure };
   }
 
   /**

@@ -81,7 +81,7 @@ export interface ContentPorts {
   /** The person's recommendations, as the recommendations route answers them (consent applies there too). */
   recommend(ws: string, q: ProposalQuery): Promise<{ recommendationId: string; personalized: boolean; items: ProposedItem[] }>;
   /** Where the brand voice, the onboarding steps and each person's onboarding order are kept. */
-  docs: Pick<Store, 'getDoc' | 'putDocs'>;
+  docs: Pick<Store, 'getDoc' | 'putDocs' | 'listDocs'>;
   /** Events and users, for what a person has done and which onboarding orders led others to activate. */
   records: Pick<Store, 'eventsOf' | 'scanEvents' | 'getUser'>;
   /** A decision point's choice, logged with its propensity and learnt from later events (when the presentation slice is wired). */
@@ -91,4 +91,9 @@ export interface ContentPorts {
    * is a rarer, costlier answer than a list, and its exposure should not land after the answer).
    */
   exposed?(ws: string, e: ContentExposure): Promise<void>;
+  /** Records a review decision on a held piece in the workspace's audit log. */
+  audit?(
+    ws: string,
+    e: { actor: { keyId?: string; scope?: string }; action: string; target?: string; userId?: string; detail?: Record<string, unknown> },
+  ): Promise<unknown>;
 }

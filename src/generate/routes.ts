@@ -1,7 +1,8 @@
 import type { FastifyInstance } from 'fastify';
+import { parseOr } from '../domain/errors.ts';
 import { jsonSchema } from '../http/json-schema.ts';
 import type { ContentService } from './content-service.ts';
-import { BrandVoice, DescriptionBody, EmailBody, HeadlinesBody, OnboardingSteps } from './schemas.ts';
+import { BrandVoice, ContentParams, DescriptionBody, EmailBody, HeadlinesBody, OnboardingSteps } from './schemas.ts';
 
 const basis = {
   type: 'object',
@@ -12,8 +13,15 @@ const basis = {
   },
 };
 
+/** Fields of a piece that can be held for review: its answer may be `{ contentId, kind, userId, status: "held", review }` only. */
+const heldFields = {
+  userId: { type: 'string' },
+  status: { type: 'string', enum: ['held', 'released', 'rejected'] },
+  review: { description: 'Where to decide a held piece, or the decision made', anyOf: [{ type: 'string' }, { type: 'object', additionalProperties: true }] },
+};
+
 /** Every generated piece's answer: the fields all of them carry, and the piece's own. */
-function pieceSchema(own: Record<string, unknown>, required: string[] = []) {
+function pieceSchema(own: Record<string, unknown>, required: string[] = [], holdable = false) {
   return {
     200: {
       type: 'object',
@@ -27,9 +35,10 @@ function pieceSchema(own: Record<string, unknown>, required: string[] = []) {
         address: { type: 'string' },
         basis,
         llm: { type: 'object', additionalProperties: true },
+        ...(holdable ? heldFields : {}),
         ...own,
       },
-      required: ['contentId', 'kind', 'by', 'personalized', 'language', 'tone', 'basis', ...required],
+      required: holdable ? ['contentId', 'kind'] : ['contentId', 'kind', 'by', 'personalized', 'language', 'tone', 'basis', ...required],
     },
   };
 }
@@ -48,7 +57,7 @@ export async function generateRoutes(app: FastifyInstance, { content }: { conten
       schema: {
         tags: ['content'],
         summary:
-          "An email for one person and a goal (`win-back`, `cart-reminder`, `new-arrivals`, `replenishment`, `post-purchase`): subject, text and HTML in their language and tone, their items each with its reason; needs the person's `marketing` consent (409 otherwise)",
+          'An email for one person and a goal (`win-back`, `cart-reminder`, `new-arrivals`, `replenishment`, `post-purchase`): subject, text and HTML in their language and tone, their items each with its reason; needs the person\'s `marketing` consent (409 otherwise); with `review: true` (or the brand voice\'s `review`) held for a person (`GET /v1/review`) and answered `{ contentId, status: "held" }`',
         body: jsonSchema(EmailBody),
         response: pieceSchema(
           {
@@ -60,10 +69,11 @@ export async function generateRoutes(app: FastifyInstance, { content }: { conten
             items: looseArray,
           },
           ['subject', 'text', 'html', 'items'],
+          true,
         ),
       },
     },
-    async (req) => content.email(req.principal.workspace, req.body),
+    async (req) => content.serve(req.principal.workspace, 'email', req.body),
   );
 
   app.post(
@@ -72,12 +82,45 @@ export async function generateRoutes(app: FastifyInstance, { content }: { conten
       config: { access: 'server' },
       schema: {
         tags: ['content'],
-        summary: "An item's description written for one reader: only the item's own facts, the ones matching their interests first",
+        summary:
+          "An item's description written for one reader: only the item's own facts, the ones matching their interests first; with `review: true` (or the brand voice's `review`) held for a person (`GET /v1/review`) and answered `{ contentId, status: \"held\" }`",
         body: jsonSchema(DescriptionBody),
-        response: pieceSchema({ itemId: { type: 'string' }, title: { type: 'string' }, text: { type: 'string' }, html: { type: 'string' } }, ['text', 'html']),
+        response: pieceSchema(
+          { itemId: { type: 'string' }, title: { type: 'string' }, text: { type: 'string' }, html: { type: 'string' } },
+          ['text', 'html'],
+          true,
+        ),
       },
     },
-    async (req) => content.description(req.principal.workspace, req.body),
+    async (req) => content.serve(req.principal.workspace, 'description', req.body),
+  );
+
+  app.get(
+    '/v1/content/:contentId',
+    {
+      config: { access: 'server' },
+      schema: {
+        tags: ['content'],
+        summary:
+          'A piece requested with review: its status (`held`, `released`, `rejected`) and the review decision; the piece itself (the edited text when edited) only once released',
+        params: jsonSchema(ContentParams),
+        response: pieceSchema(
+          {
+            goal: { type: 'string' },
+            itemId: { type: 'string' },
+            subject: { type: 'string' },
+            title: { type: 'string' },
+            text: { type: 'string' },
+            html: { type: 'string' },
+            items: looseArray,
+            recommendationId: { type: ['string', 'null'] },
+          },
+          [],
+          true,
+        ),
+      },
+    },
+    async (req) => content.review.get(req.principal.workspace, parseOr(ContentParams, req.params, 'invalid_param').contentId),
   );
 
   app.get(

@@ -10,11 +10,14 @@ export const EmailBody = z
     goal: z.enum(EMAIL_GOALS),
     /** How many items the email shows (default 4). */
     n: z.number().int().min(1).max(10).optional(),
+    /** Hold the email for a person to review (`GET /v1/review`) instead of answering its text; overrides the brand voice's `review`. */
+    review: z.boolean().optional(),
   })
   .strict();
 export type EmailBodyT = z.infer<typeof EmailBody>;
 
-export const DescriptionBody = z.object({ userId: UserId, itemId: Id }).strict();
+/** `POST /v1/content/description`: `review` as for the email. */
+export const DescriptionBody = z.object({ userId: UserId, itemId: Id, review: z.boolean().optional() }).strict();
 export type DescriptionBodyT = z.infer<typeof DescriptionBody>;
 
 const Short = (max: number) =>
@@ -35,6 +38,11 @@ export const BrandVoice = z
     language: z.enum(['en', 'es']).default('en'),
     /** Emoji in informal emails. */
     emoji: z.boolean().default(true),
+    /** Piece kinds held for review unless a request says `review: false`. */
+    review: z
+      .array(z.enum(['email', 'description']))
+      .max(2)
+      .optional(),
   })
   .strict();
 export type BrandVoiceT = z.infer<typeof BrandVoice>;
@@ -216,3 +224,6 @@ export function findCycle(steps: ReadonlyArray<{ id: string; prerequisites: read
   }
   return null;
 }
+
+/** `GET /v1/content/:contentId` */
+export const ContentParams = z.object({ contentId: z.string().regex(/^cnt_[A-Za-z0-9_-]{1,64}$/, 'must be a content id (cnt_…)') }).strict();

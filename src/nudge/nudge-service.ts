@@ -71,6 +71,19 @@ export interface NudgeDeps {
     e: { actor: { keyId?: string; scope?: string; source?: string }; action: string; target?: string; userId?: string; detail?: Record<string, unknown> },
   ): Promise<unknown>;
   outbound: OutboundPolicy;
+  /**
+   * Generated content held for review (the content slice, wired in compose): listed in the same queue
+   * as `kind: "content"` and decided through the same route.
+   */
+  heldContent?: {
+    pending(ws: string): Promise<Array<{ kind: 'content'; at: number; id: string } & Record<string, unknown>>>;
+    decide(
+      ws: string,
+      id: string,
+      d: { action: 'approve' | 'reject' | 'edit'; message?: string; reviewer?: string; note?: string },
+      actor: { keyId?: string; scope?: string },
+    ): Promise<unknown>;
+  };
 }
 
 interface NudgeBody {
@@ -524,7 +537,7 @@ export class NudgeService {
   // ---- review ----
 
   /**
-   * One queue for the people who supervise: nudges waiting for review, and chat sessions waiting for a
+   * One queue for the people who supervise: nudges and generated content waiting for review, and chat sessions waiting for a
    * human agent (read from the chat's own store, answered through `POST /v1/chat/:sessionId/agent`). Oldest first.
    */
   async reviewQueue(ws: string, raw: unknown) {
@@ -543,18 +556,23 @@ export class NudgeService {
       lastTurns: s.turns.slice(-4).map((t) => ({ role: t.role, text: t.text, at: iso(t.at) })),
       answer: `POST /v1/chat/${s.id}/agent`,
     }));
-    const items = [...nudges, ...chats]
+    const content = (await this.deps.heldContent?.pending(ws)) ?? [];
+    const items = [...nudges, ...chats, ...content]
       .sort((a, b) => a.at - b.at)
       .slice(0, q.limit ?? 100)
       .map(({ at: _at, ...rest }) => rest);
-    return { items, counts: { nudges: nudges.length, chats: chats.length } };
+    return { items, counts: { nudges: nudges.length, chats: chats.length, ...(content.length ? { content: content.length } : {}) } };
   }
 
-  /** Approves, rejects or edits (and so approves) a nudge held for review; who and when go to the audit log. */
+  /** Approves, rejects or edits (and so approves) a nudge (or held content) under review; who and when go to the audit log. */
   async decide(ws: string, id: string, raw: unknown, actor: { keyId?: string; scope?: string }) {
     const b = parseOr(ReviewDecision, raw ?? {}, 'invalid_body');
     if (id.startsWith('chat:'))
       throw new AfinError('conflict', `id: ${id} is a chat waiting for a person: answer it with POST /v1/chat/${id.slice(5)}/agent`, 'id');
+    if (id.startsWith('cnt_')) {
+      if (!this.deps.heldContent) throw new AfinError('not_found', `content "${id}" not found`, 'id');
+      return this.deps.heldContent.decide(ws, id, b, actor);
+    }
     const doc = await this.deps.store.getDoc(ws, NUDGE_COLLECTION, id);
     if (!doc) throw new AfinError('not_found', `nudge "${id}" not found`, 'id');
     const n = doc.body as unknown as NudgeBody;

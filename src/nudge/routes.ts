@@ -62,7 +62,7 @@ export async function nudgeRoutes(app: FastifyInstance, { nudges }: { nudges: Nu
       config: { access: 'server' },
       schema: {
         tags: ['nudges'],
-        summary: 'What waits for a person: nudges held for review and chats waiting for a human agent, oldest first',
+        summary: 'What waits for a person: nudges and generated content (`kind: "content"`) held for review and chats waiting for a human agent, oldest first',
         querystring: jsonSchema(ReviewQuery),
       },
     },
@@ -75,7 +75,8 @@ export async function nudgeRoutes(app: FastifyInstance, { nudges }: { nudges: Nu
       config: { access: 'server' },
       schema: {
         tags: ['nudges'],
-        summary: 'Approve, reject or edit a nudge held for review (who and when go to the audit log)',
+        summary:
+          'Approve, reject or edit a nudge or a generated piece held for review (who and when go to the audit log); releasing needs marketing consent where the piece did (409 naming consent.marketing)',
         body: jsonSchema(ReviewDecision),
       },
     },

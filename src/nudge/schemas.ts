@@ -132,7 +132,7 @@ export const ReviewParams = z
     id: z
       .string()
       .max(300)
-      .regex(/^(ndg_[A-Za-z0-9_-]{1,64}|chat:[A-Za-z0-9_-]{1,64})$/, 'must be a review item id (ndg_… or chat:…)'),
+      .regex(/^(ndg_[A-Za-z0-9_-]{1,64}|cnt_[A-Za-z0-9_-]{1,64}|chat:[A-Za-z0-9_-]{1,64})$/, 'must be a review item id (ndg_…, cnt_… or chat:…)'),
   })
   .strict();
 
@@ -140,7 +140,7 @@ export const ReviewParams = z
 export const ReviewDecision = z
   .object({
     action: z.enum(['approve', 'reject', 'edit']),
-    /** The new message (required for `edit`). */
+    /** The new message, or a held piece's new text (required for `edit`). */
     message: Text(2000).pipe(z.string().trim().min(1, 'must not be empty')).optional(),
     /** Who decided, as the reviewer wants it recorded (the key id is recorded too). */
     reviewer: Text(200).optional(),

@@ -264,6 +264,7 @@ export class Engine {
           this.experiments.log.add(ws, { collection: EXPOSURE_COLLECTION, id: e.contentId, subject: e.userId, body: { ...body }, createdAt: e.at });
           await this.experiments.log.flush();
         },
+        audit: (ws, e) => this.privacy.audit.record(ws, e),
       },
       config.llm ? new LlmWriter({ url: config.llm.url, model: config.llm.model, apiKey: config.llm.apiKey }) : undefined,
     );
@@ -290,6 +291,7 @@ export class Engine {
         await this.experiments.log.flush();
       },
       audit: (ws, e) => this.privacy.audit.record(ws, e),
+      heldContent: this.content.review,
       outbound: { allowPrivate: config.allowPrivateUrls ?? false, allowLinkLocal: false },
     });
     this.nudgeScheduler = new NudgeScheduler(
