@@ -33,13 +33,13 @@ describe('GET / and /docs', () => {
     expect(r.statusCode).toBe(200);
     const body = r.json();
     expect(body.name).toBe('Afín');
-    expect(body.links).toMatchObject({ docs: '/docs', demo: '/demo' });
-    expect(body.links.dashboard).toBeUndefined(); // not served, so not offered
+    expect(body.links).toMatchObject({ docs: '/docs', demo: '/demo', dashboard: '/dashboard' });
     expect(body.keys).toContain('afin keys create --scope admin');
     const page = await t.app.inject({ method: 'GET', url: '/', headers: { accept: 'text/html' } });
     expect(page.headers['content-type']).toMatch(/^text\/html/);
     expect(page.body).toContain('<a href="/docs">');
     expect(page.body).toContain('<a href="/demo">');
+    expect(page.body).toContain('<a href="/dashboard">');
     expect(page.body).toContain('<code>npx afin keys create --scope admin</code>');
   });
 
