@@ -61,8 +61,12 @@ export async function trainModels(store: Store, ws: string, opts: TrainOptions):
   const total = Math.max(1, await store.countEvents(ws));
   let read = 0;
   const rebuy = new RebuyLearner();
+  // Events naming an item the catalogue does not have wait, stored, until the item is added (the events
+  // answer lists them as unknownItems); a workspace with no catalogue at all trains on the ids its events name.
+  const known = new Set(items.map((i) => i.id));
   for await (const page of store.scanEvents(ws, { pageSize: 20_000 })) {
     for (const e of page) {
+      if (known.size > 0 && e.itemId !== null && !known.has(e.itemId)) continue;
       builder.add(e);
       rebuy.add(e);
     }

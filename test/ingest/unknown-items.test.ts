@@ -20,6 +20,7 @@ import { AUTH, ROOT_KEY, items, testClock } from '../helpers.ts';
 interface Harness {
   call(method: string, url: string, payload?: unknown): Promise<LightMyRequestResponse>;
   store: Store;
+  engine: Engine;
   close(): Promise<void>;
 }
 
@@ -31,6 +32,7 @@ async function harness(store: Store, cleanup: () => Promise<void> | void): Promi
   const app = await buildApp({ engine });
   return {
     store,
+    engine,
     call: (method, url, payload) => app.inject({ method: method as 'GET', url, payload: payload as object, headers: AUTH }),
     async close() {
       await app.close();
@@ -128,5 +130,14 @@ describe.each(stores)('events naming items not in the catalogue (%s)', (_name, o
     expect(body.unknownItems[0]).toEqual({ itemId: 'nope-0', events: 2 });
     expect(body.unknownItems[99]).toEqual({ itemId: 'nope-99', events: 1 });
     expect(body.unknownItemEvents).toBe(150);
+  });
+
+  it('keeps events naming unknown items out of training, and trains on them once the item is added', async () => {
+    // The catalogue now holds i0..i3 and ghost-a; ghost-b, ghost-c and nope-* are unknown.
+    const [info] = await h.engine.train('default', { models: ['popularity'] });
+    expect(info.items).toBe(5);
+    await h.call('PUT', '/v1/items', [{ id: 'ghost-b', title: 'Arrived later' }]);
+    const [after] = await h.engine.train('default', { models: ['popularity'] });
+    expect(after.items).toBe(6);
   });
 });
