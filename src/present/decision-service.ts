@@ -44,6 +44,13 @@ export interface DecisionBody {
 interface ModelBody {
   arms: Arms;
   hybrid?: HybridState;
+  /**
+   * In a point's document: hybrid LinUCB's shared part (A₀, b₀; no arms) learnt from every item's
+   * variants, so what a feature ("close-up") earned on one item carries to the next.
+   */
+  itemsShared?: HybridState;
+  /** In an item's document: its hybrid arms were learnt against the point's `itemsShared` (older ones start over). */
+  hybridShared?: boolean;
   /** Kept in the point's own document: every decision of the point created up to here has been learnt. */
   learnedUntil: number;
 }
@@ -85,13 +92,22 @@ function modelToJson(m: ModelBody): Record<string, unknown> {
     learnedUntil: m.learnedUntil,
     arms: Object.fromEntries(Object.entries(m.arms).map(([k, a]) => [k, armToJson(a)])),
     ...(m.hybrid ? { hybrid: hybridToJson(m.hybrid) } : {}),
+    ...(m.itemsShared ? { itemsShared: hybridToJson(m.itemsShared) } : {}),
+    ...(m.hybridShared ? { hybridShared: true } : {}),
   };
 }
 
 function modelFromJson(body: Record<string, unknown>): ModelBody {
   const arms = (body.arms ?? {}) as Record<string, Parameters<typeof armFromJson>[0]>;
   const hybrid = body.hybrid ? hybridFromJson(body.hybrid as Parameters<typeof hybridFromJson>[0]) : undefined;
-  return { learnedUntil: Number(body.learnedUntil ?? 0), arms: Object.fromEntries(Object.entries(arms).map(([k, a]) => [k, armFromJson(a)])), hybrid };
+  const itemsShared = body.itemsShared ? hybridFromJson(body.itemsShared as Parameters<typeof hybridFromJson>[0]) : undefined;
+  return {
+    learnedUntil: Number(body.learnedUntil ?? 0),
+    arms: Object.fromEntries(Object.entries(arms).map(([k, a]) => [k, armFromJson(a)])),
+    hybrid,
+    itemsShared,
+    hybridShared: body.hybridShared === true,
+  };
 }
 
 export interface DecisionDeps {
@@ -249,8 +265,13 @@ export class DecisionService {
     if (point.policy === 'hybrid-linucb') {
       // Per option, x is the context alone; the shared z is the context crossed with the option's features.
       const own = crossFeatures(context);
+      const k = options[0].x.length;
+      const state =
+        extra.item === undefined
+          ? (model.hybrid ?? newHybrid(own.length, k))
+          : itemHybrid((await this.modelOf(ws, point.point, audience.now)).itemsShared, model.hybridShared ? model.hybrid : undefined, own.length, k);
       const p = hybridProbabilities(
-        model.hybrid ?? newHybrid(own.length, options[0].x.length),
+        state,
         options.map((o) => ({ key: o.key, x: own, z: o.x })),
         point.alpha,
         point.floor,
@@ -390,7 +411,7 @@ export class DecisionService {
         model = doc ? modelFromJson(doc.body) : { arms: {}, learnedUntil: 0 };
         touched.set(key, model);
       }
-      learnDecision(model, d.body, reward.get(id) ?? 0);
+      learnDecision(model, d.body, reward.get(id) ?? 0, d.body.item === undefined ? undefined : cursors.get(d.body.point)?.cursor);
     }
     for (const [, c] of cursors) c.cursor.learnedUntil = c.until;
     const at = clock();
@@ -418,11 +439,29 @@ export class DecisionService {
   }
 }
 
-/** One settled decision's reward, learnt by both linear models. */
-function learnDecision(model: ModelBody, body: DecisionBody, r: number): void {
+/**
+ * An item's hybrid model: its variants' own arms over the shared part its point learns from every item
+ * (Li et al.'s hybrid LinUCB with items' variants as the arms). Read-only unless the caller keeps both.
+ */
+function itemHybrid(shared: HybridState | undefined, own: HybridState | undefined, d: number, k: number): HybridState {
+  const s = shared && shared.d === d && shared.k === k ? shared : newHybrid(d, k);
+  return { d, k, A0: s.A0, b0: s.b0, arms: own && own.d === d && own.k === k ? own.arms : {} };
+}
+
+/** One settled decision's reward, learnt by both linear models (an item's hybrid one with its point's shared part). */
+function learnDecision(model: ModelBody, body: DecisionBody, r: number, pointModel?: ModelBody): void {
   const x = Float64Array.from(body.x);
   learnOption(model.arms, body.chosen, x, r);
   const own = crossFeatures(body.context);
+  if (pointModel) {
+    const d = own.length,
+      k = x.length;
+    if (!pointModel.itemsShared || pointModel.itemsShared.d !== d || pointModel.itemsShared.k !== k) pointModel.itemsShared = newHybrid(d, k);
+    if (!model.hybridShared || !model.hybrid || model.hybrid.d !== d || model.hybrid.k !== k) model.hybrid = newHybrid(d, k);
+    model.hybridShared = true;
+    hybridLearn(itemHybrid(pointModel.itemsShared, model.hybrid, d, k), { key: body.chosen, x: own, z: x }, r);
+    return;
+  }
   model.hybrid ??= newHybrid(own.length, x.length);
   if (model.hybrid.d === own.length && model.hybrid.k === x.length) hybridLearn(model.hybrid, { key: body.chosen, x: own, z: x }, r);
 }
