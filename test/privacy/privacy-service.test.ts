@@ -514,6 +514,7 @@ describe('settings', () => {
       auditMaxAgeDays: 365,
       recommendationLogMaxAgeDays: 7,
       recommendationLogMaxPerWorkspace: 777,
+      exposureMaxAgeDays: 90,
       lastRun: null,
     });
     const run = await privacy.retention.run();
@@ -530,6 +531,7 @@ describe('settings', () => {
       auditMaxAgeDays: null,
       recommendationLogMaxAgeDays: 30,
       recommendationLogMaxPerWorkspace: 777,
+      exposureMaxAgeDays: 90,
       lastRun: null,
     });
   });
