@@ -52,6 +52,8 @@ export interface NudgeDeps {
   recommend?(ws: string, userId: string, n: number): Promise<string[]>;
   /** A written email for the email channel (the content slice); a failure falls back to the nudge's own words. */
   email?(ws: string, userId: string, goal: string): Promise<{ subject: string; text: string; html: string }>;
+  /** Called once per nudge that reached its channel (kept for the chat, ready for the mailer, or delivered to the webhook). */
+  sent?(channel: NudgeChannel): void;
   /** Each nudge (or its holdout) as an exposure, so the experiment slice measures each trigger. */
   exposed?(
     ws: string,
@@ -395,6 +397,7 @@ export class NudgeService {
       b.sessionId = session.id;
       b.status = 'waiting';
       await this.deps.store.putDocs(ws, [doc]);
+      this.deps.sent?.('chat');
       return;
     }
     if (b.channel === 'email') b.email = await this.writeEmail(ws, b);
@@ -407,6 +410,7 @@ export class NudgeService {
         b.error = 'no webhook is configured (PUT /v1/nudges/triggers with webhook.url)';
       }
       await this.deps.store.putDocs(ws, [doc]);
+      if (b.status === 'ready') this.deps.sent?.('email');
       return;
     }
     b.status = 'delivering';
@@ -459,6 +463,7 @@ export class NudgeService {
       if (a.ok) {
         b.status = 'delivered';
         report.deliveries.delivered++;
+        this.deps.sent?.(b.channel);
       } else if (attempt > RETRY_DELAYS_MS.length) {
         b.status = 'failed';
         b.error = `gave up after ${attempt} attempts: ${a.error}`;

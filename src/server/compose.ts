@@ -291,6 +291,7 @@ export class Engine {
         await this.experiments.log.flush();
       },
       audit: (ws, e) => this.privacy.audit.record(ws, e),
+      sent: (channel) => this.metrics.nudgesSent.inc({ channel }),
       heldContent: this.content.review,
       outbound: { allowPrivate: config.allowPrivateUrls ?? false, allowLinkLocal: false },
     });

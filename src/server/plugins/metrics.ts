@@ -37,8 +37,13 @@ export class AfinMetrics {
     registers: [this.registry],
   });
   readonly chatTurns = new Counter({ name: 'afin_chat_turns_total', help: 'Chat messages answered', registers: [this.registry] });
-  /** For the nudge slice to count each nudge it delivers (`engine.metrics.nudgesSent.inc()`). */
-  readonly nudgesSent = new Counter({ name: 'afin_nudges_sent_total', help: 'Nudges delivered to their channel', registers: [this.registry] });
+  /** Each nudge that reached its channel (fed by the nudge slice's `sent` hook). */
+  readonly nudgesSent = new Counter({
+    name: 'afin_nudges_sent_total',
+    help: 'Nudges that reached their channel: kept for the chat, ready for the mailer, or delivered to the webhook',
+    labelNames: ['channel'] as const,
+    registers: [this.registry],
+  });
   readonly trainings = new Histogram({
     name: 'afin_training_duration_seconds',
     help: 'Duration of each model training this process ran or waited for, by model',
