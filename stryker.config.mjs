@@ -44,7 +44,10 @@ export const SLICES = {
   },
   catalog: {
     mutate: ['src/converse/catalog-search.ts'],
-    tests: ['test/converse/catalog-search-mutation.test.ts', 'test/converse/grounding-rest.test.ts'],
+    // grounding-rest.test.ts, which also reaches the topic narrowing, is left out: its linear-time check
+    // has an absolute bound (50 ms) that a loaded machine under coverage instrumentation misses, and a
+    // failing test stops Stryker's initial run.
+    tests: ['test/converse/catalog-search-mutation.test.ts'],
     // No checker: it imports nlu/slots.ts's types, which TypeScript 5.9 does not compile (see nlu).
     checker: false,
   },

@@ -41,14 +41,15 @@ describe('facetsOf', () => {
           colours: 'Green',
           use: 'hike',
           uses: 'walk',
-          usage: null,
+          usage: 'run',
         },
       }),
     );
     expect([...f.kinds]).toEqual(['boot', 'shoe']);
     expect(f.brand).toBe('Nike');
     expect([...f.colours]).toEqual(['red', 'blue', 'green']);
-    expect([...f.uses]).toEqual(['hike', 'walk']);
+    expect([...f.uses]).toEqual(['hike', 'walk', 'run']);
+    expect([...facetsOf(item('n', { attributes: { use: null } })).uses]).toEqual([]);
     expect(facetsOf(item('z')).brand).toBeUndefined();
     expect(facetsOf(item('z2', { attributes: { brand: 7 } })).brand).toBe('7');
   });
@@ -125,6 +126,8 @@ describe('searchCatalog: hard constraints', () => {
     expect(ids(search(ten, want({ budget: { relative: 'premium' } })).items)).toEqual(['p6', 'p7', 'p8', 'p9']);
     expect(ids(search(ten, want({ budget: { relative: 'cheap', max: 25 } })).items)).toEqual(['p0', 'p1']);
     expect(ids(search(ten, want({ budget: { relative: 'premium', min: 95 } })).items)).toEqual(['p9']);
+    // The catalogue's order is no price order.
+    expect(ids(search([...ten].reverse(), want({ budget: { relative: 'cheap' } })).items)).toEqual(['p0', 'p1', 'p2', 'p3']);
     // Within the kind asked for: the cheap mugs are the cheap ones among mugs.
     expect(ids(search(items, want({ productType: 'mug', budget: { relative: 'cheap' } })).items)).toEqual(['a']);
     // No prices at all: "cheap" cannot narrow anything.

@@ -172,6 +172,14 @@ describe('scoreCatalog: the item-to-item source', () => {
     expect(r.personalHits).toBe(6);
   });
 
+  it('an explanation by the first history entry (0) counts as one; an item-to-item score without its own explanation keeps the earlier one', () => {
+    const personal = model([4, 4, 0, 0, 0], { because: [0, 1, -1, -1, -1] }).m;
+    // Item 0: explained by entry 0, the anchor adds less: entry 0 stays. Item 1: the anchor adds more but explains nothing.
+    const itemToItem = model([0.25, 1, 0, 0, 0], { because: [1, -1, -1, -1, -1] }).m;
+    const r = run({ personal, itemToItem }, { anchors: [0, 1] });
+    expect(Array.from(r.because)).toEqual([0, 1, -1, -1, -1]);
+  });
+
   it('explains an item no other source explained, and leaves explanations alone without its own', () => {
     const personal = model([1, 0, 0, 0, 0], { because: [1, -1, -1, -1, -1] }).m;
     const r = run({ personal, itemToItem: model([0, 0, 0, 0, 1], { because: [-1, -1, -1, -1, 0] }).m }, { anchors: [1] });
