@@ -19,11 +19,12 @@ describe('shipped phrases', () => {
 });
 
 describe('intent classifier', () => {
-  it('trains in well under a second', () => {
-    const t0 = performance.now();
+  it('trains in well under a second of CPU', () => {
+    // CPU time, not wall time: other work on a shared machine stretches the wall clock, not this process's CPU.
+    const c0 = process.cpuUsage();
     trainIntentModel(3);
-    // The budget is 1 s; allow for a loaded CI machine.
-    expect(performance.now() - t0).toBeLessThan(3000);
+    const c = process.cpuUsage(c0);
+    expect((c.user + c.system) / 1000).toBeLessThan(3000);
   });
 
   it('is deterministic for a seed', () => {
