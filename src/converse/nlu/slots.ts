@@ -106,7 +106,7 @@ function mention(ctx: Ctx, slot: string, value: Mention['value'], s: number, e: 
 }
 
 /** Runs a global regex over the folded text, skipping matches that overlap consumed spans. */
-function scan(ctx: Ctx, re: RegExp, fn: (m: RegExpExecArray) => boolean | undefined): void {
+function scan(ctx: Ctx, re: RegExp, fn: (m: RegExpExecArray) => unknown): void {
   re.lastIndex = 0;
   let m: RegExpExecArray | null;
   while ((m = re.exec(ctx.f))) {
