@@ -9,7 +9,6 @@
  *
  * Headline: ratio = recommend rps / bare rps. Prints progress on stderr and one JSON line on stdout.
  */
-import autocannon from 'autocannon';
 import Database from 'better-sqlite3';
 import { existsSync, writeFileSync } from 'node:fs';
 import { cpus } from 'node:os';
@@ -19,6 +18,8 @@ import {
   call,
   emit,
   freePort,
+  type LoadFigures,
+  loadRun,
   log,
   main,
   parseArgs,
@@ -50,22 +51,6 @@ const opts = parseArgs({
 
 const ADMIN_KEY = 'bench-admin-key-0123456789';
 
-interface Figures {
-  rps: number;
-  requests: number;
-  p50Ms: number;
-  p90Ms: number;
-  p99Ms: number;
-  avgMs: number;
-  maxMs: number;
-  non2xx: number;
-  errors: number;
-  timeouts: number;
-  bytesPerResponse: number;
-  /** Responses by HTTP status. */
-  statusCodes: Record<string, number>;
-}
-
 /**
  * What the demo's database holds: its logical size (pages in use, the WAL included) and the
  * recommendation logs (count and serialized bytes: body, id, subject). Read through a read-only
@@ -87,37 +72,9 @@ function diskUse(file: string): { dbBytes: number; logs: number; logBytes: numbe
   }
 }
 
-/** One bounded autocannon run; `paths` rotate across requests. */
-async function cannon(url: string, paths: string[], headers: Record<string, string>, seconds: number): Promise<Figures> {
-  let i = 0;
-  const run = autocannon({
-    url,
-    connections: opts.connections,
-    duration: seconds,
-    timeout: 10,
-    headers,
-    requests: [{ method: 'GET', setupRequest: (req) => ({ ...req, path: paths[i++ % paths.length] }) }],
-  });
-  // Belt and braces: stop it even if autocannon's own clock misbehaves.
-  const guard = setTimeout(() => run.stop(), (seconds + 30) * 1000);
-  const r = await run;
-  clearTimeout(guard);
-  const total = r['2xx'] + r.non2xx;
-  return {
-    rps: round(r.requests.total / r.duration, 0),
-    requests: r.requests.total,
-    p50Ms: r.latency.p50,
-    p90Ms: r.latency.p90,
-    p99Ms: r.latency.p99,
-    avgMs: round(r.latency.average, 2),
-    maxMs: r.latency.max,
-    non2xx: r.non2xx,
-    errors: r.errors,
-    timeouts: r.timeouts,
-    bytesPerResponse: total > 0 ? Math.round(r.throughput.total / total) : 0,
-    statusCodes: Object.fromEntries(Object.entries(r.statusCodeStats ?? {}).map(([code, v]) => [code, v.count])),
-  };
-}
+/** One bounded autocannon run at the chosen connections; `paths` rotate across requests. */
+const cannon = (url: string, paths: string[], headers: Record<string, string>, seconds: number): Promise<LoadFigures> =>
+  loadRun({ url, paths, headers, seconds, connections: opts.connections });
 
 await main(async () => {
   if (opts.seconds <= 0 || opts.seconds > 600) throw new Error('--seconds must be in (0, 600]');
@@ -169,7 +126,7 @@ await main(async () => {
     .map((x) => x.u);
   const paths = order.map(query);
   const auth = { authorization: `Bearer ${key}` };
-  const targets: Record<string, Figures> = {};
+  const targets: Record<string, LoadFigures> = {};
   const dbFile = join(work, 'data', 'demo', 'afin.db'); // `afin demo` keeps its store in <data>/demo
   if (!existsSync(dbFile)) throw new Error(`the demo's database is not at ${dbFile}`);
   let before = diskUse(dbFile);
