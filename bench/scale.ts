@@ -17,9 +17,10 @@
  * Prints progress on stderr and one JSON line per size on stdout.
  */
 import { spawn } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { cpus, loadavg } from 'node:os';
 import { join } from 'node:path';
-import type { StoredEvent, StoredItem } from '../src/domain/schemas.ts';
+import type { StoredEvent } from '../src/domain/schemas.ts';
 import { SqliteStore } from '../src/store/sqlite/sqlite-store.ts';
 import { ALS_DEFAULTS, Als } from '../src/recommend/models/als.ts';
 import { pack } from '../src/recommend/models/pack.ts';
@@ -34,6 +35,7 @@ import {
   loadRun,
   log,
   main,
+  onCleanup,
   parseArgs,
   removeDirLater,
   rng,
@@ -45,10 +47,10 @@ import {
   trackChild,
   waitReady,
 } from './lib.ts';
+import { makeShop, shopEvents } from './scale-shop.ts';
 
 const ADMIN_KEY = 'bench-admin-key-0123456789';
 const WS = 'default';
-const CATEGORIES = 40;
 
 // Child mode: train in this process and report its own time and peak memory.
 if (process.argv[2] === '--child-train') {
@@ -59,8 +61,17 @@ if (process.argv[2] === '--child-train') {
   const cpu0 = process.cpuUsage();
   let infos: unknown[] = [];
   let error: string | null = null;
+  // Progress on stderr (a stage change or 10 % more), so a run stopped mid-training says how far it got.
+  let lastStage = '';
+  let lastFraction = -1;
+  const onProgress = (stage: string, fraction: number) => {
+    if (stage === lastStage && fraction - lastFraction < 0.1) return;
+    lastStage = stage;
+    lastFraction = fraction;
+    process.stderr.write(`progress ${JSON.stringify({ stage, fraction: Math.round(fraction * 100) / 100 })}\n`);
+  };
   try {
-    infos = await engine.train(WS, {});
+    infos = await engine.train(WS, { onProgress });
   } catch (e) {
     error = (e as Error).message;
     infos = (e as { trained?: unknown[] }).trained ?? [];
@@ -107,114 +118,59 @@ function parseSizes(s: string): Size[] {
   });
 }
 
-/** Items in categories with log-normal prices; `byCategory` lists them by popularity with Zipf weights. */
-function makeShop(nItems: number, seed: number) {
-  const rand = rng(seed);
-  const gauss = () => Math.sqrt(-2 * Math.log(rand() || 1e-12)) * Math.cos(2 * Math.PI * rand());
-  const catPrice = Array.from({ length: CATEGORIES }, () => Math.exp(2.5 + 1.2 * rand()));
-  const items: StoredItem[] = [];
-  const members: number[][] = Array.from({ length: CATEGORIES }, () => []);
-  // Popularity rank r gets weight 1/(r+1): item i is the i-th most popular overall.
-  const weight = new Float64Array(nItems);
-  for (let i = 0; i < nItems; i++) {
-    // Category sizes are skewed too: a few big categories, a long tail of small ones.
-    const c = Math.min(CATEGORIES - 1, Math.floor(CATEGORIES * rand() ** 1.6));
-    members[c].push(i);
-    weight[i] = 1 / (i + 1);
-    items.push({
-      id: `sku-${i}`,
-      title: `Product ${i} in category ${c}`,
-      categories: [`cat-${c}`],
-      tags: rand() < 0.2 ? ['sale'] : [],
-      price: Math.round(catPrice[c] * Math.exp(0.5 * gauss()) * 100) / 100,
-      currency: 'EUR',
-      available: true,
-      updatedAt: 1,
-    } as StoredItem);
-  }
-  const catWeight = members.map((m) => m.reduce((s, i) => s + weight[i], 0));
-  const cum = members.map((m) => {
-    const c = new Float64Array(m.length);
-    let s = 0;
-    for (const [k, i] of m.entries()) c[k] = s += weight[i];
-    return c;
-  });
-  const pickIn = (c: number): number => {
-    const cs = cum[c];
-    const x = rand() * cs[cs.length - 1];
-    let lo = 0,
-      hi = cs.length - 1;
-    while (lo < hi) {
-      const mid = (lo + hi) >> 1;
-      if (cs[mid] < x) lo = mid + 1;
-      else hi = mid;
-    }
-    return members[c][lo];
-  };
-  const nonEmpty = members.map((m, c) => (m.length ? c : -1)).filter((c) => c >= 0);
-  const catCum = new Float64Array(nonEmpty.length);
-  let cs = 0;
-  for (const [k, c] of nonEmpty.entries()) catCum[k] = cs += catWeight[c];
-  const pickCategory = (): number => {
-    const x = rand() * cs;
-    let k = 0;
-    while (catCum[k] < x) k++;
-    return nonEmpty[k];
-  };
-  return { items, pickIn, pickCategory, rand };
-}
-
-/** One user's events: sessions of views in one category, some add-to-carts and purchases. */
-function* shopEvents(shop: ReturnType<typeof makeShop>, nUsers: number, perUser: number, now: number): Generator<StoredEvent> {
-  const { rand, pickIn, pickCategory, items } = shop;
-  const span = 90 * 86_400_000;
-  let seq = 0;
-  for (let u = 0; u < nUsers; u++) {
-    const user = `u-${u}`;
-    const favourites = [pickCategory(), pickCategory()];
-    // Geometric number of events with mean `perUser`, in sessions of ~4.
-    let left = Math.max(1, Math.round(-Math.log(rand() || 1e-12) * perUser));
-    let t = now - span * rand();
-    while (left > 0) {
-      const c = rand() < 0.7 ? favourites[rand() < 0.5 ? 0 : 1] : pickCategory();
-      const len = Math.min(left, 1 + Math.floor(rand() * 7));
-      for (let k = 0; k < len; k++) {
-        const item = items[pickIn(c)];
-        const r = rand();
-        const type = r < 0.08 ? 'purchase' : r < 0.2 ? 'add_to_cart' : 'view';
-        t = Math.min(now, t + 30_000 + rand() * 300_000);
-        yield {
-          messageId: `s-${seq++}`,
-          type,
-          subject: user,
-          userId: user,
-          anonymousId: null,
-          itemId: item.id,
-          value: type === 'purchase' ? (item.price ?? null) : null,
-          query: null,
-          channel: 'web',
-          recommendationId: null,
-          variant: null,
-          timestamp: Math.floor(t),
-          receivedAt: Math.floor(t),
-          properties: null,
-        };
-      }
-      left -= len;
-      t += 86_400_000 * rand() * 5;
-    }
+/** Resident and peak resident memory of a process in MB (Linux /proc; null elsewhere). */
+function memoryOf(pid: number | undefined): { rssMB: number; peakRssMB: number } | null {
+  if (pid === undefined) return null;
+  try {
+    const status = readFileSync(`/proc/${pid}/status`, 'utf8');
+    const kB = (field: string) => Number(new RegExp(`^${field}:\\s+(\\d+)`, 'm').exec(status)?.[1] ?? Number.NaN);
+    return { rssMB: Math.round(kB('VmRSS') / 1024), peakRssMB: Math.round(kB('VmHWM') / 1024) };
+  } catch {
+    return null;
   }
 }
 
-function runChild(args: string[], env: Record<string, string>): Promise<string> {
+/**
+ * The size being measured and what it has measured so far: printed as a `partial` line if the run
+ * is stopped (the ceiling, a signal, a failure), so a size that does not finish still says how far
+ * it got and what it cost until then.
+ */
+let inFlight: { phase: string; figures: Record<string, unknown> } | null = null;
+
+function emitPartial(why: string): void {
+  if (!inFlight) return;
+  emit({ ...inFlight.figures, partial: true, stoppedIn: inFlight.phase, why, loadAvg1: round(loadavg()[0], 1) });
+  inFlight = null;
+}
+
+/**
+ * Runs the training child; every `sampleSeconds` records its CPU time, memory and last progress
+ * line in `into` (and logs them), since a big size can train for an hour.
+ */
+function runChild(args: string[], env: Record<string, string>, into: Record<string, unknown>, sampleSeconds = 60): Promise<string> {
   return new Promise((resolve, reject) => {
     const p = spawn(process.execPath, args, { cwd: process.cwd(), env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
     trackChild(p);
-    let out = '',
-      err = '';
+    const t0 = performance.now();
+    let out = '';
+    let err = '';
+    let progress: unknown = null;
     p.stdout.on('data', (d) => (out += d));
-    p.stderr.on('data', (d) => (err += d));
-    p.on('exit', (code) => (code === 0 ? resolve(out) : reject(new Error(`training exited ${code}: ${err.slice(-2000)}`))));
+    p.stderr.on('data', (d) => {
+      err = (err + d).slice(-20_000);
+      for (const line of String(d).split('\n')) if (line.startsWith('progress ')) progress = JSON.parse(line.slice('progress '.length));
+    });
+    const sample = () => {
+      const mem = memoryOf(p.pid);
+      into.soFar = { wallSeconds: round((performance.now() - t0) / 1000, 0), cpuSeconds: cpuSecondsOf(p.pid), ...mem, progress };
+      log(`  training so far: ${JSON.stringify(into.soFar)} (load ${round(loadavg()[0], 1)})`);
+    };
+    const timer = setInterval(sample, sampleSeconds * 1000);
+    p.on('exit', (code) => {
+      clearInterval(timer);
+      if (code === 0) resolve(out);
+      else reject(new Error(`training exited ${code}: ${err.slice(-2000)}`));
+    });
   });
 }
 
@@ -224,8 +180,19 @@ async function measureSize(size: Size, index: number): Promise<Record<string, un
   const dataDir = join(work, 'data');
   const now = Date.now();
   const shop = makeShop(size.items, opts.seed + index);
+  // Filled phase by phase: what a stopped run prints as its partial line.
+  const figures: Record<string, unknown> = {
+    bench: 'scale',
+    items: size.items,
+    users: size.users,
+    eventsPerUser: opts.eventsPerUser,
+    connections: opts.connections,
+    node: process.version,
+    cpus: cpus().length,
+  };
+  inFlight = { phase: 'loading', figures };
 
-  // 1. Bulk load.
+  // 1. Bulk load. The generator runs in this process too: the store's own share is timed apart.
   const store = new SqliteStore(join(dataDir, 'afin.db'));
   await store.migrate();
   await store.createWorkspace({ id: WS, name: 'scale', createdAt: now });
@@ -236,30 +203,57 @@ async function measureSize(size: Size, index: number): Promise<Record<string, un
   const tEvents = performance.now();
   const loadCpu0 = process.cpuUsage();
   let events = 0;
+  let storeSeconds = 0;
+  let storeCpuSeconds = 0;
   let chunk: StoredEvent[] = [];
   let lastLog = tEvents;
+  const insert = async () => {
+    const t = performance.now();
+    const c = process.cpuUsage();
+    events += (await store.insertEvents(WS, chunk)).inserted.length;
+    const dc = process.cpuUsage(c);
+    storeSeconds += (performance.now() - t) / 1000;
+    storeCpuSeconds += (dc.user + dc.system) / 1e6;
+    chunk = [];
+    const seconds = (performance.now() - tEvents) / 1000;
+    figures.events = events;
+    figures.ingest = { eventsSoFar: events, seconds: round(seconds, 0), storeCpuSeconds: round(storeCpuSeconds, 1) };
+    if (performance.now() - lastLog > 30_000) {
+      lastLog = performance.now();
+      log(
+        `  ${events} events loaded in ${round(seconds, 0)} s (store ${Math.round(events / storeCpuSeconds)} events per CPU s; load ${round(loadavg()[0], 1)})`,
+      );
+    }
+  };
   for (const e of shopEvents(shop, size.users, opts.eventsPerUser, now)) {
     chunk.push(e);
-    if (chunk.length === 10_000) {
-      events += (await store.insertEvents(WS, chunk)).inserted.length;
-      chunk = [];
-      if (performance.now() - lastLog > 5000) {
-        lastLog = performance.now();
-        log(`  ${events} events loaded`);
-      }
-    }
+    if (chunk.length === 10_000) await insert();
   }
-  if (chunk.length) events += (await store.insertEvents(WS, chunk)).inserted.length;
+  if (chunk.length) await insert();
   const eventSeconds = (performance.now() - tEvents) / 1000;
   const loadCpu = process.cpuUsage(loadCpu0);
   const eventCpuSeconds = (loadCpu.user + loadCpu.system) / 1e6;
   await store.close();
   log(`${size.items} items × ${size.users} users: ${events} events loaded in ${round(eventSeconds)} s (${Math.round(events / eventSeconds)}/s)`);
+  figures.events = events;
+  figures.ingest = {
+    path: 'store bulk (insertEvents, 10,000 per call, no profiles)',
+    eventsPerSec: Math.round(events / eventSeconds),
+    eventsPerCpuSec: Math.round(events / eventCpuSeconds),
+    // The store's calls alone (the generator's work left out).
+    storeEventsPerSec: Math.round(events / storeSeconds),
+    storeEventsPerCpuSec: Math.round(events / storeCpuSeconds),
+    seconds: round(eventSeconds, 1),
+    itemSeconds: round(itemSeconds, 2),
+  };
 
   // 2. Training, in a child process of its own.
   const env = { AFIN_DATA_DIR: dataDir, AFIN_ADMIN_KEY: ADMIN_KEY, AFIN_LOG_LEVEL: opts.logLevel };
   log('  training…');
-  const train = JSON.parse((await runChild(['bin/run-ts.mjs', 'bench/scale.ts', '--child-train'], env)).trim().split('\n').pop()!) as {
+  inFlight.phase = 'training';
+  const training: Record<string, unknown> = {};
+  figures.training = training;
+  const train = JSON.parse((await runChild(['bin/run-ts.mjs', 'bench/scale.ts', '--child-train'], env, training)).trim().split('\n').pop()!) as {
     seconds: number;
     cpuSeconds: number;
     maxRssMB: number;
@@ -267,6 +261,13 @@ async function measureSize(size: Size, index: number): Promise<Record<string, un
     error: string | null;
   };
   log(`  trained in ${round(train.seconds)} s (${round(train.cpuSeconds)} CPU s), peak RSS ${train.maxRssMB} MB${train.error ? `; ${train.error}` : ''}`);
+  figures.training = {
+    seconds: round(train.seconds, 1),
+    cpuSeconds: round(train.cpuSeconds, 1),
+    peakRssMB: train.maxRssMB,
+    models: Object.fromEntries(train.infos.map((i) => [i.name, { seconds: i.seconds, items: i.items, ...(i.plan ? { plan: i.plan } : {}) }])),
+    error: train.error,
+  };
   const check = new SqliteStore(join(dataDir, 'afin.db'));
   const blobs = await check.listBlobs(WS, 'model:');
   let modelBytes = 0;
@@ -278,12 +279,16 @@ async function measureSize(size: Size, index: number): Promise<Record<string, un
     perModel[b.name.slice('model:'.length)] = n;
   }
   await check.close();
+  figures.modelBytes = modelBytes;
+  figures.modelBytesByModel = perModel;
 
   // 3. Serving at 32 connections, users rotating.
+  inFlight.phase = 'serving';
   const s = await spawnAfin({ ...env, AFIN_RATE_LIMITS: 'public=1000000,server=1000000' }, work, 'afin-scale');
   let serving: LoadFigures | null = null;
   let servingError: string | null = null;
   let serverCpuMsPerRequest: number | null = null;
+  let serverPeakRssMB: number | null = null;
   try {
     await waitReady(s, opts.startupSeconds * 1000);
     const { key } = await call<{ key: string }>('POST', `${s.url}/v1/keys`, ADMIN_KEY, { scope: 'public', name: 'scale' });
@@ -299,6 +304,7 @@ async function measureSize(size: Size, index: number): Promise<Record<string, un
     const cpu1 = cpuSecondsOf(s.proc.pid);
     serving = r;
     if (cpu0 !== null && cpu1 !== null && r.requests > 0) serverCpuMsPerRequest = round(((cpu1 - cpu0) * 1000) / r.requests, 2);
+    serverPeakRssMB = memoryOf(s.proc.pid)?.peakRssMB ?? null;
     if (r.non2xx || r.errors) for (const l of serverErrors(s)) log(`  server log: ${l}`);
   } catch (e) {
     // Keep the load and training figures of this size: say why serving was not measured.
@@ -307,35 +313,11 @@ async function measureSize(size: Size, index: number): Promise<Record<string, un
   } finally {
     await stopProcess(s.proc);
   }
-  return {
-    bench: 'scale',
-    items: size.items,
-    users: size.users,
-    events,
-    eventsPerUser: opts.eventsPerUser,
-    ingest: {
-      path: 'store bulk (insertEvents, 10,000 per call, no profiles)',
-      eventsPerSec: Math.round(events / eventSeconds),
-      eventsPerCpuSec: Math.round(events / eventCpuSeconds),
-      seconds: round(eventSeconds, 1),
-      itemSeconds: round(itemSeconds, 2),
-    },
-    training: {
-      seconds: round(train.seconds, 1),
-      cpuSeconds: round(train.cpuSeconds, 1),
-      peakRssMB: train.maxRssMB,
-      models: Object.fromEntries(train.infos.map((i) => [i.name, { seconds: i.seconds, items: i.items, ...(i.plan ? { plan: i.plan } : {}) }])),
-      error: train.error,
-    },
-    modelBytes,
-    modelBytesByModel: perModel,
-    serving: serving ? { ...serving, serverCpuMsPerRequest } : { error: servingError },
-    connections: opts.connections,
-    // The machine is shared: the 1-minute load average says how much of it the bench had.
-    loadAvg1: round(loadavg()[0], 1),
-    node: process.version,
-    cpus: cpus().length,
-  };
+  figures.serving = serving ? { ...serving, serverCpuMsPerRequest, serverPeakRssMB } : { error: servingError };
+  // The machine is shared: the 1-minute load average says how much of it the bench had.
+  figures.loadAvg1 = round(loadavg()[0], 1);
+  inFlight = null;
+  return figures;
 }
 
 /**
@@ -384,13 +366,16 @@ await main(async () => {
   log(
     `sizes: ${sizes.map((s) => `${s.items} items × ${s.users} users`).join(', ')}; ${opts.eventsPerUser} events per user; serving ${opts.connections} connections for ${opts.seconds} s; host ${HOST}`,
   );
+  // A run stopped by the ceiling or a signal still prints what the size in flight had measured.
+  onCleanup(() => emitPartial('stopped (the bench ceiling, AFIN_BENCH_MAX_MINUTES, or a signal)'));
   let failed = 0;
   for (const [k, size] of sizes.entries()) {
     try {
-      process.stdout.write(JSON.stringify(await measureSize(size, k)) + '\n');
+      emit(await measureSize(size, k));
     } catch (e) {
       failed++;
       log(`${size.items}x${size.users} failed: ${(e as Error).message}`);
+      emitPartial(`failed: ${(e as Error).message.slice(0, 500)}`);
       if (!opts.keepGoing) break;
     }
   }
