@@ -278,15 +278,17 @@ export class RecommendService {
 
     const fallback = await this.model(ws, FALLBACK_MODEL);
     const personal = mayPersonalize && MODELS[name].personal ? await this.model(ws, name) : null;
-    // The same person with the same history, models and settings gets the same scores: computed once
-    // per history (the store's cached event list is one object until that person's next event).
     // The same person with the same history, models and settings gets the same scores: computed once.
-    // A history is known by its length and newest event, so a cache refresh of the same events hits.
-    const newest = events[0];
+    // A history is known by its length and its two ends (the list is oldest first and capped, so a
+    // new event changes the length or both ends), so a cache refresh of the same events hits.
+    const oldest = events[0];
+    const newest = events.at(-1);
     const memoKey = [
       ws,
       subject ?? '',
       events.length,
+      oldest?.messageId ?? '',
+      oldest?.timestamp ?? 0,
       newest?.messageId ?? '',
       newest?.timestamp ?? 0,
       name,
