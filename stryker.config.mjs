@@ -44,23 +44,15 @@ export const SLICES = {
   },
   catalog: {
     mutate: ['src/converse/catalog-search.ts'],
-    // grounding-rest.test.ts, which also reaches the topic narrowing, is left out: its linear-time check
-    // has an absolute bound (50 ms) that a loaded machine under coverage instrumentation misses, and a
-    // failing test stops Stryker's initial run.
-    tests: ['test/converse/catalog-search-mutation.test.ts'],
-    // No checker: it imports nlu/slots.ts's types, which TypeScript 5.9 does not compile (see nlu).
-    checker: false,
+    // grounding-rest.test.ts also reaches the topic narrowing; its linear-time check compares two runs
+    // of the same moment (no absolute bound since 79e08d8), so a loaded machine no longer fails it.
+    tests: ['test/converse/catalog-search-mutation.test.ts', 'test/converse/grounding-rest.test.ts'],
   },
   nlu: {
     mutate: ['src/converse/nlu/**/*.ts'],
     // Fast tests only: the assistant's HTTP tests (assistant, chat-privacy, long-input) and the frozen
     // eval in grounding.test.ts (15 s) would run against nearly every mutant.
     tests: ['test/converse/nlu/*.test.ts', 'test/converse/*-mutation.test.ts'],
-    // No TypeScript checker: slots.ts passes `(m) => { … }` (no return) where `(m) => boolean | undefined`
-    // is expected. TypeScript 7, which the project compiles with, infers `undefined` for such a body;
-    // TypeScript 5.9, the only one Stryker can drive, infers `void` and fails the initial compilation
-    // (9 errors, TS2345). Without the checker a mutant that does not type-check is run, not set aside.
-    checker: false,
   },
 };
 

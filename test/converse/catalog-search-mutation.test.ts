@@ -3,6 +3,7 @@
 // the assistant's HTTP tests reach it too, at ~30 s a mutant).
 import { describe, expect, it } from 'vitest';
 import { countFitting, emptyExcluded, facetsOf, itemsOfKind, mergeWanted, searchCatalog, type Wanted } from '../../src/converse/catalog-search.ts';
+import type { ProductAsk } from '../../src/converse/grounding/request.ts';
 import type { Mention, Slots } from '../../src/converse/nlu/slots.ts';
 import type { StoredItem } from '../../src/domain/schemas.ts';
 
@@ -296,5 +297,216 @@ describe('mergeWanted', () => {
     const before = structuredClone(prev);
     mergeWanted(prev, slots({ productType: 'sock', excluded: { ...emptyExcluded(), brands: ['X'] } }));
     expect(prev).toEqual(before);
+  });
+});
+
+// Grounded requests (grounding/): a product asked for by the words of the catalogue's titles and
+// categories. The asks are written out as the plain data the session stores (stems, as readProduct
+// gives them), so these tests do not depend on how a message is read.
+const SOFA: ProductAsk = {
+  label: 'sofa',
+  variants: [
+    { lang: 'en', head: 'sofa', mods: [] },
+    { lang: 'es', head: 'sof', mods: [] },
+  ],
+  part: false,
+};
+const COVER: ProductAsk = { label: 'cover', variants: [{ lang: 'en', head: 'cover', mods: [] }], part: true };
+/** A product no title or category of these catalogues names. */
+const LAMP = (part: boolean): ProductAsk => ({ label: 'lamp', variants: [{ lang: 'en', head: 'lamp', mods: [] }], part });
+const MAGAZINE: ProductAsk = {
+  label: 'magazine',
+  variants: [
+    { lang: 'en', head: 'magazin', mods: [] },
+    { lang: 'es', head: 'revist', mods: [] },
+  ],
+  part: false,
+};
+
+describe('itemsOfKind: a grounded request', () => {
+  // No item carries a type of its own (attributes): the titles' heads decide ("sofa" twice: a type).
+  const ROOM = [
+    item('s1', { title: 'Oslo sofa', categories: ['Living room'] }),
+    item('s2', { title: 'Lund sofa', categories: ['Sofas'] }),
+    item('c1', { title: 'Cover for Oslo sofa', categories: ['Sofas'] }),
+    item('t1', { title: 'Berg table', categories: ['Tables'] }),
+    item('g1', { title: 'Gone sofa', categories: ['Sofas'], available: false }),
+  ];
+
+  it('the items whose titles name the product, wherever they are filed; a part only when a part is asked for', () => {
+    expect(ids(itemsOfKind(ROOM, want({ ask: SOFA })))).toEqual(['s1', 's2']);
+    expect(ids(itemsOfKind(ROOM, want({ ask: COVER })))).toEqual(['c1']);
+    expect(ids(itemsOfKind(ROOM, want()))).toEqual(['s1', 's2', 'c1', 't1']);
+  });
+
+  it('the grounded items replace the category named, which holds a cover too', () => {
+    expect(ids(itemsOfKind(ROOM, want({ productType: 'sofa' })))).toEqual(['s2', 'c1']);
+    expect(ids(itemsOfKind(ROOM, want({ productType: 'sofa', ask: SOFA })))).toEqual(['s1', 's2']);
+    expect(ids(itemsOfKind(ROOM, want({ category: 'Sofas', ask: SOFA })))).toEqual(['s1', 's2']);
+  });
+
+  it('when nothing grounds, the named kind without its parts, or with them when a part was asked for', () => {
+    expect(ids(itemsOfKind(ROOM, want({ productType: 'sofa', ask: LAMP(false) })))).toEqual(['s2']);
+    expect(ids(itemsOfKind(ROOM, want({ productType: 'sofa', ask: LAMP(true) })))).toEqual(['s2', 'c1']);
+    expect(ids(itemsOfKind(ROOM, want({ ask: LAMP(false) })))).toEqual(['s1', 's2', 't1']);
+    expect(ids(itemsOfKind(ROOM, want({ ask: LAMP(true) })))).toEqual(['s1', 's2', 'c1', 't1']);
+  });
+
+  // Every item carries its own type, under each of the attribute's names.
+  const TYPED = [
+    item('a1', { title: 'Oslo sofa', attributes: { productType: 'Sofa' } }),
+    item('a2', { title: 'Lund sofa', attributes: { type: 'Sofa' } }),
+    item('a3', { title: 'Cover for Lund sofa', attributes: { tipo: 'Sofa' } }),
+    item('a4', { title: 'Berg table', attributes: { type: 'Table' } }),
+  ];
+
+  it("where every item of the kind named has its own type, that kind stands (the shop's word over the title's)", () => {
+    expect(ids(itemsOfKind(TYPED, want({ productType: 'sofa', ask: SOFA })))).toEqual(['a1', 'a2', 'a3']);
+    expect(ids(itemsOfKind(TYPED, want({ category: 'sofa', ask: SOFA })))).toEqual(['a1', 'a2', 'a3']);
+    // No kind named, or one no item has: the titles decide.
+    expect(ids(itemsOfKind(TYPED, want({ ask: SOFA })))).toEqual(['a1', 'a2']);
+    expect(ids(itemsOfKind(TYPED, want({ productType: 'couch', ask: SOFA })))).toEqual(['a1', 'a2']);
+  });
+
+  it('one item of the kind without a type of its own: the titles decide', () => {
+    const mixed = [...TYPED, item('a5', { title: 'Malmo sofa', categories: ['Sofa'] })];
+    expect(ids(itemsOfKind(mixed, want({ productType: 'sofa' })))).toEqual(['a1', 'a2', 'a3', 'a5']);
+    expect(ids(itemsOfKind(mixed, want({ productType: 'sofa', ask: SOFA })))).toEqual(['a1', 'a2', 'a5']);
+  });
+
+  it('asks differing only in the product grounded get their own answers from the same catalogue', () => {
+    const room = [...ROOM];
+    expect(ids(itemsOfKind(room, want({ productType: 'sofa', ask: SOFA })))).toEqual(['s1', 's2']);
+    expect(ids(itemsOfKind(room, want({ productType: 'sofa', ask: COVER })))).toEqual(['c1']);
+    expect(ids(itemsOfKind(room, want({ productType: 'sofa', ask: SOFA })))).toEqual(['s1', 's2']);
+  });
+});
+
+describe('searchCatalog: measures', () => {
+  // Seats read from the titles ("3-seat"); Dune states none.
+  const SEATS = [
+    item('m2', { title: 'Alba 2-seat sofa', price: 300 }),
+    item('m3', { title: 'Alba 3-seat sofa', price: 500 }),
+    item('m3b', { title: 'Berg 3-seat sofa', price: 900 }),
+    item('mu', { title: 'Cama 3-seat sofa' }),
+    item('x', { title: 'Dune sofa', price: 400 }),
+  ];
+  const three = (o: Partial<Wanted> = {}) => search(SEATS, want({ ask: SOFA, measures: { seats: { min: 3, max: 3 } }, ...o }));
+
+  it('seats bind where the sofas state them: a sofa that states none is left out', () => {
+    expect(three()).toEqual({ items: [SEATS[1], SEATS[2], SEATS[3]], relaxed: [] });
+  });
+
+  it('within the budget, both ends included; an unpriced sofa is outside any bound', () => {
+    expect(ids(three({ budget: { max: 500 } }).items)).toEqual(['m3']);
+    expect(ids(three({ budget: { min: 900 } }).items)).toEqual(['m3b']);
+    expect(three({ budget: { max: 500 } }).relaxed).toEqual([]);
+  });
+
+  it('seats give way, and say so, when no sofa with them is within the budget', () => {
+    expect(three({ budget: { max: 450 } })).toEqual({ items: [SEATS[0], SEATS[4]], relaxed: ['seats'] });
+    // "cheap" among all the sofas: the cheapest 40 % of 300, 400, 500 and 900 is up to 400.
+    expect(three({ budget: { relative: 'cheap' } })).toEqual({ items: [SEATS[0], SEATS[4]], relaxed: ['seats'] });
+    // Nothing at all within the budget: nothing is shown, so nothing is said to have given way.
+    expect(three({ budget: { min: 950 } })).toEqual({ items: [], relaxed: [] });
+    // A preference given up is named before the seats.
+    expect(three({ budget: { max: 450 }, colour: 'green' }).relaxed).toEqual(['colour', 'seats']);
+  });
+
+  const DESKS = [
+    item('w1', { title: 'Oak desk', attributes: { width: 120 } }),
+    item('w2', { title: 'Pine desk', attributes: { width: '160 cm' } }),
+    item('w3', { title: 'Ash desk' }),
+  ];
+  const DESK: ProductAsk = { label: 'desk', variants: [{ lang: 'en', head: 'desk', mods: [] }], part: false };
+  const desks = (measures: Wanted['measures']) => ids(search(DESKS, want({ ask: DESK, measures })).items);
+
+  it('a dimension binds when some candidate records it, and then leaves out those that do not', () => {
+    expect(desks({ width: { max: 140 } })).toEqual(['w1']);
+    expect(desks({ width: { min: 150 } })).toEqual(['w2']);
+    expect(desks({ width: { min: 120, max: 160 } })).toEqual(['w1', 'w2']);
+    // No desk records its height: the height asked for cannot narrow anything.
+    expect(desks({ height: { max: 50 } })).toEqual(['w1', 'w2', 'w3']);
+    expect(desks({ width: { min: 150 }, height: { max: 50 } })).toEqual(['w2']);
+    expect(desks({})).toEqual(['w1', 'w2', 'w3']);
+    expect(desks(undefined)).toEqual(['w1', 'w2', 'w3']);
+  });
+});
+
+describe('searchCatalog: the words of a grounded request', () => {
+  // Two Oslo sofas titled alike (one with a description), a Lund sofa, and a cover that is no candidate.
+  const ROOM = [
+    item('s1', { title: 'Oslo sofa', categories: ['Living room'] }),
+    item('s2', { title: 'Lund sofa', categories: ['Sofas'] }),
+    item('c1', { title: 'Cover for Oslo sofa', categories: ['Sofas'] }),
+    item('t1', { title: 'Berg table', categories: ['Tables'] }),
+    item('s3', { title: 'Oslo sofa', categories: ['Living room'], description: 'Deep seats, soft cushions and a washable fabric' }),
+  ];
+  // The recommender prefers the Lund sofa, then s3, then s1.
+  const rank = (id: string) => ({ s2: 3, s3: 2, s1: 1 })[id] ?? 0;
+  const sofas = (items: readonly StoredItem[], words?: string) => ids(search(items, want({ ask: SOFA, words }), 50, rank).items);
+
+  it('items matching more of the words come first; items matching alike keep the recommender’s order', () => {
+    expect(sofas(ROOM, 'oslo sofa')).toEqual(['s3', 's1', 's2']);
+    expect(sofas(ROOM, 'lund sofa')).toEqual(['s2', 's3', 's1']);
+    // Again, after another request on the same catalogue.
+    expect(sofas(ROOM, 'oslo sofa')).toEqual(['s3', 's1', 's2']);
+  });
+
+  it("without words, or with words no item has, the recommender's order", () => {
+    expect(sofas(ROOM)).toEqual(['s2', 's3', 's1']);
+    expect(sofas(ROOM, 'zebra')).toEqual(['s2', 's3', 's1']);
+    expect(ids(search(ROOM, want({ words: 'oslo sofa' }), 50, rank).items)).toEqual(['s2', 's3', 's1', 'c1', 't1']);
+  });
+
+  it('a catalogue whose items carry their own type ranks by the recommender alone', () => {
+    const typed = ROOM.map((it) => ({ ...it, attributes: { type: 'Sofa' } }));
+    expect(sofas(typed, 'oslo sofa')).toEqual(['s2', 's3', 's1']);
+  });
+});
+
+describe('searchCatalog: a topic named with the product', () => {
+  const MAGAZINES = [
+    item('bon', { title: 'Bon Appetit', categories: ['Magazine Subscriptions', 'Cooking, Food & Wine'] }),
+    item('gourmet', { title: 'Gourmet (1-year)', categories: ['Magazine Subscriptions', 'Lifestyle'] }),
+    item('news', { title: 'Newsweek', categories: ['Magazine Subscriptions', 'News & Politics'] }),
+    item('back', { title: 'Backpacker', categories: ['Magazine Subscriptions', 'Sports', 'Hiking & Outdoor Recreation'] }),
+    item('trail', { title: 'Trail Runner', categories: ['Magazine Subscriptions', 'Sports'] }),
+  ];
+  const topic = (words?: string, o: Partial<Wanted> = {}, items: readonly StoredItem[] = MAGAZINES, exclude: ReadonlySet<string> = new Set()) =>
+    ids(search(items, want({ ask: MAGAZINE, words, ...o }), 50, () => 0, exclude).items).sort();
+  const count = (words?: string, o: Partial<Wanted> = {}, items: readonly StoredItem[] = MAGAZINES) =>
+    countFitting(items, want({ ask: MAGAZINE, words, ...o }), new Set());
+
+  it('keeps the candidates whose category the topic names, in either language', () => {
+    expect(topic('a magazine about hiking')).toEqual(['back']);
+    expect(topic('una revista de cocina')).toEqual(['bon']);
+    expect(topic('a sports magazine')).toEqual(['back', 'trail']);
+    // Each word narrows what the one before left: sports, then hiking.
+    expect(topic('sports magazine for hiking')).toEqual(['back']);
+    expect(count('a magazine about hiking')).toBe(1);
+  });
+
+  it('a topic no category names, or the product itself, narrows nothing', () => {
+    expect(topic('a magazine about knitting')).toEqual(['back', 'bon', 'gourmet', 'news', 'trail']);
+    expect(count('a magazine about knitting')).toBe(5);
+    expect(count('magazine')).toBe(5);
+    expect(count('revista')).toBe(5);
+    expect(count()).toBe(5);
+    // Without a grounded product the words are no request of their own.
+    expect(countFitting(MAGAZINES, want({ words: 'a magazine about hiking' }), new Set())).toBe(5);
+  });
+
+  it('the product word narrows nothing even where only some categories carry it', () => {
+    const ROOM = [item('s1', { title: 'Oslo sofa', categories: ['Living room'] }), item('s2', { title: 'Lund sofa', categories: ['Sofas'] })];
+    expect(countFitting(ROOM, want({ ask: SOFA, words: 'a sofa' }), new Set())).toBe(2);
+    expect(countFitting(ROOM, want({ ask: SOFA, words: 'a living room sofa' }), new Set())).toBe(1);
+  });
+
+  it('a single candidate, or a catalogue whose items carry their own type, is left as it is', () => {
+    expect(topic('a magazine about hiking', {}, MAGAZINES, new Set(['back', 'bon', 'gourmet']))).toEqual(['news', 'trail']);
+    expect(topic('a magazine about hiking', {}, MAGAZINES, new Set(['back', 'bon', 'gourmet', 'trail']))).toEqual(['news']);
+    const typed = MAGAZINES.map((it) => ({ ...it, attributes: { type: 'Magazine' } }));
+    expect(count('a magazine about hiking', {}, typed)).toBe(5);
   });
 });
