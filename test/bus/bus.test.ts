@@ -2,30 +2,14 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import type { StoredEvent } from '../../src/domain/schemas.ts';
 import { LocalBus, LocalHub, type InvalidationNotice } from '../../src/bus/bus.ts';
 import { WorkspaceState } from '../../src/recommend/workspace-state.ts';
 import { cachingStore } from '../../src/store/caching-store.ts';
 import { SqliteStore } from '../../src/store/sqlite/sqlite-store.ts';
-import { testClock } from '../helpers.ts';
+import { storedEvent, testClock } from '../helpers.ts';
 import { atOnce, closeNodes, expectBSeesAWrites, expectBStaleWithoutBus, makeNode, type TestNode } from '../server/two-nodes.ts';
 
-const ev = (messageId: string, subject: string): StoredEvent => ({
-  messageId,
-  type: 'view',
-  subject,
-  userId: subject,
-  anonymousId: null,
-  itemId: 'i1',
-  value: null,
-  query: null,
-  channel: null,
-  recommendationId: null,
-  variant: null,
-  timestamp: 1,
-  receivedAt: 1,
-  properties: null,
-});
+const ev = (messageId: string, subject: string) => storedEvent(messageId, subject);
 
 describe('LocalBus', () => {
   it('delivers to the other buses of its hub, not to itself, and stops after close', async () => {

@@ -1,25 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import type { StoredEvent } from '../../src/domain/schemas.ts';
 import { LocalBus, LocalHub, type InvalidationNotice } from '../../src/bus/bus.ts';
 import { cachingStore } from '../../src/store/caching-store.ts';
 import { SqliteStore } from '../../src/store/sqlite/sqlite-store.ts';
+import { storedEvent } from '../helpers.ts';
 
-const ev = (messageId: string, subject: string, timestamp: number): StoredEvent => ({
-  messageId,
-  type: 'view',
-  subject,
-  userId: subject,
-  anonymousId: null,
-  itemId: 'i1',
-  value: null,
-  query: null,
-  channel: null,
-  recommendationId: null,
-  variant: null,
-  timestamp,
-  receivedAt: timestamp,
-  properties: null,
-});
+const ev = (messageId: string, subject: string, timestamp: number) => storedEvent(messageId, subject, { timestamp });
 
 async function setup() {
   const inner = new SqliteStore(':memory:');
