@@ -12,7 +12,7 @@
 import { freemem } from 'node:os';
 import { applySignal, foldHistory, noOpinion, signalCsr, userItemCsr, type Signal } from './common.ts';
 import { bestOf } from './top-k.ts';
-import { invertSpd } from './linalg.ts';
+import { denseSquare, invertSpd } from './linalg.ts';
 import { pack, unpackModel } from './pack.ts';
 import { ModelFitError, NotEnoughDataError, type FitOptions, type HistoryEntry, type Interactions, type Recommender, type ScoreResult } from './types.ts';
 
@@ -101,7 +101,7 @@ export class Ease implements Recommender {
     for (const [s, item] of chosen.entries()) slotOf[item] = s;
 
     // Gram matrix G = XᵀX (lower triangle) from each user's pairs, then + λI.
-    const G = new Float64Array(m * m);
+    const G = denseSquare(m); // in WebAssembly memory when its SIMD kernel is there: the inversion runs on it in place
     const slots = new Int32Array(data.nItems);
     const vals = new Float64Array(data.nItems);
     for (let u = 0; u < X.nRows; u++) {

@@ -5,8 +5,11 @@
  *
  * `invertSpd` inverts a symmetric positive definite matrix in place in three blocked sweeps —
  * Cholesky (G = L Lᵀ), the triangular inverse (Wᵀ = L⁻ᵀ, kept in the upper triangle) and the
- * product G⁻¹ = Wᵀ W — about n³ floating-point operations in all, and no second n×n buffer.
+ * product G⁻¹ = Wᵀ W — about n³ floating-point operations in all, and no second n×n buffer. The
+ * large products run in WebAssembly SIMD (`wasm-gemm.ts`) when it is available and the matrix is
+ * large; the rest, and everything where WebAssembly is missing, in JavaScript.
  */
+import { type Gemm4x2, wasmWorkspace } from './wasm-gemm.ts';
 
 /** Tile edge for the blocked sweeps. */
 const NB = 64;
@@ -178,11 +181,88 @@ export class NotPositiveDefiniteError extends Error {
 }
 
 /**
+ * C += alpha · X Yᵀ on one array: `gemm(m, nn, kk, alpha, xo, ldx, yo, ldy, co, ldc)` is `gemmNT`
+ * with X, Y and C all the same array M, whose kernel (JavaScript or WebAssembly) it hides.
+ */
+type SameArrayGemm = (m: number, nn: number, kk: number, alpha: number, xo: number, ldx: number, yo: number, ldy: number, co: number, ldc: number) => void;
+
+const jsGemm =
+  (M: Float64Array): SameArrayGemm =>
+  (m, nn, kk, alpha, xo, ldx, yo, ldy, co, ldc) =>
+    gemmNT(m, nn, kk, alpha, M, xo, ldx, M, yo, ldy, M, co, ldc);
+
+/** The SIMD kernel on M (a view into its memory) for the 4×2 blocks, JavaScript for the rows and the column left over. */
+function simdGemm(M: Float64Array, kernel: Gemm4x2): SameArrayGemm {
+  const base = M.byteOffset;
+  return (m, nn, kk, alpha, xo, ldx, yo, ldy, co, ldc) => {
+    const m4 = m >> 2;
+    const n2 = nn >> 1;
+    if (m4 > 0 && n2 > 0) {
+      for (let k0 = 0; k0 < kk; k0 += KB) {
+        kernel(m4, n2, Math.min(KB, kk - k0), base + (xo + k0) * 8, ldx * 8, base + (yo + k0) * 8, ldy * 8, base + co * 8, ldc * 8, alpha);
+      }
+    }
+    if (m > 4 * m4) gemmNT(m - 4 * m4, nn, kk, alpha, M, xo + 4 * m4 * ldx, ldx, M, yo, ldy, M, co + 4 * m4 * ldc, ldc);
+    if (nn > 2 * n2 && m4 > 0) gemmNT(4 * m4, 1, kk, alpha, M, xo, ldx, M, yo + 2 * n2 * ldy, ldy, M, co + 2 * n2, ldc);
+  };
+}
+
+/** Below this size the WebAssembly memory is not worth its setup. */
+const SIMD_FROM = 128;
+
+/** Float64Arrays that are whole views of a WebAssembly memory with the kernel bound to it (from `denseSquare`). */
+const simdViews = new WeakMap<Float64Array, Gemm4x2>();
+
+/**
+ * A zeroed n×n Float64Array for `invertSpd` or `cholesky`: in WebAssembly memory when its SIMD kernel
+ * is available, so the large products run there with no copy, else an ordinary array.
+ */
+export function denseSquare(n: number): Float64Array {
+  if (n >= SIMD_FROM) {
+    const ws = wasmWorkspace(n * n);
+    if (ws) {
+      const view = new Float64Array(ws.memory.buffer, 0, n * n);
+      simdViews.set(view, ws.gemm);
+      return view;
+    }
+  }
+  return new Float64Array(n * n);
+}
+
+export interface KernelChoice {
+  /**
+   * Run the large products in WebAssembly SIMD: true forces it (copying A into WebAssembly memory
+   * if it is not from `denseSquare`), false keeps JavaScript; by default from n = 128 when available.
+   */
+  simd?: boolean;
+}
+
+/** Runs `work` with A's products on the chosen kernel, copying A in and out of WebAssembly memory if needed. */
+function withKernel(A: Float64Array, n: number, choice: KernelChoice, work: (M: Float64Array, gemm: SameArrayGemm) => void): void {
+  const want = choice.simd ?? n >= SIMD_FROM;
+  const bound = simdViews.get(A);
+  const ws = want && !bound ? wasmWorkspace(n * n) : null;
+  if (!want || (!bound && !ws)) work(A, jsGemm(A));
+  else if (bound) work(A, simdGemm(A, bound));
+  else if (ws) {
+    const M = new Float64Array(ws.memory.buffer, 0, n * n);
+    M.set(A.subarray(0, n * n));
+    work(M, simdGemm(M, ws.gemm));
+    A.set(M);
+  }
+}
+
+/**
  * In-place blocked right-looking Cholesky: on return the lower triangle (with the diagonal) of A
  * holds L with A = L Lᵀ. Only the lower triangle of A is read; the upper one is overwritten with
  * scratch. Throws NotPositiveDefiniteError.
  */
-export function cholesky(A: Float64Array, n: number, onProgress?: (f: number) => void): void {
+export function cholesky(A: Float64Array, n: number, onProgress?: (f: number) => void, choice: KernelChoice = {}): void {
+  if (A.length < n * n) throw new RangeError('matrix is smaller than n×n');
+  withKernel(A, n, choice, (M, gemm) => choleskyOn(M, n, gemm, onProgress));
+}
+
+function choleskyOn(A: Float64Array, n: number, gemm: SameArrayGemm, onProgress?: (f: number) => void): void {
   for (let k0 = 0; k0 < n; k0 += NB) {
     const k1 = Math.min(n, k0 + NB);
     // 1. The diagonal block (earlier blocks' contributions are already subtracted).
@@ -205,13 +285,10 @@ export function cholesky(A: Float64Array, n: number, onProgress?: (f: number) =>
         A[ri + j] = (A[ri + j] - dot(A, ri + k0, A, rj + k0, j - k0)) / A[rj + j];
       }
     }
-    // 3. The trailing lower triangle: A[i, j] -= L[i, k0:k1] · L[j, k0:k1] for k1 ≤ j ≤ i.
+    // 3. The trailing lower triangle: A[i, j] -= L[i, k0:k1] · L[j, k0:k1] for k1 ≤ j ≤ i, a block row at a time.
     for (let i0 = k1; i0 < n; i0 += NB) {
       const i1 = Math.min(n, i0 + NB);
-      for (let j0 = k1; j0 <= i0; j0 += NB) {
-        const j1 = Math.min(n, j0 + NB);
-        gemmNT(i1 - i0, j1 - j0, k1 - k0, -1, A, i0 * n + k0, n, A, j0 * n + k0, n, A, i0 * n + j0, n);
-      }
+      gemm(i1 - i0, Math.min(n, i0 + NB) - k1, k1 - k0, -1, i0 * n + k0, n, k1 * n + k0, n, i0 * n + k1, n);
     }
     onProgress?.(1 - ((n - k1) / n) ** 3);
   }
@@ -221,10 +298,16 @@ export function cholesky(A: Float64Array, n: number, onProgress?: (f: number) =>
  * In-place inverse of a symmetric positive definite n×n matrix (row-major; only the lower triangle
  * is read). On return A holds the full symmetric inverse.
  */
-export function invertSpd(A: Float64Array, n: number, onProgress?: (f: number) => void): void {
+export function invertSpd(A: Float64Array, n: number, onProgress?: (f: number) => void, choice: KernelChoice = {}): void {
   if (A.length < n * n) throw new RangeError('matrix is smaller than n×n');
-  cholesky(A, n, (f) => onProgress?.(f / 3));
+  withKernel(A, n, choice, (M, gemm) => {
+    choleskyOn(M, n, gemm, (f) => onProgress?.(f / 3));
+    invertCholeskyOn(M, n, gemm, onProgress);
+  });
+}
 
+/** From L (lower triangle of A, as `choleskyOn` leaves it) to the full symmetric inverse in A. */
+function invertCholeskyOn(A: Float64Array, n: number, gemm: SameArrayGemm, onProgress?: (f: number) => void): void {
   // Wᵀ = L⁻ᵀ (upper triangular) goes into the upper triangle, its diagonal onto A's diagonal;
   // L's diagonal moves to dL. From L W = I, for j ≤ i:
   //   Wᵀ[j, i] = (δᵢⱼ − Σ_{j≤k<i} L[i, k] Wᵀ[j, k]) / L[i, i]
@@ -247,7 +330,7 @@ export function invertSpd(A: Float64Array, n: number, onProgress?: (f: number) =
     for (let j0 = 0; j0 < i0; j0 += NB) {
       const j1 = Math.min(i0, j0 + NB);
       // Full part: k in [j1, i0).
-      if (i0 > j1) gemmNT(j1 - j0, w, i0 - j1, 1, A, j0 * n + j1, n, A, i0 * n + j1, n, A, j0 * n + i0, n);
+      if (i0 > j1) gemm(j1 - j0, w, i0 - j1, 1, j0 * n + j1, n, i0 * n + j1, n, j0 * n + i0, n);
       // Triangular part: k in [j, j1).
       for (let j = j0; j < j1; j++) {
         const rj = j * n;
@@ -267,31 +350,36 @@ export function invertSpd(A: Float64Array, n: number, onProgress?: (f: number) =
     onProgress?.(1 / 3 + (1 - ((n - i1) / n) ** 3) / 3);
   }
 
-  // G⁻¹ = Wᵀ W: P[a, b] = Σ_{k≥a} Wᵀ[a, k] Wᵀ[b, k] for b ≤ a, written into the strict lower
-  // triangle (L is no longer needed), the diagonal into dP.
+  // G⁻¹ = Wᵀ W: P[a, b] = Σ_{k≥a} Wᵀ[a, k] Wᵀ[b, k] for b ≤ a. Off the diagonal blocks it goes
+  // straight into the strict lower triangle (L is no longer needed, and no later tile reads there:
+  // they read Wᵀ[·, k] for k ≥ a > b); the diagonal blocks, which overlap Wᵀ, go through `tile`, and
+  // the diagonal into dP.
   const dP = dL; // reuse
   const tile = new Float64Array(NB * NB);
   for (let a0 = 0; a0 < n; a0 += NB) {
     const a1 = Math.min(n, a0 + NB);
     const h = a1 - a0;
-    for (let b0 = 0; b0 <= a0; b0 += NB) {
-      const b1 = Math.min(n, b0 + NB);
-      const w = b1 - b0;
-      tile.fill(0, 0, h * w);
-      // Full part: k in [a1, n).
-      if (n > a1) gemmNT(h, w, n - a1, 1, A, a0 * n + a1, n, A, b0 * n + a1, n, tile, 0, w);
-      // Triangular part: k in [a, a1) for row a.
-      for (let a = a0; a < a1; a++) {
-        const ra = a * n;
-        const t = (a - a0) * w;
-        for (let b = b0; b < Math.min(b1, a + 1); b++) tile[t + b - b0] += dot(A, ra + a, A, b * n + a, a1 - a);
-      }
-      for (let a = a0; a < a1; a++) {
-        const ra = a * n;
-        const t = (a - a0) * w;
-        for (let b = b0; b < Math.min(b1, a); b++) A[ra + b] = tile[t + b - b0];
-        if (b0 <= a && a < b1) dP[a] = tile[t + a - b0];
-      }
+    // Off-diagonal blocks b < a0 of this block row, all at once: k in [a1, n) by the kernel…
+    for (let a = a0; a < a1; a++) A.fill(0, a * n, a * n + a0);
+    if (a0 > 0 && n > a1) gemm(h, a0, n - a1, 1, a0 * n + a1, n, a1, n, a0 * n, n);
+    // …and k in [a, a1) (Wᵀ[a, k] is zero for k < a) by dot products.
+    for (let a = a0; a < a1; a++) {
+      const ra = a * n;
+      for (let b = 0; b < a0; b++) A[ra + b] += dot(A, ra + a, A, b * n + a, a1 - a);
+    }
+    // The diagonal block.
+    tile.fill(0, 0, h * h);
+    if (n > a1) gemmNT(h, h, n - a1, 1, A, a0 * n + a1, n, A, a0 * n + a1, n, tile, 0, h);
+    for (let a = a0; a < a1; a++) {
+      const ra = a * n;
+      const t = (a - a0) * h;
+      for (let b = a0; b <= a; b++) tile[t + b - a0] += dot(A, ra + a, A, b * n + a, a1 - a);
+    }
+    for (let a = a0; a < a1; a++) {
+      const ra = a * n;
+      const t = (a - a0) * h;
+      for (let b = a0; b < a; b++) A[ra + b] = tile[t + b - a0];
+      dP[a] = tile[t + a - a0];
     }
     onProgress?.(2 / 3 + ((1 - ((n - a1) / n) ** 3) / 3) * 0.98);
   }
