@@ -16,6 +16,7 @@ import { join } from 'node:path';
 import {
   HOST,
   call,
+  cpuSecondsOf,
   emit,
   freePort,
   type LoadFigures,
@@ -131,6 +132,9 @@ await main(async () => {
   if (!existsSync(dbFile)) throw new Error(`the demo's database is not at ${dbFile}`);
   let before = diskUse(dbFile);
   let recommendRequests = 0;
+  // Server CPU per answered request, measured run only: on a machine shared with other work the
+  // throughput ratio swings with the load, CPU per request much less.
+  const cpuUsPerRequest: Record<string, number | null> = {};
   const plan: Array<[string, string, string[], Record<string, string>]> = [
     ['bare', bare.url, paths, {}],
     ['bareAuth', bare.url, paths.map((p) => `/auth${p}`), auth],
@@ -143,7 +147,11 @@ await main(async () => {
       if (label === 'recommend') recommendRequests += w.requests;
     }
     log(`${label}: ${opts.connections} connections for ${opts.seconds} s`);
+    const pid = label === 'recommend' ? demo.proc.pid : bare.proc.pid;
+    const cpu0 = cpuSecondsOf(pid);
     const f = await cannon(url, ps, headers, opts.seconds);
+    const cpu1 = cpuSecondsOf(pid);
+    cpuUsPerRequest[label] = cpu0 !== null && cpu1 !== null && f.requests > 0 ? Math.round(((cpu1 - cpu0) * 1e6) / f.requests) : null;
     targets[label] = f;
     if (label === 'recommend') recommendRequests += f.requests;
     log(
@@ -189,6 +197,8 @@ await main(async () => {
     ratioTarget: 0.5,
     meetsTarget: ratio >= 0.5,
     ratioVsBareAuth: round(targets.recommend.rps / targets.bareAuth.rps, 3),
+    cpuUsPerRequest,
+    cpuRatio: cpuUsPerRequest.bare && cpuUsPerRequest.recommend ? round(cpuUsPerRequest.bare / cpuUsPerRequest.recommend, 3) : null,
     targets,
     bytesWrittenPerRequest: written.dbBytesPerRequest,
     logBytesPerRequest: written.logBytesPerRequest,
