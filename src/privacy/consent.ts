@@ -52,10 +52,22 @@ export class ConsentService {
     private readonly suppressed: SuppressionCheck = async () => false,
   ) {}
 
+  private workspaceDefaults: ((ws: string) => Promise<ConsentState>) | null = null;
+
+  /** Lets each workspace set its own defaults (`PUT /v1/settings/privacy`), read here on every check. */
+  useWorkspaceDefaults(resolve: (ws: string) => Promise<ConsentState>): void {
+    this.workspaceDefaults = resolve;
+  }
+
+  /** The defaults that apply in this workspace: its own, else the deployment's. */
+  defaultsFor(ws: string): Promise<ConsentState> {
+    return this.workspaceDefaults ? this.workspaceDefaults(ws) : Promise.resolve(this.defaults);
+  }
+
   /** What may be used for this person: nothing at all for an erased person, whatever was recorded since. */
   async state(ws: string, userId: string): Promise<ConsentState> {
     if (await this.suppressed(ws, userId)) return { ...NOTHING };
-    return currentConsent(await this.store.consentHistory(ws, userId), this.defaults);
+    return currentConsent(await this.store.consentHistory(ws, userId), await this.defaultsFor(ws));
   }
 
   /**
@@ -65,7 +77,7 @@ export class ConsentService {
    */
   async policy(ws: string, subject: string): Promise<ConsentPolicy> {
     if (await this.suppressed(ws, subject)) return { subject, erased: true, ...NOTHING };
-    return { subject, erased: false, ...currentConsent(await this.store.consentHistory(ws, subject), this.defaults) };
+    return { subject, erased: false, ...currentConsent(await this.store.consentHistory(ws, subject), await this.defaultsFor(ws)) };
   }
 
   async allows(ws: string, userId: string, purpose: ConsentPurpose): Promise<boolean> {
@@ -74,11 +86,12 @@ export class ConsentService {
 
   async record(ws: string, userId: string): Promise<ConsentRecord> {
     const history = await this.store.consentHistory(ws, userId);
-    const state = currentConsent(history, this.defaults);
+    const defaults = await this.defaultsFor(ws);
+    const state = currentConsent(history, defaults);
     const updatedAt = Object.fromEntries(CONSENT_PURPOSES.map((p) => [p, null])) as Record<ConsentPurpose, string | null>;
     for (const c of history) for (const p of CONSENT_PURPOSES) if (c.purposes[p] !== undefined) updatedAt[p] = new Date(c.at).toISOString();
     const basis = Object.fromEntries(
-      CONSENT_PURPOSES.map((p) => [p, updatedAt[p] === null ? (this.defaults[p] ? 'default-on' : 'default-off') : state[p] ? 'given' : 'withdrawn']),
+      CONSENT_PURPOSES.map((p) => [p, updatedAt[p] === null ? (defaults[p] ? 'default-on' : 'default-off') : state[p] ? 'given' : 'withdrawn']),
     ) as ConsentRecord['basis'];
     return {
       userId,

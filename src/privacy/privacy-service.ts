@@ -279,6 +279,22 @@ export class PrivacyService {
     };
   }
 
+  /** The settings in force in one workspace: its own consent defaults and retention over the deployment's. */
+  async settingsFor(ws: string): Promise<ReturnType<PrivacyService['settings']>> {
+    const base = this.settings();
+    const defaults = await this.deps.consent.defaultsFor(ws);
+    const limits = await this.retention.limitsFor(ws);
+    return {
+      purposes: base.purposes.map((p) => ({ ...p, default: defaults[p.purpose] ? 'opt-out' : 'opt-in' })),
+      retention: {
+        ...base.retention,
+        eventMaxAgeDays: limits.eventMaxAgeDays,
+        auditMaxAgeDays: limits.auditMaxAgeDays,
+        recommendationLogMaxAgeDays: Math.min(this.retention.recommendationLogMaxAgeDays, limits.eventMaxAgeDays ?? Infinity),
+      },
+    };
+  }
+
   /** Stops timers (retention, pending retrains). */
   stop(): void {
     this.retention.stop();

@@ -59,6 +59,18 @@ export class RetentionJob {
     readonly recommendationLogMaxAgeDays = RECOMMENDATION_LOG_MAX_AGE_DAYS,
   ) {}
 
+  private workspaceLimits: ((ws: string) => Promise<Pick<RetentionConfig, 'eventMaxAgeDays' | 'auditMaxAgeDays'>>) | null = null;
+
+  /** Lets each workspace keep events and its audit log for less time than the deployment (`PUT /v1/settings/privacy`). */
+  useWorkspaceLimits(resolve: (ws: string) => Promise<Pick<RetentionConfig, 'eventMaxAgeDays' | 'auditMaxAgeDays'>>): void {
+    this.workspaceLimits = resolve;
+  }
+
+  /** The limits in force for one workspace. */
+  limitsFor(ws: string): Promise<Pick<RetentionConfig, 'eventMaxAgeDays' | 'auditMaxAgeDays'>> {
+    return this.workspaceLimits ? this.workspaceLimits(ws) : Promise.resolve(this.config);
+  }
+
   /** Exposure logs' and assignments' age limit in days (null: kept forever). */
   get exposureMaxAgeDays(): number | null {
     return this.config.exposureMaxAgeDays === undefined ? EXPOSURE_MAX_AGE_DAYS : this.config.exposureMaxAgeDays;
@@ -77,9 +89,8 @@ export class RetentionJob {
 
   private async sweep(): Promise<RetentionRun> {
     const now = this.clock();
-    const { eventMaxAgeDays, auditMaxAgeDays } = this.config;
+    const { eventMaxAgeDays } = this.config;
     const cutoff = eventMaxAgeDays === null ? null : now - eventMaxAgeDays * DAY_MS;
-    const auditCutoff = auditMaxAgeDays === null ? null : now - auditMaxAgeDays * DAY_MS;
     const recCutoff = Math.max(cutoff ?? -Infinity, now - this.recommendationLogMaxAgeDays * DAY_MS);
     const exposureDays = this.exposureMaxAgeDays;
     const exposureCutoff = exposureDays === null ? null : now - exposureDays * DAY_MS;
@@ -100,12 +111,17 @@ export class RetentionJob {
       let events = 0,
         documents = 0,
         audit = 0;
-      if (cutoff !== null) {
-        events = await this.store.deleteEventsBefore(w.id, cutoff);
-        for (const c of RETAINED_COLLECTIONS) if (c !== 'recommendation') documents += await this.store.deleteDocsBefore(w.id, c, cutoff);
+      // A workspace may set shorter limits of its own (the run's summary quotes the deployment's).
+      const own = await this.limitsFor(w.id);
+      const wsCutoff = own.eventMaxAgeDays === null ? null : now - own.eventMaxAgeDays * DAY_MS;
+      const wsAuditCutoff = own.auditMaxAgeDays === null ? null : now - own.auditMaxAgeDays * DAY_MS;
+      const wsRecCutoff = Math.max(wsCutoff ?? -Infinity, recCutoff);
+      if (wsCutoff !== null) {
+        events = await this.store.deleteEventsBefore(w.id, wsCutoff);
+        for (const c of RETAINED_COLLECTIONS) if (c !== 'recommendation') documents += await this.store.deleteDocsBefore(w.id, c, wsCutoff);
       }
-      documents += await this.store.deleteDocsBefore(w.id, 'recommendation', recCutoff);
-      if (auditCutoff !== null) audit = await this.store.deleteDocsBefore(w.id, AUDIT_COLLECTION, auditCutoff);
+      documents += await this.store.deleteDocsBefore(w.id, 'recommendation', wsRecCutoff);
+      if (wsAuditCutoff !== null) audit = await this.store.deleteDocsBefore(w.id, AUDIT_COLLECTION, wsAuditCutoff);
       let exposures = 0,
         assignments = 0;
       if (exposureCutoff !== null)
@@ -118,7 +134,15 @@ export class RetentionJob {
         await this.audit.record(w.id, {
           actor: { source: 'retention' },
           action: 'retention.run',
-          detail: { events, documents, audit, exposures, assignments, cutoff: out.cutoff, exposureCutoff: out.exposureCutoff },
+          detail: {
+            events,
+            documents,
+            audit,
+            exposures,
+            assignments,
+            cutoff: wsCutoff === null ? null : new Date(wsCutoff).toISOString(),
+            exposureCutoff: out.exposureCutoff,
+          },
         });
       }
       out.exposures += exposures;

@@ -57,7 +57,7 @@ export async function privacyRoutes(app: FastifyInstance, { privacy, consent }: 
       const { format } = parseOr(TransparencyQuery, req.query, 'invalid_query');
       const ws = req.principal.workspace;
       const id = idParam(req.params);
-      const report = transparencyReport(await privacy.export(ws, id), privacy.settings());
+      const report = transparencyReport(await privacy.export(ws, id), await privacy.settingsFor(ws));
       await privacy.audit.record(ws, { actor: actorOf(req), action: 'user.transparency', userId: id });
       if (format === 'text') return reply.type('text/plain; charset=utf-8').send(transparencyText(report));
       return report;
@@ -117,7 +117,7 @@ export async function privacyRoutes(app: FastifyInstance, { privacy, consent }: 
       config: { access: 'server' },
       schema: { tags: ['privacy'], summary: "This deployment's purposes, consent defaults and retention" },
     },
-    async (req) => ({ ...privacy.settings(), suppressedIds: await privacy.suppression.size(req.principal.workspace) }),
+    async (req) => ({ ...(await privacy.settingsFor(req.principal.workspace)), suppressedIds: await privacy.suppression.size(req.principal.workspace) }),
   );
 
   app.get(

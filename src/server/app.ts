@@ -10,6 +10,7 @@ import { converseRoutes } from '../converse/routes.ts';
 import { ingestRoutes } from '../ingest/routes.ts';
 import { keyRoutes } from '../keys/routes.ts';
 import { privacyRoutes } from '../privacy/routes.ts';
+import { privacySettingsRoutes } from '../privacy/settings-routes.ts';
 import { profileRoutes } from '../profile/routes.ts';
 import { recommendRoutes } from '../recommend/routes.ts';
 import { experimentRoutes } from '../experiment/routes.ts';
@@ -158,6 +159,7 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
   await app.register(recommendRoutes, { recommend: e.recommend, trainer: e.trainer, presentation: e.variants });
   await app.register(profileRoutes, { profiles: e.profiles });
   await app.register(privacyRoutes, { privacy: e.privacy, consent: e.consent });
+  await app.register(privacySettingsRoutes, { settings: e.privacySettings, audit: e.privacy.audit });
   await app.register(keyRoutes, { keys: e.keys });
   await app.register(converseRoutes, { chat: e.chat, llm: e.config.llm });
   await app.register(experimentRoutes, { experiments: e.experiments });

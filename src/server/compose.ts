@@ -4,6 +4,7 @@ import { IngestService } from '../ingest/ingest-service.ts';
 import { KeyService } from '../keys/key-service.ts';
 import { ConsentService } from '../privacy/consent.ts';
 import { PrivacyService } from '../privacy/privacy-service.ts';
+import { WorkspacePrivacySettings } from '../privacy/workspace-settings.ts';
 import { ProfileService } from '../profile/profile-service.ts';
 import { RecommendService } from '../recommend/recommend-service.ts';
 import { RecommendationLog } from '../recommend/recommendation-log.ts';
@@ -82,6 +83,8 @@ export class Engine {
   readonly recLog: RecommendationLog;
   readonly recommend: RecommendService;
   readonly privacy: PrivacyService;
+  /** Each workspace's own consent defaults and retention limits (`/v1/settings/privacy`). */
+  readonly privacySettings: WorkspacePrivacySettings;
   readonly profiles: ProfileService;
   /** Experiments and the global holdout: the recommend service asks it which strategy serves each person. */
   readonly experiments: ExperimentService;
@@ -152,6 +155,14 @@ export class Engine {
       },
       { retention: config.retention, cacheMaxAgeMs: opts.cacheMaxAgeMs, retrainAfterErasureMs: opts.retrainAfterErasureMs },
     );
+    this.privacySettings = new WorkspacePrivacySettings(
+      store,
+      { consentDefaults: this.consent.defaults, retention: this.privacy.retention.config },
+      this.clock,
+      opts.cacheMaxAgeMs ?? 1000,
+    );
+    this.consent.useWorkspaceDefaults((ws) => this.privacySettings.consentDefaults(ws));
+    this.privacy.retention.useWorkspaceLimits((ws) => this.privacySettings.retention(ws));
     this.trainer = new ModelTrainer(
       this.store,
       this.state,
