@@ -1,0 +1,13 @@
+// Edges of the NLU's number reading and slot filling that the mutation run (stryker.config.mjs, slice
+// `nlu`) found unguarded: each expectation is written out, never computed with the code under test.
+import { describe, expect, it } from 'vitest';
+import { parseDigits } from '../../../src/converse/nlu/numbers.ts';
+
+describe('parseDigits: the edges', () => {
+  it('ignores the spaces around a number, and reads nothing after its thousands suffix', () => {
+    expect(parseDigits(' 59,99 ')).toBe(59.99);
+    expect(parseDigits('\t2k ')).toBe(2000);
+    expect(parseDigits('2k tickets')).toBeUndefined();
+    expect(parseDigits('2 mil euros')).toBeUndefined();
+  });
+});
