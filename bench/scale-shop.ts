@@ -6,7 +6,8 @@
  * add-to-carts, fewer purchases. Seeded: the same seed gives the same shop and the same events.
  */
 import type { StoredEvent, StoredItem } from '../src/domain/schemas.ts';
-import { rng } from './lib.ts';
+// The PRNG straight from src (bench/lib.ts's `rng` wraps it) so a test can import this file without lib's process hooks.
+import { mulberry32 } from '../src/stats/random.ts';
 
 export const SHOP_CATEGORIES = 40;
 
@@ -32,7 +33,7 @@ function firstAtLeast(cum: Float64Array, x: number): number {
 }
 
 export function makeShop(nItems: number, seed: number): Shop {
-  const rand = rng(seed);
+  const rand = mulberry32(seed);
   const gauss = () => Math.sqrt(-2 * Math.log(rand() || 1e-12)) * Math.cos(2 * Math.PI * rand());
   const catPrice = Array.from({ length: SHOP_CATEGORIES }, () => Math.exp(2.5 + 1.2 * rand()));
   const items: StoredItem[] = [];

@@ -7,6 +7,7 @@
  *
  *   node bin/run-ts.mjs bench/scale.ts [--sizes 500x5000,1000x10000] [--events-per-user 10]
  *     [--seconds 5] [--connections 32] [--seed 1] [--keep-going]
+ *   node bin/run-ts.mjs bench/scale.ts --chart bench/scale-runs.jsonl [--out docs/scale-curve.svg] [--note '…']
  *
  * A size is ITEMSxUSERS; the issue's full curve is `--sizes 1000x10000,10000x100000,100000x1000000`
  * (that last one needs a long while and several GB). The shop: items in 40 categories with log-normal
@@ -17,7 +18,7 @@
  * Prints progress on stderr and one JSON line per size on stdout.
  */
 import { spawn } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg } from 'node:os';
 import { join } from 'node:path';
 import type { StoredEvent } from '../src/domain/schemas.ts';
@@ -47,6 +48,7 @@ import {
   trackChild,
   waitReady,
 } from './lib.ts';
+import { scaleChart, scaleLinesOf } from './scale-chart.ts';
 import { makeShop, shopEvents } from './scale-shop.ts';
 
 const ADMIN_KEY = 'bench-admin-key-0123456789';
@@ -101,6 +103,11 @@ const opts = parseArgs({
    * one fold-in and a score for every item, as ALS serves, with k = 128 (the default's factors).
    */
   retrieval: '',
+  /** Draws the chart instead: the scale lines of these JSONL files (comma-separated) into `--out`. */
+  chart: '',
+  out: 'docs/scale-curve.svg',
+  /** The chart's second line: when and under what load the lines were measured. */
+  note: '',
 });
 
 interface Size {
@@ -189,6 +196,7 @@ async function measureSize(size: Size, index: number): Promise<Record<string, un
     connections: opts.connections,
     node: process.version,
     cpus: cpus().length,
+    takenAt: new Date(now).toISOString(),
   };
   inFlight = { phase: 'loading', figures };
 
@@ -352,6 +360,12 @@ function exactRetrieval(nItems: number, seed: number): Record<string, number> {
 }
 
 await main(async () => {
+  if (opts.chart) {
+    const lines = opts.chart.split(',').flatMap((f) => scaleLinesOf(readFileSync(f, 'utf8')));
+    writeFileSync(opts.out, scaleChart(lines, 'bench/scale.ts: the cost curve of a synthetic shop', opts.note));
+    log(`${lines.length} sizes drawn into ${opts.out}`);
+    return 0;
+  }
   if (opts.retrieval) {
     const counts = opts.retrieval.split(',').map(Number);
     const rows = counts.map((n) => {
