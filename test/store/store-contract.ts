@@ -440,6 +440,33 @@ export function runStoreContract(label: string, open: () => Promise<Store>, clea
         expect(((await store.getProfile(ws, 'a')) as { n: number }).n).toBe(6);
       });
 
+      it('starts from what another instance (another node, a CLI) wrote, changed or deleted since, not from its own last copy', async () => {
+        const ws = freshWs();
+        const other = await open();
+        try {
+          await other.migrate();
+          // Each instance ingests in turn about the same person: a store that kept its own last copy of the
+          // profile would lose the other's updates.
+          await store.ingestEvents(ws, [ev('o1', 'a', 1)], new Set(['a']), counting);
+          await other.ingestEvents(ws, [ev('o2', 'a', 2)], new Set(['a']), counting);
+          await store.ingestEvents(ws, [ev('o3', 'a', 3)], new Set(['a']), counting);
+          expect(await store.getProfile(ws, 'a')).toEqual({ n: 3, ids: ['o1', 'o2', 'o3'] });
+          await other.ingestEvents(ws, [ev('o4', 'a', 4)], new Set(['a']), counting);
+          await store.ingestEvents(ws, [ev('o5', 'a', 5)], new Set(['a']), counting);
+          expect(await other.getProfile(ws, 'a')).toEqual({ n: 5, ids: ['o1', 'o2', 'o3', 'o4', 'o5'] });
+
+          await other.putProfiles(ws, [{ subject: 'a', profile: { n: 10, ids: ['rebuilt'] } }]);
+          await store.ingestEvents(ws, [ev('o6', 'a', 6)], new Set(['a']), counting);
+          expect(await store.getProfile(ws, 'a')).toEqual({ n: 11, ids: ['rebuilt', 'o6'] });
+
+          expect(await other.deleteProfile(ws, 'a')).toBe(true);
+          await store.ingestEvents(ws, [ev('o7', 'a', 7)], new Set(['a']), counting);
+          expect(await store.getProfile(ws, 'a')).toEqual({ n: 1, ids: ['o7'] });
+        } finally {
+          await other.close();
+        }
+      });
+
       it('stores nothing when the profile update fails', async () => {
         const ws = freshWs();
         await expect(

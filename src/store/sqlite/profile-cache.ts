@@ -2,10 +2,11 @@
  * The parsed profiles the ingest path updated last, kept so the next batch about the same people
  * neither reads nor parses their rows again. The store owns the objects: it hands them to the profile
  * updater, which may change them in place, and it drops an entry whenever its row may differ (a write
- * that failed, another connection's commit, a delete). Bounded, least recently used out first.
+ * that failed, another connection's commit, a delete). Bounded, least recently used out first. The
+ * PostgreSQL store keeps one too, each entry with its row version (`V`).
  */
-export class ProfileCache {
-  private readonly entries = new Map<string, Record<string, unknown>>();
+export class ProfileCache<V = Record<string, unknown>> {
+  private readonly entries = new Map<string, V>();
 
   constructor(readonly maxEntries = 10_000) {}
 
@@ -17,7 +18,7 @@ export class ProfileCache {
     return this.entries.size;
   }
 
-  get(ws: string, subject: string): Record<string, unknown> | undefined {
+  get(ws: string, subject: string): V | undefined {
     const k = ProfileCache.key(ws, subject);
     const p = this.entries.get(k);
     if (p !== undefined) {
@@ -28,7 +29,7 @@ export class ProfileCache {
     return p;
   }
 
-  set(ws: string, subject: string, profile: Record<string, unknown>): void {
+  set(ws: string, subject: string, profile: V): void {
     const k = ProfileCache.key(ws, subject);
     this.entries.delete(k);
     this.entries.set(k, profile);
