@@ -128,6 +128,7 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
     // The dashboard: a page and its module, and uPlot as its package ships it.
     ['/dashboard', '../../web/dashboard/index.html', 'text/html; charset=utf-8'],
     ['/dashboard/dashboard.js', '../../web/dashboard/dashboard.js', 'text/javascript; charset=utf-8'],
+    ['/dashboard/catalogue-import.js', '../../web/dashboard/catalogue-import.js', 'text/javascript; charset=utf-8'],
     ['/dashboard/dashboard.css', '../../web/dashboard/dashboard.css', 'text/css; charset=utf-8'],
     ['/dashboard/uplot.js', pathToFileURL(join(UPLOT, 'dist/uPlot.iife.min.js')).href, 'text/javascript; charset=utf-8'],
     ['/dashboard/uplot.css', pathToFileURL(join(UPLOT, 'dist/uPlot.min.css')).href, 'text/css; charset=utf-8'],

@@ -64,7 +64,7 @@ describe('function-level authorization (OWASP API5)', () => {
     const open = t.app.afinRoutes.filter((r) => r.access === 'none').map((r) => `${r.method} ${r.url}`);
     for (const r of open)
       expect(r).toMatch(
-        /^(GET \/|GET \/metrics|GET \/health|GET \/health\/live|GET \/health\/ready|GET \/readyz|GET \/openapi\.json|GET \/demo|GET \/widget\.js|GET \/sdk\.js|GET \/examples\/shop|GET \/dashboard|GET \/dashboard\/(dashboard|uplot)\.(js|css)|OPTIONS \/\*|GET \/docs.*)$/,
+        /^(GET \/|GET \/metrics|GET \/health|GET \/health\/live|GET \/health\/ready|GET \/readyz|GET \/openapi\.json|GET \/demo|GET \/widget\.js|GET \/sdk\.js|GET \/examples\/shop|GET \/dashboard|GET \/dashboard\/(dashboard|uplot|catalogue-import)\.(js|css)|OPTIONS \/\*|GET \/docs.*)$/,
       );
   });
 });
