@@ -15,6 +15,8 @@ import { type Gemm4x2, wasmWorkspace } from './wasm-gemm.ts';
 const NB = 64;
 /** Inner-dimension chunk, so one tile pair (2 × NB × KB doubles) stays in L2. */
 const KB = 256;
+/** Column chunk of the SIMD products (even). */
+const JB = 64;
 
 /**
  * C[i, j] += alpha · Σₖ X[i, k] · Y[j, k] for i < m, j < nn, k < kk, where X[i, k] is
@@ -180,49 +182,110 @@ export class NotPositiveDefiniteError extends Error {
   override readonly name = 'NotPositiveDefiniteError';
 }
 
+/** Where a matrix operand lives: in A itself, or in the scratch (diagonal-block inverses, a panel). */
+const IN_A = 0;
+const IN_SCRATCH = 1;
+type Place = typeof IN_A | typeof IN_SCRATCH;
+
 /**
- * C += alpha · X Yᵀ on one array: `gemm(m, nn, kk, alpha, xo, ldx, yo, ldy, co, ldc)` is `gemmNT`
- * with X, Y and C all the same array M, whose kernel (JavaScript or WebAssembly) it hides.
+ * C += alpha · X Yᵀ, each operand in A or in the scratch at an element offset with its leading
+ * dimension — `gemmNT` over the workspace, whatever kernel (JavaScript or WebAssembly) runs it.
  */
-type SameArrayGemm = (m: number, nn: number, kk: number, alpha: number, xo: number, ldx: number, yo: number, ldy: number, co: number, ldc: number) => void;
+type WorkGemm = (
+  m: number,
+  nn: number,
+  kk: number,
+  alpha: number,
+  xs: Place,
+  xo: number,
+  ldx: number,
+  ys: Place,
+  yo: number,
+  ldy: number,
+  cs: Place,
+  co: number,
+  ldc: number,
+) => void;
 
-const jsGemm =
-  (M: Float64Array): SameArrayGemm =>
-  (m, nn, kk, alpha, xo, ldx, yo, ldy, co, ldc) =>
-    gemmNT(m, nn, kk, alpha, M, xo, ldx, M, yo, ldy, M, co, ldc);
+/**
+ * The workspace of one factorisation: A (n×n), and a scratch array holding, from `scratchAt`, the
+ * inverses of L's diagonal blocks (D), their transposes (E) and one panel (n × NB), each block
+ * NB×NB with zeros outside its triangle so the products can treat it as full.
+ */
+interface Work {
+  A: Float64Array;
+  scratch: Float64Array;
+  /** Element offset of the scratch's first block in `scratch`. */
+  scratchAt: number;
+  gemm: WorkGemm;
+}
 
-/** The SIMD kernel on M (a view into its memory) for the 4×2 blocks, JavaScript for the rows and the column left over. */
-function simdGemm(M: Float64Array, kernel: Gemm4x2): SameArrayGemm {
-  const base = M.byteOffset;
-  return (m, nn, kk, alpha, xo, ldx, yo, ldy, co, ldc) => {
-    const m4 = m >> 2;
-    const n2 = nn >> 1;
-    if (m4 > 0 && n2 > 0) {
-      for (let k0 = 0; k0 < kk; k0 += KB) {
-        kernel(m4, n2, Math.min(KB, kk - k0), base + (xo + k0) * 8, ldx * 8, base + (yo + k0) * 8, ldy * 8, base + co * 8, ldc * 8, alpha);
+/** Doubles of scratch for an n×n factorisation: D and E (a block per NB rows each), the panel. */
+const scratchDoubles = (n: number) => (2 * Math.ceil(n / NB) * NB + n) * NB;
+
+/** With no scratch (a Cholesky of one block) `choleskyOn` keeps to the scalar factorisation. */
+function jsWork(A: Float64Array, n: number, inverse: boolean): Work {
+  const scratch = new Float64Array(n > NB || inverse ? scratchDoubles(n) : 0);
+  const arrays = [A, scratch];
+  return {
+    A,
+    scratch,
+    scratchAt: 0,
+    gemm: (m, nn, kk, alpha, xs, xo, ldx, ys, yo, ldy, cs, co, ldc) => gemmNT(m, nn, kk, alpha, arrays[xs], xo, ldx, arrays[ys], yo, ldy, arrays[cs], co, ldc),
+  };
+}
+
+/**
+ * A and the scratch in one WebAssembly memory (A from its start, the scratch after it): the SIMD
+ * kernel for the 4×2 blocks, JavaScript for the rows and the column left over.
+ */
+function simdWork(memory: WebAssembly.Memory, kernel: Gemm4x2, n: number): Work {
+  const all = new Float64Array(memory.buffer);
+  const scratchAt = n * n + ((n * n) & 1); // 16-byte aligned
+  const at = [0, scratchAt];
+  return {
+    A: all.subarray(0, n * n),
+    scratch: all,
+    scratchAt,
+    gemm: (m, nn, kk, alpha, xs, xo, ldx, ys, yo, ldy, cs, co, ldc) => {
+      const x = at[xs] + xo;
+      const y = at[ys] + yo;
+      const c = at[cs] + co;
+      const m4 = m >> 2;
+      const n2 = nn >> 1;
+      // Column chunks of JB × k chunks of KB: the chunk of Y rows (JB × KB doubles) stays in L2
+      // while every 4-row block of X passes over it.
+      if (m4 > 0 && n2 > 0) {
+        for (let j0 = 0; j0 < 2 * n2; j0 += JB) {
+          const pairs = Math.min(JB, 2 * n2 - j0) >> 1;
+          for (let k0 = 0; k0 < kk; k0 += KB) {
+            kernel(m4, pairs, Math.min(KB, kk - k0), (x + k0) * 8, ldx * 8, (y + j0 * ldy + k0) * 8, ldy * 8, (c + j0) * 8, ldc * 8, alpha);
+          }
+        }
       }
-    }
-    if (m > 4 * m4) gemmNT(m - 4 * m4, nn, kk, alpha, M, xo + 4 * m4 * ldx, ldx, M, yo, ldy, M, co + 4 * m4 * ldc, ldc);
-    if (nn > 2 * n2 && m4 > 0) gemmNT(4 * m4, 1, kk, alpha, M, xo, ldx, M, yo + 2 * n2 * ldy, ldy, M, co + 2 * n2, ldc);
+      if (m > 4 * m4) gemmNT(m - 4 * m4, nn, kk, alpha, all, x + 4 * m4 * ldx, ldx, all, y, ldy, all, c + 4 * m4 * ldc, ldc);
+      if (nn > 2 * n2 && m4 > 0) gemmNT(4 * m4, 1, kk, alpha, all, x, ldx, all, y + 2 * n2 * ldy, ldy, all, c + 2 * n2, ldc);
+    },
   };
 }
 
 /** Below this size the WebAssembly memory is not worth its setup. */
 const SIMD_FROM = 128;
 
-/** Float64Arrays that are whole views of a WebAssembly memory with the kernel bound to it (from `denseSquare`). */
-const simdViews = new WeakMap<Float64Array, Gemm4x2>();
+/** n×n arrays from `denseSquare`: the WebAssembly memory they start and its kernel. */
+const simdViews = new WeakMap<Float64Array, { memory: WebAssembly.Memory; gemm: Gemm4x2 }>();
 
 /**
- * A zeroed n×n Float64Array for `invertSpd` or `cholesky`: in WebAssembly memory when its SIMD kernel
- * is available, so the large products run there with no copy, else an ordinary array.
+ * A zeroed n×n Float64Array for `invertSpd` or `cholesky`: in WebAssembly memory (with room for the
+ * scratch after it) when the SIMD kernel is available, so the products run there with no copy;
+ * otherwise an ordinary array.
  */
 export function denseSquare(n: number): Float64Array {
   if (n >= SIMD_FROM) {
-    const ws = wasmWorkspace(n * n);
+    const ws = wasmWorkspace(n * n + 1 + scratchDoubles(n));
     if (ws) {
       const view = new Float64Array(ws.memory.buffer, 0, n * n);
-      simdViews.set(view, ws.gemm);
+      simdViews.set(view, ws);
       return view;
     }
   }
@@ -231,25 +294,25 @@ export function denseSquare(n: number): Float64Array {
 
 export interface KernelChoice {
   /**
-   * Run the large products in WebAssembly SIMD: true forces it (copying A into WebAssembly memory
-   * if it is not from `denseSquare`), false keeps JavaScript; by default from n = 128 when available.
+   * Run the products in WebAssembly SIMD: true forces it (copying A into WebAssembly memory if it is
+   * not from `denseSquare`), false keeps JavaScript; by default from n = 128 when available.
    */
   simd?: boolean;
 }
 
-/** Runs `work` with A's products on the chosen kernel, copying A in and out of WebAssembly memory if needed. */
-function withKernel(A: Float64Array, n: number, choice: KernelChoice, work: (M: Float64Array, gemm: SameArrayGemm) => void): void {
+/** Runs `work` on A with the chosen kernel, copying A in and out of WebAssembly memory if needed. */
+function withWork(A: Float64Array, n: number, choice: KernelChoice, inverse: boolean, work: (w: Work) => void): void {
+  if (A.length < n * n) throw new RangeError('matrix is smaller than n×n');
   const want = choice.simd ?? n >= SIMD_FROM;
-  const bound = simdViews.get(A);
-  const ws = want && !bound ? wasmWorkspace(n * n) : null;
-  if (!want || (!bound && !ws)) work(A, jsGemm(A));
-  else if (bound) work(A, simdGemm(A, bound));
+  const bound = want ? simdViews.get(A) : undefined;
+  const ws = want && !bound ? wasmWorkspace(n * n + 1 + scratchDoubles(n)) : null;
+  if (bound) work(simdWork(bound.memory, bound.gemm, n));
   else if (ws) {
-    const M = new Float64Array(ws.memory.buffer, 0, n * n);
-    M.set(A.subarray(0, n * n));
-    work(M, simdGemm(M, ws.gemm));
-    A.set(M);
-  }
+    const w = simdWork(ws.memory, ws.gemm, n);
+    w.A.set(A.subarray(0, n * n));
+    work(w);
+    A.set(w.A);
+  } else work(jsWork(A, n, inverse));
 }
 
 /**
@@ -258,13 +321,25 @@ function withKernel(A: Float64Array, n: number, choice: KernelChoice, work: (M: 
  * scratch. Throws NotPositiveDefiniteError.
  */
 export function cholesky(A: Float64Array, n: number, onProgress?: (f: number) => void, choice: KernelChoice = {}): void {
-  if (A.length < n * n) throw new RangeError('matrix is smaller than n×n');
-  withKernel(A, n, choice, (M, gemm) => choleskyOn(M, n, gemm, onProgress));
+  withWork(A, n, choice, false, (w) => choleskyOn(w, n, onProgress));
 }
 
-function choleskyOn(A: Float64Array, n: number, gemm: SameArrayGemm, onProgress?: (f: number) => void): void {
+/** Offsets in the scratch (from `scratchAt`): D of block b, E of block b, the panel. */
+const dAt = (w: Work, b: number) => w.scratchAt + b * NB * NB;
+const eAt = (w: Work, n: number, b: number) => w.scratchAt + (Math.ceil(n / NB) + b) * NB * NB;
+const panelAt = (w: Work, n: number) => w.scratchAt + 2 * Math.ceil(n / NB) * NB * NB;
+
+/**
+ * Cholesky by block columns: each diagonal block is factored in place (scalar), inverted into D
+ * (a small triangular inverse), the panel below it is L₂₁ = A₂₁ D ᵀ (a product instead of a
+ * triangular solve, so it runs in the kernel) and the trailing lower triangle is updated by products.
+ * With `keepE`, the transposes of the D blocks go to E for `invertCholeskyOn`.
+ */
+function choleskyOn(w: Work, n: number, onProgress?: (f: number) => void, keepE = false): void {
+  const { A, scratch, gemm } = w;
   for (let k0 = 0; k0 < n; k0 += NB) {
     const k1 = Math.min(n, k0 + NB);
+    const bw = k1 - k0;
     // 1. The diagonal block (earlier blocks' contributions are already subtracted).
     for (let j = k0; j < k1; j++) {
       const rj = j * n;
@@ -277,18 +352,39 @@ function choleskyOn(A: Float64Array, n: number, gemm: SameArrayGemm, onProgress?
         A[ri + j] = (A[ri + j] - dot(A, ri + k0, A, rj + k0, j - k0)) / d;
       }
     }
-    // 2. The panel below it: L[i, j] for i ≥ k1, k0 ≤ j < k1.
-    for (let i = k1; i < n; i++) {
-      const ri = i * n;
-      for (let j = k0; j < k1; j++) {
-        const rj = j * n;
-        A[ri + j] = (A[ri + j] - dot(A, ri + k0, A, rj + k0, j - k0)) / A[rj + j];
+    if (scratch.length === 0) continue; // one block: nothing below it, and no inverse wanted
+    // 2. D = L₁₁⁻¹ (lower, NB×NB with zeros above): D[i, j] = −(Σ_{j≤k<i} L[i, k] D[k, j]) / L[i, i].
+    const d0 = dAt(w, k0 / NB);
+    scratch.fill(0, d0, d0 + NB * NB);
+    for (let i = 0; i < bw; i++) {
+      const li = (k0 + i) * n + k0;
+      const di = d0 + i * NB;
+      const inv = 1 / A[li + i];
+      for (let j = 0; j < i; j++) {
+        let s = 0;
+        for (let k = j; k < i; k++) s += A[li + k] * scratch[d0 + k * NB + j];
+        scratch[di + j] = -s * inv;
       }
+      scratch[di + i] = inv;
     }
-    // 3. The trailing lower triangle: A[i, j] -= L[i, k0:k1] · L[j, k0:k1] for k1 ≤ j ≤ i, a block row at a time.
+    if (keepE) {
+      const e0 = eAt(w, n, k0 / NB);
+      for (let i = 0; i < NB; i++) for (let j = 0; j < NB; j++) scratch[e0 + i * NB + j] = scratch[d0 + j * NB + i];
+    }
+    // 3. The panel below: L[i, k0:k1] = A[i, k0:k1] Dᵀ for i ≥ k1 (A's rows copied out first).
+    if (k1 < n) {
+      const p0 = panelAt(w, n);
+      for (let i = k1; i < n; i++) {
+        const ri = i * n + k0;
+        scratch.set(A.subarray(ri, ri + bw), p0 + (i - k1) * NB);
+        A.fill(0, ri, ri + bw);
+      }
+      gemm(n - k1, bw, bw, 1, IN_SCRATCH, p0 - w.scratchAt, NB, IN_SCRATCH, d0 - w.scratchAt, NB, IN_A, k1 * n + k0, n);
+    }
+    // 4. The trailing lower triangle: A[i, j] −= L[i, k0:k1] · L[j, k0:k1] for k1 ≤ j ≤ i, a block row at a time.
     for (let i0 = k1; i0 < n; i0 += NB) {
       const i1 = Math.min(n, i0 + NB);
-      gemm(i1 - i0, Math.min(n, i0 + NB) - k1, k1 - k0, -1, i0 * n + k0, n, k1 * n + k0, n, i0 * n + k1, n);
+      gemm(i1 - i0, i1 - k1, bw, -1, IN_A, i0 * n + k0, n, IN_A, k1 * n + k0, n, IN_A, i0 * n + k1, n);
     }
     onProgress?.(1 - ((n - k1) / n) ** 3);
   }
@@ -299,91 +395,59 @@ function choleskyOn(A: Float64Array, n: number, gemm: SameArrayGemm, onProgress?
  * is read). On return A holds the full symmetric inverse.
  */
 export function invertSpd(A: Float64Array, n: number, onProgress?: (f: number) => void, choice: KernelChoice = {}): void {
-  if (A.length < n * n) throw new RangeError('matrix is smaller than n×n');
-  withKernel(A, n, choice, (M, gemm) => {
-    choleskyOn(M, n, gemm, (f) => onProgress?.(f / 3));
-    invertCholeskyOn(M, n, gemm, onProgress);
+  withWork(A, n, choice, true, (w) => {
+    choleskyOn(w, n, (f) => onProgress?.(f / 3), true);
+    invertCholeskyOn(w, n, onProgress);
   });
 }
 
-/** From L (lower triangle of A, as `choleskyOn` leaves it) to the full symmetric inverse in A. */
-function invertCholeskyOn(A: Float64Array, n: number, gemm: SameArrayGemm, onProgress?: (f: number) => void): void {
-  // Wᵀ = L⁻ᵀ (upper triangular) goes into the upper triangle, its diagonal onto A's diagonal;
-  // L's diagonal moves to dL. From L W = I, for j ≤ i:
-  //   Wᵀ[j, i] = (δᵢⱼ − Σ_{j≤k<i} L[i, k] Wᵀ[j, k]) / L[i, i]
-  // a dot product of row i of L with row j of Wᵀ, both contiguous.
-  const dL = new Float64Array(n);
-  for (let i = 0; i < n; i++) {
-    dL[i] = A[i * n + i];
-    A[i * n + i] = 1 / dL[i];
+/**
+ * From L (lower triangle of A) and the D and E blocks left by `choleskyOn` to the full symmetric
+ * inverse in A, in two sweeps of products:
+ *
+ * 1. Wᵀ = L⁻ᵀ (upper triangular) into A's strict upper triangle, by block columns I in order: from
+ *    L W = I, for blocks J < I, Wᵀ_JI = −(Σ_{J≤K<I} Wᵀ_JK L_IKᵀ) D_Iᵀ; Wᵀ_JJ is E_J, and Wᵀ_JK for
+ *    K > J is in A from earlier columns. The sum goes to the panel, then through D_I into A.
+ * 2. G⁻¹ = Wᵀ W: P[a, b] = Σ_{k≥a} Wᵀ[a, k] Wᵀ[b, k] for b ≤ a, by block rows, into A's lower
+ *    triangle and diagonal blocks (L is no longer needed, and no later block row reads there: they
+ *    read Wᵀ[·, k] for k past their own block, and E for their own block), then mirrored.
+ */
+function invertCholeskyOn(w: Work, n: number, onProgress?: (f: number) => void): void {
+  const { A, scratch, gemm } = w;
+  const s0 = w.scratchAt;
+  const p0 = panelAt(w, n) - s0;
+  const nb = Math.ceil(n / NB);
+  const size = (b: number) => Math.min(NB, n - b * NB);
+  for (let I = 1; I < nb; I++) {
+    const i0 = I * NB;
+    const wi = size(I);
+    // The panel R[j, ·] = Σ_{J≤K<I} Wᵀ[j, K] L[I, K]ᵀ for rows j < i0 (ld NB).
+    scratch.fill(0, s0 + p0, s0 + p0 + i0 * NB);
+    for (let J = 0; J < I; J++) {
+      const j0 = J * NB;
+      const j1 = j0 + NB;
+      gemm(NB, wi, NB, 1, IN_SCRATCH, eAt(w, n, J) - s0, NB, IN_A, i0 * n + j0, n, IN_SCRATCH, p0 + j0 * NB, NB);
+      if (i0 > j1) gemm(NB, wi, i0 - j1, 1, IN_A, j0 * n + j1, n, IN_A, i0 * n + j1, n, IN_SCRATCH, p0 + j0 * NB, NB);
+    }
+    // Wᵀ[j, i0:i1] = −R[j, ·] D_Iᵀ.
+    for (let j = 0; j < i0; j++) A.fill(0, j * n + i0, j * n + i0 + wi);
+    gemm(i0, wi, wi, -1, IN_SCRATCH, p0, NB, IN_SCRATCH, dAt(w, I) - s0, NB, IN_A, i0, n);
+    onProgress?.(1 / 3 + (1 - ((n - i0 - wi) / n) ** 3) / 3);
   }
-  for (let i0 = 0; i0 < n; i0 += NB) {
-    const i1 = Math.min(n, i0 + NB);
-    const w = i1 - i0;
-    // Clear the destination column block Wᵀ[j, i0:i1] for j < i1 (strictly upper part).
-    for (let j = 0; j < i1; j++) {
-      const from = j * n + Math.max(i0, j + 1);
-      const to = j * n + i1;
-      if (from < to) A.fill(0, from, to);
-    }
-    // Contributions of k < i0, for rows j < i0, tile by tile.
-    for (let j0 = 0; j0 < i0; j0 += NB) {
-      const j1 = Math.min(i0, j0 + NB);
-      // Full part: k in [j1, i0).
-      if (i0 > j1) gemm(j1 - j0, w, i0 - j1, 1, j0 * n + j1, n, i0 * n + j1, n, j0 * n + i0, n);
-      // Triangular part: k in [j, j1).
-      for (let j = j0; j < j1; j++) {
-        const rj = j * n;
-        for (let i = i0; i < i1; i++) A[rj + i] += dot(A, rj + j, A, i * n + j, j1 - j);
-      }
-    }
-    // Within the block, in order of i: contributions of k in [max(j, i0), i), then divide.
-    for (let i = i0; i < i1; i++) {
-      const ri = i * n;
-      const inv = -1 / dL[i];
-      for (let j = 0; j < i; j++) {
-        const rj = j * n;
-        const k0 = Math.max(j, i0);
-        A[rj + i] = (A[rj + i] + dot(A, ri + k0, A, rj + k0, i - k0)) * inv;
-      }
-    }
-    onProgress?.(1 / 3 + (1 - ((n - i1) / n) ** 3) / 3);
-  }
-
-  // G⁻¹ = Wᵀ W: P[a, b] = Σ_{k≥a} Wᵀ[a, k] Wᵀ[b, k] for b ≤ a. Off the diagonal blocks it goes
-  // straight into the strict lower triangle (L is no longer needed, and no later tile reads there:
-  // they read Wᵀ[·, k] for k ≥ a > b); the diagonal blocks, which overlap Wᵀ, go through `tile`, and
-  // the diagonal into dP.
-  const dP = dL; // reuse
-  const tile = new Float64Array(NB * NB);
-  for (let a0 = 0; a0 < n; a0 += NB) {
-    const a1 = Math.min(n, a0 + NB);
-    const h = a1 - a0;
-    // Off-diagonal blocks b < a0 of this block row, all at once: k in [a1, n) by the kernel…
-    for (let a = a0; a < a1; a++) A.fill(0, a * n, a * n + a0);
-    if (a0 > 0 && n > a1) gemm(h, a0, n - a1, 1, a0 * n + a1, n, a1, n, a0 * n, n);
-    // …and k in [a, a1) (Wᵀ[a, k] is zero for k < a) by dot products.
-    for (let a = a0; a < a1; a++) {
-      const ra = a * n;
-      for (let b = 0; b < a0; b++) A[ra + b] += dot(A, ra + a, A, b * n + a, a1 - a);
-    }
-    // The diagonal block.
-    tile.fill(0, 0, h * h);
-    if (n > a1) gemmNT(h, h, n - a1, 1, A, a0 * n + a1, n, A, a0 * n + a1, n, tile, 0, h);
-    for (let a = a0; a < a1; a++) {
-      const ra = a * n;
-      const t = (a - a0) * h;
-      for (let b = a0; b <= a; b++) tile[t + b - a0] += dot(A, ra + a, A, b * n + a, a1 - a);
-    }
-    for (let a = a0; a < a1; a++) {
-      const ra = a * n;
-      const t = (a - a0) * h;
-      for (let b = a0; b < a; b++) A[ra + b] = tile[t + b - a0];
-      dP[a] = tile[t + a - a0];
-    }
+  for (let A0 = 0; A0 < nb; A0++) {
+    const a0 = A0 * NB;
+    const h = size(A0);
+    const a1 = a0 + h;
+    const e = eAt(w, n, A0) - s0;
+    for (let a = a0; a < a1; a++) A.fill(0, a * n, a * n + a1);
+    // k past the block: Wᵀ from A, for every b < a1 at once.
+    if (n > a1) gemm(h, a1, n - a1, 1, IN_A, a0 * n + a1, n, IN_A, a1, n, IN_A, a0 * n, n);
+    // k in the block: Wᵀ[a, ·] from E; Wᵀ[b, ·] from A for b < a0, from E on the diagonal block.
+    if (a0 > 0) gemm(h, a0, h, 1, IN_SCRATCH, e, NB, IN_A, a0, n, IN_A, a0 * n, n);
+    gemm(h, h, h, 1, IN_SCRATCH, e, NB, IN_SCRATCH, e, NB, IN_A, a0 * n + a0, n);
     onProgress?.(2 / 3 + ((1 - ((n - a1) / n) ** 3) / 3) * 0.98);
   }
-  // Mirror the lower triangle into the upper one, tile by tile, and restore the diagonal.
+  // Mirror the lower triangle into the upper one, tile by tile.
   for (let i0 = 0; i0 < n; i0 += NB) {
     const i1 = Math.min(n, i0 + NB);
     for (let j0 = 0; j0 <= i0; j0 += NB) {
@@ -393,7 +457,6 @@ function invertCholeskyOn(A: Float64Array, n: number, gemm: SameArrayGemm, onPro
       }
     }
   }
-  for (let i = 0; i < n; i++) A[i * n + i] = dP[i];
   onProgress?.(1);
 }
 
