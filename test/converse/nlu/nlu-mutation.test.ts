@@ -11,3 +11,15 @@ describe('parseDigits: the edges', () => {
     expect(parseDigits('2 mil euros')).toBeUndefined();
   });
 });
+
+describe('parseDigits: which separator is a decimal point', () => {
+  it('one separator before a thousands suffix is a decimal point, even before three digits', () => {
+    expect(parseDigits('1.250k')).toBe(1250);
+    expect(parseDigits('2,500 mil')).toBe(2500);
+  });
+
+  it('a separator repeated groups thousands, whatever the last group and the suffix', () => {
+    expect(parseDigits('1.234.56')).toBe(123456);
+    expect(parseDigits('1.000.000 mil')).toBe(1_000_000_000);
+  });
+});
