@@ -157,6 +157,106 @@ describeInBrowser('the dashboard', () => {
     await page.close();
   });
 
+  it('imports a CSV catalogue in batches with progress, naming each rejected row and its field', { timeout: 180_000 }, async () => {
+    const { page, errors } = await open('/catalogue');
+    const lines = ['id,title,price,categories,attributes.brand'];
+    for (let i = 0; i < 450; i++) lines.push(`imp-${i},"Imported, ${i}",${i === 6 ? 'cheap' : 5 + i},Imported|Test,Vento`);
+    lines[301] = 'imp-300,,12,Imported,Vento'; // row 301: no title
+    await page.locator('#import-file').setInputFiles({ name: 'items.csv', mimeType: 'text/csv', buffer: Buffer.from(lines.join('\n')) });
+    await page.locator('#import-start').click();
+    await expect.poll(() => page.locator('#import-status').textContent(), { timeout: 60_000 }).toMatch(/Import finished: 448 of 450 stored/);
+    expect(await page.locator('#import-progress').evaluate((el) => [(el as HTMLProgressElement).value, (el as HTMLProgressElement).max])).toEqual([450, 450]);
+    const rows = await page.locator('#import-errors tbody tr').evaluateAll((trs) => trs.map((tr) => [...tr.children].map((td) => td.textContent)));
+    expect(rows.map((r) => [r[0], r[2]])).toEqual([
+      ['7', 'price'],
+      ['301', 'title'],
+    ]);
+    expect(await server.api('GET', '/v1/items/imp-449')).toMatchObject({
+      title: 'Imported, 449',
+      categories: ['Imported', 'Test'],
+      attributes: { brand: 'Vento' },
+    });
+    await saveScreenshot(page, 'dashboard-catalogue-import');
+    expect(seriousViolations(await axeCheck(page))).toEqual([]);
+    expect(errors).toEqual([]);
+    await page.close();
+  });
+
+  it('cancels an import between batches', { timeout: 180_000 }, async () => {
+    const { page, errors } = await open('/catalogue');
+    // Each batch after the first waits a little, so there is time to press cancel.
+    let calls = 0;
+    await page.route('**/v1/items', async (route) => {
+      if (++calls > 1) await new Promise((r) => setTimeout(r, 1500));
+      await route.continue().catch(() => undefined);
+    });
+    const lines = ['id,title'];
+    for (let i = 0; i < 1000; i++) lines.push(`cx-${i},Cancelled ${i}`);
+    await page.locator('#import-file').setInputFiles({ name: 'items.csv', mimeType: 'text/csv', buffer: Buffer.from(lines.join('\n')) });
+    await page.locator('#import-start').click();
+    await expect
+      .poll(() => page.locator('#import-progress').evaluate((el) => (el as HTMLProgressElement).value), { timeout: 60_000 })
+      .toBeGreaterThanOrEqual(200);
+    await page.locator('#import-cancel').click();
+    await expect.poll(() => page.locator('#import-status').textContent(), { timeout: 60_000 }).toMatch(/Import cancelled after \d+ of 1,000/);
+    const sent = await page.locator('#import-progress').evaluate((el) => (el as HTMLProgressElement).value);
+    expect(sent).toBeLessThan(1000);
+    expect(await page.locator('#import-cancel').isHidden()).toBe(true);
+    await expect(server.api('GET', '/v1/items/cx-999')).rejects.toThrow(/404/);
+    expect(errors).toEqual([]);
+    await page.close();
+  });
+
+  it('edits the consent defaults, retention and ranking settings through the API, showing a refused field', { timeout: 180_000 }, async () => {
+    const { page, errors } = await open('/keys');
+    await page.locator('#consent-marketing').selectOption('opt-out');
+    await page.locator('#retention-eventMaxAgeDays').fill('400');
+    await page.locator('#privacy-save').click();
+    await expect.poll(() => page.locator('#privacy-result').textContent(), { timeout: 20_000 }).toBe('Saved.');
+    const stored = await server.api<{ stored: unknown; consentDefaults: Record<string, string> }>('GET', '/v1/settings/privacy');
+    expect(stored.stored).toEqual({ consentDefaults: { marketing: 'opt-out' }, retention: { eventMaxAgeDays: 400 } });
+    expect((await server.api<{ marketing: boolean }>('GET', '/v1/users/nobody-said-anything/consent')).marketing).toBe(true);
+
+    // A wrong ranking value: the server's 400 names the field, shown beside the editor.
+    await page.locator('#ranking-json').fill('{ "maxCategoryShare": 2 }');
+    await page.locator('#ranking-save').click();
+    await expect.poll(() => page.locator('#ranking-result .error').textContent(), { timeout: 20_000 }).toContain('maxCategoryShare');
+    expect(await page.locator('#ranking-json').getAttribute('aria-invalid')).toBe('true');
+    await page.locator('#ranking-json').fill('{ "historyHalfLifeDays": 14 }');
+    await page.locator('#ranking-save').click();
+    await expect.poll(() => page.locator('#ranking-result').textContent(), { timeout: 20_000 }).toBe('Saved.');
+    expect(await server.api('GET', '/v1/settings/ranking')).toMatchObject({ historyHalfLifeDays: 14 });
+    await saveScreenshot(page, 'dashboard-keys-settings', { fullPage: true });
+    expect(seriousViolations(await axeCheck(page))).toEqual([]);
+
+    // Back as they were, for the other tests.
+    await server.api('PUT', '/v1/settings/privacy', {});
+    await server.api('PUT', '/v1/settings/ranking', {});
+    // The one refused save, as Chromium reports it; nothing else went wrong.
+    expect(errors).toEqual(['console: Failed to load resource: the server responded with a status of 400 (Bad Request)']);
+    await page.close();
+  });
+
+  it('shows what the server measures of its models: served figures, and the global holdout once one runs', { timeout: 180_000 }, async () => {
+    const { page, errors } = await open('/models');
+    expect(await page.locator('#eval-note').textContent()).toContain('Training records no holdout figure');
+    expect(await page.locator('#served-figures .tile').count()).toBe(3);
+    const answers = await page.locator('#served-figures .tile .value').first().textContent();
+    expect(Number((answers ?? '').replace(/\D/g, ''))).toBeGreaterThan(0);
+    expect(await page.locator('#holdout-off').count()).toBe(1);
+    expect(await page.locator('#models tbody tr td:nth-child(6)').first().textContent()).toMatch(/\d/);
+
+    await server.api('PUT', '/v1/settings/experiments', { globalHoldout: 0.1 });
+    await page.reload();
+    await page.locator('main[data-ready="models"]').waitFor();
+    expect(await page.locator('#holdout-off').count()).toBe(0);
+    expect(await page.locator('#evaluation .forest, #evaluation .forest-empty').count()).toBe(1);
+    await saveScreenshot(page, 'dashboard-models', { fullPage: true });
+    await server.api('PUT', '/v1/settings/experiments', { globalHoldout: 0 });
+    expect(errors).toEqual([]);
+    await page.close();
+  });
+
   it('trains now with progress and shows the new training time', { timeout: 180_000 }, async () => {
     const { page, errors } = await open('/models');
     const before = await page.locator('#models tbody tr td:nth-child(2)').first().textContent();

@@ -2,6 +2,7 @@
 // only the public HTTP API with the admin key the person signs in with (kept in sessionStorage, so
 // it goes when the tab closes). Every text from the API goes into the page as text, never as HTML.
 /* global uPlot */
+import { httpSender, importRows, parseCatalogue } from './catalogue-import.js';
 
 const KEY_STORE = 'afin.dashboard.key';
 const LANG_STORE = 'afin.dashboard.lang';
@@ -22,6 +23,16 @@ const TEXT = {
     chatAs: 'Chat as', message: 'Message', send: 'Send', intent: 'Intent', slots: 'Slots', candidates: 'Candidates', review: 'Review queue',
     approve: 'Approve', reject: 'Reject', reply: 'Reply', createKey: 'Create key', scope: 'Scope', name: 'Name', revoke: 'Revoke', secretOnce: 'Copy it now, it is shown once:',
     privacy: 'Consent defaults and retention', ranking: 'Ranking settings', tooEarly: 'Too early: no outcome to compare yet.', transcripts: 'Chat transcripts', origins: 'Allowed origins (comma-separated)', rateLimit: 'Requests per second', error: 'Error', notFound: 'No such person.',
+    importTitle: 'Import a catalogue', importFile: 'Catalogue file (JSON array, JSON lines or CSV)', importStart: 'Import', cancel: 'Cancel',
+    importHelp: 'Fields as in PUT /v1/items: id, title, description, categories, tags, price, currency, imageUrl, language, available, attributes. In CSV, one column per field, lists separated by |, attributes.<name> columns.',
+    importProgress: '{sent} of {total} items sent · {stored} stored · {errors} errors', importDone: 'Import finished: {stored} of {total} stored.', importCancelled: 'Import cancelled after {sent} of {total} items (re-importing the file is safe).',
+    importFailed: 'Import stopped after {sent} of {total} items: {error}', importEmpty: 'No items in this file.', row: 'Row', line: 'Line', field: 'Field',
+    consentDefault: 'Default for people who said nothing', regimes: 'opt-in: off until the person says yes · opt-out: on until they say no',
+    eventDays: 'Keep raw events (days)', auditDays: 'Keep the audit log (days)', deploymentSays: 'deployment: {v}', keptForever: 'kept until erased', followDeployment: 'empty: as the deployment',
+    save: 'Save', saved: 'Saved.', rankingHelp: 'The ranking settings as JSON: eventWeights, historyHalfLifeDays, maxCategoryShare, rules (boost, bury, pin, filter, exclude). See the README, Ranking.',
+    invalidJson: 'Not valid JSON: {error}', interactions: 'Interactions', evaluation: 'Evaluation',
+    evalNone: 'Training records no holdout figure: the table above is what it records (people, items and interactions learnt from, and the time it took). Offline accuracy on public datasets (HR@10, nDCG@10) comes from the afin eval command (README, Evaluation).',
+    served: 'Served recommendations, last 30 days (live traffic)', holdout: 'Against the global holdout', holdoutOff: 'No global holdout is running, so there is no served comparison with people who get no recommendations (set one with PUT /v1/settings/experiments).',
   },
   es: {
     overview: 'Resumen', people: 'Personas', experiments: 'Experimentos', catalogue: 'Catálogo', models: 'Modelos', assistant: 'Asistente', keys: 'Claves y ajustes',
@@ -38,6 +49,16 @@ const TEXT = {
     chatAs: 'Chatear como', message: 'Mensaje', send: 'Enviar', intent: 'Intención', slots: 'Datos', candidates: 'Candidatos', review: 'Cola de revisión',
     approve: 'Aprobar', reject: 'Rechazar', reply: 'Responder', createKey: 'Crear clave', scope: 'Ámbito', name: 'Nombre', revoke: 'Revocar', secretOnce: 'Cópiala ahora, solo se muestra una vez:',
     privacy: 'Consentimiento por defecto y retención', ranking: 'Ajustes de ordenación', tooEarly: 'Aún es pronto: no hay resultados que comparar.', transcripts: 'Conversaciones', origins: 'Orígenes permitidos (separados por comas)', rateLimit: 'Peticiones por segundo', error: 'Error', notFound: 'No existe esa persona.',
+    importTitle: 'Importar un catálogo', importFile: 'Archivo del catálogo (array JSON, líneas JSON o CSV)', importStart: 'Importar', cancel: 'Cancelar',
+    importHelp: 'Campos como en PUT /v1/items: id, title, description, categories, tags, price, currency, imageUrl, language, available, attributes. En CSV, una columna por campo, listas separadas por |, columnas attributes.<nombre>.',
+    importProgress: '{sent} de {total} artículos enviados · {stored} guardados · {errors} errores', importDone: 'Importación terminada: {stored} de {total} guardados.', importCancelled: 'Importación cancelada tras {sent} de {total} artículos (volver a importar el archivo es seguro).',
+    importFailed: 'Importación detenida tras {sent} de {total} artículos: {error}', importEmpty: 'No hay artículos en este archivo.', row: 'Fila', line: 'Línea', field: 'Campo',
+    consentDefault: 'Por defecto para quien no ha dicho nada', regimes: 'opt-in: desactivado hasta que la persona diga sí · opt-out: activado hasta que diga no',
+    eventDays: 'Guardar eventos (días)', auditDays: 'Guardar el registro de auditoría (días)', deploymentSays: 'despliegue: {v}', keptForever: 'hasta que se borren', followDeployment: 'vacío: como el despliegue',
+    save: 'Guardar', saved: 'Guardado.', rankingHelp: 'Los ajustes de ordenación en JSON: eventWeights, historyHalfLifeDays, maxCategoryShare, rules (boost, bury, pin, filter, exclude). Véase el README, Ranking.',
+    invalidJson: 'JSON no válido: {error}', interactions: 'Interacciones', evaluation: 'Evaluación',
+    evalNone: 'El entrenamiento no registra ninguna cifra de validación: la tabla de arriba es lo que registra (personas, artículos e interacciones de las que aprendió, y el tiempo que tardó). La precisión offline en conjuntos públicos (HR@10, nDCG@10) sale de la orden afin eval (README, Evaluation).',
+    served: 'Recomendaciones servidas, últimos 30 días (tráfico real)', holdout: 'Frente al grupo de control global', holdoutOff: 'No hay grupo de control global, así que no hay comparación servida con quienes no reciben recomendaciones (se activa con PUT /v1/settings/experiments).',
   },
 };
 const PAGES = ['overview', 'people', 'experiments', 'catalogue', 'models', 'assistant', 'keys'];
@@ -86,6 +107,7 @@ async function api(method, path, body) {
   if (!res.ok) {
     const err = new Error(data?.error?.message || `${res.status}`);
     err.status = res.status;
+    err.field = data?.error?.field;
     throw err;
   }
   return data;
@@ -426,51 +448,138 @@ async function catalogue(view) {
       h('button', { type: 'submit' }, t('search')),
     ),
   );
-  const r = await api('GET', `/v1/insights/items?period=30d&limit=100${q ? `&q=${encodeURIComponent(q)}` : ''}`);
+  const list = async () => {
+    const r = await api('GET', `/v1/insights/items?period=30d&limit=100${q ? `&q=${encodeURIComponent(q)}` : ''}`);
+    return itemTable(r);
+  };
+  let table = await list();
   view.append(
+    importPanel(async () => {
+      const next = await list();
+      table.replaceWith(next);
+      table = next;
+    }),
+    table,
+  );
+}
+
+/** The catalogue's items with how each performed over 30 days. */
+function itemTable(r) {
+  return h(
+    'section',
+    { class: 'panel', id: 'items' },
+    h('p', { class: 'muted' }, `${fmt.n(r.total)} ${t('items').toLowerCase()}`),
     h(
-      'section',
-      { class: 'panel' },
-      h('p', { class: 'muted' }, `${fmt.n(r.total)} ${t('items').toLowerCase()}`),
+      'table',
+      {},
       h(
-        'table',
+        'thead',
         {},
         h(
-          'thead',
+          'tr',
           {},
+          h('th', {}, ''),
+          h('th', {}, t('item')),
+          h('th', { class: 'num' }, t('price')),
+          h('th', { class: 'num' }, t('views')),
+          h('th', { class: 'num' }, t('clicks')),
+          h('th', { class: 'num' }, t('carts')),
+          h('th', { class: 'num' }, t('purchases')),
+          h('th', { class: 'num' }, t('revenue')),
+        ),
+      ),
+      h(
+        'tbody',
+        {},
+        r.items.map((it) =>
           h(
             'tr',
-            {},
-            h('th', {}, ''),
-            h('th', {}, t('item')),
-            h('th', { class: 'num' }, t('price')),
-            h('th', { class: 'num' }, t('views')),
-            h('th', { class: 'num' }, t('clicks')),
-            h('th', { class: 'num' }, t('carts')),
-            h('th', { class: 'num' }, t('purchases')),
-            h('th', { class: 'num' }, t('revenue')),
-          ),
-        ),
-        h(
-          'tbody',
-          {},
-          r.items.map((it) =>
-            h(
-              'tr',
-              { class: 'item' },
-              h('td', {}, it.imageUrl ? h('img', { class: 'thumb', src: it.imageUrl, alt: '', loading: 'lazy' }) : ''),
-              h('td', {}, it.title, h('div', { class: 'muted' }, it.id, it.available ? '' : ' · unavailable')),
-              h('td', { class: 'num' }, fmt.money(it.price, it.currency)),
-              h('td', { class: 'num' }, fmt.n(it.performance.views)),
-              h('td', { class: 'num' }, fmt.n(it.performance.clicks)),
-              h('td', { class: 'num' }, fmt.n(it.performance.addToCarts)),
-              h('td', { class: 'num' }, fmt.n(it.performance.purchases)),
-              h('td', { class: 'num' }, fmt.money(it.performance.revenue, it.currency)),
-            ),
+            { class: 'item' },
+            h('td', {}, it.imageUrl ? h('img', { class: 'thumb', src: it.imageUrl, alt: '', loading: 'lazy' }) : ''),
+            h('td', {}, it.title, h('div', { class: 'muted' }, it.id, it.available ? '' : ' · unavailable')),
+            h('td', { class: 'num' }, fmt.money(it.price, it.currency)),
+            h('td', { class: 'num' }, fmt.n(it.performance.views)),
+            h('td', { class: 'num' }, fmt.n(it.performance.clicks)),
+            h('td', { class: 'num' }, fmt.n(it.performance.addToCarts)),
+            h('td', { class: 'num' }, fmt.n(it.performance.purchases)),
+            h('td', { class: 'num' }, fmt.money(it.performance.revenue, it.currency)),
           ),
         ),
       ),
     ),
+  );
+}
+
+/**
+ * Import a catalogue file through PUT /v1/items, in batches: a progress bar (items sent of the file's),
+ * each rejected row with the field the server named, and a cancel button that stops between batches.
+ */
+function importPanel(onDone) {
+  const file = h('input', { type: 'file', id: 'import-file', accept: '.json,.ndjson,.jsonl,.csv,application/json,text/csv' });
+  const start = h('button', { type: 'submit', class: 'primary', id: 'import-start' }, t('importStart'));
+  const cancel = h('button', { type: 'button', id: 'import-cancel', hidden: true }, t('cancel'));
+  const bar = h('progress', { id: 'import-progress', max: 1, value: 0, hidden: true, 'aria-label': t('importTitle') });
+  const status = h('p', { id: 'import-status', role: 'status', 'aria-live': 'polite' });
+  const errors = h('div', { id: 'import-errors' });
+  let stop = null;
+  cancel.addEventListener('click', () => stop?.abort());
+  const showErrors = (list) =>
+    errors.replaceChildren(
+      list.length === 0
+        ? ''
+        : h(
+            'table',
+            { class: 'import-errors' },
+            h('thead', {}, h('tr', {}, h('th', { class: 'num' }, t('row')), h('th', { class: 'num' }, t('line')), h('th', {}, t('field')), h('th', {}, t('error')))),
+            h(
+              'tbody',
+              {},
+              list.slice(0, 500).map((e) => h('tr', {}, h('td', { class: 'num' }, e.row || '—'), h('td', { class: 'num' }, e.line ?? '—'), h('td', {}, h('code', {}, e.field)), h('td', {}, e.error))),
+            ),
+          ),
+    );
+  const run = async (e) => {
+    e.preventDefault();
+    const f = file.files?.[0];
+    if (!f || stop) return;
+    const parsed = parseCatalogue(await f.text(), f.name);
+    const total = parsed.rows.length;
+    showErrors(parsed.errors);
+    if (total === 0) {
+      status.textContent = t('importEmpty');
+      return;
+    }
+    stop = new AbortController();
+    start.disabled = true;
+    cancel.hidden = false;
+    bar.hidden = false;
+    bar.max = total;
+    bar.value = 0;
+    const progress = (p) => {
+      bar.value = p.sent;
+      status.textContent = t('importProgress', { sent: fmt.n(p.sent), total: fmt.n(total), stored: fmt.n(p.upserted), errors: fmt.n(parsed.errors.length + p.errors.length) });
+      showErrors([...parsed.errors, ...p.errors]);
+    };
+    progress({ sent: 0, upserted: 0, errors: [] });
+    const r = await importRows(parsed.rows, { send: httpSender({ key: key() }), signal: stop.signal, onProgress: progress });
+    stop = null;
+    start.disabled = false;
+    cancel.hidden = true;
+    const vars = { sent: fmt.n(r.sent), total: fmt.n(total), stored: fmt.n(r.upserted), error: r.failure?.message ?? '' };
+    status.textContent = r.cancelled ? t('importCancelled', vars) : r.failure ? t('importFailed', vars) : t('importDone', vars);
+    if (r.failure) status.classList.add('error');
+    else status.classList.remove('error');
+    if (r.upserted > 0) await onDone().catch((err) => errors.append(errorBox(err)));
+  };
+  return h(
+    'section',
+    { class: 'panel', 'aria-labelledby': 'h-import' },
+    h('h2', { id: 'h-import' }, t('importTitle')),
+    h('form', { class: 'row', onsubmit: run }, h('label', { for: 'import-file' }, t('importFile')), file, start, cancel),
+    h('p', { class: 'muted' }, t('importHelp')),
+    bar,
+    status,
+    errors,
   );
 }
 
@@ -483,7 +592,7 @@ async function models(view) {
       h(
         'thead',
         {},
-        h('tr', {}, h('th', {}, t('model')), h('th', {}, t('trainedAt')), h('th', { class: 'num' }, t('seconds')), h('th', { class: 'num' }, t('users')), h('th', { class: 'num' }, t('items')), h('th', {}, '')),
+        h('tr', {}, h('th', {}, t('model')), h('th', {}, t('trainedAt')), h('th', { class: 'num' }, t('seconds')), h('th', { class: 'num' }, t('users')), h('th', { class: 'num' }, t('items')), h('th', { class: 'num' }, t('interactions')), h('th', {}, '')),
       ),
       h(
         'tbody',
@@ -497,6 +606,7 @@ async function models(view) {
             h('td', { class: 'num' }, fmt.n(m.seconds)),
             h('td', { class: 'num' }, fmt.n(m.users)),
             h('td', { class: 'num' }, fmt.n(m.items)),
+            h('td', { class: 'num' }, fmt.n(m.interactions)),
             h('td', {}, m.failing ? h('span', { class: 'chip bad' }, m.lastError?.message ?? 'failing') : m.plan ? h('span', { class: 'chip' }, m.plan.reason) : ''),
           ),
         ),
@@ -528,7 +638,46 @@ async function models(view) {
     t('trainNow'),
   );
   panel.append(h('div', { class: 'row' }, button, status), await render());
-  view.append(panel);
+  view.append(panel, await evaluation());
+}
+
+/**
+ * What the server measures of its models. Training records no holdout figure, so none is shown as one:
+ * the served figures are the live traffic's recommendation answers (how many, the share clicked
+ * through, the share personalised), and, when a global holdout runs, its results against people who get no recommendations.
+ */
+async function evaluation() {
+  const box = h('section', { class: 'panel', id: 'evaluation', 'aria-labelledby': 'h-eval' }, h('h2', { id: 'h-eval' }, t('evaluation')));
+  box.append(h('p', { class: 'muted', id: 'eval-note' }, t('evalNone')));
+  const [o, hs] = await Promise.all([api('GET', '/v1/insights/overview?period=30d').catch((e) => e), api('GET', '/v1/settings/experiments').catch((e) => e)]);
+  box.append(h('h3', {}, t('served')));
+  if (o instanceof Error) box.append(errorBox(o));
+  else {
+    const tot = o.totals;
+    const fig = (label, value) => h('div', { class: 'tile' }, h('div', { class: 'label' }, label), h('div', { class: 'value' }, value));
+    box.append(
+      h(
+        'div',
+        { class: 'tiles', id: 'served-figures' },
+        fig(t('answers'), fmt.n(tot.answers)),
+        fig(t('clickThrough'), fmt.pct(tot.clickThrough)),
+        fig(t('personalizedShare'), fmt.pct(tot.personalizedShare)),
+      ),
+    );
+  }
+  box.append(h('h3', {}, t('holdout')));
+  if (hs instanceof Error || !(hs.globalHoldout > 0)) box.append(h('p', { class: 'muted', id: 'holdout-off' }, hs instanceof Error ? hs.message : t('holdoutOff')));
+  else {
+    try {
+      const r = await api('GET', '/v1/experiments/global-holdout/results');
+      const primary = r.metrics.find((m) => m.primary) ?? r.metrics[0];
+      if (primary) box.append(h('p', {}, `${primary.label} — ${t('uplift')}`), forest(primary.comparisons));
+      box.append(h('ul', {}, (r.summary ?? []).map((x) => h('li', {}, x))));
+    } catch (e) {
+      box.append(errorBox(e));
+    }
+  }
+  return box;
 }
 
 async function assistant(view) {
@@ -703,22 +852,148 @@ async function keys(view) {
   );
   view.append(box);
   await load();
-  const [privacy, ranking] = await Promise.all([api('GET', '/v1/privacy').catch((e) => e), api('GET', '/v1/settings/ranking').catch((e) => e)]);
+  const [privacy, settings, ranking] = await Promise.all([
+    api('GET', '/v1/privacy').catch((e) => e),
+    api('GET', '/v1/settings/privacy').catch((e) => e),
+    api('GET', '/v1/settings/ranking').catch((e) => e),
+  ]);
   view.append(
     h(
       'div',
       { class: 'grid2' },
-      h(
-        'section',
-        { class: 'panel' },
-        h('h2', {}, t('privacy')),
-        privacy instanceof Error
-          ? errorBox(privacy)
-          : h('ul', {}, privacy.purposes.map((p) => h('li', {}, `${p.purpose}: ${p.default} — ${p.description}`))),
-        privacy instanceof Error ? null : h('pre', { class: 'json', tabindex: 0 }, JSON.stringify(privacy.retention, null, 2)),
-      ),
-      h('section', { class: 'panel' }, h('h2', {}, t('ranking')), ranking instanceof Error ? errorBox(ranking) : h('pre', { class: 'json', tabindex: 0 }, JSON.stringify(ranking, null, 2))),
+      h('section', { class: 'panel', 'aria-labelledby': 'h-privacy' }, h('h2', { id: 'h-privacy' }, t('privacy')), privacyForm(privacy, settings)),
+      h('section', { class: 'panel', 'aria-labelledby': 'h-ranking' }, h('h2', { id: 'h-ranking' }, t('ranking')), rankingForm(ranking)),
     ),
+  );
+}
+
+/** Marks the input the server named in a refusal as invalid (none after a save went through). */
+function markInvalid(inputs, field) {
+  for (const [name, input] of Object.entries(inputs)) {
+    if (name === field) input.setAttribute('aria-invalid', 'true');
+    else input.removeAttribute('aria-invalid');
+  }
+}
+
+/** The workspace's consent default per purpose and its retention limits, saved with PUT /v1/settings/privacy. */
+function privacyForm(privacy, settings) {
+  if (settings instanceof Error) return errorBox(settings);
+  const described = privacy instanceof Error ? {} : Object.fromEntries(privacy.purposes.map((p) => [p.purpose, p.description]));
+  const inputs = {};
+  const purposes = Object.keys(settings.consentDefaults);
+  const rows = purposes.map((p) => {
+    const sel = h(
+      'select',
+      { id: `consent-${p}`, 'aria-describedby': `consent-${p}-note` },
+      ['opt-in', 'opt-out'].map((v) => h('option', { value: v, selected: v === settings.consentDefaults[p] }, v)),
+    );
+    inputs[`consentDefaults.${p}`] = sel;
+    return h(
+      'div',
+      { class: 'setting' },
+      h('label', { for: `consent-${p}` }, h('strong', {}, p)),
+      sel,
+      h('div', { class: 'muted', id: `consent-${p}-note` }, `${described[p] ?? ''} · ${t('deploymentSays', { v: settings.deployment.consentDefaults[p] })}`),
+    );
+  });
+  const days = (k, label) => {
+    const d = settings.deployment.retention[k];
+    const input = h('input', {
+      type: 'number',
+      id: `retention-${k}`,
+      min: 1,
+      step: 1,
+      ...(d === null ? {} : { max: d }),
+      value: settings.stored.retention?.[k] ?? '',
+      placeholder: d === null ? '∞' : String(d),
+      'aria-describedby': `retention-${k}-note`,
+    });
+    inputs[`retention.${k}`] = input;
+    return h(
+      'div',
+      { class: 'setting' },
+      h('label', { for: `retention-${k}` }, h('strong', {}, label)),
+      input,
+      h('div', { class: 'muted', id: `retention-${k}-note` }, `${t('deploymentSays', { v: d === null ? t('keptForever') : d })} · ${t('followDeployment')}`),
+    );
+  };
+  const out = h('div', { role: 'status', 'aria-live': 'polite', id: 'privacy-result' });
+  return h(
+    'form',
+    {
+      id: 'privacy-form',
+      'aria-describedby': 'privacy-regimes',
+      onsubmit: async (e) => {
+        e.preventDefault();
+        // Only a choice that differs from the deployment's is stored: the others keep following it.
+        const consentDefaults = {};
+        for (const p of purposes) {
+          const v = inputs[`consentDefaults.${p}`].value;
+          if (v !== settings.deployment.consentDefaults[p]) consentDefaults[p] = v;
+        }
+        const retention = {};
+        for (const k of ['eventMaxAgeDays', 'auditMaxAgeDays']) {
+          const v = inputs[`retention.${k}`].value.trim();
+          if (v !== '') retention[k] = Number(v);
+        }
+        const body = {
+          ...(Object.keys(consentDefaults).length ? { consentDefaults } : {}),
+          ...(Object.keys(retention).length ? { retention } : {}),
+        };
+        try {
+          await api('PUT', '/v1/settings/privacy', body);
+          markInvalid(inputs, null);
+          out.replaceChildren(t('saved'));
+        } catch (err) {
+          markInvalid(inputs, err.field);
+          out.replaceChildren(errorBox(err));
+        }
+      },
+    },
+    h('p', { class: 'muted', id: 'privacy-regimes' }, `${t('consentDefault')}: ${t('regimes')}`),
+    rows,
+    days('eventMaxAgeDays', t('eventDays')),
+    days('auditMaxAgeDays', t('auditDays')),
+    h('div', { class: 'row' }, h('button', { type: 'submit', class: 'primary', id: 'privacy-save' }, t('save')), out),
+  );
+}
+
+/** The ranking settings as JSON, saved with PUT /v1/settings/ranking (the server names a wrong field). */
+function rankingForm(ranking) {
+  if (ranking instanceof Error) return errorBox(ranking);
+  const { defaults, ...stored } = ranking;
+  const text = h('textarea', { id: 'ranking-json', rows: 14, spellcheck: 'false', 'aria-describedby': 'ranking-help' }, JSON.stringify(stored, null, 2));
+  const out = h('div', { role: 'status', 'aria-live': 'polite', id: 'ranking-result' });
+  return h(
+    'form',
+    {
+      id: 'ranking-form',
+      onsubmit: async (e) => {
+        e.preventDefault();
+        let body;
+        try {
+          body = JSON.parse(text.value || '{}');
+        } catch (err) {
+          text.setAttribute('aria-invalid', 'true');
+          out.replaceChildren(h('p', { class: 'error', role: 'alert' }, t('invalidJson', { error: err.message })));
+          return;
+        }
+        try {
+          const saved = await api('PUT', '/v1/settings/ranking', body);
+          text.value = JSON.stringify(saved, null, 2);
+          text.removeAttribute('aria-invalid');
+          out.replaceChildren(t('saved'));
+        } catch (err) {
+          text.setAttribute('aria-invalid', 'true');
+          out.replaceChildren(errorBox(err));
+        }
+      },
+    },
+    h('p', { class: 'muted', id: 'ranking-help' }, t('rankingHelp')),
+    h('label', { class: 'visually-hidden', for: 'ranking-json' }, t('ranking')),
+    text,
+    h('details', {}, h('summary', {}, 'defaults'), h('pre', { class: 'json', tabindex: 0 }, JSON.stringify(defaults ?? {}, null, 2))),
+    h('div', { class: 'row' }, h('button', { type: 'submit', class: 'primary', id: 'ranking-save' }, t('save')), out),
   );
 }
 
