@@ -3,7 +3,14 @@ import { Catalog } from '../../../src/catalog/catalog.ts';
 import type { StoredItem } from '../../../src/domain/schemas.ts';
 import { emptyProfile } from '../../../src/profile/profile.ts';
 import { HYBRID_DEFAULTS } from '../../../src/recommend/models/hybrid.ts';
-import { CROSS_SELL_DISCOUNT, DISCOVERY_BOOST, discoveryLift, shapeByStage } from '../../../src/recommend/stage-shaping.ts';
+import {
+  CROSS_SELL_DISCOUNT,
+  CROSS_SELL_WINDOW_DAYS,
+  DISCOVERY_BOOST,
+  discoveryLift,
+  recentlyBought,
+  shapeByStage,
+} from '../../../src/recommend/stage-shaping.ts';
 
 const item = (id: string, categories: string[]): StoredItem => ({ id, title: id, categories, available: true, updatedAt: 0 });
 const catalog = new Catalog([
@@ -42,13 +49,30 @@ describe('funnel-stage shaping', () => {
     expect(lifted(200)).toBeLessThan(lifted(1) / 20);
   });
 
+  const DAY = 86_400_000;
+  const NOW = 100 * DAY;
+
   it('gives a customer cross-sell: more of the kind just bought sinks, other kinds keep their score, what is due is not sunk', () => {
-    const p = { ...emptyProfile(0), purchases: 1 };
+    const p = { ...emptyProfile(0), lastSeen: NOW, purchases: 1, boughtAt: { shoe1: NOW - DAY } };
     const scores = Float64Array.from([0.5, 0.9, 0.6, 0.4]);
     shapeByStage(scores, trend, 'customer', p, new Set(), new Set(['shoe1']), new Set(['lamp']), catalog);
     expect(scores[1]).toBeCloseTo(0.01 + (0.9 - 0.01) * CROSS_SELL_DISCOUNT);
     expect(scores[2]).toBe(0.6); // same top category, other kind: untouched
     expect(scores[3]).toBe(0.4); // lifted by boostDue (test/recommend/rebuy.test.ts), whatever the stage
+  });
+
+  it("sinks only what was bought within the window before the person's latest event: a repeat buyer keeps their own taste", () => {
+    const edge = NOW - CROSS_SELL_WINDOW_DAYS * DAY;
+    const p = { ...emptyProfile(0), lastSeen: NOW, purchases: 3, boughtAt: { shoe1: edge - 1, sock: edge, lamp: NOW } };
+    // The lamp was returned (not in `bought`), shoe1 is older than the window, the sock is at its edge.
+    expect(recentlyBought(p, new Set(['shoe1', 'sock']))).toEqual(['sock']);
+    // A purchase the profile holds no time for (older profiles, beyond its last 200) is not recent.
+    expect(recentlyBought({ ...p, boughtAt: {} }, new Set(['sock']))).toEqual([]);
+    const scores = Float64Array.from([0.5, 0.9, 0.6, 0.4]);
+    shapeByStage(scores, trend, 'loyal', p, new Set(), new Set(['shoe1', 'sock']), new Set(), catalog);
+    expect(scores[1]).toBe(0.9); // shoes: bought before the window, not sunk
+    expect(scores[2]).toBeCloseTo(0.01 + (0.6 - 0.01) * CROSS_SELL_DISCOUNT); // socks: just bought
+    expect(scores[3]).toBe(0.4);
   });
 
   it('leaves everyone else alone', () => {
