@@ -64,6 +64,26 @@ function scaleAll(map: Record<string, number>, f: number): Record<string, number
   return kept;
 }
 
+/**
+ * A map's own value for a name: names come from shoppers and shops, and `map.constructor` or
+ * `map.toString` of a plain object would otherwise be Object.prototype's function.
+ */
+function own<T>(map: Record<string, T>, name: string): T | undefined {
+  return Object.hasOwn(map, name) ? map[name] : undefined;
+}
+
+/** Adds `amount` to each name's affinity; true when a name was new to the map. */
+function addAll(map: Record<string, number>, names: readonly string[] | undefined, amount: number): boolean {
+  if (!names) return false;
+  let added = false;
+  for (const name of names) {
+    const old = own(map, name);
+    if (old === undefined) added = true;
+    map[name] = (old ?? 0) + amount;
+  }
+  return added;
+}
+
 function keepStrongest(map: Record<string, number>): Record<string, number> {
   const keys = Object.keys(map);
   if (keys.length <= MAX_KEYS) return map;
@@ -101,7 +121,7 @@ function applyInPlace(p: Profile, e: StoredEvent, item: StoredItem | undefined):
   const c = (p.events[e.type] ??= { count: 0, last: t });
   c.count++;
   c.last = Math.max(c.last, t);
-  if (e.channel) p.channels[e.channel] = (p.channels[e.channel] ?? 0) + 1;
+  if (e.channel) p.channels[e.channel] = (own(p.channels, e.channel) ?? 0) + 1;
 
   // Decay stored affinities forward to this event (events may arrive slightly out of order: never go back).
   if (t > p.decayedAt) {
@@ -111,23 +131,22 @@ function applyInPlace(p: Profile, e: StoredEvent, item: StoredItem | undefined):
     p.decayedAt = t;
   }
   const w = eventWeight(e.type, e.value);
-  const age = decay(p.decayedAt - t, AFFINITY_HALF_LIFE_DAYS);
   if (item && w !== 0) {
-    for (const cat of item.categories ?? []) p.categories[cat] = (p.categories[cat] ?? 0) + w * age;
-    for (const tag of item.tags ?? []) p.tags[tag] = (p.tags[tag] ?? 0) + w * age;
-    p.categories = keepStrongest(p.categories);
-    p.tags = keepStrongest(p.tags);
+    const age = decay(p.decayedAt - t, AFFINITY_HALF_LIFE_DAYS);
+    // Only a new key can take a map past MAX_KEYS, so only then is it trimmed (listing its keys costs).
+    if (addAll(p.categories, item.categories, w * age)) p.categories = keepStrongest(p.categories);
+    if (addAll(p.tags, item.tags, w * age)) p.tags = keepStrongest(p.tags);
     if (w > 0 && item.price !== undefined) {
       p.price.sum += item.price * w;
       p.price.weight += w;
       p.price.min = p.price.min === null ? item.price : Math.min(p.price.min, item.price);
       p.price.max = p.price.max === null ? item.price : Math.max(p.price.max, item.price);
     }
-    if (w > 0 && item.language) p.languages[item.language] = (p.languages[item.language] ?? 0) + 1;
+    if (w > 0 && item.language) p.languages[item.language] = (own(p.languages, item.language) ?? 0) + 1;
   }
   if (e.itemId) {
     p.boughtAt ??= {}; // profiles stored before this field existed
-    const boughtAt = p.boughtAt[e.itemId] ?? -Infinity;
+    const boughtAt = own(p.boughtAt, e.itemId) ?? -Infinity;
     if (e.type === 'add_to_cart' && t > boughtAt && !p.cart.includes(e.itemId)) p.cart = [...p.cart, e.itemId].slice(-MAX_CART);
     if (e.type === 'purchase') {
       p.cart = p.cart.filter((id) => id !== e.itemId);

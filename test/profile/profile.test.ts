@@ -227,6 +227,24 @@ describe('applyEvent', () => {
     expect(p.tags.red).toBe(3);
     expect(p.tags.leather).toBe(3);
   });
+
+  it('counts names a plain object inherits (constructor, toString) as any other, and trims to 50 with them', () => {
+    // Names come from shoppers and shops: `map.constructor` must not read Object.prototype's function
+    // (it made the affinity a string), and adding such a name must still trim the map to 50.
+    const full: StoredItem = { id: 'kit', title: 'Kit', categories: Array.from({ length: 50 }, (_, i) => `c${i}`), available: true, updatedAt: 0 };
+    const odd: StoredItem = { id: 'toString', title: 'Odd', categories: ['constructor', 'toString'], tags: ['hasOwnProperty'], available: true, updatedAt: 0 };
+    let p = applyEvent(null, ev('view', T0, 'kit'), full);
+    expect(Object.keys(p.categories)).toHaveLength(50);
+    p = applyEvent(p, ev('purchase', T0, 'toString', { channel: 'constructor' }), odd);
+    expect(Object.keys(p.categories)).toHaveLength(50);
+    expect(p.categories.constructor).toBe(5); // a purchase weighs 5, a view 1: both new names outrank the views
+    expect(p.categories.toString).toBe(5);
+    expect(p.tags.hasOwnProperty).toBe(5);
+    expect(p.channels.constructor).toBe(1);
+    expect(p.boughtAt.toString).toBe(T0);
+    p = applyEvent(p, ev('add_to_cart', T0 + HOUR, 'toString'), odd);
+    expect(p.cart).toEqual(['toString']);
+  });
 });
 
 describe('funnelStage', () => {

@@ -247,17 +247,21 @@ export class SqliteStore implements Store {
     // Runs whole inside one writer transaction (SQLite has one writer), so nothing can interleave.
     return this.grouped(() => {
       const result = this.insertEventRows(ws, events);
-      const subjects = [...new Set(result.inserted.map((e) => e.subject))].filter((s) => profileSubjects.has(s));
-      if (subjects.length > 0) {
+      // The new events of the people who may be profiled, and those people, in one pass.
+      const profiled: StoredEvent[] = [];
+      const subjects = new Set<string>();
+      for (const e of result.inserted) {
+        if (!profileSubjects.has(e.subject)) continue;
+        profiled.push(e);
+        subjects.add(e.subject);
+      }
+      if (subjects.size > 0) {
         const dirty = this.dirty!;
         try {
           // The updater may change these objects in place: the cache keeps what it returns, and on an error
           // the group is undone and forgets every profile (see flush).
           const current = this.currentProfiles(ws, subjects);
-          const next = update(
-            result.inserted.filter((e) => profileSubjects.has(e.subject)),
-            current,
-          );
+          const next = update(profiled, current);
           for (const s of current.keys()) if (!dirty.has(dirtyKey(ws, s))) this.profiles.delete(ws, s); // kept again below only as written
           for (const p of next) {
             dirty.set(dirtyKey(ws, p.subject), { ws, subject: p.subject, profile: p.profile });
@@ -338,7 +342,7 @@ export class SqliteStore implements Store {
    * The current profiles for the ingest path: those an earlier write of this group changed (not yet
    * written), else from the cache, else read and parsed.
    */
-  private currentProfiles(ws: string, subjects: readonly string[]): Map<string, Record<string, unknown>> {
+  private currentProfiles(ws: string, subjects: Iterable<string>): Map<string, Record<string, unknown>> {
     const out = new Map<string, Record<string, unknown>>();
     const missing: string[] = [];
     for (const s of subjects) {
