@@ -14,6 +14,7 @@ import { cpus } from 'node:os';
 import { join } from 'node:path';
 import {
   HOST,
+  PG_ADMIN_URL,
   call,
   createPgDatabase,
   emit,
@@ -75,6 +76,8 @@ interface Figures {
   profileMismatches?: number;
   eventsMissingFromProfiles?: number;
   serverCpuUsPerEvent?: number;
+  /** PostgreSQL's own CPU (the backends serving the bench database) per event: the other half of the cost. */
+  pgBackendCpuUsPerEvent?: number;
 }
 
 /** User + system CPU seconds of a process so far (Linux /proc; null elsewhere). */
@@ -88,6 +91,41 @@ function cpuSeconds(pid: number | undefined): number | null {
   } catch {
     return null;
   }
+}
+
+/**
+ * CPU time of the PostgreSQL backends connected to one database, sampled every half second so that a
+ * backend the pool closes meanwhile still counts up to its last sample (the server runs on this machine).
+ */
+async function pgBackendCpu(dbName: string): Promise<{ stop: () => Promise<number> }> {
+  const { default: pg } = await import('pg');
+  const c = new pg.Client({ connectionString: PG_ADMIN_URL });
+  await c.connect();
+  const first = new Map<number, number>();
+  const last = new Map<number, number>();
+  const sample = async () => {
+    const { rows } = await c.query('SELECT pid FROM pg_stat_activity WHERE datname = $1 AND pid <> pg_backend_pid()', [dbName]);
+    for (const { pid } of rows as Array<{ pid: number }>) {
+      const cpu = cpuSeconds(pid);
+      if (cpu === null) continue;
+      if (!first.has(pid)) first.set(pid, cpu);
+      last.set(pid, cpu);
+    }
+  };
+  await sample();
+  const atStart = new Set(first.keys());
+  const timer = setInterval(() => void sample().catch(() => {}), 500);
+  return {
+    stop: async () => {
+      clearInterval(timer);
+      await sample().catch(() => {});
+      await c.end();
+      let total = 0;
+      // A backend first seen during the run was started during it: all of its CPU counts.
+      for (const [pid, cpu] of last) total += cpu - (atStart.has(pid) ? first.get(pid)! : 0);
+      return total;
+    },
+  };
 }
 
 /** Posts pre-serialized batches with `concurrency` in flight; bounded by count and by `maxSeconds`. */
@@ -188,7 +226,7 @@ await main(async () => {
 
   const targets: Record<string, Figures> = {};
 
-  const runTarget = async (label: string, s: Spawned, load: boolean) => {
+  const runTarget = async (label: string, s: Spawned, load: boolean, pgDatabase?: string) => {
     await waitReady(s, 60_000);
     if (load) {
       for (let i = 0; i < items.length; i += 1000) await call('PUT', `${s.url}/v1/items`, KEY, items.slice(i, i + 1000));
@@ -203,9 +241,11 @@ await main(async () => {
       passes = Math.max(1, Math.min(100, Math.ceil(opts.bareSeconds / Math.max(probe.seconds, 0.001))));
     }
     log(`${label}: measuring${passes > 1 ? ` (${passes} passes over the batches)` : ''}`);
+    const pgCpu = pgDatabase ? await pgBackendCpu(pgDatabase) : null;
     const cpu0 = cpuSeconds(s.proc.pid);
     const f = await drive(s.url, measured.bodies, measured.counts, label, passes);
     const cpu1 = cpuSeconds(s.proc.pid);
+    if (pgCpu && f.events > 0) f.pgBackendCpuUsPerEvent = Math.round(((await pgCpu.stop()) * 1e6) / f.events);
     // CPU time the server spent per event: unlike events/s, barely moved by other work on a shared machine.
     if (cpu0 !== null && cpu1 !== null && f.events > 0) f.serverCpuUsPerEvent = Math.round(((cpu1 - cpu0) * 1e6) / f.events);
     f.warmupErrors = w?.errors ?? 0;
@@ -228,6 +268,7 @@ await main(async () => {
     const env: Record<string, string> = { AFIN_ADMIN_KEY: KEY, AFIN_LOG_LEVEL: opts.logLevel };
     let check: () => Promise<StoreCheck>;
     let drop: (() => Promise<void>) | null = null;
+    let pgDatabase: string | undefined;
     if (store === 'sqlite') {
       const dataDir = join(work, 'sqlite-data');
       env.AFIN_DATA_DIR = dataDir;
@@ -239,6 +280,7 @@ await main(async () => {
       env.AFIN_DATABASE_URL = db.url;
       check = () => checkPg(db.url);
       drop = db.drop;
+      pgDatabase = db.name;
     }
     // Node refuses --cpu-prof in NODE_OPTIONS, so a profiled server is spawned with the flags itself.
     const port = await freePort();
@@ -253,7 +295,7 @@ await main(async () => {
       : await spawnAfin(env, work, `afin-${store}`);
     log(`${store}: started afin serve on ${HOST}:${s.port}`);
     try {
-      const f = await runTarget(store, s, true);
+      const f = await runTarget(store, s, true, pgDatabase);
       await stopProcess(s.proc); // SIGTERM: drains, closes the store
       const { stored, profileMismatches, eventsMissingFromProfiles } = await check();
       Object.assign(f, { stored, profileMismatches, eventsMissingFromProfiles });
