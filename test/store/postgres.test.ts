@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { StoredEvent } from '../../src/domain/schemas.ts';
+import type { ProfileUpdater } from '../../src/store/store.ts';
 import { PostgresStore, type PostgresStoreOptions } from '../../src/store/postgres/postgres-store.ts';
 import { POSTGRES_MIGRATIONS } from '../../src/store/postgres/migrations.ts';
 import { runStoreContract } from './store-contract.ts';
@@ -233,6 +234,95 @@ END $$`);
         await other.query('ROLLBACK');
         other.release();
       }
+    });
+
+    /** Counts the store's connection checkouts (one per transaction) and the most out at once. */
+    const checkouts = (s: PostgresStore) => {
+      const n = { acquired: 0, out: 0, most: 0 };
+      s.pool.on('acquire', () => {
+        n.acquired++;
+        n.most = Math.max(n.most, ++n.out);
+      });
+      s.pool.on('release', () => n.out--);
+      return n;
+    };
+
+    it('ingests the batches of one turn in one transaction, and those arriving while it runs in the next, one transaction at a time', async () => {
+      // Mutants: a queue per call (`if (!q)` → true), a drain per call (`if (!q.running)` → true,
+      // `running = true` → false), the workspace's queue kept once empty (`=== q` → false).
+      const ws = freshWs();
+      const s = open();
+      const n = checkouts(s);
+      const together = await Promise.all([1, 2, 3].map((k) => s.ingestEvents(ws, [ev(`t${k}`, 'u')], new Set(), noProfiles)));
+      expect(together.map((r) => r.inserted.map((e) => e.messageId))).toEqual([['t1'], ['t2'], ['t3']]);
+      expect(n.acquired).toBe(1);
+      // The first batch waits on a person's lock held elsewhere; two batches come in meanwhile.
+      const holder = await main.pool.connect();
+      try {
+        await holder.query('BEGIN');
+        await holder.query('SELECT pg_advisory_xact_lock(hashtext($1 || chr(31) || $2))', [ws, 'held']);
+        const holderPid = (await holder.query('SELECT pg_backend_pid() AS pid')).rows[0].pid;
+        const first = s.ingestEvents(ws, [ev('f1', 'held')], new Set(['held']), noProfiles);
+        const blocked = async () =>
+          (await main.pool.query('SELECT count(*)::int AS n FROM pg_stat_activity WHERE $1 = ANY(pg_blocking_pids(pid))', [holderPid])).rows[0].n > 0;
+        for (let i = 0; i < 500 && !(await blocked()); i++) await new Promise((r) => setTimeout(r, 10));
+        expect(await blocked()).toBe(true);
+        const later = [s.ingestEvents(ws, [ev('l1', 'v')], new Set(), noProfiles), s.ingestEvents(ws, [ev('l2', 'v')], new Set(), noProfiles)];
+        // A second transaction started beside the blocked one would show within this second.
+        for (let i = 0; i < 100 && n.acquired < 3; i++) await new Promise((r) => setTimeout(r, 10));
+        expect(n.acquired).toBe(2);
+        await holder.query('COMMIT');
+        expect((await first).inserted.map((e) => e.messageId)).toEqual(['f1']);
+        expect((await Promise.all(later)).map((r) => r.inserted.map((e) => e.messageId))).toEqual([['l1'], ['l2']]);
+      } finally {
+        holder.release();
+      }
+      expect([n.acquired, n.most]).toEqual([3, 1]);
+      expect((s as unknown as { ingestQueues: Map<string, unknown> }).ingestQueues.size).toBe(0);
+    });
+
+    it('groups at most 10,000 events in one ingest transaction; a bigger batch goes alone', async () => {
+      // Mutants of the bound: `size + n <= MAX_GROUP_EVENTS` → `<`, → true or `size - n`, `n === 0 ||` → false.
+      // Copies of one event cost a group's size without the rows (only the first of a messageId is stored).
+      const ws = freshWs();
+      const s = open();
+      const n = checkouts(s);
+      const copies = (id: string, count: number) => Array.from({ length: count }, () => ev(id, 'u'));
+      const full = await Promise.all([
+        s.ingestEvents(ws, copies('a', 5000), new Set(), noProfiles),
+        s.ingestEvents(ws, copies('b', 5000), new Set(), noProfiles),
+      ]);
+      expect(full.map((r) => [r.inserted.length, r.duplicates])).toEqual([
+        [1, 4999],
+        [1, 4999],
+      ]);
+      expect(n.acquired).toBe(1);
+      await Promise.all([s.ingestEvents(ws, copies('c', 5000), new Set(), noProfiles), s.ingestEvents(ws, copies('d', 5001), new Set(), noProfiles)]);
+      expect(n.acquired).toBe(3);
+      const big = await Promise.all([
+        s.ingestEvents(ws, copies('e', 10_001), new Set(), noProfiles),
+        s.ingestEvents(ws, copies('f', 1), new Set(), noProfiles),
+      ]);
+      expect(big.map((r) => r.inserted.map((e) => e.messageId))).toEqual([['e'], ['f']]);
+      expect(n.acquired).toBe(5);
+      expect((await main.eventsOf(ws, 'u')).map((e) => e.messageId)).toEqual(['a', 'b', 'c', 'd', 'e', 'f']);
+    });
+
+    it('in a group, calls each batch’s updater only for its own profiled people, with only their stored profiles', async () => {
+      // Mutants: the updater called for a batch with no profiled person (`perJob[i].length === 0` → false), or handed
+      // an entry for a person without a stored profile (`if (p)` → true).
+      const ws = freshWs();
+      await main.putProfiles(ws, [{ subject: 'old', profile: { n: 1 } }]);
+      const calls: Array<{ events: string[]; known: string[] }> = [];
+      const record: ProfileUpdater = (inserted, current) => {
+        calls.push({ events: inserted.map((e) => e.messageId), known: [...current.keys()] });
+        return [];
+      };
+      await Promise.all([
+        main.ingestEvents(ws, [ev('x1', 'old'), ev('x2', 'new')], new Set(['old', 'new']), record),
+        main.ingestEvents(ws, [ev('x3', 'nobody')], new Set(), record),
+      ]);
+      expect(calls).toEqual([{ events: ['x1', 'x2'], known: ['old'] }]);
     });
 
     it('keeps the options a connection string already carries beside its search_path', async () => {
