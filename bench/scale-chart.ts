@@ -175,7 +175,7 @@ export function scaleChart(lines: readonly ScaleLine[], title: string, note: str
   const ph = 170;
   const left = 70;
   const colGap = 130;
-  const top = 88;
+  const top = 100;
   const rowGap = 120;
   const H = top + 2 * ph + rowGap + 90;
   const panels = panelsOf(lines);
@@ -185,7 +185,7 @@ export function scaleChart(lines: readonly ScaleLine[], title: string, note: str
     `<rect width="${W}" height="${H}" fill="#fff"/>`,
     `<text x="${left}" y="24" font-size="15" font-weight="600">${escapeXml(title)}</text>`,
     `<text x="${left}" y="44" fill="#5f6368">${escapeXml(note)}</text>`,
-    `<text x="${left}" y="60" fill="#5f6368">Sizes are items × users (10 events per user on average); hollow markers: the size was stopped, the figure is what it had cost by then.</text>`,
+    `<text x="${left}" y="60" fill="#5f6368">Items × users, 10 events per user on average. Hollow: the size was stopped; what it had cost by then.</text>`,
     ...body,
     '</svg>',
     '',
