@@ -12,6 +12,7 @@
 import { freemem } from 'node:os';
 import { applySignal, foldHistory, noOpinion, signalCsr, userItemCsr, type Signal } from './common.ts';
 import { bestOf } from './top-k.ts';
+import { addGramLower } from './gram.ts';
 import { denseSquare, invertSpd } from './linalg.ts';
 import { pack, unpackModel } from './pack.ts';
 import { ModelFitError, NotEnoughDataError, type FitOptions, type HistoryEntry, type Interactions, type Recommender, type ScoreResult } from './types.ts';
@@ -100,25 +101,26 @@ export class Ease implements Recommender {
     const slotOf = new Int32Array(data.nItems).fill(-1);
     for (const [s, item] of chosen.entries()) slotOf[item] = s;
 
-    // Gram matrix G = XᵀX (lower triangle) from each user's pairs, then + λI.
+    // Gram matrix G = XᵀX (lower triangle) over the chosen items, then + λI.
     const G = denseSquare(m); // in WebAssembly memory when its SIMD kernel is there: the inversion runs on it in place
-    const slots = new Int32Array(data.nItems);
-    const vals = new Float64Array(data.nItems);
+    const indptr = new Int32Array(X.nRows + 1);
     for (let u = 0; u < X.nRows; u++) {
       let len = 0;
+      for (let p = X.indptr[u]; p < X.indptr[u + 1]; p++) if (slotOf[X.indices[p]] >= 0) len++;
+      indptr[u + 1] = indptr[u] + len;
+    }
+    const slots = new Int32Array(indptr[X.nRows]);
+    const vals = new Float64Array(indptr[X.nRows]);
+    for (let u = 0, q = 0; u < X.nRows; u++) {
       for (let p = X.indptr[u]; p < X.indptr[u + 1]; p++) {
         const s = slotOf[X.indices[p]];
         if (s < 0) continue;
-        slots[len] = s; // rows are sorted by item, and slots preserve item order
-        vals[len++] = X.values[p];
+        slots[q] = s; // rows are sorted by item, and slots preserve item order
+        vals[q++] = X.values[p];
       }
-      for (let a = 0; a < len; a++) {
-        const ra = slots[a] * m;
-        const va = vals[a];
-        for (let b = 0; b <= a; b++) G[ra + slots[b]] += va * vals[b];
-      }
-      if ((u & 1023) === 0) progress(0.05 * (u / X.nRows));
     }
+    addGramLower({ nRows: X.nRows, indptr, indices: slots, values: vals }, m, G);
+    progress(0.05);
     const emphasis = this.options.dropout / (1 - this.options.dropout);
     for (let s = 0; s < m; s++) G[s * m + s] += this.options.lambda + emphasis * G[s * m + s];
     invertSpd(G, m, (f) => progress(0.05 + 0.9 * f));

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { addGramLower } from '../../../src/recommend/models/gram.ts';
 import { cholesky, denseSquare, invertSpd } from '../../../src/recommend/models/linalg.ts';
 import { gemmModule, gemmModuleBytes, wasmWorkspace } from '../../../src/recommend/models/wasm-gemm.ts';
 import { rng } from '../../../src/stats/random.ts';
@@ -104,5 +105,34 @@ describe('invertSpd and cholesky on the SIMD kernel', () => {
         err = Math.max(err, Math.abs(s - G[i * n + j]));
       }
     expect(err).toBeLessThan(1e-9);
+  });
+});
+
+describe('addGramLower', () => {
+  it('adds the lower triangle of XᵀX for a random sparse X and leaves the upper one alone', () => {
+    const r = rng(21);
+    const [rows, m] = [40, 23];
+    const dense = Array.from({ length: rows }, () => Array.from({ length: m }, () => (r() < 0.3 ? 1 + Math.floor(r() * 4) : 0)));
+    dense[5].fill(0); // an empty row
+    const indptr = new Int32Array(rows + 1);
+    const indices: number[] = [];
+    const values: number[] = [];
+    dense.forEach((row, i) => {
+      row.forEach((v, j) => {
+        if (v !== 0) {
+          indices.push(j);
+          values.push(v);
+        }
+      });
+      indptr[i + 1] = indices.length;
+    });
+    const G = new Float64Array(m * m).fill(0.5); // it adds to what is there
+    addGramLower({ nRows: rows, indptr, indices: Int32Array.from(indices), values: Float64Array.from(values) }, m, G);
+    for (let a = 0; a < m; a++)
+      for (let b = 0; b < m; b++) {
+        let s = 0;
+        for (let i = 0; i < rows; i++) s += dense[i][a] * dense[i][b];
+        expect(G[a * m + b]).toBe(b <= a ? 0.5 + s : 0.5);
+      }
   });
 });
