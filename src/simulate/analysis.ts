@@ -4,7 +4,7 @@
  * the project's statistics module rather than a copy of its own.
  */
 import type { Interval } from '../stats/tests.ts';
-import { CONTROL_ARM, type Arm } from './arms.ts';
+import { CHAT_ARM, CONTROL_ARM, type Arm } from './arms.ts';
 import type { ArmOutcome, SimulationResult } from './run.ts';
 
 export type { Interval };
@@ -167,6 +167,8 @@ export interface Verdict {
   unpaired?: Comparison;
   /** The paired 95 % interval lies above zero. */
   beats: boolean;
+  /** When the chat arm ran: its conversion against the control, and against `personalized` alone, shopper by shopper. */
+  chat?: { paired: Interval; beats: boolean; overPersonalized?: Interval };
   text: string;
 }
 
@@ -179,23 +181,43 @@ export interface Analysis {
 const points = (x: number) => `${x > 0 ? '+' : x < 0 ? '−' : ''}${Math.abs(100 * x).toFixed(1)}`;
 const range = (i: Interval) => `[${points(i.low)}, ${points(i.high)}]`;
 
+const bought = (o: ArmOutcome, i: number) => (o.orders[i] > 0 ? 1 : 0);
+/** Treatment − control conversion, shopper by shopper (the same shoppers live in every world). */
+const pairedConversion = (stats: SimStatistics, treatment: ArmOutcome, control: ArmOutcome) =>
+  stats.mean(Float64Array.from(treatment.orders, (_, i) => bought(treatment, i) - bought(control, i)));
+/** Where a difference's 95 % interval lies, in words. */
+const placed = (i: Interval, control: string) =>
+  i.low > 0 ? 'the 95 % interval is above zero' : i.high < 0 ? `${control} converts more` : 'the 95 % interval includes zero: this run cannot tell them apart';
+
+/** The chat arm's line: against the control, and what the assistant added to the personalized page. */
+function chatLine(result: SimulationResult, stats: SimStatistics): { chat: Verdict['chat']; text: string } | null {
+  const c = result.arms.find((o) => o.arm === CHAT_ARM);
+  const s = result.arms.find((o) => o.arm === CONTROL_ARM);
+  if (!c || !s) return null;
+  const paired = pairedConversion(stats, c, s);
+  const beats = paired.low > 0;
+  const p = result.arms.find((o) => o.arm === 'personalized');
+  const over = p ? pairedConversion(stats, c, p) : undefined;
+  const text =
+    `${CHAT_ARM} ${beats ? 'BEATS' : 'does NOT beat'} ${CONTROL_ARM} on conversion: ${points(paired.estimate)} points, shopper by shopper 95 % interval ${range(paired)} (${placed(paired, CONTROL_ARM)})` +
+    (over ? `; against personalized alone ${points(over.estimate)} points ${range(over)} (${placed(over, 'personalized')}).` : '.');
+  return { chat: { paired, beats, ...(over ? { overPersonalized: over } : {}) }, text };
+}
+
 function verdictOf(result: SimulationResult, stats: SimStatistics, rows: ArmRow[]): Verdict {
   const personal = rows.find((r) => r.arm === 'personalized');
   const p = result.arms.find((o) => o.arm === 'personalized');
   const s = result.arms.find((o) => o.arm === CONTROL_ARM);
+  const chat = chatLine(result, stats);
   if (!p || !s || !personal?.uplift) {
-    return { compared: false, beats: false, text: `personalized vs ${CONTROL_ARM}: not compared (run both arms: --arms ${CONTROL_ARM},personalized)` };
+    const text = `personalized vs ${CONTROL_ARM}: not compared (run both arms: --arms ${CONTROL_ARM},personalized)`;
+    return { compared: false, beats: false, ...(chat ? { chat: chat.chat } : {}), text: chat ? `${text}\n${chat.text}` : text };
   }
-  const bought = (o: ArmOutcome, i: number) => (o.orders[i] > 0 ? 1 : 0);
-  const paired = stats.mean(Float64Array.from(p.orders, (_, i) => bought(p, i) - bought(s, i)));
+  const paired = pairedConversion(stats, p, s);
   const unpaired = personal.uplift.conversion;
   const beats = paired.low > 0;
   const head = beats ? `personalized BEATS ${CONTROL_ARM} on conversion` : `personalized does NOT beat ${CONTROL_ARM} on conversion`;
-  const why = beats
-    ? 'the 95 % interval is above zero'
-    : paired.high < 0
-      ? `${CONTROL_ARM} converts more`
-      : 'the 95 % interval includes zero: this run cannot tell them apart';
+  const why = placed(paired, CONTROL_ARM);
   // What the pages were like, the usual why: the right kind of item (fit), and how good the items were (utility).
   const control = rows.find((r) => r.arm === CONTROL_ARM)!;
   const fit = personal.uplift.fit.difference;
@@ -207,8 +229,9 @@ function verdictOf(result: SimulationResult, stats: SimStatistics, rows: ArmRow[
       `${Number.isFinite(unpaired.relative.estimate) ? `, relative ${points(unpaired.relative.estimate)} % ${range(unpaired.relative)}` : ''}.`,
     `Its pages: ${(100 * personal.metrics.fit.estimate).toFixed(1)} % of shown items fit the shopper's true taste against ${(100 * control.metrics.fit.estimate).toFixed(1)} % (${points(fit.estimate)} points ${range(fit)}); ` +
       `their utility ${signedUtility(personal.metrics.wanted.estimate)} against ${signedUtility(control.metrics.wanted.estimate)} (${signedUtility(wanted.estimate)} [${signedUtility(wanted.low)}, ${signedUtility(wanted.high)}]; 0 is as good as the shopper's own picks).`,
+    ...(chat ? [chat.text] : []),
   ].join('\n');
-  return { compared: true, paired, unpaired, beats, text };
+  return { compared: true, paired, unpaired, beats, ...(chat ? { chat: chat.chat } : {}), text };
 }
 
 /** The table for a simulation: each arm's metrics, each arm's uplift over `segment`, and the verdict. */

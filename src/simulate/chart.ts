@@ -5,7 +5,7 @@
  */
 import type { SimulationResult } from './run.ts';
 
-const COLOURS: Record<string, string> = { random: '#9aa0a6', popular: '#f29900', segment: '#1a73e8', personalized: '#d93025' };
+const COLOURS: Record<string, string> = { random: '#9aa0a6', popular: '#f29900', segment: '#1a73e8', personalized: '#d93025', 'personalized+chat': '#9334e6' };
 const escapeXml = (s: string) => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
 
 export interface DailySeries {
@@ -51,7 +51,7 @@ export function axisFor(max: number): { top: number; step: number } {
 export function conversionChart(result: SimulationResult): string {
   const series = dailyConversion(result);
   const W = 760;
-  const pad = { left: 56, right: 140, top: 70, bottom: 40, gap: 60 };
+  const pad = { left: 56, right: 160, top: 70, bottom: 40, gap: 60 };
   const plotW = W - pad.left - pad.right;
   const plotH = 190;
   const H = pad.top + 2 * plotH + pad.gap + pad.bottom;

@@ -6,9 +6,10 @@
  * can run side by side (the CLI gives each its own server and thread).
  */
 import type { EventInputT } from '../domain/schemas.ts';
-import { pageQuery, randomPage, trainingFor, type Arm } from './arms.ts';
+import { CHAT_ARM, pageQuery, randomPage, strategyOf, trainingFor, type Arm } from './arms.ts';
 import { simulateEvents } from './behaviour.ts';
 import { generateCatalog, type CatalogItem } from './catalog.ts';
+import { CHAT_MODEL, chatSession, chatWish } from './chat.ts';
 import { appealOf, createPopulation, driftTaste, type SimShopper } from './population.ts';
 import { createRandom } from './random.ts';
 import { ShopApiError, type ShopApi } from './shop-api.ts';
@@ -75,6 +76,8 @@ export interface ArmOutcome {
   dailyFirstBuyers: number[];
   requests: number;
   eventsSent: number;
+  /** The chat arm: visits the assistant served, messages the shoppers sent, conversations that showed nothing. */
+  chat: { visits: number; messages: number; empty: number };
 }
 
 export interface SimulationResult {
@@ -106,6 +109,7 @@ function emptyOutcome(arm: Arm, workspace: string, n: number, days: number): Arm
     dailyFirstBuyers: new Array(days).fill(0),
     requests: 0,
     eventsSent: 0,
+    chat: { visits: 0, messages: 0, empty: 0 },
   };
 }
 
@@ -133,7 +137,7 @@ export function shopOf(seed: number, items: number) {
  */
 async function takesStrategy(api: ShopApi, ws: string, arm: Arm, userId: string): Promise<boolean> {
   try {
-    await api.call('GET', `/v1/recommendations?${new URLSearchParams({ userId, n: '1', strategy: arm })}`, undefined, ws);
+    await api.call('GET', `/v1/recommendations?${new URLSearchParams({ userId, n: '1', strategy: strategyOf(arm) })}`, undefined, ws);
     return true;
   } catch (e) {
     if (e instanceof ShopApiError && (e.status === 400 || e.status === 403)) return false;
@@ -207,6 +211,17 @@ export async function simulateWorld(opts: WorldOptions): Promise<ArmOutcome> {
     for (const { at, i } of visits) {
       const s = shoppers[i];
       let page = opts.servePage?.(s, day) ?? null;
+      // The chat arm: in a share of visits the shopper asks the assistant, and its answer is the page
+      // (a conversation that shows nothing leaves them on the usual page).
+      const talk = arm === CHAT_ARM && !page ? createRandom(seed, `chat:${s.id}:${day}`) : null;
+      const wish = talk && talk.next() < CHAT_MODEL.share ? chatWish(talk.fork('wish'), s, sold) : null;
+      if (wish) {
+        const c = await chatSession((body) => call('POST', '/v1/chat', body), s, wish, itemById);
+        o.chat.visits++;
+        o.chat.messages += c.turns;
+        if (c.items.length) page = { items: c.items, channel: 'chat' };
+        else o.chat.empty++;
+      }
       if (!page) {
         const query = pageQuery(arm, s.id, pageSize, s.traits, strategies);
         if (query === null) page = { items: randomPage(catalog, pageSize, seed, s.id, day) };

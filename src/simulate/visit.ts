@@ -49,6 +49,8 @@ export interface ShownPage {
   /** The answer's `recommendationId`, sent back with clicks and purchases for attribution. */
   recommendationId?: string;
   items: CatalogItem[];
+  /** Where the page was shown: the events about its items carry it (default `web`; `chat` for the assistant's answer). */
+  channel?: 'web' | 'chat';
 }
 
 export interface VisitWorld {
@@ -139,8 +141,8 @@ export function simulateVisit(rng: Random, s: SimShopper, page: ShownPage, world
   const draw = (label: string) => rng.fork(label).next();
   let t = start;
   const events: EventInputT[] = [];
-  const emit = (e: Omit<EventInputT, 'userId' | 'timestamp' | 'channel'>) => {
-    events.push({ ...e, userId, channel: 'web', timestamp: t } as EventInputT);
+  const emit = (e: Omit<EventInputT, 'userId' | 'timestamp' | 'channel'>, channel: 'web' | 'chat' = 'web') => {
+    events.push({ ...e, userId, channel, timestamp: t } as EventInputT);
     t += clock.int(5, 90) * SECOND;
   };
   const z = (it: CatalogItem) => hiddenUtility(s, it, world.appeal.get(it.id) ?? 0) - world.referenceUtility;
@@ -148,15 +150,17 @@ export function simulateVisit(rng: Random, s: SimShopper, page: ShownPage, world
   const fitting = page.items.filter((it) => fits(s, it)).length;
   const shownUtility = page.items.reduce((a, it) => a + z(it), 0);
   const cart: Array<{ item: CatalogItem; z: number; fromPage: boolean }> = [];
+  const pageChannel = page.channel ?? 'web';
   const consider = (item: CatalogItem, fromPage: boolean) => {
-    emit({ type: 'view', itemId: item.id });
+    const channel = fromPage ? pageChannel : 'web';
+    emit({ type: 'view', itemId: item.id }, channel);
     const zi = z(item);
     if (
       item.available !== false &&
       !cart.some((c) => c.item.id === item.id) &&
       draw(`cart:${item.id}`) < sigmoid(logit(rates.cartPerView) + m.cartSlope * zi)
     ) {
-      emit({ type: 'add_to_cart', itemId: item.id, value: item.price });
+      emit({ type: 'add_to_cart', itemId: item.id, value: item.price }, channel);
       cart.push({ item, z: zi, fromPage });
     }
   };
@@ -169,7 +173,7 @@ export function simulateVisit(rng: Random, s: SimShopper, page: ShownPage, world
     seen = m.examineDecay;
     if (draw(`click:${item.id}`) < sigmoid(logit(m.clickAtReference) + m.clickSlope * z(item))) {
       clicks++;
-      emit({ type: 'click', itemId: item.id, ...(page.recommendationId ? { recommendationId: page.recommendationId } : {}) });
+      emit({ type: 'click', itemId: item.id, ...(page.recommendationId ? { recommendationId: page.recommendationId } : {}) }, pageChannel);
       consider(item, true);
     }
   }

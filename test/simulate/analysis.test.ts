@@ -30,6 +30,7 @@ function outcome(arm: Arm, buyers: number, order = 50, extra: Partial<ArmOutcome
     dailyFirstBuyers: [buyers],
     requests: 0,
     eventsSent: 0,
+    chat: { visits: 0, messages: 0, empty: 0 },
     ...extra,
   };
 }
@@ -61,6 +62,23 @@ describe('analyse', () => {
     const alone = analyse(result(outcome('random', 10), outcome('personalized', 30)), projectStatistics);
     expect(alone.verdict.compared).toBe(false);
     expect(alone.rows.every((r) => r.uplift === undefined)).toBe(true);
+  });
+
+  it('says where the chat arm stands: against segment, and against personalized alone, shopper by shopper', () => {
+    const v = analyse(result(outcome('segment', 30), outcome('personalized', 40), outcome('personalized+chat', 60)), projectStatistics).verdict;
+    expect(v.beats).toBe(true);
+    expect(v.chat!.beats).toBe(true);
+    // R: t.test(c(rep(1, 30), rep(0, 70)))$conf.int, as above; and of c(rep(1, 20), rep(0, 80)) (scipy's t): 0.1202315 0.2797685
+    expect(v.chat!.paired.low).toBeCloseTo(0.2086135, 6);
+    expect(v.chat!.overPersonalized!.estimate).toBeCloseTo(0.2, 12);
+    expect(v.chat!.overPersonalized!.low).toBeCloseTo(0.1202315, 6);
+    expect(v.text.split('\n').at(-1)).toBe(
+      'personalized+chat BEATS segment on conversion: +30.0 points, shopper by shopper 95 % interval [+20.9, +39.1] (the 95 % interval is above zero); against personalized alone +20.0 points [+12.0, +28.0] (the 95 % interval is above zero).',
+    );
+    const same = analyse(result(outcome('segment', 30), outcome('personalized+chat', 30)), projectStatistics).verdict;
+    expect(same.compared).toBe(false);
+    expect(same.chat!.beats).toBe(false);
+    expect(same.text).toMatch(/\npersonalized\+chat does NOT beat segment on conversion: 0\.0 points, .*includes zero: this run cannot tell them apart\)\.$/);
   });
 
   it('computes each metric per arm: conversion, order value as a ratio of sums, churn, NPS points and fit', () => {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { pageQuery, parseArms, randomPage, trainingFor } from '../../src/simulate/arms.ts';
+import { pageQuery, parseArms, randomPage, strategyOf, trainingFor, workspaceFor } from '../../src/simulate/arms.ts';
 import { generateCatalog } from '../../src/simulate/catalog.ts';
 import type { DeclaredTraits } from '../../src/simulate/population.ts';
 
@@ -17,6 +17,16 @@ describe('arms', () => {
     for (const arm of ['random', 'popular', 'segment', 'personalized'] as const) {
       expect(query(pageQuery(arm, 'u-1', 10, traits, true))).toEqual({ userId: 'u-1', n: '10', context: 'home', strategy: arm });
     }
+    // The chat arm's pages (the visits the assistant does not serve) are the personalized ones.
+    expect(strategyOf('personalized+chat')).toBe('personalized');
+    expect(query(pageQuery('personalized+chat', 'u-1', 10, traits, true))).toEqual({ userId: 'u-1', n: '10', context: 'home', strategy: 'personalized' });
+    expect(query(pageQuery('personalized+chat', 'u-1', 10, traits, false))).toEqual({ userId: 'u-1', n: '10', context: 'home' });
+  });
+
+  it('names each world a workspace id the API takes', () => {
+    expect(workspaceFor('sim-7', 'personalized+chat')).toBe('sim-7-personalized-chat');
+    expect(workspaceFor('sim-7', 'segment')).toBe('sim-7-segment');
+    expect(parseArms('personalized+chat')).toEqual(['personalized+chat']);
   });
 
   it('asks the older way otherwise: the popularity model, the best sellers of the stated interest, the default path', () => {
@@ -39,5 +49,6 @@ describe('arms', () => {
     expect(trainingFor('random')).toBeNull();
     expect(trainingFor('popular')).toEqual({ model: 'popularity' });
     expect(trainingFor('personalized')).toEqual({});
+    expect(trainingFor('personalized+chat')).toEqual({});
   });
 });

@@ -25,6 +25,7 @@ function arm(name: Arm, visits: number[], buying: number[], first: number[]): Ar
     dailyFirstBuyers: first,
     requests: 0,
     eventsSent: 0,
+    chat: { visits: 0, messages: 0, empty: 0 },
   };
 }
 const result: SimulationResult = {

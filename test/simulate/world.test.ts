@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { EventInput } from '../../src/domain/schemas.ts';
 import type { Arm } from '../../src/simulate/arms.ts';
+import { CHAT_MODEL } from '../../src/simulate/chat.ts';
 import { fits, hiddenUtility, type SimShopper } from '../../src/simulate/population.ts';
 import { shopOf, simulateWorld, type ArmOutcome, type WorldOptions } from '../../src/simulate/run.ts';
 import { ShopApiError, type Method, type ShopApi } from '../../src/simulate/shop-api.ts';
@@ -14,6 +15,8 @@ const START = Date.UTC(2025, 2, 3);
  */
 function fakeShop(opts: { strategies: boolean; catalogIds: string[] }) {
   const requests: Array<{ method: Method; path: string; workspace?: string }> = [];
+  const chats: Array<{ userId: string; message: string; sessionId?: string }> = [];
+  const channels = new Map<string, number>();
   let rejectedEvents = 0;
   const api: ShopApi = {
     async call(method, path, body, workspace) {
@@ -21,7 +24,15 @@ function fakeShop(opts: { strategies: boolean; catalogIds: string[] }) {
       if (method === 'POST' && path === '/v1/events') {
         const events = body as unknown[];
         rejectedEvents += events.filter((e) => !EventInput.safeParse(e).success).length;
+        for (const e of events as Array<{ channel?: string }>) channels.set(e.channel ?? '', (channels.get(e.channel ?? '') ?? 0) + 1);
         return { accepted: events.length, duplicates: 0, rejected: [] };
+      }
+      // The assistant: one question (no items) in a new session, then three items.
+      if (method === 'POST' && path === '/v1/chat') {
+        const b = body as { userId: string; message: string; sessionId?: string };
+        chats.push(b);
+        if (!b.sessionId) return { sessionId: `s-${chats.length}`, reply: 'What budget?', items: [] };
+        return { sessionId: b.sessionId, reply: 'Have a look', items: opts.catalogIds.slice(0, 3).map((id) => ({ id, title: id, reasons: [] })) };
       }
       if (method === 'GET' && path.startsWith('/v1/recommendations')) {
         const q = new URL(path, 'http://x').searchParams;
@@ -36,7 +47,7 @@ function fakeShop(opts: { strategies: boolean; catalogIds: string[] }) {
       return {};
     },
   };
-  return { api, requests, rejected: () => rejectedEvents };
+  return { api, requests, chats, channels, rejected: () => rejectedEvents };
 }
 
 const base = (arm: Arm, api: ShopApi, extra: Partial<WorldOptions> = {}): WorldOptions => ({
@@ -104,6 +115,33 @@ describe('simulateWorld', () => {
     expect(shop.requests.filter((r) => r.path === '/v1/train')).toHaveLength(2);
     expect(shop.rejected()).toBe(0);
     expect(o.eventsSent).toBeGreaterThan(total(o.visits));
+  });
+
+  it('the chat arm: in a share of visits the shopper asks the assistant, answers its question, and its items are the page', async () => {
+    const ids = shopOf(5, 200).catalog.map((i) => i.id);
+    const shop = fakeShop({ strategies: true, catalogIds: ids });
+    const o = await simulateWorld(base('personalized+chat', shop.api, { users: 150 }));
+    const visits = total(o.visits);
+    expect(visits).toBeGreaterThan(200);
+    // Drawn per visit with chance CHAT_MODEL.share (0.25): within about three standard deviations.
+    expect(o.chat.visits / visits).toBeGreaterThan(CHAT_MODEL.share - 0.09);
+    expect(o.chat.visits / visits).toBeLessThan(CHAT_MODEL.share + 0.09);
+    // Each conversation: the wish, then "doesn't matter" to the question in the same session; no page asked for.
+    expect(o.chat.messages).toBe(2 * o.chat.visits);
+    expect(o.chat.empty).toBe(0);
+    expect(shop.chats).toHaveLength(o.chat.messages);
+    const firsts = shop.chats.filter((c) => !c.sessionId);
+    expect(firsts).toHaveLength(o.chat.visits);
+    expect(firsts.every((c) => /^(I'm looking for|Busco) \S/.test(c.message))).toBe(true);
+    expect(shop.chats.filter((c) => c.sessionId).every((c) => c.message === "doesn't matter" || c.message === 'me da igual')).toBe(true);
+    const pages = shop.requests.filter((r) => r.method === 'GET' && r.path.startsWith('/v1/recommendations'));
+    expect(pages).toHaveLength(visits - o.chat.visits + 1);
+    expect(pages.every((r) => r.path.includes('strategy=personalized&') || r.path.endsWith('strategy=personalized'))).toBe(true);
+    // The chat's pages hold 3 items, the others 10; what shoppers did with the chat's items is on the chat channel.
+    expect(total(o.shown)).toBe(3 * o.chat.visits + 10 * (visits - o.chat.visits));
+    expect(shop.channels.get('chat')).toBeGreaterThan(0);
+    expect(shop.rejected()).toBe(0);
+    expect(shop.requests.filter((r) => r.path === '/v1/train')).toHaveLength(2);
   });
 
   it('asks the older way when the engine refuses ?strategy= (popular: the popularity model; random: drawn here)', async () => {

@@ -9,7 +9,7 @@ import { EVENT_TYPES } from '../../domain/schemas.ts';
 import { buildApp } from '../../server/app.ts';
 import { Engine } from '../../server/compose.ts';
 import { analyse } from '../../simulate/analysis.ts';
-import { ARMS, parseArms, type Arm } from '../../simulate/arms.ts';
+import { ARMS, CHAT_ARM, parseArms, workspaceFor, type Arm } from '../../simulate/arms.ts';
 import { conversionChart } from '../../simulate/chart.ts';
 import { funnelFigures, TAOBAO_FUNNEL, type BehaviourRow } from '../../simulate/funnel.ts';
 import { projectStatistics } from '../../simulate/statistics.ts';
@@ -68,7 +68,7 @@ type WorldJob = Omit<WorldOptions, 'api' | 'setClock' | 'onProgress' | 'servePag
 type WorldMessage = { kind: 'progress'; fraction: number; note: string } | { kind: 'done'; outcome: ArmOutcome } | { kind: 'error'; message: string };
 const WORLD_THREAD = 'afin-simulate-world';
 /** The arms from the dearest world to simulate to the cheapest. */
-const WORLD_COST: readonly Arm[] = ['personalized', 'segment', 'popular', 'random'];
+const WORLD_COST: readonly Arm[] = ['personalized+chat', 'personalized', 'segment', 'popular', 'random'];
 
 /** One world on its own in-process server. */
 async function worldInProcess(job: WorldJob, onProgress: (fraction: number, note: string) => void): Promise<ArmOutcome> {
@@ -200,7 +200,7 @@ export function registerSimulate(program: Command) {
   program
     .command('simulate')
     .description(
-      'simulated shoppers with hidden tastes shop for days through the HTTP API, one world per arm (random, popular, segment, personalized): conversion, order value, revenue, engagement, churn and NPS with 95 % intervals, and a chart',
+      'simulated shoppers with hidden tastes shop for days through the HTTP API, one world per arm (random, popular, segment, personalized, personalized+chat: the assistant serves a share of visits through POST /v1/chat): conversion, order value, revenue, engagement, churn and NPS with 95 % intervals, and a chart',
     )
     .option('--days <n>', 'simulated days', '28')
     .option('--users <n>', 'shoppers (the same ones in every arm)', '400')
@@ -236,7 +236,7 @@ export function registerSimulate(program: Command) {
       const threads = Math.min(arms.length, o.threads ? positive(o.threads, 'threads') : availableParallelism());
       const jobs: WorldJob[] = arms.map((arm: Arm) => ({
         arm,
-        workspace: `${prefix}-${arm}`,
+        workspace: workspaceFor(prefix, arm),
         seed,
         days,
         users,
@@ -279,6 +279,7 @@ export function registerSimulate(program: Command) {
       const result = simulationResult({ seed, days, items }, outcomes);
       const requests = outcomes.reduce((a, w) => a + w.requests, 0);
       const events = outcomes.reduce((a, w) => a + w.eventsSent, 0);
+      const chat = outcomes.find((w) => w.arm === CHAT_ARM)?.chat;
 
       const analysis = analyse(result, projectStatistics);
       mkdirSync(outDir, { recursive: true });
@@ -289,6 +290,11 @@ export function registerSimulate(program: Command) {
       process.stdout.write(
         [
           `afin simulate: ${users} shoppers, ${items} items, ${days} days, seed ${seed}; ${requests} API requests, ${events} events, ${seconds.toFixed(1)} s (${o.url ? o.url : `${threads} thread${threads > 1 ? 's' : ''}`})`,
+          ...(chat
+            ? [
+                `${CHAT_ARM}: the assistant served ${chat.visits} visits (POST /v1/chat, ${chat.messages} messages); ${chat.empty} conversations showed nothing and fell back to the page`,
+              ]
+            : []),
           '',
           formatAnalysis(analysis),
           '',
