@@ -223,9 +223,12 @@ interface Work {
 /** Doubles of scratch for an n×n factorisation: D and E (a block per NB rows each), the panel. */
 const scratchDoubles = (n: number) => (2 * Math.ceil(n / NB) * NB + n) * NB;
 
-/** With no scratch (a Cholesky of one block) `choleskyOn` keeps to the scalar factorisation. */
+/**
+ * Without `inverse` there is no scratch, and `choleskyOn` solves its panels by substitution: a
+ * Cholesky alone (ALS's k×k fold-in, per request) allocates nothing.
+ */
 function jsWork(A: Float64Array, n: number, inverse: boolean): Work {
-  const scratch = new Float64Array(n > NB || inverse ? scratchDoubles(n) : 0);
+  const scratch = new Float64Array(inverse ? scratchDoubles(n) : 0);
   const arrays = [A, scratch];
   return {
     A,
@@ -303,7 +306,8 @@ export interface KernelChoice {
 /** Runs `work` on A with the chosen kernel, copying A in and out of WebAssembly memory if needed. */
 function withWork(A: Float64Array, n: number, choice: KernelChoice, inverse: boolean, work: (w: Work) => void): void {
   if (A.length < n * n) throw new RangeError('matrix is smaller than n×n');
-  const want = choice.simd ?? n >= SIMD_FROM;
+  // A Cholesky alone (n³/6) pays for a fresh WebAssembly memory only when much larger.
+  const want = choice.simd ?? n >= (inverse ? SIMD_FROM : 4 * SIMD_FROM);
   const bound = want ? simdViews.get(A) : undefined;
   const ws = want && !bound ? wasmWorkspace(n * n + 1 + scratchDoubles(n)) : null;
   if (bound) work(simdWork(bound.memory, bound.gemm, n));
@@ -352,7 +356,19 @@ function choleskyOn(w: Work, n: number, onProgress?: (f: number) => void, keepE 
         A[ri + j] = (A[ri + j] - dot(A, ri + k0, A, rj + k0, j - k0)) / d;
       }
     }
-    if (scratch.length === 0) continue; // one block: nothing below it, and no inverse wanted
+    if (scratch.length === 0) {
+      // No scratch (a Cholesky alone, in JavaScript): the panel by substitution, as dot products.
+      for (let i = k1; i < n; i++) {
+        const ri = i * n;
+        for (let j = k0; j < k1; j++) {
+          const rj = j * n;
+          A[ri + j] = (A[ri + j] - dot(A, ri + k0, A, rj + k0, j - k0)) / A[rj + j];
+        }
+      }
+      trailing(w, n, k0, k1);
+      onProgress?.(1 - ((n - k1) / n) ** 3);
+      continue;
+    }
     // 2. D = L₁₁⁻¹ (lower, NB×NB with zeros above): D[i, j] = −(Σ_{j≤k<i} L[i, k] D[k, j]) / L[i, i].
     const d0 = dAt(w, k0 / NB);
     scratch.fill(0, d0, d0 + NB * NB);
@@ -381,12 +397,16 @@ function choleskyOn(w: Work, n: number, onProgress?: (f: number) => void, keepE 
       }
       gemm(n - k1, bw, bw, 1, IN_SCRATCH, p0 - w.scratchAt, NB, IN_SCRATCH, d0 - w.scratchAt, NB, IN_A, k1 * n + k0, n);
     }
-    // 4. The trailing lower triangle: A[i, j] −= L[i, k0:k1] · L[j, k0:k1] for k1 ≤ j ≤ i, a block row at a time.
-    for (let i0 = k1; i0 < n; i0 += NB) {
-      const i1 = Math.min(n, i0 + NB);
-      gemm(i1 - i0, i1 - k1, bw, -1, IN_A, i0 * n + k0, n, IN_A, k1 * n + k0, n, IN_A, i0 * n + k1, n);
-    }
+    trailing(w, n, k0, k1);
     onProgress?.(1 - ((n - k1) / n) ** 3);
+  }
+}
+
+/** The trailing lower triangle: A[i, j] −= L[i, k0:k1] · L[j, k0:k1] for k1 ≤ j ≤ i, a block row at a time. */
+function trailing(w: Work, n: number, k0: number, k1: number): void {
+  for (let i0 = k1; i0 < n; i0 += NB) {
+    const i1 = Math.min(n, i0 + NB);
+    w.gemm(i1 - i0, i1 - k1, k1 - k0, -1, IN_A, i0 * n + k0, n, IN_A, k1 * n + k0, n, IN_A, i0 * n + k1, n);
   }
 }
 
