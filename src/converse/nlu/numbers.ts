@@ -169,10 +169,8 @@ export function parseNumberWords(s: string, lang: Lang): number | undefined {
   let current = 0;
   let seen = false;
   for (const w of words) {
-    if (w === 'a') {
-      current = current || 1;
-      continue;
-    }
+    // "a hundred", "a thousand": the multiplier counts one by itself; "a fifty" is fifty (not fifty-one).
+    if (w === 'a') continue;
     const m = MULTIPLIERS[w];
     if (m === 1000) {
       total += (current || 1) * 1000;

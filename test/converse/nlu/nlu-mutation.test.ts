@@ -1,7 +1,9 @@
 // Edges of the NLU's number reading and slot filling that the mutation run (stryker.config.mjs, slice
 // `nlu`) found unguarded: each expectation is written out, never computed with the code under test.
 import { describe, expect, it } from 'vitest';
-import { parseDigits } from '../../../src/converse/nlu/numbers.ts';
+import { parseDigits, parseNumberWords } from '../../../src/converse/nlu/numbers.ts';
+import { extractSlots } from '../../../src/converse/nlu/slots.ts';
+import { buildVocabulary } from '../../../src/converse/nlu/vocabulary.ts';
 
 describe('parseDigits: the edges', () => {
   it('ignores the spaces around a number, and reads nothing after its thousands suffix', () => {
@@ -21,5 +23,21 @@ describe('parseDigits: which separator is a decimal point', () => {
   it('a separator repeated groups thousands, whatever the last group and the suffix', () => {
     expect(parseDigits('1.234.56')).toBe(123456);
     expect(parseDigits('1.000.000 mil')).toBe(1_000_000_000);
+  });
+});
+
+describe('parseNumberWords: "a"', () => {
+  it('"a" counts one only before hundred or thousand: "a fifty" is fifty, not fifty-one', () => {
+    expect(parseNumberWords('a hundred', 'en')).toBe(100);
+    expect(parseNumberWords('a thousand', 'en')).toBe(1000);
+    expect(parseNumberWords('a hundred and twenty', 'en')).toBe(120);
+    expect(parseNumberWords('a fifty', 'en')).toBe(50);
+    expect(parseNumberWords('a twenty-five', 'en')).toBe(25);
+  });
+
+  it('"a fifty euro kettle" asks for about fifty euros', () => {
+    const vocab = buildVocabulary([{ categories: ['Kitchen'] }]);
+    expect(extractSlots('a fifty euro kettle', 'en', vocab).budget).toEqual({ around: 50, currency: 'EUR' });
+    expect(extractSlots('a kettle for under a fifty', 'en', vocab).budget).toEqual({ max: 50 });
   });
 });
