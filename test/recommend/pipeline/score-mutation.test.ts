@@ -195,6 +195,15 @@ describe('scoreCatalog: the item-to-item source', () => {
   });
 });
 
+describe('scoreCatalog: an item-to-item score without an explanation', () => {
+  it('leaves the item unexplained when no other source explains it (-1 stays -1, not a history index)', () => {
+    const r = run({ itemToItem: model([0, 0, 1, 0, 0], { because: [-1, -1, -1, -1, -1] }).m }, { anchors: [0] });
+    expect(r.scores[2]).toBe(1);
+    expect(Array.from(r.because)).toEqual([-1, -1, -1, -1, -1]);
+    expect(r.personalHits).toBe(1);
+  });
+});
+
 describe('scoreCatalog: seen items', () => {
   it('keep a quarter of their personal share above the trend, and an unscored one stays unscored', () => {
     const fallback = model([1, 1, 1, 1, 0], { toCatalog: [0, 1, 2, 3, -1] }).m;
