@@ -431,6 +431,10 @@ describe('searchCatalog: measures', () => {
     expect(desks({})).toEqual(['w1', 'w2', 'w3']);
     expect(desks(undefined)).toEqual(['w1', 'w2', 'w3']);
   });
+
+  it('a dimension alone gives no seats way', () => {
+    expect(search(DESKS, want({ ask: DESK, measures: { width: { max: 140 } } })).relaxed).toEqual([]);
+  });
 });
 
 describe('searchCatalog: the words of a grounded request', () => {

@@ -33,6 +33,8 @@ describe('parseNumberWords: "a"', () => {
     expect(parseNumberWords('a hundred and twenty', 'en')).toBe(120);
     expect(parseNumberWords('a fifty', 'en')).toBe(50);
     expect(parseNumberWords('a twenty-five', 'en')).toBe(25);
+    // Articles and "and" alone are no number.
+    expect(parseNumberWords('a and a', 'en')).toBeUndefined();
   });
 
   it('"a fifty euro kettle" asks for about fifty euros', () => {
