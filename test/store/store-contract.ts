@@ -467,6 +467,17 @@ export function runStoreContract(label: string, open: () => Promise<Store>, clea
         }
       });
 
+      it('stores profiles with any text in them exactly (quotes, backslashes, NUL, a lone surrogate, emoji, U+2028)', async () => {
+        // The PostgreSQL store sends a group's profile bodies nested in one JSON array: each is escaped twice.
+        const ws = freshWs();
+        const tricky = { s: 'a "quote", a \\ backslash, \\u0000 as text, NUL \u0000, lone \ud800, emoji 😀, sep \u2028 end', nested: { '"k"': ['\\', '\n'] } };
+        await store.ingestEvents(ws, [ev('tx1', 'a', 1), ev('tx2', 'b', 2)], new Set(['a', 'b']), (inserted) =>
+          inserted.map((e) => ({ subject: e.subject, profile: { ...tricky, who: e.subject } })),
+        );
+        expect(await store.getProfile(ws, 'a')).toEqual({ ...tricky, who: 'a' });
+        expect(await store.getProfile(ws, 'b')).toEqual({ ...tricky, who: 'b' });
+      });
+
       it('stores nothing when the profile update fails', async () => {
         const ws = freshWs();
         await expect(
