@@ -20,6 +20,7 @@ interface Entry {
  */
 export class SuppressionList {
   private readonly cache = new Map<string, Promise<Entry>>();
+  private readonly checking = new Map<string, Promise<Entry>>();
 
   constructor(
     private readonly store: Store,
@@ -34,22 +35,45 @@ export class SuppressionList {
     return { set: new Set(docs.map((d) => d.id)), version, checkedAt: this.clock() };
   }
 
-  private async entry(ws: string): Promise<Entry> {
+  private entry(ws: string): Promise<Entry> {
     const p = this.cache.get(ws);
     if (p) {
-      const e = await p;
-      if (this.clock() - e.checkedAt < this.maxAgeMs) return e;
+      const fresh = p.then((e) => (this.clock() - e.checkedAt < this.maxAgeMs ? e : null));
+      return fresh.then((e) => e ?? this.check(ws, p));
+    }
+    return this.check(ws, undefined);
+  }
+
+  /**
+   * Reads the counter and, when it moved, the list. One check per workspace at a time: a batch's
+   * hundreds of consent checks arriving as the cache turns a second old wait for the same read
+   * instead of each reading the store.
+   */
+  private check(ws: string, p: Promise<Entry> | undefined): Promise<Entry> {
+    const running = this.checking.get(ws);
+    if (running) return running;
+    const run = (async () => {
       const version = (await this.store.readCounters(ws))[COUNTER] ?? 0;
-      if (version === e.version) {
+      const e = p ? await p : undefined;
+      if (e && version === e.version) {
         e.checkedAt = this.clock();
         return e;
       }
-    }
-    const version = (await this.store.readCounters(ws))[COUNTER] ?? 0;
-    const next = this.load(ws, version);
-    this.cache.set(ws, next);
-    next.catch(() => this.cache.delete(ws));
-    return next;
+      const next = this.load(ws, version);
+      this.cache.set(ws, next);
+      next.catch(() => this.cache.delete(ws));
+      return next;
+    })().finally(() => {
+      if (this.checking.get(ws) === run) this.checking.delete(ws);
+    });
+    this.checking.set(ws, run);
+    return run;
+  }
+
+  /** This node changed the list: the next call reads it again, not joining a check begun before. */
+  private forget(ws: string): void {
+    this.cache.delete(ws);
+    this.checking.delete(ws);
   }
 
   /** Records erased ids; from now on their events are dropped. */
@@ -61,7 +85,7 @@ export class SuppressionList {
     ];
     await this.store.putDocs(ws, docs);
     await this.store.bumpCounter(ws, COUNTER);
-    this.cache.delete(ws);
+    this.forget(ws);
   }
 
   /**
@@ -73,7 +97,7 @@ export class SuppressionList {
     const gone = await this.store.deleteDoc(ws, COLLECTION, await this.pseudonyms.of(ws, 'user', userId));
     if (gone) {
       await this.store.bumpCounter(ws, COUNTER);
-      this.cache.delete(ws);
+      this.forget(ws);
     }
     return gone;
   }

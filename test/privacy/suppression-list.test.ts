@@ -174,6 +174,58 @@ describe('SuppressionList', () => {
       expect(reads).toBe(2);
     });
 
+    it('answers a burst of checks with one read of the counter and of the list, cold and once the cache is old', async () => {
+      await list.add(WS, { userId: 'ana', anonymousIds: [] }, START);
+      let reads = 0;
+      let counterReads = 0;
+      const counted = new Proxy(store, {
+        get(t, prop, receiver) {
+          const v = Reflect.get(t, prop, receiver);
+          if (typeof v !== 'function') return v;
+          return (...args: unknown[]) => {
+            if (prop === 'listDocs') reads++;
+            if (prop === 'readCounters') counterReads++;
+            return v.apply(t, args);
+          };
+        },
+      }) as Store;
+      const other = new SuppressionList(counted, pseudonyms, 1000, clock);
+      const burst = () => Promise.all(Array.from({ length: 300 }, () => other.size(WS)));
+      expect(new Set(await burst())).toEqual(new Set([1]));
+      expect([reads, counterReads]).toEqual([1, 1]);
+      now = START + 1000;
+      expect(new Set(await burst())).toEqual(new Set([1]));
+      expect([reads, counterReads]).toEqual([1, 2]); // counter unchanged: one check for the whole burst
+    });
+
+    it('does not let a check begun before this node’s own erasure answer for after it', async () => {
+      await list.add(WS, { userId: 'ana', anonymousIds: [] }, START);
+      // The list is read at once but answered only when released: a check in flight.
+      let release = () => {};
+      let hold = false;
+      const held = new Proxy(store, {
+        get(t, prop, receiver) {
+          const v = Reflect.get(t, prop, receiver);
+          if (typeof v !== 'function') return v;
+          return async (...args: unknown[]) => {
+            const r = await v.apply(t, args);
+            if (prop === 'listDocs' && hold) await new Promise<void>((ok) => (release = ok));
+            return r;
+          };
+        },
+      }) as Store;
+      const other = new SuppressionList(held, pseudonyms, 1000, clock);
+      hold = true;
+      const before = other.size(WS);
+      await new Promise((r) => setTimeout(r, 10));
+      hold = false;
+      await other.add(WS, { userId: 'bo', anonymousIds: [] }, START);
+      const after = other.size(WS);
+      release();
+      expect(await before).toBe(1);
+      expect(await after).toBe(2);
+    });
+
     it('forgets a failed read, so the next call tries again', async () => {
       await list.add(WS, { userId: 'ana', anonymousIds: [] }, START);
       let fail = true;
