@@ -2,7 +2,8 @@
 // and merging a message into the request (the mutation run's fast tests for src/converse/catalog-search.ts;
 // the assistant's HTTP tests reach it too, at ~30 s a mutant).
 import { describe, expect, it } from 'vitest';
-import { countFitting, emptyExcluded, facetsOf, itemsOfKind, mergeWanted, searchCatalog, type Wanted } from '../../src/converse/catalog-search.ts';
+import * as catalog from '../../src/converse/catalog-search.ts';
+import { emptyExcluded, facetsOf, mergeWanted, type Wanted } from '../../src/converse/catalog-search.ts';
 import type { ProductAsk } from '../../src/converse/grounding/request.ts';
 import type { Mention, Slots } from '../../src/converse/nlu/slots.ts';
 import type { StoredItem } from '../../src/domain/schemas.ts';
@@ -12,7 +13,17 @@ const want = (o: Partial<Wanted> = {}): Wanted => ({ excluded: emptyExcluded(), 
 const ids = (items: readonly StoredItem[]) => items.map((it) => it.id);
 /** Search with no preference from the recommender (ties go by id), all results. */
 const search = (items: readonly StoredItem[], w: Wanted, n = 50, rank: (id: string) => number = () => 0, exclude: ReadonlySet<string> = new Set()) =>
-  searchCatalog(items, w, rank, exclude, n);
+  catalog.searchCatalog(fresh(items), w, rank, exclude, n);
+/**
+ * A new snapshot of the catalogue (new array, new item objects), as the catalogue makes on every change.
+ * The search memoises per snapshot, and a mutation run loads the module once for every mutant: answers
+ * cached from an earlier run on the same objects would hide the mutant (false survivors).
+ */
+function fresh(items: readonly StoredItem[]): StoredItem[] {
+  return items.map((it) => ({ ...it }));
+}
+const itemsOfKind = (items: readonly StoredItem[], w: Wanted) => catalog.itemsOfKind(fresh(items), w);
+const countFitting = (items: readonly StoredItem[], w: Wanted, exclude: ReadonlySet<string>) => catalog.countFitting(fresh(items), w, exclude);
 
 describe('facetsOf', () => {
   it('reads kinds, brand, colours, uses and tags from the categories, tags and attributes, folded', () => {
@@ -375,10 +386,10 @@ describe('itemsOfKind: a grounded request', () => {
   });
 
   it('asks differing only in the product grounded get their own answers from the same catalogue', () => {
-    const room = [...ROOM];
-    expect(ids(itemsOfKind(room, want({ productType: 'sofa', ask: SOFA })))).toEqual(['s1', 's2']);
-    expect(ids(itemsOfKind(room, want({ productType: 'sofa', ask: COVER })))).toEqual(['c1']);
-    expect(ids(itemsOfKind(room, want({ productType: 'sofa', ask: SOFA })))).toEqual(['s1', 's2']);
+    const room = fresh(ROOM);
+    expect(ids(catalog.itemsOfKind(room, want({ productType: 'sofa', ask: SOFA })))).toEqual(['s1', 's2']);
+    expect(ids(catalog.itemsOfKind(room, want({ productType: 'sofa', ask: COVER })))).toEqual(['c1']);
+    expect(ids(catalog.itemsOfKind(room, want({ productType: 'sofa', ask: SOFA })))).toEqual(['s1', 's2']);
   });
 });
 
@@ -399,7 +410,7 @@ describe('searchCatalog: measures', () => {
 
   it('within the budget, both ends included; an unpriced sofa is outside any bound', () => {
     expect(ids(three({ budget: { max: 500 } }).items)).toEqual(['m3']);
-    expect(ids(three({ budget: { min: 900 } }).items)).toEqual(['m3b']);
+    expect(three({ budget: { min: 900 } })).toEqual({ items: [SEATS[2]], relaxed: [] });
     expect(three({ budget: { max: 500 } }).relaxed).toEqual([]);
   });
 
@@ -409,6 +420,13 @@ describe('searchCatalog: measures', () => {
     expect(three({ budget: { relative: 'cheap' } })).toEqual({ items: [SEATS[0], SEATS[4]], relaxed: ['seats'] });
     // Nothing at all within the budget: nothing is shown, so nothing is said to have given way.
     expect(three({ budget: { min: 950 } })).toEqual({ items: [], relaxed: [] });
+    // The only 3-seat sofa has no price: outside a minimum too, so the seats give way.
+    const unpriced = [SEATS[0], SEATS[3], SEATS[4], item('y', { title: 'Eden sofa', price: 1000 })];
+    const threeOf = (items: StoredItem[], budget: Wanted['budget']) => search(items, want({ ask: SOFA, measures: { seats: { min: 3, max: 3 } }, budget }));
+    expect(ids(threeOf(unpriced, { min: 1 }).items)).toEqual(['m2', 'x', 'y']);
+    expect(threeOf(unpriced, { min: 600 })).toEqual({ items: [unpriced[3]], relaxed: ['seats'] });
+    // "premium" among the priced sofas (300, 400, 500, 1000) starts at 500: the 3-seat at 500 qualifies.
+    expect(threeOf([...unpriced, SEATS[1]], { relative: 'premium' })).toEqual({ items: [SEATS[1]], relaxed: [] });
     // A preference given up is named before the seats.
     expect(three({ budget: { max: 450 }, colour: 'green' }).relaxed).toEqual(['colour', 'seats']);
   });
@@ -453,8 +471,12 @@ describe('searchCatalog: the words of a grounded request', () => {
   it('items matching more of the words come first; items matching alike keep the recommender’s order', () => {
     expect(sofas(ROOM, 'oslo sofa')).toEqual(['s3', 's1', 's2']);
     expect(sofas(ROOM, 'lund sofa')).toEqual(['s2', 's3', 's1']);
-    // Again, after another request on the same catalogue.
-    expect(sofas(ROOM, 'oslo sofa')).toEqual(['s3', 's1', 's2']);
+    // On one snapshot, each request with its own words.
+    const room = fresh(ROOM);
+    const onRoom = (words: string) => ids(catalog.searchCatalog(room, want({ ask: SOFA, words }), rank, new Set(), 50).items);
+    expect(onRoom('oslo sofa')).toEqual(['s3', 's1', 's2']);
+    expect(onRoom('lund sofa')).toEqual(['s2', 's3', 's1']);
+    expect(onRoom('oslo sofa')).toEqual(['s3', 's1', 's2']);
   });
 
   it("without words, or with words no item has, the recommender's order", () => {
