@@ -46,7 +46,7 @@ export interface PrivacySettingsView {
 const regimes = (d: ConsentDefaults): Regimes => Object.fromEntries(CONSENT_PURPOSES.map((p) => [p, d[p] ? 'opt-out' : 'opt-in'])) as Regimes;
 
 export class WorkspacePrivacySettings {
-  private readonly cache = new Map<string, { at: number; value: PrivacySettingsT }>();
+  private readonly cache = new Map<string, { at: number; value: Promise<PrivacySettingsT> }>();
 
   constructor(
     private readonly store: Store,
@@ -56,15 +56,23 @@ export class WorkspacePrivacySettings {
     private readonly maxAgeMs = 1000,
   ) {}
 
-  /** The stored settings (empty when never set). */
-  async stored(ws: string): Promise<PrivacySettingsT> {
+  /**
+   * The stored settings (empty when never set). The read itself is cached, not only its answer: a
+   * batch's consent checks arriving together when the cache is old share one read of the store.
+   */
+  stored(ws: string): Promise<PrivacySettingsT> {
     const hit = this.cache.get(ws);
     const now = this.clock();
     if (hit && now - hit.at < this.maxAgeMs) return hit.value;
-    const doc = await this.store.getDoc(ws, DOC.collection, DOC.id);
-    const r = PrivacySettingsBody.safeParse(doc?.body ?? {});
-    const value = r.success ? r.data : {};
-    if (this.maxAgeMs > 0) this.cache.set(ws, { at: now, value });
+    const value = this.store.getDoc(ws, DOC.collection, DOC.id).then((doc) => {
+      const r = PrivacySettingsBody.safeParse(doc?.body ?? {});
+      return r.success ? r.data : {};
+    });
+    if (this.maxAgeMs > 0) {
+      const entry = { at: now, value };
+      this.cache.set(ws, entry);
+      value.catch(() => this.cache.get(ws) === entry && this.cache.delete(ws)); // a failed read is not kept
+    }
     return value;
   }
 
