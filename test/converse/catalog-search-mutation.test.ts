@@ -534,5 +534,7 @@ describe('searchCatalog: a topic named with the product', () => {
     expect(topic('a magazine about hiking', {}, MAGAZINES, new Set(['back', 'bon', 'gourmet', 'trail']))).toEqual(['news']);
     const typed = MAGAZINES.map((it) => ({ ...it, attributes: { type: 'Magazine' } }));
     expect(count('a magazine about hiking', {}, typed)).toBe(5);
+    // One item with a type of its own is not every item: the topic still narrows.
+    expect(count('a magazine about hiking', {}, [{ ...MAGAZINES[0], attributes: { type: 'Magazine' } }, ...MAGAZINES.slice(1)])).toBe(1);
   });
 });
