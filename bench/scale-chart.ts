@@ -144,7 +144,7 @@ function panel(p: PanelSpec, sizes: ReadonlyArray<{ x: number; label: string }>,
   if (p.target) {
     const y = f1(py(p.target.y));
     out.push(`<line x1="${x0}" x2="${x0 + w}" y1="${y}" y2="${y}" stroke="#188038" stroke-dasharray="5 4"/>`);
-    out.push(`<text x="${x0 + w}" y="${y}" dy="-4" text-anchor="end" fill="#188038">${escapeXml(p.target.label)}</text>`);
+    out.push(`<text x="${x0 + 4}" y="${y}" dy="-4" fill="#188038">${escapeXml(p.target.label)}</text>`);
   }
   p.series.forEach((s, k) => {
     const pts = [...s.points].sort((a, b) => a.x - b.x);
@@ -155,7 +155,7 @@ function panel(p: PanelSpec, sizes: ReadonlyArray<{ x: number; label: string }>,
       const [cx, cy] = [f1(px(q.x)), f1(py(q.y))];
       out.push(
         q.atLeast
-          ? `<circle cx="${cx}" cy="${cy}" r="4" fill="#fff" stroke="${s.colour}" stroke-width="2"/><text x="${cx}" y="${cy}" dx="7" dy="4" fill="${s.colour}">≥ ${fmt(Math.round(q.y))}, stopped</text>`
+          ? `<circle cx="${cx}" cy="${cy}" r="4" fill="#fff" stroke="${s.colour}" stroke-width="2"/><text x="${cx}" y="${cy}" dx="-7" dy="4" text-anchor="end" fill="${s.colour}">≥ ${Math.round(q.y).toLocaleString('en-US')}</text>`
           : `<circle cx="${cx}" cy="${cy}" r="3.5" fill="${s.colour}"/>`,
       );
     }
