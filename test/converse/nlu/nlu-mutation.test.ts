@@ -43,3 +43,32 @@ describe('parseNumberWords: "a"', () => {
     expect(extractSlots('a kettle for under a fifty', 'en', vocab).budget).toEqual({ max: 50 });
   });
 });
+
+describe('extractSlots: the budget as written', () => {
+  const vocab = buildVocabulary([{ categories: ['Kitchen'] }]);
+  const budgetOf = (text: string) => {
+    const s = extractSlots(text, 'en', vocab);
+    return { budget: s.budget, mentions: s.mentions.filter((m) => m.slot === 'budget') };
+  };
+
+  it('a mention shows the amounts joined by a dash, without the currency, or the word when there is no amount', () => {
+    expect(budgetOf('between 50 and 100 euros')).toStrictEqual({
+      budget: { min: 50, max: 100, currency: 'EUR' },
+      mentions: [{ slot: 'budget', value: '50-100', text: 'between 50 and 100 euros', start: 0, end: 24 }],
+    });
+    expect(budgetOf('something cheap')).toStrictEqual({
+      budget: { relative: 'cheap' },
+      mentions: [{ slot: 'budget', value: 'cheap', text: 'cheap', start: 10, end: 15 }],
+    });
+  });
+
+  it('the first bound stated stands; a later one is only mentioned', () => {
+    expect(budgetOf('under 80 euros, max 60 euros')).toStrictEqual({
+      budget: { max: 80, currency: 'EUR' },
+      mentions: [
+        { slot: 'budget', value: '80', text: 'under 80 euros', start: 0, end: 14 },
+        { slot: 'budget', value: '60', text: 'max 60 euros', start: 16, end: 28 },
+      ],
+    });
+  });
+});
