@@ -2,9 +2,9 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { StoredEvent } from '../../src/domain/schemas.ts';
-import { SqliteStore } from '../../src/store/sqlite/sqlite-store.ts';
+import { SCAN_EVENTS_SQL, SqliteStore } from '../../src/store/sqlite/sqlite-store.ts';
 import { SQLITE_MIGRATIONS } from '../../src/store/sqlite/migrations.ts';
+import { storedEvent } from '../helpers.ts';
 
 /**
  * What the embedded store promises beyond the shared contract: the settings that make a write durable
@@ -13,22 +13,7 @@ import { SQLITE_MIGRATIONS } from '../../src/store/sqlite/migrations.ts';
  */
 let dir: string;
 let store: SqliteStore;
-const ev = (messageId: string, subject: string): StoredEvent => ({
-  messageId,
-  type: 'view',
-  subject,
-  userId: subject,
-  anonymousId: null,
-  itemId: 'i1',
-  value: null,
-  query: null,
-  channel: null,
-  recommendationId: null,
-  variant: null,
-  timestamp: 1,
-  receivedAt: 2,
-  properties: null,
-});
+const ev = (messageId: string, subject: string) => storedEvent(messageId, subject, { receivedAt: 2 });
 
 beforeAll(async () => {
   dir = mkdtempSync(join(tmpdir(), 'afin-sqlite-specifics-'));
@@ -41,6 +26,12 @@ afterAll(async () => {
 });
 
 describe('SqliteStore specifics', () => {
+  it('reads a workspace’s events page by page along the primary key, never sorting the workspace for each page', () => {
+    const plan = (store.db.prepare(`EXPLAIN QUERY PLAN ${SCAN_EVENTS_SQL}`).all('w', 0, 0, 10) as Array<{ detail: string }>).map((r) => r.detail).join(' | ');
+    expect(plan).toMatch(/USING INTEGER PRIMARY KEY \(rowid>\?\)/);
+    expect(plan).not.toMatch(/TEMP B-TREE/);
+  });
+
   it('creates its folder and runs WAL, synchronous FULL, secure_delete, foreign keys and a 5 s busy timeout', () => {
     const p = (name: string) => store.db.pragma(name, { simple: true });
     expect(p('journal_mode')).toBe('wal');
