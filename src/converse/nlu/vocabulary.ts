@@ -99,14 +99,28 @@ class Spellings {
   }
 }
 
+/** "shoes" → "shoe": the plural folded by its s. */
+const dropS = (w: string) => (w.length > 3 && w.endsWith('s') && !w.endsWith('ss') ? w.slice(0, -1) : w);
+
 /**
- * The key that links a catalog value to a synonym group: folded words with a plural "s" dropped. Deliberately
- * stricter than the stemmers, which would tie "gaming" to "game" and "running" to "runners".
+ * The keys that link a catalog value to a synonym group: folded words with their plural dropped,
+ * deliberately stricter than the stemmers, which would tie "gaming" to "game" and "running" to
+ * "runners". A plural in -es may drop the whole ending
+ * ("watches", "relojes") or only its s ("tables"): both give keys, the s-folded one first (maps keyed
+ * by `keys(x)[0]` keep their keys), for phrases of up to four words.
  */
 function keys(text: string): string[] {
   const t = tokenize(text);
   if (!t.length) return [];
-  return [t.map((w) => (w.length > 3 && w.endsWith('s') && !w.endsWith('ss') ? w.slice(0, -1) : w)).join(' ')];
+  const first = t.map(dropS).join(' ');
+  const dropEs = t.map((w) => (w.length > 4 && w.endsWith('es') && !w.endsWith('ees') ? w.slice(0, -2) : null));
+  if (t.length > 4 || dropEs.every((f) => f === null)) return [first];
+  let out = [''];
+  t.forEach((w, i) => {
+    const alts = dropEs[i] === null ? [dropS(w)] : [dropS(w), dropEs[i]!];
+    out = out.flatMap((pre) => alts.map((a) => (pre ? `${pre} ${a}` : a)));
+  });
+  return [first, ...out.filter((k) => k !== first)];
 }
 
 function sharesKey(a: readonly string[], b: Set<string>): boolean {
