@@ -29,6 +29,21 @@ afterEach(async () => {
   await store.close();
 });
 
+/** The same store, counting in `n` its reads of the list (`listDocs`) and of the counters. */
+function countingReads(n: { reads: number; counterReads: number }): Store {
+  return new Proxy(store, {
+    get(t, prop, receiver) {
+      const v = Reflect.get(t, prop, receiver);
+      if (typeof v !== 'function') return v;
+      return (...args: unknown[]) => {
+        if (prop === 'listDocs') n.reads++;
+        if (prop === 'readCounters') n.counterReads++;
+        return v.apply(t, args);
+      };
+    },
+  }) as Store;
+}
+
 /** The same store with one method replaced. */
 function withMethod(name: keyof Store, impl: unknown): Store {
   return new Proxy(store, {
@@ -141,61 +156,39 @@ describe('SuppressionList', () => {
 
     it('rereads the list only when the store counter changed, and then waits another second', async () => {
       await list.add(WS, { userId: 'ana', anonymousIds: [] }, START);
-      let reads = 0;
-      let counterReads = 0;
-      const counted = new Proxy(store, {
-        get(t, prop, receiver) {
-          const v = Reflect.get(t, prop, receiver);
-          if (typeof v !== 'function') return v;
-          return (...args: unknown[]) => {
-            if (prop === 'listDocs') reads++;
-            if (prop === 'readCounters') counterReads++;
-            return v.apply(t, args);
-          };
-        },
-      }) as Store;
+      const n = { reads: 0, counterReads: 0 };
+      const counted = countingReads(n);
       const other = new SuppressionList(counted, pseudonyms, 1000, clock);
       expect(await other.size('never-erased')).toBe(0);
-      expect([reads, counterReads]).toEqual([0, 1]); // no erasure counted: the list is not even read
-      reads = counterReads = 0;
+      expect([n.reads, n.counterReads]).toEqual([0, 1]); // no erasure counted: the list is not even read
+      n.reads = n.counterReads = 0;
       expect(await other.size(WS)).toBe(1);
-      expect([reads, counterReads]).toEqual([1, 1]);
+      expect([n.reads, n.counterReads]).toEqual([1, 1]);
       now = START + 1500;
       expect(await other.size(WS)).toBe(1);
-      expect([reads, counterReads]).toEqual([1, 2]); // counter unchanged: the list is kept
+      expect([n.reads, n.counterReads]).toEqual([1, 2]); // counter unchanged: the list is kept
       now = START + 2400;
       expect(await other.size(WS)).toBe(1);
-      expect([reads, counterReads]).toEqual([1, 2]); // checked 0.9 s ago: not even the counter
+      expect([n.reads, n.counterReads]).toEqual([1, 2]); // checked 0.9 s ago: not even the counter
       now = START + 2500;
       await list.add(WS, { userId: 'bo', anonymousIds: [] }, now);
       expect(await other.size(WS)).toBe(2);
-      expect(reads).toBe(2);
+      expect(n.reads).toBe(2);
       expect(await other.size(WS)).toBe(2);
-      expect(reads).toBe(2);
+      expect(n.reads).toBe(2);
     });
 
     it('answers a burst of checks with one read of the counter and of the list, cold and once the cache is old', async () => {
       await list.add(WS, { userId: 'ana', anonymousIds: [] }, START);
-      let reads = 0;
-      let counterReads = 0;
-      const counted = new Proxy(store, {
-        get(t, prop, receiver) {
-          const v = Reflect.get(t, prop, receiver);
-          if (typeof v !== 'function') return v;
-          return (...args: unknown[]) => {
-            if (prop === 'listDocs') reads++;
-            if (prop === 'readCounters') counterReads++;
-            return v.apply(t, args);
-          };
-        },
-      }) as Store;
+      const n = { reads: 0, counterReads: 0 };
+      const counted = countingReads(n);
       const other = new SuppressionList(counted, pseudonyms, 1000, clock);
       const burst = () => Promise.all(Array.from({ length: 300 }, () => other.size(WS)));
       expect(new Set(await burst())).toEqual(new Set([1]));
-      expect([reads, counterReads]).toEqual([1, 1]);
+      expect([n.reads, n.counterReads]).toEqual([1, 1]);
       now = START + 1000;
       expect(new Set(await burst())).toEqual(new Set([1]));
-      expect([reads, counterReads]).toEqual([1, 2]); // counter unchanged: one check for the whole burst
+      expect([n.reads, n.counterReads]).toEqual([1, 2]); // counter unchanged: one check for the whole burst
     });
 
     it('does not let a check begun before this node’s own erasure answer for after it', async () => {
