@@ -2,38 +2,12 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { FastifyInstance } from 'fastify';
-import type { StoredEvent } from '../src/domain/schemas.ts';
 import { Engine } from '../src/server/compose.ts';
 import { buildApp } from '../src/server/app.ts';
 import { SqliteStore } from '../src/store/sqlite/sqlite-store.ts';
 
 export const ROOT_KEY = 'test-root-key';
 export const AUTH = { authorization: `Bearer ${ROOT_KEY}` };
-
-/**
- * An event as the store keeps it: a view of item `i1` by a known user, `receivedAt` equal to
- * `timestamp` (1 unless `extra` says otherwise) and every other field empty; `extra` overrides.
- */
-export function storedEvent(messageId: string, subject: string, extra: Partial<StoredEvent> = {}): StoredEvent {
-  const timestamp = extra.timestamp ?? 1;
-  return {
-    messageId,
-    type: 'view',
-    subject,
-    userId: subject,
-    anonymousId: null,
-    itemId: 'i1',
-    value: null,
-    query: null,
-    channel: null,
-    recommendationId: null,
-    variant: null,
-    timestamp,
-    receivedAt: timestamp,
-    properties: null,
-    ...extra,
-  };
-}
 
 /** A settable clock, so tests control time. */
 export function testClock(start = Date.UTC(2026, 0, 15, 12)) {

@@ -6,8 +6,9 @@ import { LocalBus, LocalHub, type InvalidationNotice } from '../../src/bus/bus.t
 import { WorkspaceState } from '../../src/recommend/workspace-state.ts';
 import { cachingStore } from '../../src/store/caching-store.ts';
 import { SqliteStore } from '../../src/store/sqlite/sqlite-store.ts';
-import { storedEvent, testClock } from '../helpers.ts';
+import { testClock } from '../helpers.ts';
 import { atOnce, closeNodes, expectBSeesAWrites, expectBStaleWithoutBus, makeNode, type TestNode } from '../server/two-nodes.ts';
+import { storedEvent } from '../stored-event.ts';
 
 const ev = (messageId: string, subject: string) => storedEvent(messageId, subject);
 

@@ -7,6 +7,7 @@ import { buildProfile } from '../../src/profile/profile.ts';
 import { WorkspaceState } from '../../src/recommend/workspace-state.ts';
 import { SqliteStore } from '../../src/store/sqlite/sqlite-store.ts';
 import type { Store } from '../../src/store/store.ts';
+import { storedEvent } from '../stored-event.ts';
 
 /**
  * The ingest service straight on an in-memory SQLite store, without the HTTP app: validation, batch
@@ -549,22 +550,7 @@ describe('rebuildProfile', () => {
 });
 
 function storedView(subject: string, messageId: string): StoredEvent {
-  return {
-    messageId,
-    type: 'view',
-    subject,
-    userId: subject,
-    anonymousId: null,
-    itemId: 'i1',
-    value: null,
-    query: null,
-    channel: null,
-    recommendationId: null,
-    variant: null,
-    timestamp: START - 100,
-    receivedAt: START,
-    properties: null,
-  };
+  return storedEvent(messageId, subject, { timestamp: START - 100, receivedAt: START });
 }
 
 describe('putUser', () => {

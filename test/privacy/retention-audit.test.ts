@@ -1,6 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { items } from '../helpers.ts';
 import { bearer, makeConfiguredApp, type ConfiguredApp } from '../security/app.ts';
+import { storedEvent } from '../stored-event.ts';
 
 let t: ConfiguredApp;
 afterEach(async () => t?.close());
@@ -40,22 +41,7 @@ describe('retention', () => {
   it('runs by itself once the server is ready', async () => {
     t = await makeConfiguredApp({ retention });
     const now = t.clock();
-    const ev = (messageId: string, timestamp: number) => ({
-      messageId,
-      type: 'view' as const,
-      subject: 'ana',
-      userId: 'ana',
-      anonymousId: null,
-      itemId: 'i1',
-      value: null,
-      query: null,
-      channel: null,
-      recommendationId: null,
-      variant: null,
-      timestamp,
-      receivedAt: timestamp,
-      properties: null,
-    });
+    const ev = (messageId: string, timestamp: number) => storedEvent(messageId, 'ana', { timestamp });
     await t.store.insertEvents('default', [ev('old', now - 31 * DAY), ev('new', now)]);
     await t.app.ready();
     for (let i = 0; i < 50 && !t.engine.privacy.retention.last; i++) await new Promise((r) => setTimeout(r, 10));

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { LocalBus, LocalHub, type InvalidationNotice } from '../../src/bus/bus.ts';
 import { cachingStore } from '../../src/store/caching-store.ts';
 import { SqliteStore } from '../../src/store/sqlite/sqlite-store.ts';
-import { storedEvent } from '../helpers.ts';
+import { storedEvent } from '../stored-event.ts';
 
 const ev = (messageId: string, subject: string, timestamp: number) => storedEvent(messageId, subject, { timestamp });
 

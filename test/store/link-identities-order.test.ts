@@ -1,9 +1,9 @@
 import { randomBytes } from 'node:crypto';
 import { afterAll, describe, expect, it } from 'vitest';
-import type { StoredEvent } from '../../src/domain/schemas.ts';
 import { PostgresStore } from '../../src/store/postgres/postgres-store.ts';
 import { SqliteStore } from '../../src/store/sqlite/sqlite-store.ts';
 import type { Store } from '../../src/store/store.ts';
+import { storedEvent } from '../stored-event.ts';
 
 /**
  * linkIdentities applies links in order. PostgreSQL does independent links (distinct visitors, no
@@ -13,22 +13,8 @@ const url = process.env.AFIN_TEST_DATABASE_URL;
 const stores: Array<[string, () => Promise<Store>]> = [['sqlite', async () => new SqliteStore(':memory:')]];
 if (url) stores.push(['postgres', async () => new PostgresStore({ connectionString: url, schema: `afin_test_${randomBytes(6).toString('hex')}`, max: 2 })]);
 
-const ev = (messageId: string, subject: string, t: number): StoredEvent => ({
-  messageId,
-  type: 'view',
-  subject,
-  userId: null,
-  anonymousId: subject.replace(/^anon:/, ''),
-  itemId: 'i1',
-  value: null,
-  query: null,
-  channel: null,
-  recommendationId: null,
-  variant: null,
-  timestamp: t,
-  receivedAt: t,
-  properties: null,
-});
+const ev = (messageId: string, subject: string, t: number) =>
+  storedEvent(messageId, subject, { userId: null, anonymousId: subject.replace(/^anon:/, ''), timestamp: t });
 
 for (const [label, open] of stores) {
   describe(`linkIdentities order: ${label}`, () => {

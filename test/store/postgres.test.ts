@@ -1,11 +1,11 @@
 import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { StoredEvent } from '../../src/domain/schemas.ts';
 import type { ProfileUpdater } from '../../src/store/store.ts';
 import { PostgresStore, type PostgresStoreOptions } from '../../src/store/postgres/postgres-store.ts';
 import { POSTGRES_MIGRATIONS } from '../../src/store/postgres/migrations.ts';
 import { runStoreContract } from './store-contract.ts';
 import { suiteNotRun } from '../suite-not-run.ts';
+import { storedEvent } from '../stored-event.ts';
 
 const url = process.env.AFIN_TEST_DATABASE_URL;
 
@@ -70,22 +70,7 @@ else {
     };
     let seq = 0;
     const freshWs = () => `wp${++seq}`;
-    const ev = (messageId: string, subject: string): StoredEvent => ({
-      messageId,
-      type: 'view',
-      subject,
-      userId: subject,
-      anonymousId: null,
-      itemId: 'i1',
-      value: null,
-      query: null,
-      channel: null,
-      recommendationId: null,
-      variant: null,
-      timestamp: 1000,
-      receivedAt: 1001,
-      properties: null,
-    });
+    const ev = (messageId: string, subject: string) => storedEvent(messageId, subject, { timestamp: 1000, receivedAt: 1001 });
     const noProfiles = () => [];
 
     /**

@@ -6,6 +6,7 @@ import type { StoredEvent } from '../../src/domain/schemas.ts';
 import { ProfileCache } from '../../src/store/sqlite/profile-cache.ts';
 import { SqliteStore } from '../../src/store/sqlite/sqlite-store.ts';
 import type { ProfileUpdater } from '../../src/store/store.ts';
+import { storedEvent } from '../stored-event.ts';
 
 /**
  * The embedded store keeps the profiles the ingest path wrote, parsed, for the next batch about the
@@ -16,23 +17,10 @@ let dir: string;
 let store: SqliteStore;
 const WS = 'w';
 let seq = 0;
-const ev = (subject: string, extra: Partial<StoredEvent> = {}): StoredEvent => ({
-  messageId: `m${++seq}`,
-  type: 'view',
-  subject,
-  userId: subject,
-  anonymousId: null,
-  itemId: 'i1',
-  value: null,
-  query: null,
-  channel: null,
-  recommendationId: null,
-  variant: null,
-  timestamp: seq,
-  receivedAt: seq,
-  properties: null,
-  ...extra,
-});
+const ev = (subject: string, extra: Partial<StoredEvent> = {}): StoredEvent => {
+  seq++;
+  return storedEvent(`m${seq}`, subject, { timestamp: seq, receivedAt: seq, ...extra });
+};
 /** Counts each person's events in their profile, changing the given object in place as ingest does. */
 const counting: ProfileUpdater = (inserted, current) => {
   const out = new Map<string, Record<string, unknown>>();

@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { StoredEvent } from '../../src/domain/schemas.ts';
 import { SCAN_EVENTS_SQL, SqliteStore } from '../../src/store/sqlite/sqlite-store.ts';
 import { SQLITE_MIGRATIONS } from '../../src/store/sqlite/migrations.ts';
-import { storedEvent } from '../helpers.ts';
+import { storedEvent } from '../stored-event.ts';
 
 /**
  * What the embedded store promises beyond the shared contract: the settings that make a write durable

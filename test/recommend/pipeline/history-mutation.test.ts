@@ -4,27 +4,13 @@ import { describe, expect, it } from 'vitest';
 import type { EventType, StoredEvent } from '../../../src/domain/schemas.ts';
 import { DEFAULT_EVENT_WEIGHTS } from '../../../src/domain/weights.ts';
 import { type HistoryOptions, personHistory } from '../../../src/recommend/pipeline/history.ts';
+import { storedEvent } from '../../stored-event.ts';
 
 const DAY = 86_400_000;
 const T = Date.UTC(2026, 5, 1);
 
 function ev(itemId: string | null, type: EventType, timestamp: number, value: number | null = null): StoredEvent {
-  return {
-    messageId: `${itemId}-${type}-${timestamp}`,
-    type,
-    subject: 'u',
-    userId: 'u',
-    anonymousId: null,
-    itemId,
-    value,
-    query: null,
-    channel: null,
-    recommendationId: null,
-    variant: null,
-    timestamp,
-    receivedAt: timestamp,
-    properties: null,
-  };
+  return storedEvent(`${itemId}-${type}-${timestamp}`, 'u', { type, itemId, value, timestamp });
 }
 
 const index = new Map([
