@@ -6,6 +6,7 @@ import { ConsentService, type ConsentState } from '../../src/privacy/consent.ts'
 import { PrivacyService, type PrivacyDeps, type PrivacyLog, type PrivacyOptions } from '../../src/privacy/privacy-service.ts';
 import { SqliteStore } from '../../src/store/sqlite/sqlite-store.ts';
 import type { Store } from '../../src/store/store.ts';
+import { storedEvent } from '../stored-event.ts';
 
 /**
  * Consent changes, objection, export and erasure straight on an in-memory SQLite store, without the
@@ -59,23 +60,16 @@ const ITEMS: StoredItem[] = [
 let seq = 0;
 function event(subject: string, type: EventType, timestamp: number, extra: Partial<StoredEvent> = {}): StoredEvent {
   const anon = subject.startsWith('anon:');
-  return {
-    messageId: `m${++seq}`,
+  return storedEvent(`m${++seq}`, subject, {
     type,
-    subject,
     userId: anon ? null : subject,
     anonymousId: anon ? subject.slice(5) : null,
     itemId: type === 'chat' ? null : 'i1',
-    value: null,
     query: type === 'chat' ? 'my words' : null,
-    channel: null,
-    recommendationId: null,
-    variant: null,
     timestamp,
     receivedAt: timestamp,
-    properties: null,
     ...extra,
-  };
+  });
 }
 
 /** Ana (with two linked visitors, v1 and v2), and Bo, each with events, profiles, chats and documents. */

@@ -6,6 +6,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { StoredEvent, StoredItem, StoredKey } from '../../src/domain/schemas.ts';
 import type { Doc, ProfileUpdater, Store } from '../../src/store/store.ts';
+import { storedEvent } from '../stored-event.ts';
 
 export function runStoreContract(label: string, open: () => Promise<Store>, cleanup?: (s: Store) => Promise<void>): void {
   describe(`Store contract: ${label}`, () => {
@@ -25,23 +26,8 @@ export function runStoreContract(label: string, open: () => Promise<Store>, clea
       await store.close();
     });
 
-    const ev = (messageId: string, subject: string, timestamp: number, extra: Partial<StoredEvent> = {}): StoredEvent => ({
-      messageId,
-      type: 'view',
-      subject,
-      userId: subject,
-      anonymousId: null,
-      itemId: 'i1',
-      value: null,
-      query: null,
-      channel: null,
-      recommendationId: null,
-      variant: null,
-      timestamp,
-      receivedAt: timestamp + 1,
-      properties: null,
-      ...extra,
-    });
+    const ev = (messageId: string, subject: string, timestamp: number, extra: Partial<StoredEvent> = {}): StoredEvent =>
+      storedEvent(messageId, subject, { timestamp, receivedAt: timestamp + 1, ...extra });
     const item = (id: string, title: string, extra: Partial<StoredItem> = {}): StoredItem => ({ id, title, available: true, updatedAt: 1000, ...extra });
     const ids = (events: StoredEvent[]) => events.map((e) => e.messageId);
     const scanAll = async (ws: string, opts: { since?: number; pageSize?: number }) => {
