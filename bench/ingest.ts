@@ -9,13 +9,13 @@
  *
  * Prints progress on stderr and one JSON line on stdout.
  */
-import { readFileSync } from 'node:fs';
 import { cpus } from 'node:os';
 import { join } from 'node:path';
 import {
   HOST,
   PG_ADMIN_URL,
   call,
+  cpuSecondsOf,
   createPgDatabase,
   emit,
   freePort,
@@ -80,19 +80,6 @@ interface Figures {
   pgBackendCpuUsPerEvent?: number;
 }
 
-/** User + system CPU seconds of a process so far (Linux /proc; null elsewhere). */
-function cpuSeconds(pid: number | undefined): number | null {
-  if (pid === undefined) return null;
-  try {
-    // Fields after the command name (which may hold spaces, hence the last ')'): utime and stime are the 12th and 13th.
-    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-    return (Number(fields[11]) + Number(fields[12])) / 100; // clock ticks, 100 per second on Linux
-  } catch {
-    return null;
-  }
-}
-
 /**
  * CPU time of the PostgreSQL backends connected to one database, sampled every half second so that a
  * backend the pool closes meanwhile still counts up to its last sample (the server runs on this machine).
@@ -106,7 +93,7 @@ async function pgBackendCpu(dbName: string): Promise<{ stop: () => Promise<numbe
   const sample = async () => {
     const { rows } = await c.query('SELECT pid FROM pg_stat_activity WHERE datname = $1 AND pid <> pg_backend_pid()', [dbName]);
     for (const { pid } of rows as Array<{ pid: number }>) {
-      const cpu = cpuSeconds(pid);
+      const cpu = cpuSecondsOf(pid);
       if (cpu === null) continue;
       if (!first.has(pid)) first.set(pid, cpu);
       last.set(pid, cpu);
@@ -242,9 +229,9 @@ await main(async () => {
     }
     log(`${label}: measuring${passes > 1 ? ` (${passes} passes over the batches)` : ''}`);
     const pgCpu = pgDatabase ? await pgBackendCpu(pgDatabase) : null;
-    const cpu0 = cpuSeconds(s.proc.pid);
+    const cpu0 = cpuSecondsOf(s.proc.pid);
     const f = await drive(s.url, measured.bodies, measured.counts, label, passes);
-    const cpu1 = cpuSeconds(s.proc.pid);
+    const cpu1 = cpuSecondsOf(s.proc.pid);
     if (pgCpu && f.events > 0) f.pgBackendCpuUsPerEvent = Math.round(((await pgCpu.stop()) * 1e6) / f.events);
     // CPU time the server spent per event: unlike events/s, barely moved by other work on a shared machine.
     if (cpu0 !== null && cpu1 !== null && f.events > 0) f.serverCpuUsPerEvent = Math.round(((cpu1 - cpu0) * 1e6) / f.events);
