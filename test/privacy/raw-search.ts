@@ -1,5 +1,62 @@
-import { existsSync, readFileSync } from 'node:fs';
-import type { PostgresStore } from '../../src/store/postgres/postgres-store.ts';
+import { randomBytes } from 'node:crypto';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, it } from 'vitest';
+import { PostgresStore } from '../../src/store/postgres/postgres-store.ts';
+import { SqliteStore } from '../../src/store/sqlite/sqlite-store.ts';
+import type { Store } from '../../src/store/store.ts';
+import { suiteNotRun } from '../suite-not-run.ts';
+
+/** Where each needle still stands in the raw storage, one line per place. */
+export type RawSearch = (needles: string[]) => Promise<string[]>;
+
+/**
+ * Runs a privacy scenario on both adapters, each with the search of its raw storage: a SQLite file
+ * (the database, its WAL and shared memory) and every table of a fresh PostgreSQL schema (when
+ * AFIN_TEST_DATABASE_URL is set). `what` names what the search must not find, for the test titles.
+ */
+export function onBothStoresRaw(suite: string, what: string, scenario: (store: Store, search: RawSearch) => Promise<void>, timeoutMs = 60_000): void {
+  describe(`${suite}: SQLite raw files`, () => {
+    const dir = mkdtempSync(join(tmpdir(), 'afin-raw-'));
+    afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+    it(
+      `finds neither ${what} in afin.db, afin.db-wal or afin.db-shm`,
+      async () => {
+        const file = join(dir, 'afin.db');
+        const store = new SqliteStore(file);
+        await store.migrate();
+        await scenario(store, async (needles) => sqliteFileHits(file, needles));
+      },
+      timeoutMs,
+    );
+  });
+
+  const pgUrl = process.env.AFIN_TEST_DATABASE_URL;
+  if (!pgUrl) {
+    suiteNotRun(`${suite}: PostgreSQL`, 'AFIN_TEST_DATABASE_URL');
+    return;
+  }
+  describe(`${suite}: every PostgreSQL table`, () => {
+    it(
+      `finds neither ${what} in any row of any table of the schema`,
+      async () => {
+        const schema = `afin_test_${randomBytes(6).toString('hex')}`;
+        const store = new PostgresStore({ connectionString: pgUrl, schema, max: 4 });
+        await store.migrate();
+        const admin = new PostgresStore({ connectionString: pgUrl, schema, max: 1 });
+        try {
+          await scenario(store, (needles) => postgresHits(admin, schema, needles));
+        } finally {
+          await admin.dropSchema();
+          await admin.close();
+        }
+      },
+      timeoutMs,
+    );
+  });
+}
 
 /**
  * Where each needle still stands in an embedded database's raw files (the database, its write-ahead log

@@ -1,16 +1,11 @@
 import { randomBytes } from 'node:crypto';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
+import { expect } from 'vitest';
 import type { FastifyInstance } from 'fastify';
 import { Engine } from '../../src/server/compose.ts';
 import { buildApp } from '../../src/server/app.ts';
-import { PostgresStore } from '../../src/store/postgres/postgres-store.ts';
-import { SqliteStore } from '../../src/store/sqlite/sqlite-store.ts';
 import type { Store } from '../../src/store/store.ts';
 import { AUTH, ROOT_KEY, items, testClock } from '../helpers.ts';
-import { postgresHits, sqliteFileHits } from './raw-search.ts';
+import { onBothStoresRaw, type RawSearch } from './raw-search.ts';
 
 /**
  * Issue 8, item 9: suppression after an erasure covered events only. A later chat message or
@@ -18,7 +13,7 @@ import { postgresHits, sqliteFileHits } from './raw-search.ts';
  * holding the id and the new words, and answered `personalized: true`. Now every path public traffic
  * reaches answers non-personally and writes nothing naming the person; the raw store is searched.
  */
-async function scenario(store: Store, search: (needles: string[]) => Promise<string[]>) {
+async function scenario(store: Store, search: RawSearch) {
   const clock = testClock();
   const engine = new Engine(store, { adminKey: ROOT_KEY }, { clock, cacheMaxAgeMs: 0, retrainAfterErasureMs: null });
   await store.createWorkspace({ id: 'default', name: null, createdAt: clock() });
@@ -91,39 +86,4 @@ async function scenario(store: Store, search: (needles: string[]) => Promise<str
   }
 }
 
-describe('after an erasure, later requests store nothing naming the person: SQLite raw files', () => {
-  const dir = mkdtempSync(join(tmpdir(), 'afin-suppress-'));
-  afterAll(() => rmSync(dir, { recursive: true, force: true }));
-
-  it('finds neither the ids nor the later words in afin.db, afin.db-wal or afin.db-shm', async () => {
-    const file = join(dir, 'afin.db');
-    const store = new SqliteStore(file);
-    await store.migrate();
-    const search = async (needles: string[]) => sqliteFileHits(file, needles);
-    await scenario(store, search);
-  }, 60_000);
-});
-
-const pgUrl = process.env.AFIN_TEST_DATABASE_URL;
-if (!pgUrl) {
-  console.log('PostgreSQL suppression search not run: set AFIN_TEST_DATABASE_URL');
-  describe.skip('after an erasure, later requests store nothing: PostgreSQL (AFIN_TEST_DATABASE_URL not set)', () => {
-    it('needs a database', () => {});
-  });
-} else {
-  describe('after an erasure, later requests store nothing naming the person: every PostgreSQL table', () => {
-    it('finds neither the ids nor the later words in any row of any table of the schema', async () => {
-      const schema = `afin_test_${randomBytes(6).toString('hex')}`;
-      const store = new PostgresStore({ connectionString: pgUrl, schema, max: 4 });
-      await store.migrate();
-      const admin = new PostgresStore({ connectionString: pgUrl, schema, max: 1 });
-      const search = (needles: string[]) => postgresHits(admin, schema, needles);
-      try {
-        await scenario(store, search);
-      } finally {
-        await admin.dropSchema();
-        await admin.close();
-      }
-    }, 60_000);
-  });
-}
+onBothStoresRaw('after an erasure, later requests store nothing naming the person', 'the ids nor the later words', scenario);
