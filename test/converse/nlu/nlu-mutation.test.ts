@@ -72,3 +72,48 @@ describe('extractSlots: the budget as written', () => {
     });
   });
 });
+
+describe('extractSlots: what a mention records', () => {
+  const vocab = buildVocabulary([{ categories: ['Kitchen'] }]);
+
+  it('a word right before an understood span is still read: the span ends where it ends', () => {
+    expect(extractSlots('kettle€50', 'en', vocab)).toMatchObject({
+      productType: 'kettle',
+      budget: { around: 50, currency: 'EUR' },
+      mentions: [
+        { slot: 'product', value: 'kettle', text: 'kettle', start: 0, end: 6 },
+        { slot: 'budget', value: '50', text: '€50', start: 6, end: 9 },
+      ],
+    });
+  });
+
+  it('a negated mention says so, a typo names the form it stood for, and a plain one carries neither', () => {
+    expect(extractSlots('a ketle, not red', 'en', vocab).mentions).toStrictEqual([
+      { slot: 'product', value: 'kettle', text: 'ketle', start: 2, end: 7, form: 'kettle' },
+      { slot: 'colour', value: 'red', text: 'red', start: 13, end: 16, negated: true },
+    ]);
+    expect(extractSlots('a red kettle', 'en', vocab).mentions).toStrictEqual([
+      { slot: 'colour', value: 'red', text: 'red', start: 2, end: 5 },
+      { slot: 'product', value: 'kettle', text: 'kettle', start: 6, end: 12 },
+    ]);
+  });
+
+  it('a budget without a currency holds no currency key', () => {
+    expect(extractSlots('under 80', 'en', vocab).budget).toStrictEqual({ max: 80 });
+  });
+});
+
+describe('extractSlots: a weak cue needs a price context', () => {
+  const vocab = buildVocabulary([{ categories: ['Kitchen'] }]);
+  const budget = (text: string) => extractSlots(text, 'en', vocab).budget;
+
+  it('"up to 30" is a budget when a currency is named anywhere in the message, or a price word', () => {
+    expect(budget('a kettle up to 30 in usd')).toStrictEqual({ max: 30 });
+    expect(budget('a kettle up to 30, that is my budget')).toStrictEqual({ max: 30, relative: 'cheap' });
+  });
+
+  it('without either, "up to 30" is no budget', () => {
+    expect(budget('a kettle up to 30')).toBeUndefined();
+    expect(budget('up to 4 kettles')).toBeUndefined();
+  });
+});
