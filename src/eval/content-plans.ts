@@ -15,9 +15,10 @@
  */
 import { checkFacts, ownWords, wrongAddressWord } from '../generate/checker.ts';
 import { itemFacts } from '../generate/facts.ts';
-import type { ItemInput, StoredItem } from '../domain/schemas.ts';
+import type { ItemInput } from '../domain/schemas.ts';
 import { rng, shuffleInPlace } from '../stats/random.ts';
 import { detectLanguage } from '../text/language.ts';
+import { loadShop, type Person } from './content-people.ts';
 import type { OpenServer } from './served.ts';
 
 // ------------------------------------------------------------------------------------ onboarding
@@ -231,17 +232,6 @@ export interface HeadlineFigures {
 
 const FRONT = 30;
 
-/** The eval's generated person, as this file reads them (content.ts makes them). */
-interface Person {
-  id: string;
-  lang: 'en' | 'es';
-  tone: 'informal' | 'technical' | 'direct';
-  address: 'tu' | 'usted';
-  name: string;
-  personalization: boolean;
-  events: Array<{ type: string; userId: string; itemId: string; timestamp: number }>;
-}
-
 export async function headlineRow(
   open: OpenServer,
   catalog: string,
@@ -253,17 +243,7 @@ export async function headlineRow(
   const next = rng(seed + 1);
   const server = await open({});
   try {
-    for (let s = 0; s < items.length; s += 1000) await server.call('PUT', '/v1/items', items.slice(s, s + 1000));
-    await server.call(
-      'POST',
-      '/v1/events',
-      people.flatMap((p) => p.events),
-    );
-    for (const p of people) {
-      await server.call('PUT', `/v1/users/${p.id}`, { traits: { name: p.name, language: p.lang, tone: p.tone, address: p.address } });
-      await server.call('PUT', `/v1/users/${p.id}/consent`, { marketing: true, personalization: p.personalization });
-    }
-    const byId = new Map(items.map((it) => [it.id, { ...it, available: it.available ?? true, updatedAt: 0 } as StoredItem]));
+    const byId = await loadShop(server, items, people);
     const f = {
       top5Served: 0,
       top5Editor: 0,

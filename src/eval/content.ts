@@ -10,13 +10,14 @@ import { parseArgs } from 'node:util';
 import { checkFacts, wrongAddressWord } from '../generate/checker.ts';
 import { itemFacts, type ItemFacts } from '../generate/facts.ts';
 import { EMAIL_GOALS } from '../generate/schemas.ts';
-import type { ItemInput, StoredItem } from '../domain/schemas.ts';
+import type { ItemInput } from '../domain/schemas.ts';
 import { generateCatalog } from '../simulate/index.ts';
 import { rng, shuffleInPlace } from '../stats/random.ts';
 import { detectLanguage } from '../text/language.ts';
 import type { Lang } from '../text/text.ts';
 import { catalogItems } from './chat/catalogs.ts';
 import { formatHeadlineTable, formatOnboardingTable, headlineRow, onboardingRows, type HeadlineFigures } from './content-plans.ts';
+import { loadShop, type Person } from './content-people.ts';
 import { startContentStandIn } from './content-standin.ts';
 import type { EvalServer, OpenServer } from './served.ts';
 
@@ -46,19 +47,9 @@ Onboarding (a SaaS workspace whose roles each have a hidden best order): plans t
 prerequisite (must be 100 %), language and address, and the expected activation chance of the served
 plan, of each candidate order and of a random valid order.`;
 
-type Tone = 'informal' | 'technical' | 'direct';
+type Tone = Person['tone'];
 const TONES: Tone[] = ['informal', 'technical', 'direct'];
 const NAMES = ['Ana', 'Ben', 'Carla', 'David', 'Elena', 'Farid', 'Grace', 'Hugo', 'Inés', 'Jon', 'Kim', 'Luis'];
-
-export interface Person {
-  id: string;
-  lang: Lang;
-  tone: Tone;
-  address: 'tu' | 'usted';
-  name: string;
-  personalization: boolean;
-  events: Array<{ type: string; userId: string; itemId: string; timestamp: number }>;
-}
 
 /** One text as served, with what the reader asked for and the facts it may state. */
 export interface Written {
@@ -150,18 +141,8 @@ export async function collect(
 ): Promise<{ written: Written[]; notApplicable: number }> {
   const server = await open(llm ? { llm: { url: llm.url, model: 'content-stand-in' } } : {});
   try {
-    for (let s = 0; s < items.length; s += 1000) await server.call('PUT', '/v1/items', items.slice(s, s + 1000));
-    await server.call(
-      'POST',
-      '/v1/events',
-      people.flatMap((p) => p.events),
-    );
-    for (const p of people) {
-      await server.call('PUT', `/v1/users/${p.id}`, { traits: { name: p.name, language: p.lang, tone: p.tone, address: p.address } });
-      await server.call('PUT', `/v1/users/${p.id}/consent`, { marketing: true, personalization: p.personalization });
-    }
+    const byId = await loadShop(server, items, people);
     await server.call('POST', '/v1/train', {});
-    const byId = new Map(items.map((it) => [it.id, { ...it, available: it.available ?? true, updatedAt: 0 } as StoredItem]));
     // One item every reader gets described (the one with the most to say), and one each has seen.
     const common = [...items].sort((a, b) => Object.keys(b.attributes ?? {}).length - Object.keys(a.attributes ?? {}).length || a.id.localeCompare(b.id))[0];
     const written: Written[] = [];
