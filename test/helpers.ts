@@ -56,6 +56,18 @@ export async function makeTestApp(opts: { dir?: string; clock?: ReturnType<typeo
   return t;
 }
 
+type Method = 'GET' | 'PUT' | 'POST' | 'DELETE' | 'PATCH';
+
+/**
+ * `call(method, url, payload?, headers?)` on an app, with the root key unless other headers are
+ * given. The app is read at each call, so a suite can build the caller once and open its app in
+ * `beforeEach`.
+ */
+export function caller(app: () => Pick<FastifyInstance, 'inject'>) {
+  return (method: Method, url: string, payload?: unknown, headers: Record<string, string> = AUTH) =>
+    app().inject({ method, url, headers, ...(payload === undefined ? {} : { payload: payload as object }) });
+}
+
 export function items(n: number, f: (i: number) => Record<string, unknown> = () => ({})) {
   return Array.from({ length: n }, (_, i) => ({
     id: `i${i}`,

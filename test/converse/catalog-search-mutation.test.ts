@@ -63,6 +63,9 @@ describe('facetsOf', () => {
     expect([...f.uses]).toEqual(['hike', 'walk', 'run']);
     expect([...facetsOf(item('n', { attributes: { use: null } })).uses]).toEqual([]);
     expect(facetsOf(item('z')).brand).toBeUndefined();
+    // An item with no tags, categories or attributes has no facets at all.
+    const bare = facetsOf(item('z'));
+    expect([bare.kinds, bare.colours, bare.uses, bare.tags].map((s) => [...s])).toEqual([[], [], [], []]);
     expect(facetsOf(item('z2', { attributes: { brand: 7 } })).brand).toBe('7');
   });
 });

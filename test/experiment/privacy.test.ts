@@ -1,12 +1,11 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { AUTH, items, makeTestApp, type TestApp } from '../helpers.ts';
+import { items, makeTestApp, type TestApp, caller } from '../helpers.ts';
 
 /** The exposure log buffers in memory: what the privacy routes answer must include, or drop, what is still buffered. */
 let t: TestApp;
 afterEach(async () => t?.close());
 
-const call = (method: 'GET' | 'POST' | 'PUT' | 'DELETE', url: string, body?: unknown) =>
-  t.app.inject({ method, url, headers: AUTH, ...(body === undefined ? {} : { payload: body as object }) });
+const call = caller(() => t.app);
 
 async function servedInExperiment(userId: string) {
   t = await makeTestApp();

@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { DECISION_COLLECTION } from '../../src/present/decision-service.ts';
-import { AUTH, makeTestApp, type TestApp } from '../helpers.ts';
+import { makeTestApp, type TestApp, caller } from '../helpers.ts';
 import { chanceOf } from './chance.ts';
 
 let t: TestApp;
@@ -11,8 +11,7 @@ afterEach(async () => {
   await t.close();
 });
 
-const call = (method: 'GET' | 'PUT' | 'POST', url: string, payload?: unknown) =>
-  t.app.inject({ method, url, headers: AUTH, ...(payload === undefined ? {} : { payload: payload as object }) });
+const call = caller(() => t.app);
 const decide = (body: Record<string, unknown>) => call('POST', '/v1/decide', { point: 'send-time', ...body });
 
 /** A person in Tokyo who acts around 21:00 there (12:xx UTC), over the last ten days. */

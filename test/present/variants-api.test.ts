@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { DECISION_COLLECTION } from '../../src/present/decision-service.ts';
-import { AUTH, items, makeTestApp, type TestApp } from '../helpers.ts';
+import { AUTH, items, makeTestApp, type TestApp, caller } from '../helpers.ts';
 import { chanceOf } from './chance.ts';
 
 let t: TestApp;
@@ -12,8 +12,7 @@ afterEach(async () => {
   await t.close();
 });
 
-const call = (method: 'GET' | 'PUT' | 'POST' | 'DELETE', url: string, payload?: unknown, headers: Record<string, string> = AUTH) =>
-  t.app.inject({ method, url, headers, ...(payload === undefined ? {} : { payload: payload as object }) });
+const call = caller(() => t.app);
 
 const variants = [
   { id: 'closeup', artworkUrl: 'https://cdn.example/i0-closeup.jpg', headline: 'Up close', features: { style: 'close-up' } },

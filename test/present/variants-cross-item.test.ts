@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { AUTH, items, makeTestApp, type TestApp } from '../helpers.ts';
+import { AUTH, items, makeTestApp, type TestApp, caller } from '../helpers.ts';
 import { chanceOf } from './chance.ts';
 
 let t: TestApp;
@@ -11,8 +11,7 @@ afterEach(async () => {
   await t.close();
 });
 
-const call = (method: 'GET' | 'PUT' | 'POST', url: string, payload?: unknown) =>
-  t.app.inject({ method, url, headers: AUTH, ...(payload === undefined ? {} : { payload: payload as object }) });
+const call = caller(() => t.app);
 
 /** Two variants of an item, ids of its own, features shared across items. */
 const variantsOf = (item: string) => [

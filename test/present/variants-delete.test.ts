@@ -1,7 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { ITEM_MODEL_COLLECTION } from '../../src/present/decision-service.ts';
 import { VARIANTS_COLLECTION } from '../../src/present/variants.ts';
-import { AUTH, items, makeTestApp, type TestApp } from '../helpers.ts';
+import { AUTH, items, makeTestApp, type TestApp, caller } from '../helpers.ts';
 
 let t: TestApp;
 beforeEach(async () => {
@@ -12,8 +12,7 @@ afterEach(async () => {
   await t.close();
 });
 
-const call = (method: 'GET' | 'PUT' | 'POST' | 'DELETE', url: string, payload?: unknown) =>
-  t.app.inject({ method, url, headers: AUTH, ...(payload === undefined ? {} : { payload: payload as object }) });
+const call = caller(() => t.app);
 
 const variants = [
   { id: 'closeup', headline: 'Up close', features: { style: 'close-up' } },

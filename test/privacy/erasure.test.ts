@@ -4,7 +4,7 @@ import type { FastifyInstance } from 'fastify';
 import { Engine } from '../../src/server/compose.ts';
 import { buildApp } from '../../src/server/app.ts';
 import type { Store } from '../../src/store/store.ts';
-import { AUTH, ROOT_KEY, items, testClock } from '../helpers.ts';
+import { ROOT_KEY, items, testClock, caller } from '../helpers.ts';
 import { onBothStoresRaw, type RawSearch } from './raw-search.ts';
 
 /**
@@ -22,7 +22,7 @@ async function scenario(store: Store, search: RawSearch) {
   const anonId = `visitor-${tag}`;
   const marker = `MARKER${tag}`;
   const other = `keep-me-${tag}`;
-  const call = (method: string, url: string, payload?: unknown) => app.inject({ method: method as 'GET', url, payload: payload as object, headers: AUTH });
+  const call = caller(() => app);
   try {
     expect((await call('PUT', '/v1/items', items(6))).statusCode).toBe(200);
     const events = [

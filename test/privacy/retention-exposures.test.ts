@@ -1,14 +1,13 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { loadConfig, type RetentionConfig } from '../../src/config.ts';
 import { assignmentCollection, EXPOSURE_COLLECTION } from '../../src/experiment/exposure-log.ts';
-import { AUTH, items, makeTestApp, type TestApp } from '../helpers.ts';
+import { items, makeTestApp, type TestApp, caller } from '../helpers.ts';
 
 let t: TestApp;
 afterEach(async () => t?.close());
 
 const DAY = 86_400_000;
-const call = (method: 'GET' | 'PUT' | 'POST', url: string, body?: unknown) =>
-  t.app.inject({ method, url, headers: AUTH, ...(body === undefined ? {} : { payload: body as object }) });
+const call = caller(() => t.app);
 
 const count = async (collection: string, experiment?: string) =>
   (await t.engine.store.listDocs('default', collection, { limit: 100_000 })).filter((d) => experiment === undefined || d.body.experiment === experiment).length;

@@ -4,7 +4,7 @@ import type { FastifyInstance } from 'fastify';
 import { Engine } from '../../src/server/compose.ts';
 import { buildApp } from '../../src/server/app.ts';
 import type { Store } from '../../src/store/store.ts';
-import { AUTH, ROOT_KEY, items, testClock } from '../helpers.ts';
+import { ROOT_KEY, items, testClock, caller } from '../helpers.ts';
 import { onBothStoresRaw, type RawSearch } from './raw-search.ts';
 
 /**
@@ -22,8 +22,7 @@ async function scenario(store: Store, search: RawSearch) {
   const userId = `gone-${tag}`;
   const anonId = `gone-visitor-${tag}`;
   const marker = `LATER${tag}`;
-  const call = (method: string, url: string, payload?: unknown, headers: Record<string, string> = AUTH) =>
-    app.inject({ method: method as 'GET', url, headers, ...(payload === undefined ? {} : { payload: payload as object }) });
+  const call = caller(() => app);
   try {
     expect((await call('PUT', '/v1/items', items(20))).statusCode).toBe(200);
     const events = [];

@@ -9,7 +9,7 @@ import { Engine } from '../../src/server/compose.ts';
 import { buildApp } from '../../src/server/app.ts';
 import { SqliteStore } from '../../src/store/sqlite/sqlite-store.ts';
 import { rng } from '../../src/stats/random.ts';
-import { AUTH, ROOT_KEY, items, testClock } from '../helpers.ts';
+import { ROOT_KEY, items, testClock, caller } from '../helpers.ts';
 
 /**
  * Two taste groups of 8 items: items g·8 + 0..3 are the group's head (every one of its users has
@@ -150,8 +150,7 @@ describe('training records the plan (API)', () => {
       await app.close();
       await engine.close();
     });
-    const call = (method: 'GET' | 'POST' | 'PUT', url: string, payload?: unknown) =>
-      app.inject({ method, url, headers: AUTH, ...(payload === undefined ? {} : { payload: payload as object }) });
+    const call = caller(() => app);
     expect((await call('PUT', '/v1/items', items(20))).statusCode).toBe(200);
     const evs: object[] = [];
     for (let u = 0; u < 40; u++) for (let k = 0; k < 20; k += 2) if ((u + k) % 3) evs.push({ type: 'view', userId: `u${u}`, itemId: `i${(u % 2) + k}` });

@@ -4,7 +4,7 @@ import { Pseudonymizer } from '../../src/privacy/pseudonym.ts';
 import { RetentionJob } from '../../src/privacy/retention.ts';
 import { RecommendationLog } from '../../src/recommend/recommendation-log.ts';
 import { SqliteStore } from '../../src/store/sqlite/sqlite-store.ts';
-import { AUTH, items, makeTestApp, testClock, type TestApp } from '../helpers.ts';
+import { items, makeTestApp, testClock, type TestApp, caller } from '../helpers.ts';
 
 const DAY = 86_400_000;
 
@@ -16,8 +16,7 @@ const DAY = 86_400_000;
 describe('what a recommendation log keeps', () => {
   let t: TestApp;
   afterEach(async () => t?.close());
-  const call = (method: 'GET' | 'POST' | 'PUT', url: string, payload?: unknown) =>
-    t.app.inject({ method, url, headers: AUTH, ...(payload === undefined ? {} : { payload: payload as object }) });
+  const call = caller(() => t.app);
 
   it('is well under 1 KB for ten items, and /why still gives every reason, title and piece of evidence', async () => {
     t = await makeTestApp();

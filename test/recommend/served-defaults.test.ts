@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { AUTH, makeTestApp, type TestApp } from '../helpers.ts';
+import { makeTestApp, type TestApp, caller } from '../helpers.ts';
 
 /**
  * Defaults that hold on real data, through the API: an imported rating log from long ago, full of
@@ -9,8 +9,7 @@ let t: TestApp;
 beforeEach(async () => (t = await makeTestApp()));
 afterEach(async () => t.close());
 
-const call = (method: 'GET' | 'POST' | 'PUT', url: string, payload?: unknown) =>
-  t.app.inject({ method, url, headers: AUTH, ...(payload === undefined ? {} : { payload: payload as object }) });
+const call = caller(() => t.app);
 
 const DAY = 86_400_000;
 

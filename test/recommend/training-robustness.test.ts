@@ -7,7 +7,7 @@ import { buildApp } from '../../src/server/app.ts';
 import { PostgresStore } from '../../src/store/postgres/postgres-store.ts';
 import { SqliteStore } from '../../src/store/sqlite/sqlite-store.ts';
 import type { Store } from '../../src/store/store.ts';
-import { AUTH, ROOT_KEY, items, testClock } from '../helpers.ts';
+import { ROOT_KEY, items, testClock, caller } from '../helpers.ts';
 
 const dbUrl = process.env.AFIN_TEST_DATABASE_URL;
 
@@ -52,8 +52,7 @@ async function open(kind: 'sqlite' | 'postgres', cleanups: Array<() => Promise<v
     await app.close();
     await engine.close();
   });
-  const call = (method: 'GET' | 'POST' | 'PUT' | 'DELETE', url: string, payload?: unknown) =>
-    app.inject({ method, url, headers: AUTH, ...(payload === undefined ? {} : { payload: payload as object }) });
+  const call = caller(() => app);
   // A small shop: two taste groups, so the personal models have something to learn.
   expect((await call('PUT', '/v1/items', items(20))).statusCode).toBe(200);
   const evs: object[] = [];

@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { OFF_BY_DEFAULT, STAGE_NAMES, stageOn } from '../../../src/recommend/pipeline/stages.ts';
-import { AUTH, makeTestApp, type TestApp } from '../../helpers.ts';
+import { makeTestApp, type TestApp, caller } from '../../helpers.ts';
 
 describe('stageOn', () => {
   it('runs every stage unless turned off, except seenDiscount, which runs only when turned on', () => {
@@ -18,8 +18,7 @@ describe('seen items through the API', () => {
   let t: TestApp;
   beforeEach(async () => (t = await makeTestApp()));
   afterEach(async () => t.close());
-  const call = (method: 'GET' | 'POST' | 'PUT', url: string, payload?: unknown) =>
-    t.app.inject({ method, url, headers: AUTH, ...(payload === undefined ? {} : { payload: payload as object }) });
+  const call = caller(() => t.app);
 
   it('an item the person looked at keeps its score by default and sinks once the stage is turned on', async () => {
     const films = Array.from({ length: 12 }, (_, k) => ({ id: `i${k}`, title: `Item ${k}`, categories: [`c${Math.floor(k / 6)}`] }));
