@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { AfinError, describeIssue, parseOr } from '../domain/errors.ts';
 import { EventInput, Item, UserBody, timeOf, type EventInputT, type StoredEvent, type StoredItem, type StoredUser } from '../domain/schemas.ts';
 import { AliasBody } from './schemas.ts';
+import { plainEvent } from './event-check.ts';
 import type { Catalog } from '../catalog/catalog.ts';
 import { applyEvents, buildProfile, type Profile } from '../profile/profile.ts';
 import type { Doc, ProfileUpdater, Store } from '../store/store.ts';
@@ -178,13 +179,16 @@ export class IngestService {
     let suppressed = 0;
     const accepted: Array<{ e: EventInputT; timestamp: number }> = [];
     for (let index = 0; index < list.length; index++) {
-      const r = EventInput.safeParse(list[index]);
-      if (!r.success) {
-        const { field, message } = describeIssue(r.error, `[${index}]`);
-        rejected.push({ index, field, error: message });
-        continue;
+      let e = plainEvent(list[index]);
+      if (e === undefined) {
+        const r = EventInput.safeParse(list[index]);
+        if (!r.success) {
+          const { field, message } = describeIssue(r.error, `[${index}]`);
+          rejected.push({ index, field, error: message });
+          continue;
+        }
+        e = r.data;
       }
-      const e = r.data;
       const timestamp = e.timestamp === undefined ? now : timeOf(e.timestamp);
       if (timestamp > now + MAX_FUTURE_MS) {
         rejected.push({ index, field: `[${index}].timestamp`, error: `[${index}].timestamp: more than a day in the future (epoch milliseconds expected)` });
