@@ -1,5 +1,5 @@
 import { pack, unpackModel } from './pack.ts';
-import { topK } from './top-k.ts';
+import { topKBy } from './top-k.ts';
 import { NotEnoughDataError, type FitOptions, type HistoryEntry, type Interactions, type Recommender, type ScoreResult } from './types.ts';
 
 export interface CooccurrenceConfig {
@@ -77,7 +77,10 @@ export class Cooccurrence implements Recommender {
         }
       }
       for (const j of touched) acc[j] = acc[j] / Math.sqrt(source[i] * target[j]);
-      const best = topK(acc, K, (j) => acc[j] > 0);
+      // Only the items this one co-occurs with are candidates: a scan of the whole catalogue per item
+      // was items² (10 billion steps at 100,000 items). In index order, so ties still go to the lower index.
+      touched.sort((a, b) => a - b);
+      const best = Int32Array.from(topKBy(touched.length, K, (t) => (acc[touched[t]] > 0 ? acc[touched[t]] : -Infinity)).items, (t) => touched[t]);
       nbrs.push(best);
       sims.push(Float32Array.from(best, (j) => acc[j]));
       ptr[i + 1] = ptr[i] + best.length;
