@@ -785,7 +785,7 @@ function matchEntities(ctx: Ctx, vocab: Vocabulary, tokens: Token[]): EntityHit[
       if (n > 1 && gapHasPunctuation(ctx, tokens[i].end, tokens[i + n - 1].start)) continue;
       if (p.capitalised && !/^\p{Lu}/u.test(tokens[i].raw)) continue;
       if (p.cueOnly && !hasCue(tokens, i)) continue;
-      if (p.strict && !p.words.every((w, k) => sameNoun(tokens[i + k].norm, w))) continue;
+      if (p.strict && ![p.words, ...(p.otherWords ?? [])].some((ws) => ws.every((w, k) => sameNoun(tokens[i + k].norm, w)))) continue;
       best = { entity: p.entity, start: tokens[i].start, end: tokens[i + n - 1].end, i, j: i + n };
       break; // the list is sorted longest first
     }

@@ -30,6 +30,11 @@ export interface Phrase {
   /** Folded tokens as written in the form. */
   words: string[];
   /**
+   * Other forms of the same entity with the same stems ("swim" beside "swimming"): one phrase stands for
+   * them all, and a strict match accepts any of their spellings.
+   */
+  otherWords?: string[][];
+  /**
    * Nouns (products, categories, brands, tags, uses) match only as written or in the plural; the stems alone
    * would tie "abriga" to "abrigo" and "speak" to "speakers". Adjectives (colours, features, styles) take
    * gender and number, so the stems decide.
@@ -282,18 +287,24 @@ export function buildVocabulary(items: readonly VocabularyItem[]): Vocabulary {
 
   const index = { en: new Map<string, Phrase[]>(), es: new Map<string, Phrase[]>() } as Record<Lang, Map<string, Phrase[]>>;
   for (const lang of ['en', 'es'] as const) {
-    const seen = new Set<string>();
+    const seen = new Map<string, Phrase>();
     for (const p of phrases) {
       const words = tokenize(p.form);
       const stems = words.map((t) => stem(t, lang));
       if (!stems.length) continue;
       const id = `${stems.join(' ')}\u0000${p.entity.kind}\u0000${p.entity.value}\u0000${p.cueOnly}`;
-      if (seen.has(id)) continue;
-      seen.add(id);
+      const same = seen.get(id);
+      if (same) {
+        const spelt = words.join(' ');
+        if (same.words.join(' ') !== spelt && !same.otherWords?.some((w) => w.join(' ') === spelt)) (same.otherWords ??= []).push(words);
+        continue;
+      }
       let list = index[lang].get(stems[0]);
       if (!list) index[lang].set(stems[0], (list = []));
       const strict = !['colour', 'feature', 'style'].includes(p.entity.kind);
-      list.push({ stems, words, strict, entity: p.entity, cueOnly: p.cueOnly, capitalised: p.capitalised });
+      const phrase: Phrase = { stems, words, strict, entity: p.entity, cueOnly: p.cueOnly, capitalised: p.capitalised };
+      seen.set(id, phrase);
+      list.push(phrase);
     }
     for (const list of index[lang].values())
       list.sort((a, b) => b.stems.length - a.stems.length || Number(b.entity.fromCatalog) - Number(a.entity.fromCatalog));

@@ -3,6 +3,7 @@
 import { describe, expect, it } from 'vitest';
 import { parseDigits, parseNumberWords } from '../../../src/converse/nlu/numbers.ts';
 import { extractSlots } from '../../../src/converse/nlu/slots.ts';
+import { COLOUR_SYNONYMS, FEATURE_SYNONYMS, PRODUCT_SYNONYMS, STYLE_SYNONYMS, USE_SYNONYMS } from '../../../src/converse/nlu/synonyms.ts';
 import { buildVocabulary } from '../../../src/converse/nlu/vocabulary.ts';
 
 describe('parseDigits: the edges', () => {
@@ -115,5 +116,35 @@ describe('extractSlots: a weak cue needs a price context', () => {
   it('without either, "up to 30" is no budget', () => {
     expect(budget('a kettle up to 30')).toBeUndefined();
     expect(budget('up to 4 kettles')).toBeUndefined();
+  });
+});
+
+describe('the shipped synonyms', () => {
+  const vocab = buildVocabulary([]);
+  const slotOf = { product: 'productType', colour: 'colour', style: 'style', feature: 'tags', use: 'use' } as const;
+  const groups = [
+    ['product', PRODUCT_SYNONYMS],
+    ['colour', COLOUR_SYNONYMS],
+    ['style', STYLE_SYNONYMS],
+    ['feature', FEATURE_SYNONYMS],
+    ['use', USE_SYNONYMS],
+  ] as const;
+
+  it('every listed form, written alone, is read as its group', () => {
+    const missed: string[] = [];
+    for (const [kind, list] of groups)
+      for (const g of list)
+        for (const lang of ['en', 'es'] as const)
+          for (const form of g[lang]) {
+            const got: unknown = extractSlots(form, lang, vocab)[slotOf[kind]];
+            if (!(Array.isArray(got) ? got.includes(g.canonical) : got === g.canonical)) missed.push(`${lang} "${form}" → ${JSON.stringify(got)}`);
+          }
+    expect(missed).toEqual([]);
+  });
+
+  it('forms that share a stem are each read as written ("swim" and "swimming", "commute" and "commuting")', () => {
+    expect(extractSlots('for a swim', 'en', vocab).use).toBe('swimming');
+    expect(extractSlots('for my commute', 'en', vocab).use).toBe('commuting');
+    expect(extractSlots('good for swimming', 'en', vocab).use).toBe('swimming');
   });
 });
