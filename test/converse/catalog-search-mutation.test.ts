@@ -95,6 +95,22 @@ describe('itemsOfKind', () => {
     expect(ids(itemsOfKind(items, want({ productType: 'bus' })))).toEqual(['bus']);
   });
 
+  it('a plural asked for finds the kind filed in the singular', () => {
+    const tents = [item('t1', { categories: ['Tent'] }), item('t2', { attributes: { type: 'Dome Tent' } }), item('m1', { categories: ['Mat'] })];
+    expect(ids(itemsOfKind(tents, want({ productType: 'tents' })))).toEqual(['t1']);
+    expect(ids(itemsOfKind(tents, want({ productType: 'Dome tents' })))).toEqual(['t2']);
+    expect(ids(itemsOfKind(tents, want({ productType: 'stove', category: 'mats' })))).toEqual(['m1']);
+    // A kind left unsaid is no kind, not the word "undefined" an export may have written as a category.
+    expect(ids(itemsOfKind([...tents, item('u1', { categories: ['undefined'] })], want({ category: 'mats' })))).toEqual(['m1']);
+  });
+
+  it('a word of three letters, or ending in ss, is no plural: "bus" is not more than one "bu"', () => {
+    const near = [item('b1', { categories: ['Bu'] }), item('d1', { categories: ['Dres'] })];
+    expect(ids(itemsOfKind(near, want({ productType: 'bus' })))).toEqual([]);
+    expect(ids(itemsOfKind(near, want({ productType: 'dress' })))).toEqual([]);
+    expect(ids(itemsOfKind(near, want({ productType: 'Dres' })))).toEqual(['d1']);
+  });
+
   it('the category when the product type names nothing', () => {
     expect(ids(itemsOfKind(items, want({ productType: 'sandal', category: 'Dress' })))).toEqual(['dress']);
     expect(ids(itemsOfKind(items, want({ category: 'boots' })))).toEqual(['boot']);
@@ -108,6 +124,9 @@ describe('itemsOfKind', () => {
     // From the start of a word of the title: "run" finds "runner", "unner" does not.
     expect(ids(itemsOfKind(items, want({ productType: 'zapatilla', productWords: ['run'] })))).toEqual(['shoe']);
     expect(ids(itemsOfKind(items, want({ productType: 'zapatilla', productWords: ['unner'] })))).toEqual([]);
+    // Punctuation between the title's words is one gap, as a space is.
+    const dashed = [item('d1', { title: 'Road -- runner, fast' })];
+    expect(ids(itemsOfKind(dashed, want({ productType: 'zapatilla', productWords: ['road runner'] })))).toEqual(['d1']);
   });
 });
 
