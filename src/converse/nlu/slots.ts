@@ -9,7 +9,7 @@ import { numberPattern, parseNumber } from './numbers.ts';
 import { PHRASES_EN } from '../../text/phrases-en.ts';
 import { PHRASES_ES } from '../../text/phrases-es.ts';
 import { SIZE_WORDS } from './synonyms.ts';
-import { STOPWORDS, normalize, stem, tokenize, tokenizeWithOffsets, type Lang, type Token } from '../../text/text.ts';
+import { STOPWORDS, fold, normalize, stem, tokenize, tokenizeWithOffsets, type Lang, type Token } from '../../text/text.ts';
 import type { Entity, Phrase, Vocabulary } from './vocabulary.ts';
 
 export type Currency = 'EUR' | 'USD' | 'GBP';
@@ -416,15 +416,20 @@ function extractOrdinals(ctx: Ctx): void {
 // ---------------------------------------------------------------------------------------------- size
 
 const LETTER_SIZES = 'xxxs|xxs|xs|s|m|l|xl|xxl|xxxl|2xl|3xl';
+/** The size words as the folded text spells them ("pequeña" → "pequena"), keyed without hyphens or spaces. */
+const sizeKey = (w: string) => w.replace(/[- ]/g, '');
+const SIZE_BY_KEY = new Map(Object.entries(SIZE_WORDS).map(([w, size]) => [sizeKey(fold(w)), size]));
 const SIZE_WORD_RE = Object.keys(SIZE_WORDS)
+  .map(fold)
   .sort((x, y) => y.length - x.length)
-  .map((w) => w.replace(/[-]/g, '[- ]?'))
+  .map((w) => w.replace(/[- ]/g, '[- ]?'))
   .join('|');
 
 function normalSize(v: string): string {
   const t = v.trim().replace(',', '.');
   if (new RegExp(`^(?:${LETTER_SIZES})$`).test(t)) return t.toUpperCase();
-  if (SIZE_WORDS[t]) return SIZE_WORDS[t];
+  const word = SIZE_BY_KEY.get(sizeKey(t));
+  if (word) return word;
   if (/^(?:unica|one size)$/.test(t)) return 'one size';
   return t;
 }
