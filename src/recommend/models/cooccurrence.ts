@@ -30,38 +30,71 @@ export class Cooccurrence implements Recommender {
     const { nUsers, nItems } = data;
     if (nItems === 0) throw new NotEnoughDataError('no items to learn from');
     this.nItems = nItems;
-    // Strongest interaction per (user, item), then the user's most recent items.
-    const strength = new Map<number, { w: number; t: number }>();
-    for (let k = 0; k < data.users.length; k++) {
-      const key = data.users[k] * nItems + data.items[k];
-      const cur = strength.get(key);
-      const w = data.weights[k];
-      if (!cur) strength.set(key, { w, t: data.times[k] });
-      else {
-        cur.w = Math.max(cur.w, w);
-        cur.t = Math.max(cur.t, data.times[k]);
+    // Strongest interaction per (user, item), then the user's most recent items: in typed arrays, users
+    // bucketed in event order (a Map of an object per pair took ~100 bytes each: a gigabyte at 10 million).
+    const { users, items, weights, times } = data;
+    const first = new Int32Array(nUsers + 1);
+    for (let k = 0; k < users.length; k++) first[users[k] + 1]++;
+    for (let u = 0; u < nUsers; u++) first[u + 1] += first[u];
+    const fill = first.slice(0, nUsers);
+    const byUser = new Int32Array(users.length);
+    for (let k = 0; k < users.length; k++) byUser[fill[users[k]]++] = k;
+    // Per user, its items in the order first seen, with the largest weight and the latest time.
+    const start = new Int32Array(nUsers + 1);
+    const item = new Int32Array(users.length);
+    const w = new Float64Array(users.length);
+    const t = new Float64Array(users.length);
+    const slot = new Int32Array(nItems).fill(-1);
+    let n = 0;
+    const order: number[] = [];
+    for (let u = 0; u < nUsers; u++) {
+      const a = n;
+      for (let p = first[u]; p < first[u + 1]; p++) {
+        const k = byUser[p];
+        const i = items[k];
+        const s = slot[i];
+        if (s < 0) {
+          slot[i] = n;
+          item[n] = i;
+          w[n] = weights[k];
+          t[n++] = times[k];
+        } else {
+          w[s] = Math.max(w[s], weights[k]);
+          t[s] = Math.max(t[s], times[k]);
+        }
       }
-    }
-    const perUser: Array<Array<{ item: number; w: number; t: number }>> = Array.from({ length: nUsers }, () => []);
-    for (const [key, v] of strength) {
-      if (v.w <= 0) continue;
-      perUser[Math.floor(key / nItems)].push({ item: key % nItems, w: v.w, t: v.t });
+      for (let q = a; q < n; q++) slot[item[q]] = -1;
+      // Positive ones only; past `maxItemsPerUser`, the most recent (a stable sort: ties keep first-seen order).
+      order.length = 0;
+      for (let q = a; q < n; q++) if (w[q] > 0) order.push(q);
+      if (order.length > this.config.maxItemsPerUser) {
+        order.sort((x, y) => t[y] - t[x]);
+        order.length = this.config.maxItemsPerUser;
+      }
+      // Read out before writing back: after the sort, an entry may come from a place already written.
+      const kept = order.map((q) => [item[q], w[q], t[q]] as const);
+      for (const [q, [i, wq, tq]] of kept.entries()) {
+        item[a + q] = i;
+        w[a + q] = wq;
+        t[a + q] = tq;
+      }
+      n = a + order.length;
+      start[u + 1] = n;
     }
     const source = new Float64Array(nItems);
     const target = new Float64Array(nItems);
-    const itemUsers: number[][] = Array.from({ length: nItems }, () => []);
-    for (let u = 0; u < nUsers; u++) {
-      let list = perUser[u];
-      if (list.length > this.config.maxItemsPerUser) {
-        list.sort((a, b) => b.t - a.t);
-        list = perUser[u] = list.slice(0, this.config.maxItemsPerUser);
+    // Item → its users, ascending.
+    const itemStart = new Int32Array(nItems + 1);
+    for (let q = 0; q < n; q++) itemStart[item[q] + 1]++;
+    for (let i = 0; i < nItems; i++) itemStart[i + 1] += itemStart[i];
+    const itemFill = itemStart.slice(0, nItems);
+    const itemUsers = new Int32Array(n);
+    for (let u = 0; u < nUsers; u++)
+      for (let q = start[u]; q < start[u + 1]; q++) {
+        source[item[q]] += 1;
+        target[item[q]] += w[q];
+        itemUsers[itemFill[item[q]]++] = u;
       }
-      for (const e of list) {
-        source[e.item] += 1;
-        target[e.item] += e.w;
-        itemUsers[e.item].push(u);
-      }
-    }
     const K = this.config.neighbours;
     const ptr = new Int32Array(nItems + 1);
     const nbrs: Int32Array[] = [];
@@ -69,11 +102,13 @@ export class Cooccurrence implements Recommender {
     const acc = new Float64Array(nItems);
     const touched: number[] = [];
     for (let i = 0; i < nItems; i++) {
-      for (const u of itemUsers[i]) {
-        for (const e of perUser[u]) {
-          if (e.item === i) continue;
-          if (acc[e.item] === 0) touched.push(e.item);
-          acc[e.item] += e.w;
+      for (let p = itemStart[i]; p < itemStart[i + 1]; p++) {
+        const u = itemUsers[p];
+        for (let q = start[u]; q < start[u + 1]; q++) {
+          const j = item[q];
+          if (j === i) continue;
+          if (acc[j] === 0) touched.push(j);
+          acc[j] += w[q];
         }
       }
       for (const j of touched) acc[j] = acc[j] / Math.sqrt(source[i] * target[j]);

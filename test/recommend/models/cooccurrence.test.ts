@@ -43,4 +43,21 @@ describe('Cooccurrence neighbours', () => {
     expect(Array.from(m.similar(1, 10).items)).toEqual([2, 6]);
     expect(Array.from(m.similar(0, 10).items)).toEqual([]);
   });
+
+  it('keeps the most recent `maxItemsPerUser` items of a person, whatever order they were first seen in', () => {
+    // Seen 1, 2, 3, 1 again, then 4: the two most recent are 4 and 1.
+    const m = new Cooccurrence({ neighbours: 5, maxItemsPerUser: 2 });
+    m.fit(
+      onePerson(5, [
+        [1, 1],
+        [2, 1],
+        [3, 1],
+        [1, 1],
+        [4, 1],
+      ]),
+    );
+    expect(Array.from(m.similar(4, 10).items)).toEqual([1]);
+    expect(Array.from(m.similar(1, 10).items)).toEqual([4]);
+    expect(Array.from(m.similar(2, 10).items)).toEqual([]);
+  });
 });
