@@ -6,8 +6,7 @@ import { LocalBus, LocalHub, type InvalidationNotice } from '../../src/bus/bus.t
 import { WorkspaceState } from '../../src/recommend/workspace-state.ts';
 import { cachingStore } from '../../src/store/caching-store.ts';
 import { SqliteStore } from '../../src/store/sqlite/sqlite-store.ts';
-import { testClock } from '../helpers.ts';
-import { atOnce, closeNodes, expectBSeesAWrites, expectBStaleWithoutBus, makeNode, type TestNode } from '../server/two-nodes.ts';
+import { atOnce, closeNodes, expectBSeesAWrites, expectBStaleWithoutBus, nodePair, type TestNode } from '../server/two-nodes.ts';
 import { storedEvent } from '../stored-event.ts';
 
 const ev = (messageId: string, subject: string) => storedEvent(messageId, subject);
@@ -138,15 +137,13 @@ describe('two engines on one SQLite file', () => {
 
   async function pair(withBus: boolean) {
     dir = mkdtempSync(join(tmpdir(), 'afin-bus-'));
-    const clock = testClock();
-    const hub = new LocalHub();
-    const open = async () => {
+    const pair = await nodePair(async () => {
       const store = new SqliteStore(join(dir, 'afin.db'));
       await store.migrate();
-      return makeNode(store, withBus ? new LocalBus(hub) : undefined, clock);
-    };
-    nodes = [await open(), await open()];
-    return { a: nodes[0], b: nodes[1], clock };
+      return store;
+    }, withBus);
+    nodes = [pair.a, pair.b];
+    return pair;
   }
 
   it("with a bus, B sees A's writes at once, though its caches would keep entries for a minute", async () => {

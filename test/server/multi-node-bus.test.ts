@@ -1,10 +1,8 @@
 import { randomBytes } from 'node:crypto';
 import { afterEach, describe, it } from 'vitest';
-import { LocalBus, LocalHub } from '../../src/bus/bus.ts';
 import { PostgresStore } from '../../src/store/postgres/postgres-store.ts';
-import { testClock } from '../helpers.ts';
 import { suiteNotRun } from '../suite-not-run.ts';
-import { atOnce, closeNodes, expectBSeesAWrites, expectBStaleWithoutBus, makeNode, type TestNode } from './two-nodes.ts';
+import { atOnce, closeNodes, expectBSeesAWrites, expectBStaleWithoutBus, nodePair, type TestNode } from './two-nodes.ts';
 
 const url = process.env.AFIN_TEST_DATABASE_URL;
 
@@ -23,15 +21,13 @@ else {
 
     async function pair(withBus: boolean) {
       schema = `afin_test_${randomBytes(6).toString('hex')}`;
-      const clock = testClock();
-      const hub = new LocalHub();
-      const open = async () => {
+      const pair = await nodePair(async () => {
         const store = new PostgresStore({ connectionString: url!, schema, max: 4 });
         await store.migrate();
-        return makeNode(store, withBus ? new LocalBus(hub) : undefined, clock);
-      };
-      nodes = [await open(), await open()];
-      return { a: nodes[0], b: nodes[1], clock };
+        return store;
+      }, withBus);
+      nodes = [pair.a, pair.b];
+      return pair;
     }
 
     it("with a bus, B sees A's writes at once, though its caches would keep entries for a minute", async () => {

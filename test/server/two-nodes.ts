@@ -1,6 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import { expect } from 'vitest';
-import type { InvalidationBus } from '../../src/bus/bus.ts';
+import { type InvalidationBus, LocalBus, LocalHub } from '../../src/bus/bus.ts';
 import { Engine } from '../../src/server/compose.ts';
 import { buildApp } from '../../src/server/app.ts';
 import type { Store } from '../../src/store/store.ts';
@@ -36,6 +36,18 @@ export async function makeNode(store: Store, bus: InvalidationBus | undefined, c
     post: (url, p) => call('POST', url, p),
     recs: (userId) => call('GET', `/v1/recommendations?userId=${userId}&n=5&excludeSeen=true`),
   };
+}
+
+/**
+ * Two nodes over one database, sharing a clock and, when `withBus`, an in-process bus. `openStore`
+ * opens another migrated connection to the same database at each call.
+ */
+export async function nodePair(openStore: () => Promise<Store>, withBus: boolean): Promise<{ a: TestNode; b: TestNode; clock: ReturnType<typeof testClock> }> {
+  const clock = testClock();
+  const hub = new LocalHub();
+  const open = async () => makeNode(await openStore(), withBus ? new LocalBus(hub) : undefined, clock);
+  const a = await open();
+  return { a, b: await open(), clock };
 }
 
 export async function closeNodes(nodes: TestNode[]): Promise<void> {
