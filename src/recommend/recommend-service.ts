@@ -11,9 +11,9 @@ import { topK } from './models/top-k.ts';
 import { filterReason, similarReason } from './reasons.ts';
 import type { RankingSettingsT } from './rules.ts';
 import { eventWeightsOf, loadRankingSettings, saveRankingSettings } from './settings.ts';
-import { dueItems } from './rebuy.ts';
+import { DueItems, dueItems, dueReason, dueStrength } from './rebuy.ts';
 import { boostDue, shapeByStage } from './stage-shaping.ts';
-import { explainLog, type RecommendationLog } from './recommendation-log.ts';
+import { explainLog, logTemplate, type RecommendationLog } from './recommendation-log.ts';
 import { DEFAULT_MODEL, FALLBACK_MODEL, MODELS } from './registry.ts';
 import { modelStatuses, type ModelInfo } from './model-store.ts';
 import { explainItem, type ItemEvidence } from './pipeline/explain.ts';
@@ -123,11 +123,67 @@ function newRecommendationId(): string {
   return `rec_${idPool.toString('base64url', idPoolAt - ID_BYTES, idPoolAt)}`;
 }
 
+/** A composed page, served again while its inputs hold (see `recommend`). */
+interface ServedPage {
+  personalized: boolean;
+  model: string;
+  /** Frozen: every answer from this page shares them. */
+  items: RecommendedItem[];
+  /** The log body for an answer given at a time (compacted once). */
+  log: (createdAt: number) => Record<string, unknown>;
+}
+
+/**
+ * Composed pages kept per ranking settings, least recently served dropped first: each holds a page
+ * of items and its compact log, a few KB, so at most about 50 MB.
+ */
+const MAX_PAGES = 10_000;
+
+/** The JSON of a memoised page's items, as the route's response schema would write them. */
+const itemsJson = new WeakMap<readonly RecommendedItem[], string>();
+
+/**
+ * The answer as JSON, when its items come from a memoised page (null otherwise: serialise it as usual).
+ * Only the schema's fields, in its order: the id, two flags, the items written once per page.
+ */
+export function answerJson(answer: Recommendation): string | null {
+  const items = itemsJson.get(answer.items);
+  if (items === undefined) return null;
+  const experiment = answer.experiment === undefined ? '' : `,"experiment":${JSON.stringify(answer.experiment)}`;
+  const variant = answer.variant === undefined ? '' : `,"variant":${JSON.stringify(answer.variant)}`;
+  return `{"recommendationId":${JSON.stringify(answer.recommendationId)},"personalized":${answer.personalized},"model":${JSON.stringify(answer.model)},"items":${items}${experiment}${variant}}`;
+}
+
+/**
+ * A number per object, for keys: a profile is read and parsed afresh whenever the per-person cache
+ * drops it (a new event, consent, erasure, or its time limit), so the same object means the same profile.
+ */
+const objectIds = new WeakMap<object, number>();
+let lastObjectId = 0;
+function idOf(o: object | null): number {
+  if (o === null) return 0;
+  let id = objectIds.get(o);
+  if (id === undefined) objectIds.set(o, (id = ++lastObjectId));
+  return id;
+}
+
+/** What of the due items shapes and explains a page: each item's lift and reason. */
+function dueKey(due: Set<string>): Array<[string, number, string]> | null {
+  if (due.size === 0) return null;
+  const info = due instanceof DueItems ? due.info : undefined;
+  return [...due].map((id) => {
+    const d = info?.get(id);
+    return [id, d ? dueStrength(d) : 1, dueReason(due, id)];
+  });
+}
+
 /** Candidates, scoring, filters, ranking and explanations for `GET /v1/recommendations`. */
 export class RecommendService {
   private readonly training = new Map<string, Promise<unknown>>();
   /** Scores per person history, models and settings (see `remember`); oldest dropped first. */
   private readonly memo = new WeakMap<RankingSettingsT, Map<string, Awaited<ReturnType<RecommendService['score']>>>>();
+  /** Composed pages per scores and the rest of a request's inputs (see `recommend`); oldest dropped first. */
+  private readonly pages = new WeakMap<RankingSettingsT, Map<string, ServedPage>>();
   /** The event count at the last first-request training, so a workspace that gave no model is not retrained on every request. */
   private readonly triedAt = new Map<string, number>();
 
@@ -313,8 +369,83 @@ export class RecommendService {
       while (bySettings.size >= cap) bySettings.delete(bySettings.keys().next().value!);
       bySettings.set(memoKey, scored);
     }
+    const language =
+      mayPersonalize && on('language') ? readingLanguage(subject ? (await this.store.getUser(ws, subject))?.traits.language : undefined, profile) : null;
+    // The page follows from the scores and from what else this request brings (the profile, what is
+    // due again, the page's own filters): served again while none of them changed.
+    const pageKey = `${memoKey}\u0001${idOf(profile)}\u0001${JSON.stringify([
+      q.n,
+      Boolean(q.excludeSeen),
+      Boolean(q.includePurchased),
+      q.category ?? null,
+      q.minPrice ?? null,
+      q.maxPrice ?? null,
+      q.exclude ?? null,
+      language,
+      dueKey(due),
+    ])}`;
+    let pages = this.pages.get(settings);
+    if (!pages) this.pages.set(settings, (pages = new Map()));
+    let page = pages.get(pageKey);
+    if (page) {
+      pages.delete(pageKey); // most recently used last
+      pages.set(pageKey, page);
+    } else {
+      page = this.composeServed(q, {
+        catalog,
+        settings,
+        scored,
+        profile,
+        stage,
+        seen,
+        bought,
+        due,
+        excluded,
+        keep,
+        fallback,
+        name,
+        subject,
+        mayPersonalize,
+        language,
+      });
+      while (pages.size >= MAX_PAGES) pages.delete(pages.keys().next().value!);
+      pages.set(pageKey, page);
+    }
+    const result: Recommendation = { recommendationId: newRecommendationId(), personalized: page.personalized, model: page.model, items: page.items };
+    // An erased person's request is answered but leaves no trace naming them (suppression).
+    if (!policy?.erased)
+      this.log.add(ws, { collection: 'recommendation', id: result.recommendationId, subject: q.userId ?? subject, createdAt: now, body: page.log(now) });
+    return this.reportExposure(ws, q, choice, subject, result, now);
+  }
+
+  /**
+   * The page for a person's scores: shaped by what is known of them, ruled, explained, and its log body
+   * compacted once. Memoised by `recommend` (the items are frozen: every answer shares them).
+   */
+  private composeServed(
+    q: RecommendationQueryT,
+    x: {
+      catalog: Catalog;
+      settings: RankingSettingsT;
+      scored: Awaited<ReturnType<RecommendService['score']>>;
+      profile: Profile | null;
+      stage: FunnelStage;
+      seen: Set<string>;
+      bought: Set<string>;
+      due: Set<string>;
+      excluded: Set<string>;
+      keep: (i: number) => boolean;
+      fallback: ServingModel | null;
+      name: string;
+      subject: string | null;
+      mayPersonalize: boolean;
+      language: string | null;
+    },
+  ): ServedPage {
+    const { catalog, settings, scored, profile, stage, seen, bought, due, excluded, keep, fallback, name, subject, mayPersonalize, language } = x;
+    const on = (st: StageName) => stageOn(settings.stages, st);
     const { history, trend, because, personalHits } = scored;
-    const scores = scored.scores.slice(); // shaped and ruled below, per request
+    const scores = scored.scores.slice(); // shaped and ruled below, per page
 
     // Shaping by what is known of the person: funnel stage, price band, reading language.
     if (on('funnel')) shapeByStage(scores, trend, stage, profile, seen, bought, due, catalog);
@@ -322,8 +453,6 @@ export class RecommendService {
     const positions = pricePositions(catalog);
     const band = mayPersonalize && on('priceBand') ? personPriceBand(history, catalog, positions) : null;
     const bandUsed = band !== null && shapeByPrice(scores, positions, band) > 0;
-    const language =
-      mayPersonalize && on('language') ? readingLanguage(subject ? (await this.store.getUser(ws, subject))?.traits.language : undefined, profile) : null;
     const languageUsed = language !== null && shapeByLanguage(scores, catalog, language) > 0;
 
     const { top, pinned, applied } = composePage(scores, catalog, keep, {
@@ -362,12 +491,7 @@ export class RecommendService {
     });
 
     const personalized = personalHits > 0 && top.some((i) => because[i] >= 0);
-    const result: Recommendation = {
-      recommendationId: newRecommendationId(),
-      personalized,
-      model: personalized ? name : fallback ? (MODELS[name].personal ? FALLBACK_MODEL : name) : 'catalog',
-      items,
-    };
+    const model = personalized ? name : fallback ? (MODELS[name].personal ? FALLBACK_MODEL : name) : 'catalog';
     const rules: string[] = ['only available items', ...applied.map((r) => `rule: ${r}`)];
     rules.push(`funnel stage: ${stage}`);
     if (bandUsed)
@@ -382,24 +506,19 @@ export class RecommendService {
     if (q.minPrice !== undefined) rules.push(`price ≥ ${q.minPrice}`);
     if (q.maxPrice !== undefined) rules.push(`price ≤ ${q.maxPrice}`);
     if (subject && !mayPersonalize) rules.push('personalization is off for this person (consent): non-personalised answer');
-    // An erased person's request is answered but leaves no trace naming them (suppression).
-    if (!policy?.erased)
-      this.log.add(ws, {
-        collection: 'recommendation',
-        id: result.recommendationId,
-        subject: q.userId ?? subject,
-        createdAt: now,
-        body: {
-          model: result.model,
-          personalized,
-          context: q.context,
-          query: { ...q },
-          historyUsed: history.length,
-          rules,
-          items: items.map((it, k) => ({ id: it.id, score: it.score, reasons: it.reasons, evidence: evidence[k] })),
-        },
-      });
-    return this.reportExposure(ws, q, choice, subject, result, now);
+    const logBody = {
+      model,
+      personalized,
+      context: q.context,
+      query: { category: q.category, minPrice: q.minPrice, maxPrice: q.maxPrice },
+      historyUsed: history.length,
+      rules,
+      items: items.map((it, k) => ({ id: it.id, score: it.score, reasons: it.reasons, evidence: evidence[k] })),
+    };
+    for (const it of items) Object.freeze(Object.freeze(it).reasons);
+    Object.freeze(items);
+    itemsJson.set(items, JSON.stringify(items));
+    return { personalized, model, items, log: logTemplate(logBody) };
   }
 
   /** Names the experiment and variant in the answer and logs the exposure (once per served answer). */

@@ -102,26 +102,48 @@ class Table<T> {
 
 /** The compact form of a verbose log body (a compact one, or one it cannot code, is returned as it is). */
 export function compactLog(body: unknown, createdAt: number): unknown {
-  const b = body as VerboseBody | CompactBody;
-  if ((b as CompactBody).v === 2 || !Array.isArray((b as VerboseBody).items)) return body;
-  try {
-    return compact(b as VerboseBody, createdAt);
-  } catch (err) {
-    if (err instanceof RangeError) return body; // more than 36 distinct uncoded reasons: kept spelled out
-    throw err;
-  }
+  return logTemplate(body as Record<string, unknown>)(createdAt);
 }
 
-function compact(vb: VerboseBody, createdAt: number): CompactBody {
+/**
+ * A verbose log body compacted once, for logging the same answer at several times (a page served
+ * again from the recommend memo): only the sources' ages depend on the answer's time.
+ */
+export function logTemplate(body: Record<string, unknown>): (createdAt: number) => Record<string, unknown> {
+  const b = body as unknown as VerboseBody | CompactBody;
+  if ((b as CompactBody).v === 2 || !Array.isArray((b as VerboseBody).items)) return () => body;
+  let timeless: Timeless;
+  try {
+    timeless = compact(b as VerboseBody);
+  } catch (err) {
+    if (err instanceof RangeError) return () => body; // more than 36 distinct uncoded reasons: kept spelled out
+    throw err;
+  }
+  const { out, sourceAt } = timeless;
+  const rows = out.s;
+  if (!rows) return () => out as unknown as Record<string, unknown>;
+  return (createdAt) => ({
+    ...out,
+    s: rows.map(([itemId, type], k): LoggedSource => [itemId, type, sourceAt[k] === null ? null : Math.round((createdAt - sourceAt[k]) / 1000)]),
+  });
+}
+
+/** A compact body whose sources' ages are still to be counted: `sourceAt` holds each source's time (ms). */
+interface Timeless {
+  out: CompactBody;
+  sourceAt: Array<number | null>;
+}
+
+function compact(vb: VerboseBody): Timeless {
   const q: NonNullable<CompactBody['q']> = {};
   if (vb.query?.category !== undefined) q.category = vb.query.category;
   if (vb.query?.minPrice !== undefined) q.minPrice = vb.query.minPrice;
   if (vb.query?.maxPrice !== undefined) q.maxPrice = vb.query.maxPrice;
   // The filter note names the first item's currency: rebuilt from the catalogue at /why.
   const filterNote = vb.items[0]?.reasons.find((r) => r.startsWith('Matches: ')) ?? null;
-  // Keys without JSON: the seconds (a number or null) and the event type hold no NUL, so the item id
+  // Keys without JSON: the time (a number or null) and the event type hold no NUL, so the item id
   // may come last whatever it holds.
-  const sources = new Table<LoggedSource>(([itemId, type, agoS]) => `${agoS}\u0000${type}\u0000${itemId}`);
+  const sources = new Table<[itemId: string, type: string, at: number | null]>(([itemId, type, at]) => `${at}\u0000${type}\u0000${itemId}`);
   const interests = new Table<[string, number]>(([category, affinity]) => `${affinity}\u0000${category}`);
   const texts = new Table<string>((text) => text);
   /** An item's own reason texts, spelled once per item rather than once per reason. */
@@ -160,9 +182,7 @@ function compact(vb: VerboseBody, createdAt: number): CompactBody {
       const row: LoggedItem = [it.id, round6(it.score), round4(ev?.trendScore ?? 0), it.reasons.map((r) => reasonCode(r, ev)).join('')];
       const bo = ev?.basedOn;
       const at = bo?.event?.at ? Date.parse(bo.event.at) : null;
-      const source = bo
-        ? sources.ref([bo.itemId, bo.event?.type ?? 'in_view', at === null || Number.isNaN(at) ? null : Math.round((createdAt - at) / 1000)])
-        : -1;
+      const source = bo ? sources.ref([bo.itemId, bo.event?.type ?? 'in_view', at === null || Number.isNaN(at) ? null : at]) : -1;
       const interest = ev?.profileMatch ? interests.ref([ev.profileMatch.category, ev.profileMatch.affinity]) : -1;
       if (source >= 0 || interest >= 0) row.push(source);
       if (interest >= 0) row.push(interest);
@@ -170,10 +190,10 @@ function compact(vb: VerboseBody, createdAt: number): CompactBody {
     }),
   };
   if (Object.keys(q).length) out.q = q;
-  if (sources.rows.length) out.s = sources.rows;
+  if (sources.rows.length) out.s = sources.rows.map(([itemId, type]) => [itemId, type, null]);
   if (interests.rows.length) out.k = interests.rows;
   if (texts.rows.length) out.t = texts.rows;
-  return out;
+  return { out, sourceAt: sources.rows.map(([, , at]) => at) };
 }
 
 /** Whether a logged answer was personalised, in either log format (for figures that read the log in bulk). */
@@ -280,6 +300,7 @@ export class RecommendationLog {
     this.timer.unref();
   }
 
+  /** Logs an answer; its body is compacted here unless it already is (see `logTemplate`). */
   add(ws: string, doc: Doc): void {
     this.pending.push({ ws, doc: { ...doc, body: compactLog(doc.body, doc.createdAt) as Record<string, unknown> } });
     if (this.pending.length >= this.maxPending) void this.flush();

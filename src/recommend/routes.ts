@@ -3,7 +3,7 @@ import { AfinError, parseOr } from '../domain/errors.ts';
 import { z } from 'zod';
 import { Id } from '../domain/schemas.ts';
 import { RecommendationQuery, SimilarQuery, TrainBody } from './schemas.ts';
-import type { RecommendService } from './recommend-service.ts';
+import { answerJson, type RecommendService } from './recommend-service.ts';
 import type { ModelTrainer } from './trainer.ts';
 import { jsonSchema } from '../http/json-schema.ts';
 import { idParam } from '../http/route-helpers.ts';
@@ -33,6 +33,21 @@ const recItem = {
   required: ['id', 'score', 'reasons'],
 };
 
+/** An answer of GET /v1/recommendations (`answerJson` writes memoised pages exactly as this schema would). */
+export const recommendationSchema = {
+  type: 'object',
+  properties: {
+    recommendationId: { type: 'string' },
+    personalized: { type: 'boolean' },
+    model: { type: 'string' },
+    items: { type: 'array', items: recItem },
+    // Present when a running experiment chose what this person was served.
+    experiment: { type: 'string' },
+    variant: { type: 'string' },
+  },
+  required: ['recommendationId', 'personalized', 'model', 'items'],
+};
+
 /**
  * How an item is shown: the port `?present=true` asks (the present slice implements it; wired in the
  * composition root). Answers only for items that have variants.
@@ -58,30 +73,20 @@ export async function recommendRoutes(
         tags: ['recommend'],
         summary: 'Recommendations for a person and a context, each with its reasons',
         querystring: jsonSchema(RecommendationQuery),
-        response: {
-          200: {
-            type: 'object',
-            properties: {
-              recommendationId: { type: 'string' },
-              personalized: { type: 'boolean' },
-              model: { type: 'string' },
-              items: { type: 'array', items: recItem },
-              // Present when a running experiment chose what this person was served.
-              experiment: { type: 'string' },
-              variant: { type: 'string' },
-            },
-            required: ['recommendationId', 'personalized', 'model', 'items'],
-          },
-        },
+        response: { 200: recommendationSchema },
       },
     },
-    async (req) => {
+    async (req, reply) => {
       const { present, ...q } = parseOr(RecommendationQuery, req.query, 'invalid_query');
       const answer = await recommend.recommend(req.principal.workspace, q, {
         // ?strategy= serves one arm on demand: for the shop's own servers, never a browser's public key.
         mayChooseStrategy: req.principal.root || req.principal.scope !== 'public',
       });
-      if (!present || !presentation || answer.items.length === 0) return answer;
+      if (!present || !presentation || answer.items.length === 0) {
+        // A memoised page's items are written once, not once per answer.
+        const json = answerJson(answer);
+        return json === null ? answer : reply.type('application/json; charset=utf-8').send(json);
+      }
       const shown = await presentation.present(
         req.principal.workspace,
         { userId: q.userId, anonymousId: q.anonymousId, context: q.context, recommendationId: answer.recommendationId },
