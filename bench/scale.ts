@@ -99,8 +99,9 @@ const opts = parseArgs({
   /** How long the server may take to start and load the models (a loaded machine needs minutes). */
   startupSeconds: 900,
   /**
-   * Only the exact factor retrieval's cost per request at these item counts (no store, no server):
-   * one fold-in and a score for every item, as ALS serves, with k = 128 (the default's factors).
+   * Only the factor retrieval's cost per request at these item counts (no store, no server): one
+   * fold-in, then a score for every item (exact) or for the HNSW index's candidates, with k = 128 (the
+   * default's factors); the index's recall@100, build time and bytes beside.
    */
   retrieval: '',
   /** Draws the chart instead: the scale lines of these JSONL files (comma-separated) into `--out`. */
@@ -328,12 +329,18 @@ async function measureSize(size: Size, index: number): Promise<Record<string, un
   return figures;
 }
 
+/** Beam widths the HNSW path is measured at (each one's recall@100 and cost per request). */
+const RETRIEVAL_EFS = [100, 200, 400];
+
 /**
- * CPU milliseconds per request of exact factor retrieval over `nItems` items: the served ALS (k = 128)
- * loaded with random factors, a 10-item history folded in, every item scored, the top 100 taken.
- * CPU time of this thread, so other work on the machine barely moves it.
+ * CPU milliseconds per request of factor retrieval over `nItems` items, exact and through the HNSW
+ * index: the served ALS (k = 128) loaded with random factors (uniform, so no structure for the index
+ * to use: its hard case), a 10-item history folded in, then every item scored (exact) or the index's
+ * `ef` candidates scored (HNSW), the top 100 taken. Recall@100 is the share of the exact top 100 the
+ * index path returns, on the same queries. CPU time of this process, so other work on the machine
+ * barely moves it.
  */
-function exactRetrieval(nItems: number, seed: number): Record<string, number> {
+function retrieval(nItems: number, seed: number): Record<string, unknown> {
   const k = 128;
   const rand = rng(seed);
   const Y = new Float64Array(nItems * k);
@@ -344,19 +351,51 @@ function exactRetrieval(nItems: number, seed: number): Record<string, number> {
       const ya = Y[i * k + a];
       for (let b = 0; b < k; b++) YtY[a * k + b] += ya * Y[i * k + b];
     }
-  const als = Als.load(pack({ model: 'als', version: 1, options: { ...ALS_DEFAULTS, factors: k, regularization: 50 }, nItems }, { Y, YtY }));
-  const ms: number[] = [];
+  const blob = pack({ model: 'als', version: 1, options: { ...ALS_DEFAULTS, factors: k, regularization: 50, annAbove: Infinity }, nItems }, { Y, YtY });
+  const exact = Als.load(blob);
+  const ann = Als.load(blob);
+  const b0 = process.cpuUsage();
+  ann.indexItems(seed);
+  const b = process.cpuUsage(b0);
+  const saved = ann.save().byteLength - blob.byteLength;
+  const cpuMs = (c: NodeJS.CpuUsage) => (c.user + c.system) / 1000;
   const queries = nItems >= 500_000 ? 20 : 60;
-  for (let q = 0; q < queries + 5; q++) {
-    const history = Array.from({ length: 10 }, (_, t) => ({ item: Math.floor(rand() * nItems), weight: 1, time: t }));
-    const c0 = process.cpuUsage();
-    const { scores } = als.score(history, 10);
-    topK(scores, 100);
-    const c = process.cpuUsage(c0);
-    if (q >= 5) ms.push((c.user + c.system) / 1000);
-  }
-  ms.sort((a, b) => a - b);
-  return { items: nItems, factors: k, cpuMsP50: round(percentile(ms, 50), 2), cpuMsP99: round(percentile(ms, 99), 2), queries };
+  const histories = Array.from({ length: queries + 5 }, () =>
+    Array.from({ length: 10 }, (_, t) => ({ item: Math.floor(rand() * nItems), weight: 1, time: t })),
+  );
+  const timed = (als: Als) => {
+    const ms: number[] = [];
+    const tops: Int32Array[] = [];
+    for (const [q, history] of histories.entries()) {
+      const c0 = process.cpuUsage();
+      const top = topK(als.score(history, 10).scores, 100);
+      const c = process.cpuUsage(c0);
+      if (q >= 5) {
+        ms.push(cpuMs(c));
+        tops.push(top);
+      }
+    }
+    ms.sort((x, y) => x - y);
+    return { cpuMsP50: round(percentile(ms, 50), 2), cpuMsP99: round(percentile(ms, 99), 2), tops };
+  };
+  const ex = timed(exact);
+  const byEf = RETRIEVAL_EFS.map((ef) => {
+    ann.options.annEf = ef;
+    const r = timed(ann);
+    let hits = 0;
+    for (const [q, top] of r.tops.entries()) {
+      const want = new Set(ex.tops[q]);
+      for (const i of top) if (want.has(i)) hits++;
+    }
+    return { ef, cpuMsP50: r.cpuMsP50, cpuMsP99: r.cpuMsP99, recallAt100: round(hits / (100 * r.tops.length), 3) };
+  });
+  return {
+    items: nItems,
+    factors: k,
+    queries,
+    exact: { cpuMsP50: ex.cpuMsP50, cpuMsP99: ex.cpuMsP99 },
+    hnsw: { M: 32, efConstruction: 200, buildCpuS: round(cpuMs(b) / 1000, 1), indexBytes: saved, byEf },
+  };
 }
 
 await main(async () => {
@@ -369,8 +408,8 @@ await main(async () => {
   if (opts.retrieval) {
     const counts = opts.retrieval.split(',').map(Number);
     const rows = counts.map((n) => {
-      const r = exactRetrieval(n, opts.seed);
-      log(`exact retrieval over ${n} items: p50 ${r.cpuMsP50} CPU ms, p99 ${r.cpuMsP99}`);
+      const r = retrieval(n, opts.seed);
+      log(`retrieval over ${n} items: ${JSON.stringify(r)}`);
       return r;
     });
     emit({ bench: 'scale-retrieval', node: process.version, loadAvg1: round(loadavg()[0], 1), rows });

@@ -17,7 +17,8 @@ import { foldHistory, noOpinion, transpose, userItemCsr, type Csr, type Signal }
 import { gaussian, rng } from '../../stats/random.ts';
 import { bestOf } from './top-k.ts';
 import { cholesky, choleskySolve, dot, gemmNT, NotPositiveDefiniteError } from './linalg.ts';
-import { pack, unpackModel } from './pack.ts';
+import { buildHnsw, type HnswIndex, hnswFromState, hnswState, searchHnsw } from './hnsw.ts';
+import { type PackableArray, pack, unpackModel } from './pack.ts';
 import { type Gemm4x2, wasmWorkspace } from './wasm-gemm.ts';
 import { ModelFitError, NotEnoughDataError, type FitOptions, type HistoryEntry, type Interactions, type Recommender, type ScoreResult } from './types.ts';
 
@@ -45,6 +46,13 @@ export interface AlsOptions {
   historyHalfLifeDays: number;
   /** `because` is filled for this many best-scoring items (the rest get −1). */
   explainTop: number;
+  /**
+   * From this many items on, training builds an HNSW index (hnsw.ts) and `score` scores only the
+   * `annEf` items it finds (the rest: no opinion); below, every item is scored exactly.
+   */
+  annAbove: number;
+  /** Beam width of the index search, and so the number of candidates scored. */
+  annEf: number;
 }
 
 export const ALS_DEFAULTS: AlsOptions = {
@@ -58,6 +66,9 @@ export const ALS_DEFAULTS: AlsOptions = {
   initScale: 0.1,
   historyHalfLifeDays: 0,
   explainTop: 200,
+  // bench/scale.ts --retrieval: see the README's cost curve for the measurement behind both.
+  annAbove: 30_000,
+  annEf: 400,
 };
 
 /** Strength and confidence of one aggregated (user, item) value. */
@@ -75,6 +86,8 @@ export class Als implements Recommender {
   private Y: Float64Array = new Float64Array(0);
   /** k × k: YᵀY, cached for fold-in. */
   private YtY: Float64Array = new Float64Array(0);
+  /** Candidate index over Y, from `annAbove` items on. */
+  private index: HnswIndex | null = null;
 
   constructor(options: Partial<AlsOptions> = {}) {
     this.options = { ...ALS_DEFAULTS, ...options };
@@ -116,8 +129,15 @@ export class Als implements Recommender {
     for (let p = 0; p < Y.length; p++) if (!Number.isFinite(Y[p])) throw new ModelFitError('ALS diverged (non-finite factors); raise regularization');
     this.nItems = data.nItems;
     this.Y = Y;
+    this.index = null;
+    if (this.nItems >= o.annAbove) this.indexItems(opts.seed ?? 1);
     this.YtY = new Float64Array(k * k);
     work.gram(Y, data.nItems, this.YtY);
+  }
+
+  /** Builds the HNSW candidate index over the item factors (training does from `annAbove` items on). */
+  indexItems(seed = 1): void {
+    this.index = buildHnsw(this.Y, this.nItems, this.options.factors, { M: 32, efConstruction: 200, seed });
   }
 
   /** The regularisation of a row with `count` observed entries out of `of`. */
@@ -165,8 +185,11 @@ export class Als implements Recommender {
     }
     const x = b.slice();
     choleskySolve(A, k, x);
-    const scores = new Float32Array(n);
-    for (let i = 0; i < n; i++) {
+    // With an index, only its candidates get a score, the same exact one; the rest have no opinion.
+    const candidates = this.index ? searchHnsw(this.index, x, o.annEf, o.annEf).items : null;
+    const scores = candidates ? noOpinion(n) : new Float32Array(n);
+    for (let c = 0, end = candidates ? candidates.length : n; c < end; c++) {
+      const i = candidates ? candidates[c] : c;
       const yo = i * k;
       let s = 0;
       for (let a = 0; a < k; a++) s += this.Y[yo + a] * x[a];
@@ -228,7 +251,10 @@ export class Als implements Recommender {
   }
 
   save(): Uint8Array {
-    return pack({ model: 'als', version: 1, options: this.options, nItems: this.nItems }, { Y: this.Y, YtY: this.YtY });
+    const arrays: Record<string, PackableArray> = { Y: this.Y, YtY: this.YtY };
+    const graph = this.index ? hnswState(this.index) : null;
+    if (graph) for (const [name, a] of Object.entries(graph.arrays)) arrays[`hnsw.${name}`] = a;
+    return pack({ model: 'als', version: 1, options: this.options, nItems: this.nItems, hnsw: graph?.header ?? null }, arrays);
   }
 
   static load(bytes: Uint8Array): Als {
@@ -237,6 +263,11 @@ export class Als implements Recommender {
     m.nItems = header.nItems as number;
     m.Y = arrays.Y as Float64Array;
     m.YtY = arrays.YtY as Float64Array;
+    // A model saved before the index existed has none, and scores exactly.
+    if (header.hnsw) {
+      const graph = { levels: arrays['hnsw.levels'], links: arrays['hnsw.links'] };
+      m.index = hnswFromState(header.hnsw as Record<string, unknown>, graph, m.Y);
+    }
     return m;
   }
 }
