@@ -124,6 +124,8 @@ describe('itemsOfKind', () => {
     // From the start of a word of the title: "run" finds "runner", "unner" does not.
     expect(ids(itemsOfKind(items, want({ productType: 'zapatilla', productWords: ['run'] })))).toEqual(['shoe']);
     expect(ids(itemsOfKind(items, want({ productType: 'zapatilla', productWords: ['unner'] })))).toEqual([]);
+    // Any one of the words is enough.
+    expect(ids(itemsOfKind(items, want({ productType: 'zapatilla', productWords: ['sneakers', 'zapatillas'] })))).toEqual(['zap']);
     // Punctuation between the title's words is one gap, as a space is.
     const dashed = [item('d1', { title: 'Road -- runner, fast' })];
     expect(ids(itemsOfKind(dashed, want({ productType: 'zapatilla', productWords: ['road runner'] })))).toEqual(['d1']);
@@ -180,6 +182,12 @@ describe('searchCatalog: hard constraints', () => {
     expect(out({ categories: ['mugs'] })).toEqual(['c']);
     expect(out({ categories: ['Steel'] })).toEqual(['a', 'b', 'd', 'e']);
     expect(out({ tags: ['GLASS'] })).toEqual(['b', 'c', 'd', 'e']);
+  });
+
+  it('an item without a brand is neither ruled out nor preferred by the brand "undefined" an export wrote', () => {
+    const odd = [item('u', { attributes: { brand: 'undefined' } }), item('n')];
+    expect(ids(search(odd, want({ excluded: { ...emptyExcluded(), brands: ['undefined'] } })).items)).toEqual(['n']);
+    expect(ids(search(odd, want({ brand: 'undefined' }), 1, (id) => (id === 'n' ? 1 : 0)).items)).toEqual(['u']);
   });
 
   it('leaves out the items already shown, and counts what fits', () => {
@@ -324,6 +332,18 @@ describe('mergeWanted', () => {
     const kept = mergeWanted(prev, slots({ excluded: { ...emptyExcluded(), brands: ['Bolt'], colours: ['blue'] } }));
     expect(kept.brand).toBe('Acme');
     expect(kept.colour).toBe('red');
+  });
+
+  it('a message that names nothing new leaves the request as it was', () => {
+    expect(mergeWanted(prev, slots())).toEqual(prev);
+    expect(mergeWanted(want({ productType: 'shoe' }), slots())).toEqual(want({ productType: 'shoe' }));
+  });
+
+  it('an exclusion list missing from either side (a request stored before it existed) counts as empty', () => {
+    const old = { ...prev, excluded: { brands: ['Zed'] } } as unknown as Wanted;
+    expect(mergeWanted(old, slots()).excluded).toEqual({ ...emptyExcluded(), brands: ['Zed'] });
+    const bare = { excluded: { colours: ['red'] }, mentions: [] } as unknown as Slots;
+    expect(mergeWanted(prev, bare).excluded).toEqual({ ...emptyExcluded(), colours: ['red'] });
   });
 
   it('does not change the request it started from', () => {
