@@ -19,17 +19,19 @@ describe('shipped phrases', () => {
 });
 
 describe('intent classifier', () => {
-  // Training time is measured by bench/nlu.ts (`trainMs`), not asserted here: under mutation testing the
-  // instrumented classifier trains ~60× slower (19 s of CPU), and a fixed bound failed Stryker's initial run.
-
+  // Training time is measured by bench/nlu.ts (`trainMs`), not asserted here, and the tests that train
+  // name a long timeout: under mutation testing the instrumented classifier trains ~60× slower (19 s of
+  // CPU), and Stryker's initial run stops at the first test over a time limit.
   it('is deterministic for a seed', () => {
-    const a = trainIntentModel(11);
-    const b = trainIntentModel(11);
+    // A tenth of the phrases shows it as well as all of them, at a tenth of the cost.
+    const examples = intentExamples().filter((_, i) => i % 10 === 0);
+    const a = trainIntentModel(11, { examples });
+    const b = trainIntentModel(11, { examples });
     expect(Buffer.from(a.classifier.weights.buffer).equals(Buffer.from(b.classifier.weights.buffer))).toBe(true);
     expect([...a.classifier.bias]).toEqual([...b.classifier.bias]);
-    const c = trainIntentModel(12);
+    const c = trainIntentModel(12, { examples });
     expect(Buffer.from(a.classifier.weights.buffer).equals(Buffer.from(c.classifier.weights.buffer))).toBe(false);
-  });
+  }, 600_000);
 
   it('scores above 78% accuracy and macro-F1 on held-out phrases in each language (mean of 3 splits)', () => {
     const runs = [1, 2, 3].map((s) => evaluateIntents(s, 0.25));
@@ -40,7 +42,7 @@ describe('intent classifier', () => {
       expect(f1, `${lang} macro-F1`).toBeGreaterThan(0.78);
       expect(runs[0][lang].n).toBeGreaterThan(250);
     }
-  });
+  }, 600_000);
 
   it('gets at least 90% of separately written messages right in each language', () => {
     const train = new Set(intentExamples().map((e) => fold(e.text)));

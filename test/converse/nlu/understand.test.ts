@@ -38,5 +38,5 @@ describe('understand', () => {
     for (const text of ['cheaper please', 'olvídame', 'compare the first two']) {
       expect(understand(a, text)).toEqual(understand(b, text));
     }
-  });
+  }, 600_000); // two trainings: slow under mutation testing (see intents.test.ts)
 });
