@@ -82,7 +82,9 @@ describe('naive Bayes', () => {
     // α = 0.1, two features: each label's total 1 + 0.2.
     const seen = Math.log(1.1 / 1.2);
     const unseen = Math.log(0.1 / 1.2);
-    [seen, unseen, unseen, seen].forEach((w, i) => expect(nb.weights[i]).toBeCloseTo(w, 12));
+    [seen, unseen, unseen, seen].forEach((w, i) => {
+      expect(nb.weights[i]).toBeCloseTo(w, 12);
+    });
     // (1 doc + 1) / (2 docs + 2 labels)
     expect([...nb.bias]).toEqual([Math.log(0.5), Math.log(0.5)]);
     // Scores halved: P(x) = 1 / (1 + √(0.1 / 1.1)).
@@ -113,7 +115,9 @@ describe('logistic regression by SGD', () => {
     const m = trainTextClassifier(toy, { ...none, wordWeight: 1, epochs: 1, seed: 3 });
     const px = 1 / (1 + Math.exp(-1.21));
     const expected = [0.605, -0.605, -0.81 * px, 0.81 * px];
-    expected.forEach((w, i) => expect(m.weights[i], `w${i}`).toBeCloseTo(w, 12));
+    expected.forEach((w, i) => {
+      expect(m.weights[i], `w${i}`).toBeCloseTo(w, 12);
+    });
     expect(m.bias[0]).toBeCloseTo(0.605 - 0.81 * px, 12);
     expect(m.bias[1]).toBeCloseTo(-0.605 + 0.81 * px, 12);
     // The learning rate asked for.
@@ -152,7 +156,9 @@ describe('predict', () => {
     const p = predict({ ...handMade(1), bias: Float64Array.from([0, 0, 0]) }, 'x', 'en');
     const z = Math.E + 2;
     expect(p.ranking.map((r) => r.label)).toEqual(['a', 'b', 'c']);
-    [Math.E / z, 1 / z, 1 / z].forEach((x, i) => expect(p.ranking[i].p).toBeCloseTo(x, 12));
+    [Math.E / z, 1 / z, 1 / z].forEach((x, i) => {
+      expect(p.ranking[i].p).toBeCloseTo(x, 12);
+    });
     expect(p.confidence).toBeCloseTo(Math.E / z, 12);
     // With the bias, (1, 0, 0.5).
     const q = predict(handMade(1), 'x', 'en');
