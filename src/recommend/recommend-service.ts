@@ -1,4 +1,4 @@
-import { randomFillSync } from 'node:crypto';
+import { createHash, randomFillSync } from 'node:crypto';
 import { AfinError } from '../domain/errors.ts';
 import type { RecContext, StoredEvent } from '../domain/schemas.ts';
 import type { RecommendationQueryT, Strategy } from './schemas.ts';
@@ -155,16 +155,48 @@ export function answerJson(answer: Recommendation): string | null {
 }
 
 /**
- * A number per object, for keys: a profile is read and parsed afresh whenever the per-person cache
- * drops it (a new event, consent, erasure, or its time limit), so the same object means the same profile.
+ * A number per profile content, for the page key. A profile is read and parsed afresh whenever the
+ * per-person cache drops it (a new event, consent, erasure, or the cache's time limit), so its text is
+ * hashed once per object read: a profile read again unchanged keeps its pages.
  */
-const objectIds = new WeakMap<object, number>();
-let lastObjectId = 0;
-function idOf(o: object | null): number {
-  if (o === null) return 0;
-  let id = objectIds.get(o);
-  if (id === undefined) objectIds.set(o, (id = ++lastObjectId));
+const profileIds = new WeakMap<object, number>();
+const profilesByHash = new Map<string, number>();
+let lastProfileId = 0;
+function profileId(p: Profile | null): number {
+  if (p === null) return 0;
+  let id = profileIds.get(p);
+  if (id !== undefined) return id;
+  const hash = createHash('sha256').update(JSON.stringify(p)).digest('base64');
+  id = profilesByHash.get(hash);
+  if (id === undefined) {
+    if (profilesByHash.size >= MAX_PAGES) profilesByHash.delete(profilesByHash.keys().next().value!);
+    profilesByHash.set(hash, (id = ++lastProfileId));
+  }
+  profileIds.set(p, id);
   return id;
+}
+
+/**
+ * The items a person has any event with, and those they bought (and did not return). Kept per history
+ * read: the per-person cache hands out the same list until the person's events change.
+ */
+const historySets = new WeakMap<readonly StoredEvent[], { seen: Set<string>; bought: Set<string> }>();
+/** Shared by every request on the same history read: read only. */
+function seenAndBought(events: readonly StoredEvent[]): { seen: Set<string>; bought: Set<string> } {
+  let sets = historySets.get(events);
+  if (!sets) {
+    const seen = new Set<string>();
+    const bought = new Set<string>();
+    for (const e of events) {
+      if (!e.itemId) continue;
+      seen.add(e.itemId);
+      if (e.type === 'purchase') bought.add(e.itemId);
+      if (e.type === 'return') bought.delete(e.itemId);
+    }
+    sets = { seen, bought };
+    historySets.set(events, sets);
+  }
+  return sets;
 }
 
 /** What of the due items shapes and explains a page: each item's lift and reason. */
@@ -298,14 +330,7 @@ export class RecommendService {
     const on = (stage: StageName) => stageOn(settings.stages, stage);
 
     // Hard filters apply whatever the consent: they are what the page asked for.
-    const seen = new Set<string>();
-    const bought = new Set<string>();
-    for (const e of events) {
-      if (!e.itemId) continue;
-      seen.add(e.itemId);
-      if (e.type === 'purchase') bought.add(e.itemId);
-      if (e.type === 'return') bought.delete(e.itemId);
-    }
+    const { seen, bought } = seenAndBought(events);
     const profile = subject && mayPersonalize ? ((await this.store.getProfile(ws, subject)) as Profile | null) : null;
     const stage = funnelStage(profile, now);
     // What the person bought in a category where the shop's customers re-buy, once it is about time
@@ -373,7 +398,7 @@ export class RecommendService {
       mayPersonalize && on('language') ? readingLanguage(subject ? (await this.store.getUser(ws, subject))?.traits.language : undefined, profile) : null;
     // The page follows from the scores and from what else this request brings (the profile, what is
     // due again, the page's own filters): served again while none of them changed.
-    const pageKey = `${memoKey}\u0001${idOf(profile)}\u0001${JSON.stringify([
+    const pageKey = `${memoKey}\u0001${profileId(profile)}\u0001${JSON.stringify([
       q.n,
       Boolean(q.excludeSeen),
       Boolean(q.includePurchased),

@@ -106,6 +106,23 @@ describe('a memoised page', () => {
     expect((await ask({ n: 6 })).items.map((i) => i.id)).not.toContain(en.items[0].id); // bought: left out
   });
 
+  it('changes with the person’s profile, read again with other content while the events stay the same', async () => {
+    const interest = (r: Recommendation) => r.items.flatMap((i) => i.reasons).filter((x) => x.startsWith('Matches your interest in '));
+    const before = await ask({ n: 6 });
+    expect(interest(before).length).toBeGreaterThan(0);
+    // Unchanged content read again (as after the per-person cache's time limit): the memo answers.
+    const profile = (await engine.store.getProfile(ws, 'p'))!;
+    await engine.store.putProfiles(ws, [{ subject: 'p', profile: structuredClone(profile) }]);
+    const spy = composed();
+    expect((await ask({ n: 6 })).items).toEqual(before.items);
+    expect(spy).not.toHaveBeenCalled();
+    // Other content, the same events: composed again, the interests gone.
+    await engine.store.putProfiles(ws, [{ subject: 'p', profile: { ...profile, categories: {} } }]);
+    const after = await ask({ n: 6 });
+    expect(spy).toHaveBeenCalled();
+    expect(interest(after)).toEqual([]);
+  });
+
   it('is written as JSON exactly as the route’s response schema writes the answer', async () => {
     const write = fastJson(recommendationSchema as Parameters<typeof fastJson>[0]);
     const answer = await ask();

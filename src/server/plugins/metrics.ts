@@ -217,13 +217,17 @@ export interface MetricsPluginOptions {
  */
 export const metricsPlugin = fp(async (app: FastifyInstance, opts: MetricsPluginOptions) => {
   const m = opts.metrics;
-  app.addHook('onResponse', async (req, reply) => {
+  // A callback hook, not an async one: it runs on every answer, and does nothing to wait for.
+  app.addHook('onResponse', (req, reply, done) => {
     const route = routeLabel(req);
-    if (route === '/metrics') return; // the scraper's own calls would only measure themselves
-    const method = METHODS.has(req.method) ? req.method : 'OTHER';
-    m.requests.inc({ route, method, status: String(reply.statusCode) });
-    m.latency.observe({ route, method }, reply.elapsedTime / 1000);
-    if (route === '/v1/chat' && method === 'POST' && reply.statusCode < 300) m.chatTurns.inc();
+    // The scraper's own calls would only measure themselves.
+    if (route !== '/metrics') {
+      const method = METHODS.has(req.method) ? req.method : 'OTHER';
+      m.requests.inc({ route, method, status: String(reply.statusCode) });
+      m.latency.observe({ route, method }, reply.elapsedTime / 1000);
+      if (route === '/v1/chat' && method === 'POST' && reply.statusCode < 300) m.chatTurns.inc();
+    }
+    done();
   });
 
   const expected = opts.token ? digest(opts.token) : null;

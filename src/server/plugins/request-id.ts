@@ -27,7 +27,8 @@ export const requestIdOptions: Pick<FastifyServerOptions, 'genReqId' | 'requestI
 
 /** Every answer, errors included, carries its request's id, so a caller can quote it and find the log lines. */
 export const requestIdPlugin = fp(async (app: FastifyInstance) => {
-  app.addHook('onRequest', async (req, reply) => {
+  app.addHook('onRequest', (req, reply, done) => {
     reply.header('x-request-id', req.id);
+    done();
   });
 });

@@ -56,7 +56,10 @@ export const securityPlugin = fp(async (app: FastifyInstance) => {
     }
   });
 
-  app.addHook('onRequest', async (req, reply) => securityHeaders(reply, req.url));
+  app.addHook('onRequest', (req, reply, done) => {
+    securityHeaders(reply, req.url);
+    done();
+  });
 
   // Preflights carry no key, so they cannot be judged per key: they only describe what the API
   // accepts. The real request is then refused unless its key lists the origin (see auth-plugin).
