@@ -190,6 +190,16 @@ describe('searchCatalog: hard constraints', () => {
     expect(ids(search(odd, want({ brand: 'undefined' }), 1, (id) => (id === 'n' ? 1 : 0)).items)).toEqual(['u']);
   });
 
+  it('on one snapshot, each request and each set of items shown gets its own answer', () => {
+    const snap = fresh(items);
+    const on = (w: Wanted, exclude: string[] = []) => ids(catalog.searchCatalog(snap, w, () => 0, new Set(exclude), 50).items);
+    expect(on(want({ budget: { max: 20 } }))).toEqual(['a', 'b']);
+    expect(on(want({ budget: { max: 30 } }))).toEqual(['a', 'b', 'c']);
+    expect(on(want({ budget: { max: 30 } }), ['a'])).toEqual(['b', 'c']);
+    expect(on(want({ budget: { max: 30 } }), ['b'])).toEqual(['a', 'c']);
+    expect(catalog.countFitting(snap, want({ budget: { max: 30 } }), new Set(['b', 'c']))).toBe(1);
+  });
+
   it('leaves out the items already shown, and counts what fits', () => {
     expect(ids(search(items, want(), 50, () => 0, new Set(['a', 'c'])).items)).toEqual(['b', 'd', 'e']);
     expect(countFitting(items, want({ budget: { max: 20 } }), new Set())).toBe(2);
