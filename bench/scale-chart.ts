@@ -62,10 +62,15 @@ export function panelsOf(lines: readonly ScaleLine[]): PanelSpec[] {
   const series = (label: string, colour: string, pick: (l: ScaleLine) => { y: unknown; atLeast: boolean } | null): Series => ({
     label,
     colour,
-    points: lines.flatMap((l) => {
-      const p = pick(l);
-      return p && finite(p.y) ? [{ x: eventsOf(l), y: p.y, atLeast: p.atLeast }] : [];
-    }),
+    // A size run more than once is one point: the last run that measured this figure.
+    points: [
+      ...new Map(
+        lines.flatMap((l) => {
+          const p = pick(l);
+          return p && finite(p.y) ? [[`${l.items}x${l.users}`, { x: eventsOf(l), y: p.y, atLeast: p.atLeast }] as const] : [];
+        }),
+      ).values(),
+    ],
   });
   const done = (y: unknown) => ({ y, atLeast: false });
   const training = (l: ScaleLine, finished: unknown, soFar: unknown) =>
@@ -169,7 +174,8 @@ function panel(p: PanelSpec, sizes: ReadonlyArray<{ x: number; label: string }>,
 /** The whole chart: a title, a note on how to read it, and the four panels in a 2 × 2 grid. */
 export function scaleChart(lines: readonly ScaleLine[], title: string, note: string): string {
   if (lines.length === 0) throw new Error('scaleChart: no lines to draw');
-  const sizes = lines.map((l) => ({ x: eventsOf(l), label: sizeLabel(l) }));
+  // One tick per size, where its last run puts it (as the points are).
+  const sizes = [...new Map(lines.map((l) => [sizeLabel(l), { x: eventsOf(l), label: sizeLabel(l) }])).values()];
   const W = 820;
   const pw = 300;
   const ph = 170;

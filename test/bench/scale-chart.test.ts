@@ -58,6 +58,24 @@ describe('the scale chart', () => {
     expect(load.series.map((s) => s.points[0].y)).toEqual([2000, 50_000]);
   });
 
+  it('draws a size run twice once per figure, from the last run that measured it', () => {
+    const rerunStoppedLoading: ScaleLine = {
+      items: 100_000,
+      users: 1_000_000,
+      eventsPerUser: 10,
+      partial: true,
+      stoppedIn: 'loading',
+      ingest: { eventsSoFar: 4_000_000, seconds: 4_000, storeCpuSeconds: 100 },
+    };
+    const [time, , , ingest] = panelsOf([done(1000, 10_000, 26), stoppedTraining, rerunStoppedLoading]);
+    // Training: only the first run got there.
+    expect(time.series.find((s) => s.label === 'CPU')!.points.map((p) => p.y)).toEqual([26, 600]);
+    // Loading: the rerun's speed replaces the first run's.
+    for (const s of ingest.series) expect(s.points).toHaveLength(2);
+    expect(ingest.series[0].points[1].y).toBe(1_000);
+    expect(scaleChart([done(1000, 10_000, 26), stoppedTraining, rerunStoppedLoading], 'T', '').split('>100k × 1M<')).toHaveLength(5); // once in each of the 4 panels
+  });
+
   it('reads only scale lines, labels sizes and spans whole decades', () => {
     const text = `${JSON.stringify({ bench: 'scale-retrieval', rows: [] })}\nnot json\n${JSON.stringify({ bench: 'scale', ...done(1000, 10_000, 1) })}\n`;
     expect(scaleLinesOf(text)).toHaveLength(1);
