@@ -8,6 +8,7 @@
  *   node bin/run-ts.mjs bench/scale.ts [--sizes 500x5000,1000x10000] [--events-per-user 10]
  *     [--seconds 5] [--connections 32] [--seed 1] [--keep-going]
  *   node bin/run-ts.mjs bench/scale.ts --chart bench/scale-runs.jsonl [--out docs/scale-curve.svg] [--note '…']
+ *   node bin/run-ts.mjs bench/scale.ts --fits 100000x100000   (the training's parts alone, CPU s each)
  *
  * A size is ITEMSxUSERS; the issue's full curve is `--sizes 1000x10000,10000x100000,100000x1000000`
  * (that last one needs a long while and several GB). The shop: items in 40 categories with log-normal
@@ -104,6 +105,11 @@ const opts = parseArgs({
    * default's factors); the index's recall@100, build time and bytes beside.
    */
   retrieval: '',
+  /**
+   * Only the fits at this size (ITEMSxUSERS; no store, no server): the shop's events built in memory, then
+   * each part of the default training fitted in turn, CPU seconds and peak RSS after each.
+   */
+  fits: '',
   /** Draws the chart instead: the scale lines of these JSONL files (comma-separated) into `--out`. */
   chart: '',
   out: 'docs/scale-curve.svg',
@@ -398,7 +404,56 @@ function retrieval(nItems: number, seed: number): Record<string, unknown> {
   };
 }
 
+/**
+ * The default training's parts fitted one by one on the shop's events (built in memory): content,
+ * co-occurrence, the hybrid's EASE (head + kNN tail) and its ALS (as `registry.ts` configures them).
+ * CPU seconds of this thread; the peak RSS is the process's so far.
+ */
+async function fitParts(size: Size): Promise<Record<string, unknown>> {
+  const { InteractionBuilder } = await import('../src/recommend/interactions.ts');
+  const { itemTexts } = await import('../src/recommend/registry.ts');
+  const { ContentBased } = await import('../src/recommend/models/content.ts');
+  const { Cooccurrence } = await import('../src/recommend/models/cooccurrence.ts');
+  const { ScaledEase } = await import('../src/recommend/models/ease-scaled.ts');
+  const shop = makeShop(size.items, opts.seed);
+  const builder = new InteractionBuilder(shop.items.map((i) => i.id));
+  const cpu = () => {
+    const c = process.cpuUsage();
+    return (c.user + c.system) / 1e6;
+  };
+  const parts: Record<string, { cpuSeconds: number; peakRssMB: number }> = {};
+  let set: ReturnType<typeof builder.build> | null = null;
+  const timed = (name: string, work: () => void) => {
+    const c0 = cpu();
+    work();
+    parts[name] = { cpuSeconds: round(cpu() - c0, 1), peakRssMB: Math.round(process.resourceUsage().maxRSS / 1024) };
+    log(`  ${name}: ${JSON.stringify(parts[name])}`);
+  };
+  timed('events', () => {
+    for (const e of shopEvents(shop, size.users, opts.eventsPerUser, Date.now())) builder.add(e);
+    set = builder.build();
+  });
+  const { data, itemIds } = set!;
+  timed('content', () => new ContentBased().fitText(itemTexts(itemIds, shop.items)));
+  timed('cooccurrence', () => new Cooccurrence().fit(data));
+  timed('easeHeadKnnTail', () => new ScaledEase({ signal: 'log' }).fit(data, { seed: 42 }));
+  timed('als', () => new Als({ factors: 128, regularization: 50, alpha: 10 }).fit(data, { seed: 42 }));
+  return {
+    bench: 'scale-fits',
+    items: size.items,
+    users: size.users,
+    events: data.users.length,
+    node: process.version,
+    parts,
+    loadAvg1: round(loadavg()[0], 1),
+  };
+}
+
 await main(async () => {
+  if (opts.fits) {
+    for (const size of parseSizes(opts.fits)) emit(await fitParts(size));
+    return 0;
+  }
   if (opts.chart) {
     const lines = opts.chart.split(',').flatMap((f) => scaleLinesOf(readFileSync(f, 'utf8')));
     writeFileSync(opts.out, scaleChart(lines, 'bench/scale.ts: the cost curve of a synthetic shop', opts.note));
