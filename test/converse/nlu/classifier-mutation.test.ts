@@ -2,6 +2,7 @@
 // ranking, each expectation worked out by hand in the comments (the intent tests check only accuracy).
 import { describe, expect, it } from 'vitest';
 import { featurize, predict, trainTextClassifier, type TextClassifier } from '../../../src/converse/nlu/classifier.ts';
+import { score, stratifiedSplit } from '../../../src/converse/nlu/evaluate.ts';
 
 const none = { charMin: 2, charMax: 2, wordWeight: 0, bigramWeight: 0, charWeight: 0, conceptWeight: 0 };
 const toy = [
@@ -173,5 +174,31 @@ describe('predict', () => {
     expect(p.label).toBe('a');
     expect(p.confidence).toBe(1);
     expect(p.ranking[2].p).toBe(0);
+  });
+});
+
+describe('evaluation helpers: the edges', () => {
+  it('no rows score 0, a label only ever predicted counts with F1 0', () => {
+    expect(score([], [])).toEqual({ n: 0, accuracy: 0, macroF1: 0, perLabel: {} });
+    const s = score(['a', 'a'], ['a', 'b']);
+    expect(s.perLabel).toEqual({ a: 2 / 3, b: 0 });
+    expect(s.macroF1).toBeCloseTo(1 / 3, 12);
+    expect(s.accuracy).toBe(0.5);
+    expect(s.n).toBe(2);
+  });
+
+  it('every (language, label) group gives at least one test row, and rows without a language group by label', () => {
+    const rows = [
+      { label: 'a', lang: 'en', id: 1 },
+      { label: 'a', lang: 'es', id: 2 },
+      { label: 'b', id: 3 },
+      { label: 'b', id: 4 },
+      { label: 'b', id: 5 },
+      { label: 'b', id: 6 },
+    ];
+    const { train, test } = stratifiedSplit(rows, 0.25, 1);
+    expect(test.map((r) => r.id).filter((id) => id <= 2)).toEqual([1, 2]);
+    expect(test.filter((r) => r.label === 'b')).toHaveLength(1);
+    expect(train.map((r) => r.id).sort()).toEqual([3, 4, 5, 6].filter((id) => !test.some((r) => r.id === id)));
   });
 });
