@@ -93,5 +93,24 @@ else {
       expect(reads).toEqual([{ r: true }, { r: false }]);
       expect(await node.getProfile('w', 'r')).toEqual({ n: 201 });
     });
+
+    it('links independent visitors in one statement', async () => {
+      // Mutant: `independent` → false, every batch of logins one by one (same results, three round trips a link).
+      const texts: string[] = [];
+      const query = node.pool.query.bind(node.pool) as (...a: unknown[]) => unknown;
+      node.pool.query = ((...a: unknown[]) => {
+        texts.push(String(a[0]));
+        return query(...a);
+      }) as typeof node.pool.query;
+      try {
+        await node.insertEvents('w', [storedEvent('v1', 'anon:v1'), storedEvent('v2', 'anon:v2')]);
+        texts.length = 0;
+        const links = ['v1', 'v2'].map((v) => ({ anonymousId: v, userId: `user-${v}`, from: `anon:${v}` }));
+        expect(await node.linkIdentities('w', links, 5)).toEqual([1, 1]);
+        expect(texts.filter((t) => t.includes('identity_links'))).toHaveLength(1);
+      } finally {
+        node.pool.query = query as typeof node.pool.query;
+      }
+    });
   });
 }
