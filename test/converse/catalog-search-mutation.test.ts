@@ -126,6 +126,8 @@ describe('itemsOfKind', () => {
     expect(ids(itemsOfKind(items, want({ productType: 'zapatilla', productWords: ['unner'] })))).toEqual([]);
     // Any one of the words is enough.
     expect(ids(itemsOfKind(items, want({ productType: 'zapatilla', productWords: ['sneakers', 'zapatillas'] })))).toEqual(['zap']);
+    // The words said are read as the titles are: punctuation around them is no part of them.
+    expect(ids(itemsOfKind(items, want({ productType: 'zapatilla', productWords: ['"zapatillas"'] })))).toEqual(['zap']);
     // Punctuation between the title's words is one gap, as a space is.
     const dashed = [item('d1', { title: 'Road -- runner, fast' })];
     expect(ids(itemsOfKind(dashed, want({ productType: 'zapatilla', productWords: ['road runner'] })))).toEqual(['d1']);
