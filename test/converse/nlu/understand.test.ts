@@ -40,3 +40,43 @@ describe('understand', () => {
     }
   }, 600_000); // two trainings: slow under mutation testing (see intents.test.ts)
 });
+
+describe('understand: which slots make a message shoppable', () => {
+  const shop = createNlu([{ categories: ['Headphones'], attributes: { brand: 'Sony', colour: 'black' } }, { categories: ['Garden'] }], { seed: 1 });
+  // A threshold no probability reaches: every in-scope answer becomes out_of_scope, and the slots decide.
+  const unsure = { ...shop, model: { ...shop.model, threshold: 1.01 } };
+
+  it("each slot alone turns the unsure answer into recommend or refine, at that intent's probability", () => {
+    const messages = [
+      'kettle please', // product type
+      'garden please', // category
+      'Sony please',
+      'in black please',
+      'under 50 euros please',
+      'for running please',
+      'size M please',
+      'sporty please',
+      'cheaper please',
+      'another colour please',
+      'waterproof please', // tags
+      'not Sony please',
+      'not black please',
+      'no kettles please',
+      'not waterproof please',
+    ];
+    for (const text of messages) {
+      const u = understand(unsure, text, { previousLanguage: 'en' });
+      expect(u.fromSlots, text).toBe(true);
+      expect(['recommend', 'refine'], text).toContain(u.intent);
+      expect(u.confidence, text).toBe(u.ranking.find((r) => r.intent === u.intent)!.p);
+    }
+  });
+
+  it('nothing shoppable stays out_of_scope', () => {
+    const u = understand(unsure, 'hmm okay then', { previousLanguage: 'en' });
+    expect(u.intent).toBe('out_of_scope');
+    expect(u.fromSlots).toBe(false);
+    expect(u.detected.language).toBe('en');
+    expect(u.text).toBe('hmm okay then');
+  });
+});
