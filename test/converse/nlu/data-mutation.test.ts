@@ -1,6 +1,7 @@
 // The NLU's shipped word lists, checked entry by entry so that a list emptied or an entry lost is noticed
 // (the mutation run's `nlu` slice empties each string literal in them). Expectations are written out.
 import { describe, expect, it } from 'vitest';
+import { featurize } from '../../../src/converse/nlu/classifier.ts';
 import { conceptsOf } from '../../../src/converse/nlu/concepts.ts';
 import { INTENT_DESCRIPTIONS, INTENTS } from '../../../src/converse/nlu/intents.ts';
 import { extractSlots } from '../../../src/converse/nlu/slots.ts';
@@ -106,5 +107,27 @@ describe('intent descriptions', () => {
     expect(new Set(texts).size).toBe(INTENTS.length);
     expect(INTENT_DESCRIPTIONS.refine).toMatch(/cheaper/);
     expect(INTENT_DESCRIPTIONS.out_of_scope).toMatch(/does not handle/);
+  });
+});
+
+describe("the catalogue's own spellings", () => {
+  it('the most frequent spelling of a value wins, ties to the first in code order ("Boho" before "boho"); lists, numbers, blanks and others', () => {
+    const v = buildVocabulary([
+      { categories: ['Audio'], attributes: { colour: ['Navy', 'navy'], style: 'Boho', brand: 42 } },
+      { categories: ['audio'], attributes: { colour: 'navy', style: 'boho', brand: true } },
+      { categories: ['Audio'], attributes: { brand: '  ', size: 'x'.repeat(101) } },
+    ]);
+    expect(v.catalog.colours).toEqual(['navy']);
+    expect(v.catalog.styles).toEqual(['Boho']);
+    expect(v.catalog.brands).toEqual(['42']);
+    expect(v.catalog.categories).toEqual(['Audio']);
+    expect(v.catalog.sizes).toEqual([]);
+  });
+});
+
+describe('featurize: numbers', () => {
+  it('only a token of digits alone becomes "0"', () => {
+    const words = { charMin: 2, charMax: 2, wordWeight: 1, bigramWeight: 0, charWeight: 0, conceptWeight: 0 };
+    expect([...featurize('mp3 42', 'en', words).keys()]).toEqual(['w:mp3', 'w:0']);
   });
 });
