@@ -346,6 +346,10 @@ describe('mergeWanted', () => {
     expect(kept.colour).toBe('red');
   });
 
+  it('the first tags named are the tags wanted', () => {
+    expect(mergeWanted(want(), slots({ tags: ['warm', 'warm'] })).tags).toEqual(['warm']);
+  });
+
   it('a message that names nothing new leaves the request as it was', () => {
     expect(mergeWanted(prev, slots())).toEqual(prev);
     expect(mergeWanted(want({ productType: 'shoe' }), slots())).toEqual(want({ productType: 'shoe' }));
