@@ -84,13 +84,22 @@ else {
       );
     });
 
-    it('keeps the version it read of a profile its updater left alone', async () => {
-      // Mutant: the cache not kept after the read (only after a write), so an unchanged profile's body is read every time.
+    it('caches only the profiles its updater returned: one changed in place and not returned is read again', async () => {
+      // ProfileUpdater's contract: the store keeps only what the updater returns. Bug it catches: the
+      // profile read for the group cached as read, so an updater that changed it in place without
+      // returning it left that change in the cache, under the row's unchanged version, for the next batch.
       await other.putProfiles('w', [{ subject: 'r', profile: { n: 200 } }]);
       reads.length = 0;
-      await ingestWith(() => [], node, 'r');
+      await ingestWith(
+        (_inserted, current) => {
+          for (const p of current.values()) p.n = 1000;
+          return [];
+        },
+        node,
+        'r',
+      );
       await ingest(node, 'r');
-      expect(reads).toEqual([{ r: true }, { r: false }]);
+      expect(reads).toEqual([{ r: true }, { r: true }]);
       expect(await node.getProfile('w', 'r')).toEqual({ n: 201 });
     });
 

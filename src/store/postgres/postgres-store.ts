@@ -315,7 +315,6 @@ ON CONFLICT (workspace, id) DO UPDATE SET body = excluded.body, available = excl
       // A null body: the row is still the version cached (the join found the row, so the cache had it).
       const profile = r.body === null ? cached.get(subject)!.profile : parseJson(r.body);
       current.set(subject, profile);
-      this.profileCache.set(ws, subject, { version: String(r.v), profile });
     }
     const changed = new Map<string, Record<string, unknown>>();
     jobs.forEach((j, i) => {
@@ -334,6 +333,12 @@ ON CONFLICT (workspace, id) DO UPDATE SET body = excluded.body, available = excl
         changed.set(p.subject, p.profile);
       }
     });
+    // The updaters may have changed in place a profile they did not return (ProfileUpdater: the store
+    // keeps only what it returns), so a profile read here is cached only as written below, as SQLite does.
+    for (const r of rows as Row[]) {
+      const subject = String(r.subject);
+      if (!changed.has(subject)) this.profileCache.delete(ws, subject);
+    }
     if (changed.size > 0) {
       const written = await c.query(PROFILES_WRITE_SQL, [ws, [...changed.keys()], JSON.stringify([...changed.values()].map((p) => JSON.stringify(p)))]);
       for (const r of written.rows as Row[]) {
