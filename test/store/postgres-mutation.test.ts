@@ -4,6 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { PostgresStore } from '../../src/store/postgres/postgres-store.ts';
 import type { ProfileUpdater } from '../../src/store/store.ts';
 import { storedEvent } from '../stored-event.ts';
+import { countingInPlace } from './counting-updater.ts';
 import { suiteNotRun } from '../suite-not-run.ts';
 
 const url = process.env.AFIN_TEST_DATABASE_URL;
@@ -47,15 +48,7 @@ else {
       await other.close();
     });
 
-    const counting: ProfileUpdater = (inserted, current) => {
-      const out = new Map<string, Record<string, unknown>>();
-      for (const e of inserted) {
-        const p = out.get(e.subject) ?? current.get(e.subject) ?? { n: 0 };
-        p.n = (p.n as number) + 1;
-        out.set(e.subject, p);
-      }
-      return [...out].map(([subject, profile]) => ({ subject, profile }));
-    };
+    const counting = countingInPlace;
     let seq = 0;
     const ingest = (s: PostgresStore, ...subjects: string[]) => ingestWith(counting, s, ...subjects);
     const ingestWith = (update: ProfileUpdater, s: PostgresStore, ...subjects: string[]) =>

@@ -7,6 +7,7 @@ import { ProfileCache } from '../../src/store/sqlite/profile-cache.ts';
 import { SqliteStore } from '../../src/store/sqlite/sqlite-store.ts';
 import type { ProfileUpdater } from '../../src/store/store.ts';
 import { storedEvent } from '../stored-event.ts';
+import { countingInPlace } from './counting-updater.ts';
 
 /**
  * The embedded store keeps the profiles the ingest path wrote, parsed, for the next batch about the
@@ -21,16 +22,7 @@ const ev = (subject: string, extra: Partial<StoredEvent> = {}): StoredEvent => {
   seq++;
   return storedEvent(`m${seq}`, subject, { timestamp: seq, receivedAt: seq, ...extra });
 };
-/** Counts each person's events in their profile, changing the given object in place as ingest does. */
-const counting: ProfileUpdater = (inserted, current) => {
-  const out = new Map<string, Record<string, unknown>>();
-  for (const e of inserted) {
-    const p = out.get(e.subject) ?? current.get(e.subject) ?? { n: 0 };
-    p.n = (p.n as number) + 1;
-    out.set(e.subject, p);
-  }
-  return [...out].map(([subject, profile]) => ({ subject, profile }));
-};
+const counting = countingInPlace;
 const ingest = (s: SqliteStore, ...subjects: string[]) =>
   s.ingestEvents(
     WS,

@@ -426,6 +426,18 @@ export function runStoreContract(label: string, open: () => Promise<Store>, clea
         expect(((await store.getProfile(ws, 'a')) as { n: number }).n).toBe(6);
       });
 
+      it('keeps only the profiles its updater returns: one changed in place and not returned is not what the next batch starts from', async () => {
+        const ws = freshWs();
+        await store.ingestEvents(ws, [ev('lp1', 'a', 1)], new Set(['a']), counting);
+        await store.ingestEvents(ws, [ev('lp2', 'a', 2)], new Set(['a']), (_inserted, current) => {
+          for (const p of current.values()) p.n = 1000;
+          return [];
+        });
+        expect(await store.getProfile(ws, 'a')).toEqual({ n: 1, ids: ['lp1'] });
+        await store.ingestEvents(ws, [ev('lp3', 'a', 3)], new Set(['a']), counting);
+        expect(await store.getProfile(ws, 'a')).toEqual({ n: 2, ids: ['lp1', 'lp3'] });
+      });
+
       it('starts from what another instance (another node, a CLI) wrote, changed or deleted since, not from its own last copy', async () => {
         const ws = freshWs();
         const other = await open();
