@@ -84,6 +84,8 @@ describeInBrowser('the chat widget on the example shop', () => {
       expect(c.reason.length).toBeGreaterThan(0);
       expect(c.button).toBe('Añadir al carrito');
     }
+    // The cards of this answer: an opener or a later answer may show cards of their own.
+    const answerCards = page.locator('afin-chat .cards').nth((await page.locator('afin-chat .cards').count()) - 1);
     // The quick replies are the answer's suggestions; tapping one sends it.
     const quick = page.locator('afin-chat .quick button');
     expect(await quick.allTextContents()).toEqual(r.suggestions.slice(0, 4));
@@ -94,7 +96,7 @@ describeInBrowser('the chat widget on the example shop', () => {
     expect(await page.locator('afin-chat .msg.user').last().textContent()).toContain(tapped);
 
     // "Add to cart" on a card: the widget emits afin:add-to-cart, the shop records it with the client.
-    await page.locator('afin-chat .card button').first().click();
+    await answerCards.locator('.card button').first().click();
     await page.getByText('Carrito: 1').waitFor();
     const carted = await eventually(
       () => server.engine.store.eventsOf('default', 'u-002', 1000),
