@@ -199,6 +199,22 @@ function seenAndBought(events: readonly StoredEvent[]): { seen: Set<string>; bou
   return sets;
 }
 
+/** A memo's entry, moved to the end (the least recently used come first), or undefined. */
+function lruGet<K, V>(memo: Map<K, V>, key: K): V | undefined {
+  const v = memo.get(key);
+  if (v !== undefined) {
+    memo.delete(key);
+    memo.set(key, v);
+  }
+  return v;
+}
+
+/** Stores an entry, first dropping the least recently used ones so the memo holds at most `cap`. */
+function lruSet<K, V>(memo: Map<K, V>, key: K, value: V, cap: number): void {
+  while (memo.size >= cap) memo.delete(memo.keys().next().value!);
+  memo.set(key, value);
+}
+
 /** What of the due items shapes and explains a page: each item's lift and reason. */
 function dueKey(due: Set<string>): Array<[string, number, string]> | null {
   if (due.size === 0) return null;
@@ -383,16 +399,11 @@ export class RecommendService {
     ].join('|');
     let bySettings = this.memo.get(settings);
     if (!bySettings) this.memo.set(settings, (bySettings = new Map()));
-    let scored = bySettings.get(memoKey);
-    if (scored) {
-      bySettings.delete(memoKey); // most recently used last
-      bySettings.set(memoKey, scored);
-    } else {
+    let scored = lruGet(bySettings, memoKey);
+    if (!scored) {
       scored = await this.score(ws, name, q, events, now, catalog, settings, fallback, personal, stage, seen, bought, mayPersonalize);
       // Bounded by memory: each entry holds a few numbers per catalogue item (~200 MB at most).
-      const cap = Math.max(16, Math.floor(200e6 / (24 * Math.max(1, catalog.size))));
-      while (bySettings.size >= cap) bySettings.delete(bySettings.keys().next().value!);
-      bySettings.set(memoKey, scored);
+      lruSet(bySettings, memoKey, scored, Math.max(16, Math.floor(200e6 / (24 * Math.max(1, catalog.size)))));
     }
     const language =
       mayPersonalize && on('language') ? readingLanguage(subject ? (await this.store.getUser(ws, subject))?.traits.language : undefined, profile) : null;
@@ -411,11 +422,8 @@ export class RecommendService {
     ])}`;
     let pages = this.pages.get(settings);
     if (!pages) this.pages.set(settings, (pages = new Map()));
-    let page = pages.get(pageKey);
-    if (page) {
-      pages.delete(pageKey); // most recently used last
-      pages.set(pageKey, page);
-    } else {
+    let page = lruGet(pages, pageKey);
+    if (!page) {
       page = this.composeServed(q, {
         catalog,
         settings,
@@ -433,8 +441,7 @@ export class RecommendService {
         mayPersonalize,
         language,
       });
-      while (pages.size >= MAX_PAGES) pages.delete(pages.keys().next().value!);
-      pages.set(pageKey, page);
+      lruSet(pages, pageKey, page, MAX_PAGES);
     }
     const result: Recommendation = { recommendationId: newRecommendationId(), personalized: page.personalized, model: page.model, items: page.items };
     // An erased person's request is answered but leaves no trace naming them (suppression).
