@@ -59,7 +59,10 @@ export async function ask(d: Deps, t: Turn, slot: AskableSlot): Promise<Outcome 
   const options = questionOptions(slot, w, catalog.items, t.style.lang);
   if (!options) return null;
   s.requested = slot;
-  const product = label(w.productType ?? w.category ?? '', t.style.lang);
+  // A product grounded in the titles alone ("a table" where no item has a type) has no type or
+  // category to name it by: the person's own words do, or the question would read "Nice,! What budget…".
+  const named = w.productType ?? w.category;
+  const product = named ? label(named, t.style.lang) : (w.ask?.label ?? '');
   return { reply: say(`ask_${slot}` as TemplateKey, t.style, { product }, t.seed), suggestions: options };
 }
 
