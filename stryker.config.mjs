@@ -64,6 +64,11 @@ export const SLICES = {
     // eval in grounding.test.ts (15 s) would run against nearly every mutant.
     tests: ['test/converse/nlu/*.test.ts', 'test/converse/*-mutation.test.ts'],
   },
+  form: {
+    mutate: ['src/converse/turn/form.ts'],
+    // The form's own unit tests; the assistant's HTTP tests reach it too, at ~30 s a mutant.
+    tests: ['test/converse/form.test.ts'],
+  },
 };
 
 /** The slices a `--mutate` argument names (by the start of their globs), else all of them. */
