@@ -35,6 +35,7 @@ export const SLICES = {
       'test/store/postgres.test.ts',
       'test/store/postgres-consent-reads.test.ts',
       'test/store/link-identities-order.test.ts',
+      'test/store/ingest-wal-sync.test.ts',
       'test/store/*-mutation.test.ts',
     ],
   },

@@ -1,7 +1,8 @@
-import { mkdtempSync, rmSync } from 'node:fs';
+import { fstatSync, mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { open } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { SqliteStore, syncFileData } from '../../src/store/sqlite/sqlite-store.ts';
 import { storedEvent } from '../stored-event.ts';
 
@@ -103,5 +104,33 @@ describe('SQLite group commit: the WAL synced off the event loop', () => {
     expect((await store.insertEvents('w', [storedEvent('e1', 'u1')])).inserted).toHaveLength(1);
     await expect(syncFileData(join(dir, 'afin.db-wal'))).resolves.toBeUndefined();
     await expect(syncFileData(join(dir, 'no-such-file'))).resolves.toBeUndefined();
+  });
+
+  it('calls fdatasync on the file it was given and closes it; errors other than a missing file are thrown', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'afin-ingest-wal-'));
+    dirs.push(dir);
+    const file = join(dir, 'wal');
+    writeFileSync(file, 'x');
+    // FileHandle is not exported: its prototype is reached through a handle.
+    const probe = await open(file, 'r');
+    const proto = Object.getPrototypeOf(probe) as { datasync: () => Promise<void> };
+    await probe.close();
+    const handles: Array<{ fd: number }> = [];
+    let inodeSynced = -1;
+    const datasync = vi.spyOn(proto, 'datasync').mockImplementation(async function (this: { fd: number }) {
+      handles.push(this);
+      inodeSynced = fstatSync(this.fd).ino;
+    });
+    try {
+      await syncFileData(file);
+    } finally {
+      datasync.mockRestore();
+    }
+    expect(handles).toHaveLength(1);
+    expect(inodeSynced).toBe(statSync(file).ino);
+    // A closed FileHandle reads fd -1.
+    expect(handles[0].fd).toBe(-1);
+    // A path through a regular file is not a missing file: the caller must not count it as durable.
+    await expect(syncFileData(join(file, 'below'))).rejects.toMatchObject({ code: 'ENOTDIR' });
   });
 });
