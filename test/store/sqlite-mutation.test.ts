@@ -108,4 +108,16 @@ describe('SqliteStore housekeeping', () => {
     vi.restoreAllMocks();
     expect(s.db.pragma('busy_timeout', { simple: true })).toBe(5000);
   });
+
+  it('forgets each group commit’s WAL sync once it settled, so a long-running store holds none', async () => {
+    // Mutant: the `finally` that removes a settled sync from the set close() waits on → a no-op: every
+    // group commit of the store's life would stay referenced (a leak that grows with each ingest batch).
+    const s = open('syncs', 'afin.db');
+    await s.migrate();
+    const syncing = (s as unknown as { syncing: Set<Promise<void>> }).syncing;
+    for (let i = 0; i < 5; i++) await s.ingestEvents('w', [storedEvent(`e${i}`, 'u1')], new Set(), () => []);
+    // The removal runs one microtask after the acknowledgement.
+    await new Promise((r) => setImmediate(r));
+    expect(syncing.size).toBe(0);
+  });
 });
