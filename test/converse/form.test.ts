@@ -131,6 +131,7 @@ describe('SKIP: "it does not matter"', () => {
     'it does not matter',
     'no matter',
     "I don't care",
+    'dont care',
     'any',
     'anything is fine',
     'whatever',
@@ -365,6 +366,11 @@ describe('ask: the question and its quick replies', () => {
     expect((await ask('budget', session({ ask: { ...SHOE_ASK, label: 'trail shoes' } })))?.reply).toBe('Budget for trail shoes?');
     expect((await ask('budget', session({ ask: SHOE_ASK }), STORE, ES))?.reply).toBe('¿Presupuesto para zapatillas?');
     expect((await ask('budget', session({ ask: SHOE_ASK, productType: 'shoes' }), STORE, ES))?.reply).toBe('¿Presupuesto para zapatos?');
+  });
+
+  it('names no product when none is named (the form never asks the budget before the product)', async () => {
+    expect((await ask('budget', session({})))?.reply).toBe('Budget for?');
+    expect((await ask('use', session({})))?.reply).toBe('Main use?');
   });
 
   it('nothing to offer: no question, and the slot pending is left as it was', async () => {
