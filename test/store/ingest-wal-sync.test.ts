@@ -106,6 +106,20 @@ describe('SQLite group commit: the WAL synced off the event loop', () => {
     await expect(syncFileData(join(dir, 'no-such-file'))).resolves.toBeUndefined();
   });
 
+  it('syncs nothing for a store in memory: it has no file to make durable', async () => {
+    const asked: string[] = [];
+    const store = new SqliteStore(':memory:', {
+      syncFile: async (path) => {
+        asked.push(path);
+        throw new Error('a store in memory has no WAL file');
+      },
+    });
+    stores.push(store);
+    await store.migrate();
+    expect((await store.insertEvents('w', [storedEvent('e1', 'u1')])).inserted).toHaveLength(1);
+    expect(asked).toEqual([]);
+  });
+
   it('calls fdatasync on the file it was given and closes it; errors other than a missing file are thrown', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'afin-ingest-wal-'));
     dirs.push(dir);
