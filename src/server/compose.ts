@@ -14,6 +14,8 @@ import { listModels, type ModelInfo } from '../recommend/model-store.ts';
 import { openStore, type StoreConfig } from '../store/open-store.ts';
 import type { Store } from '../store/store.ts';
 import { cachingStore } from '../store/caching-store.ts';
+import { SqliteStore } from '../store/sqlite/sqlite-store.ts';
+import { sqliteDataVersion, untilForeignCommit } from './foreign-commits.ts';
 import { WorkspaceState } from '../recommend/workspace-state.ts';
 import type { InvalidationBus } from '../bus/bus.ts';
 import { NatsBus } from '../bus/nats-bus.ts';
@@ -48,6 +50,11 @@ export interface EngineOptions {
    * notices; the time limit stays as the safety net (default 10 s, never less than cacheMaxAgeMs).
    */
   connectedCacheMaxAgeMs?: number;
+  /**
+   * The per-person cache's time limit, when it differs from the other caches': `Engine.open` sets it on
+   * the embedded store, where an entry holds until another connection commits (see foreign-commits.ts).
+   */
+  personCacheMaxAge?: () => number;
   /** Where the store lives, so training can run in a worker thread with its own connection. */
   storeConfig?: StoreConfig;
   /** After an erasure, retrain the models this long later (default 60 s; null: never). */
@@ -136,7 +143,7 @@ export class Engine {
     const connected = opts.connectedCacheMaxAgeMs ?? (base <= 0 ? 0 : Math.max(10_000, base));
     const maxAge = bus ? () => (bus.connected ? connected : base) : base;
     const inner = store;
-    this.store = store = countPersonCache(inner, cachingStore(inner, maxAge, undefined, undefined, bus), this.metrics.caches.person);
+    this.store = store = countPersonCache(inner, cachingStore(inner, opts.personCacheMaxAge ?? maxAge, undefined, undefined, bus), this.metrics.caches.person);
     this.state = new WorkspaceState(this.store, maxAge, this.clock, bus);
     // Erased people get nothing personal anywhere: the policy asks the suppression list (made just below).
     this.consent = new ConsentService(store, config.consentDefaults, this.clock, (ws, subject) => this.privacy.suppression.isSubjectSuppressed(ws, subject));
@@ -338,7 +345,17 @@ export class Engine {
     // entries longer (10 s, for a CLI import into the same folder meanwhile). PostgreSQL nodes without a
     // bus see each other's writes within the default second.
     const cacheMaxAgeMs = cfg.databaseUrl ? undefined : EMBEDDED_CACHE_MAX_AGE_MS;
-    const engine = new Engine(store, cfg, { storeConfig: { databaseUrl: cfg.databaseUrl, dataDir: cfg.dataDir }, cacheMaxAgeMs, ...opts, bus, jobs, limiter });
+    // Its per-person reads hold until another connection commits to the file (PostgreSQL: no such counter).
+    const personCacheMaxAge = store instanceof SqliteStore && opts?.cacheMaxAgeMs === undefined ? untilForeignCommit(sqliteDataVersion(store.db)) : undefined;
+    const engine = new Engine(store, cfg, {
+      storeConfig: { databaseUrl: cfg.databaseUrl, dataDir: cfg.dataDir },
+      cacheMaxAgeMs,
+      personCacheMaxAge,
+      ...opts,
+      bus,
+      jobs,
+      limiter,
+    });
     await store.createWorkspace({ id: 'default', name: 'Default', createdAt: engine.clock() });
     return engine;
   }
