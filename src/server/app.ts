@@ -27,6 +27,7 @@ import { refuseAnonymousUserIds } from '../http/route-helpers.ts';
 import { secureLoggerOptions, securityPlugin } from './plugins/security.ts';
 import { metricsPlugin } from './plugins/metrics.ts';
 import { requestIdOptions, requestIdPlugin } from './plugins/request-id.ts';
+import { requestLogOptions } from './plugins/request-log.ts';
 import { homeRoute } from './plugins/home.ts';
 
 /** Where the uPlot package is installed (hoisted or not), for the dashboard's charts. */
@@ -43,8 +44,10 @@ const VERSION = '0.1.0';
 
 /** Builds the HTTP app; only `afin serve` listens. Tests call `inject()` on it. */
 export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
+  const { logger, logController } = requestLogOptions(secureLoggerOptions(opts.logger));
   const app = Fastify({
-    logger: secureLoggerOptions(opts.logger),
+    logger,
+    ...(logController ? { logController } : {}),
     bodyLimit: opts.bodyLimit ?? 8 * 1024 * 1024,
     // Validation is zod's job inside each handler (one source of truth, errors naming the field); the
     // JSON schemas on routes document the API.
@@ -54,6 +57,7 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
     ...requestIdOptions,
   });
   app.setValidatorCompiler(() => (data) => ({ value: data }));
+  if (logController) app.addHook('onClose', async () => logController.flush());
   // Every route takes JSON only: without Fastify's built-in text/plain parser, any other body is a 415.
   app.removeContentTypeParser('text/plain');
 
