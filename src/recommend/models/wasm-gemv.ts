@@ -8,10 +8,12 @@
  *
  *   out[i] = Σₐ Y[i, a] · x[a]   for i < n, a < k
  *
- * over float32 rows in the module's memory (addresses and the row stride in bytes): rows four at a time,
- * each with a four-lane accumulator (one load of x serves four rows), then the rows left over one at a
- * time; the k mod 4 last factors of a row are finished with scalars. Sums run in float32, so a score can
- * differ from the float64 one in its last bits (README, "Exact or HNSW retrieval").
+ * over float32 rows in the module's memory (addresses and the row stride in bytes), one row at a time
+ * with a four-lane accumulator; the k mod 4 last factors of a row are finished with scalars. Blocks of
+ * 2, 4 or 8 rows sharing each load of x were slower (k = 128, CPU ms per scan, median of five: 10,000
+ * rows 0.39 one at a time against 0.54, 0.60, 0.54; 100,000 rows 5.4 against 9.1, 9.3, 9.4), so a row
+ * streams alone. Sums run in float32, so a score can differ from the float64 one in its last bits
+ * (README, "Exact or HNSW retrieval").
  *
  * `FactorScan` keeps the copy in a WebAssembly memory of its own and falls back to the same float32 copy
  * in JavaScript where WebAssembly SIMD is missing or the copy would pass its 4 GiB.
@@ -55,7 +57,6 @@ const add = [0x6a];
 const mul = [0x6c];
 const and = [0x71];
 const geU = [0x4f];
-const gtS = [0x4a];
 const geS = [0x4e];
 const f32load = [0x2a, 2, 0];
 const f32store = [0x38, 2, 0];
@@ -82,21 +83,21 @@ const N = 0,
   OUT = 5;
 // i32 locals.
 const I = 6,
-  P = 7, // 7..10: the rows' pointers
-  PX = 11,
-  VEND = 12, // end of x's four-lane part
-  XEND = 13; // end of x
-const I32_LOCALS = 8;
+  P = 7, // the row's pointer
+  PX = 8,
+  VEND = 9, // end of x's four-lane part
+  XEND = 10; // end of x
+const I32_LOCALS = 5;
 // v128 locals.
-const S = 14; // 14..17: the rows' accumulators
-const XV = 18;
-const V128_LOCALS = 5;
+const S = 11; // the row's accumulator
+const XV = 12;
+const V128_LOCALS = 2;
 // f32 locals.
-const H = 19; // 19..22: the rows' sums
-const T = 23;
-const F32_LOCALS = 5;
+const H = 13; // the row's sum
+const T = 14;
+const F32_LOCALS = 2;
 
-/** Scores `rows` rows from row I on, then I += rows. */
+/** Scores row I, then I += 1 (written for `rows` rows side by side, which measured slower than one). */
 function rowsStep(rows: number): number[][] {
   const rs = Array.from({ length: rows }, (_, r) => r);
   const vectorPart = block(
@@ -151,15 +152,13 @@ function kernelBody(): number[] {
     ...i32c(0),
     ...set(I),
   ];
-  // Blocks of four rows while four are left (I + 4 > N stops), then one row at a time.
-  const fours = block(loop([...get(I), ...i32c(4), ...add, ...get(N), ...gtS, ...brIf(1)], ...rowsStep(4), br(0)));
   const ones = block(loop([...get(I), ...get(N), ...geS, ...brIf(1)], ...rowsStep(1), br(0)));
   const locals = vec([
     [...uleb(I32_LOCALS), I32],
     [...uleb(V128_LOCALS), V128],
     [...uleb(F32_LOCALS), F32],
   ]);
-  const code = [...locals, ...setup, ...fours, ...ones, 0x0b];
+  const code = [...locals, ...setup, ...ones, 0x0b];
   return [...uleb(code.length), ...code];
 }
 
@@ -284,7 +283,6 @@ export class FactorScan {
   scoresOf(x: ArrayLike<number>, items: ArrayLike<number>, into: Float32Array): void {
     const k = this.k;
     for (let a = 0; a < k; a++) this.x[a] = x[a];
-    // One row per call: the kernel's single-row step sums in the same order as its four-row blocks.
     for (let c = 0; c < items.length; c++) {
       const i = items[c];
       if (this.kernel) {

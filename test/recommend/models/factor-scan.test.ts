@@ -24,7 +24,7 @@ const randomRows = (n: number, seed: number) => {
   return Float64Array.from({ length: n }, () => r() - 0.5);
 };
 
-// Row counts around the four-row blocks, factor counts around the four lanes.
+// Factor counts around the four lanes, small and odd row counts.
 const SIZES: [number, number][] = [
   [1, 1],
   [2, 3],
