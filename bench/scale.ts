@@ -19,7 +19,7 @@
  * Prints progress on stderr and one JSON line per size on stdout.
  */
 import { spawn } from 'node:child_process';
-import { readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg } from 'node:os';
 import { join } from 'node:path';
 import type { StoredEvent } from '../src/domain/schemas.ts';
@@ -27,6 +27,7 @@ import { SqliteStore } from '../src/store/sqlite/sqlite-store.ts';
 import { ALS_DEFAULTS, Als } from '../src/recommend/models/als.ts';
 import { pack } from '../src/recommend/models/pack.ts';
 import { topK } from '../src/recommend/models/top-k.ts';
+import { FactorScan } from '../src/recommend/models/wasm-gemv.ts';
 import {
   HOST,
   type LoadFigures,
@@ -101,10 +102,19 @@ const opts = parseArgs({
   startupSeconds: 900,
   /**
    * Only the factor retrieval's cost per request at these item counts (no store, no server): one
-   * fold-in, then a score for every item (exact) or for the HNSW index's candidates, with k = 128 (the
-   * default's factors); the index's recall@100, build time and bytes beside.
+   * fold-in, then a score for every item (exact: the float64 loop and the float32 scan) or for the HNSW
+   * index's candidates, with k = 128 (the default's factors); recall@100, the index's build time and
+   * bytes beside. One JSON line per count.
    */
   retrieval: '',
+  /**
+   * A directory where the retrieval mode keeps each size's built HNSW model (the same seeded factors
+   * and index every run), so a rerun measures the scans without rebuilding; the build's CPU seconds
+   * are kept beside it. Empty: build every time.
+   */
+  retrievalCache: '',
+  /** Past this many items the retrieval mode skips the HNSW path (its build grows faster than the items); 0: never skips. */
+  retrievalHnswUpTo: 0,
   /**
    * Only the fits at this size (ITEMSxUSERS; no store, no server): the shop's events built in memory, then
    * each part of the default training fitted in turn, CPU seconds and peak RSS after each.
@@ -338,13 +348,36 @@ async function measureSize(size: Size, index: number): Promise<Record<string, un
 /** Beam widths the HNSW path is measured at (each one's recall@100 and cost per request). */
 const RETRIEVAL_EFS = [100, 200, 400];
 
+/** The ALS of `blob` with its HNSW index: built here (CPU ms timed), or read from `--retrieval-cache` if a run built it for the same factors. */
+function indexed(blob: Uint8Array, Y: Float64Array, nItems: number, seed: number): { ann: Als; buildCpuMs: number } {
+  const file = opts.retrievalCache ? join(opts.retrievalCache, `als-hnsw-${nItems}-seed${seed}.bin`) : '';
+  if (file && existsSync(file) && existsSync(`${file}.json`)) {
+    const ann = Als.load(readFileSync(file));
+    const same = Buffer.from(ann.itemFactors.buffer, ann.itemFactors.byteOffset, ann.itemFactors.byteLength).equals(Buffer.from(Y.buffer));
+    if (same) return { ann, buildCpuMs: (JSON.parse(readFileSync(`${file}.json`, 'utf8')) as { buildCpuMs: number }).buildCpuMs };
+    log(`  ${file} holds other factors: building again`);
+  }
+  const ann = Als.load(blob);
+  const b0 = process.cpuUsage();
+  ann.indexItems(seed);
+  const b = process.cpuUsage(b0);
+  const buildCpuMs = (b.user + b.system) / 1000;
+  if (file) {
+    mkdirSync(opts.retrievalCache, { recursive: true });
+    writeFileSync(file, ann.save());
+    writeFileSync(`${file}.json`, JSON.stringify({ buildCpuMs }));
+  }
+  return { ann, buildCpuMs };
+}
+
 /**
- * CPU milliseconds per request of factor retrieval over `nItems` items, exact and through the HNSW
- * index: the served ALS (k = 128) loaded with random factors (uniform, so no structure for the index
- * to use: its hard case), a 10-item history folded in, then every item scored (exact) or the index's
- * `ef` candidates scored (HNSW), the top 100 taken. Recall@100 is the share of the exact top 100 the
- * index path returns, on the same queries. CPU time of this process, so other work on the machine
- * barely moves it.
+ * CPU milliseconds per request of factor retrieval over `nItems` items, three ways: every item scored
+ * by the float64 loop (as ALS scored before its float32 scan: `exactScan: 'float64'`), every item by
+ * the float32 scan (wasm-gemv.ts, the default), and the HNSW index's `ef` candidates. The served ALS
+ * (k = 128) is loaded with random factors (uniform, so no structure for the index to use: its hard
+ * case), a 10-item history folded in, then the scores and the top 100. The paths take turns on each
+ * query, so a change in the machine's load falls on all of them. Recall@100 is the share of the
+ * float64 top 100 a path returns. CPU time of this process, so other work on the machine barely moves it.
  */
 function retrieval(nItems: number, seed: number): Record<string, unknown> {
   const k = 128;
@@ -357,50 +390,74 @@ function retrieval(nItems: number, seed: number): Record<string, unknown> {
       const ya = Y[i * k + a];
       for (let b = 0; b < k; b++) YtY[a * k + b] += ya * Y[i * k + b];
     }
-  const blob = pack({ model: 'als', version: 1, options: { ...ALS_DEFAULTS, factors: k, regularization: 50, annAbove: Infinity }, nItems }, { Y, YtY });
-  const exact = Als.load(blob);
-  const ann = Als.load(blob);
-  const b0 = process.cpuUsage();
-  ann.indexItems(seed);
-  const b = process.cpuUsage(b0);
-  const saved = ann.save().byteLength - blob.byteLength;
+  const options = { ...ALS_DEFAULTS, factors: k, regularization: 50, annAbove: Infinity };
+  const blob = pack({ model: 'als', version: 1, options, nItems }, { Y, YtY });
+  const float64 = Als.load(pack({ model: 'als', version: 1, options: { ...options, exactScan: 'float64' }, nItems }, { Y, YtY }));
+  const float32 = Als.load(blob);
   const cpuMs = (c: NodeJS.CpuUsage) => (c.user + c.system) / 1000;
+  const c0 = process.cpuUsage();
+  const scan = new FactorScan(Y, nItems, k);
+  const copyCpuMs = cpuMs(process.cpuUsage(c0));
+  const withIndex = !opts.retrievalHnswUpTo || nItems <= opts.retrievalHnswUpTo;
+  const { ann, buildCpuMs } = withIndex ? indexed(blob, Y, nItems, seed) : { ann: null, buildCpuMs: 0 };
   const queries = nItems >= 500_000 ? 20 : 60;
   const histories = Array.from({ length: queries + 5 }, () =>
     Array.from({ length: 10 }, (_, t) => ({ item: Math.floor(rand() * nItems), weight: 1, time: t })),
   );
-  const timed = (als: Als) => {
-    const ms: number[] = [];
-    const tops: Int32Array[] = [];
-    for (const [q, history] of histories.entries()) {
-      const c0 = process.cpuUsage();
-      const top = topK(als.score(history, 10).scores, 100);
-      const c = process.cpuUsage(c0);
-      if (q >= 5) {
-        ms.push(cpuMs(c));
-        tops.push(top);
-      }
+  const paths: Array<{ name: string; als: Als; ef?: number }> = [
+    { name: 'float64', als: float64 },
+    { name: 'float32', als: float32 },
+    ...(ann ? RETRIEVAL_EFS.map((ef) => ({ name: `ef${ef}`, als: ann, ef })) : []),
+  ];
+  const ms = new Map(paths.map((p) => [p.name, [] as number[]]));
+  const tops = new Map(paths.map((p) => [p.name, [] as Int32Array[]]));
+  for (const [q, history] of histories.entries())
+    for (const p of paths) {
+      if (p.ef) p.als.options.annEf = p.ef;
+      const c = process.cpuUsage();
+      const top = topK(p.als.score(history, 10).scores, 100);
+      const used = cpuMs(process.cpuUsage(c));
+      // The first queries warm up (and make the float32 copy): not counted.
+      if (q < 5) continue;
+      ms.get(p.name)!.push(used);
+      tops.get(p.name)!.push(top);
     }
-    ms.sort((x, y) => x - y);
-    return { cpuMsP50: round(percentile(ms, 50), 2), cpuMsP99: round(percentile(ms, 99), 2), tops };
-  };
-  const ex = timed(exact);
-  const byEf = RETRIEVAL_EFS.map((ef) => {
-    ann.options.annEf = ef;
-    const r = timed(ann);
+  const truth = tops.get('float64')!;
+  const figures = (name: string) => {
+    const sorted = ms.get(name)!.sort((x, y) => x - y);
     let hits = 0;
-    for (const [q, top] of r.tops.entries()) {
-      const want = new Set(ex.tops[q]);
+    let sameOrder = 0;
+    for (const [q, top] of tops.get(name)!.entries()) {
+      const want = new Set(truth[q]);
       for (const i of top) if (want.has(i)) hits++;
+      if (top.every((v, j) => v === truth[q][j])) sameOrder++;
     }
-    return { ef, cpuMsP50: r.cpuMsP50, cpuMsP99: r.cpuMsP99, recallAt100: round(hits / (100 * r.tops.length), 3) };
-  });
+    const n = truth.length;
+    return {
+      cpuMsP50: round(percentile(sorted, 50), 2),
+      cpuMsP99: round(percentile(sorted, 99), 2),
+      recallAt100: round(hits / (100 * n), 3),
+      top100SameOrder: round(sameOrder / n, 3),
+    };
+  };
   return {
+    bench: 'scale-retrieval',
     items: nItems,
     factors: k,
     queries,
-    exact: { cpuMsP50: ex.cpuMsP50, cpuMsP99: ex.cpuMsP99 },
-    hnsw: { M: 32, efConstruction: 200, buildCpuS: round(cpuMs(b) / 1000, 1), indexBytes: saved, byEf },
+    exactFloat64: figures('float64'),
+    exactFloat32: { ...figures('float32'), simd: scan.simd, copyCpuMs: round(copyCpuMs, 1), copyMB: round((nItems * k * 4) / 1048576, 1) },
+    hnsw: ann
+      ? {
+          M: 32,
+          efConstruction: 200,
+          buildCpuS: round(buildCpuMs / 1000, 1),
+          indexBytes: ann.save().byteLength - blob.byteLength,
+          byEf: RETRIEVAL_EFS.map((ef) => ({ ef, ...figures(`ef${ef}`) })),
+        }
+      : { skipped: `--retrieval-hnsw-up-to ${opts.retrievalHnswUpTo}` },
+    node: process.version,
+    loadAvg1: round(loadavg()[0], 1),
   };
 }
 
@@ -461,13 +518,7 @@ await main(async () => {
     return 0;
   }
   if (opts.retrieval) {
-    const counts = opts.retrieval.split(',').map(Number);
-    const rows = counts.map((n) => {
-      const r = retrieval(n, opts.seed);
-      log(`retrieval over ${n} items: ${JSON.stringify(r)}`);
-      return r;
-    });
-    emit({ bench: 'scale-retrieval', node: process.version, loadAvg1: round(loadavg()[0], 1), rows });
+    for (const n of opts.retrieval.split(',').map(Number)) emit(retrieval(n, opts.seed));
     return 0;
   }
   const sizes = parseSizes(opts.sizes);

@@ -49,7 +49,7 @@ export interface AlsOptions {
   explainTop: number;
   /**
    * From this many items on, training builds an HNSW index (hnsw.ts) and `score` scores only the
-   * `annEf` items it finds (the rest: no opinion); below, every item is scored exactly.
+   * `annEf` items it finds (the rest: no opinion); below, every item is scored exactly. Default: never.
    */
   annAbove: number;
   /** Beam width of the index search, and so the number of candidates scored. */
@@ -73,10 +73,14 @@ export const ALS_DEFAULTS: AlsOptions = {
   initScale: 0.1,
   historyHalfLifeDays: 0,
   explainTop: 200,
-  // bench/scale.ts --retrieval (README, Cost curve): on unstructured k = 128 factors the index was no
-  // cheaper than scoring every item at recall ≥ 0.95 at 10,000 or 30,000 items (at 30,000, ef = 400:
-  // recall@100 0.968, 11.6 CPU ms against 8.7 exact), so it starts past the sizes measured.
-  annAbove: 100_000,
+  // Never by default. bench/scale.ts --retrieval (README, "Exact or HNSW retrieval"; 2026-12-02, k = 128,
+  // uniform random factors, load average 20–25), CPU ms per request p50, float32 exact scan against the
+  // index at recall@100 ≥ 0.95: 10,000 items 4.9 against 8.2 (ef = 200, recall 0.971; even ef = 100,
+  // recall 0.874, took 5.8), same run; 30,000 items 7.5 against 11.6 (ef = 400, recall 0.968, an earlier
+  // run); 100,000 items 16.3 exact, the index's build not finished in two sessions (34 CPU s at 10,000,
+  // 114–142 at 30,000). The index trades recall for a saving the exact scan no longer leaves it; set
+  // `annAbove` to opt in.
+  annAbove: Number.MAX_SAFE_INTEGER,
   annEf: 400,
   exactScan: 'float32',
 };
