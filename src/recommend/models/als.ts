@@ -74,11 +74,11 @@ export const ALS_DEFAULTS: AlsOptions = {
   historyHalfLifeDays: 0,
   explainTop: 200,
   // Never by default. bench/scale.ts --retrieval (README, "Exact or HNSW retrieval"; 2026-12-02, k = 128,
-  // uniform random factors, load average 20–25), CPU ms per request p50, float32 exact scan against the
+  // uniform random factors, load average 18–25), CPU ms per request p50, float32 exact scan against the
   // index at recall@100 ≥ 0.95: 10,000 items 4.9 against 8.2 (ef = 200, recall 0.971; even ef = 100,
-  // recall 0.874, took 5.8), same run; 30,000 items 7.5 against 11.6 (ef = 400, recall 0.968, an earlier
-  // run); 100,000 items 16.3 exact, the index's build not finished in two sessions (34 CPU s at 10,000,
-  // 114–142 at 30,000). The index trades recall for a saving the exact scan no longer leaves it; set
+  // recall 0.874, took 5.8); 30,000 items 7.4 against 17.0 (ef = 400, recall 0.968; ef = 100, recall
+  // 0.707, took 8.4); 100,000 items 16.3 exact, the index's build not finished in two sessions (34 CPU s
+  // at 10,000, 200 at 30,000). The index trades recall for a saving the exact scan no longer leaves it; set
   // `annAbove` to opt in.
   annAbove: Number.MAX_SAFE_INTEGER,
   annEf: 400,
@@ -272,8 +272,9 @@ export class Als implements Recommender {
     if (this.options.exactScan === 'float64') return bestOf(n, this.nItems, (j) => cosine(j), item);
     // The float32 scan's cosines are off by at most (k + 2)·2⁻²⁴ (|Σ yₐxₐ| ≤ ‖y‖‖x‖), so an item of the
     // float64 top n has a float32 cosine within twice that of the n-th float32 one. Those few are scored
-    // again by the float64 loop above: the same items, order and scores as the float64 scan, which
-    // ML-100k's items, many nearly parallel, need (the float32 order alone differed in 308 of 1,682 top 10s).
+    // again by the float64 loop above: the same items, order and scores as the float64 scan (up to which
+    // of exactly tied items fills the last places), which ML-100k's items, many nearly parallel, need
+    // (the float32 order alone differed in 308 of 1,682 top 10s).
     const scanned = this.scan();
     if (!scanned.norms) scanned.norms = Float64Array.from({ length: this.nItems }, (_, i) => norm(i));
     const norms = scanned.norms;
