@@ -10,64 +10,41 @@
  * rows and columns left over when m is not a multiple of 4 or n of 2.
  */
 
-/** Unsigned LEB128. */
-function uleb(n: number): number[] {
-  const out: number[] = [];
-  do {
-    let b = n & 0x7f;
-    n >>>= 7;
-    if (n !== 0) b |= 0x80;
-    out.push(b);
-  } while (n !== 0);
-  return out;
-}
-/** Signed LEB128 (small constants only). */
-function sleb(n: number): number[] {
-  const out: number[] = [];
-  for (;;) {
-    const b = n & 0x7f;
-    n >>= 7;
-    if ((n === 0 && (b & 0x40) === 0) || (n === -1 && (b & 0x40) !== 0)) {
-      out.push(b);
-      return out;
-    }
-    out.push(b | 0x80);
-  }
-}
-const section = (id: number, body: number[]) => [id, ...uleb(body.length), ...body];
-const vec = (items: number[][]) => [...uleb(items.length), ...items.flat()];
-const name = (s: string) => vec([...s].map((c) => [c.charCodeAt(0)]));
+import {
+  F64,
+  I32,
+  V128,
+  add,
+  and,
+  block,
+  br,
+  brIf,
+  bump,
+  compiledOnce,
+  functionBody,
+  geS,
+  geU,
+  get,
+  i32c,
+  instantiateWithMemory,
+  loop,
+  mul,
+  oneFunctionModule,
+  set,
+  simd,
+  uleb,
+  v128zero,
+  when,
+} from './wasm-asm.ts';
 
-const I32 = 0x7f;
-const F64 = 0x7c;
-const V128 = 0x7b;
-
-// Instructions.
-const get = (l: number) => [0x20, ...uleb(l)];
-const set = (l: number) => [0x21, ...uleb(l)];
-const i32c = (v: number) => [0x41, ...sleb(v)];
-const add = [0x6a];
-const mul = [0x6c];
-const and = [0x71];
-const geS = [0x4e];
-const geU = [0x4f];
 const f64load = (offset = 0) => [0x2b, 3, ...uleb(offset)];
 const f64store = (offset = 0) => [0x39, 3, ...uleb(offset)];
 const f64add = [0xa0];
 const f64mul = [0xa2];
-const simd = (op: number, ...imm: number[]) => [0xfd, ...uleb(op), ...imm];
 const v128load = simd(0x00, 3, 0); // align hint 8 bytes: rows need not be 16-aligned
-const v128zero = simd(0x0c, ...new Array(16).fill(0));
 const lane = (l: number) => simd(0x21, l); // f64x2.extract_lane
 const vadd = simd(0xf0);
 const vmul = simd(0xf2);
-const block = (...body: number[][]) => [0x02, 0x40, ...body.flat(), 0x0b];
-const loop = (...body: number[][]) => [0x03, 0x40, ...body.flat(), 0x0b];
-const when = (...body: number[][]) => [0x04, 0x40, ...body.flat(), 0x0b];
-const brIf = (depth: number) => [0x0d, ...uleb(depth)];
-const br = (depth: number) => [0x0c, ...uleb(depth)];
-/** local += delta (both locals, i32). */
-const bump = (l: number, delta: number[]) => [...get(l), ...delta, ...add, ...set(l)];
 
 // Parameters.
 const M4 = 0,
@@ -180,53 +157,28 @@ function kernelBody(): number[] {
   );
   // KV: the bytes of the even part of k, (kl >> 1) << 4.
   const setup = [...get(KL), ...i32c(-2), ...and, ...i32c(8), ...mul, ...set(KV), ...i32c(0), ...set(IB)];
-  const locals = vec([
-    [...uleb(I32_LOCALS), I32],
-    [...uleb(V128_LOCALS), V128],
-    [...uleb(F64_LOCALS), F64],
-  ]);
-  const code = [...locals, ...setup, ...iLoop, 0x0b];
-  return [...uleb(code.length), ...code];
+  return functionBody(
+    [
+      [I32_LOCALS, I32],
+      [V128_LOCALS, V128],
+      [F64_LOCALS, F64],
+    ],
+    [...setup, ...iLoop],
+  );
 }
 
 /** The module's bytes: imports `env.mem`, exports `gemm4x2`. */
 export function gemmModuleBytes(): Uint8Array<ArrayBuffer> {
-  const params = [I32, I32, I32, I32, I32, I32, I32, I32, I32, F64];
-  const types = section(1, vec([[0x60, ...vec(params.map((p) => [p])), ...vec([])]]));
-  // Memory limits: at least one page, no maximum, not shared.
-  const imports = section(2, vec([[...name('env'), ...name('mem'), 0x02, 0x00, ...uleb(1)]]));
-  const funcs = section(3, vec([uleb(0)]));
-  const exports = section(7, vec([[...name('gemm4x2'), 0x00, ...uleb(0)]]));
-  const code = section(10, vec([kernelBody()]));
-  return Uint8Array.from([0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00, ...types, ...imports, ...funcs, ...exports, ...code]);
+  return oneFunctionModule([I32, I32, I32, I32, I32, I32, I32, I32, I32, F64], 'gemm4x2', kernelBody());
 }
 
 export type Gemm4x2 = (m4: number, n2: number, kl: number, x: number, ldx: number, y: number, ldy: number, c: number, ldc: number, alpha: number) => void;
 
-let compiled: WebAssembly.Module | null | undefined;
-
 /** The compiled module, or null where WebAssembly SIMD is not available (then linalg stays in JavaScript). */
-export function gemmModule(): WebAssembly.Module | null {
-  if (compiled === undefined) {
-    try {
-      compiled = typeof WebAssembly === 'object' ? new WebAssembly.Module(gemmModuleBytes()) : null;
-    } catch {
-      compiled = null;
-    }
-  }
-  return compiled;
-}
+export const gemmModule = compiledOnce(gemmModuleBytes);
 
 /** A float64 workspace of `doubles` elements in a fresh WebAssembly memory, with the kernel bound to it; null without WebAssembly SIMD or past its 4 GiB. */
 export function wasmWorkspace(doubles: number): { memory: WebAssembly.Memory; gemm: Gemm4x2 } | null {
-  const mod = gemmModule();
-  const pages = Math.ceil((doubles * 8) / 65536);
-  if (!mod || pages > 65536) return null;
-  try {
-    const memory = new WebAssembly.Memory({ initial: Math.max(1, pages) });
-    const instance = new WebAssembly.Instance(mod, { env: { mem: memory } });
-    return { memory, gemm: instance.exports.gemm4x2 as Gemm4x2 };
-  } catch {
-    return null; // out of memory for a fresh memory: the caller keeps its JavaScript path
-  }
+  const w = instantiateWithMemory<Gemm4x2>(gemmModule(), doubles * 8, 'gemm4x2');
+  return w && { memory: w.memory, gemm: w.fn };
 }

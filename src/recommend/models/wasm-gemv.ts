@@ -19,60 +19,39 @@
  * in JavaScript where WebAssembly SIMD is missing or the copy would pass its 4 GiB.
  */
 
-// The assembler's helpers, as in wasm-gemm.ts (which keeps its own private).
-function uleb(n: number): number[] {
-  const out: number[] = [];
-  do {
-    let b = n & 0x7f;
-    n >>>= 7;
-    if (n !== 0) b |= 0x80;
-    out.push(b);
-  } while (n !== 0);
-  return out;
-}
-function sleb(n: number): number[] {
-  const out: number[] = [];
-  for (;;) {
-    const b = n & 0x7f;
-    n >>= 7;
-    if ((n === 0 && (b & 0x40) === 0) || (n === -1 && (b & 0x40) !== 0)) {
-      out.push(b);
-      return out;
-    }
-    out.push(b | 0x80);
-  }
-}
-const section = (id: number, body: number[]) => [id, ...uleb(body.length), ...body];
-const vec = (items: number[][]) => [...uleb(items.length), ...items.flat()];
-const name = (s: string) => vec([...s].map((c) => [c.charCodeAt(0)]));
+import {
+  F32,
+  I32,
+  V128,
+  add,
+  and,
+  block,
+  br,
+  brIf,
+  bump,
+  compiledOnce,
+  functionBody,
+  geS,
+  geU,
+  get,
+  i32c,
+  instantiateWithMemory,
+  loop,
+  mul,
+  oneFunctionModule,
+  set,
+  simd,
+  v128zero,
+} from './wasm-asm.ts';
 
-const I32 = 0x7f;
-const F32 = 0x7d;
-const V128 = 0x7b;
-
-const get = (l: number) => [0x20, ...uleb(l)];
-const set = (l: number) => [0x21, ...uleb(l)];
-const i32c = (v: number) => [0x41, ...sleb(v)];
-const add = [0x6a];
-const mul = [0x6c];
-const and = [0x71];
-const geU = [0x4f];
-const geS = [0x4e];
 const f32load = [0x2a, 2, 0];
 const f32store = [0x38, 2, 0];
 const f32add = [0x92];
 const f32mul = [0x94];
-const simd = (op: number, ...imm: number[]) => [0xfd, ...uleb(op), ...imm];
 const v128load = simd(0x00, 2, 0); // align hint 4 bytes: rows need not be 16-aligned
-const v128zero = simd(0x0c, ...new Array(16).fill(0));
 const lane = (l: number) => simd(0x1f, l); // f32x4.extract_lane
 const vadd = simd(0xe4);
 const vmul = simd(0xe6);
-const block = (...body: number[][]) => [0x02, 0x40, ...body.flat(), 0x0b];
-const loop = (...body: number[][]) => [0x03, 0x40, ...body.flat(), 0x0b];
-const brIf = (depth: number) => [0x0d, ...uleb(depth)];
-const br = (depth: number) => [0x0c, ...uleb(depth)];
-const bump = (l: number, delta: number[]) => [...get(l), ...delta, ...add, ...set(l)];
 
 // Parameters: gemv(n, k, y, ldy, x, out).
 const N = 0,
@@ -153,55 +132,31 @@ function kernelBody(): number[] {
     ...set(I),
   ];
   const ones = block(loop([...get(I), ...get(N), ...geS, ...brIf(1)], ...rowsStep(1), br(0)));
-  const locals = vec([
-    [...uleb(I32_LOCALS), I32],
-    [...uleb(V128_LOCALS), V128],
-    [...uleb(F32_LOCALS), F32],
-  ]);
-  const code = [...locals, ...setup, ...ones, 0x0b];
-  return [...uleb(code.length), ...code];
+  return functionBody(
+    [
+      [I32_LOCALS, I32],
+      [V128_LOCALS, V128],
+      [F32_LOCALS, F32],
+    ],
+    [...setup, ...ones],
+  );
 }
 
 /** The module's bytes: imports `env.mem`, exports `gemv`. */
 export function gemvModuleBytes(): Uint8Array<ArrayBuffer> {
-  const params = [I32, I32, I32, I32, I32, I32];
-  const types = section(1, vec([[0x60, ...vec(params.map((p) => [p])), ...vec([])]]));
-  const imports = section(2, vec([[...name('env'), ...name('mem'), 0x02, 0x00, ...uleb(1)]]));
-  const funcs = section(3, vec([uleb(0)]));
-  const exports = section(7, vec([[...name('gemv'), 0x00, ...uleb(0)]]));
-  const code = section(10, vec([kernelBody()]));
-  return Uint8Array.from([0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00, ...types, ...imports, ...funcs, ...exports, ...code]);
+  return oneFunctionModule([I32, I32, I32, I32, I32, I32], 'gemv', kernelBody());
 }
 
 /** out[i] = Y[i]·x for i < n (float32; byte addresses in the module's memory, `ldy` the row stride in bytes). */
 export type Gemv = (n: number, k: number, y: number, ldy: number, x: number, out: number) => void;
 
-let compiled: WebAssembly.Module | null | undefined;
-
 /** The compiled module, or null where WebAssembly SIMD is not available. */
-export function gemvModule(): WebAssembly.Module | null {
-  if (compiled === undefined) {
-    try {
-      compiled = typeof WebAssembly === 'object' ? new WebAssembly.Module(gemvModuleBytes()) : null;
-    } catch {
-      compiled = null;
-    }
-  }
-  return compiled;
-}
+export const gemvModule = compiledOnce(gemvModuleBytes);
 
 /** The kernel bound to a fresh memory of `bytes`; null without WebAssembly SIMD, past 4 GiB, or out of memory. */
 export function gemvWorkspace(bytes: number): { memory: WebAssembly.Memory; gemv: Gemv } | null {
-  const mod = gemvModule();
-  const pages = Math.ceil(bytes / 65536);
-  if (!mod || pages > 65536) return null;
-  try {
-    const memory = new WebAssembly.Memory({ initial: Math.max(1, pages) });
-    const instance = new WebAssembly.Instance(mod, { env: { mem: memory } });
-    return { memory, gemv: instance.exports.gemv as Gemv };
-  } catch {
-    return null;
-  }
+  const w = instantiateWithMemory<Gemv>(gemvModule(), bytes, 'gemv');
+  return w && { memory: w.memory, gemv: w.fn };
 }
 
 /** Σₐ Y[o + a] · x[a] in JavaScript: four partial sums (one running sum waits on each addition). */
