@@ -67,6 +67,26 @@ for (const [label, open] of stores) {
       expect((await s.eventsOf('w', 'u3')).map((e) => e.messageId)).toEqual(['b1', 'b2']);
     });
 
+    it('drops each linked visitor’s profile on the one-by-one path too', async () => {
+      // The dependent links' own statements (a chain): each visitor's profile goes with its events.
+      const s = await fresh();
+      await s.insertEvents('w', [ev('c1', 'anon:p', 1), ev('c2', 'anon:q', 2)]);
+      await s.putProfiles('w', [
+        { subject: 'anon:p', profile: { p: 1 } },
+        { subject: 'anon:q', profile: { q: 1 } },
+        { subject: 'u4', profile: { kept: true } },
+      ]);
+      await s.linkIdentities(
+        'w',
+        [
+          { anonymousId: 'p', userId: 'anon:q', from: 'anon:p' },
+          { anonymousId: 'q', userId: 'u4', from: 'anon:q' },
+        ],
+        5,
+      );
+      expect([...(await s.getProfiles('w', ['anon:p', 'anon:q', 'u4'])).keys()]).toEqual(['u4']);
+    });
+
     it('links many independent visitors at once, counting per link, and drops their profiles', async () => {
       const s = await fresh();
       const visitors = Array.from({ length: 30 }, (_, i) => `v${i}`);
