@@ -10,4 +10,8 @@ describe('numbers.ts survivors (Stryker run on 089c026)', () => {
     expect(parseNumberWords('a', 'en')).toBe(undefined);
     expect(parseNumberWords('una', 'es')).toBe(undefined);
   });
+  // Kills numbers.ts:182 ConditionalExpression true (`w in values`): an unknown word makes the run no number, not NaN.
+  it('a word outside the number words gives undefined', () => {
+    expect(parseNumberWords('two apples', 'en')).toBe(undefined);
+  });
 });
