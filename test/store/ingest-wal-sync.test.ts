@@ -66,6 +66,23 @@ describe('SQLite group commit: the WAL synced off the event loop', () => {
     expect(await store.getProfile('w', 'u1')).toEqual({ n: 1 });
   });
 
+  it('groups document writes too: the served path’s log batches commit without a FULL fsync on the event loop', async () => {
+    const { store, syncs, file } = await held();
+    const doc = (id: string, at: number) => ({ collection: 'recommendation', id, subject: 'u1', body: { n: at }, createdAt: at });
+    const put = store.putDocs('w', [doc('r1', 1), doc('r2', 2), doc('r3', 3)]);
+    const trim = store.trimDocs('w', 'recommendation', 2);
+    const events = store.insertEvents('w', [storedEvent('e1', 'u1')]);
+    expect(await settled(put)).toBe(false);
+    expect(await settled(trim)).toBe(false);
+    // One group, one WAL sync for the documents, the trim and the events.
+    expect(syncs.map((s) => s.path)).toEqual([`${file}-wal`]);
+    expect((await store.listDocs('w', 'recommendation')).map((d) => d.id)).toEqual(['r3', 'r2']);
+    syncs[0].finish();
+    await put;
+    expect(await trim).toBe(1);
+    await events;
+  });
+
   it('reports a failed sync to the writers of that group', async () => {
     const { store, syncs } = await held();
     const a = store.insertEvents('w', [storedEvent('e1', 'u1')]);

@@ -528,12 +528,14 @@ export class SqliteStore implements Store {
   }
 
   async putDocs(ws: string, docs: Doc[]): Promise<void> {
-    const st = this.q(
-      'INSERT INTO docs (workspace, collection, id, subject, body, created_at) VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (workspace, collection, id) DO UPDATE SET subject = excluded.subject, body = excluded.body',
-    );
-    this.db.transaction(() => {
+    // Through the group commit: the served path logs its answers here in batches of hundreds, and a FULL
+    // commit would hold the event loop for its fsync (the recommend bench's p99).
+    return this.grouped(() => {
+      const st = this.q(
+        'INSERT INTO docs (workspace, collection, id, subject, body, created_at) VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (workspace, collection, id) DO UPDATE SET subject = excluded.subject, body = excluded.body',
+      );
       for (const d of docs) st.run(ws, d.collection, d.id, d.subject, JSON.stringify(d.body), d.createdAt);
-    })();
+    });
   }
   async getDoc(ws: string, collection: string, id: string): Promise<Doc | null> {
     const r = this.q('SELECT * FROM docs WHERE workspace = ? AND collection = ? AND id = ?').get(ws, collection, id) as Row | undefined;
@@ -566,9 +568,13 @@ export class SqliteStore implements Store {
   }
   async trimDocs(ws: string, collection: string, keep: number): Promise<number> {
     // The keep-th newest time, found on the (workspace, collection, created_at) index; NULL (fewer docs) deletes nothing.
-    return this.q(
-      'DELETE FROM docs WHERE workspace = ? AND collection = ? AND created_at < (SELECT created_at FROM docs WHERE workspace = ? AND collection = ? ORDER BY created_at DESC LIMIT 1 OFFSET ?)',
-    ).run(ws, collection, ws, collection, Math.max(0, Math.floor(keep) - 1)).changes;
+    // Grouped like putDocs, which it follows on the served path.
+    return this.grouped(
+      () =>
+        this.q(
+          'DELETE FROM docs WHERE workspace = ? AND collection = ? AND created_at < (SELECT created_at FROM docs WHERE workspace = ? AND collection = ? ORDER BY created_at DESC LIMIT 1 OFFSET ?)',
+        ).run(ws, collection, ws, collection, Math.max(0, Math.floor(keep) - 1)).changes,
+    );
   }
 
   async insertKey(k: StoredKey): Promise<void> {
