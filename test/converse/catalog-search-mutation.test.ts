@@ -104,6 +104,12 @@ describe('itemsOfKind', () => {
     expect(ids(itemsOfKind([...tents, item('u1', { categories: ['undefined'] })], want({ category: 'mats' })))).toEqual(['m1']);
   });
 
+  it('words kept apart are another kind than the same letters run together: "bookcases" is no "book case"', () => {
+    const shelf = [item('bc1', { categories: ['Bookcase'] }), item('cv1', { categories: ['Book case'] })];
+    expect(ids(itemsOfKind(shelf, want({ productType: 'bookcases' })))).toEqual(['bc1']);
+    expect(ids(itemsOfKind(shelf, want({ productType: 'book cases' })))).toEqual(['cv1']);
+  });
+
   it('a word of three letters, or ending in ss, is no plural: "bus" is not more than one "bu"', () => {
     const near = [item('b1', { categories: ['Bu'] }), item('d1', { categories: ['Dres'] })];
     expect(ids(itemsOfKind(near, want({ productType: 'bus' })))).toEqual([]);
