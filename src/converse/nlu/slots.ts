@@ -225,9 +225,14 @@ function extractBudget(ctx: Ctx): void {
     setBudget(ctx, { min: x.value, max: y.value, currency: x.currency ?? y.currency }, m.index, m.index + m[0].length);
   });
   // A bare amount with a currency: "60 €", "$50", "cincuenta euros".
-  scan(ctx, new RegExp(`(?:${CUR_PRE}\\s*${numberPattern(ctx.lang)}|${numberPattern(ctx.lang)}\\s*${CUR_POST})`, 'g'), (m) => {
+  const bare = new RegExp(`(?:${CUR_PRE}\\s*${numberPattern(ctx.lang)}|${numberPattern(ctx.lang)}\\s*${CUR_POST})`, 'g');
+  scan(ctx, bare, (m) => {
     const a = parseAmount(m[0], ctx.lang);
-    if (!a) return false;
+    if (!a) {
+      // "one €50": a lone "one" is no number, but the currency after it may begin an amount.
+      bare.lastIndex = m.index + 1;
+      return false;
+    }
     setBudget(ctx, { around: a.value, currency: a.currency }, m.index, m.index + m[0].length);
   });
 }
@@ -376,12 +381,13 @@ function extractOrdinals(ctx: Ctx): void {
   scan(
     ctx,
     new RegExp(
-      `${b}(?:number|no\\.|nr\\.?|option|item|choice|product|numero|opcion|producto|articulo|modelo)\\s*#?\\s*(\\d{1,2})${e}|#(\\d{1,2})${e}|${b}(\\d{1,2})\\s*(?:st|nd|rd|th|º|ª|o|a)${e}`,
+      `${b}(?:number|no\\.|nr\\.?|option|item|choice|product|numero|opcion|producto|articulo|modelo)\\s*#?\\s*(\\d{1,2})${e}|#(\\d{1,2})${e}|${b}(\\d{1,2})(?:\\s*(?:st|nd|rd|th|º|ª)|o|a)${e}`,
       'g',
     ),
     (m) => {
       const n = Number(m[1] ?? m[2] ?? m[3]);
-      if (!n || n > 20) return false;
+      // Past the list ("Chanel No. 22") it is still a number, not words to read: its "no" is no negation.
+      if (!n || n > 20) return;
       push([n], m.index, m.index + m[0].length);
     },
   );
