@@ -54,6 +54,9 @@ export function unknownItemsOf(events: readonly StoredEvent[], known: (id: strin
 /** Decides, per person, whether profile features may be derived (consent's `profiling` purpose). */
 export type ProfilingGate = (ws: string, subject: string) => Promise<boolean>;
 
+/** The same decision for a whole batch's people at once: the subjects whose profile may be derived. */
+export type ProfilingGateMany = (ws: string, subjects: readonly string[]) => Promise<Set<string>>;
+
 /** Per batch, a test of whether ids belong to an erased person (whose late events are dropped). */
 export type SuppressionGate = (ws: string) => Promise<(ids: { userId?: string | null; anonymousId?: string | null }) => boolean>;
 
@@ -108,6 +111,8 @@ export class IngestService {
     private readonly clock: () => number = Date.now,
     private readonly mayProfile: ProfilingGate = async () => true,
     private readonly suppressed: SuppressionGate = async () => () => false,
+    /** When given, asked once per batch instead of `mayProfile` per person (the two must agree). */
+    private readonly mayProfileMany?: ProfilingGateMany,
   ) {}
 
   async putItems(ws: string, body: unknown): Promise<{ upserted: number; rejected: Rejection[] }> {
@@ -265,6 +270,7 @@ export class IngestService {
   /** The people in a batch whose consent allows a profile (asked before the store's transaction). */
   private async profilable(ws: string, events: readonly StoredEvent[]): Promise<Set<string>> {
     const subjects = [...new Set(events.map((e) => e.subject))];
+    if (this.mayProfileMany) return this.mayProfileMany(ws, subjects);
     const may = await Promise.all(subjects.map((s) => this.mayProfile(ws, s)));
     return new Set(subjects.filter((_, i) => may[i]));
   }

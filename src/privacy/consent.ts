@@ -84,6 +84,25 @@ export class ConsentService {
     return (await this.state(ws, userId))[purpose];
   }
 
+  /**
+   * Which of several people allow a purpose, as `allows` answers for each: the workspace's defaults once
+   * and every history in one store read (the ingest path asks this for a whole batch's people).
+   */
+  async allowing(ws: string, subjects: readonly string[], purpose: ConsentPurpose): Promise<Set<string>> {
+    const [defaults, histories, erased] = await Promise.all([
+      this.defaultsFor(ws),
+      this.store.consentHistories(ws, subjects),
+      Promise.all(subjects.map((s) => this.suppressed(ws, s))),
+    ]);
+    const out = new Set<string>();
+    for (let i = 0; i < subjects.length; i++) {
+      if (erased[i]) continue;
+      const history = histories.get(subjects[i]);
+      if (history ? currentConsent(history, defaults)[purpose] : defaults[purpose]) out.add(subjects[i]);
+    }
+    return out;
+  }
+
   async record(ws: string, userId: string): Promise<ConsentRecord> {
     const history = await this.store.consentHistory(ws, userId);
     const defaults = await this.defaultsFor(ws);

@@ -192,6 +192,7 @@ export class Engine {
       this.clock,
       (ws, subject) => this.consent.allows(ws, subject, 'profiling'),
       (ws) => this.privacy.suppression.checker(ws),
+      (ws, subjects) => this.consent.allowing(ws, subjects, 'profiling'),
     );
     this.countCalls();
     this.segment = new SegmentService(this.ingest, (ws) => this.privacy.suppression.checker(ws), this.clock);

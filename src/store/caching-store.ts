@@ -5,7 +5,7 @@ import type { Store } from './store.ts';
 const CACHED = new Set(['eventsOf', 'consentHistory', 'getProfile', 'getUser']);
 
 /** Methods that only read, so they never invalidate anything. */
-const READS = /^(get|list|count|scan|resolve|blobInfo|docsOf|keyByHash|readCounters|anonymousIdsOf|consentHistory|eventsOf|hasRootKey)/;
+const READS = /^(get|list|count|scan|resolve|blobInfo|docsOf|keyByHash|readCounters|anonymousIdsOf|consentHistor|eventsOf|hasRootKey)/;
 
 /** Writes known to touch nothing this cache holds. */
 const HARMLESS = new Set([

@@ -110,6 +110,11 @@ export interface Store {
   appendConsent(ws: string, userId: string, change: ConsentChange): Promise<void>;
   /** Oldest first. */
   consentHistory(ws: string, userId: string): Promise<ConsentChange[]>;
+  /**
+   * The consent histories of several people in one read (the ingest path asks for a whole batch's
+   * people at once), oldest first each; a person with nothing recorded is absent from the map.
+   */
+  consentHistories(ws: string, userIds: readonly string[]): Promise<Map<string, ConsentChange[]>>;
   deleteConsent(ws: string, userId: string): Promise<number>;
 
   linkIdentity(ws: string, anonymousId: string, userId: string, at: number): Promise<void>;

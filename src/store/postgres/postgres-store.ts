@@ -493,6 +493,17 @@ ON CONFLICT (workspace, subject) DO UPDATE SET body = excluded.body`,
     },
     (rows) => (rows ?? []).map(consentFromRow),
   );
+  async consentHistories(ws: string, userIds: readonly string[]): Promise<Map<string, ConsentChange[]>> {
+    const out = new Map<string, ConsentChange[]>();
+    if (userIds.length === 0) return out;
+    for (const r of await this.rows('SELECT * FROM consent WHERE workspace = $1 AND user_id = ANY($2::text[]) ORDER BY seq', [ws, [...new Set(userIds)]])) {
+      const id = String(r.user_id);
+      const list = out.get(id);
+      if (list) list.push(consentFromRow(r));
+      else out.set(id, [consentFromRow(r)]);
+    }
+    return out;
+  }
   async deleteConsent(ws: string, userId: string): Promise<number> {
     return this.count('DELETE FROM consent WHERE workspace = $1 AND user_id = $2', [ws, userId]);
   }

@@ -454,6 +454,22 @@ export class SqliteStore implements Store {
   async consentHistory(ws: string, userId: string): Promise<ConsentChange[]> {
     return (this.q('SELECT * FROM consent WHERE workspace = ? AND user_id = ? ORDER BY seq').all(ws, userId) as Row[]).map(consentFromRow);
   }
+  async consentHistories(ws: string, userIds: readonly string[]): Promise<Map<string, ConsentChange[]>> {
+    const out = new Map<string, ConsentChange[]>();
+    if (userIds.length === 0) return out;
+    // One statement for the whole list (an index probe per id inside SQLite), not a statement per person.
+    const rows = this.q('SELECT * FROM consent WHERE workspace = ? AND user_id IN (SELECT value FROM json_each(?)) ORDER BY seq').all(
+      ws,
+      JSON.stringify(userIds),
+    ) as Row[];
+    for (const r of rows) {
+      const id = String(r.user_id);
+      const list = out.get(id);
+      if (list) list.push(consentFromRow(r));
+      else out.set(id, [consentFromRow(r)]);
+    }
+    return out;
+  }
   async deleteConsent(ws: string, userId: string): Promise<number> {
     return this.q('DELETE FROM consent WHERE workspace = ? AND user_id = ?').run(ws, userId).changes;
   }
