@@ -20,13 +20,25 @@ const USER_ID_ROUTE = /^\/v1\/(users|suppressions)\/:id(\/|$)/;
  * Checked on `/v1/users/:id…`, `?userId=` and a body's `userId`; events in a batch are checked one
  * by one by their schema, so that one bad element does not refuse the rest.
  */
-export async function refuseAnonymousUserIds(req: FastifyRequest): Promise<void> {
-  const bad = (v: unknown) => typeof v === 'string' && v.startsWith(ANON_PREFIX);
-  const why = RESERVED_USER_ID;
+export function refuseAnonymousUserIds(req: FastifyRequest, _reply: unknown, done: (err?: Error) => void): void {
+  // A callback hook, not an async one: it runs before every handler and has nothing to wait for.
+  done(anonymousUserIdError(req));
+}
+
+function anonymousUserIdError(req: FastifyRequest): AfinError | undefined {
   const url = req.routeOptions.url;
-  if (url && USER_ID_ROUTE.test(url) && bad((req.params as Record<string, unknown> | undefined)?.id)) throw new AfinError('invalid_param', `id: ${why}`, 'id');
+  if (url && USER_ID_ROUTE.test(url) && isAnonymousId((req.params as Record<string, unknown> | undefined)?.id))
+    return new AfinError('invalid_param', `id: ${RESERVED_USER_ID}`, 'id');
   const q = req.query as Record<string, unknown> | undefined;
-  if (q && typeof q === 'object' && [q.userId].flat().some(bad)) throw new AfinError('invalid_query', `userId: ${why}`, 'userId');
+  if (q && typeof q === 'object') {
+    const u = q.userId;
+    if (Array.isArray(u) ? u.some(isAnonymousId) : isAnonymousId(u)) return new AfinError('invalid_query', `userId: ${RESERVED_USER_ID}`, 'userId');
+  }
   const b = req.body as Record<string, unknown> | undefined;
-  if (b && typeof b === 'object' && !Array.isArray(b) && bad(b.userId)) throw new AfinError('invalid_body', `userId: ${why}`, 'userId');
+  if (b && typeof b === 'object' && !Array.isArray(b) && isAnonymousId(b.userId)) return new AfinError('invalid_body', `userId: ${RESERVED_USER_ID}`, 'userId');
+  return undefined;
+}
+
+function isAnonymousId(v: unknown): boolean {
+  return typeof v === 'string' && v.startsWith(ANON_PREFIX);
 }

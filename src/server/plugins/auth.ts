@@ -119,9 +119,13 @@ export const authPlugin = fp(async (app: FastifyInstance, opts: AuthOptions) => 
   // A key that requires user tokens acts only for the signed-in person its token names. An anonymous
   // id linked to a known person is that person: without this, events and recommendations for
   // `anonymousId: <victim's>` would reach the victim with no token at all.
-  app.addHook('preHandler', async (req) => {
+  // A callback hook: most keys do not require user tokens, and their requests should not pay for a promise.
+  app.addHook('preHandler', (req, _reply, done) => {
+    if (!req.principal?.requireUserToken) return done();
+    actsForTokenHolder(req).then(() => done(), done);
+  });
+  const actsForTokenHolder = async (req: FastifyRequest): Promise<void> => {
     const p = req.principal;
-    if (!p?.requireUserToken) return;
     // Each person the request acts for, with the field that named them.
     const named = new Map<string, 'userId' | 'anonymousId'>();
     for (const id of namedIds('userId', req.query, req.body)) named.set(id, 'userId');
@@ -150,5 +154,5 @@ export const authPlugin = fp(async (app: FastifyInstance, opts: AuthOptions) => 
         );
       }
     }
-  });
+  };
 });
