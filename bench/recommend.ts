@@ -10,7 +10,7 @@
  * Headline: ratio = recommend rps / bare rps. Prints progress on stderr and one JSON line on stdout.
  */
 import Database from 'better-sqlite3';
-import { existsSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { cpus } from 'node:os';
 import { join } from 'node:path';
 import {
@@ -77,6 +77,21 @@ function diskUse(file: string): { dbBytes: number; logs: number; logBytes: numbe
     return { dbBytes: pages * size, logs: r.n, logBytes: r.bytes };
   } finally {
     db.close();
+  }
+}
+
+/**
+ * A process's user and system CPU seconds so far (/proc/<pid>/stat), or null: the system part holds the
+ * kernel's share of each answer (socket writes, the log's database writes and syncs).
+ */
+function cpuSplitOf(pid: number | undefined): { user: number; system: number } | null {
+  if (pid === undefined) return null;
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    return { user: Number(fields[11]) / 100, system: Number(fields[12]) / 100 };
+  } catch {
+    return null;
   }
 }
 
@@ -151,6 +166,8 @@ await main(async () => {
   // Server CPU per answered request, measured run only: on a machine shared with other work the
   // throughput ratio swings with the load, CPU per request much less.
   const cpuUsPerRequest: Record<string, number | null> = {};
+  /** The same, user and system (kernel) time apart. */
+  const cpuSplitUsPerRequest: Record<string, { user: number; system: number } | null> = {};
   const plan: Array<[string, string, string[], Record<string, string>]> = [
     ['bare', bare.url, paths, {}],
     ['bareAuth', bare.url, paths.map((p) => `/auth${p}`), auth],
@@ -172,9 +189,15 @@ await main(async () => {
     log(`${label}: ${opts.connections} connections for ${opts.seconds} s`);
     const pid = label === 'recommend' ? demo.proc.pid : bare.proc.pid;
     const cpu0 = cpuSecondsOf(pid);
+    const split0 = cpuSplitOf(pid);
     const f = await cannon(url, ps, headers, opts.seconds);
     const cpu1 = cpuSecondsOf(pid);
+    const split1 = cpuSplitOf(pid);
     cpuUsPerRequest[label] = cpu0 !== null && cpu1 !== null && f.requests > 0 ? Math.round(((cpu1 - cpu0) * 1e6) / f.requests) : null;
+    cpuSplitUsPerRequest[label] =
+      split0 !== null && split1 !== null && f.requests > 0
+        ? { user: Math.round(((split1.user - split0.user) * 1e6) / f.requests), system: Math.round(((split1.system - split0.system) * 1e6) / f.requests) }
+        : null;
     targets[label] = f;
     if (label === 'recommend') recommendRequests += f.requests;
     log(
@@ -223,6 +246,7 @@ await main(async () => {
     ratioVsBareAuth: round(targets.recommend.rps / targets.bareAuth.rps, 3),
     cpuUsPerRequest,
     cpuRatio: cpuUsPerRequest.bare && cpuUsPerRequest.recommend ? round(cpuUsPerRequest.bare / cpuUsPerRequest.recommend, 3) : null,
+    cpuSplitUsPerRequest,
     targets,
     bytesWrittenPerRequest: written.dbBytesPerRequest,
     logBytesPerRequest: written.logBytesPerRequest,

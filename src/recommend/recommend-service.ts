@@ -199,20 +199,46 @@ function seenAndBought(events: readonly StoredEvent[]): { seen: Set<string>; bou
   return sets;
 }
 
-/** A memo's entry, moved to the end (the least recently used come first), or undefined. */
-function lruGet<K, V>(memo: Map<K, V>, key: K): V | undefined {
-  const v = memo.get(key);
-  if (v !== undefined) {
-    memo.delete(key);
-    memo.set(key, v);
-  }
-  return v;
-}
+/**
+ * A bounded memo that drops first the entries not used since they were last passed over ("second
+ * chance", the CLOCK approximation of least-recently-used): a hit only marks its entry, where moving it
+ * to the end of the Map (delete and set again, each hashing the long key) was 2 % of the served CPU.
+ * When full, the oldest entry goes unless it was used since; a used one is moved to the end, unmarked.
+ */
+export class Memo<K, V> {
+  private readonly map = new Map<K, { value: V; used: boolean }>();
 
-/** Stores an entry, first dropping the least recently used ones so the memo holds at most `cap`. */
-function lruSet<K, V>(memo: Map<K, V>, key: K, value: V, cap: number): void {
-  while (memo.size >= cap) memo.delete(memo.keys().next().value!);
-  memo.set(key, value);
+  get size(): number {
+    return this.map.size;
+  }
+
+  get(key: K): V | undefined {
+    const e = this.map.get(key);
+    if (e === undefined) return undefined;
+    e.used = true;
+    return e.value;
+  }
+
+  /** Stores an entry, first dropping entries so the memo holds at most `cap`. */
+  set(key: K, value: V, cap: number): void {
+    const e = this.map.get(key);
+    if (e !== undefined) {
+      e.value = value;
+      e.used = true;
+      return;
+    }
+    while (this.map.size >= Math.max(1, cap)) this.dropOne();
+    this.map.set(key, { value, used: false });
+  }
+
+  private dropOne(): void {
+    for (const [k, e] of this.map) {
+      this.map.delete(k);
+      if (!e.used) return;
+      e.used = false;
+      this.map.set(k, e);
+    }
+  }
 }
 
 /**
@@ -246,13 +272,22 @@ function dueKey(due: Set<string>): Array<[string, number, string]> | null {
   });
 }
 
+/** dueKey's JSON, once per due set (dueAt hands out the same set within its minute). */
+const dueKeyJson = new WeakMap<Set<string>, string>();
+function dueKeyText(due: Set<string>): string {
+  if (due.size === 0) return 'null';
+  let text = dueKeyJson.get(due);
+  if (text === undefined) dueKeyJson.set(due, (text = JSON.stringify(dueKey(due))));
+  return text;
+}
+
 /** Candidates, scoring, filters, ranking and explanations for `GET /v1/recommendations`. */
 export class RecommendService {
   private readonly training = new Map<string, Promise<unknown>>();
   /** Scores per person history, models and settings (see `remember`); oldest dropped first. */
-  private readonly memo = new WeakMap<RankingSettingsT, Map<string, Awaited<ReturnType<RecommendService['score']>>>>();
+  private readonly memo = new WeakMap<RankingSettingsT, Memo<string, Awaited<ReturnType<RecommendService['score']>>>>();
   /** Composed pages per scores and the rest of a request's inputs (see `recommend`); oldest dropped first. */
-  private readonly pages = new WeakMap<RankingSettingsT, Map<string, ServedPage>>();
+  private readonly pages = new WeakMap<RankingSettingsT, Memo<string, ServedPage>>();
   /** The event count at the last first-request training, so a workspace that gave no model is not retrained on every request. */
   private readonly triedAt = new Map<string, number>();
 
@@ -416,12 +451,12 @@ export class RecommendService {
       personal?.info.trainedAt ?? 0,
     ].join('|');
     let bySettings = this.memo.get(settings);
-    if (!bySettings) this.memo.set(settings, (bySettings = new Map()));
-    let scored = lruGet(bySettings, memoKey);
+    if (!bySettings) this.memo.set(settings, (bySettings = new Memo()));
+    let scored = bySettings.get(memoKey);
     if (!scored) {
       scored = await this.score(ws, name, q, events, now, catalog, settings, fallback, personal, stage, seen, bought, mayPersonalize);
       // Bounded by memory: each entry holds a few numbers per catalogue item (~200 MB at most).
-      lruSet(bySettings, memoKey, scored, Math.max(16, Math.floor(200e6 / (24 * Math.max(1, catalog.size)))));
+      bySettings.set(memoKey, scored, Math.max(16, Math.floor(200e6 / (24 * Math.max(1, catalog.size)))));
     }
     const language =
       mayPersonalize && on('language') ? readingLanguage(subject ? (await this.store.getUser(ws, subject))?.traits.language : undefined, profile) : null;
@@ -436,11 +471,10 @@ export class RecommendService {
       q.maxPrice ?? null,
       q.exclude ?? null,
       language,
-      dueKey(due),
-    ])}`;
+    ])}\u0001${dueKeyText(due)}`;
     let pages = this.pages.get(settings);
-    if (!pages) this.pages.set(settings, (pages = new Map()));
-    let page = lruGet(pages, pageKey);
+    if (!pages) this.pages.set(settings, (pages = new Memo()));
+    let page = pages.get(pageKey);
     if (!page) {
       page = this.composeServed(q, {
         catalog,
@@ -459,7 +493,7 @@ export class RecommendService {
         mayPersonalize,
         language,
       });
-      lruSet(pages, pageKey, page, MAX_PAGES);
+      pages.set(pageKey, page, MAX_PAGES);
     }
     const result: Recommendation = { recommendationId: newRecommendationId(), personalized: page.personalized, model: page.model, items: page.items };
     // An erased person's request is answered but leaves no trace naming them (suppression).
