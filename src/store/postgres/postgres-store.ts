@@ -51,12 +51,13 @@ const PROFILES_READ_SQL = `SELECT p.subject, p.xmin::text AS v, CASE WHEN p.xmin
 FROM unnest($2::text[], $3::text[]) AS k(s, v) JOIN profiles p ON p.workspace = $1 AND p.subject = k.s`;
 
 /**
- * Writes profiles and says which row version each now is. The bodies travel as one JSON array of
- * strings: JSON.stringify escapes them natively, where a text[] parameter is escaped element by element
- * in JavaScript (a profile is ~1 KB with a hundred quotes).
+ * Writes profiles and says which row version each now is. The profiles travel as one JSON array of the
+ * objects themselves, serialised once: a json value keeps its text as sent, so each element's text is
+ * exactly JSON.stringify(profile), without escaping every body a second time as an array of strings (a
+ * text[] parameter would be escaped element by element in JavaScript; a profile is ~1 KB with a hundred quotes).
  */
 const PROFILES_WRITE_SQL = `INSERT INTO profiles (workspace, subject, body)
-SELECT $1, s, b FROM unnest($2::text[], ARRAY(SELECT j.b FROM json_array_elements_text($3::json) WITH ORDINALITY AS j(b, i) ORDER BY j.i)) AS x(s, b)
+SELECT $1, s, b FROM unnest($2::text[], ARRAY(SELECT j.b::text FROM json_array_elements($3::json) WITH ORDINALITY AS j(b, i) ORDER BY j.i)) AS x(s, b)
 ON CONFLICT (workspace, subject) DO UPDATE SET body = excluded.body
 RETURNING subject, xmin::text AS v`;
 
@@ -340,7 +341,7 @@ ON CONFLICT (workspace, id) DO UPDATE SET body = excluded.body, available = excl
       if (!changed.has(subject)) this.profileCache.delete(ws, subject);
     }
     if (changed.size > 0) {
-      const written = await c.query(PROFILES_WRITE_SQL, [ws, [...changed.keys()], JSON.stringify([...changed.values()].map((p) => JSON.stringify(p)))]);
+      const written = await c.query(PROFILES_WRITE_SQL, [ws, [...changed.keys()], JSON.stringify([...changed.values()])]);
       for (const r of written.rows as Row[]) {
         const subject = String(r.subject);
         this.profileCache.set(ws, subject, { version: String(r.v), profile: changed.get(subject)! });
