@@ -7,6 +7,7 @@ import { score, stratifiedSplit, evaluateIntents } from '../../../src/converse/n
 import { createNlu, understand } from '../../../src/converse/nlu/index.ts';
 import { classifyIntent, intentExamples, trainIntentModel, type IntentModel } from '../../../src/converse/nlu/intents.ts';
 import { buildVocabulary } from '../../../src/converse/nlu/vocabulary.ts';
+import { tokenize } from '../../../src/text/text.ts';
 
 async function freshConcepts(): Promise<typeof import('../../../src/converse/nlu/concepts.ts').conceptsOf> {
   vi.resetModules();
@@ -38,6 +39,52 @@ function probModel(ps: Record<string, number>, threshold = 0.3, oosPenalty = 0):
 }
 
 describe('conceptsOf: the concept index', () => {
+  it('every cue list is read: one English and one Spanish word of each concept', async () => {
+    const conceptsOf = await freshConcepts();
+    const cues: Array<[concept: string, en: string, es: string]> = [
+      ['GREET', 'hello', 'hola'],
+      ['THANKS', 'thanks', 'gracias'],
+      ['BYE', 'goodbye', 'adiós'],
+      ['YES', 'yeah', 'vale'],
+      ['NO', 'nope', 'tampoco'],
+      ['CHEAP', 'affordable', 'barato'],
+      ['PRICEY', 'expensive', 'costoso'],
+      ['PRICE', 'price', 'precio'],
+      ['MORE', 'another', 'otro'],
+      ['COMPARE', 'compare', 'comparar'],
+      ['ORDINAL', 'second', 'segundo'],
+      ['QUESTION_DETAIL', 'battery', 'batería'],
+      ['CART', 'cart', 'carrito'],
+      ['BUY', 'purchase', 'comprar'],
+      ['SEARCH', 'looking', 'busco'],
+      ['ORDER', 'parcel', 'paquete'],
+      ['RETURN', 'refund', 'reembolso'],
+      ['SHIP', 'shipping', 'envío'],
+      ['LIKE', 'love', 'encanta'],
+      ['BRIEF', 'concise', 'breve'],
+      ['DETAIL', 'detailed', 'detalles'],
+      ['FORMALITY', 'formal', 'usted'],
+      ['STYLE_WORDS', 'jargon', 'tecnicismos'],
+      ['HUMAN', 'human', 'humano'],
+      ['CONTACT', 'phone', 'teléfono'],
+      ['DATA', 'data', 'datos'],
+      ['FORGET', 'forget', 'olvidar'],
+      ['KNOW', 'remember', 'recuerdas'],
+      ['WHY', 'why', 'razón'],
+      ['HELP', 'help', 'ayuda'],
+      ['SELF', 'bot', 'asistente'],
+      ['WEATHER', 'weather', 'lluvia'],
+      ['TRIVIA', 'president', 'presidente'],
+      ['MATH', 'plus', 'ecuación'],
+      ['ERRAND', 'alarm', 'alarma'],
+    ];
+    for (const [concept, en, es] of cues) {
+      // As the classifier calls it: on the message's tokens (folded, so "adiós" is "adios").
+      expect(conceptsOf(tokenize(en), 'en'), en).toContain(concept);
+      expect(conceptsOf(tokenize(es), 'es'), es).toContain(concept);
+    }
+  });
+
   it('two-word forms count as a pair, with the English stems in English and the Spanish ones in Spanish', async () => {
     const conceptsOf = await freshConcepts();
     // "flip flops": stemEn gives flip_flop, stemEs flip_flops; neither word alone is a cue.
