@@ -122,14 +122,22 @@ export function logTemplate(body: Record<string, unknown>): (createdAt: number) 
   const { out, sourceAt } = timeless;
   const rows = out.s;
   if (!rows) return () => out as unknown as Record<string, unknown>;
-  // Once per served answer: indexed reads, no destructuring of each row (an iterator each).
+  const { v, m, p, c, h, r, i, q, k: interests, t } = out;
+  // Once per served answer: indexed reads, no destructuring of each row (an iterator each), and the body
+  // written out field by field in `out`'s order (compact's), as `{ ...out, s }` would give it: a spread
+  // of pages' bodies of eight shapes took a microsecond an answer, this a fifth of that.
   return (createdAt) => {
     const s: LoggedSource[] = [];
     for (let k = 0; k < rows.length; k++) {
       const at = sourceAt[k];
       s.push([rows[k][0], rows[k][1], at === null ? null : Math.round((createdAt - at) / 1000)]);
     }
-    return { ...out, s };
+    const body: Record<string, unknown> = { v, m, p, c, h, r, i };
+    if (q !== undefined) body.q = q;
+    body.s = s;
+    if (interests !== undefined) body.k = interests;
+    if (t !== undefined) body.t = t;
+    return body;
   };
 }
 

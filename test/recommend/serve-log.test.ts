@@ -50,4 +50,21 @@ describe("a served page's log template", () => {
     expect(JSON.stringify(a)).toBe(JSON.stringify(compactLog(body, T)));
     expect(Object.keys(a)).toEqual(['v', 'm', 'p', 'c', 'h', 'r', 'i', 's', 't']);
   });
+
+  it('writes every field of the compact body once, in its order, whichever are present', () => {
+    const withAll = {
+      ...body,
+      query: { category: 'shoes', maxPrice: 80 },
+      items: [
+        ...body.items,
+        { id: 'p5', score: 0.5, reasons: ['Matches your interest in shoes'], evidence: { profileMatch: { category: 'shoes', affinity: 2.5 } } },
+      ],
+    };
+    const a = logTemplate(withAll)(T);
+    expect(Object.keys(a)).toEqual(['v', 'm', 'p', 'c', 'h', 'r', 'i', 'q', 's', 'k', 't']);
+    expect(a).toMatchObject({ v: 2, m: 'hybrid', p: 1, c: 'home', h: 3, r: ['.'], q: { category: 'shoes', maxPrice: 80 }, k: [['shoes', 2.5]], t: ['x'] });
+    expect((a.i as unknown[]).length).toBe(5);
+    const noTexts = logTemplate({ ...body, items: body.items.map((it) => ({ ...it, reasons: [] })) })(T);
+    expect(Object.keys(noTexts)).toEqual(['v', 'm', 'p', 'c', 'h', 'r', 'i', 's']);
+  });
 });
