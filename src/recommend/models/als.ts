@@ -16,10 +16,11 @@
 import { foldHistory, noOpinion, transpose, userItemCsr, type Csr, type Signal } from './common.ts';
 import { gaussian, rng } from '../../stats/random.ts';
 import { bestOf } from './top-k.ts';
-import { cholesky, choleskySolve, dot, gemmNT, NotPositiveDefiniteError } from './linalg.ts';
+import { cholesky, choleskySolve, NotPositiveDefiniteError } from './linalg.ts';
+import { CgWork, type SweepSide, splitGram, sweep } from './als-sweep.ts';
+import { SweepPool, alsThreads, sharedCsr } from './als-threads.ts';
 import { buildHnsw, type HnswIndex, hnswFromState, hnswState, searchHnsw } from './hnsw.ts';
 import { type PackableArray, pack, unpackModel } from './pack.ts';
-import { type Gemm4x2, wasmWorkspace } from './wasm-gemm.ts';
 import { FactorScan } from './wasm-gemv.ts';
 import { ModelFitError, NotEnoughDataError, type FitOptions, type HistoryEntry, type Interactions, type Recommender, type ScoreResult } from './types.ts';
 
@@ -60,6 +61,11 @@ export interface AlsOptions {
    * scalar loop over the factors themselves (the float64 ranking to the last bit, 3–4× the CPU).
    */
   exactScan: 'float32' | 'float64';
+  /**
+   * Threads of the half-sweeps (als-threads.ts): 0 chooses (two on a multi-core machine when the data is
+   * large enough to repay the second thread's start, else one). The factors are the same to the bit.
+   */
+  threads: number;
 }
 
 export const ALS_DEFAULTS: AlsOptions = {
@@ -83,6 +89,7 @@ export const ALS_DEFAULTS: AlsOptions = {
   annAbove: Number.MAX_SAFE_INTEGER,
   annEf: 400,
   exactScan: 'float32',
+  threads: 0,
 };
 
 /** Strength and confidence of one aggregated (user, item) value. */
@@ -104,6 +111,8 @@ export class Als implements Recommender {
   private index: HnswIndex | null = null;
   /** The float32 scan of `Y` (and the factors' norms, for `similar`), made at first use after `Y` changes. */
   private scanned: { Y: Float64Array; scan: FactorScan; norms: Float64Array | null } | null = null;
+  /** How the last `fit` ran: its threads, and the row blocks the helper thread updated. */
+  lastFit: { threads: number; helperBlocks: number } | null = null;
 
   constructor(options: Partial<AlsOptions> = {}) {
     this.options = { ...ALS_DEFAULTS, ...options };
@@ -129,26 +138,49 @@ export class Als implements Recommender {
     const Rt = transpose(R);
     const rand = rng(opts.seed ?? 1);
     const scale = o.initScale / Math.sqrt(k);
-    const X = new Float64Array(data.nUsers * k);
-    const Y = new Float64Array(data.nItems * k);
+    const threads = alsThreads(o.threads, R.indices.length, k);
+    // With a helper thread, everything both threads read or write lives in shared memory.
+    const alloc = (n: number) => (threads > 1 ? new Float64Array(new SharedArrayBuffer(n * 8)) : new Float64Array(n));
+    const X = alloc(data.nUsers * k);
+    const Y = alloc(data.nItems * k);
     for (let p = 0; p < Y.length; p++) Y[p] = gaussian(rand) * scale;
     for (let p = 0; p < X.length; p++) X[p] = gaussian(rand) * scale;
-    const G = new Float64Array(k * k);
+    const G = alloc(k * k);
+    const G2 = alloc(k * k);
     const work = new CgWork(k);
-    for (let it = 0; it < o.iterations; it++) {
-      work.gram(Y, data.nItems, G);
-      sweep(R, Y, X, G, k, o.alpha, o.cgSteps, work, (nr) => this.reg(nr, data.nItems));
-      work.gram(X, data.nUsers, G);
-      sweep(Rt, X, Y, G, k, o.alpha, o.cgSteps, work, (nr) => this.reg(nr, data.nUsers));
-      progress((it + 1) / o.iterations);
+    const base = { G, k, alpha: o.alpha, steps: o.cgSteps };
+    const RS = threads > 1 ? sharedCsr(R) : R;
+    const RtS = threads > 1 ? sharedCsr(Rt) : Rt;
+    const users: SweepSide = { ...base, R: RS, F: Y, out: X, regOf: (nr) => this.reg(nr, data.nItems) };
+    const items: SweepSide = { ...base, R: RtS, F: X, out: Y, regOf: (nr) => this.reg(nr, data.nUsers) };
+    const pool =
+      threads > 1
+        ? new SweepPool(RS, RtS, X, Y, G, G2, { k, alpha: o.alpha, steps: o.cgSteps, regularization: o.regularization, regExponent: o.regExponent })
+        : null;
+    try {
+      for (let it = 0; it < o.iterations; it++) {
+        if (pool) pool.gram(Y, false, data.nItems, G, G2, work);
+        else splitGram(work, Y, data.nItems, G, G2);
+        if (pool) pool.run(users, true, work);
+        else sweep(users, work);
+        if (pool) pool.gram(X, true, data.nUsers, G, G2, work);
+        else splitGram(work, X, data.nUsers, G, G2);
+        if (pool) pool.run(items, false, work);
+        else sweep(items, work);
+        progress((it + 1) / o.iterations);
+      }
+    } finally {
+      pool?.close();
     }
+    this.lastFit = { threads, helperBlocks: pool?.helperBlocks ?? 0 };
     for (let p = 0; p < Y.length; p++) if (!Number.isFinite(Y[p])) throw new ModelFitError('ALS diverged (non-finite factors); raise regularization');
     this.nItems = data.nItems;
-    this.Y = Y;
+    // The model keeps (and saves) an unshared copy; the shared one goes with the helper.
+    this.Y = pool ? Y.slice() : Y;
     this.index = null;
     if (this.nItems >= o.annAbove) this.indexItems(opts.seed ?? 1);
     this.YtY = new Float64Array(k * k);
-    work.gram(Y, data.nItems, this.YtY);
+    work.gram(this.Y, 0, data.nItems, this.YtY);
   }
 
   /** Builds the HNSW candidate index over the item factors (training does from `annAbove` items on). */
@@ -307,223 +339,5 @@ export class Als implements Recommender {
       m.index = hnswFromState(header.hnsw as Record<string, unknown>, graph, m.Y);
     }
     return m;
-  }
-}
-
-/** G = FᵀF + λI for F (rows × k). Accumulated row by row (k² per row, rows streamed once). */
-function gram(F: Float64Array, rows: number, k: number, lambda: number, G: Float64Array): void {
-  G.fill(0);
-  for (let r = 0; r < rows; r++) {
-    const o = r * k;
-    for (let a = 0; a < k; a++) {
-      const fa = F[o + a];
-      if (fa === 0) continue;
-      const ga = a * k;
-      for (let b = 0; b <= a; b++) G[ga + b] += fa * F[o + b];
-    }
-  }
-  for (let a = 0; a < k; a++) {
-    G[a * k + a] += lambda;
-    for (let b = 0; b < a; b++) G[b * k + a] = G[a * k + b];
-  }
-}
-
-/** Rows whose conjugate-gradient steps run side by side, so their products with G are one matrix product. */
-const BLOCK_ROWS = 64;
-
-class CgWork {
-  /** Per row of a block (BLOCK_ROWS × k each): residual, direction, and the product with G. */
-  r: Float64Array;
-  p: Float64Array;
-  Gp: Float64Array;
-  Ap: Float64Array;
-  rs: Float64Array;
-  live: Uint8Array;
-  /** G and a block in WebAssembly memory for the SIMD kernel (null: `gemmNT` in JavaScript). */
-  private readonly simd: { all: Float64Array; gemm: Gemm4x2 } | null;
-  private readonly k: number;
-  constructor(k: number) {
-    this.k = k;
-    this.r = new Float64Array(BLOCK_ROWS * k);
-    this.p = new Float64Array(BLOCK_ROWS * k);
-    this.Gp = new Float64Array(BLOCK_ROWS * k);
-    this.Ap = new Float64Array(k);
-    this.rs = new Float64Array(BLOCK_ROWS);
-    this.live = new Uint8Array(BLOCK_ROWS);
-    // The kernel works on column pairs: an odd k stays in JavaScript.
-    const ws = k % 2 === 0 && k >= SIMD_FACTORS ? wasmWorkspace(k * k + 2 * BLOCK_ROWS * k) : null;
-    this.simd = ws ? { all: new Float64Array(ws.memory.buffer), gemm: ws.gemm } : null;
-  }
-
-  /**
-   * G = FᵀF (F: rows × k). In WebAssembly, block by block: a block of BLOCK_ROWS rows transposed (k ×
-   * BLOCK_ROWS, zeros past the last row) and multiplied with itself; the full square, a quarter of the
-   * time of the triangle in JavaScript. G is read back whole, so it is symmetric to the bit.
-   */
-  gram(F: Float64Array, rows: number, G: Float64Array): void {
-    const k = this.k;
-    if (!this.simd || k % 4 !== 0) {
-      gram(F, rows, k, 0, G);
-      return;
-    }
-    const { all, gemm } = this.simd;
-    const xAt = k * k;
-    all.fill(0, 0, k * k);
-    for (let r0 = 0; r0 < rows; r0 += BLOCK_ROWS) {
-      const n = Math.min(BLOCK_ROWS, rows - r0);
-      if (n < BLOCK_ROWS) all.fill(0, xAt, xAt + k * BLOCK_ROWS);
-      for (let t = 0; t < n; t++) {
-        const fo = (r0 + t) * k;
-        for (let a = 0; a < k; a++) all[xAt + a * BLOCK_ROWS + t] = F[fo + a];
-      }
-      gemm(k >> 2, k >> 1, BLOCK_ROWS, xAt * 8, BLOCK_ROWS * 8, xAt * 8, BLOCK_ROWS * 8, 0, k * 8, 1);
-    }
-    G.set(all.subarray(0, k * k));
-  }
-
-  /** The G of the sweep starting (symmetric, k × k). */
-  useG(G: Float64Array): void {
-    this.simd?.all.set(G.subarray(0, this.k * this.k));
-  }
-
-  /** Gp[t] = G · src[so + t·k ..] for the block's `rows` rows. */
-  timesG(rows: number, src: Float64Array, so: number, G: Float64Array): void {
-    const k = this.k;
-    const Gp = this.Gp;
-    if (!this.simd) {
-      Gp.fill(0, 0, rows * k);
-      gemmNT(rows, k, k, 1, src, so, k, G, 0, k, Gp, 0, k);
-      return;
-    }
-    const { all, gemm } = this.simd;
-    const xAt = k * k;
-    const cAt = xAt + BLOCK_ROWS * k;
-    // Whole blocks of four rows: the ones past `rows` compute on stale values nobody reads.
-    const m4 = Math.ceil(rows / 4);
-    all.set(src.subarray(so, so + rows * k), xAt);
-    all.fill(0, cAt, cAt + 4 * m4 * k);
-    gemm(m4, k >> 1, k, xAt * 8, k * 8, 0, k * 8, cAt * 8, k * 8, 1);
-    Gp.set(all.subarray(cAt, cAt + rows * k));
-  }
-}
-
-/** From this many factors the products with G run in WebAssembly SIMD (below, the copies cost more than they save). */
-const SIMD_FACTORS = 16;
-
-/**
- * Updates every row of `out` (one per CSR row of R) from the fixed factors `F`, with G = FᵀF + λI:
- * a few CG steps on (G + Σᵢ (cᵢ − 1) fᵢfᵢᵀ) x = Σᵢ cᵢ pᵢ fᵢ, starting from the current x.
- *
- * The rows run in blocks of BLOCK_ROWS, step by step together: every step's dense part, G times each
- * row's vector, is one product of the block with G (`gemmNT`, register-blocked), which took three
- * quarters of a sweep as one k² loop per row and step. Each row's arithmetic is unchanged, in the same
- * order, so the factors are the same to the bit.
- */
-function sweep(
-  R: Csr,
-  F: Float64Array,
-  out: Float64Array,
-  G: Float64Array,
-  k: number,
-  alpha: number,
-  steps: number,
-  w: CgWork,
-  regOf: (n: number) => number,
-): void {
-  const { r, p, Gp, Ap, rs, live } = w;
-  w.useG(G);
-  for (let u0 = 0; u0 < R.nRows; u0 += BLOCK_ROWS) {
-    const rows = Math.min(BLOCK_ROWS, R.nRows - u0);
-    // r = b − A x for each row: G x for the block at once (G is symmetric, so x G = (G x)ᵀ).
-    w.timesG(rows, out, u0 * k, G);
-    let anyLive = 0;
-    for (let t = 0; t < rows; t++) {
-      const u = u0 + t;
-      const start = R.indptr[u];
-      const end = R.indptr[u + 1];
-      const xo = u * k;
-      live[t] = 0;
-      if (start === end) {
-        out.fill(0, xo, xo + k);
-        continue;
-      }
-      const lambda = regOf(end - start);
-      applyA(Gp, t * k, lambda, F, R, start, end, out, xo, k, alpha, Ap);
-      const ro = t * k;
-      r.fill(0, ro, ro + k);
-      for (let q = start; q < end; q++) {
-        const v = R.values[q];
-        if (v <= 0) continue;
-        const c = 1 + alpha * v;
-        const fo = R.indices[q] * k;
-        for (let a = 0; a < k; a++) r[ro + a] += c * F[fo + a];
-      }
-      let s = 0;
-      for (let a = 0; a < k; a++) {
-        r[ro + a] -= Ap[a];
-        p[ro + a] = r[ro + a];
-        s += r[ro + a] * r[ro + a];
-      }
-      rs[t] = s;
-      live[t] = s > 1e-20 ? 1 : 0;
-      anyLive |= live[t];
-    }
-    for (let step = 0; step < steps && anyLive; step++) {
-      w.timesG(rows, p, 0, G);
-      anyLive = 0;
-      for (let t = 0; t < rows; t++) {
-        if (!live[t]) continue;
-        const u = u0 + t;
-        const start = R.indptr[u];
-        const end = R.indptr[u + 1];
-        const xo = u * k;
-        const ro = t * k;
-        applyA(Gp, ro, regOf(end - start), F, R, start, end, p, ro, k, alpha, Ap);
-        let pAp = 0;
-        for (let a = 0; a < k; a++) pAp += p[ro + a] * Ap[a];
-        if (!(pAp > 0)) {
-          live[t] = 0;
-          continue;
-        }
-        const stepSize = rs[t] / pAp;
-        let rs2 = 0;
-        for (let a = 0; a < k; a++) {
-          out[xo + a] += stepSize * p[ro + a];
-          r[ro + a] -= stepSize * Ap[a];
-          rs2 += r[ro + a] * r[ro + a];
-        }
-        const beta = rs2 / rs[t];
-        for (let a = 0; a < k; a++) p[ro + a] = r[ro + a] + beta * p[ro + a];
-        rs[t] = rs2;
-        live[t] = rs2 > 1e-20 ? 1 : 0;
-        anyLive |= live[t];
-      }
-    }
-  }
-}
-
-/** out = (G + λI + Σ (c − 1) fᵢfᵢᵀ) v, v = vec[vo .. vo + k), given Gv = G v at `Gv[go .. go + k)`. */
-function applyA(
-  Gv: Float64Array,
-  go: number,
-  lambda: number,
-  F: Float64Array,
-  R: Csr,
-  start: number,
-  end: number,
-  vec: Float64Array,
-  vo: number,
-  k: number,
-  alpha: number,
-  out: Float64Array,
-): void {
-  for (let a = 0; a < k; a++) out[a] = Gv[go + a] + lambda * vec[vo + a];
-  for (let q = start; q < end; q++) {
-    const c1 = alpha * Math.abs(R.values[q]);
-    if (c1 === 0) continue;
-    const fo = R.indices[q] * k;
-    // Four partial sums (`dot`): one running sum waits on each addition, and these dots are half the sparse work.
-    const d = c1 * dot(F, fo, vec, vo, k);
-    for (let a = 0; a < k; a++) out[a] += d * F[fo + a];
   }
 }
