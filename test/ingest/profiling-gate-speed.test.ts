@@ -43,6 +43,8 @@ async function seeded() {
     await raw.appendConsent(ws, 'other-purpose', change(1, { marketing: true }));
     await raw.appendConsent(ws, 'anon:v-no', change(1, { profiling: false }));
     await raw.appendConsent(ws, 'erased', change(1, { profiling: true }));
+    // An id with a lone surrogate (a valid JSON escape a client can send) who said no.
+    await raw.appendConsent(ws, 'lone \ud800', change(1, { profiling: false }));
   }
   // Another workspace's "no" does not count here.
   await raw.appendConsent('elsewhere', 'never-asked', change(1, { profiling: false }));
@@ -111,14 +113,14 @@ describe('ingest with a per-batch profiling gate', () => {
         return consent.allowing(ws, subjects, 'profiling');
       },
     );
-    const people = ['gave', 'withdrew', 'never-asked', 'said-no-then-yes', 'erased'];
+    const people = ['gave', 'withdrew', 'never-asked', 'said-no-then-yes', 'erased', 'lone \ud800'];
     const events: Array<Record<string, unknown>> = people.flatMap((userId, i) => [
       { type: 'view', userId, itemId: 'i1', timestamp: NOW - 1000 * (i + 1) },
       { type: 'click', userId, itemId: 'i2', timestamp: NOW - 500 * (i + 1) },
     ]);
     events.push({ type: 'view', anonymousId: 'v-no', itemId: 'i1', timestamp: NOW - 10 });
     const r = await ingest.postEvents('shop', events);
-    expect(r.accepted).toBe(11);
+    expect(r.accepted).toBe(13);
     expect(perPerson).toBe(0);
     expect(asked).toHaveLength(1);
     expect(asked[0].sort()).toEqual([...people, 'anon:v-no'].sort());
@@ -131,6 +133,7 @@ describe('ingest with a per-batch profiling gate', () => {
     expect(await counts('said-no-then-yes')).toBe(2);
     expect(await counts('withdrew')).toBeNull();
     expect(await counts('erased')).toBeNull();
+    expect(await counts('lone \ud800')).toBeNull();
     expect(await counts('anon:v-no')).toBeNull();
   });
 });

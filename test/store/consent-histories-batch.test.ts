@@ -45,19 +45,26 @@ for (const [name, open] of adapters) {
       await s.appendConsent('w1', 'anon:v1', change(7, { personalization: false }));
       await s.appendConsent('w1', 'ana', change(9, { chatMemory: true }));
       await s.appendConsent('w1', 'o"dd\\name ü', change(4, { profiling: false }));
+      // Ids a shopper's client can send (valid JSON escapes): a lone surrogate must find its own rows too,
+      // or a person's "no" would be missed and their events profiled.
+      await s.appendConsent('w1', 'lone \ud800', change(6, { profiling: false }));
+      await s.appendConsent('w1', 'low \udc00 end', change(8, { profiling: false }));
       // Another workspace's rows about the same people are not theirs here.
       await s.appendConsent('w2', 'ana', change(1, { profiling: true }));
       await s.appendConsent('w2', 'cy', change(1, { profiling: true }));
 
-      const asked = ['ana', 'cy', 'bo', 'anon:v1', 'nobody', 'o"dd\\name ü', 'ana'];
+      const asked = ['ana', 'cy', 'bo', 'anon:v1', 'nobody', 'o"dd\\name ü', 'ana', 'lone \ud800', 'low \udc00 end'];
       const got = await s.consentHistories('w1', asked);
-      expect([...got.keys()].sort()).toEqual(['ana', 'anon:v1', 'bo', 'o"dd\\name ü']);
+      expect([...got.keys()].sort()).toEqual(['ana', 'anon:v1', 'bo', 'lone \ud800', 'low \udc00 end', 'o"dd\\name ü']);
       for (const id of new Set(asked)) {
         const one = await s.consentHistory('w1', id);
         if (one.length === 0) expect(got.has(id), id).toBe(false);
         else expect(got.get(id), id).toEqual(one);
       }
       expect(got.get('ana')!.map((c) => c.at)).toEqual([5, 2, 9]);
+      // consentHistory itself finds those rows (PostgreSQL's batched point reads once missed them).
+      expect((await s.consentHistory('w1', 'lone \ud800')).map((c) => c.at)).toEqual([6]);
+      expect(got.get('low \udc00 end')!.map((c) => c.at)).toEqual([8]);
       expect([...(await s.consentHistories('w2', asked)).keys()].sort()).toEqual(['ana', 'cy']);
       expect((await s.consentHistories('w1', [])).size).toBe(0);
     });

@@ -61,6 +61,13 @@ SELECT $1, s, b FROM unnest($2::text[], ARRAY(SELECT j.b::text FROM json_array_e
 ON CONFLICT (workspace, subject) DO UPDATE SET body = excluded.body
 RETURNING subject, xmin::text AS v`;
 
+const LONE_SURROGATE = /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/g;
+
+/** A text as PostgreSQL keeps it: the driver sends UTF-8, in which each lone surrogate becomes U+FFFD. */
+function asStored(s: string): string {
+  return s.replace(LONE_SURROGATE, '\ufffd');
+}
+
 /** First key of the two-part advisory lock that serializes migrations ("AFIN"). */
 const MIGRATION_LOCK = 0x4146494e;
 
@@ -482,27 +489,32 @@ ON CONFLICT (workspace, subject) DO UPDATE SET body = excluded.body`,
   }
   /** Consent histories asked in one loop turn (a batch's people, on the ingest path) share one query. */
   private readonly consentReads = new TurnBatcher<Row, ConsentChange[]>(
-    async (ws, userIds) => {
-      const byUser = new Map<string, Row[]>();
-      for (const r of await this.rows('SELECT * FROM consent WHERE workspace = $1 AND user_id = ANY($2::text[]) ORDER BY seq', [ws, userIds])) {
-        const id = String(r.user_id);
-        const list = byUser.get(id);
-        if (list) list.push(r);
-        else byUser.set(id, [r]);
-      }
-      return byUser;
-    },
+    (ws, userIds) => this.consentRowsOf(ws, userIds),
     (rows) => (rows ?? []).map(consentFromRow),
   );
+  /**
+   * The consent rows of several people, oldest first each, keyed by the ids as asked: a row comes back
+   * with its id as stored, where a lone surrogate of the asked id became U+FFFD on the way in.
+   */
+  private async consentRowsOf(ws: string, userIds: readonly string[]): Promise<Map<string, Row[]>> {
+    const byStored = new Map<string, Row[]>();
+    for (const r of await this.rows('SELECT * FROM consent WHERE workspace = $1 AND user_id = ANY($2::text[]) ORDER BY seq', [ws, [...new Set(userIds)]])) {
+      const id = String(r.user_id);
+      const list = byStored.get(id);
+      if (list) list.push(r);
+      else byStored.set(id, [r]);
+    }
+    const out = new Map<string, Row[]>();
+    for (const id of userIds) {
+      const rows = byStored.get(asStored(id));
+      if (rows) out.set(id, rows);
+    }
+    return out;
+  }
   async consentHistories(ws: string, userIds: readonly string[]): Promise<Map<string, ConsentChange[]>> {
     const out = new Map<string, ConsentChange[]>();
     if (userIds.length === 0) return out;
-    for (const r of await this.rows('SELECT * FROM consent WHERE workspace = $1 AND user_id = ANY($2::text[]) ORDER BY seq', [ws, [...new Set(userIds)]])) {
-      const id = String(r.user_id);
-      const list = out.get(id);
-      if (list) list.push(consentFromRow(r));
-      else out.set(id, [consentFromRow(r)]);
-    }
+    for (const [id, rows] of await this.consentRowsOf(ws, userIds)) out.set(id, rows.map(consentFromRow));
     return out;
   }
   async deleteConsent(ws: string, userId: string): Promise<number> {

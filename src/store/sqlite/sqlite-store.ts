@@ -456,17 +456,12 @@ export class SqliteStore implements Store {
   }
   async consentHistories(ws: string, userIds: readonly string[]): Promise<Map<string, ConsentChange[]>> {
     const out = new Map<string, ConsentChange[]>();
-    if (userIds.length === 0) return out;
-    // One statement for the whole list (an index probe per id inside SQLite), not a statement per person.
-    const rows = this.q('SELECT * FROM consent WHERE workspace = ? AND user_id IN (SELECT value FROM json_each(?)) ORDER BY seq').all(
-      ws,
-      JSON.stringify(userIds),
-    ) as Row[];
-    for (const r of rows) {
-      const id = String(r.user_id);
-      const list = out.get(id);
-      if (list) list.push(consentFromRow(r));
-      else out.set(id, [consentFromRow(r)]);
+    // consentHistory's statement per person, bound as it binds the id: a list passed as JSON text would
+    // decode a lone surrogate otherwise than the driver encodes the stored id, and miss that person's rows.
+    const st = this.q('SELECT * FROM consent WHERE workspace = ? AND user_id = ? ORDER BY seq');
+    for (const id of new Set(userIds)) {
+      const rows = st.all(ws, id) as Row[];
+      if (rows.length > 0) out.set(id, rows.map(consentFromRow));
     }
     return out;
   }
