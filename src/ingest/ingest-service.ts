@@ -96,6 +96,17 @@ export function itemChanges(items: readonly StoredItem[], previous: (id: string)
   return out;
 }
 
+const LONE_SURROGATE = /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/g;
+
+/**
+ * An id as the stores keep it: they write UTF-8, in which a lone surrogate (a valid JSON escape a client
+ * can send) becomes U+FFFD. An event's subject takes this form, so that it names the rows stored for it
+ * (PostgreSQL hands rows back under the stored form, and a profile read under the other would be missed).
+ */
+export function storedId(id: string): string {
+  return id.replace(LONE_SURROGATE, '\ufffd');
+}
+
 function asBatch(body: unknown): unknown[] {
   const list = Array.isArray(body) ? body : body !== null && typeof body === 'object' ? [body] : null;
   if (!list) throw new AfinError('invalid_body', 'body: expected a JSON array of objects', 'body');
@@ -215,7 +226,7 @@ export class IngestService {
       events.push({
         messageId: e.messageId ?? `evt_${randomUUID()}`,
         type: e.type,
-        subject: e.userId ? e.userId : (visitors.get(e.anonymousId!) ?? anonSubject(e.anonymousId!)),
+        subject: e.userId ? storedId(e.userId) : (visitors.get(e.anonymousId!) ?? anonSubject(storedId(e.anonymousId!))),
         userId: e.userId ?? null,
         anonymousId: e.anonymousId ?? null,
         itemId: e.itemId ?? null,

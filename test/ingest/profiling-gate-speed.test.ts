@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { ConsentChange } from '../../src/domain/schemas.ts';
-import { IngestService } from '../../src/ingest/ingest-service.ts';
+import { IngestService, storedId } from '../../src/ingest/ingest-service.ts';
 import { ConsentService, DEFAULT_CONSENT } from '../../src/privacy/consent.ts';
 import { WorkspaceState } from '../../src/recommend/workspace-state.ts';
 import { SqliteStore } from '../../src/store/sqlite/sqlite-store.ts';
@@ -123,7 +123,9 @@ describe('ingest with a per-batch profiling gate', () => {
     expect(r.accepted).toBe(13);
     expect(perPerson).toBe(0);
     expect(asked).toHaveLength(1);
-    expect(asked[0].sort()).toEqual([...people, 'anon:v-no'].sort());
+    // The subjects as stored: the lone surrogate as U+FFFD (see storedId).
+    expect(asked[0].sort()).toEqual([...people.map(storedId), 'anon:v-no'].sort());
+    expect(asked[0]).toContain('lone \ufffd');
     const counts = async (s: string) => {
       const p = (await raw.getProfile('shop', s)) as { events: Record<string, { count: number }> } | null;
       return p && Object.values(p.events).reduce((a, c) => a + c.count, 0);

@@ -1,5 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { afterAll, describe, expect, it } from 'vitest';
+import { IngestService } from '../../src/ingest/ingest-service.ts';
+import { WorkspaceState } from '../../src/recommend/workspace-state.ts';
 import { PostgresStore } from '../../src/store/postgres/postgres-store.ts';
 import { suiteNotRun } from '../suite-not-run.ts';
 import { storedEvent } from '../stored-event.ts';
@@ -48,6 +50,27 @@ else {
       const { rows } = await store.pool.query('SELECT subject, body FROM profiles WHERE workspace = $1 ORDER BY subject', ['w']);
       expect(rows.map((row) => row.subject)).toEqual([...subjects].sort());
       for (const row of rows) expect(row.body, row.subject).toBe(JSON.stringify(written.get(row.subject)));
+    });
+
+    it('keeps counting the profile of a person whose id holds a lone surrogate, batch after batch', async () => {
+      await store.migrate();
+      // PostgreSQL stores the id with U+FFFD for the lone surrogate: the profile read back must still be theirs.
+      const ingest = new IngestService(store, new WorkspaceState(store, 0, () => 2_000_000));
+      const userId = 'lone \ud800 user';
+      for (let b = 0; b < 3; b++) {
+        const r = await ingest.postEvents('odd', [
+          { type: 'view', userId, itemId: 'i1', timestamp: 1_000_000 + b },
+          { type: 'view', userId: 'plain', itemId: 'i1', timestamp: 1_000_000 + b },
+        ]);
+        expect(r.accepted).toBe(2);
+      }
+      const counts = async (s: string) => {
+        const p = (await store.getProfile('odd', s)) as { events: Record<string, { count: number }> } | null;
+        return p && Object.values(p.events).reduce((a, c) => a + c.count, 0);
+      };
+      expect(await counts('plain')).toBe(3);
+      expect(await counts(userId)).toBe(3);
+      expect(await store.eventsOf('odd', userId)).toHaveLength(3);
     });
   });
 }
