@@ -846,7 +846,7 @@ function negatedHits(ctx: Ctx, tokens: Token[], hits: EntityHit[]): Set<EntityHi
   for (const h of hits) {
     const next = tokens[h.j];
     if (!next || !AFTER_NEGATORS.has(next.norm)) continue;
-    if (gapHasPunctuation(ctx, tokens[h.j - 1].end, next.start) && next.norm !== 'free') continue;
+    if (gapHasPunctuation(ctx, tokens[h.j - 1].end, next.start)) continue;
     const after = tokens[h.j + 1];
     if (next.norm === 'free' || !after || gapHasPunctuation(ctx, next.end, after.start) || ['thanks', 'gracias', 'please', 'porfa', 'por'].includes(after.norm))
       negated.add(h);

@@ -222,6 +222,12 @@ describe('matchEntities, negatedHits, applyEntities', () => {
 
   // L843, L845: "Apple no" (and "no thanks", "no gracias", …) negates what comes before; not across a comma,
   // nor when more follows ("Apple no quiero") unless after a comma ("Apple no, Sony"); "free" after a word does.
+  it('a "free" after a comma starts a new wish: "waterproof, free shipping would be nice" keeps waterproof', () => {
+    const s = x('waterproof, free shipping would be nice');
+    expect(s.excluded.tags).toStrictEqual([]);
+    expect(s.tags).toStrictEqual(['waterproof']);
+  });
+
   it('"Apple no thanks" and the like exclude Apple; "Apple, no thanks" and "Apple no quiero" do not', () => {
     for (const [t, lang] of [
       ['Apple no thanks', 'en'],
