@@ -175,15 +175,23 @@ export function sweepBlock(side: SweepSide, w: CgWork, block: number): void {
       continue;
     }
     const lambda = regOf(end - start);
-    applyA(Gp, t * k, lambda, F, R, start, end, out, xo, k, alpha, Ap);
     const ro = t * k;
+    // A x and b = Σ c·p f together, each of the row's f read once for both.
     r.fill(0, ro, ro + k);
+    for (let a = 0; a < k; a++) Ap[a] = Gp[ro + a] + lambda * out[xo + a];
     for (let q = start; q < end; q++) {
       const v = R.values[q];
-      if (v <= 0) continue;
-      const c = 1 + alpha * v;
+      const c1 = alpha * Math.abs(v);
       const fo = R.indices[q] * k;
-      for (let a = 0; a < k; a++) r[ro + a] += c * F[fo + a];
+      const d = c1 === 0 ? 0 : c1 * dot(F, fo, out, xo, k);
+      if (v > 0) {
+        const c = 1 + c1;
+        for (let a = 0; a < k; a++) {
+          const f = F[fo + a];
+          Ap[a] += d * f;
+          r[ro + a] += c * f;
+        }
+      } else if (c1 !== 0) for (let a = 0; a < k; a++) Ap[a] += d * F[fo + a];
     }
     let s = 0;
     for (let a = 0; a < k; a++) {
