@@ -8,7 +8,7 @@
  *   node bin/run-ts.mjs bench/scale.ts [--sizes 500x5000,1000x10000] [--events-per-user 10]
  *     [--seconds 5] [--connections 32] [--seed 1] [--keep-going]
  *   node bin/run-ts.mjs bench/scale.ts --chart bench/scale-runs.jsonl [--out docs/scale-curve.svg] [--note '…']
- *   node bin/run-ts.mjs bench/scale.ts --fits 100000x100000   (the training's parts alone, CPU s each)
+ *   node bin/run-ts.mjs bench/scale.ts --fits 100000x100000   (the training's parts alone, CPU and wall s each)
  *
  * A size is ITEMSxUSERS; the issue's full curve is `--sizes 1000x10000,10000x100000,100000x1000000`
  * (that last one needs a long while and several GB). The shop: items in 40 categories with log-normal
@@ -464,7 +464,8 @@ function retrieval(nItems: number, seed: number): Record<string, unknown> {
 /**
  * The default training's parts fitted one by one on the shop's events (built in memory): content,
  * co-occurrence, the hybrid's EASE (head + kNN tail) and its ALS (as `registry.ts` configures them).
- * CPU seconds of this thread; the peak RSS is the process's so far.
+ * CPU seconds of the process (every thread: ALS's helper thread counts) and wall seconds; the peak RSS
+ * is the process's so far.
  */
 async function fitParts(size: Size): Promise<Record<string, unknown>> {
   const { InteractionBuilder } = await import('../src/recommend/interactions.ts');
@@ -478,12 +479,17 @@ async function fitParts(size: Size): Promise<Record<string, unknown>> {
     const c = process.cpuUsage();
     return (c.user + c.system) / 1e6;
   };
-  const parts: Record<string, { cpuSeconds: number; peakRssMB: number }> = {};
+  const parts: Record<string, { cpuSeconds: number; wallSeconds: number; peakRssMB: number }> = {};
   let set: ReturnType<typeof builder.build> | null = null;
   const timed = (name: string, work: () => void) => {
     const c0 = cpu();
+    const w0 = performance.now();
     work();
-    parts[name] = { cpuSeconds: round(cpu() - c0, 1), peakRssMB: Math.round(process.resourceUsage().maxRSS / 1024) };
+    parts[name] = {
+      cpuSeconds: round(cpu() - c0, 1),
+      wallSeconds: round((performance.now() - w0) / 1000, 1),
+      peakRssMB: Math.round(process.resourceUsage().maxRSS / 1024),
+    };
     log(`  ${name}: ${JSON.stringify(parts[name])}`);
   };
   timed('events', () => {
