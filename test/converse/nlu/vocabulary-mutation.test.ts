@@ -222,6 +222,54 @@ describe("the shop's own words for its types (tags on one type)", () => {
   });
 });
 
+describe('the survivors of the rerun (2026-12-03, 07:22)', () => {
+  const dumbbells = (n: number, extra: (i: number) => Partial<VocabularyItem> = () => ({})): VocabularyItem[] =>
+    Array.from({ length: n }, (_, i) => ({ categories: ['Fitness > Dumbbells'], ...extra(i) }));
+  const dumb = product('dumbbells', 'Fitness > Dumbbells');
+  const tag = (value: string) => ({ kind: 'tag', value, fromCatalog: true });
+
+  it('a tag on 30 % of a type (and on two items at least) is that type; on fewer, or on one item, a tag', () => {
+    expect(entitiesOf(buildVocabulary(dumbbells(10, (i) => ({ tags: i < 3 ? ['halteras'] : [] }))), 'halteras', 'es')).toEqual([dumb]);
+    expect(entitiesOf(buildVocabulary(dumbbells(10, (i) => ({ tags: i < 2 ? ['halteras'] : [] }))), 'halteras', 'es')).toEqual([tag('halteras')]);
+    expect(entitiesOf(buildVocabulary(dumbbells(1, () => ({ tags: ['halteras'] }))), 'halteras', 'es')).toEqual([tag('halteras')]);
+  });
+
+  it('a tag on items of two types, or on items of none, stays a tag', () => {
+    const two = dumbbells(3, () => ({ tags: ['halteras'] })).concat(
+      Array.from({ length: 3 }, () => ({ categories: ['Fitness > Kettlebells'], tags: ['halteras'] })),
+    );
+    expect(entitiesOf(buildVocabulary(two), 'halteras', 'es')).toEqual([tag('halteras')]);
+    expect(entitiesOf(buildVocabulary([{ tags: ['halteras'] }, { tags: ['halteras'] }]), 'halteras', 'es')).toEqual([tag('halteras')]);
+  });
+
+  it('reads an attribute name with spaces around it', () => {
+    expect(buildVocabulary([{ attributes: { ' Brand ': 'Sony', ' colour': 'Red' } }]).catalog).toMatchObject({ brands: ['Sony'], colours: ['Red'] });
+  });
+
+  it('a type a shipped group claims is one product, not a second one of its own', () => {
+    const v = buildVocabulary([
+      { attributes: { type: 'Dumbbell' }, tags: ['halteras'] },
+      { attributes: { type: 'Dumbbell' }, tags: ['halteras'] },
+    ]);
+    const claimed = { kind: 'product', value: 'Dumbbell', category: undefined, use: undefined, fromCatalog: true };
+    expect(entitiesOf(v, 'dumbbells')).toStrictEqual([claimed]);
+    // The shop's word for the type stands for the group's product too (keys present, as the group wrote them).
+    expect(entitiesOf(v, 'halteras', 'es')).toStrictEqual([claimed]);
+  });
+
+  it("a category's upper levels are no name of its product", () => {
+    const v = buildVocabulary(dumbbells(2));
+    expect(entitiesOf(v, 'fitness dumbbells')).toEqual([]);
+    expect(entitiesOf(v, 'dumbbells')).toEqual([dumb]);
+  });
+
+  it("a colour's catalogue spelling is a form of its colour", () => {
+    const v = buildVocabulary([{ attributes: { colour: 'Reds' } }]);
+    const red = all(v, 'es').filter((p) => p.entity.kind === 'colour' && p.entity.value === 'Reds');
+    expect(red.some((p) => [p.words, ...(p.otherWords ?? [])].some((w) => w.join(' ') === 'reds'))).toBe(true);
+  });
+});
+
 describe('products and categories', () => {
   it('keeps apart the types of two categories whose leaves have no words', () => {
     const v = buildVocabulary([
