@@ -5,11 +5,17 @@
 # the sandbox copy), so a file moved or changed mid-run turns the mutants checked after it into
 # CompileErrors that were never tested.
 #   sh stryker/snapshot.sh --mutate 'src/keys/key-service.ts'
+# AFIN_MUTATE_FROM=HEAD copies the last commit instead of the working tree.
 set -u
 root=$(cd "$(dirname "$0")/.." && pwd)
 snap=$(mktemp -d "${TMPDIR:-/tmp}/afin-mutate-XXXXXX")
 trap 'rm -rf "$snap"' EXIT INT TERM
-tar -C "$root" --exclude=./node_modules --exclude=./.git --exclude=./.stryker-tmp --exclude=./reports --exclude=./.tmp -cf - . | tar -C "$snap" -xf -
+if [ "${AFIN_MUTATE_FROM:-}" = HEAD ]; then
+  # The last commit, without anyone's uncommitted edits (a test planted mid-edit fails the initial run).
+  git -C "$root" archive HEAD | tar -C "$snap" -xf -
+else
+  tar -C "$root" --exclude=./node_modules --exclude=./.git --exclude=./.stryker-tmp --exclude=./reports --exclude=./.tmp -cf - . | tar -C "$snap" -xf -
+fi
 ln -s "$root/node_modules" "$snap/node_modules"
 mkdir -p "$root/reports/mutation" "$snap/reports/mutation"
 # The incremental files, so the copy re-tests only what changed since the last run.
