@@ -402,6 +402,8 @@ export interface FuzzOutcome {
 /** Sends one request; checks no 5xx, a well-formed error on 4xx, no stack trace, and nothing stored changed on a 4xx. */
 export async function runCase(app: FastifyInstance, engine: Engine, store: SqliteStore, req: FuzzRequest): Promise<FuzzOutcome> {
   await engine.recLog.flush();
+  // Writes an earlier request left in flight (a group commit not yet synced) are not this request's doing.
+  await store.settled();
   const before = storeDigest(store);
   const { route: _route, ...inject } = req;
   let res: Awaited<ReturnType<typeof app.inject>>;
@@ -425,6 +427,7 @@ export async function runCase(app: FastifyInstance, engine: Engine, store: Sqlit
     if (typeof body?.error?.code !== 'string' || typeof body.error.message !== 'string')
       return { status, ms, problem: `a ${status} without { error: { code, message } }` };
     await engine.recLog.flush();
+    await store.settled();
     if (storeDigest(store) !== before) return { status, ms, problem: `a rejected request (${status} ${body.error.code}) changed stored data` };
   }
   return { status, ms, problem: null };

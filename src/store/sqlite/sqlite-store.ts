@@ -224,6 +224,19 @@ export class SqliteStore implements Store {
     }
   }
 
+  /**
+   * Resolves once every write queued so far is committed and synced, and those its callers queued in
+   * turn: for tests and tools that read the database directly while writes may still be in flight.
+   */
+  async settled(): Promise<void> {
+    while (this.db.open && (this.pending.length > 0 || this.syncing.size > 0)) {
+      if (this.pending.length > 0) this.flush();
+      await Promise.allSettled([...this.syncing]);
+      // The writers' continuations run now and may queue more.
+      await new Promise((r) => setImmediate(r));
+    }
+  }
+
   /** Folds the WAL into the main file (used by tests that inspect the raw files). */
   checkpoint(): void {
     this.db.pragma('wal_checkpoint(TRUNCATE)');
