@@ -6,7 +6,7 @@ import { plainEvent } from './event-check.ts';
 import type { Catalog } from '../catalog/catalog.ts';
 import { applyEvents, buildProfile, type Profile } from '../profile/profile.ts';
 import type { Doc, ProfileUpdater, Store } from '../store/store.ts';
-import { anonSubject } from '../domain/subjects.ts';
+import { anonSubject, storedId } from '../domain/subjects.ts';
 import { ITEM_CHANGE_COLLECTION } from '../domain/collections.ts';
 
 export const MAX_BATCH = 1000;
@@ -94,17 +94,6 @@ export function itemChanges(items: readonly StoredItem[], previous: (id: string)
     }
   }
   return out;
-}
-
-const LONE_SURROGATE = /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/g;
-
-/**
- * An id as the stores keep it: they write UTF-8, in which a lone surrogate (a valid JSON escape a client
- * can send) becomes U+FFFD. An event's subject takes this form, so that it names the rows stored for it
- * (PostgreSQL hands rows back under the stored form, and a profile read under the other would be missed).
- */
-export function storedId(id: string): string {
-  return id.replace(LONE_SURROGATE, '\ufffd');
 }
 
 function asBatch(body: unknown): unknown[] {

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { ConsentChange } from '../../src/domain/schemas.ts';
-import { IngestService, storedId } from '../../src/ingest/ingest-service.ts';
+import { storedId } from '../../src/domain/subjects.ts';
+import { IngestService } from '../../src/ingest/ingest-service.ts';
 import { ConsentService, DEFAULT_CONSENT } from '../../src/privacy/consent.ts';
 import { WorkspaceState } from '../../src/recommend/workspace-state.ts';
 import { SqliteStore } from '../../src/store/sqlite/sqlite-store.ts';

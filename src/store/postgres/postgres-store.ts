@@ -1,5 +1,6 @@
 import pg from 'pg';
 import type { ConsentChange, EventType, StoredEvent, StoredItem, StoredKey, StoredUser, Workspace } from '../../domain/schemas.ts';
+import { storedId } from '../../domain/subjects.ts';
 import type { Blob, BlobInfo, Doc, EventScanOptions, IdentityLink, InsertEventsResult, Store, ProfileUpdater } from '../store.ts';
 import {
   EVENT_COLUMNS,
@@ -60,13 +61,6 @@ const PROFILES_WRITE_SQL = `INSERT INTO profiles (workspace, subject, body)
 SELECT $1, s, b FROM unnest($2::text[], ARRAY(SELECT j.b::text FROM json_array_elements($3::json) WITH ORDINALITY AS j(b, i) ORDER BY j.i)) AS x(s, b)
 ON CONFLICT (workspace, subject) DO UPDATE SET body = excluded.body
 RETURNING subject, xmin::text AS v`;
-
-const LONE_SURROGATE = /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/g;
-
-/** A text as PostgreSQL keeps it: the driver sends UTF-8, in which each lone surrogate becomes U+FFFD. */
-function asStored(s: string): string {
-  return s.replace(LONE_SURROGATE, '\ufffd');
-}
 
 /** First key of the two-part advisory lock that serializes migrations ("AFIN"). */
 const MIGRATION_LOCK = 0x4146494e;
@@ -506,7 +500,7 @@ ON CONFLICT (workspace, subject) DO UPDATE SET body = excluded.body`,
     }
     const out = new Map<string, Row[]>();
     for (const id of userIds) {
-      const rows = byStored.get(asStored(id));
+      const rows = byStored.get(storedId(id));
       if (rows) out.set(id, rows);
     }
     return out;
